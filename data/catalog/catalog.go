@@ -1,0 +1,263 @@
+package catalog
+
+import (
+	_ "embed"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Layer is a layer of a domain's infrastructure.
+type Layer string
+
+// The layers, in the order reports show them.
+const (
+	LayerDNS     Layer = "dns"
+	LayerCDN     Layer = "cdn"
+	LayerHosting Layer = "hosting"
+	LayerEmail   Layer = "email"
+)
+
+// Layers lists every layer in report order.
+var Layers = []Layer{LayerDNS, LayerCDN, LayerHosting, LayerEmail}
+
+// ParseLayer returns the layer named s, or an error when s is not a layer.
+func ParseLayer(s string) (Layer, error) {
+	for _, l := range Layers {
+		if string(l) == s {
+			return l, nil
+		}
+	}
+	return "", fmt.Errorf("unknown layer %q", s)
+}
+
+func (l Layer) String() string { return string(l) }
+
+// Provider is one product of one company: the unit evidence points to.
+// Company and Service are separate: amazon+cloudfront is not amazon+route53.
+type Provider struct {
+	// ID is stable and unique: "<company>-<service>", lower case.
+	ID string `json:"id"`
+	// Company is the stable lower-case id of the company that runs it; it
+	// is the "provider" column of the reports.
+	Company string `json:"company"`
+	// Service is the product, lower case ("route53", "cloudfront").
+	Service string `json:"service"`
+	// Name is the display name ("Amazon CloudFront").
+	Name   string  `json:"name"`
+	Layers []Layer `json:"layers"`
+	// NSSuffixes match name server host names (dns layer).
+	NSSuffixes []string `json:"ns_suffixes,omitempty"`
+	// CNAMESuffixes match CNAME targets of web hosts (the web layer).
+	CNAMESuffixes []string `json:"cname_suffixes,omitempty"`
+	// MXSuffixes match mail exchanger host names (email layer).
+	MXSuffixes []string `json:"mx_suffixes,omitempty"`
+	// ASNs are autonomous systems whose addresses count as this provider
+	// on its web layer (and on dns for name servers with vanity names).
+	ASNs []uint32 `json:"asns,omitempty"`
+	// Upstreams are IDs of providers this one runs on (a platform behind a
+	// CDN), with the layer on which it depends on them.
+	Upstreams []Upstream `json:"upstreams,omitempty"`
+	// Sources are public URLs documenting the facts of this entry.
+	Sources []string `json:"sources"`
+}
+
+// Upstream is a provider-to-provider dependency declared by the catalog.
+type Upstream struct {
+	Provider string `json:"provider"`
+	Layer    Layer  `json:"layer"`
+}
+
+// HasLayer reports whether p serves layer l.
+func (p *Provider) HasLayer(l Layer) bool { return slices.Contains(p.Layers, l) }
+
+// WebLayer is the layer that CNAME and ASN evidence for p counts on: cdn
+// when p is a CDN, hosting otherwise, empty when p serves neither.
+func (p *Provider) WebLayer() Layer {
+	switch {
+	case p.HasLayer(LayerCDN):
+		return LayerCDN
+	case p.HasLayer(LayerHosting):
+		return LayerHosting
+	}
+	return ""
+}
+
+// Catalog is a validated set of providers with its indexes.
+type Catalog struct {
+	Version   string
+	providers []*Provider
+	byID      map[string]*Provider
+	ns        *SuffixIndex
+	cname     *SuffixIndex
+	mx        *SuffixIndex
+	asn       map[uint32]*Provider
+}
+
+type file struct {
+	Version   string      `json:"version"`
+	Providers []*Provider `json:"providers"`
+}
+
+//go:embed catalog.json
+var embedded []byte
+
+// Default returns the catalog embedded in the binary.
+func Default() (*Catalog, error) {
+	c, err := Parse(embedded)
+	if err != nil {
+		return nil, fmt.Errorf("embedded catalog: %w", err)
+	}
+	return c, nil
+}
+
+// ErrInvalid is wrapped by every validation error of Parse.
+var ErrInvalid = errors.New("invalid catalog")
+
+var (
+	idRe      = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	companyRe = regexp.MustCompile(`^[a-z0-9]+$`)
+	labelRe   = regexp.MustCompile(`^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$`)
+)
+
+// Parse reads and validates a catalog in its JSON form. Validation fails
+// on an entry without a source, a duplicate id, a malformed suffix, an AS
+// number of 0 or claimed twice, a suffix claimed by two entries, an
+// unknown layer, an evidence kind that has no layer to count on, or an
+// upstream that does not exist.
+func Parse(b []byte) (*Catalog, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var f file
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	c := &Catalog{
+		Version: f.Version,
+		byID:    make(map[string]*Provider, len(f.Providers)),
+		ns:      NewSuffixIndex(),
+		cname:   NewSuffixIndex(),
+		mx:      NewSuffixIndex(),
+		asn:     make(map[uint32]*Provider),
+	}
+	var errs []error
+	bad := func(p *Provider, format string, a ...any) {
+		errs = append(errs, fmt.Errorf("%w: provider %q: %s", ErrInvalid, p.ID, fmt.Sprintf(format, a...)))
+	}
+	for i, p := range f.Providers {
+		if p == nil {
+			errs = append(errs, fmt.Errorf("%w: provider #%d is null", ErrInvalid, i))
+			continue
+		}
+		if !idRe.MatchString(p.ID) {
+			bad(p, "malformed id")
+		}
+		if _, dup := c.byID[p.ID]; dup {
+			bad(p, "duplicate id")
+		}
+		c.byID[p.ID] = p
+		if !companyRe.MatchString(p.Company) {
+			bad(p, "malformed company %q", p.Company)
+		}
+		if !idRe.MatchString(p.Service) {
+			bad(p, "malformed service %q", p.Service)
+		}
+		if p.Name == "" {
+			bad(p, "no name")
+		}
+		if len(p.Sources) == 0 {
+			bad(p, "no source")
+		}
+		for _, s := range p.Sources {
+			if !strings.HasPrefix(s, "https://") && !strings.HasPrefix(s, "http://") {
+				bad(p, "source %q is not a URL", s)
+			}
+		}
+		if len(p.Layers) == 0 {
+			bad(p, "no layer")
+		}
+		for _, l := range p.Layers {
+			if _, err := ParseLayer(string(l)); err != nil {
+				bad(p, "%v", err)
+			}
+		}
+		if len(p.NSSuffixes) > 0 && !p.HasLayer(LayerDNS) {
+			bad(p, "ns suffixes without the dns layer")
+		}
+		if len(p.MXSuffixes) > 0 && !p.HasLayer(LayerEmail) {
+			bad(p, "mx suffixes without the email layer")
+		}
+		if (len(p.CNAMESuffixes) > 0 || len(p.ASNs) > 0) && p.WebLayer() == "" {
+			bad(p, "cname suffixes or asns without a cdn or hosting layer")
+		}
+		for _, idx := range []struct {
+			kind string
+			list []string
+			ix   *SuffixIndex
+		}{{"ns", p.NSSuffixes, c.ns}, {"cname", p.CNAMESuffixes, c.cname}, {"mx", p.MXSuffixes, c.mx}} {
+			for _, s := range idx.list {
+				if err := idx.ix.Add(s, p); err != nil {
+					bad(p, "%s suffix: %v", idx.kind, err)
+				}
+			}
+		}
+		for _, a := range p.ASNs {
+			if a == 0 || a == 23456 || (a >= 64496 && a <= 65535) || a >= 4200000000 {
+				bad(p, "AS%d is reserved or private", a)
+				continue
+			}
+			if other, dup := c.asn[a]; dup {
+				bad(p, "AS%d already claimed by %q", a, other.ID)
+				continue
+			}
+			c.asn[a] = p
+		}
+		c.providers = append(c.providers, p)
+	}
+	for _, p := range c.providers {
+		for _, u := range p.Upstreams {
+			if _, ok := c.byID[u.Provider]; !ok {
+				bad(p, "unknown upstream %q", u.Provider)
+			}
+			if _, err := ParseLayer(string(u.Layer)); err != nil {
+				bad(p, "upstream %q: %v", u.Provider, err)
+			}
+		}
+	}
+	if len(c.providers) == 0 {
+		errs = append(errs, fmt.Errorf("%w: no providers", ErrInvalid))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(c.providers, func(a, b *Provider) int { return strings.Compare(a.ID, b.ID) })
+	return c, nil
+}
+
+// Providers returns every provider, sorted by ID.
+func (c *Catalog) Providers() []*Provider { return c.providers }
+
+// Provider returns the provider with the given ID.
+func (c *Catalog) Provider(id string) (*Provider, bool) {
+	p, ok := c.byID[id]
+	return p, ok
+}
+
+// MatchNS returns the provider whose NS suffix matches host, and the suffix.
+func (c *Catalog) MatchNS(host string) (*Provider, string, bool) { return c.ns.Match(host) }
+
+// MatchCNAME returns the provider whose CNAME suffix matches name.
+func (c *Catalog) MatchCNAME(name string) (*Provider, string, bool) { return c.cname.Match(name) }
+
+// MatchMX returns the provider whose MX suffix matches host.
+func (c *Catalog) MatchMX(host string) (*Provider, string, bool) { return c.mx.Match(host) }
+
+// ByASN returns the provider that claims AS number asn.
+func (c *Catalog) ByASN(asn uint32) (*Provider, bool) {
+	p, ok := c.asn[asn]
+	return p, ok
+}

@@ -1,0 +1,227 @@
+package dnscrawl
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"time"
+)
+
+// SchemaVersion is the version of the observation JSONL format written by
+// this package. It changes when a field changes meaning or disappears;
+// adding a field does not change it.
+const SchemaVersion = 1
+
+// Status is the outcome of a lookup, from a closed vocabulary. It is data,
+// not an error: every input domain gets one, whatever happened.
+type Status string
+
+// The closed set of statuses. Their meaning is documented in the README.
+const (
+	StatusOK           Status = "ok"            // the name resolved
+	StatusNXDomain     Status = "nxdomain"      // the name does not exist
+	StatusNoData       Status = "nodata"        // the name exists but has no record of the type asked
+	StatusServFail     Status = "servfail"      // the resolver answered SERVFAIL
+	StatusRefused      Status = "refused"       // the resolver answered REFUSED
+	StatusTimeout      Status = "timeout"       // no answer within the timeout, after all retries
+	StatusNetworkError Status = "network_error" // the query could not be sent or the reply read
+	StatusInvalidName  Status = "invalid_name"  // the name is not a valid DNS name
+	StatusCNAMELoop    Status = "cname_loop"    // the CNAME chain comes back to a name already seen
+	StatusTooLong      Status = "too_long"      // the CNAME chain is longer than the hop limit
+	StatusError        Status = "error"         // any other failure (bad rcode, malformed answer)
+)
+
+// Statuses lists every status in a fixed order, for reports and counts.
+var Statuses = []Status{
+	StatusOK, StatusNXDomain, StatusNoData, StatusServFail, StatusRefused,
+	StatusTimeout, StatusNetworkError, StatusInvalidName, StatusCNAMELoop,
+	StatusTooLong, StatusError,
+}
+
+// ParseStatus returns the status named s, or an error when s is not in the
+// closed set.
+func ParseStatus(s string) (Status, error) {
+	for _, st := range Statuses {
+		if string(st) == s {
+			return st, nil
+		}
+	}
+	return "", fmt.Errorf("unknown status %q", s)
+}
+
+func (s Status) String() string { return string(s) }
+
+// Observation is everything the crawl saw for one input domain: raw facts,
+// no verdicts, so that a crawl can be analysed again with a newer catalog.
+type Observation struct {
+	SchemaVersion int    `json:"schema_version"`
+	Domain        string `json:"domain"`
+	// Rank is the domain's rank in the input list, 0 when the list has none.
+	Rank int `json:"rank,omitempty"`
+	// Status is the outcome for the domain as a whole: that of its NS
+	// lookup, which says whether the domain exists and is delegated.
+	Status Status `json:"status"`
+	// Error is the raw error text behind a status other than ok.
+	Error string `json:"error,omitempty"`
+
+	NS   []NSHost `json:"ns,omitempty"`
+	SOA  *SOA     `json:"soa,omitempty"`
+	Apex Host     `json:"apex"`
+	WWW  Host     `json:"www"`
+	MX   []MXHost `json:"mx,omitempty"`
+	// TargetZones holds the NS set of the zones that the CNAME targets of
+	// the apex and www live in (the DNS provider of a CDN or platform).
+	TargetZones []ZoneNS `json:"target_zones,omitempty"`
+
+	Resolver  string    `json:"resolver,omitempty"`
+	StartedAt time.Time `json:"started_at"`
+	// DurationMS is the wall time spent on the domain, in milliseconds.
+	DurationMS float64 `json:"duration_ms"`
+	// Queries counts the DNS questions asked for this domain (cache hits
+	// excluded); Attempts counts the packets sent, retries included.
+	Queries  int `json:"queries"`
+	Attempts int `json:"attempts"`
+}
+
+// NSHost is one name server of the domain with its addresses.
+type NSHost struct {
+	Name  string       `json:"name"`
+	Addrs []netip.Addr `json:"addrs,omitempty"`
+}
+
+// SOA holds the fields of the domain's SOA record that identify who runs
+// the zone.
+type SOA struct {
+	MName  string `json:"mname"`
+	RName  string `json:"rname"`
+	Serial uint32 `json:"serial"`
+}
+
+// Host is the resolution of one web host name (the apex or www).
+type Host struct {
+	Name   string `json:"name"`
+	Status Status `json:"status"`
+	Error  string `json:"error,omitempty"`
+	// CNAMEs is the chain of CNAME targets in the order followed: the
+	// first element is the target of Name, the last the canonical name.
+	CNAMEs []string     `json:"cnames,omitempty"`
+	A      []netip.Addr `json:"a,omitempty"`
+	AAAA   []netip.Addr `json:"aaaa,omitempty"`
+}
+
+// Addrs returns the IPv4 and IPv6 addresses of the host, v4 first.
+func (h Host) Addrs() []netip.Addr {
+	out := make([]netip.Addr, 0, len(h.A)+len(h.AAAA))
+	out = append(out, h.A...)
+	return append(out, h.AAAA...)
+}
+
+// Canonical returns the last name of the CNAME chain, or Name when there
+// is no CNAME.
+func (h Host) Canonical() string {
+	if len(h.CNAMEs) == 0 {
+		return h.Name
+	}
+	return h.CNAMEs[len(h.CNAMEs)-1]
+}
+
+// MXHost is one mail exchanger with its addresses.
+type MXHost struct {
+	Preference uint16       `json:"preference"`
+	Name       string       `json:"name"`
+	Addrs      []netip.Addr `json:"addrs,omitempty"`
+}
+
+// ZoneNS is the NS set of a zone a CNAME target lives in.
+type ZoneNS struct {
+	Zone string   `json:"zone"`
+	NS   []string `json:"ns"`
+}
+
+// ErrSchema is returned when an observation line has a schema version this
+// build does not read.
+var ErrSchema = errors.New("unsupported observation schema version")
+
+// Encoder writes observations as JSON lines.
+type Encoder struct {
+	w   *bufio.Writer
+	enc *json.Encoder
+}
+
+// NewEncoder returns an encoder writing to w. Call Flush when done.
+func NewEncoder(w io.Writer) *Encoder {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	return &Encoder{w: bw, enc: enc}
+}
+
+// Encode writes one observation as one line.
+func (e *Encoder) Encode(o *Observation) error {
+	if o.SchemaVersion == 0 {
+		o.SchemaVersion = SchemaVersion
+	}
+	return e.enc.Encode(o)
+}
+
+// Flush writes any buffered lines to the underlying writer.
+func (e *Encoder) Flush() error { return e.w.Flush() }
+
+// LineError is a line of an observations file that could not be decoded.
+type LineError struct {
+	Line int
+	Err  error
+}
+
+func (e *LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
+func (e *LineError) Unwrap() error { return e.Err }
+
+// Decoder reads observations from JSON lines.
+type Decoder struct {
+	sc   *bufio.Scanner
+	line int
+}
+
+// NewDecoder returns a decoder reading from r.
+func NewDecoder(r io.Reader) *Decoder {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
+	return &Decoder{sc: sc}
+}
+
+// Next decodes the next observation. It returns io.EOF at the end, and a
+// *LineError for a line that is not a valid observation; the caller may
+// go on reading after a *LineError.
+func (d *Decoder) Next() (*Observation, error) {
+	for d.sc.Scan() {
+		d.line++
+		b := d.sc.Bytes()
+		if len(b) == 0 {
+			continue
+		}
+		var o Observation
+		if err := json.Unmarshal(b, &o); err != nil {
+			return nil, &LineError{Line: d.line, Err: err}
+		}
+		if o.SchemaVersion != SchemaVersion {
+			return nil, &LineError{Line: d.line, Err: fmt.Errorf("%w %d (this build reads %d)", ErrSchema, o.SchemaVersion, SchemaVersion)}
+		}
+		if o.Domain == "" {
+			return nil, &LineError{Line: d.line, Err: errors.New("observation without domain")}
+		}
+		if _, err := ParseStatus(string(o.Status)); err != nil {
+			return nil, &LineError{Line: d.line, Err: err}
+		}
+		return &o, nil
+	}
+	if err := d.sc.Err(); err != nil {
+		return nil, err
+	}
+	return nil, io.EOF
+}
+
+// Line returns the number of the line last read.
+func (d *Decoder) Line() int { return d.line }
