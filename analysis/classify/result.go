@@ -1,0 +1,91 @@
+package classify
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/chokepoint-dev/chokepoint/data/catalog"
+	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
+)
+
+// State says what is known about one layer of one domain.
+type State string
+
+// The closed set of layer states. Every domain has exactly one per layer,
+// so that known + none + unattributed + unresolved is the list size.
+const (
+	// StateKnown: at least one provider (or self) was attributed.
+	StateKnown State = "known"
+	// StateNone: the domain resolved and does not use the layer (no MX,
+	// no CDN in its web path).
+	StateNone State = "none"
+	// StateUnattributed: the domain has records for the layer but no
+	// provider could be named (a name server or address we do not know,
+	// an origin hidden behind a CDN).
+	StateUnattributed State = "unattributed"
+	// StateUnresolved: the lookups the layer needs failed.
+	StateUnresolved State = "unresolved"
+)
+
+// States lists every state in a fixed order.
+var States = []State{StateKnown, StateNone, StateUnattributed, StateUnresolved}
+
+// ParseState returns the state named s.
+func ParseState(s string) (State, error) {
+	for _, st := range States {
+		if string(st) == s {
+			return st, nil
+		}
+	}
+	return "", fmt.Errorf("unknown layer state %q", s)
+}
+
+func (s State) String() string { return string(s) }
+
+// Result is the classification of one input domain.
+type Result struct {
+	Domain string
+	Rank   int
+	Status dnscrawl.Status
+	Error  string
+	// States has one entry per layer in catalog.Layers.
+	States map[catalog.Layer]State
+	// Deps is sorted by layer (catalog.Layers order), provider, service.
+	Deps []Dependency
+}
+
+// LayerDeps returns the dependencies of r on layer l.
+func (r *Result) LayerDeps(l catalog.Layer) []Dependency {
+	var out []Dependency
+	for _, d := range r.Deps {
+		if d.Layer == l {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// Providers returns the distinct providers (company ids, "self" included)
+// of r on layer l, sorted.
+func (r *Result) Providers(l catalog.Layer) []string {
+	var out []string
+	for _, d := range r.Deps {
+		if d.Layer == l && !slices.Contains(out, d.Provider) {
+			out = append(out, d.Provider)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Critical returns the provider r critically depends on for layer l: the
+// single third-party provider when every provider of r on l is that one
+// provider (no second provider, no self-hosted server), after Kashaf et
+// al., IMC 2020. ok is false when r is not critically dependent on l.
+func (r *Result) Critical(l catalog.Layer) (provider string, ok bool) {
+	ps := r.Providers(l)
+	if len(ps) != 1 || ps[0] == SelfProvider {
+		return "", false
+	}
+	return ps[0], true
+}
