@@ -1,0 +1,254 @@
+package refdata
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/maxmind/mmdbwriter"
+	"github.com/maxmind/mmdbwriter/mmdbtype"
+	geoip2 "github.com/oschwald/geoip2-golang/v2"
+	"github.com/oschwald/maxminddb-golang/v2"
+)
+
+// Info is what the reference data says about one address. Zero fields
+// mean "not known".
+type Info struct {
+	ASN     uint32
+	Org     string
+	Country string // ISO 3166-1 alpha-2, upper case
+}
+
+// ASNNetwork is one prefix of an ASN database.
+type ASNNetwork struct {
+	Prefix netip.Prefix
+	ASN    uint32
+	Org    string
+}
+
+// CountryNetwork is one prefix of a country database.
+type CountryNetwork struct {
+	Prefix  netip.Prefix
+	Country string // ISO 3166-1 alpha-2
+}
+
+// ErrDatabase is wrapped by every error about a database file that
+// exists but cannot be used (corrupt, wrong type).
+var ErrDatabase = errors.New("unusable database")
+
+// DB answers address lookups from MaxMind DB files (GeoLite2-ASN or DB-IP
+// ASN lite for AS numbers; GeoLite2/GeoIP2 Country or City, DB-IP country
+// for countries). Either may be absent. A DB is safe for concurrent use.
+type DB struct {
+	asn     *geoip2.Reader
+	country *geoip2.Reader
+}
+
+// Open opens the ASN and country databases; an empty path skips that
+// database. A file that is not a MaxMind DB of the right kind is refused
+// with an error naming the file and the reason.
+func Open(asnPath, countryPath string) (*DB, error) {
+	db := &DB{}
+	if asnPath != "" {
+		r, err := openMMDB(asnPath, "ASN", func(r *geoip2.Reader) error {
+			_, err := r.ASN(netip.IPv4Unspecified())
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		db.asn = r
+	}
+	if countryPath != "" {
+		r, err := openMMDB(countryPath, "country", func(r *geoip2.Reader) error {
+			_, err := r.Country(netip.IPv4Unspecified())
+			return err
+		})
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		db.country = r
+	}
+	return db, nil
+}
+
+// openMMDB opens path and checks that a probe lookup of the expected kind
+// works, so that a wrong or corrupt file is refused at start, not at the
+// first address.
+func openMMDB(path, kind string, probe func(*geoip2.Reader) error) (*geoip2.Reader, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("open %s database: %w", kind, err)
+	}
+	// Verify walks the whole search tree and data section: a corrupt file
+	// is refused here rather than answering wrongly later.
+	mr, err := maxminddb.Open(path)
+	if err == nil {
+		err = mr.Verify()
+		mr.Close()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s database %s: %w: %v", kind, path, ErrDatabase, err)
+	}
+	r, err := geoip2.Open(path)
+	if err != nil {
+		if r != nil {
+			r.Close()
+		}
+		return nil, fmt.Errorf("open %s database %s: %w: %v", kind, path, ErrDatabase, err)
+	}
+	if err := probe(r); err != nil {
+		r.Close()
+		return nil, fmt.Errorf("open %s database %s: %w: %v", kind, path, ErrDatabase, err)
+	}
+	return r, nil
+}
+
+// Lookup returns what the databases know of a. A lookup error (a corrupt
+// record) yields no data rather than a wrong one.
+func (db *DB) Lookup(a netip.Addr) Info {
+	var info Info
+	if db == nil || !a.IsValid() {
+		return info
+	}
+	a = a.Unmap()
+	if db.asn != nil {
+		if r, err := db.asn.ASN(a); err == nil && r != nil {
+			info.ASN = uint32(r.AutonomousSystemNumber)
+			info.Org = r.AutonomousSystemOrganization
+		}
+	}
+	if db.country != nil {
+		if r, err := db.country.Country(a); err == nil && r != nil {
+			info.Country = r.Country.ISOCode
+			if info.Country == "" {
+				info.Country = r.RegisteredCountry.ISOCode
+			}
+		}
+	}
+	return info
+}
+
+// HasASN reports whether an ASN database is loaded.
+func (db *DB) HasASN() bool { return db != nil && db.asn != nil }
+
+// HasCountry reports whether a country database is loaded.
+func (db *DB) HasCountry() bool { return db != nil && db.country != nil }
+
+// Close closes the databases.
+func (db *DB) Close() error {
+	if db == nil {
+		return nil
+	}
+	var errs []error
+	if db.asn != nil {
+		errs = append(errs, db.asn.Close())
+	}
+	if db.country != nil {
+		errs = append(errs, db.country.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// WriteASNDB writes nets as a MaxMind DB in the GeoLite2-ASN schema, the
+// format geoip2-golang reads. It is how tests and the simulated internet
+// produce an ASN database; description is stored in the metadata.
+func WriteASNDB(path string, nets []ASNNetwork, description string) error {
+	tree, err := newTree("GeoLite2-ASN", description)
+	if err != nil {
+		return err
+	}
+	nets = slices.Clone(nets)
+	sortPrefixes(nets, func(n ASNNetwork) netip.Prefix { return n.Prefix })
+	for _, n := range nets {
+		rec := mmdbtype.Map{
+			"autonomous_system_number":       mmdbtype.Uint32(n.ASN),
+			"autonomous_system_organization": mmdbtype.String(n.Org),
+		}
+		if err := tree.Insert(ipNet(n.Prefix), rec); err != nil {
+			return fmt.Errorf("write ASN database %s: insert %s: %w", path, n.Prefix, err)
+		}
+	}
+	return writeTree(path, tree)
+}
+
+// WriteCountryDB writes nets as a MaxMind DB in the GeoLite2-Country
+// schema.
+func WriteCountryDB(path string, nets []CountryNetwork, description string) error {
+	tree, err := newTree("GeoLite2-Country", description)
+	if err != nil {
+		return err
+	}
+	nets = slices.Clone(nets)
+	sortPrefixes(nets, func(n CountryNetwork) netip.Prefix { return n.Prefix })
+	for _, n := range nets {
+		rec := mmdbtype.Map{
+			"country": mmdbtype.Map{"iso_code": mmdbtype.String(n.Country)},
+		}
+		if err := tree.Insert(ipNet(n.Prefix), rec); err != nil {
+			return fmt.Errorf("write country database %s: insert %s: %w", path, n.Prefix, err)
+		}
+	}
+	return writeTree(path, tree)
+}
+
+func newTree(dbType, description string) (*mmdbwriter.Tree, error) {
+	tree, err := mmdbwriter.New(mmdbwriter.Options{
+		DatabaseType:            dbType,
+		Description:             map[string]string{"en": description},
+		IncludeReservedNetworks: true,
+		RecordSize:              28,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("new %s tree: %w", dbType, err)
+	}
+	return tree, nil
+}
+
+// sortPrefixes orders prefixes from the shortest to the longest, so that a
+// more specific prefix inserted later overrides the covering one, whatever
+// order the caller gave.
+func sortPrefixes[T any](s []T, prefix func(T) netip.Prefix) {
+	slices.SortStableFunc(s, func(a, b T) int {
+		pa, pb := prefix(a), prefix(b)
+		if pa.Bits() != pb.Bits() {
+			return pa.Bits() - pb.Bits()
+		}
+		return pa.Addr().Compare(pb.Addr())
+	})
+}
+
+func ipNet(p netip.Prefix) *net.IPNet {
+	p = p.Masked()
+	bits := 32
+	if p.Addr().Is6() {
+		bits = 128
+	}
+	return &net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), bits)}
+}
+
+// writeTree writes the tree to a temporary file next to path and renames
+// it into place, so a reader never sees a half-written database.
+func writeTree(path string, tree *mmdbwriter.Tree) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".mmdb-*")
+	if err != nil {
+		return fmt.Errorf("write database %s: %w", path, err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	if _, err := tree.WriteTo(f); err != nil {
+		f.Close()
+		return fmt.Errorf("write database %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write database %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("write database %s: %w", path, err)
+	}
+	return nil
+}
