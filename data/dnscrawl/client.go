@@ -1,0 +1,241 @@
+package dnscrawl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"os"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/miekg/dns"
+	"golang.org/x/time/rate"
+)
+
+// ednsSize is the EDNS0 UDP buffer size we advertise: the DNS Flag Day
+// 2020 value, which avoids IP fragmentation on nearly every path.
+const ednsSize = 1232
+
+// ErrMismatch is the error of an answer whose question is not the one
+// asked: it is dropped, never used.
+var ErrMismatch = errors.New("answer does not match the question")
+
+// classifyError maps a Go error from an exchange to a status. It is the
+// one place where transport errors become the closed vocabulary.
+func classifyError(err error) Status {
+	var ne net.Error
+	switch {
+	case err == nil:
+		return StatusOK
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):
+		return StatusTimeout
+	case errors.As(err, &ne) && ne.Timeout():
+		return StatusTimeout
+	case errors.Is(err, ErrMismatch), errors.Is(err, dns.ErrId):
+		return StatusNetworkError
+	case errors.Is(err, context.Canceled):
+		return StatusError
+	}
+	var oe *net.OpError
+	if errors.As(err, &oe) {
+		return StatusNetworkError
+	}
+	var de *dns.Error
+	if errors.As(err, &de) {
+		return StatusError
+	}
+	return StatusNetworkError
+}
+
+// classifyRcode maps a response code to a status. NOERROR is ok here;
+// whether the answer holds the records asked for (ok versus nodata) is
+// decided by the caller, which knows the CNAME chain.
+func classifyRcode(rcode int) Status {
+	switch rcode {
+	case dns.RcodeSuccess:
+		return StatusOK
+	case dns.RcodeNameError:
+		return StatusNXDomain
+	case dns.RcodeServerFailure:
+		return StatusServFail
+	case dns.RcodeRefused:
+		return StatusRefused
+	}
+	return StatusError
+}
+
+// retryable reports whether a query that ended in s is worth asking again.
+func retryable(s Status) bool {
+	return s == StatusTimeout || s == StatusServFail || s == StatusNetworkError
+}
+
+// resolver is one upstream recursive resolver, shared by the workers.
+type resolver struct {
+	addr    string
+	limiter *rate.Limiter // nil: unlimited
+}
+
+// conn is a worker's client: one persistent UDP socket per resolver,
+// reused for every query (a new socket per query halves throughput).
+type conn struct {
+	udp       *dns.Client
+	tcp       *dns.Client
+	resolvers []*resolver
+	socks     []*dns.Conn
+	next      int
+	global    *rate.Limiter
+	retries   int
+	backoff   time.Duration
+	rng       *rand.Rand
+	queries   *atomic.Int64
+}
+
+// answer is the outcome of one question after retries.
+type answer struct {
+	msg      *dns.Msg
+	status   Status
+	err      string
+	attempts int
+	resolver string
+}
+
+func (c *conn) close() {
+	for i, s := range c.socks {
+		if s != nil {
+			s.Close()
+			c.socks[i] = nil
+		}
+	}
+}
+
+// query asks name/qtype, retrying retryable outcomes with jittered
+// exponential backoff and moving to the next resolver on each attempt.
+func (c *conn) query(ctx context.Context, name string, qtype uint16) answer {
+	var a answer
+	for attempt := 0; attempt <= c.retries; attempt++ {
+		if attempt > 0 {
+			d := c.backoff << (attempt - 1)
+			d = d/2 + time.Duration(c.rng.Int64N(int64(d)+1))
+			t := time.NewTimer(d)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				a.status, a.err = classifyError(ctx.Err()), ctx.Err().Error()
+				return a
+			case <-t.C:
+			}
+		}
+		a.attempts++
+		msg, res, err := c.exchange(ctx, name, qtype)
+		a.resolver = res
+		if err != nil {
+			a.msg, a.status, a.err = nil, classifyError(err), err.Error()
+		} else {
+			a.msg, a.status, a.err = msg, classifyRcode(msg.Rcode), ""
+			if a.status != StatusOK {
+				a.err = dns.RcodeToString[msg.Rcode]
+				if a.err == "" {
+					a.err = fmt.Sprintf("rcode %d", msg.Rcode)
+				}
+			}
+		}
+		if !retryable(a.status) || ctx.Err() != nil {
+			return a
+		}
+	}
+	return a
+}
+
+// exchange sends one query to the next resolver over its persistent UDP
+// socket and falls back to TCP when the answer is truncated. It checks
+// that the answer is for the question asked.
+func (c *conn) exchange(ctx context.Context, name string, qtype uint16) (*dns.Msg, string, error) {
+	i := c.next % len(c.resolvers)
+	c.next++
+	r := c.resolvers[i]
+	if err := wait(ctx, c.global); err != nil {
+		return nil, r.addr, err
+	}
+	if err := wait(ctx, r.limiter); err != nil {
+		return nil, r.addr, err
+	}
+	m := new(dns.Msg)
+	m.SetQuestion(dns.Fqdn(name), qtype)
+	m.RecursionDesired = true
+	m.SetEdns0(ednsSize, false)
+	c.queries.Add(1)
+
+	if c.socks[i] == nil {
+		s, err := c.udp.DialContext(ctx, r.addr)
+		if err != nil {
+			return nil, r.addr, err
+		}
+		c.socks[i] = s
+	}
+	resp, _, err := c.udp.ExchangeWithConnContext(ctx, m, c.socks[i])
+	if err != nil {
+		var ne net.Error
+		if !(errors.As(err, &ne) && ne.Timeout()) {
+			// The socket may be unusable (ICMP refused, closed): redial
+			// next time. A timeout leaves it as it is; a late reply is
+			// skipped by its ID.
+			c.socks[i].Close()
+			c.socks[i] = nil
+		}
+		return nil, r.addr, err
+	}
+	if resp.Truncated {
+		resp, _, err = c.tcp.ExchangeContext(ctx, m, r.addr)
+		if err != nil {
+			return nil, r.addr, err
+		}
+	}
+	if err := checkAnswer(m, resp); err != nil {
+		return nil, r.addr, err
+	}
+	return resp, r.addr, nil
+}
+
+// checkAnswer verifies that resp answers q: same ID and same question.
+func checkAnswer(q, resp *dns.Msg) error {
+	if resp.Id != q.Id {
+		return fmt.Errorf("%w: id %d, asked %d", ErrMismatch, resp.Id, q.Id)
+	}
+	if len(resp.Question) != 1 {
+		return fmt.Errorf("%w: %d questions in answer", ErrMismatch, len(resp.Question))
+	}
+	got, want := resp.Question[0], q.Question[0]
+	if got.Qtype != want.Qtype || got.Qclass != want.Qclass || !strings.EqualFold(got.Name, want.Name) {
+		return fmt.Errorf("%w: answer for %s %s", ErrMismatch, got.Name, dns.TypeToString[got.Qtype])
+	}
+	return nil
+}
+
+// wait takes a token from l, giving up at once when the wait would pass
+// the context's deadline instead of sleeping into it.
+func wait(ctx context.Context, l *rate.Limiter) error {
+	if l == nil {
+		return nil
+	}
+	return l.Wait(ctx)
+}
+
+// SystemResolvers returns the name servers of a resolv.conf file as
+// host:port addresses.
+func SystemResolvers(path string) ([]string, error) {
+	cfg, err := dns.ClientConfigFromFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read resolver configuration %s: %w", path, err)
+	}
+	var out []string
+	for _, s := range cfg.Servers {
+		out = append(out, net.JoinHostPort(s, cfg.Port))
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("read resolver configuration %s: no nameserver line", path)
+	}
+	return out, nil
+}

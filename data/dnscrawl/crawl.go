@@ -1,0 +1,208 @@
+package dnscrawl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"math/rand/v2"
+	"net"
+	"sync/atomic"
+	"time"
+
+	"github.com/miekg/dns"
+	"golang.org/x/sync/errgroup"
+	"golang.org/x/time/rate"
+)
+
+// Target is one domain to crawl.
+type Target struct {
+	Domain string
+	Rank   int
+}
+
+// Config sets how a crawl runs. The zero value of a field means its
+// default.
+type Config struct {
+	// Resolvers are recursive resolvers as host:port; queries are spread
+	// over them in turn. Required.
+	Resolvers []string
+	// Concurrency is the number of workers, each with its own sockets
+	// (default 64).
+	Concurrency int
+	// Timeout is the per-query timeout (default 2s).
+	Timeout time.Duration
+	// DomainTimeout bounds the whole plan of one domain (default 30s).
+	DomainTimeout time.Duration
+	// Retries is the number of extra attempts for a retryable outcome:
+	// timeout, SERVFAIL, network error (default 2; negative means none).
+	Retries int
+	// Backoff is the base of the jittered exponential backoff between
+	// attempts (default 50ms).
+	Backoff time.Duration
+	// QPS limits queries per second over all resolvers (0: unlimited);
+	// QPSPerResolver limits each resolver.
+	QPS            float64
+	QPSPerResolver float64
+}
+
+func (c *Config) withDefaults() (Config, error) {
+	out := *c
+	if len(out.Resolvers) == 0 {
+		return out, errors.New("no resolver")
+	}
+	for _, r := range out.Resolvers {
+		if _, _, err := net.SplitHostPort(r); err != nil {
+			return out, fmt.Errorf("resolver %q: %w", r, err)
+		}
+	}
+	if out.Concurrency <= 0 {
+		out.Concurrency = 64
+	}
+	if out.Timeout <= 0 {
+		out.Timeout = 2 * time.Second
+	}
+	if out.DomainTimeout <= 0 {
+		out.DomainTimeout = 30 * time.Second
+	}
+	if out.Retries == 0 {
+		out.Retries = 2
+	} else if out.Retries < 0 {
+		out.Retries = 0
+	}
+	if out.Backoff <= 0 {
+		out.Backoff = 50 * time.Millisecond
+	}
+	return out, nil
+}
+
+// Stats are the totals of a crawl.
+type Stats struct {
+	Domains  int            `json:"domains"`
+	ByStatus map[Status]int `json:"by_status"`
+	Queries  int64          `json:"queries"`
+	Elapsed  time.Duration  `json:"elapsed_ns"`
+}
+
+// Crawler crawls domains with a bounded pool of workers. It holds no
+// per-crawl state outside Crawl, so it may be reused.
+type Crawler struct {
+	cfg Config
+}
+
+// New returns a crawler for cfg.
+func New(cfg Config) (*Crawler, error) {
+	c, err := cfg.withDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("crawler configuration: %w", err)
+	}
+	return &Crawler{cfg: c}, nil
+}
+
+// Crawl looks up every target and hands each observation to emit, from a
+// single goroutine, in completion order. Every target yields exactly one
+// observation unless ctx is cancelled, in which case Crawl stops taking
+// targets, emits what the workers finish and returns ctx's error. An
+// error from emit stops the crawl and is returned.
+func (c *Crawler) Crawl(ctx context.Context, targets iter.Seq[Target], emit func(*Observation) error) (Stats, error) {
+	start := time.Now()
+	stats := Stats{ByStatus: make(map[Status]int)}
+	var queries atomic.Int64
+	var global *rate.Limiter
+	if c.cfg.QPS > 0 {
+		global = rate.NewLimiter(rate.Limit(c.cfg.QPS), max(1, int(c.cfg.QPS/10)))
+	}
+	resolvers := make([]*resolver, len(c.cfg.Resolvers))
+	for i, addr := range c.cfg.Resolvers {
+		resolvers[i] = &resolver{addr: addr}
+		if c.cfg.QPSPerResolver > 0 {
+			resolvers[i].limiter = rate.NewLimiter(rate.Limit(c.cfg.QPSPerResolver), max(1, int(c.cfg.QPSPerResolver/10)))
+		}
+	}
+	shared := newCache()
+
+	// Workers stop taking targets when ctx is cancelled, but a domain in
+	// flight finishes under a context that only an emit error cancels, so
+	// that what was started is written.
+	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	g, gctx := errgroup.WithContext(wctx)
+	work := make(chan Target)
+	results := make(chan *Observation)
+
+	g.Go(func() error {
+		defer close(work)
+		for t := range targets {
+			select {
+			case work <- t:
+			case <-ctx.Done():
+				return nil
+			case <-gctx.Done():
+				return nil
+			}
+		}
+		return nil
+	})
+	for i := range c.cfg.Concurrency {
+		g.Go(func() error {
+			w := c.newWorker(i, start, resolvers, global, shared, &queries)
+			defer w.c.close()
+			for t := range work {
+				o := w.lookup(gctx, t)
+				select {
+				case results <- o:
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+			}
+			return nil
+		})
+	}
+	var waitErr error
+	go func() {
+		waitErr = g.Wait()
+		close(results)
+	}()
+
+	var emitErr error
+	for o := range results {
+		if emitErr != nil {
+			continue // drain so the workers can return
+		}
+		if err := emit(o); err != nil {
+			emitErr = err
+			cancel()
+			continue
+		}
+		stats.Domains++
+		stats.ByStatus[o.Status]++
+	}
+	stats.Queries = queries.Load()
+	stats.Elapsed = time.Since(start)
+	switch {
+	case emitErr != nil:
+		return stats, emitErr
+	case ctx.Err() != nil:
+		return stats, ctx.Err()
+	}
+	return stats, waitErr
+}
+
+func (c *Crawler) newWorker(i int, start time.Time, resolvers []*resolver, global *rate.Limiter, shared *cache, queries *atomic.Int64) *worker {
+	return &worker{
+		c: &conn{
+			udp:       &dns.Client{Net: "udp", Timeout: c.cfg.Timeout, UDPSize: ednsSize},
+			tcp:       &dns.Client{Net: "tcp", Timeout: c.cfg.Timeout},
+			resolvers: resolvers,
+			socks:     make([]*dns.Conn, len(resolvers)),
+			next:      i,
+			global:    global,
+			retries:   c.cfg.Retries,
+			backoff:   c.cfg.Backoff,
+			rng:       rand.New(rand.NewPCG(uint64(i), uint64(start.UnixNano()))),
+			queries:   queries,
+		},
+		cache: shared,
+		cfg:   &c.cfg,
+	}
+}

@@ -1,0 +1,27 @@
+// Package dnscrawl crawls the DNS of a list of domains and records what it
+// sees as observations: one JSON line per input domain with the raw facts
+// (NS hosts and their addresses, SOA, the apex and www host each with its
+// CNAME chain and A/AAAA answers, MX hosts with addresses, the NS of the
+// zones CNAME targets live in), timings and query counts.
+//
+// It talks to recursive resolvers with github.com/miekg/dns: one
+// persistent UDP socket per worker and resolver, EDNS0 with a 1232-byte
+// buffer, TCP when an answer is truncated, answers checked against the
+// question and ID. It does not use net.Resolver, which hides CNAME hops
+// and response codes.
+//
+// What does not belong here: verdicts. Which provider a name server or an
+// address belongs to is decided by analysis/classify, so that one crawl
+// can be analysed again with a newer catalog.
+//
+// Invariants:
+//   - every target yields exactly one observation, whatever happens to its
+//     lookups, unless the crawl is cancelled before the target is taken;
+//   - a per-domain outcome is a Status from a closed set, never a Go error;
+//     the raw error text is kept beside it; Go errors are for operational
+//     failures (no resolver, an output that cannot be written);
+//   - CNAME chains are followed across answers with loop detection and a
+//     limit of MaxCNAMEHops;
+//   - names shared between domains (provider NS and MX hosts, the zones of
+//     CNAME targets) are resolved once per crawl and cached.
+package dnscrawl

@@ -1,0 +1,334 @@
+package dnscrawl
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/miekg/dns"
+	"golang.org/x/net/publicsuffix"
+)
+
+// MaxCNAMEHops is the longest CNAME chain followed before giving up with
+// StatusTooLong.
+const MaxCNAMEHops = 16
+
+// worker runs the lookup plan of one domain at a time over its own
+// sockets.
+type worker struct {
+	c     *conn
+	cache *cache
+	cfg   *Config
+}
+
+// tally counts the queries and packets spent on one domain.
+type tally struct{ queries, attempts int }
+
+func (t *tally) add(a answer) {
+	t.queries++
+	t.attempts += a.attempts
+}
+
+func normName(s string) string { return strings.ToLower(strings.TrimSuffix(s, ".")) }
+
+// lookup runs the whole plan for one domain and always returns an
+// observation, whatever happened.
+func (w *worker) lookup(ctx context.Context, t Target) *Observation {
+	start := time.Now()
+	o := &Observation{
+		SchemaVersion: SchemaVersion,
+		Domain:        t.Domain,
+		Rank:          t.Rank,
+		StartedAt:     start.UTC(),
+		Apex:          Host{Name: t.Domain},
+		WWW:           Host{Name: "www." + t.Domain},
+	}
+	var tl tally
+	defer func() {
+		o.Queries, o.Attempts = tl.queries, tl.attempts
+		o.DurationMS = float64(time.Since(start).Microseconds()) / 1000
+	}()
+	if _, ok := dns.IsDomainName(t.Domain); !ok || strings.Contains(t.Domain, " ") {
+		o.Status, o.Error = StatusInvalidName, "not a valid DNS name"
+		o.Apex.Status, o.WWW.Status = StatusInvalidName, StatusInvalidName
+		return o
+	}
+	if w.cfg.DomainTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, w.cfg.DomainTimeout)
+		defer cancel()
+	}
+
+	zone, ns, a := w.zoneNS(ctx, t.Domain, &tl)
+	o.Resolver = a.resolver
+	if a.status != StatusOK && a.status != StatusNoData {
+		// The delegation itself is broken (NXDOMAIN, SERVFAIL, timeout,
+		// ...): every other name under it fails the same way through a
+		// recursive resolver, so the plan stops here.
+		o.Status, o.Error = a.status, a.err
+		o.Apex.Status, o.WWW.Status = a.status, a.status
+		return o
+	}
+	o.Status = StatusOK
+	for _, n := range ns {
+		h := NSHost{Name: n}
+		h.Addrs = w.sharedHost(ctx, t.Domain, n, &tl)
+		o.NS = append(o.NS, h)
+	}
+	if zone != "" {
+		o.SOA = w.soa(ctx, zone, &tl)
+	}
+	o.Apex = w.host(ctx, t.Domain, &tl)
+	o.WWW = w.host(ctx, "www."+t.Domain, &tl)
+	o.MX = w.mx(ctx, t.Domain, &tl)
+	o.TargetZones = w.targetZones(ctx, t.Domain, &tl, o.Apex.CNAMEs, o.WWW.CNAMEs)
+	return o
+}
+
+// zoneNS finds the zone that holds name and its NS set: the NS of name
+// itself, or, when name is not a zone apex (NODATA), of the closest
+// enclosing zone, named by the SOA of the negative answer or found by
+// walking up to the registrable domain.
+func (w *worker) zoneNS(ctx context.Context, name string, tl *tally) (zone string, ns []string, a answer) {
+	cur := name
+	floor, _ := publicsuffix.EffectiveTLDPlusOne(name)
+	for range 8 {
+		a = w.c.query(ctx, cur, dns.TypeNS)
+		tl.add(a)
+		if a.status != StatusOK {
+			return "", nil, a
+		}
+		for _, rr := range a.msg.Answer {
+			if r, ok := rr.(*dns.NS); ok && strings.EqualFold(r.Hdr.Name, dns.Fqdn(cur)) {
+				ns = append(ns, normName(r.Ns))
+			}
+		}
+		if len(ns) > 0 {
+			slices.Sort(ns)
+			return cur, slices.Compact(ns), a
+		}
+		next := ""
+		for _, rr := range a.msg.Ns {
+			if soa, ok := rr.(*dns.SOA); ok {
+				next = normName(soa.Hdr.Name)
+			}
+		}
+		if next == "" || next == cur || !strings.HasSuffix(cur, "."+next) {
+			// No usable SOA: go up one label, not past the registrable
+			// domain.
+			if cur == floor || floor == "" {
+				break
+			}
+			_, next, _ = strings.Cut(cur, ".")
+		}
+		cur = next
+	}
+	a.status, a.err = StatusNoData, "no NS records found for "+name+" or its zone"
+	return "", nil, a
+}
+
+func (w *worker) soa(ctx context.Context, zone string, tl *tally) *SOA {
+	a := w.c.query(ctx, zone, dns.TypeSOA)
+	tl.add(a)
+	if a.status != StatusOK {
+		return nil
+	}
+	for _, rr := range a.msg.Answer {
+		if s, ok := rr.(*dns.SOA); ok {
+			return &SOA{MName: normName(s.Ns), RName: normName(s.Mbox), Serial: s.Serial}
+		}
+	}
+	return nil
+}
+
+// host resolves a web host name: A and AAAA, each following the CNAME
+// chain to its end.
+func (w *worker) host(ctx context.Context, name string, tl *tally) Host {
+	h := Host{Name: name}
+	chain4, a4, st4, err4 := w.follow(ctx, name, dns.TypeA, tl)
+	if st4 == StatusNXDomain && len(chain4) == 0 {
+		// The name does not exist: AAAA cannot say otherwise.
+		h.Status, h.Error = st4, err4
+		return h
+	}
+	chain6, a6, st6, err6 := w.follow(ctx, name, dns.TypeAAAA, tl)
+	h.A, h.AAAA = a4, a6
+	h.CNAMEs = chain4
+	if len(chain6) > len(chain4) {
+		h.CNAMEs = chain6
+	}
+	switch {
+	case st4 == StatusOK || st6 == StatusOK:
+		h.Status = StatusOK
+	case st4 == StatusNoData && st6 == StatusNoData:
+		h.Status = StatusNoData
+	case st4 != StatusNoData:
+		h.Status, h.Error = st4, err4
+	default:
+		h.Status, h.Error = st6, err6
+	}
+	return h
+}
+
+// follow asks name/qtype and follows the CNAME chain to its end, across
+// zones: when the resolver's answer stops at a CNAME whose target it did
+// not resolve, the target is asked in turn. It returns the chain of
+// targets, the addresses of the last name, and the outcome.
+func (w *worker) follow(ctx context.Context, name string, qtype uint16, tl *tally) (chain []string, out []netip.Addr, st Status, errText string) {
+	cur := normName(name)
+	seen := map[string]bool{cur: true}
+	for range MaxCNAMEHops + 1 {
+		a := w.c.query(ctx, cur, qtype)
+		tl.add(a)
+		if a.status != StatusOK && a.status != StatusNXDomain {
+			return chain, nil, a.status, a.err
+		}
+		advanced := false
+		for {
+			next := ""
+			for _, rr := range a.msg.Answer {
+				if c, ok := rr.(*dns.CNAME); ok && normName(c.Hdr.Name) == cur {
+					next = normName(c.Target)
+					break
+				}
+			}
+			if next == "" {
+				break
+			}
+			if seen[next] {
+				return chain, nil, StatusCNAMELoop, fmt.Sprintf("CNAME loop: %s points back to %s", cur, next)
+			}
+			if len(chain) >= MaxCNAMEHops {
+				return chain, nil, StatusTooLong, fmt.Sprintf("CNAME chain longer than %d hops", MaxCNAMEHops)
+			}
+			seen[next] = true
+			chain = append(chain, next)
+			cur = next
+			advanced = true
+		}
+		for _, rr := range a.msg.Answer {
+			if normName(rr.Header().Name) != cur {
+				continue
+			}
+			switch r := rr.(type) {
+			case *dns.A:
+				if ad, ok := netip.AddrFromSlice(r.A.To4()); ok {
+					out = append(out, ad)
+				}
+			case *dns.AAAA:
+				if ad, ok := netip.AddrFromSlice(r.AAAA.To16()); ok {
+					out = append(out, ad)
+				}
+			}
+		}
+		if len(out) > 0 {
+			slices.SortFunc(out, netip.Addr.Compare)
+			return chain, slices.Compact(out), StatusOK, ""
+		}
+		if a.status == StatusNXDomain {
+			return chain, nil, StatusNXDomain, a.err
+		}
+		if !advanced {
+			return chain, nil, StatusNoData, ""
+		}
+		// The answer ended in a CNAME the resolver did not follow: ask
+		// the target.
+	}
+	return chain, nil, StatusTooLong, fmt.Sprintf("CNAME chain longer than %d hops", MaxCNAMEHops)
+}
+
+// mx returns the mail exchangers of domain with their addresses, sorted
+// by preference then name. A null MX (RFC 7505) is kept as the name ".".
+func (w *worker) mx(ctx context.Context, domain string, tl *tally) []MXHost {
+	a := w.c.query(ctx, domain, dns.TypeMX)
+	tl.add(a)
+	if a.status != StatusOK {
+		return nil
+	}
+	var out []MXHost
+	for _, rr := range a.msg.Answer {
+		r, ok := rr.(*dns.MX)
+		if !ok || !strings.EqualFold(r.Hdr.Name, dns.Fqdn(domain)) {
+			continue
+		}
+		name := normName(r.Mx)
+		if name == "" {
+			out = append(out, MXHost{Preference: r.Preference, Name: "."})
+			continue
+		}
+		out = append(out, MXHost{Preference: r.Preference, Name: name})
+	}
+	slices.SortFunc(out, func(x, y MXHost) int {
+		if x.Preference != y.Preference {
+			return int(x.Preference) - int(y.Preference)
+		}
+		return strings.Compare(x.Name, y.Name)
+	})
+	out = slices.CompactFunc(out, func(x, y MXHost) bool { return x.Name == y.Name })
+	for i := range out {
+		if out[i].Name != "." {
+			out[i].Addrs = w.sharedHost(ctx, domain, out[i].Name, tl)
+		}
+	}
+	return out
+}
+
+// sharedHost returns the addresses of an NS or MX host. Hosts outside the
+// domain being crawled are shared between domains and cached.
+func (w *worker) sharedHost(ctx context.Context, domain, name string, tl *tally) []netip.Addr {
+	resolve := func(ctx context.Context) *addrs {
+		var t tally
+		_, a4, _, _ := w.follow(ctx, name, dns.TypeA, &t)
+		_, a6, _, _ := w.follow(ctx, name, dns.TypeAAAA, &t)
+		return &addrs{list: append(a4, a6...), queries: t.queries, attempts: t.attempts}
+	}
+	if name == domain || strings.HasSuffix(name, "."+domain) {
+		r := resolve(ctx)
+		tl.queries += r.queries
+		tl.attempts += r.attempts
+		return r.list
+	}
+	r, cached := w.cache.host(ctx, name, resolve)
+	if !cached {
+		tl.queries += r.queries
+		tl.attempts += r.attempts
+	}
+	return r.list
+}
+
+// targetZones looks up the NS set of the registrable domains that the
+// CNAME targets of the web hosts live in (the DNS provider of a CDN or a
+// platform), skipping the domain's own.
+func (w *worker) targetZones(ctx context.Context, domain string, tl *tally, chains ...[]string) []ZoneNS {
+	own, _ := publicsuffix.EffectiveTLDPlusOne(domain)
+	var zones []string
+	for _, chain := range chains {
+		for _, target := range chain {
+			z, err := publicsuffix.EffectiveTLDPlusOne(target)
+			if err != nil || z == own || slices.Contains(zones, z) {
+				continue
+			}
+			zones = append(zones, z)
+		}
+	}
+	slices.Sort(zones)
+	var out []ZoneNS
+	for _, z := range zones {
+		r, cached := w.cache.zone(ctx, z, func(ctx context.Context) *zoneNS {
+			var t tally
+			_, ns, _ := w.zoneNS(ctx, z, &t)
+			return &zoneNS{ns: ns, queries: t.queries, attempts: t.attempts}
+		})
+		if !cached {
+			tl.queries += r.queries
+			tl.attempts += r.attempts
+		}
+		if len(r.ns) > 0 {
+			out = append(out, ZoneNS{Zone: z, NS: r.ns})
+		}
+	}
+	return out
+}
