@@ -296,6 +296,7 @@ func TestCrawlFullPlan(t *testing.T) {
 			{Preference: 10, Name: "mx1.mailprov.net", Addrs: mkAddrs("203.0.113.25")},
 			{Preference: 20, Name: "mx2.mailprov.net", Addrs: mkAddrs("203.0.113.26")},
 		},
+		MXStatus:    StatusOK,
 		TargetZones: []ZoneNS{{Zone: "cdn-a.net", NS: []string{"ns.cdn-a.net"}}},
 		Resolver:    srv.addr,
 	}

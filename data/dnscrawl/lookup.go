@@ -83,7 +83,7 @@ func (w *worker) lookup(ctx context.Context, t Target) *Observation {
 	}
 	o.Apex = w.host(ctx, t.Domain, &tl)
 	o.WWW = w.host(ctx, "www."+t.Domain, &tl)
-	o.MX = w.mx(ctx, t.Domain, &tl)
+	o.MX, o.MXStatus = w.mx(ctx, t.Domain, &tl)
 	o.TargetZones = w.targetZones(ctx, t.Domain, &tl, o.Apex.CNAMEs, o.WWW.CNAMEs)
 	return o
 }
@@ -242,11 +242,11 @@ func (w *worker) follow(ctx context.Context, name string, qtype uint16, tl *tall
 
 // mx returns the mail exchangers of domain with their addresses, sorted
 // by preference then name. A null MX (RFC 7505) is kept as the name ".".
-func (w *worker) mx(ctx context.Context, domain string, tl *tally) []MXHost {
+func (w *worker) mx(ctx context.Context, domain string, tl *tally) ([]MXHost, Status) {
 	a := w.c.query(ctx, domain, dns.TypeMX)
 	tl.add(a)
 	if a.status != StatusOK {
-		return nil
+		return nil, a.status
 	}
 	var out []MXHost
 	for _, rr := range a.msg.Answer {
@@ -273,7 +273,10 @@ func (w *worker) mx(ctx context.Context, domain string, tl *tally) []MXHost {
 			out[i].Addrs = w.sharedHost(ctx, domain, out[i].Name, tl)
 		}
 	}
-	return out
+	if len(out) == 0 {
+		return nil, StatusNoData
+	}
+	return out, StatusOK
 }
 
 // sharedHost returns the addresses of an NS or MX host. Hosts outside the

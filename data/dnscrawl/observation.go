@@ -72,6 +72,9 @@ type Observation struct {
 	Apex Host     `json:"apex"`
 	WWW  Host     `json:"www"`
 	MX   []MXHost `json:"mx,omitempty"`
+	// MXStatus is the outcome of the MX lookup: ok with MX records,
+	// nodata without (no mail), or the failure.
+	MXStatus Status `json:"mx_status,omitempty"`
 	// TargetZones holds the NS set of the zones that the CNAME targets of
 	// the apex and www live in (the DNS provider of a CDN or platform).
 	TargetZones []ZoneNS `json:"target_zones,omitempty"`

@@ -1,0 +1,304 @@
+package classify
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"golang.org/x/net/publicsuffix"
+
+	"github.com/chokepoint-dev/chokepoint/data/catalog"
+	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
+	"github.com/chokepoint-dev/chokepoint/data/refdata"
+)
+
+// Confidence of each kind of evidence: a name under a provider's suffix
+// is what the provider itself tells its customers to configure; an
+// address in a provider's AS is a strong but indirect sign; a server
+// under the site's own name is the site's own unless its address says
+// otherwise; a matching SOA is the weakest.
+const (
+	confSuffix = 1.0
+	confSelf   = 0.9
+	confASN    = 0.8
+	confSOA    = 0.6
+)
+
+// AddrLookup is what the classifier needs from reference data: the AS of
+// an address. *refdata.DB implements it.
+type AddrLookup interface {
+	Lookup(netip.Addr) refdata.Info
+}
+
+// Classifier turns observations into dependencies with the catalog and
+// the reference data. It is safe for concurrent use.
+type Classifier struct {
+	cat  *catalog.Catalog
+	addr AddrLookup
+}
+
+// New returns a classifier. addr may be nil: no address evidence is used
+// then.
+func New(cat *catalog.Catalog, addr AddrLookup) *Classifier {
+	return &Classifier{cat: cat, addr: addr}
+}
+
+// builder collects the dependencies of one domain, one per (layer,
+// provider, service); the first evidence found is kept and the highest
+// confidence wins.
+type builder struct {
+	r *Result
+}
+
+func (b *builder) add(l catalog.Layer, provider, service string, ev Evidence, value string, conf float64) {
+	for i := range b.r.Deps {
+		d := &b.r.Deps[i]
+		if d.Layer == l && d.Provider == provider && d.Service == service {
+			if conf > d.Confidence {
+				d.Confidence, d.Evidence, d.EvidenceValue = conf, ev, value
+			}
+			return
+		}
+	}
+	b.r.Deps = append(b.r.Deps, Dependency{
+		Domain: b.r.Domain, Rank: b.r.Rank, Layer: l,
+		Provider: provider, Service: service,
+		Evidence: ev, EvidenceValue: value, Confidence: conf,
+		ThirdParty: provider != SelfProvider,
+	})
+}
+
+func (b *builder) addProvider(l catalog.Layer, p *catalog.Provider, ev Evidence, value string, conf float64) {
+	b.add(l, p.Company, p.Service, ev, value, conf)
+}
+
+func (b *builder) has(l catalog.Layer) bool {
+	return slices.ContainsFunc(b.r.Deps, func(d Dependency) bool { return d.Layer == l })
+}
+
+// Classify returns the dependencies of one observed domain on every layer,
+// each with its evidence, and the state of every layer. Every provider
+// found is kept, not only the first.
+func (c *Classifier) Classify(o *dnscrawl.Observation) Result {
+	r := Result{
+		Domain: o.Domain, Rank: o.Rank, Status: o.Status, Error: o.Error,
+		States: make(map[catalog.Layer]State, len(catalog.Layers)),
+	}
+	if o.Status != dnscrawl.StatusOK {
+		for _, l := range catalog.Layers {
+			r.States[l] = StateUnresolved
+		}
+		return r
+	}
+	b := &builder{r: &r}
+	own, err := publicsuffix.EffectiveTLDPlusOne(o.Domain)
+	if err != nil {
+		own = o.Domain
+	}
+	r.States[catalog.LayerDNS] = c.dns(b, o, own)
+	r.States[catalog.LayerCDN], r.States[catalog.LayerHosting] = c.web(b, o, own)
+	r.States[catalog.LayerEmail] = c.email(b, o, own)
+	order := make(map[catalog.Layer]int, len(catalog.Layers))
+	for i, l := range catalog.Layers {
+		order[l] = i
+	}
+	slices.SortFunc(r.Deps, func(x, y Dependency) int {
+		if x.Layer != y.Layer {
+			return order[x.Layer] - order[y.Layer]
+		}
+		if x.Provider != y.Provider {
+			return strings.Compare(x.Provider, y.Provider)
+		}
+		return strings.Compare(x.Service, y.Service)
+	})
+	return r
+}
+
+// under reports whether name is registrable domain own or below it.
+func under(name, own string) bool {
+	return name == own || strings.HasSuffix(name, "."+own)
+}
+
+// asnProvider returns the catalog provider that announces addr, the AS
+// number and whether the address's AS is known at all.
+func (c *Classifier) asnProvider(addr netip.Addr) (*catalog.Provider, uint32) {
+	if c.addr == nil {
+		return nil, 0
+	}
+	info := c.addr.Lookup(addr)
+	if info.ASN == 0 {
+		return nil, 0
+	}
+	p, _ := c.cat.ByASN(info.ASN)
+	return p, info.ASN
+}
+
+// sameCompany returns the provider of company that serves layer l.
+func (c *Classifier) sameCompany(company string, l catalog.Layer) *catalog.Provider {
+	for _, p := range c.cat.Providers() {
+		if p.Company == company && p.HasLayer(l) {
+			return p
+		}
+	}
+	return nil
+}
+
+// dns attributes the name servers: by NS suffix first; a name server with
+// a vanity name (under the site's own domain or an unknown one) by the AS
+// of its addresses when that company runs a DNS service; otherwise a name
+// server under the site's own domain, or a zone whose SOA names the site,
+// is self-hosted (after Kashaf et al., IMC 2020).
+func (c *Classifier) dns(b *builder, o *dnscrawl.Observation, own string) State {
+	if len(o.NS) == 0 {
+		return StateUnattributed
+	}
+	var unknown []dnscrawl.NSHost
+	for _, ns := range o.NS {
+		if p, _, ok := c.cat.MatchNS(ns.Name); ok {
+			b.addProvider(catalog.LayerDNS, p, EvidenceNSSuffix, ns.Name, confSuffix)
+			continue
+		}
+		if p, asn := c.dnsByAddr(ns.Addrs); p != nil {
+			b.addProvider(catalog.LayerDNS, p, EvidenceASN, fmt.Sprintf("%s AS%d", ns.Name, asn), confASN)
+			continue
+		}
+		if under(ns.Name, own) {
+			b.add(catalog.LayerDNS, SelfProvider, SelfProvider, EvidenceSelf, ns.Name, confSelf)
+			continue
+		}
+		unknown = append(unknown, ns)
+	}
+	if len(unknown) > 0 && o.SOA != nil && (under(o.SOA.MName, own) || under(o.SOA.RName, own)) && !b.has(catalog.LayerDNS) {
+		b.add(catalog.LayerDNS, SelfProvider, SelfProvider, EvidenceSOA, o.SOA.MName+" "+o.SOA.RName, confSOA)
+	}
+	if b.has(catalog.LayerDNS) {
+		return StateKnown
+	}
+	return StateUnattributed
+}
+
+// dnsByAddr returns the DNS service behind a name server's addresses: the
+// provider of their AS when it runs DNS itself, or the DNS service of a
+// CDN company (Cloudflare's custom name servers answer from its own AS).
+// An address in a cloud's hosting AS says nothing: a name server run by
+// the site on a rented machine is not the cloud's DNS service.
+func (c *Classifier) dnsByAddr(addrs []netip.Addr) (*catalog.Provider, uint32) {
+	for _, a := range addrs {
+		p, asn := c.asnProvider(a)
+		switch {
+		case p == nil:
+		case p.HasLayer(catalog.LayerDNS):
+			return p, asn
+		case p.WebLayer() == catalog.LayerCDN:
+			if dp := c.sameCompany(p.Company, catalog.LayerDNS); dp != nil {
+				return dp, asn
+			}
+		}
+	}
+	return nil, 0
+}
+
+// web attributes the apex and www hosts to CDN and hosting providers:
+// every CNAME hop under a provider's suffix counts on that provider's web
+// layer; the final addresses count by their AS: a CDN's AS always, a
+// hosting provider's AS only when no CDN is on the host's chain (the edge
+// addresses of a CDN are not its customers' origin).
+func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, hosting State) {
+	resolved, failed, unattributed := false, false, false
+	for _, h := range []dnscrawl.Host{o.Apex, o.WWW} {
+		switch h.Status {
+		case dnscrawl.StatusOK:
+			resolved = true
+		case dnscrawl.StatusNXDomain, dnscrawl.StatusNoData:
+			continue
+		default:
+			failed = true
+			continue
+		}
+		sawCDN := false
+		for _, hop := range h.CNAMEs {
+			p, _, ok := c.cat.MatchCNAME(hop)
+			if !ok {
+				continue
+			}
+			l := p.WebLayer()
+			b.addProvider(l, p, EvidenceCNAMESuffix, hop, confSuffix)
+			if l == catalog.LayerCDN {
+				sawCDN = true
+			}
+		}
+		// Look every address up once; CDN addresses count first, so that a
+		// host whose own addresses show a CDN does not also get the others
+		// as hosting.
+		type owned struct {
+			addr netip.Addr
+			p    *catalog.Provider
+			asn  uint32
+		}
+		var seen []owned
+		for _, a := range h.Addrs() {
+			p, asn := c.asnProvider(a)
+			if p == nil {
+				unattributed = true
+				continue
+			}
+			if p.WebLayer() == catalog.LayerCDN {
+				b.addProvider(catalog.LayerCDN, p, EvidenceASN, fmt.Sprintf("AS%d %s", asn, a), confASN)
+				sawCDN = true
+				continue
+			}
+			seen = append(seen, owned{a, p, asn})
+		}
+		if !sawCDN {
+			for _, o := range seen {
+				b.addProvider(catalog.LayerHosting, o.p, EvidenceASN, fmt.Sprintf("AS%d %s", o.asn, o.addr), confASN)
+			}
+		}
+		if sawCDN && !b.has(catalog.LayerHosting) {
+			unattributed = true // the origin is behind the CDN
+		}
+	}
+	state := func(l catalog.Layer, missing State) State {
+		switch {
+		case b.has(l):
+			return StateKnown
+		case resolved:
+			return missing
+		case failed:
+			return StateUnresolved
+		}
+		return StateNone
+	}
+	hostingMissing := StateNone
+	if unattributed {
+		hostingMissing = StateUnattributed
+	}
+	return state(catalog.LayerCDN, StateNone), state(catalog.LayerHosting, hostingMissing)
+}
+
+// email attributes the mail exchangers by MX suffix; an MX under the
+// site's own domain is self-hosted.
+func (c *Classifier) email(b *builder, o *dnscrawl.Observation, own string) State {
+	switch o.MXStatus {
+	case dnscrawl.StatusOK, "":
+	case dnscrawl.StatusNoData, dnscrawl.StatusNXDomain:
+		return StateNone
+	default:
+		return StateUnresolved
+	}
+	if len(o.MX) == 0 || (len(o.MX) == 1 && o.MX[0].Name == ".") {
+		return StateNone
+	}
+	for _, mx := range o.MX {
+		if p, _, ok := c.cat.MatchMX(mx.Name); ok {
+			b.addProvider(catalog.LayerEmail, p, EvidenceMXSuffix, mx.Name, confSuffix)
+		} else if under(mx.Name, own) {
+			b.add(catalog.LayerEmail, SelfProvider, SelfProvider, EvidenceSelf, mx.Name, confSelf)
+		}
+	}
+	if b.has(catalog.LayerEmail) {
+		return StateKnown
+	}
+	return StateUnattributed
+}
