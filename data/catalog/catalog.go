@@ -1,11 +1,13 @@
 package catalog
 
 import (
-	_ "embed"
 	"bytes"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -122,19 +124,45 @@ var (
 	idRe      = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 	companyRe = regexp.MustCompile(`^[a-z0-9]+$`)
 	labelRe   = regexp.MustCompile(`^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$`)
+	versionRe = regexp.MustCompile(`^[0-9]{4}\.[0-9]{2}\.[0-9]{2}-[0-9]+$`)
 )
 
-// Parse reads and validates a catalog in its JSON form. Validation fails
-// on an entry without a source, a duplicate id, a malformed suffix, an AS
-// number of 0 or claimed twice, a suffix claimed by two entries, an
-// unknown layer, an evidence kind that has no layer to count on, or an
-// upstream that does not exist.
+// reservedASN reports whether a is not a public AS number: AS0 (RFC 7607),
+// AS_TRANS 23456 (RFC 6793), the documentation ranges 64496-64511 and
+// 65536-65551 (RFC 5398), the private ranges 64512-65534 and
+// 4200000000-4294967294 (RFC 6996), the reserved 65535 and 4294967295
+// (RFC 7300) and the IANA-reserved 65552-131071.
+func reservedASN(a uint32) bool {
+	return a == 0 || a == 23456 || (a >= 64496 && a <= 131071) || a >= 4200000000
+}
+
+// validSource reports whether s is an absolute http(s) URL with a host.
+func validSource(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && u.User == nil
+}
+
+// Parse reads and validates a catalog in its JSON form: one object with
+// no unknown field and nothing after it. Validation fails on a malformed
+// version; on an entry with a malformed id, company or service, an id that
+// does not start with "<company>-", no name, no source or a source that
+// is not an http(s) URL, no layer, an unknown or repeated layer; on a
+// duplicate id; on a malformed suffix, a suffix claimed by two entries of
+// one index; on a reserved or private AS number or one claimed twice; on
+// evidence with no layer to count on (ns suffixes without dns, mx
+// suffixes without email, cname suffixes or ASNs without cdn or hosting);
+// on an upstream that does not exist, is the entry itself, has an unknown
+// layer or does not serve that layer; and on an empty provider list.
+// Every error wraps ErrInvalid.
 func Parse(b []byte) (*Catalog, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	var f file
 	if err := dec.Decode(&f); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("%w: data after the catalog object", ErrInvalid)
 	}
 	c := &Catalog{
 		Version: f.Version,
@@ -145,6 +173,9 @@ func Parse(b []byte) (*Catalog, error) {
 		asn:     make(map[uint32]*Provider),
 	}
 	var errs []error
+	if f.Version != "" && !versionRe.MatchString(f.Version) {
+		errs = append(errs, fmt.Errorf("%w: version %q is not YYYY.MM.DD-N", ErrInvalid, f.Version))
+	}
 	bad := func(p *Provider, format string, a ...any) {
 		errs = append(errs, fmt.Errorf("%w: provider %q: %s", ErrInvalid, p.ID, fmt.Sprintf(format, a...)))
 	}
@@ -162,6 +193,8 @@ func Parse(b []byte) (*Catalog, error) {
 		c.byID[p.ID] = p
 		if !companyRe.MatchString(p.Company) {
 			bad(p, "malformed company %q", p.Company)
+		} else if !strings.HasPrefix(p.ID, p.Company+"-") {
+			bad(p, "id does not start with company %q", p.Company+"-")
 		}
 		if !idRe.MatchString(p.Service) {
 			bad(p, "malformed service %q", p.Service)
@@ -173,16 +206,18 @@ func Parse(b []byte) (*Catalog, error) {
 			bad(p, "no source")
 		}
 		for _, s := range p.Sources {
-			if !strings.HasPrefix(s, "https://") && !strings.HasPrefix(s, "http://") {
-				bad(p, "source %q is not a URL", s)
+			if !validSource(s) {
+				bad(p, "source %q is not an http(s) URL", s)
 			}
 		}
 		if len(p.Layers) == 0 {
 			bad(p, "no layer")
 		}
-		for _, l := range p.Layers {
+		for i, l := range p.Layers {
 			if _, err := ParseLayer(string(l)); err != nil {
 				bad(p, "%v", err)
+			} else if slices.Contains(p.Layers[:i], l) {
+				bad(p, "layer %q listed twice", l)
 			}
 		}
 		if len(p.NSSuffixes) > 0 && !p.HasLayer(LayerDNS) {
@@ -206,7 +241,7 @@ func Parse(b []byte) (*Catalog, error) {
 			}
 		}
 		for _, a := range p.ASNs {
-			if a == 0 || a == 23456 || (a >= 64496 && a <= 65535) || a >= 4200000000 {
+			if reservedASN(a) {
 				bad(p, "AS%d is reserved or private", a)
 				continue
 			}
@@ -220,11 +255,17 @@ func Parse(b []byte) (*Catalog, error) {
 	}
 	for _, p := range c.providers {
 		for _, u := range p.Upstreams {
-			if _, ok := c.byID[u.Provider]; !ok {
+			up, ok := c.byID[u.Provider]
+			switch {
+			case !ok:
 				bad(p, "unknown upstream %q", u.Provider)
+			case up == p:
+				bad(p, "upstream to itself")
 			}
 			if _, err := ParseLayer(string(u.Layer)); err != nil {
 				bad(p, "upstream %q: %v", u.Provider, err)
+			} else if ok && !up.HasLayer(u.Layer) {
+				bad(p, "upstream %q does not serve layer %q", u.Provider, u.Layer)
 			}
 		}
 	}

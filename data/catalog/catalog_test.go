@@ -1,0 +1,500 @@
+package catalog
+
+import (
+	"errors"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func defaultCatalog(t *testing.T) *Catalog {
+	t.Helper()
+	c, err := Default()
+	if err != nil {
+		t.Fatalf("Default: %v", err)
+	}
+	return c
+}
+
+func TestDefault(t *testing.T) {
+	t.Parallel()
+	c := defaultCatalog(t)
+	if n := len(c.Providers()); n < 90 {
+		t.Errorf("embedded catalog has %d providers, want at least 90", n)
+	}
+	if !regexp.MustCompile(`^[0-9]{4}\.[0-9]{2}\.[0-9]{2}-[0-9]+$`).MatchString(c.Version) {
+		t.Errorf("version %q is not YYYY.MM.DD-N", c.Version)
+	}
+	perLayer := make(map[Layer]int)
+	for _, p := range c.Providers() {
+		if len(p.Sources) == 0 || len(p.Layers) == 0 {
+			t.Errorf("%s: %d sources, %d layers", p.ID, len(p.Sources), len(p.Layers))
+		}
+		for _, l := range p.Layers {
+			perLayer[l]++
+		}
+		if len(p.NSSuffixes)+len(p.CNAMESuffixes)+len(p.MXSuffixes)+len(p.ASNs) == 0 {
+			t.Errorf("%s: no evidence (no suffix, no ASN): nothing can ever point to it", p.ID)
+		}
+	}
+	for _, l := range Layers {
+		if perLayer[l] < 15 {
+			t.Errorf("layer %s has %d providers, want at least 15", l, perLayer[l])
+		}
+	}
+}
+
+// TestDefaultRequiredProviders lists, per layer, providers the catalog
+// must keep: the ones that dominate real top lists.
+func TestDefaultRequiredProviders(t *testing.T) {
+	t.Parallel()
+	c := defaultCatalog(t)
+	required := map[Layer][]string{
+		LayerDNS: {
+			"cloudflare-dns", "amazon-route53", "google-clouddns", "microsoft-azuredns", "akamai-edgedns",
+			"ibm-ns1", "digicert-ultradns", "digicert-dnsmadeeasy", "digicert-constellix", "godaddy-dns",
+			"namecheap-dns", "ionos-dns", "ovh-dns", "hetzner-dns", "digitalocean-dns", "gandi-dns",
+			"oracle-dyn", "oracle-clouddns", "csc-dns", "newfold-markmonitor", "newfold-networksolutions",
+			"newfold-registercom", "newfold-bluehost", "easydns-dns", "dnsimple-dns", "cloudns-dns",
+			"alibaba-dns", "tencent-dnspod", "yandex-dns", "squarespace-domains", "automattic-wpcom",
+			"namecom-dns", "porkbun-dns", "hostinger-dns", "dreamhost-hosting", "tucows-hover",
+			"ionos-strato", "ionos-sedo", "godaddy-afternic", "azion-dns", "gcore-dns", "bunny-dns",
+			"desec-dns", "hurricaneelectric-dns", "rucenter-dns", "huawei-clouddns", "wix-platform", "vercel-cdn",
+		},
+		LayerCDN: {
+			"cloudflare-cdn", "amazon-cloudfront", "akamai-cdn", "fastly-cdn", "microsoft-frontdoor",
+			"netlify-cdn", "vercel-cdn", "edgio-edgecast", "edgio-limelight", "stackpath-cdn",
+			"thales-imperva", "godaddy-sucuri", "bunny-cdn", "keycdn-cdn", "cdn77-cdn", "gcore-cdn",
+			"alibaba-cdn", "tencent-cdn", "wangsu-cdn", "wangsu-cdnetworks", "chinacache-cdn", "baidu-cdn",
+			"azion-cdn", "medianova-cdn", "arvancloud-cdn", "yottaa-cdn", "cachefly-cdn",
+		},
+		LayerHosting: {
+			"amazon-ec2", "google-cloud", "microsoft-azure", "oracle-cloud", "ibm-cloud", "alibaba-cloud",
+			"tencent-cloud", "digitalocean-hosting", "akamai-linode", "vultr-hosting", "hetzner-hosting",
+			"ovh-hosting", "scaleway-hosting", "contabo-hosting", "leaseweb-hosting", "rackspace-hosting",
+			"hostinger-hosting", "newfold-bluehost", "godaddy-hosting", "squarespace-platform", "wix-platform",
+			"wpengine-platform", "kinsta-platform", "pantheon-platform", "salesforce-heroku", "render-platform",
+			"flyio-platform", "automattic-wpcom", "webflow-platform", "ghost-pro", "hubspot-cms",
+			"salesforce-platform", "zendesk-platform", "cloudflare-pages", "google-firebase", "github-pages",
+			"shopify-platform", "ionos-strato", "ionos-hosting", "yandex-cloud",
+		},
+		LayerEmail: {
+			"google-workspace", "microsoft-365", "proofpoint-email", "mimecast-email", "zoho-email",
+			"yahoo-mail", "yandex-mail", "barracuda-email", "cisco-secureemail", "trendmicro-email",
+			"sophos-email", "fastmail-email", "proton-mail", "apple-icloud", "amazon-ses", "sinch-mailgun",
+			"twilio-sendgrid", "ovh-email", "ionos-email", "godaddy-email", "namecheap-email", "vk-mail",
+			"tencent-exmail", "netease-mail", "hornetsecurity-email", "forcepoint-email",
+			"broadcom-messagelabs", "rackspace-email", "opentext-appriver",
+		},
+	}
+	for _, layer := range Layers {
+		t.Run(string(layer), func(t *testing.T) {
+			t.Parallel()
+			var missing []string
+			for _, id := range required[layer] {
+				p, ok := c.Provider(id)
+				if !ok || !p.HasLayer(layer) {
+					missing = append(missing, id)
+				}
+			}
+			if len(missing) > 0 {
+				t.Errorf("missing on layer %s: %v", layer, missing)
+			}
+		})
+	}
+}
+
+// TestDefaultSeedStable guards the ids other packages use: the seed
+// entries keep their id, company and service.
+func TestDefaultSeedStable(t *testing.T) {
+	t.Parallel()
+	type key struct{ ID, Company, Service string }
+	want := []key{
+		{"cloudflare-dns", "cloudflare", "dns"}, {"cloudflare-cdn", "cloudflare", "cdn"},
+		{"amazon-route53", "amazon", "route53"}, {"amazon-cloudfront", "amazon", "cloudfront"},
+		{"amazon-ec2", "amazon", "ec2"}, {"google-clouddns", "google", "clouddns"},
+		{"google-cloud", "google", "cloud"}, {"google-workspace", "google", "workspace"},
+		{"microsoft-azuredns", "microsoft", "azuredns"}, {"microsoft-frontdoor", "microsoft", "frontdoor"},
+		{"microsoft-azure", "microsoft", "azure"}, {"microsoft-365", "microsoft", "365"},
+		{"akamai-edgedns", "akamai", "edgedns"}, {"akamai-cdn", "akamai", "cdn"},
+		{"akamai-linode", "akamai", "linode"}, {"fastly-cdn", "fastly", "cdn"},
+		{"godaddy-dns", "godaddy", "dns"}, {"godaddy-hosting", "godaddy", "hosting"},
+		{"godaddy-email", "godaddy", "email"}, {"ibm-ns1", "ibm", "ns1"},
+		{"digicert-ultradns", "digicert", "ultradns"}, {"digicert-dnsmadeeasy", "digicert", "dnsmadeeasy"},
+		{"namecheap-dns", "namecheap", "dns"}, {"namecheap-email", "namecheap", "privateemail"},
+		{"ionos-dns", "ionos", "dns"}, {"ovh-dns", "ovh", "dns"}, {"ovh-hosting", "ovh", "hosting"},
+		{"hetzner-dns", "hetzner", "dns"}, {"hetzner-hosting", "hetzner", "hosting"},
+		{"digitalocean-dns", "digitalocean", "dns"}, {"digitalocean-hosting", "digitalocean", "hosting"},
+		{"gandi-dns", "gandi", "dns"}, {"proofpoint-email", "proofpoint", "email"},
+		{"mimecast-email", "mimecast", "email"}, {"zoho-email", "zoho", "mail"},
+		{"shopify-platform", "shopify", "platform"}, {"wix-platform", "wix", "platform"},
+		{"squarespace-platform", "squarespace", "platform"}, {"github-pages", "github", "pages"},
+		{"netlify-cdn", "netlify", "cdn"}, {"vercel-cdn", "vercel", "cdn"},
+		{"salesforce-heroku", "salesforce", "heroku"},
+	}
+	c := defaultCatalog(t)
+	var got []key
+	for _, w := range want {
+		if p, ok := c.Provider(w.ID); ok {
+			got = append(got, key{p.ID, p.Company, p.Service})
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("seed providers changed (-want +got):\n%s", diff)
+	}
+}
+
+// TestDefaultRealWorld checks host names shaped like real answers.
+func TestDefaultRealWorld(t *testing.T) {
+	t.Parallel()
+	c := defaultCatalog(t)
+	type kind int
+	const (
+		ns kind = iota
+		cname
+		mx
+	)
+	tests := []struct {
+		name string
+		kind kind
+		host string
+		want string // provider id, "" for no match
+	}{
+		{"route53", ns, "ns-1234.awsdns-12.org", "amazon-route53"},
+		{"route53 co.uk", ns, "ns-2048.awsdns-00.co.uk.", "amazon-route53"},
+		{"cloud dns wildcard beats googledomains", ns, "ns-cloud-a1.googledomains.com", "google-clouddns"},
+		{"google domains now squarespace", ns, "ns1.googledomains.com", "squarespace-domains"},
+		{"squarespace dns", ns, "nsa1.squarespacedns.com", "squarespace-domains"},
+		{"ns1", ns, "dns1.p01.nsone.net", "ibm-ns1"},
+		{"ultradns", ns, "pdns1.ultradns.net", "digicert-ultradns"},
+		{"akamai edge dns", ns, "a1-64.akam.net", "akamai-edgedns"},
+		{"azure dns", ns, "ns1-01.azure-dns.com", "microsoft-azuredns"},
+		{"cloudflare", ns, "kate.ns.cloudflare.com", "cloudflare-dns"},
+		{"cloudflare upper case", ns, "KATE.NS.CLOUDFLARE.COM.", "cloudflare-dns"},
+		{"cloudflare foundation dns", ns, "gold.foundationdns.com", "cloudflare-dns"},
+		{"not cloudflare", ns, "ns.notcloudflare.com", ""},
+		{"godaddy", ns, "ns01.domaincontrol.com", "godaddy-dns"},
+		{"namecheap", ns, "dns1.registrar-servers.com", "namecheap-dns"},
+		{"oci dns", ns, "ns1.p68.dns.oraclecloud.net", "oracle-clouddns"},
+		{"dyn", ns, "ns1.p01.dynect.net", "oracle-dyn"},
+		{"csc", ns, "udns1.cscdns.net", "csc-dns"},
+		{"markmonitor", ns, "ns1.markmonitor.com", "newfold-markmonitor"},
+		{"network solutions", ns, "ns19.worldnic.com", "newfold-networksolutions"},
+		{"dnsimple edge", ns, "ns2.dnsimple-edge.net", "dnsimple-dns"},
+		{"dnspod", ns, "f1g1ns1.dnspod.net", "tencent-dnspod"},
+		{"alibaba", ns, "dns9.hichina.com", "alibaba-dns"},
+		{"porkbun", ns, "curitiba.ns.porkbun.com", "porkbun-dns"},
+		{"hostinger", ns, "ns1.dns-parking.com", "hostinger-dns"},
+		{"bunny", ns, "kiki.bunny.net", "bunny-dns"},
+		{"scaleway", ns, "ns0.dom.scw.cloud", "scaleway-dns"},
+		{"azion", ns, "ns1.aziondns.net", "azion-dns"},
+		{"vercel", ns, "ns1.vercel-dns.com", "vercel-cdn"},
+		{"strato", ns, "docks01.rzone.de", "ionos-strato"},
+		{"sedo parking", ns, "ns1.sedoparking.com", "ionos-sedo"},
+
+		{"akamai", cname, "e1234.a.akamaiedge.net", "akamai-cdn"},
+		{"akamai edgekey", cname, "www.example.com.edgekey.net", "akamai-cdn"},
+		{"cloudfront", cname, "d111111abcdef8.cloudfront.net", "amazon-cloudfront"},
+		{"fastly", cname, "dualstack.j.sni.global.fastly.net", "fastly-cdn"},
+		{"cloudflare partial setup", cname, "www.example.com.cdn.cloudflare.net", "cloudflare-cdn"},
+		{"shopify", cname, "shops.myshopify.com", "shopify-platform"},
+		{"netlify", cname, "example.netlify.app", "netlify-cdn"},
+		{"vercel", cname, "cname.vercel-dns.com", "vercel-cdn"},
+		{"vercel numbered", cname, "d1d4fc829fe7bc7c.vercel-dns-017.com", "vercel-cdn"},
+		{"azure front door", cname, "example-abc.z01.azurefd.net", "microsoft-frontdoor"},
+		{"azure app service", cname, "example.azurewebsites.net", "microsoft-azure"},
+		{"elb", cname, "my-lb-123.us-east-1.elb.amazonaws.com", "amazon-ec2"},
+		{"heroku", cname, "example.herokudns.com", "salesforce-heroku"},
+		{"github pages", cname, "example.github.io", "github-pages"},
+		{"blogger and app engine", cname, "ghs.googlehosted.com", "google-cloud"},
+		{"squarespace", cname, "ext-cust.squarespace.com", "squarespace-platform"},
+		{"imperva", cname, "abcd.x.incapdns.net", "thales-imperva"},
+		{"bunny", cname, "example.b-cdn.net", "bunny-cdn"},
+		{"alibaba kunlun wildcard", cname, "example.com.w.kunlunsl.com", "alibaba-cdn"},
+		{"alibaba alikunlun", cname, "example.com.w.alikunlun.com", "alibaba-cdn"},
+		{"tencent", cname, "example.com.cdn.dnsv1.com", "tencent-cdn"},
+		{"edgecast", cname, "wpc.1234.edgecastcdn.net", "edgio-edgecast"},
+		{"wp engine", cname, "example.wpenginepowered.com", "wpengine-platform"},
+		{"kinsta", cname, "example.kinsta.cloud", "kinsta-platform"},
+		{"pantheon", cname, "live-example.pantheonsite.io", "pantheon-platform"},
+		{"cloudflare pages", cname, "example.pages.dev", "cloudflare-pages"},
+		{"firebase", cname, "example.web.app", "google-firebase"},
+		{"hubspot wildcard", cname, "1234.group34.sites.hscoscdn20.net", "hubspot-cms"},
+		{"webflow", cname, "proxy-ssl.webflow.com", "webflow-platform"},
+		{"wordpress.com", cname, "example.wordpress.com", "automattic-wpcom"},
+
+		{"google", mx, "aspmx.l.google.com", "google-workspace"},
+		{"microsoft 365", mx, "example-com.mail.protection.outlook.com", "microsoft-365"},
+		{"microsoft 365 dane", mx, "example-com.l-v1.mx.microsoft", "microsoft-365"},
+		{"proofpoint", mx, "mxa-00123.gslb.pphosted.com", "proofpoint-email"},
+		{"mimecast", mx, "us-smtp-inbound-1.mimecast.com", "mimecast-email"},
+		{"cisco", mx, "mx1.hc1234-56.iphmx.com", "cisco-secureemail"},
+		{"yahoo", mx, "mta5.am0.yahoodns.net", "yahoo-mail"},
+		{"fastmail", mx, "in1-smtp.messagingengine.com", "fastmail-email"},
+		{"proton", mx, "mail.protonmail.ch", "proton-mail"},
+		{"icloud", mx, "mx01.mail.icloud.com", "apple-icloud"},
+		{"ses", mx, "inbound-smtp.us-east-1.amazonaws.com", "amazon-ses"},
+		{"ec2 host is not ses", mx, "ec2-198-51-100-7.compute-1.amazonaws.com", ""},
+		{"mailgun", mx, "mxa.eu.mailgun.org", "sinch-mailgun"},
+		{"cloudflare email routing", mx, "route1.mx.cloudflare.net", "cloudflare-email"},
+		{"zoho eu", mx, "mx.zoho.eu", "zoho-email"},
+		{"barracuda", mx, "d123456a.ess.barracudanetworks.com", "barracuda-email"},
+		{"sophos", mx, "mx-01-eu-west-1.prod.hydra.sophos.com", "sophos-email"},
+		{"messagelabs", mx, "cluster1.eu.messagelabs.com", "broadcom-messagelabs"},
+		{"rackspace", mx, "mx1.emailsrvr.com", "rackspace-email"},
+		{"ionos", mx, "mx00.ionos.de", "ionos-email"},
+		{"ovh", mx, "mx1.mail.ovh.net", "ovh-email"},
+		{"tencent", mx, "mxbiz1.qq.com", "tencent-exmail"},
+		{"yandex", mx, "mx.yandex.net", "yandex-mail"},
+		{"strato", mx, "smtpin.rzone.de", "ionos-strato"},
+		{"godaddy", mx, "mailstore1.secureserver.net", "godaddy-email"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			match := map[kind]func(string) (*Provider, string, bool){ns: c.MatchNS, cname: c.MatchCNAME, mx: c.MatchMX}[tc.kind]
+			got := ""
+			if p, _, ok := match(tc.host); ok {
+				got = p.ID
+			}
+			if got != tc.want {
+				t.Errorf("%q matched %q, want %q", tc.host, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestDefaultByASN(t *testing.T) {
+	t.Parallel()
+	c := defaultCatalog(t)
+	tests := []struct {
+		name string
+		asn  uint32
+		want string
+	}{
+		{"cloudflare", 13335, "cloudflare-cdn"},
+		{"amazon", 16509, "amazon-ec2"},
+		{"google", 15169, "google-cloud"},
+		{"microsoft", 8075, "microsoft-azure"},
+		{"akamai", 20940, "akamai-cdn"},
+		{"fastly", 54113, "fastly-cdn"},
+		{"oracle", 31898, "oracle-cloud"},
+		{"automattic", 2635, "automattic-wpcom"},
+		{"unknown", 3356, ""},
+		{"zero", 0, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got := ""
+			if p, ok := c.ByASN(tc.asn); ok {
+				got = p.ID
+			}
+			if got != tc.want {
+				t.Errorf("ByASN(%d) = %q, want %q", tc.asn, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestDefaultMatchSuffix(t *testing.T) {
+	t.Parallel()
+	c := defaultCatalog(t)
+	tests := []struct {
+		name, host string
+		want       match
+	}{
+		{"cloud dns wildcard", "ns-cloud-a1.googledomains.com", match{"google-clouddns", "ns-cloud-*.googledomains.com", true}},
+		{"google domains exact", "ns1.googledomains.com", match{"squarespace-domains", "googledomains.com", true}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p, s, ok := c.MatchNS(tc.host)
+			got := match{Suffix: s, OK: ok}
+			if ok {
+				got.ID = p.ID
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("MatchNS(%q) mismatch (-want +got):\n%s", tc.host, diff)
+			}
+		})
+	}
+}
+
+// provider returns one provider object in JSON; overrides replace or add
+// fields (raw JSON values), and a nil value removes the field.
+func provider(id string, overrides map[string]any) string {
+	company, service, _ := strings.Cut(id, "-")
+	fields := []struct {
+		k string
+		v any
+	}{
+		{"id", `"` + id + `"`},
+		{"company", `"` + company + `"`},
+		{"service", `"` + service + `"`},
+		{"name", `"` + id + ` name"`},
+		{"layers", `["dns"]`},
+		{"ns_suffixes", `["ns.` + company + `.example"]`},
+		{"sources", `["https://` + company + `.example/docs"]`},
+	}
+	var b strings.Builder
+	b.WriteString("{")
+	seen := make(map[string]bool)
+	write := func(k string, v any) {
+		if v == nil {
+			return
+		}
+		if b.Len() > 1 {
+			b.WriteString(",")
+		}
+		b.WriteString(`"` + k + `":` + v.(string))
+	}
+	for _, f := range fields {
+		seen[f.k] = true
+		if v, ok := overrides[f.k]; ok {
+			write(f.k, v)
+			continue
+		}
+		write(f.k, f.v)
+	}
+	for k, v := range overrides {
+		if !seen[k] {
+			write(k, v)
+		}
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+func catalogJSON(providers ...string) string {
+	return `{"version":"2026.01.02-1","providers":[` + strings.Join(providers, ",") + `]}`
+}
+
+// cdn is a valid web-layer provider the cases can point upstreams at.
+var cdn = provider("acme-cdn", map[string]any{
+	"layers": `["cdn"]`, "ns_suffixes": nil,
+	"cname_suffixes": `["cdn.acme.example"]`, "asns": `[13335]`,
+})
+
+func TestParse(t *testing.T) {
+	t.Parallel()
+	dns := provider("acme-dns", nil)
+	tests := []struct {
+		name    string
+		in      string
+		wantErr string // "" when the catalog is valid
+	}{
+		{"valid minimal", catalogJSON(dns), ""},
+		{"valid two layers and an upstream", catalogJSON(dns, cdn, provider("shop-platform", map[string]any{
+			"layers": `["hosting"]`, "ns_suffixes": nil, "cname_suffixes": `["shop.example"]`,
+			"upstreams": `[{"provider":"acme-cdn","layer":"cdn"}]`})), ""},
+		{"valid same suffix in two indexes", catalogJSON(dns, provider("other-cdn", map[string]any{
+			"layers": `["cdn"]`, "ns_suffixes": nil, "cname_suffixes": `["ns.acme.example"]`})), ""},
+		{"valid wildcard suffix", catalogJSON(provider("acme-dns", map[string]any{"ns_suffixes": `["acmedns-*.example"]`})), ""},
+		{"valid without version", `{"providers":[` + dns + `]}`, ""},
+
+		{"not json", `{"providers":`, "unexpected EOF"},
+		{"data after the object", catalogJSON(dns) + `{}`, "data after the catalog object"},
+		{"unknown top-level field", `{"version":"2026.01.02-1","extra":1,"providers":[` + dns + `]}`, "unknown field"},
+		{"unknown provider field", catalogJSON(provider("acme-dns", map[string]any{"ns": `["x.example"]`})), "unknown field"},
+		{"malformed version", `{"version":"v1","providers":[` + dns + `]}`, "is not YYYY.MM.DD-N"},
+		{"empty provider list", catalogJSON(), "no providers"},
+		{"null provider", catalogJSON("null"), "is null"},
+
+		{"no source", catalogJSON(provider("acme-dns", map[string]any{"sources": `[]`})), "no source"},
+		{"sources missing", catalogJSON(provider("acme-dns", map[string]any{"sources": nil})), "no source"},
+		{"source not a URL", catalogJSON(provider("acme-dns", map[string]any{"sources": `["acme.example/docs"]`})), "not an http(s) URL"},
+		{"source without host", catalogJSON(provider("acme-dns", map[string]any{"sources": `["https://"]`})), "not an http(s) URL"},
+		{"source ftp", catalogJSON(provider("acme-dns", map[string]any{"sources": `["ftp://acme.example/x"]`})), "not an http(s) URL"},
+		{"duplicate id", catalogJSON(dns, provider("acme-dns", map[string]any{"ns_suffixes": `["other.example"]`})), "duplicate id"},
+		{"malformed id", catalogJSON(provider("acme-dns", map[string]any{"id": `"Acme-DNS"`})), "malformed id"},
+		{"malformed company", catalogJSON(provider("acme-dns", map[string]any{"company": `"acme-co"`})), "malformed company"},
+		{"id not prefixed by company", catalogJSON(provider("acme-dns", map[string]any{"company": `"other"`})), "id does not start with company"},
+		{"malformed service", catalogJSON(provider("acme-dns", map[string]any{"service": `"DNS"`})), "malformed service"},
+		{"no name", catalogJSON(provider("acme-dns", map[string]any{"name": `""`})), "no name"},
+
+		{"suffix upper case", catalogJSON(provider("acme-dns", map[string]any{"ns_suffixes": `["NS.acme.example"]`})), "not lower case"},
+		{"suffix trailing dot", catalogJSON(provider("acme-dns", map[string]any{"ns_suffixes": `["ns.acme.example."]`})), "not lower case"},
+		{"suffix single label", catalogJSON(provider("acme-dns", map[string]any{"ns_suffixes": `["example"]`})), "fewer than two labels"},
+		{"suffix bad char", catalogJSON(provider("acme-dns", map[string]any{"ns_suffixes": `["ns.ac!me.example"]`})), "malformed label"},
+		{"suffix empty label", catalogJSON(provider("acme-dns", map[string]any{"ns_suffixes": `["ns..example"]`})), "malformed label"},
+		{"suffix bare wildcard", catalogJSON(provider("acme-dns", map[string]any{"ns_suffixes": `["*.acme.example"]`})), "wildcard label needs a prefix"},
+		{"suffix wildcard inside label", catalogJSON(provider("acme-dns", map[string]any{"ns_suffixes": `["ns*x.acme.example"]`})), "malformed label"},
+		{"suffix wildcard not first label", catalogJSON(provider("acme-dns", map[string]any{"ns_suffixes": `["ns.acme*.example"]`})), "malformed label"},
+		{"suffix claimed by two providers", catalogJSON(dns, provider("other-dns", map[string]any{"ns_suffixes": `["ns.acme.example"]`})), "already claimed by"},
+		{"suffix listed twice", catalogJSON(provider("acme-dns", map[string]any{"ns_suffixes": `["ns.acme.example","ns.acme.example"]`})), "listed twice"},
+		{"mx suffix claimed twice", catalogJSON(
+			provider("acme-mail", map[string]any{"layers": `["email"]`, "ns_suffixes": nil, "mx_suffixes": `["mx.example"]`}),
+			provider("other-mail", map[string]any{"layers": `["email"]`, "ns_suffixes": nil, "mx_suffixes": `["mx.example"]`})), "already claimed by"},
+
+		{"AS0", catalogJSON(provider("acme-cdn", map[string]any{"layers": `["cdn"]`, "asns": `[0]`})), "AS0 is reserved"},
+		{"AS_TRANS", catalogJSON(provider("acme-cdn", map[string]any{"layers": `["cdn"]`, "asns": `[23456]`})), "AS23456 is reserved"},
+		{"documentation AS", catalogJSON(provider("acme-cdn", map[string]any{"layers": `["cdn"]`, "asns": `[64496]`})), "AS64496 is reserved"},
+		{"private 16-bit AS", catalogJSON(provider("acme-cdn", map[string]any{"layers": `["cdn"]`, "asns": `[65000]`})), "AS65000 is reserved"},
+		{"reserved AS65535", catalogJSON(provider("acme-cdn", map[string]any{"layers": `["cdn"]`, "asns": `[65535]`})), "AS65535 is reserved"},
+		{"documentation 32-bit AS", catalogJSON(provider("acme-cdn", map[string]any{"layers": `["cdn"]`, "asns": `[65536]`})), "AS65536 is reserved"},
+		{"IANA-reserved AS", catalogJSON(provider("acme-cdn", map[string]any{"layers": `["cdn"]`, "asns": `[131071]`})), "AS131071 is reserved"},
+		{"private 32-bit AS", catalogJSON(provider("acme-cdn", map[string]any{"layers": `["cdn"]`, "asns": `[4200000000]`})), "AS4200000000 is reserved"},
+		{"last AS", catalogJSON(provider("acme-cdn", map[string]any{"layers": `["cdn"]`, "asns": `[4294967295]`})), "AS4294967295 is reserved"},
+		{"AS out of range", catalogJSON(provider("acme-cdn", map[string]any{"layers": `["cdn"]`, "asns": `[4294967296]`})), "cannot unmarshal"},
+		{"ASN claimed twice", catalogJSON(cdn, provider("other-cdn", map[string]any{"layers": `["cdn"]`, "ns_suffixes": nil, "asns": `[13335]`})), "AS13335 already claimed"},
+
+		{"unknown layer", catalogJSON(provider("acme-dns", map[string]any{"layers": `["dns","web"]`})), `unknown layer "web"`},
+		{"no layer", catalogJSON(provider("acme-dns", map[string]any{"layers": `[]`, "ns_suffixes": nil})), "no layer"},
+		{"layer listed twice", catalogJSON(provider("acme-dns", map[string]any{"layers": `["dns","dns"]`})), "listed twice"},
+		{"ns suffix without dns layer", catalogJSON(provider("acme-dns", map[string]any{"layers": `["hosting"]`})), "ns suffixes without the dns layer"},
+		{"mx suffix without email layer", catalogJSON(provider("acme-dns", map[string]any{"mx_suffixes": `["mx.acme.example"]`})), "mx suffixes without the email layer"},
+		{"cname without cdn or hosting", catalogJSON(provider("acme-dns", map[string]any{"cname_suffixes": `["www.acme.example"]`})), "without a cdn or hosting layer"},
+		{"asn without cdn or hosting", catalogJSON(provider("acme-dns", map[string]any{"asns": `[13335]`})), "without a cdn or hosting layer"},
+
+		{"unknown upstream", catalogJSON(provider("acme-dns", map[string]any{"upstreams": `[{"provider":"nobody-cdn","layer":"cdn"}]`})), `unknown upstream "nobody-cdn"`},
+		{"upstream with unknown layer", catalogJSON(cdn, provider("acme-dns", map[string]any{"upstreams": `[{"provider":"acme-cdn","layer":"edge"}]`})), `unknown layer "edge"`},
+		{"upstream layer not served", catalogJSON(cdn, provider("acme-dns", map[string]any{"upstreams": `[{"provider":"acme-cdn","layer":"hosting"}]`})), "does not serve layer"},
+		{"upstream to itself", catalogJSON(provider("acme-dns", map[string]any{"upstreams": `[{"provider":"acme-dns","layer":"dns"}]`})), "upstream to itself"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := Parse([]byte(tc.in))
+			if tc.wantErr == "" {
+				if err != nil {
+					t.Fatalf("Parse: unexpected error: %v\ninput: %s", err, tc.in)
+				}
+				if len(c.Providers()) == 0 {
+					t.Fatal("Parse returned an empty catalog")
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("Parse succeeded, want error containing %q\ninput: %s", tc.wantErr, tc.in)
+			}
+			if !errors.Is(err, ErrInvalid) {
+				t.Errorf("error %v does not wrap ErrInvalid", err)
+			}
+			if !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("error = %v, want it to contain %q", err, tc.wantErr)
+			}
+			if c != nil {
+				t.Error("Parse returned a catalog together with an error")
+			}
+		})
+	}
+}
+
+func TestParseSortsProviders(t *testing.T) {
+	t.Parallel()
+	c, err := Parse([]byte(catalogJSON(provider("zeta-dns", nil), cdn, provider("beta-dns", nil))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range c.Providers() {
+		got = append(got, p.ID)
+	}
+	if diff := cmp.Diff([]string{"acme-cdn", "beta-dns", "zeta-dns"}, got); diff != "" {
+		t.Errorf("Providers() order (-want +got):\n%s", diff)
+	}
+}
