@@ -1,0 +1,310 @@
+package metrics
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/chokepoint-dev/chokepoint/analysis/classify"
+	"github.com/chokepoint-dev/chokepoint/data/catalog"
+	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
+)
+
+// Options tunes Compute. The zero value is ready to use.
+type Options struct {
+	// Layers are the layers to summarise, in this order; nil means
+	// catalog.Layers.
+	Layers []catalog.Layer
+}
+
+// Summary is the concentration summary of a classified domain list.
+type Summary struct {
+	// Domains is the number of results, one per input domain.
+	Domains int `json:"domains"`
+	// Statuses counts the results by crawl status. Every status of
+	// dnscrawl.Statuses is present, with 0 when no domain has it; a
+	// status outside that set is counted under its own name.
+	Statuses map[dnscrawl.Status]int `json:"statuses"`
+	// Layers has one entry per layer, in Options.Layers order.
+	Layers []LayerSummary `json:"layers"`
+}
+
+// Layer returns the summary of layer l.
+func (s *Summary) Layer(l catalog.Layer) (*LayerSummary, bool) {
+	for i := range s.Layers {
+		if s.Layers[i].Layer == l {
+			return &s.Layers[i], true
+		}
+	}
+	return nil, false
+}
+
+// LayerSummary describes one layer of the list. Rates and shares are
+// fractions of Known and are 0 when Known is 0.
+type LayerSummary struct {
+	Layer catalog.Layer `json:"layer"`
+	// Domains is the list size; Known + None + Unattributed + Unresolved
+	// add up to it (see classify.State).
+	Domains      int `json:"domains"`
+	Known        int `json:"known"`
+	None         int `json:"none"`
+	Unattributed int `json:"unattributed"`
+	Unresolved   int `json:"unresolved"`
+	// Ranked is the number of known domains with a rank: the base of the
+	// rank-weighted shares.
+	Ranked int `json:"ranked"`
+	// Providers is the number of distinct third-party providers ("self"
+	// excluded): the length of the concentration vector.
+	Providers int `json:"providers"`
+	// SelfHosted is the number of known domains with at least one
+	// self-hosted server on the layer.
+	SelfHosted int `json:"self_hosted"`
+	// CriticalDomains is the number of known domains critically dependent
+	// on one third-party provider (classify.Result.Critical).
+	CriticalDomains int `json:"critical_domains"`
+	// RedundantDomains is the number of known domains with two providers
+	// or more on the layer, a self-hosted server counting as one.
+	RedundantDomains int `json:"redundant_domains"`
+
+	// Concentration of the third-party providers; see the package doc.
+	HHI         float64 `json:"hhi"`
+	CR1         float64 `json:"cr1"`
+	CR3         float64 `json:"cr3"`
+	CR5         float64 `json:"cr5"`
+	Gini        float64 `json:"gini"`
+	EntropyBits float64 `json:"entropy_bits"`
+	EntropyNorm float64 `json:"entropy_norm"`
+	EffectiveN  float64 `json:"effective_n"`
+
+	// CriticalRate is CriticalDomains / Known.
+	CriticalRate float64 `json:"critical_rate"`
+	// RedundancyRate is RedundantDomains / Known.
+	RedundancyRate float64 `json:"redundancy_rate"`
+	// SelfHostedRate is SelfHosted / Known.
+	SelfHostedRate float64 `json:"self_hosted_rate"`
+
+	// Rows has one row per provider seen on the layer, "self" included,
+	// sorted by Domains (descending) then Provider.
+	Rows []ProviderRow `json:"rows"`
+}
+
+// ProviderRow is one provider on one layer.
+type ProviderRow struct {
+	// Provider is the company id, or classify.SelfProvider.
+	Provider string        `json:"provider"`
+	Layer    catalog.Layer `json:"layer"`
+	// Domains is the number of known domains using the provider on the
+	// layer, alone or with others.
+	Domains int `json:"domains"`
+	// Share is Domains / Known. A domain counts once for each provider it
+	// uses, so the shares of a layer can add up to more than 1.
+	Share float64 `json:"share"`
+	// WeightedShare is Share with each domain weighted 1/rank (Zipf):
+	// Σ 1/rank over the ranked domains using the provider divided by
+	// Σ 1/rank over the ranked known domains. Domains without a rank
+	// weigh 0; when no known domain of the layer has a rank it equals
+	// Share.
+	WeightedShare float64 `json:"weighted_share"`
+	// CriticalDomains is the number of domains whose only provider on the
+	// layer is this one (always 0 for "self").
+	CriticalDomains int `json:"critical_domains"`
+	// CriticalShare is CriticalDomains / Known.
+	CriticalShare float64 `json:"critical_share"`
+}
+
+// Concentration returns the concentration vector of the layer: the
+// domain counts of the third-party providers ("self" excluded),
+// normalised to sum to 1, largest first. It is empty when the layer has
+// no third-party provider.
+func (ls *LayerSummary) Concentration() []float64 {
+	return Shares(thirdPartySizes(ls.Rows))
+}
+
+func thirdPartySizes(rows []ProviderRow) []float64 {
+	sizes := make([]float64, 0, len(rows))
+	for _, r := range rows {
+		if r.Provider != classify.SelfProvider {
+			sizes = append(sizes, float64(r.Domains))
+		}
+	}
+	return sizes
+}
+
+// providerAcc accumulates one provider on one layer.
+type providerAcc struct {
+	domains  int
+	weight   float64
+	critical int
+}
+
+// layerAcc accumulates one layer.
+type layerAcc struct {
+	sum       LayerSummary
+	weight    float64 // Σ 1/rank over ranked known domains
+	providers map[string]*providerAcc
+}
+
+// Compute summarises results, one per input domain, layer by layer.
+//
+// The state of a domain on a layer is taken from Result.States, with the
+// dependencies overriding it where the two disagree so that the counts
+// always add up: a domain with a dependency on the layer is known; one
+// marked known without any dependency is counted unattributed; one with
+// no state, or a state outside classify.States, and no dependency is
+// counted unresolved.
+//
+// Shares count a domain once per provider it uses, over the known
+// domains; concentration figures (HHI, CR-k, Gini, entropy, effective
+// number) are over the third-party providers' domain counts normalised
+// to sum to 1, with "self" excluded and reported as SelfHosted. See the
+// package documentation.
+func Compute(results []classify.Result, opts Options) *Summary {
+	layers := opts.Layers
+	if layers == nil {
+		layers = catalog.Layers
+	}
+	sum := &Summary{
+		Domains:  len(results),
+		Statuses: make(map[dnscrawl.Status]int, len(dnscrawl.Statuses)),
+	}
+	for _, st := range dnscrawl.Statuses {
+		sum.Statuses[st] = 0
+	}
+	accs := make([]layerAcc, len(layers))
+	for i, l := range layers {
+		accs[i] = layerAcc{
+			sum:       LayerSummary{Layer: l, Domains: len(results)},
+			providers: make(map[string]*providerAcc),
+		}
+	}
+
+	// Visit ranked domains by rank so that floating-point sums of rank
+	// weights do not depend on the order of results.
+	order := make([]int, len(results))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(results[a].Rank, results[b].Rank) })
+
+	for _, i := range order {
+		r := &results[i]
+		sum.Statuses[r.Status]++
+		var w float64
+		if r.Rank > 0 {
+			w = 1 / float64(r.Rank)
+		}
+		for j := range accs {
+			accs[j].add(r, w)
+		}
+	}
+	sum.Layers = make([]LayerSummary, len(accs))
+	for j := range accs {
+		sum.Layers[j] = accs[j].finish()
+	}
+	return sum
+}
+
+// add counts r on the layer; w is its rank weight, 0 when unranked.
+func (a *layerAcc) add(r *classify.Result, w float64) {
+	l := a.sum.Layer
+	ps := r.Providers(l)
+	switch effectiveState(r.States[l], len(ps) > 0) {
+	case classify.StateNone:
+		a.sum.None++
+		return
+	case classify.StateUnattributed:
+		a.sum.Unattributed++
+		return
+	case classify.StateUnresolved:
+		a.sum.Unresolved++
+		return
+	}
+	a.sum.Known++
+	if w > 0 {
+		a.sum.Ranked++
+		a.weight += w
+	}
+	for _, p := range ps {
+		pa := a.providers[p]
+		if pa == nil {
+			pa = &providerAcc{}
+			a.providers[p] = pa
+		}
+		pa.domains++
+		pa.weight += w
+		if p == classify.SelfProvider {
+			a.sum.SelfHosted++
+		}
+	}
+	if len(ps) >= 2 {
+		a.sum.RedundantDomains++
+	}
+	if p, ok := r.Critical(l); ok {
+		a.providers[p].critical++
+		a.sum.CriticalDomains++
+	}
+}
+
+// effectiveState reconciles the recorded state of a layer with whether
+// the domain has dependencies on it.
+func effectiveState(st classify.State, hasDeps bool) classify.State {
+	switch {
+	case hasDeps:
+		return classify.StateKnown
+	case st == classify.StateKnown:
+		return classify.StateUnattributed
+	case st == classify.StateNone, st == classify.StateUnattributed, st == classify.StateUnresolved:
+		return st
+	}
+	return classify.StateUnresolved
+}
+
+// finish turns the accumulated counts into the layer summary.
+func (a *layerAcc) finish() LayerSummary {
+	s := a.sum
+	known := float64(s.Known)
+	frac := func(n int) float64 {
+		if s.Known == 0 {
+			return 0
+		}
+		return float64(n) / known
+	}
+	s.Rows = make([]ProviderRow, 0, len(a.providers))
+	for p, pa := range a.providers {
+		row := ProviderRow{
+			Provider:        p,
+			Layer:           s.Layer,
+			Domains:         pa.domains,
+			Share:           frac(pa.domains),
+			CriticalDomains: pa.critical,
+			CriticalShare:   frac(pa.critical),
+		}
+		row.WeightedShare = row.Share
+		if a.weight > 0 {
+			row.WeightedShare = pa.weight / a.weight
+		}
+		s.Rows = append(s.Rows, row)
+	}
+	slices.SortFunc(s.Rows, func(x, y ProviderRow) int {
+		if c := cmp.Compare(y.Domains, x.Domains); c != 0 {
+			return c
+		}
+		return strings.Compare(x.Provider, y.Provider)
+	})
+
+	shares := s.Concentration() // already in decreasing order
+	s.Providers = len(shares)
+	s.HHI = HHI(shares)
+	s.CR1 = CR(shares, 1)
+	s.CR3 = CR(shares, 3)
+	s.CR5 = CR(shares, 5)
+	s.Gini = Gini(shares)
+	if len(shares) > 0 {
+		s.EntropyBits, s.EntropyNorm = entropy(shares)
+	}
+	s.EffectiveN = EffectiveN(s.HHI)
+	s.CriticalRate = frac(s.CriticalDomains)
+	s.RedundancyRate = frac(s.RedundantDomains)
+	s.SelfHostedRate = frac(s.SelfHosted)
+	return s
+}

@@ -1,0 +1,319 @@
+package reports
+
+import (
+	"cmp"
+	"encoding/csv"
+	"io"
+	"iter"
+	"slices"
+	"strings"
+
+	"github.com/gocarina/gocsv"
+
+	"github.com/chokepoint-dev/chokepoint/analysis/classify"
+	"github.com/chokepoint-dev/chokepoint/analysis/metrics"
+	"github.com/chokepoint-dev/chokepoint/data/catalog"
+	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
+)
+
+// Neutralize makes a CSV cell safe to open in a spreadsheet: a cell that
+// begins with '=', '+', '-', '@', a tab or a carriage return would be
+// read as a formula (CSV injection), so it gets a single quote in front.
+// Other cells are returned unchanged. Invalid UTF-8 is replaced by
+// U+FFFD so that every file is valid UTF-8.
+//
+// Every cell of every CSV file of this package goes through Neutralize,
+// header included. Numeric cells are never negative, so they are never
+// changed.
+func Neutralize(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
+}
+
+// cellWriter is the gocsv.CSVWriter used for every file: an RFC 4180
+// writer (comma, CRLF line ends, quotes where needed) that neutralises
+// every cell.
+type cellWriter struct {
+	w   *csv.Writer
+	row []string
+}
+
+var _ gocsv.CSVWriter = (*cellWriter)(nil)
+
+func newCellWriter(w io.Writer) *cellWriter {
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	return &cellWriter{w: cw}
+}
+
+func (c *cellWriter) Write(row []string) error {
+	c.row = c.row[:0]
+	for _, cell := range row {
+		c.row = append(c.row, Neutralize(cell))
+	}
+	return c.w.Write(c.row)
+}
+
+func (c *cellWriter) Flush()       { c.w.Flush() }
+func (c *cellWriter) Error() error { return c.w.Error() }
+
+// batchSize is the number of rows handed to gocsv at a time when
+// streaming.
+const batchSize = 1024
+
+// writeCSV writes the header of T and then rows, in batches, so that a
+// large file is never held in memory. With no rows it writes the header
+// alone.
+func writeCSV[T any](w io.Writer, rows iter.Seq[T]) error {
+	cw := newCellWriter(w)
+	batch := make([]T, 0, batchSize)
+	header := true
+	flush := func() error {
+		var err error
+		if header {
+			err = gocsv.MarshalCSV(batch, cw)
+		} else {
+			err = gocsv.MarshalCSVWithoutHeaders(batch, cw)
+		}
+		header = false
+		batch = batch[:0]
+		return err
+	}
+	for r := range rows {
+		batch = append(batch, r)
+		if len(batch) == batchSize {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if len(batch) > 0 || header {
+		return flush()
+	}
+	return nil
+}
+
+// DomainRow is one row of domains.csv: one per input domain.
+type DomainRow struct {
+	Domain string `csv:"domain"`
+	// Rank is the rank in the input list, 0 when the list has none.
+	Rank   int             `csv:"rank"`
+	Status dnscrawl.Status `csv:"status"`
+	// Error is the raw error text behind a status other than ok.
+	Error string `csv:"error"`
+	// <layer>_providers are the providers on the layer ("self" included),
+	// sorted and joined by ';'; <layer>_state is its classify.State;
+	// <layer>_critical is true when the domain depends on one third-party
+	// provider alone for the layer.
+	DNSProviders     string         `csv:"dns_providers"`
+	DNSState         classify.State `csv:"dns_state"`
+	DNSCritical      bool           `csv:"dns_critical"`
+	CDNProviders     string         `csv:"cdn_providers"`
+	CDNState         classify.State `csv:"cdn_state"`
+	CDNCritical      bool           `csv:"cdn_critical"`
+	HostingProviders string         `csv:"hosting_providers"`
+	HostingState     classify.State `csv:"hosting_state"`
+	HostingCritical  bool           `csv:"hosting_critical"`
+	EmailProviders   string         `csv:"email_providers"`
+	EmailState       classify.State `csv:"email_state"`
+	EmailCritical    bool           `csv:"email_critical"`
+}
+
+// layer returns the fields of r for layer l, nil for a layer without
+// columns.
+func (r *DomainRow) layer(l catalog.Layer) (providers *string, state *classify.State, critical *bool) {
+	switch l {
+	case catalog.LayerDNS:
+		return &r.DNSProviders, &r.DNSState, &r.DNSCritical
+	case catalog.LayerCDN:
+		return &r.CDNProviders, &r.CDNState, &r.CDNCritical
+	case catalog.LayerHosting:
+		return &r.HostingProviders, &r.HostingState, &r.HostingCritical
+	case catalog.LayerEmail:
+		return &r.EmailProviders, &r.EmailState, &r.EmailCritical
+	}
+	return nil, nil, nil
+}
+
+func domainRow(r *classify.Result) DomainRow {
+	row := DomainRow{Domain: r.Domain, Rank: r.Rank, Status: r.Status, Error: r.Error}
+	for _, l := range catalog.Layers {
+		providers, state, critical := row.layer(l)
+		if providers == nil {
+			continue
+		}
+		*providers = strings.Join(r.Providers(l), ";")
+		*state = r.States[l]
+		_, *critical = r.Critical(l)
+	}
+	return row
+}
+
+// DependencyRow is one row of dependencies.csv: the columns of
+// classify.Dependency, in its order.
+type DependencyRow struct {
+	Domain        string            `csv:"domain"`
+	Rank          int               `csv:"rank"`
+	Layer         catalog.Layer     `csv:"layer"`
+	Provider      string            `csv:"provider"`
+	Service       string            `csv:"service"`
+	Region        string            `csv:"region"`
+	Evidence      classify.Evidence `csv:"evidence"`
+	EvidenceValue string            `csv:"evidence_value"`
+	Confidence    float64           `csv:"confidence"`
+	ThirdParty    bool              `csv:"third_party"`
+}
+
+// ProviderRow is one row of providers.csv: one per provider and layer,
+// layers in catalog order, then as metrics.LayerSummary.Rows.
+type ProviderRow struct {
+	Layer           catalog.Layer `csv:"layer"`
+	Provider        string        `csv:"provider"`
+	Domains         int           `csv:"domains"`
+	Share           float64       `csv:"share"`
+	WeightedShare   float64       `csv:"weighted_share"`
+	CriticalDomains int           `csv:"critical_domains"`
+	CriticalShare   float64       `csv:"critical_share"`
+}
+
+// MetricsRow is one row of metrics.csv: one per layer, with the fields of
+// metrics.LayerSummary of the same names.
+type MetricsRow struct {
+	Layer          catalog.Layer `csv:"layer"`
+	Domains        int           `csv:"domains"`
+	Known          int           `csv:"known"`
+	None           int           `csv:"none"`
+	Unattributed   int           `csv:"unattributed"`
+	Unresolved     int           `csv:"unresolved"`
+	Providers      int           `csv:"providers"`
+	SelfHosted     int           `csv:"self_hosted"`
+	HHI            float64       `csv:"hhi"`
+	CR1            float64       `csv:"cr1"`
+	CR3            float64       `csv:"cr3"`
+	CR5            float64       `csv:"cr5"`
+	Gini           float64       `csv:"gini"`
+	EntropyBits    float64       `csv:"entropy_bits"`
+	EntropyNorm    float64       `csv:"entropy_norm"`
+	EffectiveN     float64       `csv:"effective_n"`
+	CriticalRate   float64       `csv:"critical_rate"`
+	RedundancyRate float64       `csv:"redundancy_rate"`
+	SelfHostedRate float64       `csv:"self_hosted_rate"`
+}
+
+// sortedResults returns pointers to results in report order: ranked
+// domains by rank, then unranked ones, each by domain name; remaining
+// ties keep a fixed order on status and error text.
+func sortedResults(results []classify.Result) []*classify.Result {
+	out := make([]*classify.Result, len(results))
+	for i := range results {
+		out[i] = &results[i]
+	}
+	slices.SortStableFunc(out, func(a, b *classify.Result) int {
+		if (a.Rank > 0) != (b.Rank > 0) {
+			if a.Rank > 0 {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(
+			cmp.Compare(a.Rank, b.Rank),
+			strings.Compare(a.Domain, b.Domain),
+			strings.Compare(string(a.Status), string(b.Status)),
+			strings.Compare(a.Error, b.Error),
+		)
+	})
+	return out
+}
+
+// WriteDomains writes domains.csv: one DomainRow per result, in report
+// order (by rank, then domain).
+func WriteDomains(w io.Writer, results []classify.Result) error {
+	return writeCSV(w, func(yield func(DomainRow) bool) {
+		for _, r := range sortedResults(results) {
+			if !yield(domainRow(r)) {
+				return
+			}
+		}
+	})
+}
+
+// depOrder is the order of dependency rows within a domain: layer in
+// catalog order, provider, service, then the evidence.
+func depOrder(a, b classify.Dependency) int {
+	return cmp.Or(
+		cmp.Compare(slices.Index(catalog.Layers, a.Layer), slices.Index(catalog.Layers, b.Layer)),
+		strings.Compare(a.Provider, b.Provider),
+		strings.Compare(a.Service, b.Service),
+		strings.Compare(a.Region, b.Region),
+		strings.Compare(string(a.Evidence), string(b.Evidence)),
+		strings.Compare(a.EvidenceValue, b.EvidenceValue),
+	)
+}
+
+// WriteDependencies writes dependencies.csv: one DependencyRow per
+// dependency, domains in report order, then by layer, provider and
+// service.
+func WriteDependencies(w io.Writer, results []classify.Result) error {
+	return writeCSV(w, func(yield func(DependencyRow) bool) {
+		for _, r := range sortedResults(results) {
+			deps := r.Deps
+			if !slices.IsSortedFunc(deps, depOrder) {
+				deps = slices.Clone(deps)
+				slices.SortStableFunc(deps, depOrder)
+			}
+			for _, d := range deps {
+				row := DependencyRow{
+					Domain: d.Domain, Rank: d.Rank, Layer: d.Layer, Provider: d.Provider,
+					Service: d.Service, Region: d.Region, Evidence: d.Evidence,
+					EvidenceValue: d.EvidenceValue, Confidence: d.Confidence, ThirdParty: d.ThirdParty,
+				}
+				if !yield(row) {
+					return
+				}
+			}
+		}
+	})
+}
+
+// WriteProviders writes providers.csv from the summary.
+func WriteProviders(w io.Writer, sum *metrics.Summary) error {
+	return writeCSV(w, func(yield func(ProviderRow) bool) {
+		for _, ls := range sum.Layers {
+			for _, p := range ls.Rows {
+				row := ProviderRow{
+					Layer: p.Layer, Provider: p.Provider, Domains: p.Domains, Share: p.Share,
+					WeightedShare: p.WeightedShare, CriticalDomains: p.CriticalDomains, CriticalShare: p.CriticalShare,
+				}
+				if !yield(row) {
+					return
+				}
+			}
+		}
+	})
+}
+
+// WriteMetrics writes metrics.csv from the summary.
+func WriteMetrics(w io.Writer, sum *metrics.Summary) error {
+	return writeCSV(w, func(yield func(MetricsRow) bool) {
+		for _, ls := range sum.Layers {
+			row := MetricsRow{
+				Layer: ls.Layer, Domains: ls.Domains, Known: ls.Known, None: ls.None,
+				Unattributed: ls.Unattributed, Unresolved: ls.Unresolved, Providers: ls.Providers,
+				SelfHosted: ls.SelfHosted, HHI: ls.HHI, CR1: ls.CR1, CR3: ls.CR3, CR5: ls.CR5,
+				Gini: ls.Gini, EntropyBits: ls.EntropyBits, EntropyNorm: ls.EntropyNorm,
+				EffectiveN: ls.EffectiveN, CriticalRate: ls.CriticalRate,
+				RedundancyRate: ls.RedundancyRate, SelfHostedRate: ls.SelfHostedRate,
+			}
+			if !yield(row) {
+				return
+			}
+		}
+	})
+}

@@ -1,0 +1,391 @@
+package reports
+
+import (
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/chokepoint-dev/chokepoint/analysis/classify"
+	"github.com/chokepoint-dev/chokepoint/analysis/metrics"
+	"github.com/chokepoint-dev/chokepoint/data/catalog"
+	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
+)
+
+//go:embed report.html.tmpl
+var reportTemplate string
+
+// htmlProviderRows is the number of provider rows per layer in the HTML
+// report; providers.csv has them all.
+const htmlProviderRows = 25
+
+// HHI thresholds of the US merger guidelines, shown beside each HHI as
+// reference points (they were written for markets, not for DNS).
+const (
+	hhi2023High     = 1800 // 2023: above is highly concentrated
+	hhi2010Moderate = 1500 // 2010: below is unconcentrated
+	hhi2010High     = 2500 // 2010: above is highly concentrated
+)
+
+// WriteHTML writes report.html: one self-contained page (no script, no
+// external style, font or image) with a chart, a metrics table and a
+// provider table per layer, a methodology section and the provenance of
+// the run. Every string from the data is escaped by html/template; the
+// charts are inlined only after checkSVG has accepted them.
+func WriteHTML(w io.Writer, run *Run, sum *metrics.Summary) error {
+	run = complete(run, sum)
+	v, err := newView(run, sum)
+	if err != nil {
+		return err
+	}
+	t, err := template.New("report").Parse(reportTemplate)
+	if err != nil {
+		return fmt.Errorf("parse report template: %w", err)
+	}
+	if err := t.Execute(w, v); err != nil {
+		return fmt.Errorf("write report.html: %w", err)
+	}
+	return nil
+}
+
+// view is what the template shows: every number already formatted, every
+// string from the data passed through visible.
+type view struct {
+	Simulated  bool
+	Domains    string
+	Resolved   string
+	Critical   string // the headline sentence on the most critical provider
+	Glance     []glanceRow
+	Layers     []layerView
+	Provenance []pair
+	RefData    []refView
+	Statuses   []statusView
+	Generated  string
+}
+
+type glanceRow struct {
+	Layer, ID, Known, Top, HHI, Band, Critical string
+}
+
+type layerView struct {
+	Name, ID  string
+	Chart     template.HTML // checked by checkSVG
+	NoChart   string
+	Metrics   []metricView
+	Providers []providerView
+	More      string
+}
+
+type metricView struct {
+	Name, Value, Reading string
+}
+
+type providerView struct {
+	Provider, Domains, Share, Weighted, Critical, CriticalShare string
+}
+
+type pair struct{ Name, Value string }
+
+type refView struct{ Name, Date, SHA256, Path string }
+
+type statusView struct{ Status, Count, Percent string }
+
+// layerName is the display name of a layer.
+func layerName(l catalog.Layer) string {
+	switch l {
+	case catalog.LayerDNS:
+		return "DNS"
+	case catalog.LayerCDN:
+		return "CDN"
+	case catalog.LayerHosting:
+		return "Hosting"
+	case catalog.LayerEmail:
+		return "E-mail"
+	}
+	return visible(string(l))
+}
+
+func newView(run *Run, sum *metrics.Summary) (*view, error) {
+	if sum == nil {
+		sum = metrics.Compute(nil, metrics.Options{})
+	}
+	v := &view{
+		Simulated: run.Simulated,
+		Domains:   count(sum.Domains),
+		Resolved:  fmt.Sprintf("%s (%s)", count(sum.Statuses[dnscrawl.StatusOK]), pct(sum.Statuses[dnscrawl.StatusOK], sum.Domains)),
+		Critical:  criticalHeadline(sum),
+		Generated: timestamp(run.FinishedAt),
+	}
+	for _, ls := range sum.Layers {
+		lv, err := newLayerView(&ls)
+		if err != nil {
+			return nil, err
+		}
+		v.Layers = append(v.Layers, lv)
+		g := glanceRow{
+			Layer: lv.Name, ID: lv.ID,
+			Known:    fmt.Sprintf("%s (%s)", count(ls.Known), pct(ls.Known, ls.Domains)),
+			Top:      "—",
+			HHI:      "—",
+			Band:     hhiBand(&ls),
+			Critical: pct(ls.CriticalDomains, ls.Known),
+		}
+		if top := topThirdParty(&ls); top != nil {
+			g.Top = fmt.Sprintf("%s (%s)", visible(top.Provider), pctF(top.Share))
+		}
+		if ls.Providers > 0 {
+			g.HHI = decimal(ls.HHI, 0)
+		}
+		v.Glance = append(v.Glance, g)
+	}
+	v.Provenance = []pair{
+		{"Tool version", orDash(visible(run.ToolVersion))},
+		{"Started", timestamp(run.StartedAt)},
+		{"Finished", timestamp(run.FinishedAt)},
+		{"Input", orDash(visible(run.Input))},
+		{"Input lines", count(run.Counts.Lines)},
+		{"Domains analysed", count(run.Counts.Domains)},
+		{"Lines that are not a domain", count(run.Counts.BadLines)},
+		{"Duplicate domains", count(run.Counts.Duplicates)},
+		{"Resolvers", orDash(visible(strings.Join(run.Resolvers, ", ")))},
+		{"Catalog version", orDash(visible(run.CatalogVersion))},
+		{"Simulated data", strconv.FormatBool(run.Simulated)},
+		{"Output schema version", strconv.Itoa(run.SchemaVersion)},
+	}
+	for _, f := range run.RefData {
+		v.RefData = append(v.RefData, refView{
+			Name: visible(f.Name), Date: timestamp(f.Date), SHA256: visible(f.SHA256), Path: visible(f.Path),
+		})
+	}
+	statuses := slices.Clone(dnscrawl.Statuses)
+	var extra []dnscrawl.Status
+	for st := range run.Statuses {
+		if !slices.Contains(statuses, st) {
+			extra = append(extra, st)
+		}
+	}
+	slices.Sort(extra)
+	total := 0
+	for _, n := range run.Statuses {
+		total += n
+	}
+	for _, st := range append(statuses, extra...) {
+		n := run.Statuses[st]
+		v.Statuses = append(v.Statuses, statusView{Status: visible(string(st)), Count: count(n), Percent: pct(n, total)})
+	}
+	return v, nil
+}
+
+func newLayerView(ls *metrics.LayerSummary) (layerView, error) {
+	name := layerName(ls.Layer)
+	lv := layerView{Name: name, ID: "layer-" + anchor(string(ls.Layer))}
+
+	var bars []bar
+	for _, r := range ls.Rows {
+		if r.Provider == classify.SelfProvider {
+			continue
+		}
+		if len(bars) == chartBars {
+			break
+		}
+		bars = append(bars, bar{label: r.Provider, value: 100 * r.Share})
+	}
+	if len(bars) == 0 {
+		lv.NoChart = "No third-party provider was attributed on this layer."
+	} else {
+		title := fmt.Sprintf("%s: top %d providers by share of domains", name, len(bars))
+		svg, err := barChart(title, "share of domains with a known "+inSentence(name)+" provider (%)", "provider", bars)
+		if err != nil {
+			return lv, fmt.Errorf("chart of layer %s: %w", ls.Layer, err)
+		}
+		lv.Chart = template.HTML(svg) // accepted by checkSVG in barChart
+	}
+
+	known := func(n int) string { return fmt.Sprintf("%s (%s of known)", count(n), pct(n, ls.Known)) }
+	list := func(n int) string { return fmt.Sprintf("%s (%s of the list)", count(n), pct(n, ls.Domains)) }
+	conc := func(s string) string {
+		if ls.Providers == 0 {
+			return "—"
+		}
+		return s
+	}
+	lv.Metrics = []metricView{
+		{"Domains in the list", count(ls.Domains), ""},
+		{"Provider known", list(ls.Known), "the base of shares and rates below"},
+		{"Layer not used", list(ls.None), "resolved, no such service (no MX, no CDN)"},
+		{"Provider not identified", list(ls.Unattributed), "records present, no catalog match"},
+		{"Lookups failed", list(ls.Unresolved), "counted, never dropped"},
+		{"Third-party providers", count(ls.Providers), ""},
+		{"Self-hosted", known(ls.SelfHosted), "excluded from the concentration figures"},
+		{"HHI", conc(decimal(ls.HHI, 0)), hhiBand(ls)},
+		{"CR1 / CR3 / CR5", conc(pctF(ls.CR1) + " / " + pctF(ls.CR3) + " / " + pctF(ls.CR5)), "share of the 1, 3, 5 largest providers"},
+		{"Gini coefficient", conc(decimal(ls.Gini, 3)), "inequality among the providers present"},
+		{"Entropy", conc(decimal(ls.EntropyBits, 3) + " bits (" + decimal(ls.EntropyNorm, 3) + " of maximum)"), ""},
+		{"Effective number of providers", conc(decimal(ls.EffectiveN, 2)), "10,000 / HHI"},
+		{"Critically dependent", known(ls.CriticalDomains), "one third-party provider, no alternative"},
+		{"Redundant", known(ls.RedundantDomains), "two providers or more (self-hosting counts)"},
+	}
+	for i, r := range ls.Rows {
+		if i == htmlProviderRows {
+			lv.More = fmt.Sprintf("%s more providers are listed in providers.csv.", count(len(ls.Rows)-i))
+			break
+		}
+		lv.Providers = append(lv.Providers, providerView{
+			Provider:      visible(r.Provider),
+			Domains:       count(r.Domains),
+			Share:         pctF(r.Share),
+			Weighted:      pctF(r.WeightedShare),
+			Critical:      count(r.CriticalDomains),
+			CriticalShare: pctF(r.CriticalShare),
+		})
+	}
+	return lv, nil
+}
+
+// inSentence writes a layer name as it reads inside a sentence: acronyms
+// stay upper case, other names go lower case.
+func inSentence(name string) string {
+	if name == strings.ToUpper(name) {
+		return name
+	}
+	return strings.ToLower(name)
+}
+
+// topThirdParty returns the largest third-party provider row of a layer.
+func topThirdParty(ls *metrics.LayerSummary) *metrics.ProviderRow {
+	for i := range ls.Rows {
+		if ls.Rows[i].Provider != classify.SelfProvider {
+			return &ls.Rows[i]
+		}
+	}
+	return nil
+}
+
+// criticalHeadline names the provider with the most critically dependent
+// domains on any layer; ties go to the earlier layer, then to the row
+// order of the summary.
+func criticalHeadline(sum *metrics.Summary) string {
+	var best *metrics.ProviderRow
+	for i := range sum.Layers {
+		for j := range sum.Layers[i].Rows {
+			r := &sum.Layers[i].Rows[j]
+			if r.CriticalDomains > 0 && (best == nil || r.CriticalDomains > best.CriticalDomains) {
+				best = r
+			}
+		}
+	}
+	if best == nil {
+		return "No domain depends on a single third-party provider for any layer."
+	}
+	return fmt.Sprintf("%s is the only %s provider of %s (%s of the list).",
+		visible(best.Provider), layerName(best.Layer), domains(best.CriticalDomains), pct(best.CriticalDomains, sum.Domains))
+}
+
+// hhiBand reads an HHI against the US merger guidelines of 2010 and 2023.
+func hhiBand(ls *metrics.LayerSummary) string {
+	if ls.Providers == 0 {
+		return "no third-party provider"
+	}
+	h := ls.HHI
+	var band string
+	switch {
+	case h < hhi2010Moderate:
+		band = "unconcentrated"
+	case h <= hhi2010High:
+		band = "moderately concentrated"
+	default:
+		band = "highly concentrated"
+	}
+	rel := "below"
+	if h > hhi2023High {
+		rel = "above"
+	}
+	return fmt.Sprintf("%s (2010 bands 1,500 / 2,500); %s the 2023 threshold of 1,800", band, rel)
+}
+
+// anchor makes an id attribute value out of s.
+func anchor(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' {
+			return r
+		}
+		return '-'
+	}, strings.ToLower(s))
+}
+
+// count formats n with thousands separators: 1234567 -> "1,234,567".
+func count(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// domains formats a number of domains: "1 domain", "1,200 domains".
+func domains(n int) string {
+	if n == 1 {
+		return "1 domain"
+	}
+	return count(n) + " domains"
+}
+
+// decimal formats x with the given decimals and thousands separators.
+func decimal(x float64, decimals int) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "—"
+	}
+	s := strconv.FormatFloat(x, 'f', decimals, 64)
+	intPart, frac, _ := strings.Cut(s, ".")
+	n, err := strconv.Atoi(intPart)
+	if err != nil {
+		return s
+	}
+	out := count(n)
+	if intPart == "-0" {
+		out = "-0"
+	}
+	if frac != "" {
+		out += "." + frac
+	}
+	return out
+}
+
+// pct formats n/d as a percentage with one decimal; "—" when d is 0.
+func pct(n, d int) string {
+	if d == 0 {
+		return "—"
+	}
+	return pctF(float64(n) / float64(d))
+}
+
+// pctF formats a fraction as a percentage with one decimal.
+func pctF(f float64) string { return decimal(100*f, 1) + " %" }
+
+func timestamp(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.UTC().Format("2006-01-02 15:04:05 UTC")
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}

@@ -1,0 +1,92 @@
+package reports
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/chokepoint-dev/chokepoint/analysis/classify"
+	"github.com/chokepoint-dev/chokepoint/analysis/metrics"
+)
+
+// The files WriteAll writes in its directory.
+const (
+	DomainsFile      = "domains.csv"
+	DependenciesFile = "dependencies.csv"
+	ProvidersFile    = "providers.csv"
+	MetricsFile      = "metrics.csv"
+	RunFile          = "run.json"
+	HTMLFile         = "report.html"
+)
+
+// WriteAll writes every output file in dir, creating it if needed:
+// domains.csv, dependencies.csv, providers.csv, metrics.csv, run.json and
+// report.html. Each file is written to a temporary file in dir and renamed
+// into place, so a reader never sees half a file and a failed run leaves
+// the previous file of that name intact. run may be nil; its
+// SchemaVersion, Statuses and Metrics are filled from sum when empty (run
+// itself is not modified).
+func WriteAll(dir string, run *Run, results []classify.Result, sum *metrics.Summary) error {
+	if sum == nil {
+		return errors.New("write reports: no metrics summary")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("write reports: %w", err)
+	}
+	run = complete(run, sum)
+	files := []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{DomainsFile, func(w io.Writer) error { return WriteDomains(w, results) }},
+		{DependenciesFile, func(w io.Writer) error { return WriteDependencies(w, results) }},
+		{ProvidersFile, func(w io.Writer) error { return WriteProviders(w, sum) }},
+		{MetricsFile, func(w io.Writer) error { return WriteMetrics(w, sum) }},
+		{RunFile, func(w io.Writer) error { return WriteRun(w, run) }},
+		{HTMLFile, func(w io.Writer) error { return WriteHTML(w, run, sum) }},
+	}
+	for _, f := range files {
+		if err := writeFile(filepath.Join(dir, f.name), f.write); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeFile writes path through a temporary file in the same directory
+// and renames it into place.
+func writeFile(path string, write func(io.Writer) error) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	bw := bufio.NewWriterSize(tmp, 64<<10)
+	if err := write(bw); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
