@@ -286,21 +286,25 @@ func criticalHeadline(sum *metrics.Summary) string {
 		visible(best.Provider), layerName(best.Layer), domains(best.CriticalDomains), pct(best.CriticalDomains, sum.Domains))
 }
 
+// hhi2010Band names the band of the 2010 US merger guidelines that an HHI
+// value falls in.
+func hhi2010Band(h float64) string {
+	switch {
+	case h < hhi2010Moderate:
+		return "unconcentrated"
+	case h <= hhi2010High:
+		return "moderately concentrated"
+	}
+	return "highly concentrated"
+}
+
 // hhiBand reads an HHI against the US merger guidelines of 2010 and 2023.
 func hhiBand(ls *metrics.LayerSummary) string {
 	if ls.Providers == 0 {
 		return "no third-party provider"
 	}
 	h := ls.HHI
-	var band string
-	switch {
-	case h < hhi2010Moderate:
-		band = "unconcentrated"
-	case h <= hhi2010High:
-		band = "moderately concentrated"
-	default:
-		band = "highly concentrated"
-	}
+	band := hhi2010Band(h)
 	rel := "below"
 	if h > hhi2023High {
 		rel = "above"

@@ -1,0 +1,39 @@
+package reports
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/chokepoint-dev/chokepoint/analysis/metrics"
+	"github.com/chokepoint-dev/chokepoint/data/catalog"
+	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
+)
+
+func TestWriteSummary(t *testing.T) {
+	t.Parallel()
+	sum := &metrics.Summary{
+		Domains:  10,
+		Statuses: map[dnscrawl.Status]int{dnscrawl.StatusOK: 9, dnscrawl.StatusNXDomain: 1},
+		Layers: []metrics.LayerSummary{{
+			Layer: catalog.LayerDNS, Domains: 10, Known: 8, HHI: 3400, CriticalRate: 0.75,
+			Rows: []metrics.ProviderRow{
+				{Provider: "cloudflare", Share: 0.5}, {Provider: "amazon", Share: 0.25},
+				{Provider: "evil\x1b[31mred", Share: 0.125},
+			},
+		}},
+	}
+	var b bytes.Buffer
+	if err := WriteSummary(&b, &Run{Simulated: true}, sum); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{"SIMULATED", "10 domains, 9 resolved", "cloudflare 50.0%", "amazon 25.0%", "3400 (highly concentrated)", "75.0%", "8/10"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "\x1b") {
+		t.Errorf("summary carries an escape byte from a provider name:\n%q", out)
+	}
+}
