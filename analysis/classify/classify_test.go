@@ -226,7 +226,7 @@ func TestCritical(t *testing.T) {
 		want  string
 		ok    bool
 	}{
-		{catalog.LayerDNS, "", false},   // two providers
+		{catalog.LayerDNS, "", false}, // two providers
 		{catalog.LayerCDN, "cloudflare", true},
 		{catalog.LayerHosting, "", false}, // self-hosted
 		{catalog.LayerEmail, "", false},   // a self-hosted second MX

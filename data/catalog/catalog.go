@@ -193,8 +193,8 @@ func Parse(b []byte) (*Catalog, error) {
 		c.byID[p.ID] = p
 		if !companyRe.MatchString(p.Company) {
 			bad(p, "malformed company %q", p.Company)
-		} else if !strings.HasPrefix(p.ID, p.Company+"-") {
-			bad(p, "id does not start with company %q", p.Company+"-")
+		} else if p.ID != p.Company+"-"+p.Service {
+			bad(p, "id is not <company>-<service> (%q)", p.Company+"-"+p.Service)
 		}
 		if !idRe.MatchString(p.Service) {
 			bad(p, "malformed service %q", p.Service)
