@@ -3,16 +3,18 @@ package refdata
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"os"
-	"path/filepath"
 	"slices"
 
 	"github.com/maxmind/mmdbwriter"
 	"github.com/maxmind/mmdbwriter/mmdbtype"
 	geoip2 "github.com/oschwald/geoip2-golang/v2"
 	"github.com/oschwald/maxminddb-golang/v2"
+
+	"github.com/chokepoint-dev/chokepoint/data/atomicfile"
 )
 
 // Info is what the reference data says about one address. Zero fields
@@ -231,24 +233,11 @@ func ipNet(p netip.Prefix) *net.IPNet {
 	return &net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), bits)}
 }
 
-// writeTree writes the tree to a temporary file next to path and renames
-// it into place, so a reader never sees a half-written database.
+// writeTree writes the tree atomically, so a reader never sees a
+// half-written database.
 func writeTree(path string, tree *mmdbwriter.Tree) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".mmdb-*")
-	if err != nil {
-		return fmt.Errorf("write database %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	if _, err := tree.WriteTo(f); err != nil {
-		f.Close()
-		return fmt.Errorf("write database %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write database %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write database %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.Write(path, func(w io.Writer) error {
+		_, err := tree.WriteTo(w)
+		return err
+	})
 }
