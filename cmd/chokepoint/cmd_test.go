@@ -1,0 +1,129 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
+	"github.com/chokepoint-dev/chokepoint/reports"
+)
+
+// execute runs the root command with args and returns its exit code and
+// outputs, as main would.
+func execute(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	root := newRootCmd(strings.NewReader(stdin), &out, &errb)
+	root.SetArgs(args)
+	err := root.ExecuteContext(context.Background())
+	code = exitCode(err, &errb)
+	return code, out.String(), errb.String()
+}
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestExitCodes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	empty := writeFile(t, dir, "empty.txt", "# nothing here\n\n")
+	garbage := writeFile(t, dir, "garbage.txt", "not a domain\n-bad-.com\n")
+	badDB := writeFile(t, dir, "bad.mmdb", "this is not a MaxMind database")
+	obs := writeFile(t, dir, "obs.jsonl", `{"schema_version":1,"domain":"example.com","status":"nxdomain","apex":{"name":"example.com"},"www":{"name":"www.example.com"}}`+"\n")
+	tests := []struct {
+		name    string
+		stdin   string
+		args    []string
+		code    int
+		message string
+	}{
+		{"empty list", "", []string{"crawl", empty, "--resolver", "127.0.0.1:1", "--out", filepath.Join(dir, "o1")}, exitUsage, "no valid domain"},
+		{"only garbage", "", []string{"crawl", garbage, "--resolver", "127.0.0.1:1", "--out", filepath.Join(dir, "o2")}, exitUsage, "garbage.txt:1"},
+		{"empty stdin", "", []string{"crawl", "-", "--resolver", "127.0.0.1:1", "--out", filepath.Join(dir, "o3")}, exitUsage, "no valid domain"},
+		{"missing list", "", []string{"crawl", filepath.Join(dir, "nope.txt"), "--resolver", "127.0.0.1:1"}, exitUsage, "nope.txt"},
+		{"bad resolver", "", []string{"crawl", garbage, "--resolver", "127.0.0.1"}, exitUsage, "resolver"},
+		{"bad flag", "", []string{"crawl", "--timeout", "soon", garbage}, exitUsage, "timeout"},
+		{"corrupt asn db", "", []string{"analyze", obs, "--asn-db", badDB, "--out", filepath.Join(dir, "o4")}, exitUsage, "bad.mmdb"},
+		{"missing observations", "", []string{"analyze", filepath.Join(dir, "nope.jsonl"), "--out", filepath.Join(dir, "o5")}, exitUsage, "nope.jsonl"},
+		{"analyze ok", "", []string{"analyze", obs, "--out", filepath.Join(dir, "o6"), "-q"}, exitOK, "1 domains"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code, _, stderr := execute(t, tt.stdin, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit code %d, want %d; stderr:\n%s", code, tt.code, stderr)
+			}
+			if !strings.Contains(stderr, tt.message) {
+				t.Errorf("stderr does not mention %q:\n%s", tt.message, stderr)
+			}
+		})
+	}
+}
+
+// TestAnalyzeBadLines feeds analyze an observations file with broken lines
+// and a duplicate: the bad lines are reported with their numbers, the rest
+// is analysed, and every good domain has its row.
+func TestAnalyzeBadLines(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	line := func(domain, status string) string {
+		o := dnscrawl.Observation{SchemaVersion: 1, Domain: domain, Status: dnscrawl.Status(status),
+			Apex: dnscrawl.Host{Name: domain}, WWW: dnscrawl.Host{Name: "www." + domain}}
+		if status == "ok" {
+			o.NS = []dnscrawl.NSHost{{Name: "kate.ns.cloudflare.com"}}
+			o.MXStatus = dnscrawl.StatusNoData
+		}
+		b, err := json.Marshal(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	obs := writeFile(t, dir, "obs.jsonl", strings.Join([]string{
+		line("a.com", "ok"),
+		`{"schema_version":1,"domain":"torn.com","sta`,
+		line("b.com", "timeout"),
+		`{"schema_version":99,"domain":"future.com","status":"ok"}`,
+		line("a.com", "ok"),
+		`{"schema_version":1,"domain":"c.com","status":"weird"}`,
+		line("d.com", "ok"),
+	}, "\n")+"\n")
+	out := filepath.Join(dir, "out")
+	code, stdout, stderr := execute(t, "", "analyze", obs, "--out", out)
+	if code != exitOK {
+		t.Fatalf("exit code %d; stderr:\n%s", code, stderr)
+	}
+	for _, want := range []string{"obs.jsonl:line 2", "obs.jsonl:line 4", "obs.jsonl:line 6", "a.com already read"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr does not report %q:\n%s", want, stderr)
+		}
+	}
+	if !strings.Contains(stdout, "3 domains") {
+		t.Errorf("summary does not count 3 domains:\n%s", stdout)
+	}
+	b, err := os.ReadFile(filepath.Join(out, reports.DomainsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(rows) != 4 {
+		t.Errorf("domains.csv has %d lines, want a header and 3 rows:\n%s", len(rows), b)
+	}
+	for _, f := range []string{reports.DependenciesFile, reports.ProvidersFile, reports.MetricsFile, reports.RunFile, reports.HTMLFile} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("output %s missing: %v", f, err)
+		}
+	}
+}

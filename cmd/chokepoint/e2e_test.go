@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/chokepoint-dev/chokepoint/analysis/classify"
+	"github.com/chokepoint-dev/chokepoint/data/catalog"
+	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
+	"github.com/chokepoint-dev/chokepoint/data/refdata"
+	"github.com/chokepoint-dev/chokepoint/data/simnet"
+	"github.com/chokepoint-dev/chokepoint/reports"
+)
+
+// minAccuracy is the share of domains whose providers on a layer must
+// match simnet's ground truth exactly.
+const minAccuracy = 0.99
+
+// TestEndToEnd starts the simulated internet on loopback, runs crawl and
+// analyze through the command functions, and checks that every domain is
+// accounted for exactly once and that the classification matches the
+// ground truth on every layer.
+func TestEndToEnd(t *testing.T) {
+	t.Parallel()
+	const n = 2000
+	inet, err := simnet.Generate(simnet.Config{Domains: n, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	files, err := inet.WriteAll(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	srv, err := simnet.Serve(ctx, inet, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+
+	out := filepath.Join(dir, "out")
+	c := defaultCrawlOptions()
+	c.Input, c.Out = files.Domains, out
+	c.Resolvers = []string{srv.Addr()}
+	c.Timeout, c.Retries, c.Concurrency, c.Progress = 300*time.Millisecond, 1, 64, 0
+	c.Simulated = true
+	m, err := runCrawl(ctx, c, nil, io.Discard, io.Discard)
+	if err != nil {
+		t.Fatalf("crawl: %v", err)
+	}
+	if m.Domains != n || m.BadLines != 0 {
+		t.Errorf("crawl read %d domains and %d bad lines, want %d and 0", m.Domains, m.BadLines, n)
+	}
+	obsPath := filepath.Join(out, ObservationsName)
+	err = runAnalyze(ctx, analyzeOptions{Inputs: []string{obsPath}, Out: out, ASNDB: files.ASN, CountryDB: files.Country, Quiet: true}, nil, io.Discard, io.Discard)
+	if err != nil {
+		t.Fatalf("analyze: %v", err)
+	}
+	for _, f := range []string{ObservationsName, dnscrawl.ManifestName, reports.DomainsFile, reports.DependenciesFile,
+		reports.ProvidersFile, reports.MetricsFile, reports.RunFile, reports.HTMLFile} {
+		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
+			t.Errorf("output %s missing or empty: %v", f, err)
+		}
+	}
+
+	// Every domain exactly once in the observations.
+	obs := map[string]*dnscrawl.Observation{}
+	if err := readObservations(ctx, obsPath, io.Discard, func(o *dnscrawl.Observation) {
+		if obs[o.Domain] != nil {
+			t.Errorf("domain %s observed twice", o.Domain)
+		}
+		obs[o.Domain] = o
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(obs) != n {
+		t.Fatalf("%d observations, want %d", len(obs), n)
+	}
+
+	// Classification against the ground truth, per layer.
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := refdata.Open(files.ASN, files.Country)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cl := classify.New(cat, db)
+	correct := map[catalog.Layer]int{}
+	statusOK := 0
+	shown := 0
+	for _, tr := range inet.Truth() {
+		o := obs[tr.Domain]
+		if o == nil {
+			t.Fatalf("truth domain %s not observed", tr.Domain)
+		}
+		if o.Status == tr.Status {
+			statusOK++
+		} else if shown < 10 {
+			shown++
+			t.Logf("%s: status %s, truth %s (%s)", tr.Domain, o.Status, tr.Status, o.Error)
+		}
+		r := cl.Classify(o)
+		for _, l := range catalog.Layers {
+			var got []string
+			for _, d := range r.LayerDeps(l) {
+				if d.Provider == classify.SelfProvider {
+					got = append(got, simnet.Self)
+				} else {
+					got = append(got, d.Provider+"-"+d.Service)
+				}
+			}
+			slices.Sort(got)
+			got = slices.Compact(got)
+			want := tr.Providers(l)
+			if slices.Equal(got, want) {
+				correct[l]++
+			} else if shown < 10 {
+				shown++
+				t.Logf("%s %s: got %v, truth %v", tr.Domain, l, got, want)
+			}
+		}
+	}
+	t.Logf("status accuracy %.2f%% (%d/%d)", 100*float64(statusOK)/n, statusOK, n)
+	if float64(statusOK)/n < minAccuracy {
+		t.Errorf("status accuracy %.4f below %.2f", float64(statusOK)/n, minAccuracy)
+	}
+	for _, l := range catalog.Layers {
+		acc := float64(correct[l]) / n
+		t.Logf("%-8s accuracy %.2f%% (%d/%d)", l, 100*acc, correct[l], n)
+		if acc < minAccuracy {
+			t.Errorf("%s accuracy %.4f below %.2f", l, acc, minAccuracy)
+		}
+	}
+}

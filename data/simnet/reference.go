@@ -1,0 +1,97 @@
+package simnet
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/chokepoint-dev/chokepoint/data/refdata"
+)
+
+// File names written by WriteAll and WriteReference. Each says it is
+// simulated.
+const (
+	DomainsFile = "simnet-domains.txt"
+	TruthFile   = "simnet-truth.csv"
+	ASNFile     = "simnet-asn.mmdb"
+	CountryFile = "simnet-country.mmdb"
+)
+
+// Descriptions stored in the metadata of the simulated databases.
+const (
+	ASNDescription     = "chokepoint simulated ASN database: synthetic data for the simulated internet, not real"
+	CountryDescription = "chokepoint simulated country database: synthetic data for the simulated internet, not real"
+)
+
+// Files are the paths of the files written for a simulated internet; a
+// path is empty when that file was not written.
+type Files struct {
+	Domains string
+	Truth   string
+	ASN     string
+	Country string
+}
+
+// WriteReference writes the ASN and country databases of the simulated
+// address space into dir: every prefix the population's records use, in
+// the GeoLite2-ASN and GeoLite2-Country schemas.
+func (in *Internet) WriteReference(dir string) (Files, error) {
+	var asn []refdata.ASNNetwork
+	var country []refdata.CountryNetwork
+	for _, n := range in.w.nets {
+		asn = append(asn, refdata.ASNNetwork{Prefix: n.Prefix, ASN: n.ASN, Org: n.Org})
+		country = append(country, refdata.CountryNetwork{Prefix: n.Prefix, Country: n.Country})
+	}
+	f := Files{ASN: filepath.Join(dir, ASNFile), Country: filepath.Join(dir, CountryFile)}
+	if err := refdata.WriteASNDB(f.ASN, asn, ASNDescription); err != nil {
+		return Files{}, fmt.Errorf("simnet reference: %w", err)
+	}
+	if err := refdata.WriteCountryDB(f.Country, country, CountryDescription); err != nil {
+		return Files{}, fmt.Errorf("simnet reference: %w", err)
+	}
+	return f, nil
+}
+
+// WriteAll writes the domain list, the ground truth and the reference
+// databases into dir and returns their paths.
+func (in *Internet) WriteAll(dir string) (Files, error) {
+	f, err := in.WriteReference(dir)
+	if err != nil {
+		return Files{}, err
+	}
+	f.Domains = filepath.Join(dir, DomainsFile)
+	if err := writeFile(f.Domains, in.WriteDomainList); err != nil {
+		return Files{}, err
+	}
+	f.Truth = filepath.Join(dir, TruthFile)
+	if err := writeFile(f.Truth, in.WriteTruth); err != nil {
+		return Files{}, err
+	}
+	return f, nil
+}
+
+// writeFile writes path through a temporary file renamed into place, so
+// that a reader never sees half a file.
+func writeFile(path string, write func(io.Writer) error) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".simnet-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err := write(tmp); err != nil {
+		return errors.Join(fmt.Errorf("write %s: %w", path, err), tmp.Close())
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}

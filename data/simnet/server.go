@@ -1,0 +1,207 @@
+package simnet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/miekg/dns"
+)
+
+// ErrNotLoopback is returned by Serve for an address that is not a
+// literal loopback IP address: the simulated internet never leaves the
+// machine.
+var ErrNotLoopback = errors.New("simnet serves on loopback addresses only")
+
+// advertisedUDPSize is the EDNS0 buffer size the server announces, the
+// DNS Flag Day 2020 value.
+const advertisedUDPSize = 1232
+
+// Server answers DNS questions about a simulated internet over UDP and TCP
+// on one loopback port, like a recursive resolver would.
+type Server struct {
+	in        *Internet
+	addr      string
+	udp, tcp  *dns.Server
+	done      chan struct{}
+	closeOnce sync.Once
+	closeErr  error
+	stats     counters
+}
+
+// Stats counts what a Server has done since it started.
+type Stats struct {
+	Queries   uint64 // questions received, UDP and TCP
+	TCP       uint64 // of which over TCP
+	Answered  uint64 // replies sent
+	NXDomain  uint64 // replies with NXDOMAIN
+	ServFail  uint64 // replies with SERVFAIL
+	Dropped   uint64 // questions left without reply (timeout domains)
+	Truncated uint64 // UDP replies truncated (TC set)
+}
+
+type counters struct {
+	queries, tcp, answered, nxdomain, servfail, dropped, truncated atomic.Uint64
+}
+
+// Serve starts a server for in on addr ("127.0.0.1:0" picks a free port),
+// listening on UDP and TCP on the same port, with its own handler. It
+// stops when ctx is done or Close is called.
+func Serve(ctx context.Context, in *Internet, addr string) (*Server, error) {
+	ap, err := netip.ParseAddrPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("simnet serve: %w: %q: %v", ErrNotLoopback, addr, err)
+	}
+	if !ap.Addr().IsLoopback() {
+		return nil, fmt.Errorf("simnet serve: %w: %s", ErrNotLoopback, addr)
+	}
+	pc, ln, err := listen(ctx, ap)
+	if err != nil {
+		return nil, fmt.Errorf("simnet serve %s: %w", addr, err)
+	}
+	s := &Server{in: in, addr: ln.Addr().String(), done: make(chan struct{})}
+	h := dns.HandlerFunc(s.serveDNS)
+	started := make(chan struct{}, 2)
+	notify := func() { started <- struct{}{} }
+	s.udp = &dns.Server{PacketConn: pc, Handler: h, UDPSize: 4096, NotifyStartedFunc: notify}
+	s.tcp = &dns.Server{Listener: ln, Handler: h, NotifyStartedFunc: notify,
+		ReadTimeout: 5 * time.Second, IdleTimeout: func() time.Duration { return 10 * time.Second }}
+	errc := make(chan error, 2)
+	for _, srv := range []*dns.Server{s.udp, s.tcp} {
+		go func() { errc <- srv.ActivateAndServe() }()
+	}
+	timer := time.NewTimer(5 * time.Second)
+	defer timer.Stop()
+	for range 2 {
+		select {
+		case <-started:
+		case err := <-errc:
+			pc.Close()
+			ln.Close()
+			return nil, fmt.Errorf("simnet serve %s: %w", addr, err)
+		case <-timer.C:
+			pc.Close()
+			ln.Close()
+			return nil, fmt.Errorf("simnet serve %s: servers did not start", addr)
+		}
+	}
+	go func() {
+		select {
+		case <-ctx.Done():
+			s.Close()
+		case <-s.done:
+		}
+	}()
+	return s, nil
+}
+
+// listen opens the UDP socket and the TCP listener on the same port. With
+// port 0 the kernel picks the UDP port; if TCP cannot have the same one,
+// it tries again with a new port, a bounded number of times.
+func listen(ctx context.Context, ap netip.AddrPort) (net.PacketConn, net.Listener, error) {
+	var lc net.ListenConfig
+	var lastErr error
+	for range 20 {
+		pc, err := lc.ListenPacket(ctx, "udp", ap.String())
+		if err != nil {
+			return nil, nil, err
+		}
+		port := pc.LocalAddr().(*net.UDPAddr).Port
+		ln, err := lc.Listen(ctx, "tcp", netip.AddrPortFrom(ap.Addr(), uint16(port)).String())
+		if err == nil {
+			return pc, ln, nil
+		}
+		pc.Close()
+		if ap.Port() != 0 {
+			return nil, nil, err
+		}
+		lastErr = err
+	}
+	return nil, nil, lastErr
+}
+
+// Addr returns the address the server listens on (UDP and TCP), as
+// "127.0.0.1:port".
+func (s *Server) Addr() string { return s.addr }
+
+// Stats returns the counters of the server.
+func (s *Server) Stats() Stats {
+	c := &s.stats
+	return Stats{
+		Queries: c.queries.Load(), TCP: c.tcp.Load(), Answered: c.answered.Load(),
+		NXDomain: c.nxdomain.Load(), ServFail: c.servfail.Load(), Dropped: c.dropped.Load(),
+		Truncated: c.truncated.Load(),
+	}
+}
+
+// Close stops the server and waits for it, at most a few seconds.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		close(s.done)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		s.closeErr = errors.Join(s.udp.ShutdownContext(ctx), s.tcp.ShutdownContext(ctx))
+	})
+	return s.closeErr
+}
+
+// serveDNS answers one message. It reads only immutable data and atomic
+// counters: no lock on the path of a query.
+func (s *Server) serveDNS(w dns.ResponseWriter, req *dns.Msg) {
+	s.stats.queries.Add(1)
+	_, tcp := w.RemoteAddr().(*net.TCPAddr)
+	if tcp {
+		s.stats.tcp.Add(1)
+	}
+	m := new(dns.Msg)
+	m.SetReply(req)
+	m.RecursionAvailable = true
+	switch {
+	case req.Response:
+		s.stats.dropped.Add(1) // never answer an answer
+		return
+	case req.Opcode != dns.OpcodeQuery:
+		m.Rcode = dns.RcodeNotImplemented
+	case len(req.Question) != 1:
+		m.Rcode = dns.RcodeFormatError
+	case req.Question[0].Qclass != dns.ClassINET:
+		m.Rcode = dns.RcodeRefused
+	case req.IsEdns0() != nil && req.IsEdns0().Version() != 0:
+		m.Rcode = dns.RcodeBadVers // RFC 6891 6.1.3: only version 0 exists
+	default:
+		var r reply
+		s.in.answer(req.Question[0], &r)
+		if r.drop {
+			s.stats.dropped.Add(1)
+			return
+		}
+		m.Rcode, m.Answer, m.Ns, m.Extra = r.rcode, r.ans, r.auth, r.extra
+	}
+	size := dns.MinMsgSize
+	if opt := req.IsEdns0(); opt != nil {
+		size = max(size, int(opt.UDPSize()))
+		m.SetEdns0(advertisedUDPSize, false)
+	}
+	if tcp {
+		m.Compress = true
+	} else {
+		m.Truncate(size)
+		if m.Truncated {
+			s.stats.truncated.Add(1)
+		}
+	}
+	switch m.Rcode {
+	case dns.RcodeNameError:
+		s.stats.nxdomain.Add(1)
+	case dns.RcodeServerFailure:
+		s.stats.servfail.Add(1)
+	}
+	if err := w.WriteMsg(m); err == nil {
+		s.stats.answered.Add(1)
+	}
+}

@@ -1,0 +1,330 @@
+package simnet
+
+import (
+	"bytes"
+	"net"
+	"net/netip"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/miekg/dns"
+
+	"github.com/chokepoint-dev/chokepoint/data/catalog"
+	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
+	"github.com/chokepoint-dev/chokepoint/data/refdata"
+)
+
+// classifyRecords derives a domain's truth from the records the resolver
+// serves, with the catalog and the simulated ASN database, following the
+// classifier's rules independently of the plan code.
+func classifyRecords(in *Internet, c *catalog.Catalog, db *refdata.DB, rank int, domain string) Truth {
+	ask := func(name string, qt uint16) reply {
+		var r reply
+		in.answer(dns.Question{Name: dns.Fqdn(name), Qtype: qt, Qclass: dns.ClassINET}, &r)
+		return r
+	}
+	self := func(host string) bool {
+		host = strings.TrimSuffix(host, ".")
+		return host == domain || strings.HasSuffix(host, "."+domain)
+	}
+	t := Truth{Rank: rank, Domain: domain, Status: dnscrawl.StatusOK}
+	r := ask(domain, dns.TypeNS)
+	switch {
+	case r.drop:
+		t.Status = dnscrawl.StatusTimeout
+	case r.rcode == dns.RcodeNameError:
+		t.Status = dnscrawl.StatusNXDomain
+	case r.rcode == dns.RcodeServerFailure:
+		t.Status = dnscrawl.StatusServFail
+	}
+	if t.Status != dnscrawl.StatusOK {
+		return t
+	}
+	add := func(s *[]string, id string) {
+		if !slices.Contains(*s, id) {
+			*s = append(*s, id)
+		}
+	}
+	for _, rr := range r.ans {
+		host := rr.(*dns.NS).Ns
+		if self(host) {
+			add(&t.DNS, Self)
+		} else if p, _, ok := c.MatchNS(host); ok {
+			add(&t.DNS, p.ID)
+		}
+	}
+	for _, host := range []string{domain, "www." + domain} {
+		cdn := false
+		var addrs []netip.Addr
+		for _, qt := range []uint16{dns.TypeA, dns.TypeAAAA} {
+			for _, rr := range ask(host, qt).ans {
+				switch rr := rr.(type) {
+				case *dns.CNAME:
+					if qt != dns.TypeA {
+						continue
+					}
+					if p, _, ok := c.MatchCNAME(rr.Target); ok {
+						if p.WebLayer() == catalog.LayerCDN {
+							add(&t.CDN, p.ID)
+							cdn = true
+						} else {
+							add(&t.Hosting, p.ID)
+						}
+					}
+				case *dns.A:
+					addrs = append(addrs, netip.MustParseAddr(rr.A.String()))
+				case *dns.AAAA:
+					a, _ := netip.AddrFromSlice(rr.AAAA.To16())
+					addrs = append(addrs, a)
+				}
+			}
+		}
+		for _, a := range addrs {
+			p, ok := c.ByASN(db.Lookup(a).ASN)
+			switch {
+			case !ok:
+			case p.WebLayer() == catalog.LayerCDN:
+				add(&t.CDN, p.ID)
+			case !cdn:
+				add(&t.Hosting, p.ID)
+			}
+		}
+	}
+	for _, rr := range ask(domain, dns.TypeMX).ans {
+		host := rr.(*dns.MX).Mx
+		if self(host) {
+			add(&t.Email, Self)
+		} else if p, _, ok := c.MatchMX(host); ok {
+			add(&t.Email, p.ID)
+		}
+	}
+	for _, s := range []*[]string{&t.DNS, &t.CDN, &t.Hosting, &t.Email} {
+		slices.Sort(*s)
+	}
+	return t
+}
+
+// TestTruthMatchesRecords classifies every domain from the records the
+// resolver serves and the simulated reference data, and compares with the
+// ground truth: they must agree on every domain and layer.
+func TestTruthMatchesRecords(t *testing.T) {
+	t.Parallel()
+	c, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := generate(t, Config{Domains: 5000, Seed: 3})
+	files, err := in.WriteReference(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := refdata.Open(files.ASN, files.Country)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	bad := 0
+	for want := range in.Truths() {
+		got := classifyRecords(in, c, db, want.Rank, want.Domain)
+		if diff := cmp.Diff(want, got); diff != "" {
+			bad++
+			if bad <= 10 {
+				t.Errorf("%s (rank %d, web %s): truth vs records (-want +got):\n%s", want.Domain, want.Rank, webProfiles[in.doms[want.Rank-1].web].name, diff)
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d of %d domains disagree", bad, in.Len())
+	}
+}
+
+// TestReferenceCoversAddresses checks that the simulated databases know
+// the AS and country of every address the population uses.
+func TestReferenceCoversAddresses(t *testing.T) {
+	t.Parallel()
+	in := generate(t, Config{Domains: 2000, Seed: 5})
+	dir := t.TempDir()
+	files, err := in.WriteAll(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Files{
+		Domains: filepath.Join(dir, DomainsFile), Truth: filepath.Join(dir, TruthFile),
+		ASN: filepath.Join(dir, ASNFile), Country: filepath.Join(dir, CountryFile),
+	}
+	if diff := cmp.Diff(want, files); diff != "" {
+		t.Errorf("WriteAll paths (-want +got):\n%s", diff)
+	}
+	for _, f := range []string{files.Domains, files.Truth, files.ASN, files.Country} {
+		if !strings.Contains(filepath.Base(f), "simnet") {
+			t.Errorf("%s: file name does not say simulated", f)
+		}
+	}
+	db, err := refdata.Open(files.ASN, files.Country)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	check := func(what string, a netip.Addr) {
+		t.Helper()
+		info := db.Lookup(a)
+		n := in.w.network(a)
+		if n == nil {
+			t.Errorf("%s %s: in no simulated network", what, a)
+			return
+		}
+		if info.ASN != n.ASN || info.Country != n.Country || info.Org != n.Org {
+			t.Errorf("%s %s: database says %+v, plan says AS%d %s %s", what, a, info, n.ASN, n.Org, n.Country)
+		}
+	}
+	for _, st := range in.w.names {
+		for _, a := range st.addrs {
+			check(st.name, a)
+		}
+	}
+	for _, pl := range in.w.pools {
+		for h := range uint64(64) {
+			for _, a := range pl.addrs(nil, mix(h, 99), false) {
+				check(pl.id, a)
+			}
+			if pl.has6() {
+				for _, a := range pl.addrs(nil, mix(h, 99), true) {
+					check(pl.id, a)
+				}
+			}
+		}
+	}
+	// The answers of the population, through the resolver.
+	for i := 1; i <= in.Len(); i += 7 {
+		for _, name := range []string{in.Domain(i), "www." + in.Domain(i)} {
+			for _, qt := range []uint16{dns.TypeA, dns.TypeAAAA, dns.TypeMX, dns.TypeNS} {
+				var r reply
+				in.answer(dns.Question{Name: name + ".", Qtype: qt, Qclass: dns.ClassINET}, &r)
+				for _, rr := range slices.Concat(r.ans, r.extra) {
+					var ip net.IP
+					switch rr := rr.(type) {
+					case *dns.A:
+						ip = rr.A
+					case *dns.AAAA:
+						ip = rr.AAAA
+					default:
+						continue
+					}
+					a, _ := netip.AddrFromSlice(ip)
+					check(rr.Header().Name, a.Unmap())
+				}
+			}
+		}
+	}
+}
+
+// TestNetworksDoNotOverlap: one answer per address in the databases.
+func TestNetworksDoNotOverlap(t *testing.T) {
+	t.Parallel()
+	in := generate(t, Config{Domains: 10})
+	nets := in.Networks()
+	for i := range nets {
+		for j := i + 1; j < len(nets); j++ {
+			if nets[i].Prefix.Overlaps(nets[j].Prefix) {
+				t.Errorf("%s (AS%d) overlaps %s (AS%d)", nets[i].Prefix, nets[i].ASN, nets[j].Prefix, nets[j].ASN)
+			}
+		}
+	}
+	// Every pool lies in networks (a pool outside the plan would give
+	// addresses the databases do not know).
+	for _, pl := range in.w.pools {
+		for _, p := range slices.Concat(pl.v4, pl.v6) {
+			if n := in.w.network(p.Addr()); n == nil || n.Prefix.Bits() > p.Bits() {
+				t.Errorf("pool %s: %s is not inside a network of the plan", pl.id, p)
+			}
+		}
+	}
+}
+
+func TestWriteTruthCSV(t *testing.T) {
+	t.Parallel()
+	in := generate(t, Config{Domains: 300, Seed: 11})
+	var buf bytes.Buffer
+	if err := in.WriteTruth(&buf); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	if lines[0] != "rank,domain,status,layer,provider_id" {
+		t.Errorf("header = %q", lines[0])
+	}
+	// Rebuild the truth from the rows and compare.
+	got := map[string]map[string][]string{}
+	status := map[string]string{}
+	for _, l := range lines[1:] {
+		f := strings.Split(l, ",")
+		if len(f) != 5 {
+			t.Fatalf("row %q: %d fields", l, len(f))
+		}
+		if got[f[1]] == nil {
+			got[f[1]] = map[string][]string{}
+		}
+		status[f[1]] = f[2]
+		if _, ok := got[f[1]][f[3]]; !ok {
+			got[f[1]][f[3]] = []string{}
+		}
+		if f[4] != "" {
+			got[f[1]][f[3]] = append(got[f[1]][f[3]], f[4])
+		}
+	}
+	for tr := range in.Truths() {
+		if status[tr.Domain] != string(tr.Status) {
+			t.Errorf("%s: status %q, want %q", tr.Domain, status[tr.Domain], tr.Status)
+		}
+		for _, l := range catalog.Layers {
+			want := tr.Providers(l)
+			if want == nil {
+				want = []string{}
+			}
+			if diff := cmp.Diff(want, got[tr.Domain][string(l)]); diff != "" {
+				t.Errorf("%s %s (-want +got):\n%s", tr.Domain, l, diff)
+			}
+		}
+	}
+}
+
+func TestDomainList(t *testing.T) {
+	t.Parallel()
+	in := generate(t, Config{Domains: 1000, Seed: 2})
+	var buf bytes.Buffer
+	if err := in.WriteDomainList(&buf); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	if !strings.HasPrefix(lines[0], "# simulated ") {
+		t.Errorf("first line %q does not start with \"# simulated \"", lines[0])
+	}
+	if len(lines) != 1001 {
+		t.Fatalf("%d lines, want 1001", len(lines))
+	}
+	seen := map[string]bool{}
+	idn, multi := 0, 0
+	for i, d := range lines[1:] {
+		if d != in.Domain(i+1) {
+			t.Errorf("line %d = %q, Domain(%d) = %q", i+2, d, i+1, in.Domain(i+1))
+		}
+		if seen[d] {
+			t.Errorf("%s listed twice", d)
+		}
+		seen[d] = true
+		if _, ok := dns.IsDomainName(d); !ok || strings.ToLower(d) != d {
+			t.Errorf("%q is not a lower-case domain name", d)
+		}
+		if strings.HasPrefix(d, "xn--") {
+			idn++
+		}
+		if strings.Count(d, ".") == 2 {
+			multi++
+		}
+	}
+	if idn == 0 || multi < 50 {
+		t.Errorf("%d IDN names and %d under multi-label suffixes: the TLD mix is off", idn, multi)
+	}
+}
