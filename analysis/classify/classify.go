@@ -112,6 +112,12 @@ func (c *Classifier) Classify(o *dnscrawl.Observation) Result {
 		}
 		return strings.Compare(x.Service, y.Service)
 	})
+	slices.SortFunc(r.Addrs, func(x, y AddrInfo) int {
+		if x.Layer != y.Layer {
+			return order[x.Layer] - order[y.Layer]
+		}
+		return x.Addr.Compare(y.Addr)
+	})
 	return r
 }
 
@@ -120,18 +126,32 @@ func under(name, own string) bool {
 	return name == own || strings.HasSuffix(name, "."+own)
 }
 
-// asnProvider returns the catalog provider that announces addr, the AS
-// number and whether the address's AS is known at all.
-func (c *Classifier) asnProvider(addr netip.Addr) (*catalog.Provider, uint32) {
+// lookup returns what the reference data says of addr.
+func (c *Classifier) lookup(addr netip.Addr) refdata.Info {
 	if c.addr == nil {
-		return nil, 0
+		return refdata.Info{}
 	}
-	info := c.addr.Lookup(addr)
+	return c.addr.Lookup(addr)
+}
+
+// asnProvider returns the catalog provider that announces addr (nil when
+// its AS is unknown or not in the catalog) and the AS number.
+func (c *Classifier) asnProvider(info refdata.Info) (*catalog.Provider, uint32) {
 	if info.ASN == 0 {
 		return nil, 0
 	}
 	p, _ := c.cat.ByASN(info.ASN)
 	return p, info.ASN
+}
+
+// addAddr records an address the domain reaches on layer l.
+func (b *builder) addAddr(l catalog.Layer, a netip.Addr, info refdata.Info) {
+	for _, x := range b.r.Addrs {
+		if x.Layer == l && x.Addr == a {
+			return
+		}
+	}
+	b.r.Addrs = append(b.r.Addrs, AddrInfo{Layer: l, Addr: a, ASN: info.ASN, Country: info.Country})
 }
 
 // sameCompany returns the provider of company that serves layer l.
@@ -159,6 +179,9 @@ func (c *Classifier) dns(b *builder, o *dnscrawl.Observation, own string) State 
 			b.addProvider(catalog.LayerDNS, p, EvidenceNSSuffix, ns.Name, confSuffix)
 			continue
 		}
+		for _, a := range ns.Addrs {
+			b.addAddr(catalog.LayerDNS, a, c.lookup(a))
+		}
 		if p, asn := c.dnsByAddr(ns.Addrs); p != nil {
 			b.addProvider(catalog.LayerDNS, p, EvidenceASN, fmt.Sprintf("%s AS%d", ns.Name, asn), confASN)
 			continue
@@ -185,7 +208,7 @@ func (c *Classifier) dns(b *builder, o *dnscrawl.Observation, own string) State 
 // the site on a rented machine is not the cloud's DNS service.
 func (c *Classifier) dnsByAddr(addrs []netip.Addr) (*catalog.Provider, uint32) {
 	for _, a := range addrs {
-		p, asn := c.asnProvider(a)
+		p, asn := c.asnProvider(c.lookup(a))
 		switch {
 		case p == nil:
 		case p.HasLayer(catalog.LayerDNS):
@@ -233,26 +256,36 @@ func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, 
 		// as hosting.
 		type owned struct {
 			addr netip.Addr
+			info refdata.Info
 			p    *catalog.Provider
-			asn  uint32
 		}
 		var seen []owned
 		for _, a := range h.Addrs() {
-			p, asn := c.asnProvider(a)
-			if p == nil {
-				unattributed = true
-				continue
-			}
-			if p.WebLayer() == catalog.LayerCDN {
+			info := c.lookup(a)
+			p, asn := c.asnProvider(info)
+			if p != nil && p.WebLayer() == catalog.LayerCDN {
 				b.addProvider(catalog.LayerCDN, p, EvidenceASN, fmt.Sprintf("AS%d %s", asn, a), confASN)
+				b.addAddr(catalog.LayerCDN, a, info)
 				sawCDN = true
 				continue
 			}
-			seen = append(seen, owned{a, p, asn})
+			if p == nil {
+				unattributed = true
+			}
+			seen = append(seen, owned{a, info, p})
 		}
-		if !sawCDN {
-			for _, o := range seen {
-				b.addProvider(catalog.LayerHosting, o.p, EvidenceASN, fmt.Sprintf("AS%d %s", o.asn, o.addr), confASN)
+		// The host's other addresses: its origin when no CDN is in its
+		// path, else the CDN's (matched by CNAME, announced by an AS that
+		// is not the CDN's own).
+		for _, o := range seen {
+			switch {
+			case sawCDN:
+				b.addAddr(catalog.LayerCDN, o.addr, o.info)
+			case o.p != nil:
+				b.addProvider(catalog.LayerHosting, o.p, EvidenceASN, fmt.Sprintf("AS%d %s", o.info.ASN, o.addr), confASN)
+				b.addAddr(catalog.LayerHosting, o.addr, o.info)
+			default:
+				b.addAddr(catalog.LayerHosting, o.addr, o.info)
 			}
 		}
 		if sawCDN && !b.has(catalog.LayerHosting) {
@@ -291,6 +324,9 @@ func (c *Classifier) email(b *builder, o *dnscrawl.Observation, own string) Stat
 		return StateNone
 	}
 	for _, mx := range o.MX {
+		for _, a := range mx.Addrs {
+			b.addAddr(catalog.LayerEmail, a, c.lookup(a))
+		}
 		if p, _, ok := c.cat.MatchMX(mx.Name); ok {
 			b.addProvider(catalog.LayerEmail, p, EvidenceMXSuffix, mx.Name, confSuffix)
 		} else if under(mx.Name, own) {

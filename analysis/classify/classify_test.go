@@ -238,3 +238,29 @@ func TestCritical(t *testing.T) {
 		}
 	}
 }
+
+// TestClassifyAddrs checks that every address a layer reaches is recorded
+// under the right layer with its AS.
+func TestClassifyAddrs(t *testing.T) {
+	t.Parallel()
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := obs("example.co.uk")
+	o.NS = []dnscrawl.NSHost{{Name: "ns1.example.co.uk", Addrs: []netip.Addr{a("84.130.1.1")}}}
+	o.Apex = dnscrawl.Host{Name: o.Domain, Status: dnscrawl.StatusOK, A: []netip.Addr{a("52.1.2.3")}}
+	o.WWW = dnscrawl.Host{Name: "www." + o.Domain, Status: dnscrawl.StatusOK, CNAMEs: []string{"d1.cloudfront.net"}, A: []netip.Addr{a("13.224.5.6")}}
+	o.MX = []dnscrawl.MXHost{{Name: "mail.example.co.uk", Addrs: []netip.Addr{a("192.0.2.25")}}}
+	o.MXStatus = dnscrawl.StatusOK
+	r := New(cat, testASN).Classify(o)
+	want := []AddrInfo{
+		{Layer: catalog.LayerDNS, Addr: a("84.130.1.1"), ASN: 3320},
+		{Layer: catalog.LayerCDN, Addr: a("13.224.5.6"), ASN: 16509},
+		{Layer: catalog.LayerHosting, Addr: a("52.1.2.3"), ASN: 16509},
+		{Layer: catalog.LayerEmail, Addr: a("192.0.2.25")},
+	}
+	if diff := cmp.Diff(want, r.Addrs, cmp.Comparer(func(x, y netip.Addr) bool { return x == y })); diff != "" {
+		t.Errorf("Addrs mismatch (-want +got):\n%s", diff)
+	}
+}

@@ -2,6 +2,7 @@ package classify
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
@@ -52,6 +53,22 @@ type Result struct {
 	States map[catalog.Layer]State
 	// Deps is sorted by layer (catalog.Layers order), provider, service.
 	Deps []Dependency
+	// Addrs are the addresses each layer reaches (name servers for dns,
+	// the web hosts' final addresses for cdn and hosting, mail exchangers
+	// for email) with their AS and country, so that failures of an AS or
+	// a country can be computed. Sorted by layer, then address; an
+	// address shared by cdn and hosting is listed under the layer it was
+	// attributed to, or under hosting when unattributed.
+	Addrs []AddrInfo
+}
+
+// AddrInfo is one address a domain depends on, with what the reference
+// data says of it.
+type AddrInfo struct {
+	Layer   catalog.Layer
+	Addr    netip.Addr
+	ASN     uint32 // 0 when unknown
+	Country string // ISO 3166-1 alpha-2, empty when unknown
 }
 
 // LayerDeps returns the dependencies of r on layer l.
