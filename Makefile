@@ -25,7 +25,7 @@ test-race:
 
 # Benchmarks; BENCH_DOMAINS sets the size of the crawl and analysis runs.
 bench:
-	BENCH_DOMAINS=$(BENCH_DOMAINS) $(GO) test -run '^$$' -bench . -benchmem -benchtime 1x ./... | tee bench.out
+	BENCH_DOMAINS=$(BENCH_DOMAINS) $(GO) test -run '^$$' -bench . -benchmem ./... | tee bench.out
 
 lint:
 	$(GO) vet ./...
