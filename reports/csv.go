@@ -102,28 +102,28 @@ func writeCSV[T any](w io.Writer, rows iter.Seq[T]) error {
 
 // DomainRow is one row of domains.csv: one per input domain.
 type DomainRow struct {
-	Domain string `csv:"domain"`
+	Domain string `csv:"domain" parquet:"domain"`
 	// Rank is the rank in the input list, 0 when the list has none.
-	Rank   int             `csv:"rank"`
-	Status dnscrawl.Status `csv:"status"`
+	Rank   int             `csv:"rank" parquet:"rank"`
+	Status dnscrawl.Status `csv:"status" parquet:"status"`
 	// Error is the raw error text behind a status other than ok.
-	Error string `csv:"error"`
+	Error string `csv:"error" parquet:"error"`
 	// <layer>_providers are the providers on the layer ("self" included),
 	// sorted and joined by ';'; <layer>_state is its classify.State;
 	// <layer>_critical is true when the domain depends on one third-party
 	// provider alone for the layer.
-	DNSProviders     string         `csv:"dns_providers"`
-	DNSState         classify.State `csv:"dns_state"`
-	DNSCritical      bool           `csv:"dns_critical"`
-	CDNProviders     string         `csv:"cdn_providers"`
-	CDNState         classify.State `csv:"cdn_state"`
-	CDNCritical      bool           `csv:"cdn_critical"`
-	HostingProviders string         `csv:"hosting_providers"`
-	HostingState     classify.State `csv:"hosting_state"`
-	HostingCritical  bool           `csv:"hosting_critical"`
-	EmailProviders   string         `csv:"email_providers"`
-	EmailState       classify.State `csv:"email_state"`
-	EmailCritical    bool           `csv:"email_critical"`
+	DNSProviders     string         `csv:"dns_providers" parquet:"dns_providers"`
+	DNSState         classify.State `csv:"dns_state" parquet:"dns_state"`
+	DNSCritical      bool           `csv:"dns_critical" parquet:"dns_critical"`
+	CDNProviders     string         `csv:"cdn_providers" parquet:"cdn_providers"`
+	CDNState         classify.State `csv:"cdn_state" parquet:"cdn_state"`
+	CDNCritical      bool           `csv:"cdn_critical" parquet:"cdn_critical"`
+	HostingProviders string         `csv:"hosting_providers" parquet:"hosting_providers"`
+	HostingState     classify.State `csv:"hosting_state" parquet:"hosting_state"`
+	HostingCritical  bool           `csv:"hosting_critical" parquet:"hosting_critical"`
+	EmailProviders   string         `csv:"email_providers" parquet:"email_providers"`
+	EmailState       classify.State `csv:"email_state" parquet:"email_state"`
+	EmailCritical    bool           `csv:"email_critical" parquet:"email_critical"`
 }
 
 // layer returns the fields of r for layer l, nil for a layer without
@@ -159,52 +159,52 @@ func domainRow(r *classify.Result) DomainRow {
 // DependencyRow is one row of dependencies.csv: the columns of
 // classify.Dependency, in its order.
 type DependencyRow struct {
-	Domain        string            `csv:"domain"`
-	Rank          int               `csv:"rank"`
-	Layer         catalog.Layer     `csv:"layer"`
-	Provider      string            `csv:"provider"`
-	Service       string            `csv:"service"`
-	Region        string            `csv:"region"`
-	Evidence      classify.Evidence `csv:"evidence"`
-	EvidenceValue string            `csv:"evidence_value"`
-	Confidence    float64           `csv:"confidence"`
-	ThirdParty    bool              `csv:"third_party"`
+	Domain        string            `csv:"domain" parquet:"domain"`
+	Rank          int               `csv:"rank" parquet:"rank"`
+	Layer         catalog.Layer     `csv:"layer" parquet:"layer"`
+	Provider      string            `csv:"provider" parquet:"provider"`
+	Service       string            `csv:"service" parquet:"service"`
+	Region        string            `csv:"region" parquet:"region"`
+	Evidence      classify.Evidence `csv:"evidence" parquet:"evidence"`
+	EvidenceValue string            `csv:"evidence_value" parquet:"evidence_value"`
+	Confidence    float64           `csv:"confidence" parquet:"confidence"`
+	ThirdParty    bool              `csv:"third_party" parquet:"third_party"`
 }
 
 // ProviderRow is one row of providers.csv: one per provider and layer,
 // layers in catalog order, then as metrics.LayerSummary.Rows.
 type ProviderRow struct {
-	Layer           catalog.Layer `csv:"layer"`
-	Provider        string        `csv:"provider"`
-	Domains         int           `csv:"domains"`
-	Share           float64       `csv:"share"`
-	WeightedShare   float64       `csv:"weighted_share"`
-	CriticalDomains int           `csv:"critical_domains"`
-	CriticalShare   float64       `csv:"critical_share"`
+	Layer           catalog.Layer `csv:"layer" parquet:"layer"`
+	Provider        string        `csv:"provider" parquet:"provider"`
+	Domains         int           `csv:"domains" parquet:"domains"`
+	Share           float64       `csv:"share" parquet:"share"`
+	WeightedShare   float64       `csv:"weighted_share" parquet:"weighted_share"`
+	CriticalDomains int           `csv:"critical_domains" parquet:"critical_domains"`
+	CriticalShare   float64       `csv:"critical_share" parquet:"critical_share"`
 }
 
 // MetricsRow is one row of metrics.csv: one per layer, with the fields of
 // metrics.LayerSummary of the same names.
 type MetricsRow struct {
-	Layer          catalog.Layer `csv:"layer"`
-	Domains        int           `csv:"domains"`
-	Known          int           `csv:"known"`
-	None           int           `csv:"none"`
-	Unattributed   int           `csv:"unattributed"`
-	Unresolved     int           `csv:"unresolved"`
-	Providers      int           `csv:"providers"`
-	SelfHosted     int           `csv:"self_hosted"`
-	HHI            float64       `csv:"hhi"`
-	CR1            float64       `csv:"cr1"`
-	CR3            float64       `csv:"cr3"`
-	CR5            float64       `csv:"cr5"`
-	Gini           float64       `csv:"gini"`
-	EntropyBits    float64       `csv:"entropy_bits"`
-	EntropyNorm    float64       `csv:"entropy_norm"`
-	EffectiveN     float64       `csv:"effective_n"`
-	CriticalRate   float64       `csv:"critical_rate"`
-	RedundancyRate float64       `csv:"redundancy_rate"`
-	SelfHostedRate float64       `csv:"self_hosted_rate"`
+	Layer          catalog.Layer `csv:"layer" parquet:"layer"`
+	Domains        int           `csv:"domains" parquet:"domains"`
+	Known          int           `csv:"known" parquet:"known"`
+	None           int           `csv:"none" parquet:"none"`
+	Unattributed   int           `csv:"unattributed" parquet:"unattributed"`
+	Unresolved     int           `csv:"unresolved" parquet:"unresolved"`
+	Providers      int           `csv:"providers" parquet:"providers"`
+	SelfHosted     int           `csv:"self_hosted" parquet:"self_hosted"`
+	HHI            float64       `csv:"hhi" parquet:"hhi"`
+	CR1            float64       `csv:"cr1" parquet:"cr1"`
+	CR3            float64       `csv:"cr3" parquet:"cr3"`
+	CR5            float64       `csv:"cr5" parquet:"cr5"`
+	Gini           float64       `csv:"gini" parquet:"gini"`
+	EntropyBits    float64       `csv:"entropy_bits" parquet:"entropy_bits"`
+	EntropyNorm    float64       `csv:"entropy_norm" parquet:"entropy_norm"`
+	EffectiveN     float64       `csv:"effective_n" parquet:"effective_n"`
+	CriticalRate   float64       `csv:"critical_rate" parquet:"critical_rate"`
+	RedundancyRate float64       `csv:"redundancy_rate" parquet:"redundancy_rate"`
+	SelfHostedRate float64       `csv:"self_hosted_rate" parquet:"self_hosted_rate"`
 }
 
 // sortedResults returns pointers to results in report order: ranked
@@ -235,13 +235,18 @@ func sortedResults(results []classify.Result) []*classify.Result {
 // WriteDomains writes domains.csv: one DomainRow per result, in report
 // order (by rank, then domain).
 func WriteDomains(w io.Writer, results []classify.Result) error {
-	return writeCSV(w, func(yield func(DomainRow) bool) {
+	return writeCSV(w, DomainRows(results))
+}
+
+// DomainRows yields the rows of domains.csv in report order.
+func DomainRows(results []classify.Result) iter.Seq[DomainRow] {
+	return func(yield func(DomainRow) bool) {
 		for _, r := range sortedResults(results) {
 			if !yield(domainRow(r)) {
 				return
 			}
 		}
-	})
+	}
 }
 
 // depOrder is the order of dependency rows within a domain: layer in
@@ -261,7 +266,12 @@ func depOrder(a, b classify.Dependency) int {
 // dependency, domains in report order, then by layer, provider and
 // service.
 func WriteDependencies(w io.Writer, results []classify.Result) error {
-	return writeCSV(w, func(yield func(DependencyRow) bool) {
+	return writeCSV(w, DependencyRows(results))
+}
+
+// DependencyRows yields the rows of dependencies.csv in report order.
+func DependencyRows(results []classify.Result) iter.Seq[DependencyRow] {
+	return func(yield func(DependencyRow) bool) {
 		for _, r := range sortedResults(results) {
 			deps := r.Deps
 			if !slices.IsSortedFunc(deps, depOrder) {
@@ -279,12 +289,17 @@ func WriteDependencies(w io.Writer, results []classify.Result) error {
 				}
 			}
 		}
-	})
+	}
 }
 
 // WriteProviders writes providers.csv from the summary.
 func WriteProviders(w io.Writer, sum *metrics.Summary) error {
-	return writeCSV(w, func(yield func(ProviderRow) bool) {
+	return writeCSV(w, ProviderRows(sum))
+}
+
+// ProviderRows yields the rows of providers.csv.
+func ProviderRows(sum *metrics.Summary) iter.Seq[ProviderRow] {
+	return func(yield func(ProviderRow) bool) {
 		for _, ls := range sum.Layers {
 			for _, p := range ls.Rows {
 				row := ProviderRow{
@@ -296,12 +311,17 @@ func WriteProviders(w io.Writer, sum *metrics.Summary) error {
 				}
 			}
 		}
-	})
+	}
 }
 
 // WriteMetrics writes metrics.csv from the summary.
 func WriteMetrics(w io.Writer, sum *metrics.Summary) error {
-	return writeCSV(w, func(yield func(MetricsRow) bool) {
+	return writeCSV(w, MetricsRows(sum))
+}
+
+// MetricsRows yields the rows of metrics.csv, one per layer.
+func MetricsRows(sum *metrics.Summary) iter.Seq[MetricsRow] {
+	return func(yield func(MetricsRow) bool) {
 		for _, ls := range sum.Layers {
 			row := MetricsRow{
 				Layer: ls.Layer, Domains: ls.Domains, Known: ls.Known, None: ls.None,
@@ -315,5 +335,5 @@ func WriteMetrics(w io.Writer, sum *metrics.Summary) error {
 				return
 			}
 		}
-	})
+	}
 }

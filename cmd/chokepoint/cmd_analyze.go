@@ -29,6 +29,9 @@ type analyzeOptions struct {
 	Catalog   string
 	// Quiet suppresses the summary table on stdout.
 	Quiet bool
+	// Formats are the table formats written: csv always, parquet on
+	// request.
+	Formats []string
 }
 
 func addAnalyzeFlags(cmd *cobra.Command, o *analyzeOptions) {
@@ -37,6 +40,7 @@ func addAnalyzeFlags(cmd *cobra.Command, o *analyzeOptions) {
 	f.StringVar(&o.CountryDB, "country-db", o.CountryDB, "country database in MaxMind DB format (GeoLite2-Country or DB-IP country lite)")
 	f.StringVar(&o.Catalog, "catalog", o.Catalog, "provider catalog JSON file to use instead of the built-in one")
 	f.BoolVarP(&o.Quiet, "quiet", "q", o.Quiet, "do not print the summary table")
+	f.StringSliceVar(&o.Formats, "format", []string{"csv"}, "table formats: csv (always written) and parquet (adds domains.parquet, dependencies.parquet, providers.parquet, metrics.parquet)")
 }
 
 func newAnalyzeCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -65,6 +69,16 @@ and report.html to --out.`,
 // crawl.json beside the first input is used when present.
 func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest, stdout, stderr io.Writer) error {
 	start := time.Now().UTC()
+	parquet := false
+	for _, f := range o.Formats {
+		switch f {
+		case "csv":
+		case "parquet":
+			parquet = true
+		default:
+			return usagef("--format %q: want csv or parquet", f)
+		}
+	}
 	cat, err := loadCatalog(o.Catalog)
 	if err != nil {
 		return err
@@ -132,6 +146,11 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 	run.FinishedAt = time.Now().UTC()
 	if err := reports.WriteAll(o.Out, run, results, sum); err != nil {
 		return err
+	}
+	if parquet {
+		if err := reports.WriteParquet(o.Out, results, sum); err != nil {
+			return err
+		}
 	}
 	if !o.Quiet {
 		if err := reports.WriteSummary(stdout, run, sum); err != nil {

@@ -57,6 +57,8 @@ func TestExitCodes(t *testing.T) {
 		{"corrupt asn db", "", []string{"analyze", obs, "--asn-db", badDB, "--out", filepath.Join(dir, "o4")}, exitUsage, "bad.mmdb"},
 		{"missing observations", "", []string{"analyze", filepath.Join(dir, "nope.jsonl"), "--out", filepath.Join(dir, "o5")}, exitUsage, "nope.jsonl"},
 		{"analyze ok", "", []string{"analyze", obs, "--out", filepath.Join(dir, "o6"), "-q"}, exitOK, "1 domains"},
+		{"analyze parquet", "", []string{"analyze", obs, "--out", filepath.Join(dir, "o7"), "-q", "--format", "csv,parquet"}, exitOK, "1 domains"},
+		{"bad format", "", []string{"analyze", obs, "--out", filepath.Join(dir, "o8"), "--format", "xlsx"}, exitUsage, "xlsx"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
