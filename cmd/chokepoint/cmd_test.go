@@ -129,3 +129,25 @@ func TestAnalyzeBadLines(t *testing.T) {
 		}
 	}
 }
+
+func TestProvidersCommand(t *testing.T) {
+	t.Parallel()
+	code, stdout, stderr := execute(t, "", "providers")
+	if code != exitOK {
+		t.Fatalf("exit code %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(lines) < 150 {
+		t.Errorf("providers lists %d lines, want the whole catalog (150+)", len(lines))
+	}
+	for _, want := range []string{"amazon-route53", "cloudflare-cdn", "microsoft-365"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("providers does not list %s", want)
+		}
+	}
+	dir := t.TempDir()
+	bad := writeFile(t, dir, "bad.json", `{"providers":[{"id":"x"}]}`)
+	if code, _, stderr := execute(t, "", "providers", "--catalog", bad); code != exitUsage || !strings.Contains(stderr, "bad.json") {
+		t.Errorf("an invalid catalog gave exit code %d, stderr %q; want %d naming the file", code, stderr, exitUsage)
+	}
+}

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -140,5 +142,74 @@ func TestEndToEnd(t *testing.T) {
 		if acc < minAccuracy {
 			t.Errorf("%s accuracy %.4f below %.2f", l, acc, minAccuracy)
 		}
+	}
+}
+
+// TestRunStdinBadLines runs the whole job on a list given on standard
+// input with bad lines and duplicates: each bad line is reported with its
+// number, counted in crawl.json and run.json, and every good domain gets
+// its row.
+func TestRunStdinBadLines(t *testing.T) {
+	t.Parallel()
+	inet, err := simnet.Generate(simnet.Config{Domains: 50, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	files, err := inet.WriteAll(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	srv, err := simnet.Serve(ctx, inet, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	list := strings.Join([]string{
+		"# my list",
+		inet.Domain(1),
+		"not a domain", // line 3
+		"https://" + inet.Domain(2) + "/path",
+		strings.ToUpper(inet.Domain(1)) + ".", // duplicate of line 2
+		"-bad-.com",                           // line 6
+		inet.Domain(3),
+	}, "\n") + "\n"
+	out := filepath.Join(dir, "out")
+	code, stdout, stderr := execute(t, list, "run", "-", "--out", out, "--resolver", srv.Addr(),
+		"--asn-db", files.ASN, "--timeout", "300ms", "--progress", "0")
+	if code != exitOK {
+		t.Fatalf("exit code %d; stderr:\n%s", code, stderr)
+	}
+	for _, want := range []string{"stdin:3", "stdin:6"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr does not report %s:\n%s", want, stderr)
+		}
+	}
+	if !strings.Contains(stdout, "3 domains") {
+		t.Errorf("summary does not count 3 domains:\n%s", stdout)
+	}
+	var m dnscrawl.Manifest
+	readJSON(t, filepath.Join(out, dnscrawl.ManifestName), &m)
+	if m.Lines != 7 || m.Domains != 3 || m.BadLines != 2 || m.Duplicates != 1 || m.Interrupted {
+		t.Errorf("crawl.json counts lines=%d domains=%d bad=%d dup=%d interrupted=%v; want 7 3 2 1 false",
+			m.Lines, m.Domains, m.BadLines, m.Duplicates, m.Interrupted)
+	}
+	var run reports.Run
+	readJSON(t, filepath.Join(out, reports.RunFile), &run)
+	if run.Counts.BadLines != 2 || run.Counts.Domains != 3 || run.Counts.Duplicates != 1 {
+		t.Errorf("run.json counts %+v; want 3 domains, 2 bad lines, 1 duplicate", run.Counts)
+	}
+}
+
+func readJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
 	}
 }
