@@ -181,6 +181,10 @@ type ProviderRow struct {
 	WeightedShare   float64       `csv:"weighted_share" parquet:"weighted_share"`
 	CriticalDomains int           `csv:"critical_domains" parquet:"critical_domains"`
 	CriticalShare   float64       `csv:"critical_share" parquet:"critical_share"`
+	// ShareLow and ShareHigh are the bootstrap 95 % interval of share for
+	// the five largest providers of each layer (0 for the others).
+	ShareLow  float64 `csv:"share_low" parquet:"share_low"`
+	ShareHigh float64 `csv:"share_high" parquet:"share_high"`
 }
 
 // MetricsRow is one row of metrics.csv: one per layer, with the fields of
@@ -205,6 +209,18 @@ type MetricsRow struct {
 	CriticalRate   float64       `csv:"critical_rate" parquet:"critical_rate"`
 	RedundancyRate float64       `csv:"redundancy_rate" parquet:"redundancy_rate"`
 	SelfHostedRate float64       `csv:"self_hosted_rate" parquet:"self_hosted_rate"`
+	// The concentration figures over rank weights (metrics.LayerSummary).
+	WeightedHHI        float64 `csv:"weighted_hhi" parquet:"weighted_hhi"`
+	WeightedCR1        float64 `csv:"weighted_cr1" parquet:"weighted_cr1"`
+	WeightedCR3        float64 `csv:"weighted_cr3" parquet:"weighted_cr3"`
+	WeightedCR5        float64 `csv:"weighted_cr5" parquet:"weighted_cr5"`
+	WeightedGini       float64 `csv:"weighted_gini" parquet:"weighted_gini"`
+	WeightedEntropy    float64 `csv:"weighted_entropy_bits" parquet:"weighted_entropy_bits"`
+	WeightedEffectiveN float64 `csv:"weighted_effective_n" parquet:"weighted_effective_n"`
+	// Bootstrap replicates behind the 95 % interval [hhi_low, hhi_high].
+	Bootstrap int     `csv:"bootstrap" parquet:"bootstrap"`
+	HHILow    float64 `csv:"hhi_low" parquet:"hhi_low"`
+	HHIHigh   float64 `csv:"hhi_high" parquet:"hhi_high"`
 }
 
 // sortedResults returns pointers to results in report order: ranked
@@ -300,11 +316,12 @@ func WriteProviders(w io.Writer, sum *metrics.Summary) error {
 // ProviderRows yields the rows of providers.csv.
 func ProviderRows(sum *metrics.Summary) iter.Seq[ProviderRow] {
 	return func(yield func(ProviderRow) bool) {
-		for _, ls := range sum.Layers {
+		for _, ls := range withAny(sum) {
 			for _, p := range ls.Rows {
 				row := ProviderRow{
-					Layer: p.Layer, Provider: p.Provider, Domains: p.Domains, Share: p.Share,
+					Layer: ls.Layer, Provider: p.Provider, Domains: p.Domains, Share: p.Share,
 					WeightedShare: p.WeightedShare, CriticalDomains: p.CriticalDomains, CriticalShare: p.CriticalShare,
+					ShareLow: p.ShareLow, ShareHigh: p.ShareHigh,
 				}
 				if !yield(row) {
 					return
@@ -312,6 +329,15 @@ func ProviderRows(sum *metrics.Summary) iter.Seq[ProviderRow] {
 			}
 		}
 	}
+}
+
+// withAny returns the layers of sum followed by its any-layer summary,
+// when it has one.
+func withAny(sum *metrics.Summary) []metrics.LayerSummary {
+	if sum.Any.Layer == "" {
+		return sum.Layers
+	}
+	return append(slices.Clone(sum.Layers), sum.Any)
 }
 
 // WriteMetrics writes metrics.csv from the summary.
@@ -322,7 +348,7 @@ func WriteMetrics(w io.Writer, sum *metrics.Summary) error {
 // MetricsRows yields the rows of metrics.csv, one per layer.
 func MetricsRows(sum *metrics.Summary) iter.Seq[MetricsRow] {
 	return func(yield func(MetricsRow) bool) {
-		for _, ls := range sum.Layers {
+		for _, ls := range withAny(sum) {
 			row := MetricsRow{
 				Layer: ls.Layer, Domains: ls.Domains, Known: ls.Known, None: ls.None,
 				Unattributed: ls.Unattributed, Unresolved: ls.Unresolved, Providers: ls.Providers,
@@ -330,6 +356,9 @@ func MetricsRows(sum *metrics.Summary) iter.Seq[MetricsRow] {
 				Gini: ls.Gini, EntropyBits: ls.EntropyBits, EntropyNorm: ls.EntropyNorm,
 				EffectiveN: ls.EffectiveN, CriticalRate: ls.CriticalRate,
 				RedundancyRate: ls.RedundancyRate, SelfHostedRate: ls.SelfHostedRate,
+				WeightedHHI: ls.WeightedHHI, WeightedCR1: ls.WeightedCR1, WeightedCR3: ls.WeightedCR3,
+				WeightedCR5: ls.WeightedCR5, WeightedGini: ls.WeightedGini, WeightedEntropy: ls.WeightedEntropyBits,
+				WeightedEffectiveN: ls.WeightedEffectiveN, Bootstrap: ls.Bootstrap, HHILow: ls.HHILow, HHIHigh: ls.HHIHigh,
 			}
 			if !yield(row) {
 				return

@@ -8,6 +8,11 @@
 //   - dependencies.csv: one DependencyRow per dependency, with evidence;
 //   - providers.csv: one ProviderRow per provider and layer;
 //   - metrics.csv: one MetricsRow per layer;
+//   - blast.csv, spof.csv, codependency.csv, provider_edges.csv (WriteGraph):
+//     the blast radius of every element, single points of failure,
+//     co-dependent providers and the provider graph's edges;
+//   - whatif.csv (WriteWhatIf) and diff.csv (WriteDiff), written by the
+//     whatif and diff commands;
 //   - run.json: the Run, with the metrics.Summary;
 //   - report.html: charts, tables, methodology and provenance.
 //

@@ -66,6 +66,11 @@ type view struct {
 	RefData    []refView
 	Statuses   []statusView
 	Generated  string
+	Blast      []blastView
+}
+
+type blastView struct {
+	Provider, Domains, Share, Weighted, Direct, Transitive string
 }
 
 type glanceRow struct {
@@ -177,6 +182,10 @@ func newView(run *Run, sum *metrics.Summary) (*view, error) {
 	for _, st := range append(statuses, extra...) {
 		n := run.Statuses[st]
 		v.Statuses = append(v.Statuses, statusView{Status: visible(string(st)), Count: count(n), Percent: pct(n, total)})
+	}
+	for _, b := range run.BlastRadius {
+		v.Blast = append(v.Blast, blastView{Provider: visible(b.Element), Domains: count(b.Domains), Share: pctF(b.Share),
+			Weighted: pctF(b.WeightedShare), Direct: count(b.Direct), Transitive: count(b.Transitive)})
 	}
 	return v, nil
 }

@@ -40,6 +40,10 @@ type Run struct {
 	// (data/simnet) and not from real DNS; every output says so.
 	Simulated bool             `json:"simulated"`
 	Metrics   *metrics.Summary `json:"metrics"`
+	// BlastRadius is the blast radius of the providers that take the most
+	// domains down (TopBlastRows), when the caller computed it; blast.csv
+	// has every element.
+	BlastRadius []BlastRow `json:"blast_radius,omitempty"`
 }
 
 // InputCounts accounts for every line of the domain list.

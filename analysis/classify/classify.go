@@ -15,15 +15,35 @@ import (
 
 // Confidence of each kind of evidence: a name under a provider's suffix
 // is what the provider itself tells its customers to configure; an
-// address in a provider's AS is a strong but indirect sign; a server
-// under the site's own name is the site's own unless its address says
-// otherwise; a matching SOA is the weakest.
+// address in a range the provider publishes as its own is nearly as
+// strong; a server under the site's own name is the site's own unless its
+// address says otherwise; an address in a provider's AS is a strong but
+// indirect sign (ASes carry more than one product); a matching SOA is the
+// weakest.
 const (
 	confSuffix = 1.0
+	confRange  = 0.95
 	confSelf   = 0.9
 	confASN    = 0.8
 	confSOA    = 0.6
 )
+
+// Confidence returns the confidence given to evidence of kind e.
+func Confidence(e Evidence) float64 {
+	switch e {
+	case EvidenceNSSuffix, EvidenceCNAMESuffix, EvidenceMXSuffix:
+		return confSuffix
+	case EvidenceIPRange:
+		return confRange
+	case EvidenceSelf:
+		return confSelf
+	case EvidenceASN:
+		return confASN
+	case EvidenceSOA:
+		return confSOA
+	}
+	return 0
+}
 
 // AddrLookup is what the classifier needs from reference data: the AS of
 // an address. *refdata.DB implements it.
@@ -31,46 +51,89 @@ type AddrLookup interface {
 	Lookup(netip.Addr) refdata.Info
 }
 
+// RangeLookup is what the classifier needs from the providers' official
+// range publications: the longest published prefix holding an address.
+// *refdata.Ranges implements it.
+type RangeLookup interface {
+	Lookup(netip.Addr) (refdata.Range, bool)
+}
+
 // Classifier turns observations into dependencies with the catalog and
 // the reference data. It is safe for concurrent use.
 type Classifier struct {
-	cat  *catalog.Catalog
-	addr AddrLookup
+	cat    *catalog.Catalog
+	addr   AddrLookup
+	ranges RangeLookup
 }
 
-// New returns a classifier. addr may be nil: no address evidence is used
-// then.
+// New returns a classifier. addr may be nil: no AS evidence is used then.
 func New(cat *catalog.Catalog, addr AddrLookup) *Classifier {
 	return &Classifier{cat: cat, addr: addr}
 }
 
-// builder collects the dependencies of one domain, one per (layer,
-// provider, service); the first evidence found is kept and the highest
-// confidence wins.
-type builder struct {
-	r *Result
+// WithRanges returns a copy of c that also uses the official range
+// publications: an address in a published range counts for the catalog
+// provider claiming that source and service (ip_range evidence, with the
+// region), before and instead of the AS of the address.
+func (c *Classifier) WithRanges(r RangeLookup) *Classifier {
+	cc := *c
+	cc.ranges = r
+	return &cc
 }
 
-func (b *builder) add(l catalog.Layer, provider, service string, ev Evidence, value string, conf float64) {
+// builder collects the dependencies of one domain, one per (layer,
+// provider, service, region); the strongest evidence is kept.
+type builder struct {
+	r      *Result
+	ranges RangeLookup // for the region of each address; may be nil
+}
+
+// add records a dependency. Evidence without a region joins any
+// dependency of the same layer, provider and service; evidence with a
+// region fills the region of one that has none, or opens its own
+// dependency (a domain in two regions of one cloud has two). The
+// strongest evidence (highest confidence; at equal confidence the first)
+// is the one shown.
+func (b *builder) add(l catalog.Layer, provider, service, region string, ev Evidence, value string, conf float64) {
+	match := -1
 	for i := range b.r.Deps {
 		d := &b.r.Deps[i]
-		if d.Layer == l && d.Provider == provider && d.Service == service {
-			if conf > d.Confidence {
-				d.Confidence, d.Evidence, d.EvidenceValue = conf, ev, value
-			}
-			return
+		if d.Layer != l || d.Provider != provider || d.Service != service {
+			continue
 		}
+		if region == "" || d.Region == region {
+			match = i
+			break
+		}
+		if d.Region == "" && match < 0 {
+			match = i
+		}
+	}
+	if match >= 0 {
+		d := &b.r.Deps[match]
+		if d.Region == "" {
+			d.Region = region
+		}
+		if conf > d.Confidence {
+			d.Confidence, d.Evidence, d.EvidenceValue = conf, ev, value
+		}
+		return
 	}
 	b.r.Deps = append(b.r.Deps, Dependency{
 		Domain: b.r.Domain, Rank: b.r.Rank, Layer: l,
-		Provider: provider, Service: service,
+		Provider: provider, Service: service, Region: region,
 		Evidence: ev, EvidenceValue: value, Confidence: conf,
 		ThirdParty: provider != SelfProvider,
 	})
 }
 
 func (b *builder) addProvider(l catalog.Layer, p *catalog.Provider, ev Evidence, value string, conf float64) {
-	b.add(l, p.Company, p.Service, ev, value, conf)
+	b.add(l, p.Company, p.Service, "", ev, value, conf)
+}
+
+// addOwner records the provider an address was attributed to.
+func (b *builder) addOwner(l catalog.Layer, o owner) {
+	b.add(l, o.p.Company, o.p.Service, o.region, o.ev, o.value, Confidence(o.ev))
 }
 
 func (b *builder) has(l catalog.Layer) bool {
@@ -91,7 +154,7 @@ func (c *Classifier) Classify(o *dnscrawl.Observation) Result {
 		}
 		return r
 	}
-	b := &builder{r: &r}
+	b := &builder{r: &r, ranges: c.ranges}
 	own, err := publicsuffix.EffectiveTLDPlusOne(o.Domain)
 	if err != nil {
 		own = o.Domain
@@ -110,7 +173,10 @@ func (c *Classifier) Classify(o *dnscrawl.Observation) Result {
 		if x.Provider != y.Provider {
 			return strings.Compare(x.Provider, y.Provider)
 		}
-		return strings.Compare(x.Service, y.Service)
+		if x.Service != y.Service {
+			return strings.Compare(x.Service, y.Service)
+		}
+		return strings.Compare(x.Region, y.Region)
 	})
 	slices.SortFunc(r.Addrs, func(x, y AddrInfo) int {
 		if x.Layer != y.Layer {
@@ -134,14 +200,47 @@ func (c *Classifier) lookup(addr netip.Addr) refdata.Info {
 	return c.addr.Lookup(addr)
 }
 
-// asnProvider returns the catalog provider that announces addr (nil when
-// its AS is unknown or not in the catalog) and the AS number.
-func (c *Classifier) asnProvider(info refdata.Info) (*catalog.Provider, uint32) {
-	if info.ASN == 0 {
-		return nil, 0
+// owner is the provider an address belongs to, with the evidence.
+type owner struct {
+	p      *catalog.Provider // nil when unknown
+	ev     Evidence
+	value  string
+	region string
+}
+
+// owner attributes address a: by the official range publications first
+// (the catalog provider claiming the range's source and service), then
+// by the AS that announces it. The range wins over the AS because it is
+// the provider's own statement and names the product and the region.
+func (c *Classifier) owner(a netip.Addr, info refdata.Info) owner {
+	if c.ranges != nil {
+		if r, ok := c.ranges.Lookup(a); ok {
+			if p, ok := c.cat.ByRange(r.Source, r.Service); ok {
+				return owner{p: p, ev: EvidenceIPRange, value: rangeValue(a, r), region: r.Region}
+			}
+		}
 	}
-	p, _ := c.cat.ByASN(info.ASN)
-	return p, info.ASN
+	if info.ASN != 0 {
+		if p, ok := c.cat.ByASN(info.ASN); ok {
+			return owner{p: p, ev: EvidenceASN, value: fmt.Sprintf("AS%d %s", info.ASN, a)}
+		}
+	}
+	return owner{}
+}
+
+// rangeValue is the evidence value of an ip_range match:
+// "3.210.1.2 in 3.208.0.0/12 (aws EC2 us-east-1)".
+func rangeValue(a netip.Addr, r refdata.Range) string {
+	parts := []string{r.Source}
+	for _, s := range []string{r.Service, r.Region} {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	if r.BorderGroup != "" && r.BorderGroup != r.Region {
+		parts = append(parts, "border group "+r.BorderGroup)
+	}
+	return fmt.Sprintf("%s in %s (%s)", a, r.Prefix, strings.Join(parts, " "))
 }
 
 // addAddr records an address the domain reaches on layer l.
@@ -151,7 +250,13 @@ func (b *builder) addAddr(l catalog.Layer, a netip.Addr, info refdata.Info) {
 			return
 		}
 	}
-	b.r.Addrs = append(b.r.Addrs, AddrInfo{Layer: l, Addr: a, ASN: info.ASN, Country: info.Country})
+	ai := AddrInfo{Layer: l, Addr: a, ASN: info.ASN, Country: info.Country}
+	if b.ranges != nil {
+		if rg, ok := b.ranges.Lookup(a); ok {
+			ai.Region = rg.Region
+		}
+	}
+	b.r.Addrs = append(b.r.Addrs, ai)
 }
 
 // sameCompany returns the provider of company that serves layer l.
@@ -182,18 +287,19 @@ func (c *Classifier) dns(b *builder, o *dnscrawl.Observation, own string) State 
 		for _, a := range ns.Addrs {
 			b.addAddr(catalog.LayerDNS, a, c.lookup(a))
 		}
-		if p, asn := c.dnsByAddr(ns.Addrs); p != nil {
-			b.addProvider(catalog.LayerDNS, p, EvidenceASN, fmt.Sprintf("%s AS%d", ns.Name, asn), confASN)
+		if o := c.dnsByAddr(ns.Addrs); o.p != nil {
+			o.value = ns.Name + " " + o.value
+			b.addOwner(catalog.LayerDNS, o)
 			continue
 		}
 		if under(ns.Name, own) {
-			b.add(catalog.LayerDNS, SelfProvider, SelfProvider, EvidenceSelf, ns.Name, confSelf)
+			b.add(catalog.LayerDNS, SelfProvider, SelfProvider, "", EvidenceSelf, ns.Name, confSelf)
 			continue
 		}
 		unknown = append(unknown, ns)
 	}
 	if len(unknown) > 0 && o.SOA != nil && (under(o.SOA.MName, own) || under(o.SOA.RName, own)) && !b.has(catalog.LayerDNS) {
-		b.add(catalog.LayerDNS, SelfProvider, SelfProvider, EvidenceSOA, o.SOA.MName+" "+o.SOA.RName, confSOA)
+		b.add(catalog.LayerDNS, SelfProvider, SelfProvider, "", EvidenceSOA, o.SOA.MName+" "+o.SOA.RName, confSOA)
 	}
 	if b.has(catalog.LayerDNS) {
 		return StateKnown
@@ -201,32 +307,34 @@ func (c *Classifier) dns(b *builder, o *dnscrawl.Observation, own string) State 
 	return StateUnattributed
 }
 
-// dnsByAddr returns the DNS service behind a name server's addresses: the
-// provider of their AS when it runs DNS itself, or the DNS service of a
-// CDN company (Cloudflare's custom name servers answer from its own AS).
-// An address in a cloud's hosting AS says nothing: a name server run by
-// the site on a rented machine is not the cloud's DNS service.
-func (c *Classifier) dnsByAddr(addrs []netip.Addr) (*catalog.Provider, uint32) {
+// dnsByAddr returns the DNS service behind a name server's addresses
+// (by published range, then by AS): the owner when it runs DNS itself
+// (Route 53's ranges), or the DNS service of a CDN company (Cloudflare's
+// custom name servers answer from its own ranges). An address of a
+// cloud's hosting says nothing: a name server run by the site on a
+// rented machine is not the cloud's DNS service.
+func (c *Classifier) dnsByAddr(addrs []netip.Addr) owner {
 	for _, a := range addrs {
-		p, asn := c.asnProvider(c.lookup(a))
+		o := c.owner(a, c.lookup(a))
 		switch {
-		case p == nil:
-		case p.HasLayer(catalog.LayerDNS):
-			return p, asn
-		case p.WebLayer() == catalog.LayerCDN:
-			if dp := c.sameCompany(p.Company, catalog.LayerDNS); dp != nil {
-				return dp, asn
+		case o.p == nil:
+		case o.p.HasLayer(catalog.LayerDNS):
+			return o
+		case o.p.WebLayer() == catalog.LayerCDN:
+			if dp := c.sameCompany(o.p.Company, catalog.LayerDNS); dp != nil {
+				o.p = dp
+				return o
 			}
 		}
 	}
-	return nil, 0
+	return owner{}
 }
 
 // web attributes the apex and www hosts to CDN and hosting providers:
 // every CNAME hop under a provider's suffix counts on that provider's web
-// layer; the final addresses count by their AS: a CDN's AS always, a
-// hosting provider's AS only when no CDN is on the host's chain (the edge
-// addresses of a CDN are not its customers' origin).
+// layer; the final addresses count by their owner (published range, then
+// AS): a CDN always, a hosting provider only when no CDN is on the host's
+// chain (the edge addresses of a CDN are not its customers' origin).
 func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, hosting State) {
 	resolved, failed, unattributed := false, false, false
 	for _, h := range []dnscrawl.Host{o.Apex, o.WWW} {
@@ -257,22 +365,25 @@ func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, 
 		type owned struct {
 			addr netip.Addr
 			info refdata.Info
-			p    *catalog.Provider
+			o    owner
 		}
 		var seen []owned
 		for _, a := range h.Addrs() {
 			info := c.lookup(a)
-			p, asn := c.asnProvider(info)
-			if p != nil && p.WebLayer() == catalog.LayerCDN {
-				b.addProvider(catalog.LayerCDN, p, EvidenceASN, fmt.Sprintf("AS%d %s", asn, a), confASN)
+			o := c.owner(a, info)
+			if o.p != nil && o.p.WebLayer() == catalog.LayerCDN {
+				b.addOwner(catalog.LayerCDN, o)
 				b.addAddr(catalog.LayerCDN, a, info)
 				sawCDN = true
 				continue
 			}
-			if p == nil {
+			if o.p != nil && o.p.WebLayer() == "" {
+				o.p = nil // a DNS-only product's range (Route 53) says nothing of the web
+			}
+			if o.p == nil {
 				unattributed = true
 			}
-			seen = append(seen, owned{a, info, p})
+			seen = append(seen, owned{a, info, o})
 		}
 		// The host's other addresses: its origin when no CDN is in its
 		// path, else the CDN's (matched by CNAME, announced by an AS that
@@ -281,8 +392,8 @@ func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, 
 			switch {
 			case sawCDN:
 				b.addAddr(catalog.LayerCDN, o.addr, o.info)
-			case o.p != nil:
-				b.addProvider(catalog.LayerHosting, o.p, EvidenceASN, fmt.Sprintf("AS%d %s", o.info.ASN, o.addr), confASN)
+			case o.o.p != nil:
+				b.addOwner(catalog.LayerHosting, o.o)
 				b.addAddr(catalog.LayerHosting, o.addr, o.info)
 			default:
 				b.addAddr(catalog.LayerHosting, o.addr, o.info)
@@ -330,7 +441,7 @@ func (c *Classifier) email(b *builder, o *dnscrawl.Observation, own string) Stat
 		if p, _, ok := c.cat.MatchMX(mx.Name); ok {
 			b.addProvider(catalog.LayerEmail, p, EvidenceMXSuffix, mx.Name, confSuffix)
 		} else if under(mx.Name, own) {
-			b.add(catalog.LayerEmail, SelfProvider, SelfProvider, EvidenceSelf, mx.Name, confSelf)
+			b.add(catalog.LayerEmail, SelfProvider, SelfProvider, "", EvidenceSelf, mx.Name, confSelf)
 		}
 	}
 	if b.has(catalog.LayerEmail) {

@@ -69,6 +69,9 @@ type AddrInfo struct {
 	Addr    netip.Addr
 	ASN     uint32 // 0 when unknown
 	Country string // ISO 3166-1 alpha-2, empty when unknown
+	// Region is the provider region of the published range holding the
+	// address ("us-east-1"), empty when none is known.
+	Region string
 }
 
 // LayerDeps returns the dependencies of r on layer l.

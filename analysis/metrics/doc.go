@@ -6,7 +6,10 @@
 // each with its formula in its doc comment. They know nothing about
 // domains. The second is Compute, which turns the classification of a
 // list (one classify.Result per input domain) into a Summary: per layer,
-// the state counts, one row per provider and the concentration figures.
+// the state counts, one row per provider and the concentration figures,
+// by domain count and by rank weight, the Lorenz curve, and bootstrap
+// 95 % intervals of the HHI and the top shares (bootstrap.go); and the
+// same over all layers together (Summary.Any).
 //
 // # Shares versus concentration
 //

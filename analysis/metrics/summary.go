@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/chokepoint-dev/chokepoint/analysis/classify"
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
@@ -13,9 +14,19 @@ import (
 // Options tunes Compute. The zero value is ready to use.
 type Options struct {
 	// Layers are the layers to summarise, in this order; nil means
-	// catalog.Layers.
+	// catalog.Layers. Summary.Any is computed over these layers.
 	Layers []catalog.Layer
+	// Bootstrap is the number of bootstrap replicates for the 95 %
+	// intervals of the HHI and the top shares; 0 disables them.
+	Bootstrap int
+	// Seed seeds the bootstrap: the same seed and results give the same
+	// intervals.
+	Seed uint64
 }
+
+// AnyLayer names the summary over all layers together (Summary.Any): a
+// domain uses a provider when it uses it on any layer.
+const AnyLayer catalog.Layer = "any"
 
 // Summary is the concentration summary of a classified domain list.
 type Summary struct {
@@ -27,6 +38,11 @@ type Summary struct {
 	Statuses map[dnscrawl.Status]int `json:"statuses"`
 	// Layers has one entry per layer, in Options.Layers order.
 	Layers []LayerSummary `json:"layers"`
+	// Any is the summary over every layer together (Layer is AnyLayer):
+	// a domain is known when it has a provider on some layer, and uses a
+	// provider when it uses it on any layer. Its state otherwise is the
+	// first of unattributed, unresolved, none that one of its layers has.
+	Any LayerSummary `json:"any"`
 }
 
 // Layer returns the summary of layer l.
@@ -76,6 +92,31 @@ type LayerSummary struct {
 	EntropyNorm float64 `json:"entropy_norm"`
 	EffectiveN  float64 `json:"effective_n"`
 
+	// Weighted concentration: the same figures over the providers' rank
+	// weights (Σ 1/rank of the known domains using each) instead of their
+	// domain counts; equal to the unweighted ones when no domain has a
+	// rank.
+	WeightedHHI         float64 `json:"weighted_hhi"`
+	WeightedCR1         float64 `json:"weighted_cr1"`
+	WeightedCR3         float64 `json:"weighted_cr3"`
+	WeightedCR5         float64 `json:"weighted_cr5"`
+	WeightedGini        float64 `json:"weighted_gini"`
+	WeightedEntropyBits float64 `json:"weighted_entropy_bits"`
+	WeightedEntropyNorm float64 `json:"weighted_entropy_norm"`
+	WeightedEffectiveN  float64 `json:"weighted_effective_n"`
+
+	// LorenzX and LorenzY are the Lorenz curve of the third-party
+	// providers' domain counts (see Lorenz).
+	LorenzX []float64 `json:"lorenz_x"`
+	LorenzY []float64 `json:"lorenz_y"`
+
+	// Bootstrap is the number of replicates behind HHILow and HHIHigh,
+	// the 95 % percentile interval of the HHI when the domains of the
+	// list are resampled with replacement (0: not computed).
+	Bootstrap int     `json:"bootstrap"`
+	HHILow    float64 `json:"hhi_low"`
+	HHIHigh   float64 `json:"hhi_high"`
+
 	// CriticalRate is CriticalDomains / Known.
 	CriticalRate float64 `json:"critical_rate"`
 	// RedundancyRate is RedundantDomains / Known.
@@ -110,7 +151,16 @@ type ProviderRow struct {
 	CriticalDomains int `json:"critical_domains"`
 	// CriticalShare is CriticalDomains / Known.
 	CriticalShare float64 `json:"critical_share"`
+	// ShareLow and ShareHigh are the bootstrap 95 % interval of Share for
+	// the BootstrapTop largest third-party providers of the layer; both
+	// are 0 for the other rows and when the bootstrap is off.
+	ShareLow  float64 `json:"share_low"`
+	ShareHigh float64 `json:"share_high"`
 }
+
+// BootstrapTop is the number of largest providers per layer whose shares
+// get bootstrap intervals.
+const BootstrapTop = 5
 
 // Concentration returns the concentration vector of the layer: the
 // domain counts of the third-party providers ("self" excluded),
@@ -142,7 +192,15 @@ type layerAcc struct {
 	sum       LayerSummary
 	weight    float64 // Σ 1/rank over ranked known domains
 	providers map[string]*providerAcc
+	// groups counts the known domains by their set of providers on the
+	// layer (joined by groupSep), for the bootstrap: domains with the same
+	// set are exchangeable.
+	groups map[string]int
 }
+
+// groupSep joins provider ids in a bootstrap group key; it cannot occur
+// in a provider id.
+const groupSep = "\x00"
 
 // Compute summarises results, one per input domain, layer by layer.
 //
@@ -170,13 +228,17 @@ func Compute(results []classify.Result, opts Options) *Summary {
 	for _, st := range dnscrawl.Statuses {
 		sum.Statuses[st] = 0
 	}
-	accs := make([]layerAcc, len(layers))
-	for i, l := range layers {
+	accs := make([]layerAcc, len(layers)+1)
+	for i, l := range append(slices.Clone(layers), AnyLayer) {
 		accs[i] = layerAcc{
 			sum:       LayerSummary{Layer: l, Domains: len(results)},
 			providers: make(map[string]*providerAcc),
 		}
+		if opts.Bootstrap > 0 {
+			accs[i].groups = make(map[string]int)
+		}
 	}
+	anyAcc := &accs[len(layers)]
 
 	// Visit ranked domains by rank so that floating-point sums of rank
 	// weights do not depend on the order of results.
@@ -193,22 +255,77 @@ func Compute(results []classify.Result, opts Options) *Summary {
 		if r.Rank > 0 {
 			w = 1 / float64(r.Rank)
 		}
-		for j := range accs {
-			accs[j].add(r, w)
+		for j := range layers {
+			accs[j].add(r, r.Providers(layers[j]), effectiveState(r.States[layers[j]], hasLayer(r, layers[j])), w)
 		}
+		anyAcc.add(r, anyProviders(r, layers), anyState(r, layers), w)
 	}
-	sum.Layers = make([]LayerSummary, len(accs))
+	// Layers are finished in parallel: with the bootstrap on, each is
+	// seconds of independent work on a large list.
+	done := make([]LayerSummary, len(accs))
+	var wg sync.WaitGroup
 	for j := range accs {
-		sum.Layers[j] = accs[j].finish()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			done[j] = accs[j].finish(opts)
+		}()
 	}
+	wg.Wait()
+	sum.Layers = done[:len(layers)]
+	sum.Any = done[len(layers)]
 	return sum
 }
 
-// add counts r on the layer; w is its rank weight, 0 when unranked.
-func (a *layerAcc) add(r *classify.Result, w float64) {
-	l := a.sum.Layer
-	ps := r.Providers(l)
-	switch effectiveState(r.States[l], len(ps) > 0) {
+func hasLayer(r *classify.Result, l catalog.Layer) bool {
+	return slices.ContainsFunc(r.Deps, func(d classify.Dependency) bool { return d.Layer == l })
+}
+
+// anyProviders returns the distinct providers of r on any of layers,
+// sorted.
+func anyProviders(r *classify.Result, layers []catalog.Layer) []string {
+	var out []string
+	for _, d := range r.Deps {
+		if slices.Contains(layers, d.Layer) && !slices.Contains(out, d.Provider) {
+			out = append(out, d.Provider)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// anyState is the state of r over all layers: known when a layer is
+// known, else the first of unattributed, unresolved and none that a
+// layer has (unresolved when there is no layer).
+func anyState(r *classify.Result, layers []catalog.Layer) classify.State {
+	var seen [4]bool
+	for _, l := range layers {
+		switch effectiveState(r.States[l], hasLayer(r, l)) {
+		case classify.StateKnown:
+			return classify.StateKnown
+		case classify.StateUnattributed:
+			seen[0] = true
+		case classify.StateUnresolved:
+			seen[1] = true
+		case classify.StateNone:
+			seen[2] = true
+		}
+	}
+	switch {
+	case seen[0]:
+		return classify.StateUnattributed
+	case seen[1]:
+		return classify.StateUnresolved
+	case seen[2]:
+		return classify.StateNone
+	}
+	return classify.StateUnresolved
+}
+
+// add counts r on the layer, where it has providers ps (sorted, distinct)
+// and state st; w is its rank weight, 0 when unranked.
+func (a *layerAcc) add(r *classify.Result, ps []string, st classify.State, w float64) {
+	switch st {
 	case classify.StateNone:
 		a.sum.None++
 		return
@@ -239,9 +356,16 @@ func (a *layerAcc) add(r *classify.Result, w float64) {
 	if len(ps) >= 2 {
 		a.sum.RedundantDomains++
 	}
-	if p, ok := r.Critical(l); ok {
-		a.providers[p].critical++
+	if len(ps) == 1 && ps[0] != classify.SelfProvider {
+		a.providers[ps[0]].critical++
 		a.sum.CriticalDomains++
+	}
+	if a.groups != nil {
+		if len(ps) == 1 {
+			a.groups[ps[0]]++
+		} else {
+			a.groups[strings.Join(ps, groupSep)]++
+		}
 	}
 }
 
@@ -260,7 +384,7 @@ func effectiveState(st classify.State, hasDeps bool) classify.State {
 }
 
 // finish turns the accumulated counts into the layer summary.
-func (a *layerAcc) finish() LayerSummary {
+func (a *layerAcc) finish(opts Options) LayerSummary {
 	s := a.sum
 	known := float64(s.Known)
 	frac := func(n int) float64 {
@@ -303,6 +427,29 @@ func (a *layerAcc) finish() LayerSummary {
 		s.EntropyBits, s.EntropyNorm = entropy(shares)
 	}
 	s.EffectiveN = EffectiveN(s.HHI)
+	s.LorenzX, s.LorenzY = Lorenz(thirdPartySizes(s.Rows))
+
+	var wsizes []float64
+	for _, r := range s.Rows {
+		if r.Provider != classify.SelfProvider {
+			wsizes = append(wsizes, a.providers[r.Provider].weight)
+		}
+	}
+	if a.weight == 0 {
+		wsizes = thirdPartySizes(s.Rows)
+	}
+	wshares := Shares(wsizes)
+	slices.SortFunc(wshares, descending)
+	s.WeightedHHI = HHI(wshares)
+	s.WeightedCR1, s.WeightedCR3, s.WeightedCR5 = CR(wshares, 1), CR(wshares, 3), CR(wshares, 5)
+	s.WeightedGini = Gini(wshares)
+	if slices.ContainsFunc(wshares, func(x float64) bool { return x > 0 }) {
+		s.WeightedEntropyBits, s.WeightedEntropyNorm = entropy(wshares)
+	}
+	s.WeightedEffectiveN = EffectiveN(s.WeightedHHI)
+	if opts.Bootstrap > 0 && s.Domains > 0 {
+		a.bootstrap(&s, opts)
+	}
 	s.CriticalRate = frac(s.CriticalDomains)
 	s.RedundancyRate = frac(s.RedundantDomains)
 	s.SelfHostedRate = frac(s.SelfHosted)

@@ -9,11 +9,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/chokepoint-dev/chokepoint/analysis/classify"
+	"github.com/chokepoint-dev/chokepoint/analysis/graph"
 	"github.com/chokepoint-dev/chokepoint/analysis/metrics"
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
 	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
@@ -27,11 +29,23 @@ type analyzeOptions struct {
 	ASNDB     string
 	CountryDB string
 	Catalog   string
+	// DataDir is the reference data directory ("chokepoint data"); empty
+	// means none. ASNTables are prefix-to-AS tables (pfx2as, iptoasn,
+	// asnames).
+	DataDir   string
+	ASNTables []string
 	// Quiet suppresses the summary table on stdout.
 	Quiet bool
+	// Bootstrap is the number of bootstrap replicates for the intervals
+	// of the HHI and the top shares (0: none), seeded by BootstrapSeed.
+	Bootstrap     int
+	BootstrapSeed uint64
 	// Formats are the table formats written: csv always, parquet on
 	// request.
 	Formats []string
+	// InputFormat is the format of the inputs: "chokepoint" (observations
+	// written by crawl) or "zdns" (zmap/zdns JSON lines).
+	InputFormat string
 }
 
 func addAnalyzeFlags(cmd *cobra.Command, o *analyzeOptions) {
@@ -39,7 +53,11 @@ func addAnalyzeFlags(cmd *cobra.Command, o *analyzeOptions) {
 	f.StringVar(&o.ASNDB, "asn-db", o.ASNDB, "ASN database in MaxMind DB format (GeoLite2-ASN or DB-IP ASN lite)")
 	f.StringVar(&o.CountryDB, "country-db", o.CountryDB, "country database in MaxMind DB format (GeoLite2-Country or DB-IP country lite)")
 	f.StringVar(&o.Catalog, "catalog", o.Catalog, "provider catalog JSON file to use instead of the built-in one")
+	f.StringVar(&o.DataDir, "data-dir", refdata.DefaultDir(), `reference data directory kept by "chokepoint data" ("" for none)`)
+	f.StringSliceVar(&o.ASNTables, "asn-table", o.ASNTables, "prefix-to-AS table (CAIDA pfx2as, iptoasn TSV) or asnames file; repeatable")
 	f.BoolVarP(&o.Quiet, "quiet", "q", o.Quiet, "do not print the summary table")
+	f.IntVar(&o.Bootstrap, "bootstrap", defaultBootstrap, "bootstrap replicates for the 95% intervals of HHI and top shares (0 disables)")
+	f.Uint64Var(&o.BootstrapSeed, "bootstrap-seed", 1, "seed of the bootstrap (same seed, same intervals)")
 	f.StringSliceVar(&o.Formats, "format", []string{"csv"}, "table formats: csv (always written) and parquet (adds domains.parquet, dependencies.parquet, providers.parquet, metrics.parquet)")
 }
 
@@ -60,6 +78,7 @@ and report.html to --out.`,
 		},
 	}
 	cmd.Flags().StringVarP(&o.Out, "out", "o", o.Out, "output directory")
+	cmd.Flags().StringVar(&o.InputFormat, "input-format", "chokepoint", "format of the inputs: chokepoint (observations.jsonl) or zdns (zmap/zdns JSON lines)")
 	addAnalyzeFlags(cmd, &o)
 	return cmd
 }
@@ -83,11 +102,18 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 	if err != nil {
 		return err
 	}
+	ref, err := loadRefData(&o, stderr)
+	if err != nil {
+		return err
+	}
 	db, err := refdata.Open(o.ASNDB, o.CountryDB)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if ref.ASNTable != nil {
+		db.WithASNTable(ref.ASNTable)
+	}
 	if !db.HasASN() {
 		fmt.Fprintln(stderr, "chokepoint: no --asn-db given: addresses are not attributed, hosting and some CDN dependencies will be unattributed")
 	}
@@ -99,16 +125,18 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 		}
 	}
 
-	cl := classify.New(cat, db)
+	cl := classify.New(cat, db).WithRanges(ref.Ranges)
+	finder := graph.NewEdgeFinder(cat)
 	var results []classify.Result
 	seen := make(map[string]bool)
 	for _, path := range o.Inputs {
-		if err := readObservations(ctx, path, stderr, func(ob *dnscrawl.Observation) {
+		if err := readInput(ctx, o.InputFormat, path, stderr, func(ob *dnscrawl.Observation) {
 			if seen[ob.Domain] {
 				fmt.Fprintf(stderr, "chokepoint: %s: domain %s already read, keeping the first\n", path, ob.Domain)
 				return
 			}
 			seen[ob.Domain] = true
+			finder.Add(ob)
 			results = append(results, cl.Classify(ob))
 		}); err != nil {
 			return err
@@ -118,7 +146,7 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 		return usagef("no observation in %v", o.Inputs)
 	}
 
-	sum := metrics.Compute(results, metrics.Options{})
+	sum := metrics.Compute(results, metrics.Options{Bootstrap: o.Bootstrap, Seed: o.BootstrapSeed})
 	run := &reports.Run{
 		ToolVersion:    version,
 		StartedAt:      start,
@@ -143,7 +171,10 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 		}
 		run.RefData = append(run.RefData, rf)
 	}
+	run.RefData = append(run.RefData, rangeRefFiles(o.DataDir, ref)...)
 	run.FinishedAt = time.Now().UTC()
+	gr := reports.NewGraphReport(graph.Build(results, cat, slices.Concat(graph.CatalogEdges(cat), finder.Edges())), 0)
+	run.BlastRadius = reports.TopBlastRows(gr, blastReportRows)
 	if err := reports.WriteAll(o.Out, run, results, sum); err != nil {
 		return err
 	}
@@ -152,8 +183,14 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 			return err
 		}
 	}
+	if err := reports.WriteGraph(o.Out, gr); err != nil {
+		return err
+	}
 	if !o.Quiet {
 		if err := reports.WriteSummary(stdout, run, sum); err != nil {
+			return err
+		}
+		if err := reports.WriteBlastSummary(stdout, gr, blastSummaryRows); err != nil {
 			return err
 		}
 	}
@@ -219,4 +256,35 @@ func refFile(name, path string) (reports.RefFile, error) {
 		return reports.RefFile{}, fmt.Errorf("%s %s: %w", name, path, err)
 	}
 	return reports.RefFile{Name: name, Path: path, Date: st.ModTime().UTC(), SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// loadRefData reads the data directory and the ASN tables of o. The
+// databases of the data directory are used unless --asn-db or
+// --country-db name others; a missing data directory is not an error.
+func loadRefData(o *analyzeOptions, stderr io.Writer) (*refdata.Data, error) {
+	ref := &refdata.Data{Ranges: &refdata.Ranges{}}
+	if o.DataDir != "" {
+		d, err := refdata.Load(o.DataDir)
+		if err != nil {
+			return nil, err
+		}
+		ref = d
+		if o.ASNDB == "" {
+			o.ASNDB = d.ASNDB
+		}
+		if o.CountryDB == "" {
+			o.CountryDB = d.CountryDB
+		}
+	}
+	if len(o.ASNTables) > 0 {
+		t, err := refdata.LoadASNTable(o.ASNTables...)
+		if err != nil {
+			return nil, err
+		}
+		ref.ASNTable = t
+	}
+	if ref.Ranges.Len() == 0 {
+		fmt.Fprintln(stderr, `chokepoint: no provider range data loaded (run "chokepoint data update"): no ip_range evidence, no cloud regions`)
+	}
+	return ref, nil
 }

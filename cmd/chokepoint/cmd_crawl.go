@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -32,6 +31,8 @@ type crawlOptions struct {
 	QPS            float64
 	QPSPerResolver float64
 	Progress       time.Duration
+	Resume         bool
+	Shard          dnscrawl.Shard
 	// Simulated marks a crawl of the simulated internet (set by demo).
 	Simulated bool
 }
@@ -45,7 +46,11 @@ func defaultCrawlOptions() crawlOptions {
 		Timeout:       2 * time.Second,
 		DomainTimeout: 30 * time.Second,
 		Retries:       2,
-		Progress:      5 * time.Second,
+		// Polite for a public resolver (Google Public DNS allows 1,500
+		// queries/s per client address); raise it or set 0 for a
+		// resolver of your own.
+		QPSPerResolver: 1000,
+		Progress:       5 * time.Second,
 	}
 }
 
@@ -59,7 +64,9 @@ func addCrawlFlags(cmd *cobra.Command, o *crawlOptions) {
 	f.IntVar(&o.Retries, "retries", o.Retries, "extra attempts for a query that timed out, got SERVFAIL or a network error")
 	f.Float64Var(&o.QPS, "qps", o.QPS, "limit on queries per second over all resolvers (0: no limit)")
 	f.Float64Var(&o.QPSPerResolver, "qps-per-resolver", o.QPSPerResolver, "limit on queries per second to each resolver (0: no limit)")
-	f.DurationVar(&o.Progress, "progress", o.Progress, "interval of progress lines on stderr (0: none)")
+	f.DurationVar(&o.Progress, "progress", o.Progress, "interval of progress lines on stderr when it is not a terminal (0: no progress at all)")
+	f.BoolVar(&o.Resume, "resume", o.Resume, "continue an interrupted crawl: keep the domains already in observations.jsonl (a torn last line is cut and redone) and append the rest")
+	f.Var(&o.Shard, "shard", "crawl only part K of N of the list (1 <= K <= N), by a stable hash of each domain; analyze takes the shards' outputs together")
 }
 
 func newCrawlCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
@@ -121,7 +128,16 @@ func runCrawl(ctx context.Context, o crawlOptions, stdin io.Reader, stdout, stde
 		return nil, fmt.Errorf("create output directory: %w", err)
 	}
 	path := filepath.Join(o.Out, ObservationsName)
-	f, err := os.Create(path)
+	resumed := &dnscrawl.Resumed{ByStatus: map[dnscrawl.Status]int{}}
+	flags := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	if o.Resume {
+		if resumed, err = dnscrawl.ReadResume(path); err != nil {
+			return nil, err
+		}
+		flags = os.O_WRONLY | os.O_CREATE | os.O_APPEND
+		fmt.Fprintf(stderr, "crawl: resuming: %d domains already done%s\n", resumed.Done.Len(), droppedNote(resumed.Dropped))
+	}
+	f, err := os.OpenFile(path, flags, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("create observations file: %w", err)
 	}
@@ -129,11 +145,17 @@ func runCrawl(ctx context.Context, o crawlOptions, stdin io.Reader, stdout, stde
 	enc := dnscrawl.NewEncoder(f)
 
 	var readErr error
+	otherShards := 0
 	targets := func(yield func(dnscrawl.Target) bool) {
-		e := first
-		for {
-			if !yield(dnscrawl.Target{Domain: e.Domain, Rank: e.Rank}) {
-				return
+		for e := first; ; {
+			switch {
+			case !o.Shard.Contains(e.Domain):
+				otherShards++
+			case resumed.Done.Has(e.Domain):
+			default:
+				if !yield(dnscrawl.Target{Domain: e.Domain, Rank: e.Rank}) {
+					return
+				}
 			}
 			var err error
 			if e, err = nextEntry(list, warn); err != nil {
@@ -149,16 +171,15 @@ func runCrawl(ctx context.Context, o crawlOptions, stdin io.Reader, stdout, stde
 		ToolVersion: version, Input: o.Input, Resolvers: resolvers,
 		Concurrency: o.Concurrency, Timeout: o.Timeout.String(), Retries: o.Retries,
 		StartedAt: time.Now().UTC(), Simulated: o.Simulated,
+		Shard: o.Shard.String(), Resumed: resumed.Done.Len(),
 	}
-	var done atomic.Int64
-	stopProgress := progress(o.Progress, stderr, func() string {
-		return fmt.Sprintf("crawl: %d domains done", done.Load())
-	})
+	var counts statusCounts
+	stopProgress := startProgress(o, stderr, estimateTotal(o, resumed.Done.Len()), &counts)
 	stats, crawlErr := crawler.Crawl(ctx, targets, func(ob *dnscrawl.Observation) error {
-		done.Add(1)
+		counts.add(ob.Status)
 		return enc.Encode(ob)
 	})
-	stopProgress()
+	stopProgress(crawlErr == nil)
 	if err := enc.Flush(); err != nil && crawlErr == nil {
 		crawlErr = fmt.Errorf("write %s: %w", path, err)
 	}
@@ -167,13 +188,14 @@ func runCrawl(ctx context.Context, o crawlOptions, stdin io.Reader, stdout, stde
 	}
 	st := list.Stats()
 	m.Lines, m.Domains, m.BadLines, m.Duplicates = st.Lines, st.Domains, st.Bad, st.Duplicates
+	m.OtherShards = otherShards
 	m.FinishedAt = time.Now().UTC()
 	m.Interrupted = errors.Is(crawlErr, context.Canceled)
 	m.Statuses = make(map[dnscrawl.Status]int, len(dnscrawl.Statuses))
 	for _, s := range dnscrawl.Statuses {
-		m.Statuses[s] = stats.ByStatus[s]
+		m.Statuses[s] = stats.ByStatus[s] + resumed.ByStatus[s]
 	}
-	m.Queries = stats.Queries
+	m.Queries = stats.Queries + resumed.Queries
 	if err := dnscrawl.WriteManifest(filepath.Join(o.Out, dnscrawl.ManifestName), m); err != nil && crawlErr == nil {
 		crawlErr = err
 	}
@@ -184,6 +206,13 @@ func runCrawl(ctx context.Context, o crawlOptions, stdin io.Reader, stdout, stde
 		return m, crawlErr
 	}
 	return m, readErr
+}
+
+func droppedNote(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %d torn or unreadable trailing lines cut and redone", n)
 }
 
 func interruptedNote(b bool) string {

@@ -75,9 +75,10 @@ func runDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) error
 	c.Concurrency = o.Concurrency
 	c.Timeout = o.Timeout
 	c.Retries = 1
+	c.QPSPerResolver = 0 // the simulator runs here: no need to be polite
 	c.Simulated = true
 	return runRun(ctx, runOptions{
 		Crawl:   c,
-		Analyze: analyzeOptions{Out: o.Out, ASNDB: files.ASN, CountryDB: files.Country},
+		Analyze: analyzeOptions{Out: o.Out, ASNDB: files.ASN, CountryDB: files.Country, DataDir: files.DataDir, Bootstrap: defaultBootstrap, BootstrapSeed: 1},
 	}, nil, stdout, stderr)
 }

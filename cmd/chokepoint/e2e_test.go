@@ -52,6 +52,7 @@ func TestEndToEnd(t *testing.T) {
 	c.Input, c.Out = files.Domains, out
 	c.Resolvers = []string{srv.Addr()}
 	c.Timeout, c.Retries, c.Concurrency, c.Progress = 300*time.Millisecond, 1, 64, 0
+	c.QPSPerResolver = 0
 	c.Simulated = true
 	m, err := runCrawl(ctx, c, nil, io.Discard, io.Discard)
 	if err != nil {
@@ -61,7 +62,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("crawl read %d domains and %d bad lines, want %d and 0", m.Domains, m.BadLines, n)
 	}
 	obsPath := filepath.Join(out, ObservationsName)
-	err = runAnalyze(ctx, analyzeOptions{Inputs: []string{obsPath}, Out: out, ASNDB: files.ASN, CountryDB: files.Country, Quiet: true}, nil, io.Discard, io.Discard)
+	err = runAnalyze(ctx, analyzeOptions{Inputs: []string{obsPath}, Out: out, ASNDB: files.ASN, CountryDB: files.Country, DataDir: files.DataDir, Quiet: true}, nil, io.Discard, io.Discard)
 	if err != nil {
 		t.Fatalf("analyze: %v", err)
 	}
@@ -96,7 +97,16 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	cl := classify.New(cat, db)
+	ref, err := refdata.Load(files.DataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ref.Ranges.Len() == 0 {
+		t.Fatal("simnet wrote no range data")
+	}
+	cl := classify.New(cat, db).WithRanges(ref.Ranges)
+	regions, regionAddrs, regionWrong := 0, 0, 0
+	nets := inet.Networks()
 	correct := map[catalog.Layer]int{}
 	statusOK := 0
 	shown := 0
@@ -112,6 +122,23 @@ func TestEndToEnd(t *testing.T) {
 			t.Logf("%s: status %s, truth %s (%s)", tr.Domain, o.Status, tr.Status, o.Error)
 		}
 		r := cl.Classify(o)
+		for _, d := range r.Deps {
+			if d.Evidence == classify.EvidenceIPRange && d.Region != "" {
+				regions++
+			}
+		}
+		// Every address given a region is in a simulated network of that
+		// region (geofeeds write it upper case).
+		for _, ai := range r.Addrs {
+			if ai.Region == "" {
+				continue
+			}
+			regionAddrs++
+			i := slices.IndexFunc(nets, func(n simnet.Network) bool { return n.Prefix.Contains(ai.Addr) })
+			if i < 0 || !strings.EqualFold(nets[i].Region, ai.Region) {
+				regionWrong++
+			}
+		}
 		for _, l := range catalog.Layers {
 			var got []string
 			for _, d := range r.LayerDeps(l) {
@@ -131,6 +158,10 @@ func TestEndToEnd(t *testing.T) {
 				t.Logf("%s %s: got %v, truth %v", tr.Domain, l, got, want)
 			}
 		}
+	}
+	t.Logf("%d dependencies with a region from ip_range evidence; %d addresses with a region, %d wrong", regions, regionAddrs, regionWrong)
+	if regions == 0 || regionAddrs == 0 || regionWrong > 0 {
+		t.Error("regions from the range data missing or wrong")
 	}
 	t.Logf("status accuracy %.2f%% (%d/%d)", 100*float64(statusOK)/n, statusOK, n)
 	if float64(statusOK)/n < minAccuracy {

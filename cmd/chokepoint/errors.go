@@ -42,6 +42,7 @@ func exitCode(err error, stderr io.Writer) int {
 	case errors.As(err, &ue),
 		errors.Is(err, domains.ErrEmpty),
 		errors.Is(err, refdata.ErrDatabase),
+		errors.Is(err, refdata.ErrFormat),
 		errors.Is(err, catalog.ErrInvalid):
 		return exitUsage
 	}

@@ -31,6 +31,9 @@ or "chokepoint run domains.txt --out DIR".`,
 		newAnalyzeCmd(stdout, stderr),
 		newDemoCmd(stdout, stderr),
 		newProvidersCmd(stdout),
+		newWhatifCmd(stdout, stderr),
+		newDiffCmd(stdout, stderr),
+		newDataCmd(stdout, stderr),
 	)
 	return root
 }

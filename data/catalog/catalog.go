@@ -61,6 +61,14 @@ type Provider struct {
 	// ASNs are autonomous systems whose addresses count as this provider
 	// on its web layer (and on dns for name servers with vanity names).
 	ASNs []uint32 `json:"asns,omitempty"`
+	// RangeSources are the official range publications whose prefixes
+	// count as this provider: a source id ("aws", "gcp", "azure", ... as
+	// data/refdata lists them) claims every range of that source no more
+	// specific claim takes; "source:SERVICE" claims the ranges the
+	// publication gives that service ("aws:CLOUDFRONT",
+	// "azure:AzureFrontDoor.Frontend"; the service compared without
+	// regard to case).
+	RangeSources []string `json:"range_sources,omitempty"`
 	// Upstreams are IDs of providers this one runs on (a platform behind a
 	// CDN), with the layer on which it depends on them.
 	Upstreams []Upstream `json:"upstreams,omitempty"`
@@ -98,6 +106,7 @@ type Catalog struct {
 	cname     *SuffixIndex
 	mx        *SuffixIndex
 	asn       map[uint32]*Provider
+	ranges    map[string]*Provider // "source" or "source:service" (service lower case)
 }
 
 type file struct {
@@ -125,6 +134,7 @@ var (
 	companyRe = regexp.MustCompile(`^[a-z0-9]+$`)
 	labelRe   = regexp.MustCompile(`^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$`)
 	versionRe = regexp.MustCompile(`^[0-9]{4}\.[0-9]{2}\.[0-9]{2}-[0-9]+$`)
+	rangeRe   = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*(:[A-Za-z0-9][A-Za-z0-9_.+-]*)?$`)
 )
 
 // reservedASN reports whether a is not a public AS number: AS0 (RFC 7607),
@@ -152,7 +162,9 @@ func validSource(s string) bool {
 // evidence with no layer to count on (ns suffixes without dns, mx
 // suffixes without email, cname suffixes or ASNs without cdn or hosting);
 // on an upstream that does not exist, is the entry itself, has an unknown
-// layer or does not serve that layer; and on an empty provider list.
+// layer or does not serve that layer; on a malformed range source, one
+// claimed twice, or one on an entry with no dns, cdn or hosting layer;
+// and on an empty provider list.
 // Every error wraps ErrInvalid.
 func Parse(b []byte) (*Catalog, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -171,6 +183,7 @@ func Parse(b []byte) (*Catalog, error) {
 		cname:   NewSuffixIndex(),
 		mx:      NewSuffixIndex(),
 		asn:     make(map[uint32]*Provider),
+		ranges:  make(map[string]*Provider),
 	}
 	var errs []error
 	if f.Version != "" && !versionRe.MatchString(f.Version) {
@@ -251,6 +264,19 @@ func Parse(b []byte) (*Catalog, error) {
 			}
 			c.asn[a] = p
 		}
+		for _, rs := range p.RangeSources {
+			key := rangeKey(rs)
+			switch {
+			case !rangeRe.MatchString(rs):
+				bad(p, "malformed range source %q", rs)
+			case p.WebLayer() == "" && !p.HasLayer(LayerDNS):
+				bad(p, "range source %q without a dns, cdn or hosting layer", rs)
+			case c.ranges[key] != nil:
+				bad(p, "range source %q already claimed by %q", rs, c.ranges[key].ID)
+			default:
+				c.ranges[key] = p
+			}
+		}
 		c.providers = append(c.providers, p)
 	}
 	for _, p := range c.providers {
@@ -296,6 +322,43 @@ func (c *Catalog) MatchCNAME(name string) (*Provider, string, bool) { return c.c
 
 // MatchMX returns the provider whose MX suffix matches host.
 func (c *Catalog) MatchMX(host string) (*Provider, string, bool) { return c.mx.Match(host) }
+
+// rangeKey is the index key of a range source claim: the source id, and
+// the service in lower case after a colon.
+func rangeKey(s string) string {
+	src, svc, ok := strings.Cut(s, ":")
+	if !ok {
+		return src
+	}
+	return src + ":" + strings.ToLower(svc)
+}
+
+// ByRange returns the provider that a range of the given source and
+// service belongs to: the entry claiming "source:service" when one does,
+// else the entry claiming the whole source.
+func (c *Catalog) ByRange(source, service string) (*Provider, bool) {
+	if service != "" {
+		if p, ok := c.ranges[source+":"+strings.ToLower(service)]; ok {
+			return p, true
+		}
+	}
+	p, ok := c.ranges[source]
+	return p, ok
+}
+
+// RangeSources returns every range source id the catalog refers to,
+// sorted, without services.
+func (c *Catalog) RangeSources() []string {
+	var out []string
+	for k := range c.ranges {
+		src, _, _ := strings.Cut(k, ":")
+		if !slices.Contains(out, src) {
+			out = append(out, src)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
 
 // ByASN returns the provider that claims AS number asn.
 func (c *Catalog) ByASN(asn uint32) (*Provider, bool) {

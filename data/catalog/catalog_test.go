@@ -455,6 +455,15 @@ func TestParse(t *testing.T) {
 		{"upstream with unknown layer", catalogJSON(cdn, provider("acme-dns", map[string]any{"upstreams": `[{"provider":"acme-cdn","layer":"edge"}]`})), `unknown layer "edge"`},
 		{"upstream layer not served", catalogJSON(cdn, provider("acme-dns", map[string]any{"upstreams": `[{"provider":"acme-cdn","layer":"hosting"}]`})), "does not serve layer"},
 		{"upstream to itself", catalogJSON(provider("acme-dns", map[string]any{"upstreams": `[{"provider":"acme-dns","layer":"dns"}]`})), "upstream to itself"},
+
+		{"valid range sources", catalogJSON(provider("acme-cdn", map[string]any{"layers": `["cdn"]`, "ns_suffixes": nil, "range_sources": `["acme", "acme:EDGE_V2"]`})), ""},
+		{"malformed range source", catalogJSON(provider("acme-cdn", map[string]any{"layers": `["cdn"]`, "ns_suffixes": nil, "range_sources": `["Acme Ranges"]`})), `malformed range source "Acme Ranges"`},
+		{"empty range service", catalogJSON(provider("acme-cdn", map[string]any{"layers": `["cdn"]`, "ns_suffixes": nil, "range_sources": `["acme:"]`})), "malformed range source"},
+		{"range source without a layer to count on", catalogJSON(provider("acme-email", map[string]any{"layers": `["email"]`, "ns_suffixes": nil, "range_sources": `["acme"]`})), "without a dns, cdn or hosting layer"},
+		{"range source claimed twice", catalogJSON(provider("acme-cdn", map[string]any{"layers": `["cdn"]`, "ns_suffixes": nil, "range_sources": `["acme"]`}),
+			provider("acme-cloud", map[string]any{"layers": `["hosting"]`, "ns_suffixes": nil, "range_sources": `["acme"]`})), `range source "acme" already claimed by "acme-cdn"`},
+		{"range service claimed twice, any case", catalogJSON(provider("acme-cdn", map[string]any{"layers": `["cdn"]`, "ns_suffixes": nil, "range_sources": `["acme:EDGE"]`}),
+			provider("acme-cloud", map[string]any{"layers": `["hosting"]`, "ns_suffixes": nil, "range_sources": `["acme:edge"]`})), "already claimed"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -497,5 +506,37 @@ func TestParseSortsProviders(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"acme-cdn", "beta-dns", "zeta-dns"}, got); diff != "" {
 		t.Errorf("Providers() order (-want +got):\n%s", diff)
+	}
+}
+
+func TestDefaultByRange(t *testing.T) {
+	t.Parallel()
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ source, service, want string }{
+		{"aws", "EC2", "amazon-ec2"},
+		{"aws", "AMAZON", "amazon-ec2"},
+		{"aws", "CLOUDFRONT", "amazon-cloudfront"},
+		{"aws", "cloudfront", "amazon-cloudfront"},
+		{"aws", "ROUTE53", "amazon-route53"},
+		{"azure", "AzureFrontDoor.Frontend", "microsoft-frontdoor"},
+		{"azure", "AzureCloud", "microsoft-azure"},
+		{"gcp", "Google Cloud", "google-cloud"},
+		{"goog", "", "google-cloud"},
+		{"cloudflare", "", "cloudflare-cdn"},
+		{"github", "pages", "github-pages"},
+		{"github", "web", ""},
+		{"nosuch", "", ""},
+	}
+	for _, tc := range tests {
+		got := ""
+		if p, ok := c.ByRange(tc.source, tc.service); ok {
+			got = p.ID
+		}
+		if got != tc.want {
+			t.Errorf("ByRange(%q, %q) = %q, want %q", tc.source, tc.service, got, tc.want)
+		}
 	}
 }

@@ -27,14 +27,19 @@ type zoneNS struct {
 // cache holds lookups of names that many domains share, so that
 // ns1.cloudflare.com is resolved once per crawl, not once per domain.
 // Concurrent lookups of the same name wait for one query (singleflight).
-// Only names outside the domain being crawled go here, so its size is
-// bounded by the number of distinct provider hosts, not by the list.
+// Only names outside the domain being crawled go here, and at most
+// maxCacheEntries of them (past that, new names are resolved but not
+// kept), so memory stays flat in the list size even when a provider
+// names a host per customer.
 type cache struct {
 	mu    sync.Mutex
 	hosts map[string]*addrs
 	zones map[string]*zoneNS
 	group singleflight.Group
 }
+
+// maxCacheEntries bounds each map of the cache.
+const maxCacheEntries = 200_000
 
 func newCache() *cache {
 	return &cache{hosts: make(map[string]*addrs), zones: make(map[string]*zoneNS)}
@@ -54,7 +59,9 @@ func (c *cache) host(ctx context.Context, name string, fn func(context.Context) 
 		a := fn(ctx)
 		if ctx.Err() == nil {
 			c.mu.Lock()
-			c.hosts[name] = a
+			if len(c.hosts) < maxCacheEntries {
+				c.hosts[name] = a
+			}
 			c.mu.Unlock()
 		}
 		return a, nil
@@ -74,7 +81,9 @@ func (c *cache) zone(ctx context.Context, zone string, fn func(context.Context) 
 		z := fn(ctx)
 		if ctx.Err() == nil {
 			c.mu.Lock()
-			c.zones[zone] = z
+			if len(c.zones) < maxCacheEntries {
+				c.zones[zone] = z
+			}
 			c.mu.Unlock()
 		}
 		return z, nil

@@ -23,6 +23,10 @@ const ednsSize = 1232
 // asked: it is dropped, never used.
 var ErrMismatch = errors.New("answer does not match the question")
 
+// ErrRateLimited is the error of a query that the rate limit would hold
+// past its deadline: it is not sent, and the outcome is a timeout.
+var ErrRateLimited = errors.New("rate limit: the query would wait past its deadline")
+
 // classifyError maps a Go error from an exchange to a status. It is the
 // one place where transport errors become the closed vocabulary.
 func classifyError(err error) Status {
@@ -30,7 +34,7 @@ func classifyError(err error) Status {
 	switch {
 	case err == nil:
 		return StatusOK
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, ErrRateLimited):
 		return StatusTimeout
 	case errors.As(err, &ne) && ne.Timeout():
 		return StatusTimeout
@@ -72,11 +76,42 @@ func retryable(s Status) bool {
 	return s == StatusTimeout || s == StatusServFail || s == StatusNetworkError
 }
 
-// resolver is one upstream recursive resolver, shared by the workers.
+// resolver is one upstream recursive resolver, shared by the workers,
+// with its health: after failThreshold consecutive failures (timeouts,
+// network errors) it is avoided for a while, a period that doubles with
+// each new failure up to maxAvoid and ends with the first success.
 type resolver struct {
 	addr    string
 	limiter *rate.Limiter // nil: unlimited
+	fails   atomic.Int32  // consecutive failures
+	until   atomic.Int64  // avoided until this time (Unix ns)
 }
+
+const (
+	failThreshold = 3
+	minAvoid      = 500 * time.Millisecond
+	maxAvoid      = 30 * time.Second
+)
+
+// report records the outcome of an exchange with r.
+func (r *resolver) report(ok bool, now time.Time) {
+	if ok {
+		if r.fails.Load() != 0 {
+			r.fails.Store(0)
+			r.until.Store(0)
+		}
+		return
+	}
+	n := r.fails.Add(1)
+	if n < failThreshold {
+		return
+	}
+	d := min(minAvoid<<min(n-failThreshold, 16), maxAvoid)
+	r.until.Store(now.Add(d).UnixNano())
+}
+
+// healthy reports whether r is not being avoided at now.
+func (r *resolver) healthy(now int64) bool { return r.until.Load() <= now }
 
 // conn is a worker's client: one persistent UDP socket per resolver,
 // reused for every query (a new socket per query halves throughput).
@@ -91,6 +126,7 @@ type conn struct {
 	backoff   time.Duration
 	rng       *rand.Rand
 	queries   *atomic.Int64
+	msg       dns.Msg // the query, reused
 }
 
 // answer is the outcome of one question after retries.
@@ -149,12 +185,35 @@ func (c *conn) query(ctx context.Context, name string, qtype uint16) answer {
 	return a
 }
 
+// pick returns the index of the resolver for the next query: the next in
+// turn that is not being avoided, or, when all are, the one that recovers
+// first.
+func (c *conn) pick() int {
+	n := len(c.resolvers)
+	if n == 1 {
+		return 0
+	}
+	now := time.Now().UnixNano()
+	best := -1
+	for k := range n {
+		i := (c.next + k) % n
+		if c.resolvers[i].healthy(now) {
+			c.next = i + 1
+			return i
+		}
+		if best < 0 || c.resolvers[i].until.Load() < c.resolvers[best].until.Load() {
+			best = i
+		}
+	}
+	c.next = best + 1
+	return best
+}
+
 // exchange sends one query to the next resolver over its persistent UDP
-// socket and falls back to TCP when the answer is truncated. It checks
-// that the answer is for the question asked.
+// socket and falls back to TCP when the answer is truncated or does not
+// fit the UDP buffer. It checks that the answer is for the question asked.
 func (c *conn) exchange(ctx context.Context, name string, qtype uint16) (*dns.Msg, string, error) {
-	i := c.next % len(c.resolvers)
-	c.next++
+	i := c.pick()
 	r := c.resolvers[i]
 	if err := wait(ctx, c.global); err != nil {
 		return nil, r.addr, err
@@ -162,37 +221,44 @@ func (c *conn) exchange(ctx context.Context, name string, qtype uint16) (*dns.Ms
 	if err := wait(ctx, r.limiter); err != nil {
 		return nil, r.addr, err
 	}
-	m := new(dns.Msg)
+	m := &c.msg
+	if len(m.Extra) == 0 {
+		m.SetEdns0(ednsSize, false)
+	}
 	m.SetQuestion(dns.Fqdn(name), qtype)
 	m.RecursionDesired = true
-	m.SetEdns0(ednsSize, false)
 	c.queries.Add(1)
 
 	if c.socks[i] == nil {
 		s, err := c.udp.DialContext(ctx, r.addr)
 		if err != nil {
+			r.report(false, time.Now())
 			return nil, r.addr, err
 		}
 		c.socks[i] = s
 	}
 	resp, _, err := c.udp.ExchangeWithConnContext(ctx, m, c.socks[i])
+	var ne net.Error
+	var de *dns.Error
+	switch {
+	case err == nil && resp.Truncated, errors.As(err, &de) && !errors.Is(err, dns.ErrId):
+		// Truncated, or an answer that could not be unpacked (larger
+		// than the buffer, malformed): ask again over TCP.
+		resp, _, err = c.tcp.ExchangeContext(ctx, m, r.addr)
+	case err != nil && !(errors.As(err, &ne) && ne.Timeout()):
+		// The socket may be unusable (ICMP refused, closed): redial
+		// next time. A timeout leaves it as it is; a late reply is
+		// skipped by its ID.
+		c.socks[i].Close()
+		c.socks[i] = nil
+	}
 	if err != nil {
-		var ne net.Error
-		if !(errors.As(err, &ne) && ne.Timeout()) {
-			// The socket may be unusable (ICMP refused, closed): redial
-			// next time. A timeout leaves it as it is; a late reply is
-			// skipped by its ID.
-			c.socks[i].Close()
-			c.socks[i] = nil
+		if ctx.Err() == nil {
+			r.report(false, time.Now())
 		}
 		return nil, r.addr, err
 	}
-	if resp.Truncated {
-		resp, _, err = c.tcp.ExchangeContext(ctx, m, r.addr)
-		if err != nil {
-			return nil, r.addr, err
-		}
-	}
+	r.report(true, time.Time{})
 	if err := checkAnswer(m, resp); err != nil {
 		return nil, r.addr, err
 	}
@@ -214,13 +280,34 @@ func checkAnswer(q, resp *dns.Msg) error {
 	return nil
 }
 
-// wait takes a token from l, giving up at once when the wait would pass
-// the context's deadline instead of sleeping into it.
+// wait takes a token from l, giving up at once with ErrRateLimited when
+// the wait would pass the context's deadline instead of sleeping into it.
 func wait(ctx context.Context, l *rate.Limiter) error {
 	if l == nil {
 		return nil
 	}
-	return l.Wait(ctx)
+	now := time.Now()
+	res := l.ReserveN(now, 1)
+	if !res.OK() {
+		return ErrRateLimited
+	}
+	d := res.DelayFrom(now)
+	if d == 0 {
+		return nil
+	}
+	if dl, ok := ctx.Deadline(); ok && now.Add(d).After(dl) {
+		res.CancelAt(now)
+		return ErrRateLimited
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		res.Cancel()
+		return ctx.Err()
+	}
 }
 
 // SystemResolvers returns the name servers of a resolv.conf file as

@@ -25,9 +25,16 @@ type testServer struct {
 	rrs  map[string][]dns.RR // by owner name (fqdn, lower case)
 	// behaviour by owner name suffix: "servfail", "refused", "drop",
 	// "truncate", "wrongid", "wrongq", "nofollow" (answer only the first
-	// CNAME of a chain, like a resolver that does not chase across zones)
+	// CNAME of a chain, like a resolver that does not chase across zones),
+	// "lame" (NS answered, every other question SERVFAIL), "lameede"
+	// (SERVFAIL with Extended DNS Error 22), "oversize" (a UDP answer
+	// larger than the client's buffer, without TC)
 	behave map[string]string
 	count  int
+	// dieAfter, when positive, shuts the server down after that many
+	// questions: a resolver that dies mid-run.
+	dieAfter int
+	shutdown func()
 }
 
 func newTestServer(t *testing.T, zone string, behave map[string]string) *testServer {
@@ -47,19 +54,30 @@ func newTestServer(t *testing.T, zone string, behave map[string]string) *testSer
 	}
 	mux := dns.NewServeMux()
 	mux.HandleFunc(".", s.handle)
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := net.Listen("tcp", pc.LocalAddr().String())
-	if err != nil {
-		t.Fatal(err)
+	var pc net.PacketConn
+	var l net.Listener
+	for try := 0; ; try++ {
+		var err error
+		if pc, err = net.ListenPacket("udp", "127.0.0.1:0"); err != nil {
+			t.Fatal(err)
+		}
+		// TCP on the same port; another process may hold it: try again
+		// with a new port, a bounded number of times.
+		if l, err = net.Listen("tcp", pc.LocalAddr().String()); err == nil {
+			break
+		}
+		pc.Close()
+		if try == 20 {
+			t.Fatal(err)
+		}
 	}
 	udp := &dns.Server{PacketConn: pc, Handler: mux}
 	tcp := &dns.Server{Listener: l, Handler: mux}
 	go udp.ActivateAndServe()
 	go tcp.ActivateAndServe()
-	t.Cleanup(func() { udp.Shutdown(); tcp.Shutdown() })
+	var once sync.Once
+	s.shutdown = func() { once.Do(func() { udp.Shutdown(); tcp.Shutdown() }) }
+	t.Cleanup(s.shutdown)
 	s.addr = pc.LocalAddr().String()
 	return s
 }
@@ -76,7 +94,12 @@ func (s *testServer) behaviour(name string) string {
 func (s *testServer) handle(w dns.ResponseWriter, r *dns.Msg) {
 	s.mu.Lock()
 	s.count++
+	dead := s.dieAfter > 0 && s.count > s.dieAfter
 	s.mu.Unlock()
+	if dead {
+		go s.shutdown()
+		return
+	}
 	q := r.Question[0]
 	name := strings.ToLower(q.Name)
 	m := new(dns.Msg)
@@ -102,6 +125,28 @@ func (s *testServer) handle(w dns.ResponseWriter, r *dns.Msg) {
 		m.Question[0].Name = "other.test."
 		w.WriteMsg(m)
 		return
+	case "lame":
+		if q.Qtype != dns.TypeNS {
+			m.Rcode = dns.RcodeServerFailure
+			w.WriteMsg(m)
+			return
+		}
+	case "lameede":
+		m.Rcode = dns.RcodeServerFailure
+		m.SetEdns0(1232, false)
+		opt := m.IsEdns0()
+		opt.Option = append(opt.Option, &dns.EDNS0_EDE{InfoCode: dns.ExtendedErrorCodeNoReachableAuthority, ExtraText: "at delegation lameede.test.: rcode=REFUSED"})
+		w.WriteMsg(m)
+		return
+	case "oversize":
+		if isUDP {
+			for i := range 200 {
+				m.Answer = append(m.Answer, &dns.TXT{Hdr: dns.RR_Header{Name: q.Name, Rrtype: dns.TypeTXT, Class: dns.ClassINET, Ttl: 60},
+					Txt: []string{fmt.Sprintf("filler %03d %s", i, strings.Repeat("x", 40))}})
+			}
+			w.WriteMsg(m) // about 14 kB, no TC bit: larger than any buffer the client offered
+			return
+		}
 	case "truncate":
 		if isUDP {
 			m.Truncated = true
@@ -215,6 +260,12 @@ big.test. 300 IN NS ns1.dnsprov.net.
 big.test. 300 IN SOA ns1.dnsprov.net. h.big.test. 1 3600 600 86400 300
 big.test. 300 IN A 192.0.2.5
 slowns.test. 300 IN NS ns1.dnsprov.net.
+lame.test. 300 IN NS ns1.dnsprov.net.
+lame.test. 300 IN SOA ns1.dnsprov.net. h.lame.test. 1 3600 600 86400 300
+lame.test. 300 IN A 192.0.2.66
+huge.test. 300 IN NS ns1.dnsprov.net.
+huge.test. 300 IN SOA ns1.dnsprov.net. h.huge.test. 1 3600 600 86400 300
+huge.test. 300 IN A 192.0.2.67
 `
 
 func longChain() string {
@@ -320,10 +371,14 @@ func TestCrawlOutcomes(t *testing.T) {
 		"spoofid.test":  "wrongid",
 		"spoofq.test":   "wrongq",
 		"nofollow.test": "nofollow",
+		"lame.test":     "lame",
+		"lameede.test":  "lameede",
+		"huge.test":     "oversize",
 	})
 	cfg := Config{Resolvers: []string{srv.addr}, Concurrency: 8, Timeout: 200 * time.Millisecond, Retries: 1, Backoff: time.Millisecond}
 	domains := []string{"example.com", "missing.test", "broken.test", "closed.test", "silent.test",
-		"loop.test", "long.test", "nowww.test", "nofollow.test", "big.test", "spoofid.test", "spoofq.test", "sub.example.org", "bad..name"}
+		"loop.test", "long.test", "nowww.test", "nofollow.test", "big.test", "spoofid.test", "spoofq.test", "sub.example.org", "bad..name",
+		"lame.test", "lameede.test", "huge.test"}
 	got := crawlAll(t, cfg, domains...)
 	tests := []struct {
 		domain           string
@@ -344,6 +399,9 @@ func TestCrawlOutcomes(t *testing.T) {
 		{"spoofq.test", StatusNetworkError, StatusNetworkError, StatusNetworkError, 0},
 		{"sub.example.org", StatusOK, StatusOK, StatusNXDomain, 0},
 		{"bad..name", StatusInvalidName, StatusInvalidName, StatusInvalidName, 0},
+		{"lame.test", StatusLameDelegation, StatusLameDelegation, StatusLameDelegation, 0},
+		{"lameede.test", StatusLameDelegation, StatusLameDelegation, StatusLameDelegation, 0},
+		{"huge.test", StatusOK, StatusOK, StatusNXDomain, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.domain, func(t *testing.T) {
@@ -365,6 +423,9 @@ func TestCrawlOutcomes(t *testing.T) {
 	}
 	if o := got["big.test"]; !slices.Equal(o.Apex.A, mkAddrs("192.0.2.5")) {
 		t.Errorf("truncated answer not retried over TCP: A = %v", o.Apex.A)
+	}
+	if o := got["huge.test"]; !slices.Equal(o.Apex.A, mkAddrs("192.0.2.67")) {
+		t.Errorf("oversized UDP answer not retried over TCP: A = %v (%s)", o.Apex.A, o.Apex.Error)
 	}
 	if o := got["sub.example.org"]; len(o.NS) != 1 || o.NS[0].Name != "ns1.dnsprov.net" || o.SOA == nil {
 		t.Errorf("subdomain did not get its zone's NS and SOA: %+v %+v", o.NS, o.SOA)
@@ -432,6 +493,90 @@ func TestConfigErrors(t *testing.T) {
 	for _, cfg := range []Config{{}, {Resolvers: []string{"127.0.0.1"}}} {
 		if _, err := New(cfg); err == nil {
 			t.Errorf("New(%+v) succeeded, want an error", cfg)
+		}
+	}
+}
+
+// manyDomains returns zone lines for n resolving domains d0.test ...
+func manyDomains(n int) (string, []string) {
+	var b strings.Builder
+	var names []string
+	for i := range n {
+		d := fmt.Sprintf("d%d.test", i)
+		names = append(names, d)
+		fmt.Fprintf(&b, "%s. 300 IN NS ns1.dnsprov.net.\n%s. 300 IN SOA ns1.dnsprov.net. h.%s. 1 3600 600 86400 300\n%s. 300 IN A 192.0.2.%d\n", d, d, d, d, i%250+1)
+	}
+	return b.String(), names
+}
+
+// TestCrawlResolverDiesMidRun has two resolvers, one of which dies after
+// some questions: every domain still resolves through the other, which the
+// crawl turns to after the dead one fails.
+func TestCrawlResolverDiesMidRun(t *testing.T) {
+	t.Parallel()
+	zone, names := manyDomains(60)
+	dying := newTestServer(t, testZone+zone, nil)
+	dying.mu.Lock()
+	dying.dieAfter = 40
+	dying.mu.Unlock()
+	healthy := newTestServer(t, testZone+zone, nil)
+	cfg := Config{Resolvers: []string{dying.addr, healthy.addr}, Concurrency: 4, Timeout: 100 * time.Millisecond, Retries: 2, Backoff: time.Millisecond}
+	got := crawlAll(t, cfg, names...)
+	for _, d := range names {
+		if o := got[d]; o.Status != StatusOK || o.Apex.Status != StatusOK {
+			t.Errorf("%s: status %s apex %s (%s %s), want ok through the healthy resolver", d, o.Status, o.Apex.Status, o.Error, o.Apex.Error)
+		}
+	}
+	healthy.mu.Lock()
+	defer healthy.mu.Unlock()
+	if healthy.count == 0 {
+		t.Error("the healthy resolver got no question")
+	}
+}
+
+// TestCrawlRateLimitGivesUp: with a rate limit far below what the domain
+// timeout allows, queries give up at once with a timeout instead of
+// sleeping past the deadline, and every domain still gets its line.
+func TestCrawlRateLimitGivesUp(t *testing.T) {
+	t.Parallel()
+	zone, names := manyDomains(10)
+	srv := newTestServer(t, zone, nil)
+	cfg := Config{Resolvers: []string{srv.addr}, Concurrency: 4, Timeout: 100 * time.Millisecond,
+		DomainTimeout: 300 * time.Millisecond, Retries: -1, QPS: 1}
+	got := crawlAll(t, cfg, names...)
+	limited := 0
+	for _, o := range got {
+		if o.Status == StatusTimeout && strings.Contains(o.Error, "rate limit") {
+			limited++
+		}
+	}
+	if limited == 0 {
+		t.Errorf("no domain gave up on the rate limit; statuses: %v", statusList(got))
+	}
+}
+
+func statusList(got map[string]*Observation) []string {
+	var out []string
+	for d, o := range got {
+		out = append(out, d+":"+string(o.Status))
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestTargetZone(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ target, want string }{
+		{"e1.edge.cdn-a.net", "cdn-a.net"},               // an ordinary registrable domain
+		{"d111abcdef8.cloudfront.net", "cloudfront.net"}, // a customer name under a private suffix
+		{"shop-x1y2z3a.netlify.app", "netlify.app"},      // idem
+		{"www.example.co.uk", "example.co.uk"},           // an ICANN suffix of two labels
+		{"github.io", "github.io"},                       // the private suffix itself
+	}
+	for _, tt := range tests {
+		got, err := targetZone(tt.target)
+		if err != nil || got != tt.want {
+			t.Errorf("targetZone(%q) = %q, %v; want %q", tt.target, got, err, tt.want)
 		}
 	}
 }

@@ -6,9 +6,18 @@
 //
 // It talks to recursive resolvers with github.com/miekg/dns: one
 // persistent UDP socket per worker and resolver, EDNS0 with a 1232-byte
-// buffer, TCP when an answer is truncated, answers checked against the
-// question and ID. It does not use net.Resolver, which hides CNAME hops
+// buffer, TCP when an answer is truncated or does not fit the buffer,
+// answers checked against the question and ID. Queries go to the
+// resolvers in turn; one that fails several times in a row is avoided for
+// a while (resolver.report). Rate limits (golang.org/x/time/rate, overall
+// and per resolver) give up with ErrRateLimited rather than wait past the
+// domain's deadline. It does not use net.Resolver, which hides CNAME hops
 // and response codes.
+//
+// Besides crawling, the package owns the observation format (Encoder,
+// Decoder), the crawl manifest, resuming an interrupted crawl from its
+// output (ReadResume), the stable partition of a list into shards (Shard)
+// and the conversion of zmap/zdns output into observations (ReadZDNS).
 //
 // What does not belong here: verdicts. Which provider a name server or an
 // address belongs to is decided by analysis/classify, so that one crawl
@@ -23,5 +32,8 @@
 //   - CNAME chains are followed across answers with loop detection and a
 //     limit of MaxCNAMEHops;
 //   - names shared between domains (provider NS and MX hosts, the zones of
-//     CNAME targets) are resolved once per crawl and cached.
+//     CNAME targets) are resolved once per crawl and cached, in a cache of
+//     bounded size, so memory does not grow with the list;
+//   - after ReadResume, the observations file holds whole lines only, one
+//     per domain in Resumed.Done.
 package dnscrawl

@@ -68,24 +68,56 @@ func (w *worker) lookup(ctx context.Context, t Target) *Observation {
 		// The delegation itself is broken (NXDOMAIN, SERVFAIL, timeout,
 		// ...): every other name under it fails the same way through a
 		// recursive resolver, so the plan stops here.
+		if a.status == StatusServFail && lameEDE(a.msg) {
+			a.status = StatusLameDelegation
+		}
 		o.Status, o.Error = a.status, a.err
 		o.Apex.Status, o.WWW.Status = a.status, a.status
 		return o
 	}
 	o.Status = StatusOK
+	if zone != "" {
+		soa, sa := w.soa(ctx, zone, &tl)
+		if sa.status == StatusServFail || sa.status == StatusRefused {
+			// Delegated, but the servers named do not serve the zone.
+			o.Status, o.Error = StatusLameDelegation, fmt.Sprintf("SOA %s: %s", zone, sa.err)
+			o.Apex.Status, o.WWW.Status = StatusLameDelegation, StatusLameDelegation
+			for _, n := range ns {
+				o.NS = append(o.NS, NSHost{Name: n})
+			}
+			return o
+		}
+		o.SOA = soa
+	}
 	for _, n := range ns {
 		h := NSHost{Name: n}
-		h.Addrs = w.sharedHost(ctx, t.Domain, n, &tl)
+		h.Addrs = w.hostAddrs(ctx, t.Domain, n, a.msg, &tl)
 		o.NS = append(o.NS, h)
-	}
-	if zone != "" {
-		o.SOA = w.soa(ctx, zone, &tl)
 	}
 	o.Apex = w.host(ctx, t.Domain, &tl)
 	o.WWW = w.host(ctx, "www."+t.Domain, &tl)
 	o.MX, o.MXStatus = w.mx(ctx, t.Domain, &tl)
 	o.TargetZones = w.targetZones(ctx, t.Domain, &tl, o.Apex.CNAMEs, o.WWW.CNAMEs)
 	return o
+}
+
+// lameEDE reports whether a SERVFAIL answer carries an Extended DNS
+// Error (RFC 8914) saying that the zone's authority did not serve it:
+// 20 Not Authoritative or 22 No Reachable Authority.
+func lameEDE(m *dns.Msg) bool {
+	if m == nil {
+		return false
+	}
+	opt := m.IsEdns0()
+	if opt == nil {
+		return false
+	}
+	for _, o := range opt.Option {
+		if e, ok := o.(*dns.EDNS0_EDE); ok && (e.InfoCode == dns.ExtendedErrorCodeNotAuthoritative || e.InfoCode == dns.ExtendedErrorCodeNoReachableAuthority) {
+			return true
+		}
+	}
+	return false
 }
 
 // zoneNS finds the zone that holds name and its NS set: the NS of name
@@ -130,18 +162,19 @@ func (w *worker) zoneNS(ctx context.Context, name string, tl *tally) (zone strin
 	return "", nil, a
 }
 
-func (w *worker) soa(ctx context.Context, zone string, tl *tally) *SOA {
+// soa returns the SOA of zone, nil when there is none, with the answer.
+func (w *worker) soa(ctx context.Context, zone string, tl *tally) (*SOA, answer) {
 	a := w.c.query(ctx, zone, dns.TypeSOA)
 	tl.add(a)
 	if a.status != StatusOK {
-		return nil
+		return nil, a
 	}
 	for _, rr := range a.msg.Answer {
 		if s, ok := rr.(*dns.SOA); ok {
-			return &SOA{MName: normName(s.Ns), RName: normName(s.Mbox), Serial: s.Serial}
+			return &SOA{MName: normName(s.Ns), RName: normName(s.Mbox), Serial: s.Serial}, a
 		}
 	}
-	return nil
+	return nil, a
 }
 
 // host resolves a web host name: A and AAAA, each following the CNAME
@@ -149,9 +182,12 @@ func (w *worker) soa(ctx context.Context, zone string, tl *tally) *SOA {
 func (w *worker) host(ctx context.Context, name string, tl *tally) Host {
 	h := Host{Name: name}
 	chain4, a4, st4, err4 := w.follow(ctx, name, dns.TypeA, tl)
-	if st4 == StatusNXDomain && len(chain4) == 0 {
-		// The name does not exist: AAAA cannot say otherwise.
-		h.Status, h.Error = st4, err4
+	switch st4 {
+	case StatusNXDomain, StatusCNAMELoop, StatusTooLong:
+		// The name (or the end of its chain) does not exist, or the chain
+		// never ends: the AAAA question follows the same CNAMEs to the
+		// same end, so it is not asked.
+		h.Status, h.Error, h.CNAMEs = st4, err4, chain4
 		return h
 	}
 	chain6, a6, st6, err6 := w.follow(ctx, name, dns.TypeAAAA, tl)
@@ -178,66 +214,92 @@ func (w *worker) host(ctx context.Context, name string, tl *tally) Host {
 // not resolve, the target is asked in turn. It returns the chain of
 // targets, the addresses of the last name, and the outcome.
 func (w *worker) follow(ctx context.Context, name string, qtype uint16, tl *tally) (chain []string, out []netip.Addr, st Status, errText string) {
-	cur := normName(name)
-	seen := map[string]bool{cur: true}
+	var seenBuf [MaxCNAMEHops + 2]string
+	c := chainWalk{cur: normName(name)}
+	c.seen = append(seenBuf[:0], c.cur)
 	for range MaxCNAMEHops + 1 {
-		a := w.c.query(ctx, cur, qtype)
+		a := w.c.query(ctx, c.cur, qtype)
 		tl.add(a)
 		if a.status != StatusOK && a.status != StatusNXDomain {
-			return chain, nil, a.status, a.err
+			return c.chain, nil, a.status, a.err
 		}
-		advanced := false
-		for {
-			next := ""
-			for _, rr := range a.msg.Answer {
-				if c, ok := rr.(*dns.CNAME); ok && normName(c.Hdr.Name) == cur {
-					next = normName(c.Target)
-					break
-				}
-			}
-			if next == "" {
-				break
-			}
-			if seen[next] {
-				return chain, nil, StatusCNAMELoop, fmt.Sprintf("CNAME loop: %s points back to %s", cur, next)
-			}
-			if len(chain) >= MaxCNAMEHops {
-				return chain, nil, StatusTooLong, fmt.Sprintf("CNAME chain longer than %d hops", MaxCNAMEHops)
-			}
-			seen[next] = true
-			chain = append(chain, next)
-			cur = next
-			advanced = true
+		advanced, st, errText := c.step(a.msg)
+		if st != "" {
+			return c.chain, nil, st, errText
 		}
-		for _, rr := range a.msg.Answer {
-			if normName(rr.Header().Name) != cur {
-				continue
-			}
-			switch r := rr.(type) {
-			case *dns.A:
-				if ad, ok := netip.AddrFromSlice(r.A.To4()); ok {
-					out = append(out, ad)
-				}
-			case *dns.AAAA:
-				if ad, ok := netip.AddrFromSlice(r.AAAA.To16()); ok {
-					out = append(out, ad)
-				}
-			}
-		}
-		if len(out) > 0 {
-			slices.SortFunc(out, netip.Addr.Compare)
-			return chain, slices.Compact(out), StatusOK, ""
+		if len(c.addrs) > 0 {
+			return c.chain, c.addrs, StatusOK, ""
 		}
 		if a.status == StatusNXDomain {
-			return chain, nil, StatusNXDomain, a.err
+			return c.chain, nil, StatusNXDomain, a.err
 		}
 		if !advanced {
-			return chain, nil, StatusNoData, ""
+			return c.chain, nil, StatusNoData, ""
 		}
 		// The answer ended in a CNAME the resolver did not follow: ask
 		// the target.
 	}
-	return chain, nil, StatusTooLong, fmt.Sprintf("CNAME chain longer than %d hops", MaxCNAMEHops)
+	return c.chain, nil, StatusTooLong, fmt.Sprintf("CNAME chain longer than %d hops", MaxCNAMEHops)
+}
+
+// chainWalk follows a CNAME chain through the answers of one or more
+// questions.
+type chainWalk struct {
+	cur   string   // the name reached
+	seen  []string // every name of the chain, the first included
+	chain []string // the targets in order
+	addrs []netip.Addr
+}
+
+// step reads one answer: it follows the CNAMEs that start at cur, then
+// takes the A and AAAA records of the name reached, sorted. It reports
+// whether the chain advanced, and a status (cname_loop, too_long) with
+// its error text when the chain cannot be followed further. It never
+// fails on a malformed answer: records that do not fit are ignored.
+func (c *chainWalk) step(m *dns.Msg) (advanced bool, st Status, errText string) {
+	if m == nil {
+		return false, "", ""
+	}
+	for {
+		next := ""
+		for _, rr := range m.Answer {
+			if r, ok := rr.(*dns.CNAME); ok && normName(r.Hdr.Name) == c.cur {
+				next = normName(r.Target)
+				break
+			}
+		}
+		if next == "" {
+			break
+		}
+		if slices.Contains(c.seen, next) {
+			return advanced, StatusCNAMELoop, fmt.Sprintf("CNAME loop: %s points back to %s", c.cur, next)
+		}
+		if len(c.chain) >= MaxCNAMEHops {
+			return advanced, StatusTooLong, fmt.Sprintf("CNAME chain longer than %d hops", MaxCNAMEHops)
+		}
+		c.seen = append(c.seen, next)
+		c.chain = append(c.chain, next)
+		c.cur = next
+		advanced = true
+	}
+	for _, rr := range m.Answer {
+		if normName(rr.Header().Name) != c.cur {
+			continue
+		}
+		switch r := rr.(type) {
+		case *dns.A:
+			if ad, ok := netip.AddrFromSlice(r.A.To4()); ok {
+				c.addrs = append(c.addrs, ad)
+			}
+		case *dns.AAAA:
+			if ad, ok := netip.AddrFromSlice(r.AAAA.To16()); ok {
+				c.addrs = append(c.addrs, ad)
+			}
+		}
+	}
+	slices.SortFunc(c.addrs, netip.Addr.Compare)
+	c.addrs = slices.Compact(c.addrs)
+	return advanced, "", ""
 }
 
 // mx returns the mail exchangers of domain with their addresses, sorted
@@ -270,13 +332,52 @@ func (w *worker) mx(ctx context.Context, domain string, tl *tally) ([]MXHost, St
 	out = slices.CompactFunc(out, func(x, y MXHost) bool { return x.Name == y.Name })
 	for i := range out {
 		if out[i].Name != "." {
-			out[i].Addrs = w.sharedHost(ctx, domain, out[i].Name, tl)
+			out[i].Addrs = w.hostAddrs(ctx, domain, out[i].Name, a.msg, tl)
 		}
 	}
 	if len(out) == 0 {
 		return nil, StatusNoData
 	}
 	return out, StatusOK
+}
+
+// hostAddrs returns the addresses of an NS or MX host: those the resolver
+// gave in the additional section of the NS or MX answer when it gave any
+// (no question asked), else those of sharedHost.
+func (w *worker) hostAddrs(ctx context.Context, domain, name string, m *dns.Msg, tl *tally) []netip.Addr {
+	if m != nil {
+		if as := additional(m, name); len(as) > 0 {
+			return as
+		}
+	}
+	return w.sharedHost(ctx, domain, name, tl)
+}
+
+// additional returns the A and AAAA addresses of name (lower case, no
+// trailing dot) in the additional section of m, sorted.
+func additional(m *dns.Msg, name string) []netip.Addr {
+	var out []netip.Addr
+	for _, rr := range m.Extra {
+		h := rr.Header()
+		if h.Rrtype != dns.TypeA && h.Rrtype != dns.TypeAAAA {
+			continue
+		}
+		if len(h.Name) != len(name)+1 || !strings.EqualFold(h.Name[:len(name)], name) {
+			continue
+		}
+		switch r := rr.(type) {
+		case *dns.A:
+			if ad, ok := netip.AddrFromSlice(r.A.To4()); ok {
+				out = append(out, ad)
+			}
+		case *dns.AAAA:
+			if ad, ok := netip.AddrFromSlice(r.AAAA.To16()); ok {
+				out = append(out, ad)
+			}
+		}
+	}
+	slices.SortFunc(out, netip.Addr.Compare)
+	return slices.Compact(out)
 }
 
 // sharedHost returns the addresses of an NS or MX host. Hosts outside the
@@ -302,6 +403,19 @@ func (w *worker) sharedHost(ctx context.Context, domain, name string, tl *tally)
 	return r.list
 }
 
+// targetZone returns the zone whose NS set is recorded for a CNAME target:
+// its registrable domain, or, when the target lies under a private suffix
+// of the Public Suffix List (a platform's customer namespace such as
+// netlify.app or github.io), that suffix: the zone the platform itself
+// runs, shared by all its customers (and so cached once).
+func targetZone(target string) (string, error) {
+	suffix, icann := publicsuffix.PublicSuffix(target)
+	if !icann && strings.Contains(suffix, ".") {
+		return suffix, nil
+	}
+	return publicsuffix.EffectiveTLDPlusOne(target)
+}
+
 // targetZones looks up the NS set of the registrable domains that the
 // CNAME targets of the web hosts live in (the DNS provider of a CDN or a
 // platform), skipping the domain's own.
@@ -310,7 +424,7 @@ func (w *worker) targetZones(ctx context.Context, domain string, tl *tally, chai
 	var zones []string
 	for _, chain := range chains {
 		for _, target := range chain {
-			z, err := publicsuffix.EffectiveTLDPlusOne(target)
+			z, err := targetZone(target)
 			if err != nil || z == own || slices.Contains(zones, z) {
 				continue
 			}

@@ -28,6 +28,14 @@ type Manifest struct {
 	BadLines   int `json:"bad_lines"`
 	Duplicates int `json:"duplicates"`
 
+	// Shard is the part of the list this crawl took ("K/N"), empty for
+	// all of it; OtherShards counts the domains left to the other shards.
+	Shard       string `json:"shard,omitempty"`
+	OtherShards int    `json:"other_shards,omitempty"`
+	// Resumed counts the domains already in the observations file when
+	// the crawl was resumed (--resume); Statuses and Queries include them.
+	Resumed int `json:"resumed,omitempty"`
+
 	Resolvers   []string       `json:"resolvers"`
 	Concurrency int            `json:"concurrency"`
 	Timeout     string         `json:"timeout"`

@@ -31,14 +31,23 @@ const (
 	StatusInvalidName  Status = "invalid_name"  // the name is not a valid DNS name
 	StatusCNAMELoop    Status = "cname_loop"    // the CNAME chain comes back to a name already seen
 	StatusTooLong      Status = "too_long"      // the CNAME chain is longer than the hop limit
-	StatusError        Status = "error"         // any other failure (bad rcode, malformed answer)
+	// StatusLameDelegation: the domain is delegated but its name servers
+	// do not serve it. Through a recursive resolver this is seen in two
+	// ways: the NS question is answered (the delegation exists) and the
+	// SOA question for the same zone ends in SERVFAIL or REFUSED after
+	// all retries; or the NS question ends in SERVFAIL carrying an
+	// Extended DNS Error (RFC 8914) that names the authority: 20 (Not
+	// Authoritative), 22 (No Reachable Authority). A plain SERVFAIL
+	// without that evidence stays servfail.
+	StatusLameDelegation Status = "lame_delegation"
+	StatusError          Status = "error" // any other failure (bad rcode, malformed answer)
 )
 
 // Statuses lists every status in a fixed order, for reports and counts.
 var Statuses = []Status{
 	StatusOK, StatusNXDomain, StatusNoData, StatusServFail, StatusRefused,
 	StatusTimeout, StatusNetworkError, StatusInvalidName, StatusCNAMELoop,
-	StatusTooLong, StatusError,
+	StatusTooLong, StatusLameDelegation, StatusError,
 }
 
 // ParseStatus returns the status named s, or an error when s is not in the

@@ -82,8 +82,8 @@ func (e *LineError) Error() string {
 func (e *LineError) Unwrap() error { return e.Err }
 
 // Reader reads the entries of a domain list one at a time, merging
-// duplicates. It keeps one string per distinct domain in memory and reads
-// the input in a single pass. A Reader is not safe for concurrent use.
+// duplicates. It keeps each distinct domain in a compact NameSet (under 40
+// bytes a domain) and reads the input in a single pass. A Reader is not safe for concurrent use.
 type Reader struct {
 	in     io.Reader
 	source string
@@ -93,7 +93,7 @@ type Reader struct {
 	started bool
 	err     error // sticky: io.EOF or an operational error
 	stats   Stats
-	seen    map[string]struct{}
+	seen    NameSet
 
 	// The first content line, read while detecting the format, waiting to
 	// be parsed as text or Tranco.
@@ -110,7 +110,7 @@ func NewReader(r io.Reader, source string, f Format) *Reader {
 	if f == "" {
 		f = FormatAuto
 	}
-	return &Reader{in: r, source: source, format: f, seen: make(map[string]struct{})}
+	return &Reader{in: r, source: source, format: f}
 }
 
 // Format returns the format of the list: the one given to NewReader, or once
@@ -325,14 +325,13 @@ func (r *Reader) accept(name string, rank, n int, text string) (Entry, bool, err
 	if err != nil {
 		return r.bad(n, text, err)
 	}
-	if _, dup := r.seen[d]; dup {
+	if !r.seen.Add(d) {
 		r.stats.Duplicates++
 		return Entry{}, false, nil
 	}
-	// Normalize may return a substring of the line or record; a copy keeps
-	// the set from pinning them.
+	// Normalize may return a substring of the line or record; a copy
+	// keeps the entry from pinning it.
 	d = strings.Clone(d)
-	r.seen[d] = struct{}{}
 	r.stats.Domains++
 	return Entry{Domain: d, Rank: rank, Line: n}, true, nil
 }

@@ -48,6 +48,15 @@ var ErrDatabase = errors.New("unusable database")
 type DB struct {
 	asn     *geoip2.Reader
 	country *geoip2.Reader
+	table   *ASNTable
+}
+
+// WithASNTable makes db answer from t, after the MaxMind databases: the
+// AS of an address comes from the ASN database when it knows it, else
+// from t; the country likewise. Call it before the first lookup.
+func (db *DB) WithASNTable(t *ASNTable) *DB {
+	db.table = t
+	return db
 }
 
 // Open opens the ASN and country databases; an empty path skips that
@@ -132,11 +141,20 @@ func (db *DB) Lookup(a netip.Addr) Info {
 			}
 		}
 	}
+	if db.table != nil && (info.ASN == 0 || info.Country == "") {
+		t := db.table.Lookup(a)
+		if info.ASN == 0 {
+			info.ASN, info.Org = t.ASN, t.Org
+		}
+		if info.Country == "" {
+			info.Country = t.Country
+		}
+	}
 	return info
 }
 
-// HasASN reports whether an ASN database is loaded.
-func (db *DB) HasASN() bool { return db != nil && db.asn != nil }
+// HasASN reports whether an ASN database or table is loaded.
+func (db *DB) HasASN() bool { return db != nil && (db.asn != nil || db.table != nil) }
 
 // HasCountry reports whether a country database is loaded.
 func (db *DB) HasCountry() bool { return db != nil && db.country != nil }

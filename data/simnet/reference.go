@@ -32,6 +32,11 @@ type Files struct {
 	Truth   string
 	ASN     string
 	Country string
+	// Ranges is the directory of range files in the providers' official
+	// formats; DataDir the reference data directory they were imported
+	// into (pass it as the analysis's data directory).
+	Ranges  string
+	DataDir string
 }
 
 // WriteReference writes the ASN and country databases of the simulated
@@ -67,6 +72,9 @@ func (in *Internet) WriteAll(dir string) (Files, error) {
 	}
 	f.Truth = filepath.Join(dir, TruthFile)
 	if err := writeFile(f.Truth, in.WriteTruth); err != nil {
+		return Files{}, err
+	}
+	if f.Ranges, f.DataDir, err = in.WriteRanges(dir); err != nil {
 		return Files{}, err
 	}
 	return f, nil

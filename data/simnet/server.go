@@ -22,6 +22,9 @@ var ErrNotLoopback = errors.New("simnet serves on loopback addresses only")
 // DNS Flag Day 2020 value.
 const advertisedUDPSize = 1232
 
+// udpReadBuffer is the receive buffer asked for the UDP socket.
+const udpReadBuffer = 4 << 20
+
 // Server answers DNS questions about a simulated internet over UDP and TCP
 // on one loopback port, like a recursive resolver would.
 type Server struct {
@@ -110,6 +113,12 @@ func listen(ctx context.Context, ap netip.AddrPort) (net.PacketConn, net.Listene
 		pc, err := lc.ListenPacket(ctx, "udp", ap.String())
 		if err != nil {
 			return nil, nil, err
+		}
+		if u, ok := pc.(*net.UDPConn); ok {
+			// Like a production resolver (unbound's so-rcvbuf), a large
+			// receive buffer absorbs bursts of questions; the kernel caps
+			// it at net.core.rmem_max.
+			_ = u.SetReadBuffer(udpReadBuffer)
 		}
 		port := pc.LocalAddr().(*net.UDPAddr).Port
 		ln, err := lc.Listen(ctx, "tcp", netip.AddrPortFrom(ap.Addr(), uint16(port)).String())

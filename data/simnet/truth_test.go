@@ -154,6 +154,7 @@ func TestReferenceCoversAddresses(t *testing.T) {
 	want := Files{
 		Domains: filepath.Join(dir, DomainsFile), Truth: filepath.Join(dir, TruthFile),
 		ASN: filepath.Join(dir, ASNFile), Country: filepath.Join(dir, CountryFile),
+		Ranges: filepath.Join(dir, RangesDir), DataDir: filepath.Join(dir, DataDir),
 	}
 	if diff := cmp.Diff(want, files); diff != "" {
 		t.Errorf("WriteAll paths (-want +got):\n%s", diff)

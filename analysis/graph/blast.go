@@ -1,0 +1,279 @@
+package graph
+
+import (
+	"cmp"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/chokepoint-dev/chokepoint/analysis/classify"
+)
+
+// Blast is the blast radius of one element: the outcome of the scenario
+// made of that element alone.
+type Blast struct {
+	Element Element
+	// Domains, Direct, Transitive, Share, WeightedShare, EmailFailed
+	// and EmailShare are as in Outcome.
+	Domains       int
+	Direct        int
+	Transitive    int
+	Share         float64
+	WeightedShare float64
+	EmailFailed   int
+	EmailShare    float64
+	// Services counts the services that fail with it, itself included.
+	Services int
+}
+
+// BlastRadii returns the blast radius of every element of the graph
+// (Elements), in that order. workers bounds the goroutines used (0: the
+// number of CPUs). Each scenario costs time in proportion to the domains
+// and services it touches, not to the list size.
+func (g *Graph) BlastRadii(workers int) []Blast {
+	els := g.Elements()
+	out := make([]Blast, len(els))
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = max(1, min(workers, len(els)))
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	next := 0
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sc := g.newScratch()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= len(els) {
+					return
+				}
+				o := g.fail(sc, els[i:i+1], false)
+				out[i] = Blast{
+					Element: els[i], Domains: o.Failed, Direct: o.Direct, Transitive: o.Transitive,
+					Share: o.Share, WeightedShare: o.WeightedShare,
+					EmailFailed: o.EmailFailed, EmailShare: o.EmailShare, Services: len(o.Services),
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// SPOF is a domain that one provider can take down alone.
+type SPOF struct {
+	Domain string
+	Rank   int
+	// Providers are the companies whose failure alone takes the domain
+	// down, directly or through their upstreams, sorted.
+	Providers []string
+	// AllOnOne is the company when every required layer the domain has
+	// (dns, cdn, hosting) is served by that one company and nothing else
+	// (no second provider, no self-hosting); empty otherwise.
+	AllOnOne string
+	// NoEscapeHatch is the company when the domain's DNS and its CDN are
+	// both that one company alone: when it is down, its dashboard and API
+	// are too, so the proxy cannot be switched off to reach the origin.
+	NoEscapeHatch string
+}
+
+// SinglePoints returns the domains that one company can take down alone,
+// by rank then domain.
+func (g *Graph) SinglePoints() []SPOF {
+	var companies []Element
+	for _, e := range g.Elements() {
+		if e.Kind == KindProvider {
+			companies = append(companies, e)
+		}
+	}
+	// (domain, company) pairs, then grouped by domain with a counting
+	// sort: no map or slice per domain.
+	var pd, pc []int32
+	sc := g.newScratch()
+	for ci, e := range companies {
+		g.fail(sc, []Element{e}, false)
+		for _, d := range sc.failed {
+			pd, pc = append(pd, d), append(pc, int32(ci))
+		}
+	}
+	byDomain := buildCSR(len(g.domains), pd, pc)
+	var out []SPOF
+	for di := range g.domains {
+		d := int32(di)
+		cs := byDomain.of(d)
+		if len(cs) == 0 {
+			continue
+		}
+		ps := make([]string, len(cs))
+		for i, c := range cs {
+			ps[i] = companies[c].Company // companies are sorted, and so is ps
+		}
+		s := SPOF{Domain: g.domains[d], Rank: int(g.ranks[d]), Providers: ps}
+		var layerCo [3]string // the single company of each required layer, "" if none or several
+		var has [3]bool
+		for li := range 3 {
+			ks := g.slotKeys.of(d*numLayers + int32(li))
+			if len(ks) == 0 {
+				continue
+			}
+			has[li] = true
+			co := ""
+			for _, k := range ks {
+				c := classify.SelfProvider
+				if k >= 0 {
+					c = g.companies[g.svcCompany[g.keySvc[k]]]
+				}
+				if co == "" {
+					co = c
+				} else if co != c {
+					co = "-"
+				}
+			}
+			if co != "-" && co != classify.SelfProvider {
+				layerCo[li] = co
+			}
+		}
+		all := ""
+		for li := range 3 {
+			if !has[li] {
+				continue
+			}
+			if layerCo[li] == "" || (all != "" && all != layerCo[li]) {
+				all = "-"
+				break
+			}
+			all = layerCo[li]
+		}
+		if all != "-" {
+			s.AllOnOne = all
+		}
+		if has[0] && has[1] && layerCo[0] != "" && layerCo[0] == layerCo[1] {
+			s.NoEscapeHatch = layerCo[0]
+		}
+		out = append(out, s)
+	}
+	slices.SortFunc(out, func(a, b SPOF) int { return byRank(a.Rank, b.Rank, a.Domain, b.Domain) })
+	return out
+}
+
+func byRank(ra, rb int, da, db string) int {
+	if (ra > 0) != (rb > 0) {
+		if ra > 0 {
+			return -1
+		}
+		return 1
+	}
+	return cmp.Or(cmp.Compare(ra, rb), strings.Compare(da, db))
+}
+
+// Pair is two companies and the domains that use both.
+type Pair struct {
+	A, B string // A < B
+	// Domains use both, on any layers; Share is Domains / list size.
+	Domains int
+	Share   float64
+	// Down counts the domains that go down only when both fail together
+	// (neither alone takes them down): the redundancy the pair provides
+	// is shared by these domains. It is computed for the pairs returned.
+	Down int
+}
+
+// CoDependency returns the k pairs of companies that share the most
+// domains (on any layer, e-mail included), by Domains descending then
+// names.
+func (g *Graph) CoDependency(k int) []Pair {
+	// Pair counts over company indexes: a dense triangle when the
+	// companies are few enough (the usual case), a map otherwise.
+	nc := len(g.companies)
+	dense := nc <= 4096
+	var tri []int32
+	var sparse map[[2]int32]int
+	if dense {
+		tri = make([]int32, nc*nc)
+	} else {
+		sparse = map[[2]int32]int{}
+	}
+	var cos []int32
+	for d := range g.domains {
+		cos = cos[:0]
+		for _, key := range g.slotKeys.list[g.slotKeys.off[d*numLayers]:g.slotKeys.off[(d+1)*numLayers]] {
+			if key >= 0 {
+				if c := g.svcCompany[g.keySvc[key]]; !slices.Contains(cos, c) {
+					cos = append(cos, c)
+				}
+			}
+		}
+		for i := range cos {
+			for j := i + 1; j < len(cos); j++ {
+				a, b := min(cos[i], cos[j]), max(cos[i], cos[j])
+				if dense {
+					tri[int(a)*nc+int(b)]++
+				} else {
+					sparse[[2]int32{a, b}]++
+				}
+			}
+		}
+	}
+	var out []Pair
+	add := func(a, b int32, n int) {
+		x, y := g.companies[a], g.companies[b]
+		if x > y {
+			x, y = y, x
+		}
+		out = append(out, Pair{A: x, B: y, Domains: n})
+	}
+	if dense {
+		for i, n := range tri {
+			if n > 0 {
+				add(int32(i/nc), int32(i%nc), int(n))
+			}
+		}
+	} else {
+		for p, n := range sparse {
+			add(p[0], p[1], n)
+		}
+	}
+	slices.SortFunc(out, func(a, b Pair) int {
+		return cmp.Or(cmp.Compare(b.Domains, a.Domains), strings.Compare(a.A, b.A), strings.Compare(a.B, b.B))
+	})
+	if k >= 0 && len(out) > k {
+		out = out[:k]
+	}
+	// Down = |F(a, b)| − |F(a) ∪ F(b)|, with F the failed domains; each
+	// company's F is computed once.
+	sc := g.newScratch()
+	alone := map[string][]int32{}
+	failedAlone := func(c string) []int32 {
+		if f, ok := alone[c]; ok {
+			return f
+		}
+		g.fail(sc, []Element{{Kind: KindProvider, Company: c}}, false)
+		f := slices.Clone(sc.failed)
+		slices.Sort(f)
+		alone[c] = f
+		return f
+	}
+	for i := range out {
+		p := &out[i]
+		if len(g.domains) > 0 {
+			p.Share = float64(p.Domains) / float64(len(g.domains))
+		}
+		fa, fb := failedAlone(p.A), failedAlone(p.B)
+		inter := 0
+		for _, d := range fb {
+			if _, ok := slices.BinarySearch(fa, d); ok {
+				inter++
+			}
+		}
+		both := g.fail(sc, []Element{{Kind: KindProvider, Company: p.A}, {Kind: KindProvider, Company: p.B}}, false).Failed
+		p.Down = both - (len(fa) + len(fb) - inter)
+	}
+	return out
+}

@@ -1,0 +1,446 @@
+package graph
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/chokepoint-dev/chokepoint/data/catalog"
+)
+
+// Outcome is what fails in one scenario.
+type Outcome struct {
+	Scenario []Element
+	// Domains is the list size.
+	Domains int
+	// Failed counts the domains that go down (a required layer fails);
+	// Direct + Transitive = Failed.
+	Failed, Direct, Transitive int
+	// Share is Failed / Domains; WeightedShare the same with each
+	// domain weighted 1/rank (equal to Share when the list has no rank).
+	// Both are fractions in [0, 1].
+	Share, WeightedShare float64
+	// EmailFailed counts the domains whose e-mail fails (every mail
+	// provider failed), whether or not the domain goes down.
+	EmailFailed int
+	EmailShare  float64
+	// Services are the services that fail, sorted by name.
+	Services []ServiceFailure
+	// Rows has one row per domain that goes down or loses e-mail, by rank
+	// then domain; filled only when asked for (Fail's detail argument).
+	Rows []DomainFailure
+}
+
+// ServiceFailure is one failed service and why.
+type ServiceFailure struct {
+	Service string
+	// Direct is true when the service is failed by the scenario itself
+	// (it, its company or all its ASes are in the scenario).
+	Direct bool
+	// Via is the upstream service whose failure took it down, and Layer
+	// the layer of that dependency (empty when Direct).
+	Via   string
+	Layer catalog.Layer
+	// NamesOnly is true when the service runs on but its names stop
+	// resolving: every DNS provider seen serving the zones of its CNAME
+	// targets failed. Only the domains that reach it by name fail.
+	NamesOnly bool
+}
+
+// DomainFailure explains one failed domain.
+type DomainFailure struct {
+	Domain string
+	Rank   int
+	// Down is true when a required layer (dns, cdn, hosting) fails.
+	Down bool
+	// Direct is true when the domain goes down with the scenario's
+	// elements alone, false when only through a provider's upstreams.
+	Direct bool
+	// Layers are the required layers that fail, in catalog order.
+	Layers []catalog.Layer
+	// Email is true when every mail provider of the domain fails.
+	Email bool
+	// Chain explains the failure of the first failed layer, from the
+	// domain to the element of the scenario: shop.example, shopify,
+	// cloudflare.
+	Chain []string
+}
+
+// slotState is the per-scenario state of one layer slot, in one struct so
+// that a slot costs one cache line, not five.
+type slotState struct {
+	epoch   uint32
+	keys    uint16 // keys still alive
+	classes uint16 // address classes still alive
+	dead    uint32 // epoch in which the slot failed
+	cause   int32  // the key, or -(class+1), whose failure ended it
+}
+
+// scratch is the per-scenario state; arrays are reset by bumping epoch.
+type scratch struct {
+	epoch uint32
+
+	svcEpoch   []uint32
+	svcNames   []bool // names only (see ServiceFailure.NamesOnly)
+	svcDirect  []bool
+	svcParent  []int32 // upstream that took it down, -1 when direct
+	svcRoot    []int32 // scenario element index behind a direct failure
+	svcLayer   []catalog.Layer
+	grpEpoch   []uint32
+	grpAlive   []int32
+	keyEpoch   []uint32
+	classEpoch []uint32
+	regEpoch   []uint32
+	asnEpoch   []uint32
+	ctyEpoch   []uint32
+	regRoot    []int32
+	asnRoot    []int32
+	ctyRoot    []int32
+
+	slots []slotState
+
+	domEpoch   []uint32
+	domDirect  []bool
+	mailEpoch  []uint32
+	failed     []int32 // domains down, in order of failure
+	mailFailed []int32
+
+	failedSvcs []int32 // down, in order of failure
+	nameSvcs   []int32 // names only, possibly down later (then svcNames is false)
+}
+
+func (g *Graph) newScratch() *scratch {
+	ns, nslot, nd := len(g.services), len(g.nKeys), len(g.domains)
+	return &scratch{
+		svcEpoch: make([]uint32, ns), svcNames: make([]bool, ns), svcDirect: make([]bool, ns), svcParent: make([]int32, ns),
+		svcRoot: make([]int32, ns), svcLayer: make([]catalog.Layer, ns),
+		grpEpoch: make([]uint32, len(g.groups)), grpAlive: make([]int32, len(g.groups)),
+		keyEpoch: make([]uint32, len(g.keySvc)), classEpoch: make([]uint32, len(g.classASN)),
+		regEpoch: make([]uint32, len(g.regions)), asnEpoch: make([]uint32, len(g.asns)), ctyEpoch: make([]uint32, len(g.countries)),
+		regRoot: make([]int32, len(g.regions)), asnRoot: make([]int32, len(g.asns)), ctyRoot: make([]int32, len(g.countries)),
+		slots:    make([]slotState, nslot),
+		domEpoch: make([]uint32, nd), domDirect: make([]bool, nd), mailEpoch: make([]uint32, nd),
+	}
+}
+
+// Fail computes the outcome of scenario: every element fails together.
+// Elements the graph does not know fail nothing. With detail, Rows holds
+// every failed domain with its chain.
+func (g *Graph) Fail(scenario []Element, detail bool) *Outcome {
+	return g.fail(g.newScratch(), scenario, detail)
+}
+
+func (g *Graph) fail(sc *scratch, scenario []Element, detail bool) *Outcome {
+	sc.epoch++
+	if sc.epoch == 0 { // wrapped: clear everything once
+		*sc = *g.newScratch()
+		sc.epoch = 1
+	}
+	ep := sc.epoch
+	sc.failed, sc.mailFailed, sc.failedSvcs = sc.failed[:0], sc.mailFailed[:0], sc.failedSvcs[:0]
+
+	// 1. The elements themselves.
+	failSvc := func(s, root int32) {
+		if sc.svcEpoch[s] == ep {
+			return
+		}
+		sc.svcEpoch[s], sc.svcDirect[s], sc.svcParent[s], sc.svcRoot[s], sc.svcLayer[s], sc.svcNames[s] = ep, true, -1, root, "", false
+		sc.failedSvcs = append(sc.failedSvcs, s)
+	}
+	scenarioASN := map[uint32]bool{}
+	for _, e := range scenario {
+		if e.Kind == KindASN {
+			scenarioASN[e.ASN] = true
+		}
+	}
+	for i, e := range scenario {
+		root := int32(i)
+		switch e.Kind {
+		case KindProvider:
+			if c, ok := g.companyIndex[e.Company]; ok {
+				for _, s := range g.companySvcs[c] {
+					failSvc(s, root)
+				}
+			}
+		case KindService:
+			if s, ok := g.svcIndex[e.Company+"/"+e.Service]; ok {
+				failSvc(s, root)
+			}
+		case KindRegion:
+			if r, ok := g.regionIndex[e.Company+":"+e.Region]; ok && sc.regEpoch[r] != ep {
+				sc.regEpoch[r], sc.regRoot[r] = ep, root
+			}
+		case KindASN:
+			if a, ok := g.asnIndex[e.ASN]; ok && sc.asnEpoch[a] != ep {
+				sc.asnEpoch[a], sc.asnRoot[a] = ep, root
+			}
+			for _, s := range g.asnSvcs[e.ASN] {
+				all := true
+				for _, a := range g.svcASNs[s] {
+					all = all && scenarioASN[a]
+				}
+				if all {
+					failSvc(s, root)
+				}
+			}
+		case KindCountry:
+			if c, ok := g.countryIndex[e.Country]; ok && sc.ctyEpoch[c] != ep {
+				sc.ctyEpoch[c], sc.ctyRoot[c] = ep, root
+			}
+		}
+	}
+	direct := len(sc.failedSvcs)
+
+	// 2. Propagation through upstreams: a work list over the failed
+	// services; a group dies when its last member fails. A service whose
+	// names stop resolving is listed but not propagated (it still runs),
+	// and a service that only lost its names can still go down fully.
+	sc.nameSvcs = sc.nameSvcs[:0]
+	for i := 0; i < len(sc.failedSvcs); i++ {
+		f := sc.failedSvcs[i]
+		for _, gi := range g.revGroups[f] {
+			if sc.grpEpoch[gi] != ep {
+				sc.grpEpoch[gi], sc.grpAlive[gi] = ep, int32(len(g.groups[gi].members))
+			}
+			sc.grpAlive[gi]--
+			if sc.grpAlive[gi] != 0 {
+				continue
+			}
+			gr := &g.groups[gi]
+			s := gr.svc
+			if sc.svcEpoch[s] == ep && (!sc.svcNames[s] || gr.names) {
+				continue
+			}
+			sc.svcEpoch[s], sc.svcDirect[s], sc.svcParent[s], sc.svcLayer[s], sc.svcNames[s] = ep, false, f, gr.layer, gr.names
+			if gr.names {
+				sc.nameSvcs = append(sc.nameSvcs, s)
+			} else {
+				sc.failedSvcs = append(sc.failedSvcs, s)
+			}
+		}
+	}
+
+	// 3. Domains: the scenario's own elements first (direct), then the
+	// services that failed through their upstreams (transitive).
+	for _, s := range sc.failedSvcs[:direct] {
+		for _, k := range g.svcKeys[s] {
+			g.failKey(sc, k, true)
+		}
+	}
+	for i, e := range scenario {
+		if e.Kind != KindRegion {
+			continue
+		}
+		if r, ok := g.regionIndex[e.Company+":"+e.Region]; ok && sc.regRoot[r] == int32(i) {
+			for _, k := range g.regionKeys[r] {
+				g.failKey(sc, k, true)
+			}
+		}
+	}
+	for _, e := range scenario {
+		var classes []int32
+		switch e.Kind {
+		case KindASN:
+			if a, ok := g.asnIndex[e.ASN]; ok {
+				classes = g.asnClasses[a]
+			}
+		case KindCountry:
+			if c, ok := g.countryIndex[e.Country]; ok {
+				classes = g.countryClasses[c]
+			}
+		}
+		for _, c := range classes {
+			if sc.classEpoch[c] == ep {
+				continue
+			}
+			sc.classEpoch[c] = ep
+			for _, slot := range g.classSlots.of(c) {
+				st := g.touch(sc, slot)
+				st.classes--
+				if st.classes == 0 {
+					g.slotFails(sc, st, slot, -(c + 1), true)
+				}
+			}
+		}
+	}
+	for _, s := range sc.failedSvcs[direct:] {
+		for _, k := range g.svcKeys[s] {
+			g.failKey(sc, k, false)
+		}
+	}
+	for _, s := range sc.nameSvcs {
+		if sc.svcNames[s] {
+			for _, k := range g.svcNameKeys[s] {
+				g.failKey(sc, k, false)
+			}
+		}
+	}
+
+	out := &Outcome{
+		Scenario: slices.Clone(scenario), Domains: len(g.domains),
+		Failed: len(sc.failed), EmailFailed: len(sc.mailFailed),
+	}
+	var w float64
+	for _, d := range sc.failed {
+		if sc.domDirect[d] {
+			out.Direct++
+		}
+		w += g.weights[d]
+	}
+	out.Transitive = out.Failed - out.Direct
+	if out.Domains > 0 {
+		out.Share = float64(out.Failed) / float64(out.Domains)
+		out.EmailShare = float64(out.EmailFailed) / float64(out.Domains)
+		out.WeightedShare = out.Share
+		if g.totalWeight > 0 {
+			out.WeightedShare = w / g.totalWeight
+		}
+	}
+	for i, s := range slices.Concat(sc.failedSvcs, sc.nameSvcs) {
+		if i >= len(sc.failedSvcs) && !sc.svcNames[s] {
+			continue // lost its names, then went down: listed once, as down
+		}
+		sf := ServiceFailure{Service: g.services[s], Direct: sc.svcDirect[s], Layer: sc.svcLayer[s], NamesOnly: sc.svcNames[s]}
+		if !sf.Direct {
+			sf.Via = g.services[sc.svcParent[s]]
+		}
+		out.Services = append(out.Services, sf)
+	}
+	slices.SortFunc(out.Services, func(a, b ServiceFailure) int { return strings.Compare(a.Service, b.Service) })
+	if detail {
+		out.Rows = g.rows(sc, scenario)
+	}
+	return out
+}
+
+// failKey marks key k failed and the slots that depend on it.
+func (g *Graph) failKey(sc *scratch, k int32, direct bool) {
+	if sc.keyEpoch[k] == sc.epoch {
+		return
+	}
+	sc.keyEpoch[k] = sc.epoch
+	for _, slot := range g.keySlots.of(k) {
+		st := g.touch(sc, slot)
+		st.keys--
+		if st.keys == 0 {
+			g.slotFails(sc, st, slot, k, direct)
+		}
+	}
+}
+
+func (g *Graph) touch(sc *scratch, slot int32) *slotState {
+	st := &sc.slots[slot]
+	if st.epoch != sc.epoch {
+		st.epoch, st.keys, st.classes = sc.epoch, g.nKeys[slot], g.nClasses[slot]
+	}
+	return st
+}
+
+func (g *Graph) slotFails(sc *scratch, st *slotState, slot, cause int32, direct bool) {
+	if st.dead == sc.epoch {
+		return
+	}
+	st.dead, st.cause = sc.epoch, cause
+	d := slot / numLayers
+	if slot%numLayers == slotEmail {
+		if sc.mailEpoch[d] != sc.epoch {
+			sc.mailEpoch[d] = sc.epoch
+			sc.mailFailed = append(sc.mailFailed, d)
+		}
+		return
+	}
+	if sc.domEpoch[d] != sc.epoch {
+		sc.domEpoch[d], sc.domDirect[d] = sc.epoch, direct
+		sc.failed = append(sc.failed, d)
+	}
+}
+
+// rows explains every failed domain.
+func (g *Graph) rows(sc *scratch, scenario []Element) []DomainFailure {
+	ds := slices.Concat(sc.failed, sc.mailFailed)
+	slices.Sort(ds)
+	ds = slices.Compact(ds)
+	out := make([]DomainFailure, 0, len(ds))
+	for _, d := range ds {
+		r := DomainFailure{Domain: g.domains[d], Rank: int(g.ranks[d])}
+		r.Down = sc.domEpoch[d] == sc.epoch
+		r.Direct = r.Down && sc.domDirect[d]
+		r.Email = sc.mailEpoch[d] == sc.epoch
+		first := int32(-1)
+		for li := range numLayers {
+			slot := d*numLayers + int32(li)
+			if sc.slots[slot].dead != sc.epoch {
+				continue
+			}
+			if li != slotEmail {
+				r.Layers = append(r.Layers, slotLayers[li])
+			}
+			if first < 0 && (li != slotEmail || !r.Down) {
+				first = slot
+			}
+		}
+		r.Chain = g.chain(sc, scenario, first)
+		out = append(out, r)
+	}
+	slices.SortFunc(out, func(a, b DomainFailure) int {
+		if (a.Rank > 0) != (b.Rank > 0) {
+			if a.Rank > 0 {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(cmp.Compare(a.Rank, b.Rank), strings.Compare(a.Domain, b.Domain))
+	})
+	return out
+}
+
+// chain explains the failure of a slot: the domain, the services from the
+// one it uses to the one the scenario failed, and the scenario element.
+// Services are shown by company when that is unambiguous, as
+// company/service when two consecutive ones belong to the same company.
+func (g *Graph) chain(sc *scratch, scenario []Element, slot int32) []string {
+	d := slot / numLayers
+	out := []string{g.domains[d]}
+	cause := sc.slots[slot].cause
+	if cause < 0 {
+		c := -cause - 1
+		if a := g.classASN[c]; a >= 0 && sc.asnEpoch[a] == sc.epoch {
+			return append(out, scenario[sc.asnRoot[a]].String())
+		}
+		if ct := g.classCountry[c]; ct >= 0 && sc.ctyEpoch[ct] == sc.epoch {
+			return append(out, scenario[sc.ctyRoot[ct]].String())
+		}
+		return out
+	}
+	s := g.keySvc[cause]
+	if sc.svcEpoch[s] != sc.epoch {
+		r := g.keyRegion[cause]
+		return append(out, scenario[sc.regRoot[r]].String())
+	}
+	var svcs []int32
+	for ; ; s = sc.svcParent[s] {
+		svcs = append(svcs, s)
+		if sc.svcDirect[s] {
+			break
+		}
+	}
+	root := scenario[sc.svcRoot[s]]
+	if root.Kind == KindProvider || root.Kind == KindService {
+		svcs = svcs[:len(svcs)-1] // the last service is the element itself
+	}
+	full := root.Kind == KindService
+	for i := 1; i < len(svcs); i++ {
+		full = full || g.svcCompany[svcs[i]] == g.svcCompany[svcs[i-1]]
+	}
+	if len(svcs) > 0 && (root.Kind == KindProvider || root.Kind == KindService) && g.companies[g.svcCompany[svcs[len(svcs)-1]]] == root.Company {
+		full = true
+	}
+	for _, s := range svcs {
+		if full {
+			out = append(out, g.services[s])
+		} else {
+			out = append(out, g.companies[g.svcCompany[s]])
+		}
+	}
+	return append(out, root.String())
+}

@@ -1,0 +1,212 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/chokepoint-dev/chokepoint/data/refdata"
+	"github.com/chokepoint-dev/chokepoint/reports"
+)
+
+type dataOptions struct {
+	Dir string
+	// update
+	Sources []string
+	BaseURL string
+	Timeout time.Duration
+	MaxSize int64
+	Force   bool
+	// import
+	From string
+	// Now is the clock (tests set it).
+	Now func() time.Time
+}
+
+func newDataCmd(stdout, stderr io.Writer) *cobra.Command {
+	o := dataOptions{Dir: refdata.DefaultDir(), Timeout: 60 * time.Second, MaxSize: 256 << 20}
+	cmd := &cobra.Command{
+		Use:   "data",
+		Short: "Download, import and inspect the reference data (provider ranges, ASN and country databases)",
+		Long: `data keeps the reference data that analysis uses in --data-dir: the
+providers' official range publications (AWS, Google Cloud, Azure, Oracle,
+Cloudflare, Fastly, GitHub, geofeeds ...), ASN and country databases in
+MaxMind DB format and prefix-to-AS tables. Every new copy is validated
+before it replaces the last good one.`,
+	}
+	cmd.PersistentFlags().StringVar(&o.Dir, "data-dir", o.Dir, "reference data directory")
+
+	update := &cobra.Command{
+		Use:   "update",
+		Short: "Download every source from its official URL, validate it, keep the last good copy on failure",
+		Long: `update downloads each source from its official URL (conditional on the
+stored copy's ETag and Last-Modified), checks that it parses, is not empty,
+lost no region or service, did not shrink by more than 30 % and holds no
+absurdly short prefix, and only then replaces the stored copy. A source
+that fails keeps its last good copy and is reported; the exit status is
+then 1. MaxMind GeoLite2 needs MAXMIND_LICENSE_KEY; DB-IP lite needs none.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runDataUpdate(cmd.Context(), o, stdout, stderr)
+		},
+	}
+	f := update.Flags()
+	f.StringSliceVar(&o.Sources, "source", nil, "sources to update (default: every downloadable, non-optional source); see 'data status'")
+	f.StringVar(&o.BaseURL, "base-url", "", "replace the scheme and host of every official URL (a mirror)")
+	f.DurationVar(&o.Timeout, "timeout", o.Timeout, "timeout of one download")
+	f.Int64Var(&o.MaxSize, "max-size", o.MaxSize, "largest accepted download in bytes, after decompression")
+	f.BoolVar(&o.Force, "force", false, "store files that parse even when validation refuses them")
+
+	imp := &cobra.Command{
+		Use:   "import DIR",
+		Short: "Import reference files you already have, with the same validation",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.From = args[0]
+			return runDataImport(cmd.Context(), o, stdout, stderr)
+		},
+	}
+	imp.Flags().BoolVar(&o.Force, "force", false, "store files that parse even when validation refuses them")
+
+	status := &cobra.Command{
+		Use:   "status",
+		Short: "Show what reference data is stored and how old it is",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runDataStatus(cmd.Context(), o, stdout)
+		},
+	}
+	cmd.AddCommand(update, imp, status)
+	return cmd
+}
+
+func (o dataOptions) dir() (string, error) {
+	if o.Dir == "" {
+		return "", usagef("no --data-dir given and no user cache directory")
+	}
+	return o.Dir, nil
+}
+
+func runDataUpdate(ctx context.Context, o dataOptions, stdout, stderr io.Writer) error {
+	dir, err := o.dir()
+	if err != nil {
+		return err
+	}
+	reports, err := refdata.Update(ctx, refdata.UpdateOptions{
+		Dir: dir, IDs: o.Sources, BaseURL: o.BaseURL, Timeout: o.Timeout, MaxSize: o.MaxSize,
+		Force: o.Force, Now: o.Now, UserAgent: "chokepoint/" + version,
+	})
+	printReports(stdout, reports)
+	return dataError(err)
+}
+
+func runDataImport(_ context.Context, o dataOptions, stdout, stderr io.Writer) error {
+	dir, err := o.dir()
+	if err != nil {
+		return err
+	}
+	if st, err := os.Stat(o.From); err != nil || !st.IsDir() {
+		return usagef("import: %s is not a directory", o.From)
+	}
+	reports, err := refdata.Import(refdata.ImportOptions{Dir: dir, From: o.From, Force: o.Force, Now: o.Now})
+	printReports(stdout, reports)
+	return dataError(err)
+}
+
+// dataError maps refdata's errors: an unknown source or base URL is a
+// usage error.
+func dataError(err error) error {
+	switch {
+	case err == nil, errors.Is(err, refdata.ErrUpdate), errors.Is(err, context.Canceled):
+		return err
+	case strings.HasPrefix(err.Error(), "unknown source"), strings.HasPrefix(err.Error(), "base URL"):
+		return usageError{err}
+	}
+	return err
+}
+
+func printReports(w io.Writer, reports []refdata.Report) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SOURCE\tOUTCOME\tPREFIXES\tNOTE")
+	for _, r := range reports {
+		note := ""
+		if r.Err != nil {
+			note = r.Err.Error()
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", r.ID, r.Outcome, r.Prefixes, note)
+	}
+	tw.Flush()
+}
+
+func runDataStatus(_ context.Context, o dataOptions, stdout io.Writer) error {
+	dir, err := o.dir()
+	if err != nil {
+		return err
+	}
+	m, err := refdata.ReadManifest(dir)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	if o.Now != nil {
+		now = o.Now()
+	}
+	fmt.Fprintf(stdout, "data directory: %s\n", dir)
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SOURCE\tKIND\tPREFIXES\tREGIONS\tUPDATED\tAGE\tORIGIN\tLAST ERROR")
+	for _, s := range refdata.Sources {
+		st := m.Sources[s.ID]
+		if st == nil {
+			fmt.Fprintf(tw, "%s\t%s\t-\t-\tnever\t-\t-\t\n", s.ID, s.Kind)
+			continue
+		}
+		updated, age := "never", "-"
+		if !st.UpdatedAt.IsZero() {
+			updated = st.UpdatedAt.Format(time.RFC3339)
+			age = humanAge(now.Sub(st.UpdatedAt))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\n", s.ID, s.Kind, st.Prefixes, len(st.Regions), updated, age, st.Origin, st.LastError)
+	}
+	return tw.Flush()
+}
+
+// humanAge writes a duration in days or hours.
+func humanAge(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "0h"
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh", int(d.Hours()))
+	}
+	return fmt.Sprintf("%dd", int(d.Hours()/24))
+}
+
+// rangeRefFiles lists the stored range files analysis used, for run.json:
+// one entry per file, with the date it was stored and its hash.
+func rangeRefFiles(dir string, ref *refdata.Data) []reports.RefFile {
+	if ref == nil || ref.Manifest == nil {
+		return nil
+	}
+	var out []reports.RefFile
+	for _, s := range refdata.Sources {
+		st := ref.Manifest.Sources[s.ID]
+		if s.Kind != refdata.KindRanges || st == nil || st.UpdatedAt.IsZero() {
+			continue
+		}
+		for _, f := range st.Files {
+			out = append(out, reports.RefFile{
+				Name: s.ID + " " + f.Name, Path: filepath.Join(dir, s.ID, f.Name),
+				Date: f.FetchedAt, SHA256: f.SHA256,
+			})
+		}
+	}
+	return out
+}

@@ -1,0 +1,270 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
+	"github.com/chokepoint-dev/chokepoint/data/domains"
+	"github.com/chokepoint-dev/chokepoint/data/simnet"
+)
+
+// helperEnv makes TestCrawlHelperProcess run the chokepoint command line
+// given after "--" in this test binary's arguments: the resume test needs
+// a real crawl process it can kill.
+const helperEnv = "CHOKEPOINT_TEST_HELPER"
+
+func TestCrawlHelperProcess(t *testing.T) {
+	if os.Getenv(helperEnv) != "1" {
+		t.Skip("helper process for TestResumeAfterKill")
+	}
+	args := os.Args
+	for i, a := range args {
+		if a == "--" {
+			args = args[i+1:]
+			break
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	cmd := newRootCmd(os.Stdin, os.Stdout, os.Stderr)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(ctx)
+	stop()
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+func helperCommand(args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], append([]string{"-test.run=^TestCrawlHelperProcess$", "--"}, args...)...)
+	cmd.Env = append(os.Environ(), helperEnv+"=1")
+	return cmd
+}
+
+// TestResumeAfterKill crawls a simulated list in a child process, kills it
+// with SIGKILL half-way, adds a torn line as a crash in the middle of a
+// write would, resumes, and checks that every domain of the list has
+// exactly one observation and that crawl.json accounts for all of them.
+func TestResumeAfterKill(t *testing.T) {
+	t.Parallel()
+	const n = 1500
+	inet, err := simnet.Generate(simnet.Config{Domains: n, Seed: 11})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	list := filepath.Join(dir, "domains.txt")
+	lf, err := os.Create(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := inet.WriteDomainList(lf); err != nil {
+		t.Fatal(err)
+	}
+	lf.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	srv, err := simnet.Serve(ctx, inet, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	out := filepath.Join(dir, "out")
+	obs := filepath.Join(out, ObservationsName)
+	common := []string{"crawl", list, "--out", out, "--resolver", srv.Addr(), "--timeout", "300ms", "--retries", "1", "--progress", "0"}
+
+	// First run, slowed down by the rate limit so that it can be killed
+	// half-way: about 150 domains/s.
+	first := helperCommand(append(common, "--qps", "1000", "--concurrency", "8")...)
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		st, err := os.Stat(obs)
+		if err == nil && st.Size() > 150<<10 {
+			break
+		}
+		if time.Now().After(deadline) {
+			first.Process.Kill()
+			first.Wait()
+			t.Fatal("the first crawl wrote nothing within 60s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := first.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	first.Wait()
+	before := countLines(t, obs)
+	if before == 0 || before >= n {
+		t.Fatalf("killed crawl left %d lines; want some, not all of %d", before, n)
+	}
+	// A torn line, as a crash in the middle of a write leaves it.
+	f, err := os.OpenFile(obs, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(f, `{"schema_version":1,"domain":"%s","status":"o`, inet.Domain(n))
+	f.Close()
+
+	second := helperCommand(append(common, "--resume", "--qps-per-resolver", "0", "--concurrency", "32")...)
+	if outb, err := second.CombinedOutput(); err != nil {
+		t.Fatalf("resumed crawl: %v\n%s", err, outb)
+	}
+
+	want := map[string]bool{}
+	lf2, err := os.Open(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lf2.Close()
+	entries, err := domains.ReadAll(domains.NewReader(lf2, list, domains.FormatAuto), func(*domains.LineError) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		want[e.Domain] = true
+	}
+	got := map[string]int{}
+	of, err := os.Open(obs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer of.Close()
+	dec := dnscrawl.NewDecoder(of)
+	for {
+		o, err := dec.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("resumed observations: %v", err)
+		}
+		got[o.Domain]++
+	}
+	for d := range want {
+		if got[d] != 1 {
+			t.Errorf("domain %s has %d observations, want 1", d, got[d])
+		}
+	}
+	for d := range got {
+		if !want[d] {
+			t.Errorf("observation of %s, which is not in the list", d)
+		}
+	}
+	m, err := dnscrawl.ReadManifest(filepath.Join(out, dnscrawl.ManifestName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0
+	for _, c := range m.Statuses {
+		sum += c
+	}
+	if sum != len(want) || m.Domains != len(want) || m.Interrupted {
+		t.Errorf("crawl.json: statuses add up to %d, domains %d, interrupted %v; want %d, not interrupted", sum, m.Domains, m.Interrupted, len(want))
+	}
+	if m.Resumed == 0 || m.Resumed > before {
+		t.Errorf("crawl.json resumed = %d, want 1..%d", m.Resumed, before)
+	}
+}
+
+func countLines(t *testing.T, path string) int {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	n := 0
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 16<<20)
+	for sc.Scan() {
+		n++
+	}
+	return n
+}
+
+// TestInterruptFlushes sends SIGINT to a crawl process half-way: it exits
+// with the interrupted code, and what it wrote is whole lines that
+// crawl.json counts, with "interrupted": true.
+func TestInterruptFlushes(t *testing.T) {
+	t.Parallel()
+	const n = 1000
+	inet, err := simnet.Generate(simnet.Config{Domains: n, Seed: 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	list := filepath.Join(dir, "domains.txt")
+	lf, err := os.Create(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := inet.WriteDomainList(lf); err != nil {
+		t.Fatal(err)
+	}
+	lf.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	srv, err := simnet.Serve(ctx, inet, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	out := filepath.Join(dir, "out")
+	obs := filepath.Join(out, ObservationsName)
+	cmd := helperCommand("crawl", list, "--out", out, "--resolver", srv.Addr(), "--progress", "0",
+		"--qps", "500", "--concurrency", "8", "--timeout", "300ms")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		st, err := os.Stat(obs)
+		if err == nil && st.Size() > 70<<10 {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatal("the crawl wrote nothing within 60s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
+		t.Fatalf("interrupted crawl ended with %v, want exit code %d", err, exitInterrupted)
+	}
+	m, err := dnscrawl.ReadManifest(filepath.Join(out, dnscrawl.ManifestName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0
+	for _, c := range m.Statuses {
+		sum += c
+	}
+	lines := countLines(t, obs)
+	if !m.Interrupted || sum != lines || lines == 0 || lines >= n {
+		t.Errorf("interrupted=%v, statuses add up to %d, file has %d lines (of %d domains)", m.Interrupted, sum, lines, n)
+	}
+	r, err := dnscrawl.ReadResume(obs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Dropped != 0 {
+		t.Errorf("the flushed file has %d torn or unreadable lines", r.Dropped)
+	}
+}

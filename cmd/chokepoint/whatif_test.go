@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/chokepoint-dev/chokepoint/data/simnet"
+	"github.com/chokepoint-dev/chokepoint/reports"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// goldenScenario is the simnet scenario of the golden files: a small
+// population crawled over loopback with generous timeouts, so that its
+// classification, and every output computed from it, is the same on
+// every run.
+const (
+	goldenDomains = 400
+	goldenSeed    = 11
+	goldenDir     = "testdata/simnet-400"
+)
+
+// crawlSimnet generates and crawls a simnet population into dir/out and
+// returns the output directory and the reference files.
+func crawlSimnet(t *testing.T, ctx context.Context, dir string, n int, seed int64) (string, simnet.Files) {
+	t.Helper()
+	inet, err := simnet.Generate(simnet.Config{Domains: n, Seed: seed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := inet.WriteAll(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := simnet.Serve(ctx, inet, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	out := filepath.Join(dir, "out")
+	c := defaultCrawlOptions()
+	c.Input, c.Out = files.Domains, out
+	c.Resolvers = []string{srv.Addr()}
+	c.Timeout, c.Retries, c.Concurrency, c.Progress = 2*time.Second, 2, 8, 0
+	c.QPSPerResolver = 0
+	c.Simulated = true
+	if _, err := runCrawl(ctx, c, nil, io.Discard, io.Discard); err != nil {
+		t.Fatalf("crawl: %v", err)
+	}
+	return out, files
+}
+
+// TestGoldenSimnet analyses one simnet scenario and compares the outputs
+// of issue 5 with golden files: metrics (with bootstrap intervals),
+// providers, blast radii, single points of failure, co-dependency,
+// provider edges, and a what-if scenario. Run with -update to rewrite
+// them after a deliberate change.
+func TestGoldenSimnet(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	out, files := crawlSimnet(t, ctx, dir, goldenDomains, goldenSeed)
+	ao := analyzeOptions{Inputs: []string{filepath.Join(out, ObservationsName)}, Out: out, ASNDB: files.ASN, CountryDB: files.Country,
+		DataDir: files.DataDir, Quiet: true, Bootstrap: 100, BootstrapSeed: 1}
+	if err := runAnalyze(ctx, ao, nil, io.Discard, io.Discard); err != nil {
+		t.Fatalf("analyze: %v", err)
+	}
+	wo := whatifOptions{Analyze: analyzeOptions{Inputs: []string{out}, Out: out, DataDir: files.DataDir, Quiet: true},
+		Fail: []string{"cloudflare", "amazon:us-east-1", "ibm"}}
+	var stdout bytes.Buffer
+	wo.Analyze.Quiet = false
+	if err := runWhatif(ctx, wo, &stdout, io.Discard); err != nil {
+		t.Fatalf("whatif: %v", err)
+	}
+	if !strings.Contains(stdout.String(), "Scenario: cloudflare + amazon:us-east-1 + ibm fail") {
+		t.Errorf("whatif summary:\n%s", stdout.String())
+	}
+	for _, name := range []string{reports.MetricsFile, reports.ProvidersFile, reports.BlastFile, reports.SPOFFile,
+		reports.CoDependencyFile, reports.ProviderEdgesFile, reports.WhatIfFile} {
+		t.Run(name, func(t *testing.T) {
+			got, err := os.ReadFile(filepath.Join(out, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join(goldenDir, name+".golden")
+			if *update {
+				if err := os.MkdirAll(goldenDir, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if d := cmp.Diff(strings.Split(string(want), "\n"), strings.Split(string(got), "\n")); d != "" {
+				t.Errorf("%s differs from %s (-want +got):\n%s", name, golden, d)
+			}
+		})
+	}
+
+	// diff of the run with itself: nothing changes.
+	var ds bytes.Buffer
+	if err := runDiff(ctx, diffOptions{A: out, B: out, Out: dir, Show: 5}, &ds, io.Discard); err != nil {
+		t.Fatalf("diff: %v", err)
+	}
+	rd, err := reports.ReadRunDir(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range reports.Diff(rd, rd) {
+		if r.Change != 0 || r.Kind == reports.DiffMoved || r.Kind == reports.DiffAdded || r.Kind == reports.DiffRemoved {
+			t.Errorf("diff of a run with itself: %+v", r)
+		}
+	}
+	if !strings.Contains(ds.String(), "0 moved provider on a layer, 0 added, 0 removed") {
+		t.Errorf("diff summary:\n%s", ds.String())
+	}
+}
+
+func TestWhatifUsage(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	obs := writeFile(t, dir, "obs.jsonl", `{"schema_version":1,"domain":"example.com","status":"ok","ns":[{"name":"kate.ns.cloudflare.com"}],"apex":{"name":"example.com"},"www":{"name":"www.example.com"}}`+"\n")
+	tests := []struct {
+		name    string
+		args    []string
+		code    int
+		message string
+	}{
+		{"no fail", []string{"whatif", obs, "--data-dir", "", "--out", dir}, exitUsage, "--fail"},
+		{"bad element", []string{"whatif", obs, "--fail", "country:USA", "--data-dir", "", "--out", dir}, exitUsage, "country"},
+		{"missing input", []string{"whatif", filepath.Join(dir, "nope.jsonl"), "--fail", "cloudflare", "--data-dir", ""}, exitUsage, "nope.jsonl"},
+		{"ok", []string{"whatif", obs, "--fail", "cloudflare", "--data-dir", "", "--out", dir}, exitOK, "1 of 1 domains down"},
+		{"diff missing run", []string{"diff", dir, filepath.Join(dir, "nope"), "--out", dir}, exitUsage, "run.json"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := execute(t, "", tt.args...)
+			if code != tt.code || !strings.Contains(stderr, tt.message) {
+				t.Errorf("exit %d (want %d), stderr does not mention %q:\n%s", code, tt.code, tt.message, stderr)
+			}
+		})
+	}
+	b, err := os.ReadFile(filepath.Join(dir, reports.WhatIfFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "domain,rank,down,direct,failed_layers,email_failed,chain\r\nexample.com,0,true,true,dns,false,example.com -> cloudflare\r\n"
+	if string(b) != want {
+		t.Errorf("whatif.csv:\n%q\nwant\n%q", b, want)
+	}
+}
