@@ -1,9 +1,10 @@
 package refdata
 
 import (
+	"encoding/binary"
 	"fmt"
 	"io"
-	"math/big"
+	"math/bits"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -187,34 +188,95 @@ func (t *ASNTable) AddASNames(name string, r io.Reader) error {
 	return nil
 }
 
+// u128 is an address as a 128-bit number (IPv4 in the low 32 bits).
+type u128 struct{ hi, lo uint64 }
+
+func toU128(a netip.Addr) u128 {
+	b := a.As16()
+	if a.Is4() {
+		v := a.As4()
+		return u128{lo: uint64(binary.BigEndian.Uint32(v[:]))}
+	}
+	return u128{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])}
+}
+
+func (x u128) addr(is4 bool) netip.Addr {
+	if is4 {
+		var v [4]byte
+		binary.BigEndian.PutUint32(v[:], uint32(x.lo))
+		return netip.AddrFrom4(v)
+	}
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], x.hi)
+	binary.BigEndian.PutUint64(b[8:], x.lo)
+	return netip.AddrFrom16(b)
+}
+
+func (x u128) cmp(y u128) int {
+	switch {
+	case x.hi != y.hi:
+		return cmpU64(x.hi, y.hi)
+	default:
+		return cmpU64(x.lo, y.lo)
+	}
+}
+
+func cmpU64(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// trailingZeros of x (128 when x is zero).
+func (x u128) trailingZeros() int {
+	if x.lo != 0 {
+		return bits.TrailingZeros64(x.lo)
+	}
+	return 64 + bits.TrailingZeros64(x.hi)
+}
+
+// addMask adds 2^n - 1 (n <= 128); ok is false on overflow.
+func (x u128) addMask(n int) (u128, bool) {
+	var m u128
+	switch {
+	case n >= 128:
+		m = u128{^uint64(0), ^uint64(0)}
+	case n >= 64:
+		m = u128{1<<(n-64) - 1, ^uint64(0)}
+	default:
+		m = u128{0, 1<<n - 1}
+	}
+	lo, c := bits.Add64(x.lo, m.lo, 0)
+	hi, c2 := bits.Add64(x.hi, m.hi, c)
+	return u128{hi, lo}, c2 == 0
+}
+
 // rangePrefixes returns the fewest prefixes that cover start..end
 // exactly (start <= end, same family).
 func rangePrefixes(start, end netip.Addr) []netip.Prefix {
-	bits := start.BitLen()
-	s := new(big.Int).SetBytes(start.AsSlice())
-	e := new(big.Int).SetBytes(end.AsSlice())
-	one := big.NewInt(1)
+	is4 := start.Is4()
+	width := start.BitLen()
+	s, e := toU128(start), toU128(end)
 	var out []netip.Prefix
-	for s.Cmp(e) <= 0 {
-		// The largest block aligned at s that does not pass e.
-		size := 0
-		for size < bits {
-			if s.Bit(size) != 0 {
+	for s.cmp(e) <= 0 {
+		// The largest block aligned at s whose last address is <= e.
+		size := min(s.trailingZeros(), width)
+		for size > 0 {
+			if last, ok := s.addMask(size); ok && last.cmp(e) <= 0 {
 				break
 			}
-			next := new(big.Int).Lsh(one, uint(size+1))
-			last := new(big.Int).Add(s, next)
-			last.Sub(last, one)
-			if last.Cmp(e) > 0 {
-				break
-			}
-			size++
+			size--
 		}
-		buf := make([]byte, bits/8)
-		s.FillBytes(buf)
-		a, _ := netip.AddrFromSlice(buf)
-		out = append(out, netip.PrefixFrom(a, bits-size))
-		s.Add(s, new(big.Int).Lsh(one, uint(size)))
+		out = append(out, netip.PrefixFrom(s.addr(is4), width-size))
+		last, _ := s.addMask(size)
+		if last.cmp(e) >= 0 {
+			break
+		}
+		s, _ = last.addMask(1) // last + 1
 	}
 	return out
 }

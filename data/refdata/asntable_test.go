@@ -2,6 +2,7 @@ package refdata
 
 import (
 	"errors"
+	"math/rand/v2"
 	"net/netip"
 	"path/filepath"
 	"strings"
@@ -116,3 +117,43 @@ func TestDBWithASNTable(t *testing.T) {
 }
 
 func mustAddr(s string) netip.Addr { return netip.MustParseAddr(s) }
+
+// TestRangePrefixesProperty checks random ranges: the prefixes are
+// canonical, contiguous, in order, and cover exactly start..end.
+func TestRangePrefixesProperty(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range 2000 {
+		var start, end netip.Addr
+		if i%2 == 0 {
+			a, b := rng.Uint32(), rng.Uint32()
+			if a > b {
+				a, b = b, a
+			}
+			start, end = u128{lo: uint64(a)}.addr(true), u128{lo: uint64(b)}.addr(true)
+		} else {
+			hi := rng.Uint64()
+			a, b := rng.Uint64(), rng.Uint64()
+			if a > b {
+				a, b = b, a
+			}
+			start, end = u128{hi, a}.addr(false), u128{hi, b}.addr(false)
+		}
+		ps := rangePrefixes(start, end)
+		next := start
+		for j, p := range ps {
+			if p != p.Masked() || p.Addr() != next {
+				t.Fatalf("%s-%s: prefix %d %s not canonical or not contiguous (want start %s)", start, end, j, p, next)
+			}
+			last, _ := toU128(p.Addr()).addMask(p.Addr().BitLen() - p.Bits())
+			if j == len(ps)-1 {
+				if last.addr(start.Is4()) != end {
+					t.Fatalf("%s-%s: ends at %s", start, end, last.addr(start.Is4()))
+				}
+				break
+			}
+			n, _ := last.addMask(1)
+			next = n.addr(start.Is4())
+		}
+	}
+}

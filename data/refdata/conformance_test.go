@@ -59,6 +59,7 @@ func parseSnapshot(t testing.TB, dir string) map[string][]Range {
 // passes validation as a first copy, has a plausible prefix count, and a
 // few published prefixes are where the providers say.
 func TestConformanceRangeFiles(t *testing.T) {
+	t.Parallel()
 	dir := needShared(t, "ip-ranges", "2025-07")
 	snap := parseSnapshot(t, dir)
 	minimum := map[string]int{"aws": 5000, "gcp": 500, "goog": 50, "azure": 50000, "oracle": 500, "cloudflare": 20,
@@ -120,6 +121,7 @@ func TestConformanceRangeFiles(t *testing.T) {
 // back (serving the old file as if it were new) is caught where a region
 // or service was added in between.
 func TestConformanceSnapshots(t *testing.T) {
+	t.Parallel()
 	oldDir := needShared(t, "ip-ranges", "2025-07")
 	newDir := needShared(t, "ip-ranges", "2026-05")
 	older, newer := parseSnapshot(t, oldDir), parseSnapshot(t, newDir)
@@ -155,6 +157,7 @@ func TestConformanceSnapshots(t *testing.T) {
 // TestConformanceImport imports both snapshot folders in order into one
 // data directory, the way a user would.
 func TestConformanceImport(t *testing.T) {
+	t.Parallel()
 	oldDir := needShared(t, "ip-ranges", "2025-07")
 	newDir := needShared(t, "ip-ranges", "2026-05")
 	dir := t.TempDir()
@@ -180,6 +183,7 @@ func TestConformanceImport(t *testing.T) {
 }
 
 func TestConformanceASNTables(t *testing.T) {
+	t.Parallel()
 	dir := needShared(t, "ip-to-asn")
 	tbl, err := LoadASNTable(
 		filepath.Join(dir, "routeviews-rv2-20240406.pfx2as.tsv"),

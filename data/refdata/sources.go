@@ -18,6 +18,10 @@ const (
 	KindCountryDB Kind = "country-db" // MaxMind DB, GeoLite2-Country schema
 )
 
+// akamaiZip is where Akamai publishes its origin IP ACL list: one zip
+// holding an IPv4 and an IPv6 text file.
+const akamaiZip = "https://techdocs.akamai.com/property-manager/pdfs/akamai_ipv4_ipv6_CIDRs-txt.zip"
+
 // SourceFile is one file of a source.
 type SourceFile struct {
 	// Name is the file's name in the data directory.
@@ -31,9 +35,11 @@ type SourceFile struct {
 	// link on it that Page matches (Microsoft publishes the weekly Azure
 	// file under a new address each week).
 	Page *regexp.Regexp
-	// Compression of the download: "", "gzip", or "tar.gz" (the first
-	// .mmdb member is the file).
+	// Compression of the download: "", "gzip", "tar.gz" (the first
+	// .mmdb member is the file), or "zip" (the member named Member).
 	Compression string
+	// Member is the name of the file inside a zip download.
+	Member string
 	// Import lists base-name patterns (path.Match, case-insensitive) by
 	// which "data import" recognises the file.
 	Import []string
@@ -76,9 +82,9 @@ var Sources = []Source{
 		{Name: "cloudflare-ips-v6.txt", Format: FormatCIDRList, URL: "https://www.cloudflare.com/ips-v6", Import: []string{"ips-v6", "*cloudflare*v6*"}}}},
 	{ID: "fastly", Name: "Fastly public IP list", Kind: KindRanges, Files: []SourceFile{
 		{Name: "fastly-public-ip-list.json", Format: FormatFastly, URL: "https://api.fastly.com/public-ip-list", Import: []string{"public-ip-list*", "*fastly*"}}}},
-	{ID: "akamai", Name: "Akamai origin IP ACL CIDRs (import only: published inside a zip)", Kind: KindRanges, Files: []SourceFile{
-		{Name: "akamai-ipv4-cidrs.txt", Format: FormatCIDRList, Import: []string{"akamai_ipv4_CIDRs.txt", "*akamai*v4*"}},
-		{Name: "akamai-ipv6-cidrs.txt", Format: FormatCIDRList, Import: []string{"akamai_ipv6_CIDRs.txt", "*akamai*v6*"}}}},
+	{ID: "akamai", Name: "Akamai origin IP ACL CIDRs", Kind: KindRanges, Files: []SourceFile{
+		{Name: "akamai-ipv4-cidrs.txt", Format: FormatCIDRList, URL: akamaiZip, Compression: "zip", Member: "akamai_ipv4_CIDRs.txt", Import: []string{"akamai_ipv4_CIDRs.txt", "*akamai*v4*"}},
+		{Name: "akamai-ipv6-cidrs.txt", Format: FormatCIDRList, URL: akamaiZip, Compression: "zip", Member: "akamai_ipv6_CIDRs.txt", Import: []string{"akamai_ipv6_CIDRs.txt", "*akamai*v6*"}}}},
 	{ID: "github", Name: "GitHub meta", Kind: KindRanges, Stable: true, Files: []SourceFile{
 		{Name: "github-meta.json", Format: FormatGitHubMeta, URL: "https://api.github.com/meta", Import: []string{"meta", "meta.json", "*github*.json"}}}},
 	{ID: "digitalocean", Name: "DigitalOcean geofeed", Kind: KindRanges, Files: []SourceFile{

@@ -2,6 +2,7 @@ package refdata
 
 import (
 	"archive/tar"
+	"archive/zip"
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -94,9 +95,29 @@ func serveFixtures(t *testing.T, f *fakeOrigin) {
 	f.set("/public-ip-list", readFixture(t, "public-ip-list.json"))
 	f.set("/meta", readFixture(t, "meta.json"))
 	f.set("/geo/google.csv", readFixture(t, "digitalocean-geofeed.csv"))
+	f.set("/property-manager/pdfs/akamai_ipv4_ipv6_CIDRs-txt.zip", zipFixtures(t, "akamai_ipv4_CIDRs.txt", "akamai_ipv6_CIDRs.txt"))
 }
 
-var updateIDs = []string{"aws", "gcp", "goog", "azure", "cloudflare", "fastly", "github", "digitalocean"}
+// zipFixtures packs fixtures into a zip archive, as Akamai publishes its
+// list.
+func zipFixtures(t *testing.T, names ...string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, n := range names {
+		w, err := zw.Create("akamai/" + n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(readFixture(t, n))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+var updateIDs = []string{"aws", "gcp", "goog", "azure", "cloudflare", "fastly", "github", "digitalocean", "akamai"}
 
 func updateOpts(dir, base string) UpdateOptions {
 	return UpdateOptions{
@@ -488,5 +509,28 @@ func TestSourcesWellFormed(t *testing.T) {
 	}
 	if len(Precedence) != len(RangeSourceIDs()) {
 		t.Errorf("precedence lists %d sources, there are %d", len(Precedence), len(RangeSourceIDs()))
+	}
+}
+
+func TestUnzipMember(t *testing.T) {
+	t.Parallel()
+	archive := zipFixtures(t, "akamai_ipv4_CIDRs.txt")
+	got, err := unzipMember(archive, "akamai_ipv4_CIDRs.txt", 1<<20)
+	if err != nil || !bytes.Equal(got, readFixture(t, "akamai_ipv4_CIDRs.txt")) {
+		t.Errorf("member not extracted: %v", err)
+	}
+	for name, tc := range map[string]struct {
+		b      []byte
+		member string
+		limit  int64
+		want   string
+	}{
+		"missing member": {archive, "akamai_ipv6_CIDRs.txt", 1 << 20, "no akamai_ipv6_CIDRs.txt"},
+		"not a zip":      {[]byte("<html>moved</html>"), "akamai_ipv4_CIDRs.txt", 1 << 20, "unzip"},
+		"over the limit": {archive, "akamai_ipv4_CIDRs.txt", 4, "larger than the limit"},
+	} {
+		if _, err := unzipMember(tc.b, tc.member, tc.limit); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want one containing %q", name, err, tc.want)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package refdata
 
 import (
 	"archive/tar"
+	"archive/zip"
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -383,6 +385,8 @@ func decompress(f *SourceFile, b []byte, limit int64) ([]byte, error) {
 	switch f.Compression {
 	case "":
 		return b, nil
+	case "zip":
+		return unzipMember(b, f.Member, limit)
 	case "gzip", "tar.gz":
 	default:
 		return nil, fmt.Errorf("unknown compression %q", f.Compression)
@@ -417,6 +421,34 @@ func decompress(f *SourceFile, b []byte, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("larger than the limit of %d bytes once decompressed", limit)
 	}
 	return out, nil
+}
+
+// unzipMember returns the file named member (by base name) from the zip
+// archive b, bounded by limit.
+func unzipMember(b []byte, member string, limit int64) ([]byte, error) {
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return nil, fmt.Errorf("unzip: %w", err)
+	}
+	for _, zf := range zr.File {
+		if path.Base(zf.Name) != member || zf.FileInfo().IsDir() {
+			continue
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			return nil, fmt.Errorf("unzip %s: %w", member, err)
+		}
+		defer rc.Close()
+		out, err := io.ReadAll(io.LimitReader(rc, limit+1))
+		if err != nil {
+			return nil, fmt.Errorf("unzip %s: %w", member, err)
+		}
+		if int64(len(out)) > limit {
+			return nil, fmt.Errorf("%s is larger than the limit of %d bytes once decompressed", member, limit)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("no %s in the zip archive", member)
 }
 
 // ImportOptions configure Import.
