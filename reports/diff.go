@@ -40,6 +40,16 @@ var DiffKinds = []DiffKind{DiffMetric, DiffShare, DiffBlast, DiffMoved, DiffAdde
 
 func (k DiffKind) String() string { return string(k) }
 
+// ParseDiffKind returns the diff kind named s.
+func ParseDiffKind(s string) (DiffKind, error) {
+	for _, k := range DiffKinds {
+		if string(k) == s {
+			return k, nil
+		}
+	}
+	return "", fmt.Errorf("unknown diff kind %q", s)
+}
+
 // DiffRow is one row of diff.csv: one figure in run A and run B.
 type DiffRow struct {
 	Kind DiffKind `csv:"kind"`

@@ -104,18 +104,25 @@ func (g *Graph) SinglePoints() []SPOF {
 		}
 	}
 	byDomain := buildCSR(len(g.domains), pd, pc)
-	var out []SPOF
+	// One backing array for every row's providers, one for the rows.
+	names := make([]string, len(byDomain.list))
+	for i, c := range byDomain.list {
+		names[i] = companies[c].Company // companies are sorted, so each row's are
+	}
+	rows := 0
+	for d := range g.domains {
+		if byDomain.off[d+1] > byDomain.off[d] {
+			rows++
+		}
+	}
+	out := make([]SPOF, 0, rows)
 	for di := range g.domains {
 		d := int32(di)
-		cs := byDomain.of(d)
-		if len(cs) == 0 {
+		lo, hi := byDomain.off[d], byDomain.off[d+1]
+		if lo == hi {
 			continue
 		}
-		ps := make([]string, len(cs))
-		for i, c := range cs {
-			ps[i] = companies[c].Company // companies are sorted, and so is ps
-		}
-		s := SPOF{Domain: g.domains[d], Rank: int(g.ranks[d]), Providers: ps}
+		s := SPOF{Domain: g.domains[d], Rank: int(g.ranks[d]), Providers: names[lo:hi:hi]}
 		var layerCo [3]string // the single company of each required layer, "" if none or several
 		var has [3]bool
 		for li := range 3 {

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -19,6 +20,15 @@ const (
 )
 
 func (s EdgeSource) String() string { return string(s) }
+
+// ParseEdgeSource returns the edge source named s.
+func ParseEdgeSource(s string) (EdgeSource, error) {
+	switch EdgeSource(s) {
+	case SourceCatalog, SourceCrawl:
+		return EdgeSource(s), nil
+	}
+	return "", fmt.Errorf("unknown edge source %q", s)
+}
 
 // ProviderEdge says that service From depends on service To for layer
 // Layer. Services are named "company/service".

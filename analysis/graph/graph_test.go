@@ -558,3 +558,23 @@ func TestGonum(t *testing.T) {
 		t.Error("NodeName(-1)")
 	}
 }
+
+func TestParseKinds(t *testing.T) {
+	t.Parallel()
+	for _, k := range Kinds {
+		if got, err := ParseKind(k.String()); err != nil || got != k {
+			t.Errorf("ParseKind(%q) = %q, %v", k, got, err)
+		}
+	}
+	for _, s := range []EdgeSource{SourceCatalog, SourceCrawl} {
+		if got, err := ParseEdgeSource(s.String()); err != nil || got != s {
+			t.Errorf("ParseEdgeSource(%q) = %q, %v", s, got, err)
+		}
+	}
+	if _, err := ParseKind("planet"); err == nil {
+		t.Error("ParseKind accepts planet")
+	}
+	if _, err := ParseEdgeSource("rumour"); err == nil {
+		t.Error("ParseEdgeSource accepts rumour")
+	}
+}

@@ -69,8 +69,10 @@ func newAnalyzeCmd(stdout, stderr io.Writer) *cobra.Command {
 		Long: `analyze reads one or more observation files written by "chokepoint crawl"
 (for example the outputs of several shards), classifies every domain with
 the provider catalog and the reference data, computes the metrics and
-writes domains.csv, dependencies.csv, providers.csv, metrics.csv, run.json
-and report.html to --out.`,
+the blast radius of every provider, region, AS and country, and writes
+domains.csv, dependencies.csv, providers.csv, metrics.csv, blast.csv,
+spof.csv, codependency.csv, provider_edges.csv, run.json and report.html
+to --out.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Inputs = args

@@ -166,7 +166,9 @@ func loadGraph(ctx context.Context, o *analyzeOptions, stderr io.Writer) (*graph
 }
 
 // runRefData sets the databases of o from the run.json of a run
-// directory, when it names files that still exist.
+// directory, when it names files that still exist; and, when the data
+// directory is the default one, the data directory the run's range files
+// came from (<dir>/<source>/<file>, the same for all of them).
 func runRefData(o *analyzeOptions, dir string, stderr io.Writer) {
 	b, err := os.ReadFile(filepath.Join(dir, reports.RunFile))
 	if err != nil {
@@ -180,6 +182,7 @@ func runRefData(o *analyzeOptions, dir string, stderr io.Writer) {
 		fmt.Fprintf(stderr, "chokepoint: ignoring %s: %v\n", filepath.Join(dir, reports.RunFile), err)
 		return
 	}
+	dataDir, same := "", true
 	for _, rf := range run.RefData {
 		if _, err := os.Stat(rf.Path); err != nil {
 			continue
@@ -189,6 +192,13 @@ func runRefData(o *analyzeOptions, dir string, stderr io.Writer) {
 			o.ASNDB = rf.Path
 		case strings.HasPrefix(rf.Name, "country database"):
 			o.CountryDB = rf.Path
+		default:
+			d := filepath.Dir(filepath.Dir(rf.Path))
+			same = same && (dataDir == "" || dataDir == d)
+			dataDir = d
 		}
+	}
+	if dataDir != "" && same && o.DataDir == refdata.DefaultDir() {
+		o.DataDir = dataDir
 	}
 }
