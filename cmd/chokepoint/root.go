@@ -34,6 +34,7 @@ or "chokepoint run domains.txt --out DIR".`,
 		newWhatifCmd(stdout, stderr),
 		newDiffCmd(stdout, stderr),
 		newDataCmd(stdout, stderr),
+		newSimnetCmd(stdout, stderr),
 	)
 	return root
 }

@@ -520,7 +520,7 @@ func TestCrawlResolverDiesMidRun(t *testing.T) {
 	dying.dieAfter = 40
 	dying.mu.Unlock()
 	healthy := newTestServer(t, testZone+zone, nil)
-	cfg := Config{Resolvers: []string{dying.addr, healthy.addr}, Concurrency: 4, Timeout: 100 * time.Millisecond, Retries: 2, Backoff: time.Millisecond}
+	cfg := Config{Resolvers: []string{dying.addr, healthy.addr}, Concurrency: 4, Timeout: 250 * time.Millisecond, Retries: 3, Backoff: time.Millisecond}
 	got := crawlAll(t, cfg, names...)
 	for _, d := range names {
 		if o := got[d]; o.Status != StatusOK || o.Apex.Status != StatusOK {
