@@ -150,10 +150,20 @@ func (g *generator) domain(i int) {
 // name draws a unique, realistic-looking name for domain i and stores it.
 func (g *generator) name(i int, d *domain, r uint64) {
 	suffix := tlds[d.tld].name
-	base := g.base(r)
+	base, uni := g.base(r)
 	for attempt := 0; ; attempt++ {
 		g.buf = append(g.buf[:0], base...)
-		if attempt > 0 {
+		if attempt > 0 && uni != "" {
+			// Digits appended to punycode would make it invalid: append
+			// them to the Unicode form and encode that again.
+			a, err := idna.Lookup.ToASCII(uni + strconv.Itoa(attempt))
+			if err != nil {
+				uni, base = "", g.asciiBase(r)
+				attempt = 0
+				continue
+			}
+			g.buf = append(g.buf[:0], a...)
+		} else if attempt > 0 {
 			// A digit suffix when the plain name is taken: 2..9, then
 			// 10..99, 100..999; past that the index makes it unique.
 			var n uint64
@@ -186,16 +196,23 @@ func (g *generator) name(i int, d *domain, r uint64) {
 	}
 }
 
-// base draws the first label of a name.
-func (g *generator) base(r uint64) string {
-	f := firstWords[mix(r, 1)%uint64(len(firstWords))]
+// base draws the first label of a name: its ASCII form, and its Unicode
+// form when it is an internationalised name.
+func (g *generator) base(r uint64) (ascii, unicode string) {
 	s := secondWords[mix(r, 2)%uint64(len(secondWords))]
 	if chance(mix(r, 3), idnBP) {
 		u := idnWords[mix(r, 4)%uint64(len(idnWords))] + s
 		if a, err := idna.Lookup.ToASCII(u); err == nil && strings.HasPrefix(a, "xn--") {
-			return a
+			return a, u
 		}
 	}
+	return g.asciiBase(r), ""
+}
+
+// asciiBase draws a first label made of ASCII words.
+func (g *generator) asciiBase(r uint64) string {
+	f := firstWords[mix(r, 1)%uint64(len(firstWords))]
+	s := secondWords[mix(r, 2)%uint64(len(secondWords))]
 	pre := namePrefixes[mix(r, 8)%uint64(len(namePrefixes))]
 	post := nameSuffixes[mix(r, 9)%uint64(len(nameSuffixes))]
 	switch x := mix(r, 5) % 100; {

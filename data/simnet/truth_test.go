@@ -13,6 +13,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
+	"github.com/chokepoint-dev/chokepoint/data/domains"
 	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
 	"github.com/chokepoint-dev/chokepoint/data/refdata"
 )
@@ -327,5 +328,28 @@ func TestDomainList(t *testing.T) {
 	}
 	if idn == 0 || multi < 50 {
 		t.Errorf("%d IDN names and %d under multi-label suffixes: the TLD mix is off", idn, multi)
+	}
+}
+
+// TestDomainsAreValidListEntries checks every generated name is one the
+// domain-list reader accepts unchanged (an invalid punycode label, such as
+// digits appended to an xn-- label, would be skipped as a bad line).
+func TestDomainsAreValidListEntries(t *testing.T) {
+	t.Parallel()
+	in, err := Generate(Config{Domains: 200_000, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := 0
+	for rank := 1; rank <= in.Len(); rank++ {
+		d := in.Domain(rank)
+		if n, err := domains.Normalize(d); err != nil || n != d {
+			if bad++; bad <= 5 {
+				t.Errorf("rank %d: %q is not a valid list entry (%v, %q)", rank, d, err, n)
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d invalid names", bad)
 	}
 }
