@@ -13,8 +13,8 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
-	"github.com/chokepoint-dev/chokepoint/data/domains"
 	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
+	"github.com/chokepoint-dev/chokepoint/data/domains"
 	"github.com/chokepoint-dev/chokepoint/data/refdata"
 )
 
