@@ -16,7 +16,6 @@ import (
 
 	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
 	"github.com/chokepoint-dev/chokepoint/data/domains"
-	"github.com/chokepoint-dev/chokepoint/data/simnet"
 )
 
 // helperEnv makes TestCrawlHelperProcess run the chokepoint command line
@@ -56,30 +55,13 @@ func helperCommand(args ...string) *exec.Cmd {
 func TestResumeAfterKill(t *testing.T) {
 	t.Parallel()
 	const n = 1500
-	inet, err := simnet.Generate(simnet.Config{Domains: n, Seed: 11})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	list := filepath.Join(dir, "domains.txt")
-	lf, err := os.Create(list)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := inet.WriteDomainList(lf); err != nil {
-		t.Fatal(err)
-	}
-	lf.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	srv, err := simnet.Serve(ctx, inet, "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	sim := serveSimnet(t, ctx, n, 11)
+	inet, dir, list := sim.inet, sim.dir, sim.files.Domains
 	out := filepath.Join(dir, "out")
 	obs := filepath.Join(out, ObservationsName)
-	common := []string{"crawl", list, "--out", out, "--resolver", srv.Addr(), "--timeout", "300ms", "--retries", "1", "--progress", "0"}
+	common := []string{"crawl", list, "--out", out, "--resolver", sim.addr, "--timeout", "300ms", "--retries", "1", "--progress", "0"}
 
 	// First run, slowed down by the rate limit so that it can be killed
 	// half-way: about 150 domains/s.
@@ -199,30 +181,13 @@ func countLines(t *testing.T, path string) int {
 func TestInterruptFlushes(t *testing.T) {
 	t.Parallel()
 	const n = 1000
-	inet, err := simnet.Generate(simnet.Config{Domains: n, Seed: 12})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	list := filepath.Join(dir, "domains.txt")
-	lf, err := os.Create(list)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := inet.WriteDomainList(lf); err != nil {
-		t.Fatal(err)
-	}
-	lf.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	srv, err := simnet.Serve(ctx, inet, "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	sim := serveSimnet(t, ctx, n, 12)
+	dir, list := sim.dir, sim.files.Domains
 	out := filepath.Join(dir, "out")
 	obs := filepath.Join(out, ObservationsName)
-	cmd := helperCommand("crawl", list, "--out", out, "--resolver", srv.Addr(), "--progress", "0",
+	cmd := helperCommand("crawl", list, "--out", out, "--resolver", sim.addr, "--progress", "0",
 		"--qps", "500", "--concurrency", "8", "--timeout", "300ms")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -243,7 +208,7 @@ func TestInterruptFlushes(t *testing.T) {
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
-	err = cmd.Wait()
+	err := cmd.Wait()
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
 		t.Fatalf("interrupted crawl ended with %v, want exit code %d", err, exitInterrupted)

@@ -30,27 +30,15 @@ const minAccuracy = 0.99
 func TestEndToEnd(t *testing.T) {
 	t.Parallel()
 	const n = 2000
-	inet, err := simnet.Generate(simnet.Config{Domains: n, Seed: 7})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	files, err := inet.WriteAll(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	srv, err := simnet.Serve(ctx, inet, "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	sim := serveSimnet(t, ctx, n, 7)
+	inet, files := sim.inet, sim.files
 
-	out := filepath.Join(dir, "out")
+	out := filepath.Join(sim.dir, "out")
 	c := defaultCrawlOptions()
 	c.Input, c.Out = files.Domains, out
-	c.Resolvers = []string{srv.Addr()}
+	c.Resolvers = []string{sim.addr}
 	c.Timeout, c.Retries, c.Concurrency, c.Progress = 300*time.Millisecond, 1, 64, 0
 	c.QPSPerResolver = 0
 	c.Simulated = true
@@ -182,22 +170,10 @@ func TestEndToEnd(t *testing.T) {
 // its row.
 func TestRunStdinBadLines(t *testing.T) {
 	t.Parallel()
-	inet, err := simnet.Generate(simnet.Config{Domains: 50, Seed: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	files, err := inet.WriteAll(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	srv, err := simnet.Serve(ctx, inet, "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	sim := serveSimnet(t, ctx, 50, 3)
+	inet, files, dir := sim.inet, sim.files, sim.dir
 	list := strings.Join([]string{
 		"# my list",
 		inet.Domain(1),
@@ -208,7 +184,7 @@ func TestRunStdinBadLines(t *testing.T) {
 		inet.Domain(3),
 	}, "\n") + "\n"
 	out := filepath.Join(dir, "out")
-	code, stdout, stderr := execute(t, list, "run", "-", "--out", out, "--resolver", srv.Addr(),
+	code, stdout, stderr := execute(t, list, "run", "-", "--out", out, "--resolver", sim.addr,
 		"--asn-db", files.ASN, "--timeout", "300ms", "--progress", "0")
 	if code != exitOK {
 		t.Fatalf("exit code %d; stderr:\n%s", code, stderr)

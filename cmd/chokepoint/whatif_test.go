@@ -33,23 +33,12 @@ const (
 // returns the output directory and the reference files.
 func crawlSimnet(t *testing.T, ctx context.Context, dir string, n int, seed int64) (string, simnet.Files) {
 	t.Helper()
-	inet, err := simnet.Generate(simnet.Config{Domains: n, Seed: seed})
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := inet.WriteAll(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := simnet.Serve(ctx, inet, "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	sim := serveSimnet(t, ctx, n, seed)
+	files := sim.files
 	out := filepath.Join(dir, "out")
 	c := defaultCrawlOptions()
 	c.Input, c.Out = files.Domains, out
-	c.Resolvers = []string{srv.Addr()}
+	c.Resolvers = []string{sim.addr}
 	c.Timeout, c.Retries, c.Concurrency, c.Progress = 2*time.Second, 2, 8, 0
 	c.QPSPerResolver = 0
 	c.Simulated = true
