@@ -1,5 +1,3 @@
-// Command chokepoint measures how much of a list of domains hangs on a
-// handful of infrastructure providers. See README.md.
 package main
 
 import (
