@@ -205,8 +205,9 @@ func NewGraphReport(g *graph.Graph, workers int) *GraphReport {
 	}
 }
 
-// WriteGraph writes blast.csv, spof.csv, codependency.csv and
-// provider_edges.csv in dir, each atomically.
+// WriteGraph writes blast.csv, spof.csv, codependency.csv,
+// provider_edges.csv, regions.csv, asns.csv and countries.csv in dir, each
+// atomically.
 func WriteGraph(dir string, gr *GraphReport) error {
 	files := []struct {
 		name  string
@@ -216,6 +217,9 @@ func WriteGraph(dir string, gr *GraphReport) error {
 		{SPOFFile, func(w io.Writer) error { return WriteSPOF(w, gr.SPOF) }},
 		{CoDependencyFile, func(w io.Writer) error { return WriteCoDependency(w, gr.Pairs) }},
 		{ProviderEdgesFile, func(w io.Writer) error { return WriteProviderEdges(w, gr.Graph) }},
+		{RegionsFile, func(w io.Writer) error { return WriteRegions(w, gr.Blast) }},
+		{ASNsFile, func(w io.Writer) error { return WriteASNs(w, gr.Blast) }},
+		{CountriesFile, func(w io.Writer) error { return WriteCountries(w, gr.Blast) }},
 	}
 	for _, f := range files {
 		if err := atomicfile.Write(filepath.Join(dir, f.name), f.write); err != nil {

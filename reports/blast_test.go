@@ -59,10 +59,10 @@ func TestHTMLBlast(t *testing.T) {
 	sum := metrics.Compute(nil, metrics.Options{})
 	var with, without bytes.Buffer
 	run := &Run{BlastRadius: []BlastRow{{Kind: graph.KindProvider, Element: "<script>x</script>", Domains: 3, Direct: 2, Transitive: 1, Share: .3, WeightedShare: .4}}}
-	if err := WriteHTML(&with, run, sum); err != nil {
+	if err := WriteHTML(&with, run, nil, sum); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteHTML(&without, &Run{}, sum); err != nil {
+	if err := WriteHTML(&without, &Run{}, nil, sum); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(with.String(), `id="blast-radius"`) || strings.Contains(with.String(), "<script>x") {

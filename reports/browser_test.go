@@ -11,11 +11,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/chokepoint-dev/chokepoint/analysis/classify"
+	"github.com/chokepoint-dev/chokepoint/analysis/graph"
 	"github.com/chokepoint-dev/chokepoint/analysis/metrics"
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
 )
@@ -23,7 +26,7 @@ import (
 // chromium returns the path of a Chromium binary, or skips the test when
 // there is none; under CI (CI=true) a missing browser is a failure, since
 // .ci/run installs it.
-func chromium(t *testing.T) string {
+func chromium(t testing.TB) string {
 	t.Helper()
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
@@ -56,6 +59,13 @@ func (p *pageLoad) add(list *[]string, s string) {
 // saved to shot.
 func browse(t *testing.T, path, shot string, inspect func(ctx context.Context) error) *pageLoad {
 	t.Helper()
+	return browseWith(t, path, shot, false, inspect)
+}
+
+// browseWith is browse, with the page's scripts disabled when noScript
+// is set.
+func browseWith(t *testing.T, path, shot string, noScript bool, inspect func(ctx context.Context) error) *pageLoad {
+	t.Helper()
 	exe := chromium(t)
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(exe),
@@ -76,6 +86,11 @@ func browse(t *testing.T, path, shot string, inspect func(ctx context.Context) e
 	defer acancel()
 	ctx, bcancel := chromedp.NewContext(actx)
 	defer bcancel()
+	// Start the browser first: a subscription made before could start a
+	// second one on the same user data dir.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("browser: start: %v", err)
+	}
 
 	// Subscribe before navigating; the subscriptions buffer what comes
 	// before the loops below start.
@@ -121,6 +136,11 @@ func browse(t *testing.T, path, shot string, inspect func(ctx context.Context) e
 		wg.Wait()
 	}()
 
+	if noScript {
+		if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+			t.Fatalf("browser: disable scripts: %v", err)
+		}
+	}
 	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+path), chromedp.WaitReady("body")); err != nil {
 		t.Fatalf("browser: load %s: %v", path, err)
 	}
@@ -164,18 +184,28 @@ func checkLoad(t *testing.T, load *pageLoad, path string) {
 }
 
 // TestReportInBrowser loads report.html in headless Chromium: no request
-// but the file itself, no console error, every chart present and drawn.
+// but the file itself, no console error, every chart present and drawn,
+// and the table of domains sorted by a click on a header and filtered by
+// typing, as a reader would.
 func TestReportInBrowser(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	results := fixtureResults()
-	if err := WriteAll(dir, fixtureRun(), results, metrics.Compute(results, metrics.Options{})); err != nil {
+	run := fixtureRun()
+	run.Graph = fixtureGraph(t, results)
+	if err := WriteAll(dir, run, results, metrics.Compute(results, metrics.Options{})); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, HTMLFile)
 	var charts, drawn int
 	var title string
+	var table tableStates
 	load := browse(t, path, filepath.Join(artifactDir(), "report.png"), func(ctx context.Context) (err error) {
+		defer func() {
+			if err == nil {
+				table, err = driveTable(ctx)
+			}
+		}()
 		if title, err = chromedp.Run(ctx, chromedp.Title()); err != nil {
 			return err
 		}
@@ -192,8 +222,106 @@ func TestReportInBrowser(t *testing.T) {
 	if title == "" {
 		t.Error("the report has no title")
 	}
-	if charts == 0 || drawn != charts {
-		t.Errorf("%d charts, %d of them drawn with a size and content; want every chart drawn", charts, drawn)
+	// 4 share charts, 3 Lorenz curves, the HHI chart, the blast radius
+	// of providers and regions (the fixture has no AS or country) and the
+	// flow chart.
+	if charts != 11 || drawn != charts {
+		t.Errorf("%d charts, %d of them drawn with a size and content; want 11, every one drawn", charts, drawn)
+	}
+	want := tableStates{
+		Initial:    "bank.example uni.example shop.example slow.example gone.example",
+		ByDomain:   "bank.example gone.example shop.example slow.example uni.example",
+		Descending: "uni.example slow.example shop.example gone.example bank.example",
+		Filtered:   "shop.example bank.example",
+		Count:      "2 of 5 domains",
+		PreHidden:  true,
+	}
+	if d := cmp.Diff(want, table); d != "" {
+		t.Errorf("table of domains (-want +got):\n%s", d)
+	}
+}
+
+// tableStates are the domains of the table's rows, in order, after each
+// step of driveTable.
+type tableStates struct {
+	Initial, ByDomain, Descending, Filtered, Count string
+	PreHidden                                      bool
+}
+
+const rowDomains = `Array.from(document.querySelectorAll("#dt tbody tr")).map(r => r.cells[1].textContent).join(" ")`
+
+// driveTable clicks the Domain header twice and types "cloudflare" in the
+// filter, reading the rows after each step.
+func driveTable(ctx context.Context) (s tableStates, err error) {
+	if s.Initial, err = chromedp.Run(ctx, chromedp.Evaluate[string](rowDomains)); err != nil {
+		return s, err
+	}
+	if s.PreHidden, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("dt-data").hidden && !document.getElementById("dt").hidden`)); err != nil {
+		return s, err
+	}
+	header := `#dt thead th:nth-child(2) button`
+	if err := chromedp.Do(ctx, chromedp.Click(header)); err != nil {
+		return s, err
+	}
+	if s.ByDomain, err = chromedp.Run(ctx, chromedp.Evaluate[string](rowDomains)); err != nil {
+		return s, err
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(header)); err != nil {
+		return s, err
+	}
+	if s.Descending, err = chromedp.Run(ctx, chromedp.Evaluate[string](rowDomains)); err != nil {
+		return s, err
+	}
+	if err := chromedp.Do(ctx, chromedp.SendKeys("#dt-filter", "cloudflare")); err != nil {
+		return s, err
+	}
+	// The filter applies after a pause in typing: wait for it.
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll("#dt tbody tr").length < 5`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		return s, fmt.Errorf("filter: %w", err)
+	}
+	if s.Filtered, err = chromedp.Run(ctx, chromedp.Evaluate[string](rowDomains)); err != nil {
+		return s, err
+	}
+	s.Count, err = chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("dt-count").textContent`))
+	return s, err
+}
+
+// fixtureGraph is the provider graph of results with the built-in
+// catalog.
+func fixtureGraph(t *testing.T, results []classify.Result) *GraphReport {
+	t.Helper()
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return NewGraphReport(graph.Build(results, cat, graph.CatalogEdges(cat)), 1)
+}
+
+// TestReportWithoutScripts loads report.html with scripts disabled: the
+// list of domains is shown as text, the empty table and its controls are
+// not.
+func TestReportWithoutScripts(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	results := fixtureResults()
+	if err := WriteAll(dir, fixtureRun(), results, metrics.Compute(results, metrics.Options{})); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, HTMLFile)
+	var state string
+	load := browseWith(t, path, filepath.Join(artifactDir(), "report-noscript.png"), true, func(ctx context.Context) (err error) {
+		state, err = chromedp.Run(ctx, chromedp.Evaluate[string](`[
+			document.getElementById("dt-data").offsetHeight > 0,
+			document.getElementById("dt-data").innerText.includes("bank.example\tok"),
+			document.getElementById("dt-noscript").offsetHeight > 0,
+			document.getElementById("dt").offsetHeight === 0,
+			document.getElementById("dt-controls").offsetHeight === 0,
+		].join(" ")`))
+		return err
+	})
+	checkLoad(t, load, path)
+	if state != "true true true true true" {
+		t.Errorf("without scripts: text shown, domain listed, note shown, table hidden, controls hidden = %s; want all true", state)
 	}
 }
 

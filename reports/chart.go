@@ -7,7 +7,9 @@ import (
 	"html"
 	"image/color"
 	"io"
+	"math"
 	"regexp"
+	"strconv"
 	"strings"
 
 	xhtml "golang.org/x/net/html"
@@ -30,57 +32,237 @@ const chartLabelRunes = 28
 type bar struct {
 	label string
 	value float64 // percent
+	color color.Color
 }
 
-// barChart draws a horizontal bar chart, largest bar on top, and returns
-// it as an SVG element ready to be put inline in an HTML page; see
-// inlineSVG for what is done to vgsvg's output.
+func (b bar) fill() color.Color {
+	if b.color == nil {
+		return accent
+	}
+	return b.color
+}
+
+// barChart draws a horizontal bar chart, largest bar on top, each bar in
+// its colour, and returns it as an SVG element ready to be put inline in
+// an HTML page; see inlineSVG for what is done to vgsvg's output.
 func barChart(title, xLabel, yLabel string, bars []bar) ([]byte, error) {
 	if len(bars) == 0 {
 		return nil, errors.New("bar chart without bars")
 	}
+	stacked := make([]stackedBar, len(bars))
+	for i, b := range bars {
+		stacked[i] = stackedBar{label: b.label, values: []float64{b.value}, colors: []color.Color{b.fill()}}
+	}
+	return stackedChart(title, xLabel, yLabel, 6.5, stacked, nil, nil)
+}
+
+// stackedBar is one bar made of segments drawn left to right.
+type stackedBar struct {
+	label  string
+	values []float64
+	colors []color.Color
+}
+
+// legendEntry is a coloured box and its label in a chart's legend.
+type legendEntry struct {
+	label string
+	color color.Color
+}
+
+// refLine is a vertical reference line across a horizontal bar chart.
+type refLine struct {
+	x     float64
+	label string
+	color color.Color
+}
+
+func newPlot(title, xLabel, yLabel string) *plot.Plot {
 	p := plot.New()
-	sans := font.Font{Typeface: "Liberation", Variant: "Sans"}
 	p.Title.Text = title
-	p.Title.TextStyle.Font = font.From(sans, 13)
+	p.Title.TextStyle.Font = font.From(chartFont, 13)
 	p.X.Label.Text = xLabel
 	p.Y.Label.Text = yLabel
 	for _, a := range []*plot.Axis{&p.X, &p.Y} {
-		a.Label.TextStyle.Font = font.From(sans, 11)
-		a.Tick.Label.Font = font.From(sans, 10)
+		a.Label.TextStyle.Font = font.From(chartFont, 11)
+		a.Tick.Label.Font = font.From(chartFont, 10)
 	}
+	p.Legend.TextStyle.Font = font.From(chartFont, 10)
+	return p
+}
 
-	// Bars are drawn bottom-up, so the largest goes last.
-	n := len(bars)
-	values := make(plotter.Values, n)
-	labels := make([]string, n)
-	maxV := 0.0
-	for i, b := range bars {
-		values[n-1-i] = b.value
-		labels[n-1-i] = chartLabel(b.label)
-		maxV = max(maxV, b.value)
+var chartFont = font.Font{Typeface: "Liberation", Variant: "Sans"}
+
+// stackedChart draws horizontal bars, the first on top, each made of
+// stacked segments, with optional vertical reference lines and a legend.
+// width is in inches.
+func stackedChart(title, xLabel, yLabel string, width float64, bars []stackedBar, refs []refLine, legend []legendEntry) ([]byte, error) {
+	if len(bars) == 0 {
+		return nil, errors.New("bar chart without bars")
 	}
-	bc, err := plotter.NewBarChart(values, vg.Points(14))
-	if err != nil {
-		return nil, fmt.Errorf("bar chart %q: %w", title, err)
-	}
-	bc.Horizontal = true
-	bc.Color = color.RGBA{R: 0x2b, G: 0x5c, B: 0x8a, A: 0xff}
-	bc.LineStyle.Width = 0
+	p := newPlot(title, xLabel, yLabel)
 	grid := plotter.NewGrid()
 	grid.Horizontal.Width = 0
 	grid.Vertical.Color = color.Gray{Y: 0xdd}
-	p.Add(grid, bc)
+	p.Add(grid)
+
+	// Bars are drawn bottom-up, so the first goes last. Each segment is
+	// its own one-bar chart at the bar's position, so that each has its
+	// colour.
+	n := len(bars)
+	labels := make([]string, n)
+	maxV := 0.0
+	for i, b := range bars {
+		pos := n - 1 - i
+		labels[pos] = chartLabel(b.label)
+		var below *plotter.BarChart
+		total := 0.0
+		for j, v := range b.values {
+			total += v
+			bc, err := plotter.NewBarChart(plotter.Values{v}, vg.Points(14))
+			if err != nil {
+				return nil, fmt.Errorf("bar chart %q: %w", title, err)
+			}
+			bc.Horizontal = true
+			bc.XMin = float64(pos)
+			bc.Color = b.colors[j%len(b.colors)]
+			bc.LineStyle.Width = 0
+			if below != nil {
+				bc.StackOn(below)
+			}
+			below = bc
+			p.Add(bc)
+		}
+		maxV = max(maxV, total)
+	}
+	for _, r := range refs {
+		l, err := plotter.NewLine(plotter.XYs{{X: r.x, Y: -0.5}, {X: r.x, Y: float64(n) - 0.5}})
+		if err != nil {
+			return nil, fmt.Errorf("bar chart %q: %w", title, err)
+		}
+		l.Color = r.color
+		l.Width = vg.Points(1.2)
+		l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+		p.Add(l)
+		p.Legend.Add(r.label, l)
+		maxV = max(maxV, r.x)
+	}
+	for _, e := range legend {
+		bc, err := plotter.NewBarChart(plotter.Values{0}, 1)
+		if err != nil {
+			return nil, err
+		}
+		bc.Color = e.color
+		bc.LineStyle.Width = 0
+		p.Legend.Add(e.label, bc)
+	}
+	// The legend goes in rows of its own below the bars, so that it
+	// cannot cover one.
+	entries := len(refs) + len(legend)
+	p.Legend.Top = false
+	p.Legend.Left = false
+	p.Legend.XOffs = -vg.Points(4)
+	p.Legend.YOffs = vg.Points(2)
 	p.NominalY(labels...)
 	p.X.Min = 0
-	p.X.Max = max(10, min(100, maxV*1.1))
+	p.X.Max = niceMax(maxV * 1.08)
+	p.X.Tick.Marker = numberTicks{}
+	p.Y.Min = -0.5 - 0.5*float64(entries)
+	p.Y.Max = float64(n) - 0.5
+	return render(p, width, float64(n)*0.3+1.3+0.15*float64(entries), title)
+}
 
-	c := vgsvg.NewWith(vgsvg.UseWH(6.5*vg.Inch, vg.Length(n)*0.3*vg.Inch+1.3*vg.Inch))
+// numberTicks are gonum's default ticks labelled as the report writes
+// numbers: thousands separators, no trailing zeros.
+type numberTicks struct{}
+
+func (numberTicks) Ticks(min, max float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(min, max)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = tickLabel(ts[i].Value)
+		}
+	}
+	return ts
+}
+
+// tickLabel formats an axis value: 2500 -> "2,500", 12.5 -> "12.5".
+func tickLabel(v float64) string {
+	for d := 0; d < 4; d++ {
+		if s := decimal(v, d); math.Abs(v-mustFloat(strings.ReplaceAll(s, ",", ""))) < 1e-9*max(1, math.Abs(v)) {
+			return s
+		}
+	}
+	return decimal(v, 4)
+}
+
+func mustFloat(s string) float64 {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return math.NaN()
+	}
+	return f
+}
+
+// niceMax rounds a chart's upper bound up to 1, 2, 2.5 or 5 times a power
+// of ten, with 10 as the least.
+func niceMax(v float64) float64 {
+	if v <= 10 {
+		return 10
+	}
+	mag := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if m*mag >= v {
+			return m * mag
+		}
+	}
+	return 10 * mag
+}
+
+// lorenzChart draws the Lorenz curve of a layer (x, y in 0..1) with the
+// line of equality.
+func lorenzChart(title string, x, y []float64, c color.Color) ([]byte, error) {
+	if len(x) < 2 || len(x) != len(y) {
+		return nil, errors.New("lorenz chart without a curve")
+	}
+	p := newPlot(title, "providers, smallest first (cumulative %)", "domains (cumulative %)")
+	grid := plotter.NewGrid()
+	grid.Horizontal.Color = color.Gray{Y: 0xdd}
+	grid.Vertical.Color = color.Gray{Y: 0xdd}
+	eq, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 100, Y: 100}})
+	if err != nil {
+		return nil, err
+	}
+	eq.Color = color.Gray{Y: 0x88}
+	eq.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+	pts := make(plotter.XYs, len(x))
+	for i := range x {
+		pts[i] = plotter.XY{X: 100 * x[i], Y: 100 * y[i]}
+	}
+	curve, err := plotter.NewLine(pts)
+	if err != nil {
+		return nil, err
+	}
+	curve.Color = c
+	curve.Width = vg.Points(2)
+	p.Add(grid, eq, curve)
+	p.Legend.Add("equal shares", eq)
+	p.Legend.Add("this layer", curve)
+	p.Legend.Top = true
+	p.Legend.Left = true
+	p.Legend.XOffs = vg.Points(6)
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 100, 0, 100
+	p.X.Tick.Marker, p.Y.Tick.Marker = numberTicks{}, numberTicks{}
+	return render(p, 4, 3.6, title)
+}
+
+// render draws p on a canvas of w by h inches and inlines it.
+func render(p *plot.Plot, w, h float64, title string) ([]byte, error) {
+	c := vgsvg.NewWith(vgsvg.UseWH(vg.Length(w)*vg.Inch, vg.Length(h)*vg.Inch))
 	// A margin of 6 pt keeps the title and the last tick label off the edge.
 	p.Draw(draw.Crop(draw.New(c), 6, -6, 4, -6))
 	var buf bytes.Buffer
 	if _, err := c.WriteTo(&buf); err != nil {
-		return nil, fmt.Errorf("bar chart %q: %w", title, err)
+		return nil, fmt.Errorf("chart %q: %w", title, err)
 	}
 	return inlineSVG(buf.Bytes(), title)
 }
@@ -140,10 +322,11 @@ func inlineSVG(doc []byte, title string) ([]byte, error) {
 // <foreignObject>, and without any attribute that can point elsewhere
 // (href, src) or run code (on*).
 var (
-	svgElements = map[string]bool{"svg": true, "g": true, "path": true, "text": true}
+	svgElements = map[string]bool{"svg": true, "g": true, "path": true, "text": true, "rect": true, "title": true}
 	svgAttrs    = map[string]bool{
 		"viewbox": true, "role": true, "aria-label": true,
 		"transform": true, "style": true, "d": true, "x": true, "y": true,
+		"width": true, "height": true,
 	}
 )
 

@@ -7,6 +7,7 @@ import (
 	"iter"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gocarina/gocsv"
 
@@ -26,7 +27,9 @@ import (
 // header included. Numeric cells are never negative, so they are never
 // changed.
 func Neutralize(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
 	if s == "" {
 		return s
 	}
@@ -226,26 +229,66 @@ type MetricsRow struct {
 // sortedResults returns pointers to results in report order: ranked
 // domains by rank, then unranked ones, each by domain name; remaining
 // ties keep a fixed order on status and error text.
+//
+// The order is that of a stable sort; the position in results breaks the
+// remaining ties, so that the faster unstable sort gives the same order.
 func sortedResults(results []classify.Result) []*classify.Result {
 	out := make([]*classify.Result, len(results))
 	for i := range results {
 		out[i] = &results[i]
 	}
-	slices.SortStableFunc(out, func(a, b *classify.Result) int {
-		if (a.Rank > 0) != (b.Rank > 0) {
-			if a.Rank > 0 {
-				return -1
-			}
-			return 1
+	before := reportOrder
+	if slices.IsSortedFunc(out, before) {
+		return out
+	}
+	idx := make([]int32, len(results))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(a, b int32) int {
+		if c := before(&results[a], &results[b]); c != 0 {
+			return c
 		}
-		return cmp.Or(
-			cmp.Compare(a.Rank, b.Rank),
-			strings.Compare(a.Domain, b.Domain),
-			strings.Compare(string(a.Status), string(b.Status)),
-			strings.Compare(a.Error, b.Error),
-		)
+		return cmp.Compare(a, b)
 	})
+	for i, j := range idx {
+		out[i] = &results[j]
+	}
 	return out
+}
+
+// reportOrder compares two results in report order.
+func reportOrder(a, b *classify.Result) int {
+	if (a.Rank > 0) != (b.Rank > 0) {
+		if a.Rank > 0 {
+			return -1
+		}
+		return 1
+	}
+	// Not cmp.Or: its arguments would all be computed, and comparing
+	// the names of a million ranked domains costs more than the sort.
+	if c := cmp.Compare(a.Rank, b.Rank); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Domain, b.Domain); c != 0 {
+		return c
+	}
+	if c := strings.Compare(string(a.Status), string(b.Status)); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Error, b.Error)
+}
+
+// SortResults puts results in report order (that of domains.csv) in
+// place. The writers sort what they are given; given sorted results they
+// only check the order.
+func SortResults(results []classify.Result) {
+	sorted := sortedResults(results)
+	out := make([]classify.Result, len(results))
+	for i, r := range sorted {
+		out[i] = *r
+	}
+	copy(results, out)
 }
 
 // WriteDomains writes domains.csv: one DomainRow per result, in report
@@ -257,7 +300,15 @@ func WriteDomains(w io.Writer, results []classify.Result) error {
 // DomainRows yields the rows of domains.csv in report order.
 func DomainRows(results []classify.Result) iter.Seq[DomainRow] {
 	return func(yield func(DomainRow) bool) {
-		for _, r := range sortedResults(results) {
+		domainRows(sortedResults(results))(yield)
+	}
+}
+
+// domainRows yields the rows of domains.csv of results already in report
+// order.
+func domainRows(sorted []*classify.Result) iter.Seq[DomainRow] {
+	return func(yield func(DomainRow) bool) {
+		for _, r := range sorted {
 			if !yield(domainRow(r)) {
 				return
 			}
@@ -288,7 +339,15 @@ func WriteDependencies(w io.Writer, results []classify.Result) error {
 // DependencyRows yields the rows of dependencies.csv in report order.
 func DependencyRows(results []classify.Result) iter.Seq[DependencyRow] {
 	return func(yield func(DependencyRow) bool) {
-		for _, r := range sortedResults(results) {
+		dependencyRows(sortedResults(results))(yield)
+	}
+}
+
+// dependencyRows yields the rows of dependencies.csv of results already
+// in report order.
+func dependencyRows(sorted []*classify.Result) iter.Seq[DependencyRow] {
+	return func(yield func(DependencyRow) bool) {
+		for _, r := range sorted {
 			deps := r.Deps
 			if !slices.IsSortedFunc(deps, depOrder) {
 				deps = slices.Clone(deps)

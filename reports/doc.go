@@ -8,13 +8,16 @@
 //   - dependencies.csv: one DependencyRow per dependency, with evidence;
 //   - providers.csv: one ProviderRow per provider and layer;
 //   - metrics.csv: one MetricsRow per layer;
-//   - blast.csv, spof.csv, codependency.csv, provider_edges.csv (WriteGraph):
-//     the blast radius of every element, single points of failure,
-//     co-dependent providers and the provider graph's edges;
+//   - blast.csv, spof.csv, codependency.csv, provider_edges.csv,
+//     regions.csv, asns.csv, countries.csv (WriteGraph): the blast radius
+//     of every element, single points of failure, co-dependent providers,
+//     the provider graph's edges, and regions, ASes and countries ranked;
 //   - whatif.csv (WriteWhatIf) and diff.csv (WriteDiff), written by the
 //     whatif and diff commands;
 //   - run.json: the Run, with the metrics.Summary;
-//   - report.html: charts, tables, methodology and provenance.
+//   - report.html: headline, charts, tables, the flow chart, every domain,
+//     methodology and provenance (WriteHTML; the graph parts when
+//     Run.Graph is set).
 //
 // Column and field names are snake_case; SchemaVersion versions them.
 //
@@ -26,10 +29,12 @@
 //   - Row order is deterministic: domains by rank then name, dependencies
 //     by layer, provider and service within a domain, providers and layers
 //     in the summary's order. Nothing is written in map order.
-//   - report.html loads nothing: no script, no external style, font or
-//     image, and a Content-Security-Policy that forbids them. Its text is
-//     escaped by html/template; charts are gonum/plot SVG inlined only
-//     after a whitelist check (checkSVG), with a generic font family.
+//   - report.html loads nothing: no external script, style, font or
+//     image, and a Content-Security-Policy that forbids them and allows
+//     one inline script, ours (tableScript), by its hash. Its text is
+//     escaped by html/template; charts are gonum/plot SVG, or our own SVG
+//     for the flow chart, inlined only after a whitelist check (checkSVG),
+//     with a generic font family. The script writes text nodes only.
 //   - A file is replaced only when written in full (temporary file, then
 //     rename).
 //

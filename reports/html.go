@@ -32,14 +32,18 @@ const (
 	hhi2010High     = 2500 // 2010: above is highly concentrated
 )
 
-// WriteHTML writes report.html: one self-contained page (no script, no
-// external style, font or image) with a chart, a metrics table and a
-// provider table per layer, a methodology section and the provenance of
-// the run. Every string from the data is escaped by html/template; the
-// charts are inlined only after checkSVG has accepted them.
-func WriteHTML(w io.Writer, run *Run, sum *metrics.Summary) error {
+// WriteHTML writes report.html: one self-contained page (no external
+// script, style, font or image; one small script of ours, allowed by its
+// hash in the page's Content-Security-Policy) with the headline, the
+// charts and tables of each layer, the blast radius of providers,
+// regions, ASes and countries when run.Graph is set, a flow chart, the
+// single points of failure, a table of every domain in results, the
+// methodology and the provenance of the run. Every string from the data
+// is escaped by html/template; the charts are inlined only after checkSVG
+// has accepted them.
+func WriteHTML(w io.Writer, run *Run, results []classify.Result, sum *metrics.Summary) error {
 	run = complete(run, sum)
-	v, err := newView(run, sum)
+	v, err := newView(run, results, sum)
 	if err != nil {
 		return err
 	}
@@ -67,6 +71,23 @@ type view struct {
 	Statuses   []statusView
 	Generated  string
 	Blast      []blastView
+	// BlastHeadline names the provider whose failure takes the most
+	// domains down.
+	BlastHeadline string
+	HHIChart      template.HTML // checked by checkSVG
+	BlastCharts   []chartView
+	Flow          template.HTML // checked by checkSVG
+	SPOF          *spofView
+	// DomainData is the table of every domain as tab-separated lines.
+	DomainData string
+	CSP        template.HTML // the Content-Security-Policy meta element
+	Script     template.HTML // the table script, allowed by CSP
+}
+
+// chartView is one chart with its caption.
+type chartView struct {
+	Chart   template.HTML // checked by checkSVG
+	Caption string
 }
 
 type blastView struct {
@@ -80,6 +101,7 @@ type glanceRow struct {
 type layerView struct {
 	Name, ID  string
 	Chart     template.HTML // checked by checkSVG
+	Lorenz    template.HTML // checked by checkSVG
 	NoChart   string
 	Metrics   []metricView
 	Providers []providerView
@@ -115,19 +137,23 @@ func layerName(l catalog.Layer) string {
 	return visible(string(l))
 }
 
-func newView(run *Run, sum *metrics.Summary) (*view, error) {
+func newView(run *Run, results []classify.Result, sum *metrics.Summary) (*view, error) {
 	if sum == nil {
 		sum = metrics.Compute(nil, metrics.Options{})
 	}
+	col := newColors(sum)
 	v := &view{
-		Simulated: run.Simulated,
-		Domains:   count(sum.Domains),
-		Resolved:  fmt.Sprintf("%s (%s)", count(sum.Statuses[dnscrawl.StatusOK]), pct(sum.Statuses[dnscrawl.StatusOK], sum.Domains)),
-		Critical:  criticalHeadline(sum),
-		Generated: timestamp(run.FinishedAt),
+		CSP:        cspMeta(),
+		Script:     scriptElement(),
+		DomainData: domainTable(results),
+		Simulated:  run.Simulated,
+		Domains:    count(sum.Domains),
+		Resolved:   fmt.Sprintf("%s (%s)", count(sum.Statuses[dnscrawl.StatusOK]), pct(sum.Statuses[dnscrawl.StatusOK], sum.Domains)),
+		Critical:   criticalHeadline(sum),
+		Generated:  timestamp(run.FinishedAt),
 	}
 	for _, ls := range sum.Layers {
-		lv, err := newLayerView(&ls)
+		lv, err := newLayerView(&ls, col)
 		if err != nil {
 			return nil, err
 		}
@@ -147,6 +173,14 @@ func newView(run *Run, sum *metrics.Summary) (*view, error) {
 			g.HHI = decimal(ls.HHI, 0)
 		}
 		v.Glance = append(v.Glance, g)
+	}
+	hhi, err := hhiChart(sum)
+	if err != nil {
+		return nil, err
+	}
+	v.HHIChart = hhi
+	if err := v.addGraph(run, results, col); err != nil {
+		return nil, err
 	}
 	v.Provenance = []pair{
 		{"Tool version", orDash(visible(run.ToolVersion))},
@@ -190,7 +224,7 @@ func newView(run *Run, sum *metrics.Summary) (*view, error) {
 	return v, nil
 }
 
-func newLayerView(ls *metrics.LayerSummary) (layerView, error) {
+func newLayerView(ls *metrics.LayerSummary, col colors) (layerView, error) {
 	name := layerName(ls.Layer)
 	lv := layerView{Name: name, ID: "layer-" + anchor(string(ls.Layer))}
 
@@ -202,17 +236,27 @@ func newLayerView(ls *metrics.LayerSummary) (layerView, error) {
 		if len(bars) == chartBars {
 			break
 		}
-		bars = append(bars, bar{label: r.Provider, value: 100 * r.Share})
+		bars = append(bars, bar{label: r.Provider, value: 100 * r.Share, color: col.of(r.Provider)})
 	}
 	if len(bars) == 0 {
 		lv.NoChart = "No third-party provider was attributed on this layer."
 	} else {
 		title := fmt.Sprintf("%s: top %d providers by share of domains", name, len(bars))
+		if len(bars) == 1 {
+			title = name + ": the one provider, by share of domains"
+		}
 		svg, err := barChart(title, "share of domains with a known "+inSentence(name)+" provider (%)", "provider", bars)
 		if err != nil {
 			return lv, fmt.Errorf("chart of layer %s: %w", ls.Layer, err)
 		}
 		lv.Chart = template.HTML(svg) // accepted by checkSVG in barChart
+	}
+	if ls.Providers > 1 && len(ls.LorenzX) > 2 {
+		svg, err := lorenzChart(name+": Lorenz curve of the providers' sizes", ls.LorenzX, ls.LorenzY, accent)
+		if err != nil {
+			return lv, fmt.Errorf("Lorenz curve of layer %s: %w", ls.Layer, err)
+		}
+		lv.Lorenz = template.HTML(svg) // accepted by checkSVG in render
 	}
 
 	known := func(n int) string { return fmt.Sprintf("%s (%s of known)", count(n), pct(n, ls.Known)) }
@@ -232,6 +276,8 @@ func newLayerView(ls *metrics.LayerSummary) (layerView, error) {
 		{"Third-party providers", count(ls.Providers), ""},
 		{"Self-hosted", known(ls.SelfHosted), "excluded from the concentration figures"},
 		{"HHI", conc(decimal(ls.HHI, 0)), hhiBand(ls)},
+		{"HHI 95 % interval", conc(hhiInterval(ls)), "bootstrap over the domains of the list"},
+		{"Rank-weighted HHI", conc(decimal(ls.WeightedHHI, 0)), "each domain weighted 1/rank"},
 		{"CR1 / CR3 / CR5", conc(pctF(ls.CR1) + " / " + pctF(ls.CR3) + " / " + pctF(ls.CR5)), "share of the 1, 3, 5 largest providers"},
 		{"Gini coefficient", conc(decimal(ls.Gini, 3)), "inequality among the providers present"},
 		{"Entropy", conc(decimal(ls.EntropyBits, 3) + " bits (" + decimal(ls.EntropyNorm, 3) + " of maximum)"), ""},

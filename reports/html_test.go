@@ -2,6 +2,8 @@ package reports
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"os"
@@ -31,9 +33,10 @@ var (
 )
 
 // externalRefs returns a description of every reference in doc to a
-// resource outside it: loading elements, URL attributes other than a
-// fragment (#id), url() and @import in styles, refresh, and any attribute
-// holding http(s): or starting with //.
+// resource outside it, and of every script but ours: loading elements,
+// URL attributes other than a fragment (#id), url() and @import in
+// styles, refresh, and any attribute holding http(s): or starting with //.
+// The one script allowed has no attribute and is exactly tableScript.
 func externalRefs(doc []byte) ([]string, error) {
 	root, err := html.Parse(bytes.NewReader(doc))
 	if err != nil {
@@ -44,7 +47,8 @@ func externalRefs(doc []byte) ([]string, error) {
 	walk = func(n *html.Node) {
 		if n.Type == html.ElementNode {
 			name := strings.ToLower(n.Data)
-			if slices.Contains(loadingElements, name) {
+			ours := name == "script" && len(n.Attr) == 0 && n.FirstChild != nil && n.FirstChild == n.LastChild && n.FirstChild.Data == tableScript
+			if slices.Contains(loadingElements, name) && !ours {
 				refs = append(refs, "element <"+name+">")
 			}
 			if name == "style" {
@@ -87,6 +91,9 @@ func TestExternalRefsCheck(t *testing.T) {
 		{"url in text is not a reference", `<p>see https://example.com</p>`, false},
 		{"external script", `<script src="https://cdn.example/x.js"></script>`, true},
 		{"inline script", `<script>alert(1)</script>`, true},
+		{"our script", `<script>` + tableScript + `</script>`, false},
+		{"our script from elsewhere", `<script src="x.js">` + tableScript + `</script>`, true},
+		{"our script and more", `<script>` + tableScript + `;alert(1)</script>`, true},
 		{"stylesheet", `<link rel="stylesheet" href="//cdn.example/x.css">`, true},
 		{"image", `<img src="http://example.com/p.png">`, true},
 		{"data image", `<img src="data:image/png;base64,AAAA">`, true},
@@ -116,7 +123,7 @@ func TestExternalRefsCheck(t *testing.T) {
 func renderHTML(t *testing.T, run *Run, results []classify.Result) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := WriteHTML(&buf, run, metrics.Compute(results, metrics.Options{})); err != nil {
+	if err := WriteHTML(&buf, run, results, metrics.Compute(results, metrics.Options{})); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -132,8 +139,26 @@ func TestHTMLSelfContained(t *testing.T) {
 	if len(refs) > 0 {
 		t.Errorf("report.html refers to external resources: %q", refs)
 	}
-	if n := bytes.Count(doc, []byte("<svg ")); n != 4 {
-		t.Errorf("%d charts, want one per layer with providers (4)", n)
+	if n := bytes.Count(doc, []byte(`by share of domains"`)); n != 4 {
+		t.Errorf("%d share charts, want one per layer with providers (4)", n)
+	}
+	if n := bytes.Count(doc, []byte(`: Lorenz curve of the providers&#39; sizes"`)); n != 3 {
+		t.Errorf("%d Lorenz curves, want one per layer with two providers or more (3: DNS, hosting, e-mail)", n)
+	}
+	if !bytes.Contains(doc, []byte(`aria-label="HHI of each layer`)) {
+		t.Error("no HHI chart")
+	}
+	// The script runs only because the policy names its hash.
+	h := sha256.Sum256([]byte(tableScript))
+	if !bytes.Contains(doc, []byte(`script-src 'sha256-`+base64.StdEncoding.EncodeToString(h[:])+`'`)) {
+		t.Error("the Content-Security-Policy does not allow the table script by its hash")
+	}
+	// The table of domains has every domain, in rank order.
+	if !bytes.Contains(doc, []byte("rank\tdomain\tstatus\tDNS\tCDN\tHosting\tE-mail\n1\tbank.example\tok\tamazon,cloudflare\t—\tamazon\tmicrosoft\n")) {
+		t.Error("the table of domains does not start with bank.example and its providers")
+	}
+	if !bytes.Contains(doc, []byte("\tgone.example\tnxdomain\t✕\t✕\t✕\t✕\n")) {
+		t.Error("the table of domains lacks the unresolved domain")
 	}
 	// vgsvg names the Liberation fonts; the report must use a generic family.
 	for _, m := range regexp.MustCompile(`style="font-family:[^;"]*`).FindAll(doc, -1) {
@@ -183,6 +208,39 @@ func TestHTMLEmpty(t *testing.T) {
 	}
 }
 
+// TestHTMLGraphSections checks the parts of the report that come from the
+// provider graph, on the fixture: bank.example has two DNS providers but
+// only amazon for hosting, so amazon, cloudflare and shopify take one
+// domain down each, and amazon ranks first by rank-weighted share
+// (bank.example is rank 1, shop.example rank 3).
+func TestHTMLGraphSections(t *testing.T) {
+	t.Parallel()
+	run := fixtureRun()
+	results := fixtureResults()
+	run.Graph = fixtureGraph(t, results)
+	doc := renderHTML(t, run, results)
+	for _, want := range []string{
+		"Largest blast radius<b>If amazon fails, 1 domain goes down (20.0 % of the list).</b>",
+		`aria-label="Providers by blast radius, top 3"`,
+		`aria-label="Cloud regions by blast radius, top 1"`,
+		`aria-label="Domains by layer → their providers → the providers those depend on"`,
+		`<dt>Domains one provider can take down alone</dt><dd>2 (40.0 % of the list)</dd>`,
+		`<td class="name">cloudflare</td><td class="n">1</td><td class="name">shop.example</td>`,
+		"No AS failure takes a domain down",
+	} {
+		if !bytes.Contains(doc, []byte(want)) {
+			t.Errorf("report.html lacks %q", want)
+		}
+	}
+	refs, err := externalRefs(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(refs) > 0 {
+		t.Errorf("external references: %q", refs)
+	}
+}
+
 func TestHHIBand(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -229,7 +287,7 @@ func TestFormat(t *testing.T) {
 
 func TestCheckSVG(t *testing.T) {
 	t.Parallel()
-	good, err := barChart("t", "x", "y", []bar{{"a", 50}, {"<b>", 20}})
+	good, err := barChart("t", "x", "y", []bar{{label: "a", value: 50}, {label: "<b>", value: 20}})
 	if err != nil {
 		t.Fatalf("barChart: %v", err)
 	}
@@ -288,6 +346,9 @@ func TestHostileNames(t *testing.T) {
 	run.Resolvers = hostileStrings
 	run.CatalogVersion = hostileStrings[1]
 	results := hostileResults()
+	// With the graph: hostile names in the blast radius charts, the flow
+	// chart and the single points of failure too.
+	run.Graph = fixtureGraph(t, results)
 	if err := WriteAll(dir, run, results, metrics.Compute(results, metrics.Options{})); err != nil {
 		t.Fatal(err)
 	}
@@ -297,10 +358,14 @@ func TestHostileNames(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, raw := range []string{"<script", "<img", "</style><script"} {
+		for _, raw := range []string{"<img", "</style><script"} {
 			if bytes.Contains(bytes.ToLower(doc), []byte(raw)) {
 				t.Errorf("report.html contains raw %q", raw)
 			}
+		}
+		// One script element: ours.
+		if n := bytes.Count(bytes.ToLower(doc), []byte("<script")); n != 1 || !bytes.Contains(doc, []byte(scriptElement())) {
+			t.Errorf("%d script elements, want only ours", n)
 		}
 		refs, err := externalRefs(doc)
 		if err != nil {

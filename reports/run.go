@@ -44,6 +44,10 @@ type Run struct {
 	// domains down (TopBlastRows), when the caller computed it; blast.csv
 	// has every element.
 	BlastRadius []BlastRow `json:"blast_radius,omitempty"`
+	// Graph is the blast radius of every element, the single points of
+	// failure and the provider graph, when the caller computed them:
+	// report.html shows them. It is not written to run.json.
+	Graph *GraphReport `json:"-"`
 }
 
 // InputCounts accounts for every line of the domain list.

@@ -1,10 +1,11 @@
 package classify
 
 import (
-	"fmt"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/net/publicsuffix"
 
@@ -64,11 +65,19 @@ type Classifier struct {
 	cat    *catalog.Catalog
 	addr   AddrLookup
 	ranges RangeLookup
+	// cache holds the facts of the addresses seen so far; states the
+	// shared States maps of the results.
+	cache    *addrCache
+	states   *stateSets
+	builders *sync.Pool
 }
 
 // New returns a classifier. addr may be nil: no AS evidence is used then.
 func New(cat *catalog.Catalog, addr AddrLookup) *Classifier {
-	return &Classifier{cat: cat, addr: addr}
+	return &Classifier{
+		cat: cat, addr: addr, cache: newAddrCache(), states: newStateSets(),
+		builders: &sync.Pool{New: func() any { return new(builder) }},
+	}
 }
 
 // WithRanges returns a copy of c that also uses the official range
@@ -78,14 +87,31 @@ func New(cat *catalog.Catalog, addr AddrLookup) *Classifier {
 func (c *Classifier) WithRanges(r RangeLookup) *Classifier {
 	cc := *c
 	cc.ranges = r
+	cc.cache = newAddrCache()
 	return &cc
 }
 
 // builder collects the dependencies of one domain, one per (layer,
 // provider, service, region); the strongest evidence is kept.
+//
+// Builders are reused (Classifier.builders): deps and addrs grow once to
+// the largest domain's size, and each Result gets copies of exactly its
+// length, so that a million held results carry no spare capacity.
 type builder struct {
-	r      *Result
-	ranges RangeLookup // for the region of each address; may be nil
+	domain string
+	rank   int
+	deps   []Dependency
+	addrs  []AddrInfo
+}
+
+// exact returns a copy of s with no spare capacity, nil when s is empty.
+func exact[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	out := make([]T, len(s))
+	copy(out, s)
+	return out
 }
 
 // add records a dependency. Evidence without a region joins any
@@ -96,8 +122,8 @@ type builder struct {
 // is the one shown.
 func (b *builder) add(l catalog.Layer, provider, service, region string, ev Evidence, value string, conf float64) {
 	match := -1
-	for i := range b.r.Deps {
-		d := &b.r.Deps[i]
+	for i := range b.deps {
+		d := &b.deps[i]
 		if d.Layer != l || d.Provider != provider || d.Service != service {
 			continue
 		}
@@ -110,7 +136,7 @@ func (b *builder) add(l catalog.Layer, provider, service, region string, ev Evid
 		}
 	}
 	if match >= 0 {
-		d := &b.r.Deps[match]
+		d := &b.deps[match]
 		if d.Region == "" {
 			d.Region = region
 		}
@@ -119,8 +145,8 @@ func (b *builder) add(l catalog.Layer, provider, service, region string, ev Evid
 		}
 		return
 	}
-	b.r.Deps = append(b.r.Deps, Dependency{
-		Domain: b.r.Domain, Rank: b.r.Rank, Layer: l,
+	b.deps = append(b.deps, Dependency{
+		Domain: b.domain, Rank: b.rank, Layer: l,
 		Provider: provider, Service: service, Region: region,
 		Evidence: ev, EvidenceValue: value, Confidence: conf,
 		ThirdParty: provider != SelfProvider,
@@ -137,38 +163,38 @@ func (b *builder) addOwner(l catalog.Layer, o owner) {
 }
 
 func (b *builder) has(l catalog.Layer) bool {
-	return slices.ContainsFunc(b.r.Deps, func(d Dependency) bool { return d.Layer == l })
+	return slices.ContainsFunc(b.deps, func(d Dependency) bool { return d.Layer == l })
 }
 
 // Classify returns the dependencies of one observed domain on every layer,
 // each with its evidence, and the state of every layer. Every provider
 // found is kept, not only the first.
 func (c *Classifier) Classify(o *dnscrawl.Observation) Result {
-	r := Result{
-		Domain: o.Domain, Rank: o.Rank, Status: o.Status, Error: o.Error,
-		States: make(map[catalog.Layer]State, len(catalog.Layers)),
-	}
+	r := Result{Domain: o.Domain, Rank: o.Rank, Status: o.Status, Error: o.Error}
 	if o.Status != dnscrawl.StatusOK {
-		for _, l := range catalog.Layers {
-			r.States[l] = StateUnresolved
+		st := make([]State, len(catalog.Layers))
+		for i := range st {
+			st[i] = StateUnresolved
 		}
+		r.States = c.states.get(st)
 		return r
 	}
-	b := &builder{r: &r, ranges: c.ranges}
+	b := c.builders.Get().(*builder)
+	defer c.builders.Put(b)
+	b.domain, b.rank, b.deps, b.addrs = o.Domain, o.Rank, b.deps[:0], b.addrs[:0]
 	own, err := publicsuffix.EffectiveTLDPlusOne(o.Domain)
 	if err != nil {
 		own = o.Domain
 	}
-	r.States[catalog.LayerDNS] = c.dns(b, o, own)
-	r.States[catalog.LayerCDN], r.States[catalog.LayerHosting] = c.web(b, o, own)
-	r.States[catalog.LayerEmail] = c.email(b, o, own)
-	order := make(map[catalog.Layer]int, len(catalog.Layers))
-	for i, l := range catalog.Layers {
-		order[l] = i
-	}
-	slices.SortFunc(r.Deps, func(x, y Dependency) int {
+	st := make([]State, len(catalog.Layers))
+	st[layerIndex(catalog.LayerDNS)] = c.dns(b, o, own)
+	st[layerIndex(catalog.LayerCDN)], st[layerIndex(catalog.LayerHosting)] = c.web(b, o, own)
+	st[layerIndex(catalog.LayerEmail)] = c.email(b, o, own)
+	r.States = c.states.get(st)
+	order := layerIndex
+	slices.SortFunc(b.deps, func(x, y Dependency) int {
 		if x.Layer != y.Layer {
-			return order[x.Layer] - order[y.Layer]
+			return order(x.Layer) - order(y.Layer)
 		}
 		if x.Provider != y.Provider {
 			return strings.Compare(x.Provider, y.Provider)
@@ -178,26 +204,24 @@ func (c *Classifier) Classify(o *dnscrawl.Observation) Result {
 		}
 		return strings.Compare(x.Region, y.Region)
 	})
-	slices.SortFunc(r.Addrs, func(x, y AddrInfo) int {
+	slices.SortFunc(b.addrs, func(x, y AddrInfo) int {
 		if x.Layer != y.Layer {
-			return order[x.Layer] - order[y.Layer]
+			return order(x.Layer) - order(y.Layer)
 		}
 		return x.Addr.Compare(y.Addr)
 	})
+	r.Deps, r.Addrs = exact(b.deps), exact(b.addrs)
 	return r
+}
+
+// layerIndex returns the position of l in catalog.Layers.
+func layerIndex(l catalog.Layer) int {
+	return slices.Index(catalog.Layers, l)
 }
 
 // under reports whether name is registrable domain own or below it.
 func under(name, own string) bool {
 	return name == own || strings.HasSuffix(name, "."+own)
-}
-
-// lookup returns what the reference data says of addr.
-func (c *Classifier) lookup(addr netip.Addr) refdata.Info {
-	if c.addr == nil {
-		return refdata.Info{}
-	}
-	return c.addr.Lookup(addr)
 }
 
 // owner is the provider an address belongs to, with the evidence.
@@ -208,21 +232,25 @@ type owner struct {
 	region string
 }
 
-// owner attributes address a: by the official range publications first
+// ownerOf attributes address a: by the official range publications first
 // (the catalog provider claiming the range's source and service), then
 // by the AS that announces it. The range wins over the AS because it is
 // the provider's own statement and names the product and the region.
-func (c *Classifier) owner(a netip.Addr, info refdata.Info) owner {
-	if c.ranges != nil {
-		if r, ok := c.ranges.Lookup(a); ok {
-			if p, ok := c.cat.ByRange(r.Source, r.Service); ok {
-				return owner{p: p, ev: EvidenceIPRange, value: rangeValue(a, r), region: r.Region}
-			}
+//
+// rg and rok are the result of the range lookup of a.
+func (c *Classifier) ownerOf(a netip.Addr, info refdata.Info, rg refdata.Range, rok bool) owner {
+	if rok {
+		if p, ok := c.cat.ByRange(rg.Source, rg.Service); ok {
+			return owner{p: p, ev: EvidenceIPRange, value: rangeValue(a, rg), region: rg.Region}
 		}
 	}
 	if info.ASN != 0 {
 		if p, ok := c.cat.ByASN(info.ASN); ok {
-			return owner{p: p, ev: EvidenceASN, value: fmt.Sprintf("AS%d %s", info.ASN, a)}
+			// "AS16509 3.210.1.2"
+			b := make([]byte, 0, 48)
+			b = strconv.AppendUint(append(b, "AS"...), uint64(info.ASN), 10)
+			b = a.AppendTo(append(b, ' '))
+			return owner{p: p, ev: EvidenceASN, value: string(b)}
 		}
 	}
 	return owner{}
@@ -231,32 +259,31 @@ func (c *Classifier) owner(a netip.Addr, info refdata.Info) owner {
 // rangeValue is the evidence value of an ip_range match:
 // "3.210.1.2 in 3.208.0.0/12 (aws EC2 us-east-1)".
 func rangeValue(a netip.Addr, r refdata.Range) string {
-	parts := []string{r.Source}
+	b := make([]byte, 0, 96)
+	b = a.AppendTo(b)
+	b = append(b, " in "...)
+	b = r.Prefix.AppendTo(b)
+	b = append(b, " ("...)
+	b = append(b, r.Source...)
 	for _, s := range []string{r.Service, r.Region} {
 		if s != "" {
-			parts = append(parts, s)
+			b = append(append(b, ' '), s...)
 		}
 	}
 	if r.BorderGroup != "" && r.BorderGroup != r.Region {
-		parts = append(parts, "border group "+r.BorderGroup)
+		b = append(append(b, " border group "...), r.BorderGroup...)
 	}
-	return fmt.Sprintf("%s in %s (%s)", a, r.Prefix, strings.Join(parts, " "))
+	return string(append(b, ')'))
 }
 
 // addAddr records an address the domain reaches on layer l.
-func (b *builder) addAddr(l catalog.Layer, a netip.Addr, info refdata.Info) {
-	for _, x := range b.r.Addrs {
+func (b *builder) addAddr(l catalog.Layer, a netip.Addr, f addrFacts) {
+	for _, x := range b.addrs {
 		if x.Layer == l && x.Addr == a {
 			return
 		}
 	}
-	ai := AddrInfo{Layer: l, Addr: a, ASN: info.ASN, Country: info.Country}
-	if b.ranges != nil {
-		if rg, ok := b.ranges.Lookup(a); ok {
-			ai.Region = rg.Region
-		}
-	}
-	b.r.Addrs = append(b.r.Addrs, ai)
+	b.addrs = append(b.addrs, AddrInfo{Layer: l, Addr: a, ASN: f.info.ASN, Country: f.info.Country, Region: f.region})
 }
 
 // sameCompany returns the provider of company that serves layer l.
@@ -285,7 +312,7 @@ func (c *Classifier) dns(b *builder, o *dnscrawl.Observation, own string) State 
 			continue
 		}
 		for _, a := range ns.Addrs {
-			b.addAddr(catalog.LayerDNS, a, c.lookup(a))
+			b.addAddr(catalog.LayerDNS, a, c.facts(a))
 		}
 		if o := c.dnsByAddr(ns.Addrs); o.p != nil {
 			o.value = ns.Name + " " + o.value
@@ -315,7 +342,7 @@ func (c *Classifier) dns(b *builder, o *dnscrawl.Observation, own string) State 
 // rented machine is not the cloud's DNS service.
 func (c *Classifier) dnsByAddr(addrs []netip.Addr) owner {
 	for _, a := range addrs {
-		o := c.owner(a, c.lookup(a))
+		o := c.facts(a).owner
 		switch {
 		case o.p == nil:
 		case o.p.HasLayer(catalog.LayerDNS):
@@ -364,16 +391,17 @@ func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, 
 		// as hosting.
 		type owned struct {
 			addr netip.Addr
-			info refdata.Info
+			f    addrFacts
 			o    owner
 		}
-		var seen []owned
+		var seenBuf [8]owned
+		seen := seenBuf[:0]
 		for _, a := range h.Addrs() {
-			info := c.lookup(a)
-			o := c.owner(a, info)
+			f := c.facts(a)
+			o := f.owner
 			if o.p != nil && o.p.WebLayer() == catalog.LayerCDN {
 				b.addOwner(catalog.LayerCDN, o)
-				b.addAddr(catalog.LayerCDN, a, info)
+				b.addAddr(catalog.LayerCDN, a, f)
 				sawCDN = true
 				continue
 			}
@@ -383,7 +411,7 @@ func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, 
 			if o.p == nil {
 				unattributed = true
 			}
-			seen = append(seen, owned{a, info, o})
+			seen = append(seen, owned{a, f, o})
 		}
 		// The host's other addresses: its origin when no CDN is in its
 		// path, else the CDN's (matched by CNAME, announced by an AS that
@@ -391,12 +419,12 @@ func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, 
 		for _, o := range seen {
 			switch {
 			case sawCDN:
-				b.addAddr(catalog.LayerCDN, o.addr, o.info)
+				b.addAddr(catalog.LayerCDN, o.addr, o.f)
 			case o.o.p != nil:
 				b.addOwner(catalog.LayerHosting, o.o)
-				b.addAddr(catalog.LayerHosting, o.addr, o.info)
+				b.addAddr(catalog.LayerHosting, o.addr, o.f)
 			default:
-				b.addAddr(catalog.LayerHosting, o.addr, o.info)
+				b.addAddr(catalog.LayerHosting, o.addr, o.f)
 			}
 		}
 		if sawCDN && !b.has(catalog.LayerHosting) {
@@ -436,7 +464,7 @@ func (c *Classifier) email(b *builder, o *dnscrawl.Observation, own string) Stat
 	}
 	for _, mx := range o.MX {
 		for _, a := range mx.Addrs {
-			b.addAddr(catalog.LayerEmail, a, c.lookup(a))
+			b.addAddr(catalog.LayerEmail, a, c.facts(a))
 		}
 		if p, _, ok := c.cat.MatchMX(mx.Name); ok {
 			b.addProvider(catalog.LayerEmail, p, EvidenceMXSuffix, mx.Name, confSuffix)

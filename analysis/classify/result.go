@@ -49,7 +49,9 @@ type Result struct {
 	Rank   int
 	Status dnscrawl.Status
 	Error  string
-	// States has one entry per layer in catalog.Layers.
+	// States has one entry per layer in catalog.Layers. The results of a
+	// Classifier with the same states share one map: it must not be
+	// modified.
 	States map[catalog.Layer]State
 	// Deps is sorted by layer (catalog.Layers order), provider, service.
 	Deps []Dependency

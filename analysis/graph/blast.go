@@ -177,7 +177,12 @@ func byRank(ra, rb int, da, db string) int {
 		}
 		return 1
 	}
-	return cmp.Or(cmp.Compare(ra, rb), strings.Compare(da, db))
+	// Not cmp.Or, which would compare the names even when the ranks
+	// differ: this runs for every affected domain of every scenario.
+	if c := cmp.Compare(ra, rb); c != 0 {
+		return c
+	}
+	return strings.Compare(da, db)
 }
 
 // Pair is two companies and the domains that use both.

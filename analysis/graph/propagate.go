@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"cmp"
 	"slices"
 	"strings"
 
@@ -383,13 +382,7 @@ func (g *Graph) rows(sc *scratch, scenario []Element) []DomainFailure {
 		out = append(out, r)
 	}
 	slices.SortFunc(out, func(a, b DomainFailure) int {
-		if (a.Rank > 0) != (b.Rank > 0) {
-			if a.Rank > 0 {
-				return -1
-			}
-			return 1
-		}
-		return cmp.Or(cmp.Compare(a.Rank, b.Rank), strings.Compare(a.Domain, b.Domain))
+		return byRank(a.Rank, b.Rank, a.Domain, b.Domain)
 	})
 	return out
 }

@@ -9,10 +9,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/chokepoint-dev/chokepoint/analysis/classify"
 	"github.com/chokepoint-dev/chokepoint/analysis/graph"
@@ -22,6 +24,15 @@ import (
 	"github.com/chokepoint-dev/chokepoint/data/refdata"
 	"github.com/chokepoint-dev/chokepoint/reports"
 )
+
+// analyzeMemoryLimit is the soft memory limit of the Go runtime during
+// analyze, unless GOMEMLIMIT sets another. A million domains hold about
+// 1.4 GB of live classification results; with the default GOGC the heap
+// may grow to twice its live size before a collection, so the limit makes
+// the collector run earlier instead of letting the process pass 4 GB (the
+// budget of issue 5). It is soft: a larger list goes past it, with more
+// frequent collections.
+const analyzeMemoryLimit = 7 << 29 // 3.5 GiB
 
 type analyzeOptions struct {
 	Inputs    []string
@@ -71,8 +82,8 @@ func newAnalyzeCmd(stdout, stderr io.Writer) *cobra.Command {
 the provider catalog and the reference data, computes the metrics and
 the blast radius of every provider, region, AS and country, and writes
 domains.csv, dependencies.csv, providers.csv, metrics.csv, blast.csv,
-spof.csv, codependency.csv, provider_edges.csv, run.json and report.html
-to --out.`,
+spof.csv, codependency.csv, provider_edges.csv, regions.csv, asns.csv,
+countries.csv, run.json and report.html to --out.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Inputs = args
@@ -90,6 +101,9 @@ to --out.`,
 // crawl.json beside the first input is used when present.
 func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest, stdout, stderr io.Writer) error {
 	start := time.Now().UTC()
+	if os.Getenv("GOMEMLIMIT") == "" {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(analyzeMemoryLimit))
+	}
 	parquet := false
 	for _, f := range o.Formats {
 		switch f {
@@ -132,15 +146,22 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 	var results []classify.Result
 	seen := make(map[string]bool)
 	for _, path := range o.Inputs {
-		if err := readInput(ctx, o.InputFormat, path, stderr, func(ob *dnscrawl.Observation) {
+		keep := func(ob *dnscrawl.Observation, r classify.Result) {
 			if seen[ob.Domain] {
 				fmt.Fprintf(stderr, "chokepoint: %s: domain %s already read, keeping the first\n", path, ob.Domain)
 				return
 			}
 			seen[ob.Domain] = true
 			finder.Add(ob)
-			results = append(results, cl.Classify(ob))
-		}); err != nil {
+			results = append(results, r)
+		}
+		var err error
+		if o.InputFormat == "" || o.InputFormat == "chokepoint" {
+			err = classifyObservations(ctx, path, cl, stderr, keep)
+		} else {
+			err = readInput(ctx, o.InputFormat, path, stderr, func(ob *dnscrawl.Observation) { keep(ob, cl.Classify(ob)) })
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -148,7 +169,21 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 		return usagef("no observation in %v", o.Inputs)
 	}
 
-	sum := metrics.Compute(results, metrics.Options{Bootstrap: o.Bootstrap, Seed: o.BootstrapSeed})
+	// In report order once, so that the writers of domains.csv,
+	// dependencies.csv and report.html only check it. The figures do not
+	// depend on the order of results.
+	reports.SortResults(results)
+
+	// The metrics and the graph only read results: compute them side by
+	// side.
+	var sum *metrics.Summary
+	var computed errgroup.Group
+	computed.Go(func() error {
+		sum = metrics.Compute(results, metrics.Options{Bootstrap: o.Bootstrap, Seed: o.BootstrapSeed})
+		return nil
+	})
+	gr := reports.NewGraphReport(graph.Build(results, cat, slices.Concat(graph.CatalogEdges(cat), finder.Edges())), 0)
+	computed.Wait()
 	run := &reports.Run{
 		ToolVersion:    version,
 		StartedAt:      start,
@@ -175,18 +210,21 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 	}
 	run.RefData = append(run.RefData, rangeRefFiles(o.DataDir, ref)...)
 	run.FinishedAt = time.Now().UTC()
-	gr := reports.NewGraphReport(graph.Build(results, cat, slices.Concat(graph.CatalogEdges(cat), finder.Edges())), 0)
 	run.BlastRadius = reports.TopBlastRows(gr, blastReportRows)
-	if err := reports.WriteAll(o.Out, run, results, sum); err != nil {
+	run.Graph = gr
+	if err := os.MkdirAll(o.Out, 0o755); err != nil {
+		return fmt.Errorf("write reports: %w", err)
+	}
+	var written errgroup.Group
+	written.Go(func() error { return reports.WriteAll(o.Out, run, results, sum) })
+	written.Go(func() error { return reports.WriteGraph(o.Out, gr) })
+	if err := written.Wait(); err != nil {
 		return err
 	}
 	if parquet {
 		if err := reports.WriteParquet(o.Out, results, sum); err != nil {
 			return err
 		}
-	}
-	if err := reports.WriteGraph(o.Out, gr); err != nil {
-		return err
 	}
 	if !o.Quiet {
 		if err := reports.WriteSummary(stdout, run, sum); err != nil {

@@ -23,7 +23,8 @@ func newRunCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 standard input), crawls it with the system's resolver or --resolver, and
 writes observations.jsonl, crawl.json, domains.csv, dependencies.csv,
 providers.csv, metrics.csv, blast.csv, spof.csv, codependency.csv,
-provider_edges.csv, run.json and report.html to --out.`,
+provider_edges.csv, regions.csv, asns.csv, countries.csv, run.json and
+report.html to --out.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Crawl.Input = args[0]

@@ -214,25 +214,37 @@ func (d *Decoder) Next() (*Observation, error) {
 		if len(b) == 0 {
 			continue
 		}
-		var o Observation
-		if err := json.Unmarshal(b, &o); err != nil {
+		o, err := ParseObservation(b)
+		if err != nil {
 			return nil, &LineError{Line: d.line, Err: err}
 		}
-		if o.SchemaVersion != SchemaVersion {
-			return nil, &LineError{Line: d.line, Err: fmt.Errorf("%w %d (this build reads %d)", ErrSchema, o.SchemaVersion, SchemaVersion)}
-		}
-		if o.Domain == "" {
-			return nil, &LineError{Line: d.line, Err: errors.New("observation without domain")}
-		}
-		if _, err := ParseStatus(string(o.Status)); err != nil {
-			return nil, &LineError{Line: d.line, Err: err}
-		}
-		return &o, nil
+		return o, nil
 	}
 	if err := d.sc.Err(); err != nil {
 		return nil, err
 	}
 	return nil, io.EOF
+}
+
+// ParseObservation decodes one non-empty line of an observations file and
+// checks it as Next does: schema version, domain, status. It does not
+// keep b. Callers that read lines themselves (to decode them on several
+// goroutines) use it; the error is not a *LineError.
+func ParseObservation(b []byte) (*Observation, error) {
+	var o Observation
+	if err := json.Unmarshal(b, &o); err != nil {
+		return nil, err
+	}
+	if o.SchemaVersion != SchemaVersion {
+		return nil, fmt.Errorf("%w %d (this build reads %d)", ErrSchema, o.SchemaVersion, SchemaVersion)
+	}
+	if o.Domain == "" {
+		return nil, errors.New("observation without domain")
+	}
+	if _, err := ParseStatus(string(o.Status)); err != nil {
+		return nil, err
+	}
+	return &o, nil
 }
 
 // Line returns the number of the line last read.

@@ -1,0 +1,129 @@
+package classify
+
+import (
+	"fmt"
+	"net/netip"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/chokepoint-dev/chokepoint/data/catalog"
+	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
+)
+
+// syntheticObservations returns n resolved domains in the shape of a
+// crawl: name servers of a few providers (their addresses recur across
+// domains), vanity name servers on a shared pool of addresses, web hosts
+// behind a CDN range or on an origin address of their own, and mail
+// exchangers.
+func syntheticObservations(n int) []*dnscrawl.Observation {
+	out := make([]*dnscrawl.Observation, n)
+	for i := range out {
+		d := fmt.Sprintf("site%d.example", i)
+		o := obs(d)
+		switch i % 4 {
+		case 0:
+			o.NS = []dnscrawl.NSHost{{Name: "ada.ns.cloudflare.com"}, {Name: "bob.ns.cloudflare.com"}}
+		case 1:
+			o.NS = []dnscrawl.NSHost{{Name: "ns-1.awsdns-01.com"}, {Name: "ns-2.awsdns-02.net"}}
+		default:
+			o.NS = []dnscrawl.NSHost{{Name: "ns1." + d, Addrs: []netip.Addr{netip.AddrFrom4([4]byte{52, 0, byte(i % 7), 1})}}}
+		}
+		origin := netip.AddrFrom4([4]byte{84, 128 + byte(i>>16&63), byte(i >> 8), byte(i)})
+		if i%3 == 0 {
+			o.Apex = dnscrawl.Host{Name: d, Status: dnscrawl.StatusOK, A: []netip.Addr{netip.AddrFrom4([4]byte{104, 16, byte(i % 50), 1})}}
+			o.WWW = dnscrawl.Host{Name: "www." + d, Status: dnscrawl.StatusOK, CNAMEs: []string{d + ".cdn.cloudflare.net"}, A: []netip.Addr{netip.AddrFrom4([4]byte{104, 16, byte(i % 50), 2})}}
+		} else {
+			o.Apex = dnscrawl.Host{Name: d, Status: dnscrawl.StatusOK, A: []netip.Addr{origin}}
+			o.WWW = dnscrawl.Host{Name: "www." + d, Status: dnscrawl.StatusOK, A: []netip.Addr{origin}}
+		}
+		o.MXStatus = dnscrawl.StatusOK
+		o.MX = []dnscrawl.MXHost{{Preference: 10, Name: "aspmx.l.google.com"}}
+		out[i] = o
+	}
+	return out
+}
+
+func benchClassifier(b testing.TB) *Classifier {
+	cat, err := catalog.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return New(cat, testASN)
+}
+
+// BenchmarkClassify classifies 100,000 synthetic domains, one at a time;
+// the addresses of name servers and CDN edges recur, origins do not.
+func BenchmarkClassify(b *testing.B) {
+	obs := syntheticObservations(100_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		c := benchClassifier(b) // a cold address cache each time
+		for _, o := range obs {
+			c.Classify(o)
+		}
+	}
+}
+
+// BenchmarkClassifyParallel is BenchmarkClassify from GOMAXPROCS
+// goroutines sharing one classifier (and its address cache), as analyze
+// does.
+func BenchmarkClassifyParallel(b *testing.B) {
+	obs := syntheticObservations(100_000)
+	c := benchClassifier(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			c.Classify(obs[i%len(obs)])
+			i++
+		}
+	})
+}
+
+// TestClassifyCacheInvisible checks that the address cache and the shared
+// state maps change nothing: classifying with a warm classifier gives the
+// results of a fresh classifier per domain.
+func TestClassifyCacheInvisible(t *testing.T) {
+	t.Parallel()
+	obs := syntheticObservations(2_000)
+	warm := benchClassifier(t)
+	for _, o := range obs { // fill the cache
+		warm.Classify(o)
+	}
+	for _, o := range obs {
+		got, want := warm.Classify(o), New(warm.cat, testASN).Classify(o)
+		if diff := cmp.Diff(want, got, cmpopts.EquateComparable(netip.Addr{})); diff != "" {
+			t.Fatalf("%s: cached classification differs (-fresh +cached):\n%s", o.Domain, diff)
+		}
+	}
+}
+
+func TestStateSets(t *testing.T) {
+	t.Parallel()
+	s := newStateSets()
+	seen := make(map[string]bool)
+	for _, dns := range States {
+		for _, cdn := range States {
+			for _, hosting := range States {
+				for _, email := range States {
+					want := states(dns, cdn, hosting, email)
+					got := s.get([]State{dns, cdn, hosting, email})
+					if diff := cmp.Diff(want, got); diff != "" {
+						t.Fatalf("get(%s %s %s %s) (-want +got):\n%s", dns, cdn, hosting, email, diff)
+					}
+					seen[fmt.Sprint(got)] = true
+				}
+			}
+		}
+	}
+	if len(seen) != len(s.maps) {
+		t.Errorf("%d distinct maps handed out, want %d", len(seen), len(s.maps))
+	}
+	// The check above can fail: two layers swapped give another map.
+	if cmp.Equal(s.get([]State{StateKnown, StateNone, StateNone, StateNone}), s.get([]State{StateNone, StateKnown, StateNone, StateNone})) {
+		t.Error("different states share a map")
+	}
+}

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bufio"
+	"cmp"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/chokepoint-dev/chokepoint/analysis/classify"
+	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
+)
+
+// lineBatch is a run of consecutive lines of an observations file: the
+// unit of work of classifyObservations. The lines are copied into one
+// buffer, so the scanner's buffer can be reused at once.
+type lineBatch struct {
+	first int // line number of the first line, from 1
+	buf   []byte
+	ends  []int // end offset in buf of each line
+	// Filled by a worker: for each line, the observation and its
+	// classification, or the decoding error (nil observation and error
+	// for an empty line).
+	obs     []*dnscrawl.Observation
+	results []classify.Result
+	errs    []error
+	ready   chan struct{} // closed when the worker is done
+}
+
+// batchLines is the number of lines per batch: large enough to make the
+// channel traffic negligible, small enough to keep few in flight.
+const batchLines = 512
+
+// classifyObservations reads an observations file, decodes and classifies
+// its lines on a pool of workers, and calls fn for every observation in
+// file order, from the calling goroutine, so that the results are those
+// of a sequential read. Bad lines are reported on stderr with their
+// numbers, in file order, and skipped, as readObservations does.
+//
+// One goroutine reads lines in batches and hands each batch both to the
+// workers (runtime.GOMAXPROCS of them, decoding and classifying) and, in
+// file order, to the caller's goroutine, which waits for each batch to be
+// done before passing its observations on.
+func classifyObservations(ctx context.Context, path string, cl *classify.Classifier, stderr io.Writer, fn func(*dnscrawl.Observation, classify.Result)) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return usagef("read observations: %w", err)
+	}
+	defer f.Close()
+
+	workers := runtime.GOMAXPROCS(0)
+	g, gctx := errgroup.WithContext(ctx)
+	todo := make(chan *lineBatch, workers)
+	ordered := make(chan *lineBatch, 2*workers+2)
+	// Line buffers go back to the reader once their batch is decoded.
+	free := make(chan []byte, cap(todo)+cap(ordered)+workers)
+
+	g.Go(func() error {
+		defer close(todo)
+		defer close(ordered)
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
+		line := 0
+		var b *lineBatch
+		send := func() error {
+			for _, ch := range []chan *lineBatch{ordered, todo} {
+				select {
+				case ch <- b:
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+			}
+			b = nil
+			return nil
+		}
+		for sc.Scan() {
+			line++
+			if b == nil {
+				var buf []byte
+				select {
+				case buf = <-free:
+				default:
+					buf = make([]byte, 0, 1<<20)
+				}
+				b = &lineBatch{first: line, buf: buf, ends: make([]int, 0, batchLines), ready: make(chan struct{})}
+			}
+			b.buf = append(b.buf, sc.Bytes()...)
+			b.ends = append(b.ends, len(b.buf))
+			if len(b.ends) == batchLines {
+				if err := send(); err != nil {
+					return err
+				}
+			}
+		}
+		if err := sc.Err(); err != nil {
+			return fmt.Errorf("read observations %s: %w", path, err)
+		}
+		if b != nil {
+			return send()
+		}
+		return nil
+	})
+	for range workers {
+		g.Go(func() error {
+			for b := range todo {
+				buf := b.buf
+				b.work(cl)
+				select {
+				case free <- buf[:0]:
+				default:
+				}
+			}
+			return nil
+		})
+	}
+
+	for b := range ordered {
+		select {
+		case <-b.ready:
+		case <-gctx.Done():
+		}
+		if gctx.Err() != nil {
+			break // the producer's error, or ctx's
+		}
+		for i := range b.ends {
+			switch {
+			case b.errs[i] != nil:
+				fmt.Fprintf(stderr, "chokepoint: %s:%v (skipped)\n", path, &dnscrawl.LineError{Line: b.first + i, Err: b.errs[i]})
+			case b.obs[i] != nil:
+				fn(b.obs[i], b.results[i])
+			}
+		}
+	}
+	return cmp.Or(g.Wait(), ctx.Err())
+}
+
+// work decodes and classifies the lines of b and closes b.ready.
+func (b *lineBatch) work(cl *classify.Classifier) {
+	defer close(b.ready)
+	n := len(b.ends)
+	b.obs = make([]*dnscrawl.Observation, n)
+	b.results = make([]classify.Result, n)
+	b.errs = make([]error, n)
+	start := 0
+	for i, end := range b.ends {
+		line := b.buf[start:end]
+		start = end
+		if len(line) == 0 {
+			continue
+		}
+		ob, err := dnscrawl.ParseObservation(line)
+		if err != nil {
+			b.errs[i] = err
+			continue
+		}
+		b.obs[i] = ob
+		b.results[i] = cl.Classify(ob)
+	}
+	b.buf = nil
+}

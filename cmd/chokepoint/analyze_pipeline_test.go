@@ -1,0 +1,139 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/chokepoint-dev/chokepoint/analysis/classify"
+	"github.com/chokepoint-dev/chokepoint/data/catalog"
+	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
+)
+
+// writePipelineInput writes n observations (a few batches' worth) with
+// empty lines, bad JSON, a wrong schema version and a duplicate among
+// them, and returns the file's path.
+func writePipelineInput(t testing.TB, n int) string {
+	t.Helper()
+	var buf bytes.Buffer
+	enc := dnscrawl.NewEncoder(&buf)
+	for i := range n {
+		d := fmt.Sprintf("site%d.example", i%(n-3)) // the last three repeat the first
+		o := &dnscrawl.Observation{Domain: d, Rank: i + 1, Status: dnscrawl.StatusOK,
+			NS:       []dnscrawl.NSHost{{Name: "ada.ns.cloudflare.com"}},
+			Apex:     dnscrawl.Host{Name: d, Status: dnscrawl.StatusOK, CNAMEs: []string{d + ".cdn.cloudflare.net"}},
+			WWW:      dnscrawl.Host{Name: "www." + d, Status: dnscrawl.StatusNXDomain},
+			MXStatus: dnscrawl.StatusNoData,
+		}
+		if i%5 == 0 {
+			o.Status, o.Error = dnscrawl.StatusServFail, "SERVFAIL"
+		}
+		if err := enc.Encode(o); err != nil {
+			t.Fatal(err)
+		}
+		switch i % 700 {
+		case 3:
+			enc.Flush()
+			buf.WriteString("\n")
+		case 400:
+			enc.Flush()
+			buf.WriteString("{not json\n")
+		case 699:
+			enc.Flush()
+			buf.WriteString(`{"schema_version":99,"domain":"x.example","status":"ok"}` + "\n")
+		}
+	}
+	if err := enc.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "observations.jsonl")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+type classified struct {
+	Domain string
+	Result classify.Result
+}
+
+// TestClassifyObservationsOrder checks that the worker pool gives what a
+// sequential read gives: the same observations and results in file
+// order, the same bad-line reports in the same order.
+func TestClassifyObservationsOrder(t *testing.T) {
+	t.Parallel()
+	path := writePipelineInput(t, 3*batchLines+17)
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl := classify.New(cat, nil)
+
+	var want []classified
+	var wantErr bytes.Buffer
+	if err := readObservations(context.Background(), path, &wantErr, func(o *dnscrawl.Observation) {
+		want = append(want, classified{o.Domain, cl.Classify(o)})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var got []classified
+	var gotErr bytes.Buffer
+	if err := classifyObservations(context.Background(), path, cl, &gotErr, func(o *dnscrawl.Observation, r classify.Result) {
+		got = append(got, classified{o.Domain, r})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(want) < 3*batchLines {
+		t.Fatalf("sequential read gave %d observations, want more than %d", len(want), 3*batchLines)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("results (-sequential +pool):\n%s", diff)
+	}
+	if wantErr.Len() == 0 {
+		t.Fatal("no bad line reported by the sequential read")
+	}
+	if diff := cmp.Diff(wantErr.String(), gotErr.String()); diff != "" {
+		t.Errorf("reports (-sequential +pool):\n%s", diff)
+	}
+}
+
+func TestClassifyObservationsCancel(t *testing.T) {
+	t.Parallel()
+	path := writePipelineInput(t, 2*batchLines)
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	err = classifyObservations(ctx, path, classify.New(cat, nil), &bytes.Buffer{}, func(*dnscrawl.Observation, classify.Result) {
+		n++
+		cancel()
+	})
+	if err != context.Canceled {
+		t.Errorf("err = %v after %d observations, want context.Canceled", err, n)
+	}
+}
+
+// BenchmarkClassifyObservations reads, decodes and classifies 20,000
+// observations on the worker pool, as analyze does.
+func BenchmarkClassifyObservations(b *testing.B) {
+	path := writePipelineInput(b, 20_000)
+	cat, err := catalog.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cl := classify.New(cat, nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := classifyObservations(context.Background(), path, cl, &bytes.Buffer{}, func(*dnscrawl.Observation, classify.Result) {}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,215 @@
+package reports
+
+import (
+	"cmp"
+	"fmt"
+	"html/template"
+	"image/color"
+	"slices"
+	"strings"
+
+	"github.com/chokepoint-dev/chokepoint/analysis/classify"
+	"github.com/chokepoint-dev/chokepoint/analysis/graph"
+	"github.com/chokepoint-dev/chokepoint/analysis/metrics"
+)
+
+// blastChartRows is the number of elements of each kind a blast radius
+// chart shows; blast.csv, regions.csv, asns.csv and countries.csv have
+// them all.
+const blastChartRows = 10
+
+// escapeExamples is the number of domains named per provider in the list
+// of domains with DNS and CDN at the same provider; spof.csv has them all.
+const escapeExamples = 8
+
+// spofView is the section on single points of failure.
+type spofView struct {
+	Domains, AllOnOne, NoEscape string
+	Escape                      []escapeView
+	Pairs                       []pairView
+	Cycles                      []string
+}
+
+type escapeView struct{ Provider, Domains, Examples, More string }
+
+type pairView struct{ A, B, Domains, Share, Down string }
+
+// hhiInterval formats the bootstrap interval of a layer's HHI.
+func hhiInterval(ls *metrics.LayerSummary) string {
+	if ls.Bootstrap == 0 {
+		return "not computed (--bootstrap 0)"
+	}
+	return decimal(ls.HHILow, 0) + " – " + decimal(ls.HHIHigh, 0) + " (" + count(ls.Bootstrap) + " replicates)"
+}
+
+// hhiChart draws the HHI of every layer (and of all layers together)
+// against the thresholds of the US merger guidelines.
+func hhiChart(sum *metrics.Summary) (template.HTML, error) {
+	var bars []stackedBar
+	for _, ls := range append(sum.Layers, sum.Any) {
+		if ls.Providers == 0 {
+			continue
+		}
+		name := "Any layer"
+		if ls.Layer != metrics.AnyLayer {
+			name = layerName(ls.Layer)
+		}
+		bars = append(bars, stackedBar{label: name, values: []float64{ls.HHI}, colors: []color.Color{accent}})
+	}
+	if len(bars) == 0 {
+		return "", nil
+	}
+	grey := color.RGBA{0x5a, 0x65, 0x70, 0xff}
+	red := color.RGBA{0x8a, 0x1c, 0x1c, 0xff}
+	refs := []refLine{
+		{hhi2010Moderate, "1,500: 2010 moderately concentrated", grey},
+		{hhi2023High, "1,800: 2023 highly concentrated", red},
+		{hhi2010High, "2,500: 2010 highly concentrated", grey},
+	}
+	svg, err := stackedChart("HHI of each layer against the US merger-guideline thresholds", "HHI (0 to 10,000)", "layer", 6.5, bars, refs, nil)
+	if err != nil {
+		return "", fmt.Errorf("HHI chart: %w", err)
+	}
+	return template.HTML(svg), nil // accepted by checkSVG in render
+}
+
+// blastKinds are the kinds of element the report ranks, with the words
+// it uses for them.
+var blastKinds = []struct {
+	kind         graph.Kind
+	plural, noun string
+}{
+	{graph.KindProvider, "providers", "provider"},
+	{graph.KindRegion, "cloud regions", "region"},
+	{graph.KindASN, "autonomous systems", "AS"},
+	{graph.KindCountry, "countries", "country"},
+}
+
+// addGraph fills the parts of the view that come from the provider graph:
+// the blast radius headline and charts, the flow chart and the single
+// points of failure. Without a graph only the headline from
+// run.BlastRadius is shown.
+func (v *view) addGraph(run *Run, results []classify.Result, col colors) error {
+	gr := run.Graph
+	if gr == nil {
+		if len(run.BlastRadius) > 0 {
+			b := run.BlastRadius[0]
+			v.BlastHeadline = blastSentence(b.Element, b.Domains, b.Direct, b.Transitive, b.Share)
+		}
+		return nil
+	}
+	if top := rankedBlast(gr.Blast, graph.KindProvider); len(top) > 0 && top[0].Domains > 0 {
+		b := top[0]
+		v.BlastHeadline = blastSentence(b.Element.String(), b.Domains, b.Direct, b.Transitive, b.Share)
+	}
+	direct, transitive := color.RGBA{0x4a, 0x55, 0x60, 0xff}, tint(color.RGBA{0x4a, 0x55, 0x60, 0xff}, 0.6)
+	legend := []legendEntry{{"direct (dark)", direct}, {"through an upstream provider (light)", transitive}}
+	for _, k := range blastKinds {
+		var bars []stackedBar
+		for _, b := range rankedBlast(gr.Blast, k.kind) {
+			if len(bars) == blastChartRows || b.Domains == 0 {
+				break
+			}
+			c := accent
+			label := b.Element.String()
+			switch k.kind {
+			case graph.KindProvider, graph.KindRegion:
+				c = col.of(b.Element.Company)
+			case graph.KindCountry:
+				label = b.Element.Country
+			}
+			n := float64(gr.Graph.Domains())
+			bars = append(bars, stackedBar{label: label,
+				values: []float64{100 * float64(b.Direct) / n, 100 * float64(b.Transitive) / n},
+				colors: []color.Color{c, tint(c, 0.6)}})
+		}
+		if len(bars) == 0 {
+			v.BlastCharts = append(v.BlastCharts, chartView{Caption: fmt.Sprintf("No %s failure takes a domain down (or none was attributed).", k.noun)})
+			continue
+		}
+		title := fmt.Sprintf("%s by blast radius, top %d", strings.ToUpper(k.plural[:1])+k.plural[1:], len(bars))
+		svg, err := stackedChart(title, "share of the list that goes down (%)", k.noun, 4.8, bars, nil, legend)
+		if err != nil {
+			return fmt.Errorf("blast radius chart: %w", err)
+		}
+		v.BlastCharts = append(v.BlastCharts, chartView{Chart: template.HTML(svg), // accepted by checkSVG in render
+			Caption: fmt.Sprintf("Each bar is the share of the %s domains that go down when the %s fails: the dark part directly (all their providers on a required layer fail), the light part through a provider that itself depends on it.", count(gr.Graph.Domains()), k.noun)})
+	}
+
+	sd := newSankeyData(results, gr.Graph.Edges())
+	if len(sd.first) > 0 {
+		svg, err := sankeySVG(sd, col, "Domains by layer → their providers → the providers those depend on")
+		if err != nil {
+			return err
+		}
+		v.Flow = template.HTML(svg) // accepted by checkSVG in sankeySVG
+	}
+
+	sp := &spofView{}
+	total := gr.Graph.Domains()
+	allOnOne, noEscape := 0, 0
+	byProvider := map[string]*escapeView{}
+	var order []string
+	counts := map[string]int{}
+	for _, s := range gr.SPOF {
+		if s.AllOnOne != "" {
+			allOnOne++
+		}
+		if s.NoEscapeHatch == "" {
+			continue
+		}
+		noEscape++
+		p := s.NoEscapeHatch
+		ev := byProvider[p]
+		if ev == nil {
+			ev = &escapeView{Provider: visible(p)}
+			byProvider[p] = ev
+			order = append(order, p)
+		}
+		counts[p]++
+		if counts[p] <= escapeExamples {
+			if ev.Examples != "" {
+				ev.Examples += ", "
+			}
+			ev.Examples += visible(s.Domain)
+		}
+	}
+	sp.Domains = fmt.Sprintf("%s (%s of the list)", count(len(gr.SPOF)), pct(len(gr.SPOF), total))
+	sp.AllOnOne = fmt.Sprintf("%s (%s)", count(allOnOne), pct(allOnOne, total))
+	sp.NoEscape = fmt.Sprintf("%s (%s)", count(noEscape), pct(noEscape, total))
+	// Providers by domains, then by first appearance (rank order).
+	slices.SortStableFunc(order, func(a, b string) int { return cmp.Compare(counts[b], counts[a]) })
+	for _, p := range order {
+		ev := byProvider[p]
+		ev.Domains = count(counts[p])
+		if n := counts[p] - escapeExamples; n > 0 {
+			ev.More = fmt.Sprintf("and %s more", count(n))
+		}
+		sp.Escape = append(sp.Escape, *ev)
+	}
+	for i, p := range gr.Pairs {
+		if i == 10 {
+			break
+		}
+		sp.Pairs = append(sp.Pairs, pairView{A: visible(p.A), B: visible(p.B), Domains: count(p.Domains), Share: pctF(p.Share), Down: count(p.Down)})
+	}
+	for _, c := range gr.Cycles {
+		sp.Cycles = append(sp.Cycles, visible(strings.Join(c, " ⇄ ")))
+	}
+	v.SPOF = sp
+	return nil
+}
+
+// blastSentence is the headline on the provider with the largest blast
+// radius.
+func blastSentence(provider string, n, direct, transitive int, share float64) string {
+	verb := "go"
+	if n == 1 {
+		verb = "goes"
+	}
+	s := fmt.Sprintf("If %s fails, %s %s down (%s of the list)", visible(provider), domains(n), verb, pctF(share))
+	if transitive > 0 {
+		s += fmt.Sprintf(": %s directly, %s through a provider that depends on it", count(direct), count(transitive))
+	}
+	return s + "."
+}
