@@ -34,6 +34,12 @@
 // be computed. Every provider found is kept, not only the first match.
 // What matches nothing is left unattributed and counted, never guessed.
 //
+// A Classifier is safe for concurrent use. What it derives from the
+// reference data for an address (AS, country, range region, owner) depends
+// on the address alone, so it is kept in a bounded cache shared by all
+// callers; the States maps of results are shared between results with the
+// same states and are read-only. Neither changes any result.
+//
 // What does not belong here: network I/O (observations come in), metrics
 // and graphs (analysis/metrics, analysis/graph), output formats (reports).
 package classify
