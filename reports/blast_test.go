@@ -15,7 +15,16 @@ import (
 )
 
 func blastFixture() *GraphReport {
-	results := []classify.Result{
+	return blastReport(blastResults())
+}
+
+func blastReport(results []classify.Result) *GraphReport {
+	g := graph.Build(results, nil, []graph.ProviderEdge{{From: "shopify/platform", To: "cloudflare/cdn", Layer: catalog.LayerCDN, Source: graph.SourceCatalog, Evidence: "catalog"}})
+	return NewGraphReport(g, 1)
+}
+
+func blastResults() []classify.Result {
+	return []classify.Result{
 		mkResult("shop.example", 1, dnscrawl.StatusOK, "", []dep{
 			{catalog.LayerDNS, "shopify", "dns", "", classify.EvidenceNSSuffix, "ns1.shopify.example", 1},
 			{catalog.LayerHosting, "shopify", "platform", "", classify.EvidenceCNAMESuffix, "shops.myshopify.com", 1},
@@ -24,8 +33,27 @@ func blastFixture() *GraphReport {
 			{catalog.LayerDNS, "cloudflare", "dns", "", classify.EvidenceNSSuffix, "kate.ns.cloudflare.com", 1},
 		}, nil),
 	}
-	g := graph.Build(results, nil, []graph.ProviderEdge{{From: "shopify/platform", To: "cloudflare/cdn", Layer: catalog.LayerCDN, Source: graph.SourceCatalog, Evidence: "catalog"}})
-	return NewGraphReport(g, 1)
+}
+
+// TestDomainRowsSPOF checks domains.csv's spof_providers column: the
+// companies whose failure alone takes the domain down, the platform's
+// CDN included through the catalog upstream.
+func TestDomainRowsSPOF(t *testing.T) {
+	t.Parallel()
+	results := blastResults()
+	got := map[string]string{}
+	for row := range DomainRows(results, blastReport(results)) {
+		got[row.Domain] = row.SPOFProviders
+	}
+	want := map[string]string{"shop.example": "cloudflare;shopify", "=evil.example": "cloudflare"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("spof_providers (-want +got):\n%s", d)
+	}
+	for row := range DomainRows(results, nil) {
+		if row.SPOFProviders != "" {
+			t.Errorf("%s: spof_providers %q without a graph", row.Domain, row.SPOFProviders)
+		}
+	}
 }
 
 func TestBlastRowsAndWhatIf(t *testing.T) {

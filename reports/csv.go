@@ -127,6 +127,11 @@ type DomainRow struct {
 	EmailProviders   string         `csv:"email_providers" parquet:"email_providers"`
 	EmailState       classify.State `csv:"email_state" parquet:"email_state"`
 	EmailCritical    bool           `csv:"email_critical" parquet:"email_critical"`
+	// SPOFProviders are the companies whose failure alone takes the domain
+	// down (directly or through their upstreams): the blast radii it is
+	// in, joined by ';'. Empty when no single provider can, or when the
+	// graph was not computed.
+	SPOFProviders string `csv:"spof_providers" parquet:"spof_providers"`
 }
 
 // layer returns the fields of r for layer l, nil for a layer without
@@ -294,22 +299,31 @@ func SortResults(results []classify.Result) {
 // WriteDomains writes domains.csv: one DomainRow per result, in report
 // order (by rank, then domain).
 func WriteDomains(w io.Writer, results []classify.Result) error {
-	return writeCSV(w, DomainRows(results))
+	return writeCSV(w, DomainRows(results, nil))
 }
 
-// DomainRows yields the rows of domains.csv in report order.
-func DomainRows(results []classify.Result) iter.Seq[DomainRow] {
+// DomainRows yields the rows of domains.csv in report order. gr gives the
+// spof_providers column; it may be nil.
+func DomainRows(results []classify.Result, gr *GraphReport) iter.Seq[DomainRow] {
 	return func(yield func(DomainRow) bool) {
-		domainRows(sortedResults(results))(yield)
+		domainRows(sortedResults(results), gr)(yield)
 	}
 }
 
 // domainRows yields the rows of domains.csv of results already in report
 // order.
-func domainRows(sorted []*classify.Result) iter.Seq[DomainRow] {
+func domainRows(sorted []*classify.Result, gr *GraphReport) iter.Seq[DomainRow] {
+	spof := make(map[string]string)
+	if gr != nil {
+		for _, s := range gr.SPOF {
+			spof[s.Domain] = strings.Join(s.Providers, ";")
+		}
+	}
 	return func(yield func(DomainRow) bool) {
 		for _, r := range sorted {
-			if !yield(domainRow(r)) {
+			row := domainRow(r)
+			row.SPOFProviders = spof[r.Domain]
+			if !yield(row) {
 				return
 			}
 		}

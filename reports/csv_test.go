@@ -126,7 +126,7 @@ func TestColumns(t *testing.T) {
 	want := map[string][]string{
 		DomainsFile: {"domain", "rank", "status", "error",
 			"dns_providers", "dns_state", "dns_critical", "cdn_providers", "cdn_state", "cdn_critical",
-			"hosting_providers", "hosting_state", "hosting_critical", "email_providers", "email_state", "email_critical"},
+			"hosting_providers", "hosting_state", "hosting_critical", "email_providers", "email_state", "email_critical", "spof_providers"},
 		DependenciesFile: {"domain", "rank", "layer", "provider", "service", "region", "evidence", "evidence_value", "confidence", "third_party"},
 		ProvidersFile:    {"layer", "provider", "domains", "share", "weighted_share", "critical_domains", "critical_share", "share_low", "share_high"},
 		MetricsFile: {"layer", "domains", "known", "none", "unattributed", "unresolved", "providers", "self_hosted",

@@ -26,12 +26,14 @@ const (
 // Parquet files in dir, with the same columns and row order as the CSV
 // files. Values are written as they are: the formula neutralising of the
 // CSV files is for spreadsheets, which do not open Parquet.
-func WriteParquet(dir string, results []classify.Result, sum *metrics.Summary) error {
+//
+// gr gives domains' spof_providers column; it may be nil.
+func WriteParquet(dir string, results []classify.Result, sum *metrics.Summary, gr *GraphReport) error {
 	files := []struct {
 		name  string
 		write func(io.Writer) error
 	}{
-		{DomainsParquet, func(w io.Writer) error { return writeParquet(w, DomainRows(results)) }},
+		{DomainsParquet, func(w io.Writer) error { return writeParquet(w, DomainRows(results, gr)) }},
 		{DependenciesParquet, func(w io.Writer) error { return writeParquet(w, DependencyRows(results)) }},
 		{ProvidersParquet, func(w io.Writer) error { return writeParquet(w, ProviderRows(sum)) }},
 		{MetricsParquet, func(w io.Writer) error { return writeParquet(w, MetricsRows(sum)) }},

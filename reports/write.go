@@ -46,7 +46,7 @@ func WriteAll(dir string, run *Run, results []classify.Result, sum *metrics.Summ
 		name  string
 		write func(io.Writer) error
 	}{
-		{DomainsFile, func(w io.Writer) error { return writeCSV(w, domainRows(sorted)) }},
+		{DomainsFile, func(w io.Writer) error { return writeCSV(w, domainRows(sorted, run.Graph)) }},
 		{DependenciesFile, func(w io.Writer) error { return writeCSV(w, dependencyRows(sorted)) }},
 		{ProvidersFile, func(w io.Writer) error { return WriteProviders(w, sum) }},
 		{MetricsFile, func(w io.Writer) error { return WriteMetrics(w, sum) }},

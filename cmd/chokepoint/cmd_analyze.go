@@ -222,7 +222,7 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 		return err
 	}
 	if parquet {
-		if err := reports.WriteParquet(o.Out, results, sum); err != nil {
+		if err := reports.WriteParquet(o.Out, results, sum, gr); err != nil {
 			return err
 		}
 	}
