@@ -48,6 +48,29 @@ func helperCommand(args ...string) *exec.Cmd {
 	return cmd
 }
 
+// startCrawlUntil starts chokepoint with args in a child process and
+// returns once its observations file obs holds more than size bytes, so
+// that the caller can interrupt it half-way. It fails the test after 60 s.
+func startCrawlUntil(t *testing.T, obs string, size int64, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := helperCommand(args...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if st, err := os.Stat(obs); err == nil && st.Size() > size {
+			return cmd
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatalf("the crawl wrote no more than %d bytes within 60s", size)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // TestResumeAfterKill crawls a simulated list in a child process, kills it
 // with SIGKILL half-way, adds a torn line as a crash in the middle of a
 // write would, resumes, and checks that every domain of the list has
@@ -65,23 +88,7 @@ func TestResumeAfterKill(t *testing.T) {
 
 	// First run, slowed down by the rate limit so that it can be killed
 	// half-way: about 150 domains/s.
-	first := helperCommand(append(common, "--qps", "1000", "--concurrency", "8")...)
-	if err := first.Start(); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		st, err := os.Stat(obs)
-		if err == nil && st.Size() > 150<<10 {
-			break
-		}
-		if time.Now().After(deadline) {
-			first.Process.Kill()
-			first.Wait()
-			t.Fatal("the first crawl wrote nothing within 60s")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	first := startCrawlUntil(t, obs, 150<<10, append(common, "--qps", "1000", "--concurrency", "8")...)
 	if err := first.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -187,24 +194,8 @@ func TestInterruptFlushes(t *testing.T) {
 	dir, list := sim.dir, sim.files.Domains
 	out := filepath.Join(dir, "out")
 	obs := filepath.Join(out, ObservationsName)
-	cmd := helperCommand("crawl", list, "--out", out, "--resolver", sim.addr, "--progress", "0",
+	cmd := startCrawlUntil(t, obs, 70<<10, "crawl", list, "--out", out, "--resolver", sim.addr, "--progress", "0",
 		"--qps", "500", "--concurrency", "8", "--timeout", "300ms")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		st, err := os.Stat(obs)
-		if err == nil && st.Size() > 70<<10 {
-			break
-		}
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			cmd.Wait()
-			t.Fatal("the crawl wrote nothing within 60s")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
