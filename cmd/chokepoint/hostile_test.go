@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"io"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +16,8 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/miekg/dns"
+
+	"github.com/chokepoint-dev/chokepoint/data/dnsserver"
 
 	"github.com/chokepoint-dev/chokepoint/reports"
 )
@@ -111,27 +112,12 @@ func serveHostile(t *testing.T, s *hostileServer) string {
 	t.Helper()
 	mux := dns.NewServeMux()
 	mux.HandleFunc(".", s.handle)
-	var pc net.PacketConn
-	var l net.Listener
-	for try := 0; ; try++ {
-		var err error
-		if pc, err = net.ListenPacket("udp", "127.0.0.1:0"); err != nil {
-			t.Fatal(err)
-		}
-		if l, err = net.Listen("tcp", pc.LocalAddr().String()); err == nil {
-			break
-		}
-		pc.Close()
-		if try == 20 {
-			t.Fatal(err)
-		}
+	addr, shutdown, err := dnsserver.Serve(mux)
+	if err != nil {
+		t.Fatal(err)
 	}
-	udp := &dns.Server{PacketConn: pc, Handler: mux}
-	tcp := &dns.Server{Listener: l, Handler: mux}
-	go udp.ActivateAndServe()
-	go tcp.ActivateAndServe()
-	t.Cleanup(func() { udp.Shutdown(); tcp.Shutdown() })
-	return pc.LocalAddr().String()
+	t.Cleanup(shutdown)
+	return addr
 }
 
 // TestHostileEndToEnd crawls and analyses domains whose NS, CNAME and MX

@@ -14,6 +14,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/miekg/dns"
+
+	"github.com/chokepoint-dev/chokepoint/data/dnsserver"
 )
 
 // testServer is a small recursive-resolver look-alike on 127.0.0.1 with
@@ -54,31 +56,12 @@ func newTestServer(t *testing.T, zone string, behave map[string]string) *testSer
 	}
 	mux := dns.NewServeMux()
 	mux.HandleFunc(".", s.handle)
-	var pc net.PacketConn
-	var l net.Listener
-	for try := 0; ; try++ {
-		var err error
-		if pc, err = net.ListenPacket("udp", "127.0.0.1:0"); err != nil {
-			t.Fatal(err)
-		}
-		// TCP on the same port; another process may hold it: try again
-		// with a new port, a bounded number of times.
-		if l, err = net.Listen("tcp", pc.LocalAddr().String()); err == nil {
-			break
-		}
-		pc.Close()
-		if try == 20 {
-			t.Fatal(err)
-		}
+	addr, shutdown, err := dnsserver.Serve(mux)
+	if err != nil {
+		t.Fatal(err)
 	}
-	udp := &dns.Server{PacketConn: pc, Handler: mux}
-	tcp := &dns.Server{Listener: l, Handler: mux}
-	go udp.ActivateAndServe()
-	go tcp.ActivateAndServe()
-	var once sync.Once
-	s.shutdown = func() { once.Do(func() { udp.Shutdown(); tcp.Shutdown() }) }
+	s.addr, s.shutdown = addr, shutdown
 	t.Cleanup(s.shutdown)
-	s.addr = pc.LocalAddr().String()
 	return s
 }
 

@@ -5,12 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/chokepoint-dev/chokepoint/data/dnsserver"
 )
 
 // ErrNotLoopback is returned by Serve for an address that is not a
@@ -56,16 +57,18 @@ type counters struct {
 // listening on UDP and TCP on the same port, with its own handler. It
 // stops when ctx is done or Close is called.
 func Serve(ctx context.Context, in *Internet, addr string) (*Server, error) {
-	ap, err := netip.ParseAddrPort(addr)
-	if err != nil {
-		return nil, fmt.Errorf("simnet serve: %w: %q: %v", ErrNotLoopback, addr, err)
+	pc, ln, err := dnsserver.Listen(ctx, addr)
+	if errors.Is(err, dnsserver.ErrNotLoopback) {
+		return nil, fmt.Errorf("simnet serve: %w: %v", ErrNotLoopback, err)
 	}
-	if !ap.Addr().IsLoopback() {
-		return nil, fmt.Errorf("simnet serve: %w: %s", ErrNotLoopback, addr)
-	}
-	pc, ln, err := listen(ctx, ap)
 	if err != nil {
 		return nil, fmt.Errorf("simnet serve %s: %w", addr, err)
+	}
+	if u, ok := pc.(*net.UDPConn); ok {
+		// Like a production resolver (unbound's so-rcvbuf), a large
+		// receive buffer absorbs bursts of questions; the kernel caps it
+		// at net.core.rmem_max.
+		_ = u.SetReadBuffer(udpReadBuffer)
 	}
 	s := &Server{in: in, addr: ln.Addr().String(), done: make(chan struct{})}
 	h := dns.HandlerFunc(s.serveDNS)
@@ -101,37 +104,6 @@ func Serve(ctx context.Context, in *Internet, addr string) (*Server, error) {
 		}
 	}()
 	return s, nil
-}
-
-// listen opens the UDP socket and the TCP listener on the same port. With
-// port 0 the kernel picks the UDP port; if TCP cannot have the same one,
-// it tries again with a new port, a bounded number of times.
-func listen(ctx context.Context, ap netip.AddrPort) (net.PacketConn, net.Listener, error) {
-	var lc net.ListenConfig
-	var lastErr error
-	for range 20 {
-		pc, err := lc.ListenPacket(ctx, "udp", ap.String())
-		if err != nil {
-			return nil, nil, err
-		}
-		if u, ok := pc.(*net.UDPConn); ok {
-			// Like a production resolver (unbound's so-rcvbuf), a large
-			// receive buffer absorbs bursts of questions; the kernel caps
-			// it at net.core.rmem_max.
-			_ = u.SetReadBuffer(udpReadBuffer)
-		}
-		port := pc.LocalAddr().(*net.UDPAddr).Port
-		ln, err := lc.Listen(ctx, "tcp", netip.AddrPortFrom(ap.Addr(), uint16(port)).String())
-		if err == nil {
-			return pc, ln, nil
-		}
-		pc.Close()
-		if ap.Port() != 0 {
-			return nil, nil, err
-		}
-		lastErr = err
-	}
-	return nil, nil, lastErr
 }
 
 // Addr returns the address the server listens on (UDP and TCP), as
