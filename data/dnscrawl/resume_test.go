@@ -38,6 +38,10 @@ func TestShard(t *testing.T) {
 		}
 	}
 	// The partition is a documented function of the name alone.
+	// The published FNV-1a 64 test vector: the shard hash is that function.
+	if got := fnv1a("a"); got != 0xaf63dc4c8601ec8c {
+		t.Errorf("fnv1a(\"a\") = %#x, want 0xaf63dc4c8601ec8c", got)
+	}
 	if got := (Shard{K: 1, N: 2}).Contains("example.com"); got != (fnv1a("example.com")%2 == 0) {
 		t.Error("shard membership is not FNV-1a mod N")
 	}

@@ -2,6 +2,7 @@ package dnscrawl
 
 import (
 	"fmt"
+	"hash/fnv"
 	"strconv"
 	"strings"
 )
@@ -59,10 +60,7 @@ func (s Shard) Contains(domain string) bool {
 
 // fnv1a is the 64-bit FNV-1a hash of s.
 func fnv1a(s string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= 1099511628211
-	}
-	return h
+	h := fnv.New64a()
+	h.Write([]byte(s))
+	return h.Sum64()
 }
