@@ -63,7 +63,7 @@ func addAnalyzeFlags(cmd *cobra.Command, o *analyzeOptions) {
 	f := cmd.Flags()
 	f.StringVar(&o.ASNDB, "asn-db", o.ASNDB, "ASN database in MaxMind DB format (GeoLite2-ASN or DB-IP ASN lite)")
 	f.StringVar(&o.CountryDB, "country-db", o.CountryDB, "country database in MaxMind DB format (GeoLite2-Country or DB-IP country lite)")
-	f.StringVar(&o.Catalog, "catalog", o.Catalog, "provider catalog JSON file to use instead of the built-in one")
+	f.StringVar(&o.Catalog, "catalog", o.Catalog, "provider catalog to use instead of the built-in one: a JSON file, or a folder with catalog.json and catalog.d/*.json")
 	f.StringVar(&o.DataDir, "data-dir", refdata.DefaultDir(), `reference data directory kept by "chokepoint data" ("" for none)`)
 	f.StringSliceVar(&o.ASNTables, "asn-table", o.ASNTables, "prefix-to-AS table (CAIDA pfx2as, iptoasn TSV) or asnames file; repeatable")
 	f.BoolVarP(&o.Quiet, "quiet", "q", o.Quiet, "do not print the summary table")
@@ -242,11 +242,21 @@ func loadCatalog(path string) (*catalog.Catalog, error) {
 	if path == "" {
 		return catalog.Default()
 	}
-	b, err := os.ReadFile(path)
+	st, err := os.Stat(path)
 	if err != nil {
 		return nil, usagef("read catalog: %w", err)
 	}
-	c, err := catalog.Parse(b)
+	var c *catalog.Catalog
+	if st.IsDir() {
+		// A catalog folder: catalog.json and its catalog.d fragments.
+		c, err = catalog.ParseFS(os.DirFS(path))
+	} else {
+		var b []byte
+		if b, err = os.ReadFile(path); err != nil {
+			return nil, usagef("read catalog: %w", err)
+		}
+		c, err = catalog.Parse(b)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("catalog %s: %w", path, err)
 	}

@@ -2,11 +2,12 @@ package catalog
 
 import (
 	"bytes"
-	_ "embed"
+	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"regexp"
 	"slices"
@@ -69,11 +70,43 @@ type Provider struct {
 	// "azure:AzureFrontDoor.Frontend"; the service compared without
 	// regard to case).
 	RangeSources []string `json:"range_sources,omitempty"`
+	// Domains are registrable domains (or deeper suffixes) that belong to
+	// this product alone: a name server, CNAME target or mail exchanger
+	// under one of them that no product suffix matches counts for it on
+	// the layer it serves ("owner_domain" evidence).
+	Domains []string `json:"domains,omitempty"`
+	// Aliases are other names of the product ("Route 53", "Dyn"), used to
+	// match labels that users write.
+	Aliases []string `json:"aliases,omitempty"`
 	// Upstreams are IDs of providers this one runs on (a platform behind a
 	// CDN), with the layer on which it depends on them.
 	Upstreams []Upstream `json:"upstreams,omitempty"`
 	// Sources are public URLs documenting the facts of this entry.
 	Sources []string `json:"sources"`
+}
+
+// Company is the owner of one or more providers: its display name, the
+// other names it goes by and the registrable domains it operates.
+type Company struct {
+	// ID is the company id that providers name in their Company field.
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// Aliases are other names of the company ("AWS", "Amazon Web
+	// Services"), used to match labels that users write.
+	Aliases []string `json:"aliases,omitempty"`
+	// Domains are registrable domains the company operates (corporate,
+	// name server, CDN, storage and mail domains). A name under one of
+	// them that matches no product suffix and no product domain is the
+	// company's: on a layer, its provider serving that layer.
+	Domains []string `json:"domains,omitempty"`
+	// WebLayer is the layer (cdn or hosting) that a CNAME under one of
+	// the company's domains counts on; empty means the layer of its web
+	// products when they all serve one, else hosting.
+	WebLayer Layer    `json:"web_layer,omitempty"`
+	Sources  []string `json:"sources,omitempty"`
+	// Implicit is true when no entry declared the company: it was made
+	// from a provider's company id.
+	Implicit bool `json:"-"`
 }
 
 // Upstream is a provider-to-provider dependency declared by the catalog.
@@ -107,23 +140,71 @@ type Catalog struct {
 	mx        *SuffixIndex
 	asn       map[uint32]*Provider
 	ranges    map[string]*Provider // "source" or "source:service" (service lower case)
+	companies map[string]*Company
+	// owners maps an owner domain to its owner; byCompanyLayer the
+	// provider a company has on a layer (nil when it has several).
+	owners         map[string]Owner
+	byCompanyLayer map[companyLayer]*Provider
+	companyLayers  map[companyLayer]int
+	webByCompany   map[string][]*Provider
+}
+
+type companyLayer struct {
+	company string
+	layer   Layer
 }
 
 type file struct {
 	Version   string      `json:"version"`
+	Companies []*Company  `json:"companies"`
 	Providers []*Provider `json:"providers"`
 }
 
-//go:embed catalog.json
-var embedded []byte
+// FragmentDir is the folder beside catalog.json whose *.json files are
+// parts of the same catalog: objects with "companies" and "providers"
+// and no version.
+const FragmentDir = "catalog.d"
 
-// Default returns the catalog embedded in the binary.
+//go:embed catalog.json catalog.d
+var embeddedFS embed.FS
+
+// Default returns the catalog embedded in the binary: catalog.json and the
+// fragments of catalog.d, validated together.
 func Default() (*Catalog, error) {
-	c, err := Parse(embedded)
+	c, err := ParseFS(embeddedFS)
 	if err != nil {
 		return nil, fmt.Errorf("embedded catalog: %w", err)
 	}
 	return c, nil
+}
+
+// ParseFS reads catalog.json at the root of fsys and every catalog.d/*.json
+// fragment beside it (in name order) and validates them as one catalog.
+func ParseFS(fsys fs.FS) (*Catalog, error) {
+	main, err := fs.ReadFile(fsys, "catalog.json")
+	if err != nil {
+		return nil, err
+	}
+	names, err := fs.Glob(fsys, FragmentDir+"/*.json")
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(names)
+	frags := make([]Fragment, 0, len(names))
+	for _, n := range names {
+		b, err := fs.ReadFile(fsys, n)
+		if err != nil {
+			return nil, err
+		}
+		frags = append(frags, Fragment{Name: n, Data: b})
+	}
+	return parse(main, frags)
+}
+
+// Fragment is one part of a catalog kept in its own file.
+type Fragment struct {
+	Name string // for messages
+	Data []byte
 }
 
 // ErrInvalid is wrapped by every validation error of Parse.
@@ -166,15 +247,38 @@ func validSource(s string) bool {
 // claimed twice, or one on an entry with no dns, cdn or hosting layer;
 // and on an empty provider list.
 // Every error wraps ErrInvalid.
-func Parse(b []byte) (*Catalog, error) {
+func Parse(b []byte) (*Catalog, error) { return parse(b, nil) }
+
+// decodeFile decodes one catalog file strictly: one object, no unknown
+// field, nothing after it.
+func decodeFile(name string, b []byte) (file, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	var f file
 	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+		return f, fmt.Errorf("%w: %s%v", ErrInvalid, name, err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("%w: data after the catalog object", ErrInvalid)
+		return f, fmt.Errorf("%w: %sdata after the catalog object", ErrInvalid, name)
+	}
+	return f, nil
+}
+
+func parse(b []byte, frags []Fragment) (*Catalog, error) {
+	f, err := decodeFile("", b)
+	if err != nil {
+		return nil, err
+	}
+	for _, fr := range frags {
+		ff, err := decodeFile(fr.Name+": ", fr.Data)
+		if err != nil {
+			return nil, err
+		}
+		if ff.Version != "" {
+			return nil, fmt.Errorf("%w: %s: a fragment has no version (it is catalog.json's)", ErrInvalid, fr.Name)
+		}
+		f.Companies = append(f.Companies, ff.Companies...)
+		f.Providers = append(f.Providers, ff.Providers...)
 	}
 	c := &Catalog{
 		Version: f.Version,
@@ -184,6 +288,12 @@ func Parse(b []byte) (*Catalog, error) {
 		mx:      NewSuffixIndex(),
 		asn:     make(map[uint32]*Provider),
 		ranges:  make(map[string]*Provider),
+
+		companies:      make(map[string]*Company),
+		owners:         make(map[string]Owner),
+		byCompanyLayer: make(map[companyLayer]*Provider),
+		companyLayers:  make(map[companyLayer]int),
+		webByCompany:   make(map[string][]*Provider),
 	}
 	var errs []error
 	if f.Version != "" && !versionRe.MatchString(f.Version) {
@@ -239,8 +349,16 @@ func Parse(b []byte) (*Catalog, error) {
 		if len(p.MXSuffixes) > 0 && !p.HasLayer(LayerEmail) {
 			bad(p, "mx suffixes without the email layer")
 		}
-		if (len(p.CNAMESuffixes) > 0 || len(p.ASNs) > 0) && p.WebLayer() == "" {
-			bad(p, "cname suffixes or asns without a cdn or hosting layer")
+		if len(p.CNAMESuffixes) > 0 && p.WebLayer() == "" {
+			bad(p, "cname suffixes without a cdn or hosting layer")
+		}
+		if len(p.ASNs) > 0 && p.WebLayer() == "" && !p.HasLayer(LayerDNS) {
+			bad(p, "asns without a dns, cdn or hosting layer")
+		}
+		for _, d := range p.Domains {
+			if err := c.addOwner(d, Owner{Provider: p}); err != nil {
+				bad(p, "domain: %v", err)
+			}
 		}
 		for _, idx := range []struct {
 			kind string
@@ -278,6 +396,69 @@ func Parse(b []byte) (*Catalog, error) {
 			}
 		}
 		c.providers = append(c.providers, p)
+	}
+	for i, co := range f.Companies {
+		if co == nil {
+			errs = append(errs, fmt.Errorf("%w: company #%d is null", ErrInvalid, i))
+			continue
+		}
+		badc := func(format string, a ...any) {
+			errs = append(errs, fmt.Errorf("%w: company %q: %s", ErrInvalid, co.ID, fmt.Sprintf(format, a...)))
+		}
+		if !companyRe.MatchString(co.ID) {
+			badc("malformed id")
+		}
+		if _, dup := c.companies[co.ID]; dup {
+			badc("declared twice")
+		}
+		c.companies[co.ID] = co
+		if co.Name == "" {
+			badc("no name")
+		}
+		if len(co.Sources) == 0 {
+			badc("no source")
+		}
+		for _, s := range co.Sources {
+			if !validSource(s) {
+				badc("source %q is not an http(s) URL", s)
+			}
+		}
+		switch co.WebLayer {
+		case "", LayerCDN, LayerHosting:
+		default:
+			badc("web_layer %q is not cdn or hosting", co.WebLayer)
+		}
+		for _, d := range co.Domains {
+			if err := c.addOwner(d, Owner{Company: co}); err != nil {
+				badc("domain: %v", err)
+			}
+		}
+	}
+	for _, p := range c.providers {
+		co, ok := c.companies[p.Company]
+		if !ok {
+			co = &Company{ID: p.Company, Name: p.Company, Implicit: true}
+			c.companies[p.Company] = co
+		}
+		if p.WebLayer() != "" {
+			c.webByCompany[p.Company] = append(c.webByCompany[p.Company], p)
+		}
+		for _, l := range p.Layers {
+			k := companyLayer{p.Company, l}
+			c.companyLayers[k]++
+			c.byCompanyLayer[k] = p
+		}
+	}
+	for k, n := range c.companyLayers {
+		if n > 1 {
+			c.byCompanyLayer[k] = nil
+		}
+	}
+	for d, o := range c.owners {
+		if o.Provider != nil {
+			o.Company = c.companies[o.Provider.Company]
+			c.owners[d] = o
+		}
 	}
 	for _, p := range c.providers {
 		for _, u := range p.Upstreams {

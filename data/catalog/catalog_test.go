@@ -373,6 +373,11 @@ func catalogJSON(providers ...string) string {
 	return `{"version":"2026.01.02-1","providers":[` + strings.Join(providers, ",") + `]}`
 }
 
+// withCompanies adds a companies array to a catalog made by catalogJSON.
+func withCompanies(catalog string, companies ...string) string {
+	return strings.Replace(catalog, `"providers":`, `"companies":[`+strings.Join(companies, ",")+`],"providers":`, 1)
+}
+
 // cdn is a valid web-layer provider the cases can point upstreams at.
 var cdn = provider("acme-cdn", map[string]any{
 	"layers": `["cdn"]`, "ns_suffixes": nil,
@@ -449,7 +454,20 @@ func TestParse(t *testing.T) {
 		{"ns suffix without dns layer", catalogJSON(provider("acme-dns", map[string]any{"layers": `["hosting"]`})), "ns suffixes without the dns layer"},
 		{"mx suffix without email layer", catalogJSON(provider("acme-dns", map[string]any{"mx_suffixes": `["mx.acme.example"]`})), "mx suffixes without the email layer"},
 		{"cname without cdn or hosting", catalogJSON(provider("acme-dns", map[string]any{"cname_suffixes": `["www.acme.example"]`})), "without a cdn or hosting layer"},
-		{"asn without cdn or hosting", catalogJSON(provider("acme-dns", map[string]any{"asns": `[13335]`})), "without a cdn or hosting layer"},
+		{"valid asn on a dns-only provider", catalogJSON(provider("acme-dns", map[string]any{"asns": `[13335]`})), ""},
+		{"asn without dns, cdn or hosting", catalogJSON(provider("acme-mail", map[string]any{"layers": `["email"]`, "ns_suffixes": nil, "mx_suffixes": `["mx.acme.example"]`, "asns": `[13335]`})), "asns without a dns, cdn or hosting layer"},
+
+		{"valid company with domains", withCompanies(catalogJSON(dns), `{"id":"acme","name":"Acme","aliases":["ACME Corp"],"domains":["acme.example","acme-cdn.example"],"web_layer":"cdn","sources":["https://acme.example/"]}`), ""},
+		{"valid product domain", catalogJSON(provider("acme-dns", map[string]any{"domains": `["acmedns.example"]`, "aliases": `["Acme DNS"]`})), ""},
+		{"company declared twice", withCompanies(catalogJSON(dns), `{"id":"acme","name":"Acme","sources":["https://acme.example/"]}`, `{"id":"acme","name":"Acme 2","sources":["https://acme.example/"]}`), "declared twice"},
+		{"company without name", withCompanies(catalogJSON(dns), `{"id":"acme","sources":["https://acme.example/"]}`), "no name"},
+		{"company without source", withCompanies(catalogJSON(dns), `{"id":"acme","name":"Acme"}`), "no source"},
+		{"company malformed id", withCompanies(catalogJSON(dns), `{"id":"Acme Inc","name":"Acme","sources":["https://acme.example/"]}`), "malformed id"},
+		{"company bad web layer", withCompanies(catalogJSON(dns), `{"id":"acme","name":"Acme","web_layer":"email","sources":["https://acme.example/"]}`), "is not cdn or hosting"},
+		{"domain owned twice", withCompanies(catalogJSON(provider("acme-dns", map[string]any{"domains": `["acme.example"]`})), `{"id":"acme","name":"Acme","domains":["acme.example"],"sources":["https://acme.example/"]}`), "already owned by"},
+		{"domain is a public suffix", withCompanies(catalogJSON(dns), `{"id":"acme","name":"Acme","domains":["co.uk"],"sources":["https://acme.example/"]}`), "is a public suffix"},
+		{"domain with a wildcard", catalogJSON(provider("acme-dns", map[string]any{"domains": `["acme*.example"]`})), "no wildcard"},
+		{"domain of one label", catalogJSON(provider("acme-dns", map[string]any{"domains": `["example"]`})), "fewer than two labels"},
 
 		{"unknown upstream", catalogJSON(provider("acme-dns", map[string]any{"upstreams": `[{"provider":"nobody-cdn","layer":"cdn"}]`})), `unknown upstream "nobody-cdn"`},
 		{"upstream with unknown layer", catalogJSON(cdn, provider("acme-dns", map[string]any{"upstreams": `[{"provider":"acme-cdn","layer":"edge"}]`})), `unknown layer "edge"`},

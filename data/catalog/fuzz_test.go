@@ -6,6 +6,10 @@ import (
 )
 
 func FuzzParse(f *testing.F) {
+	embedded, err := embeddedFS.ReadFile("catalog.json")
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Add(embedded)
 	f.Add([]byte(catalogJSON(provider("acme-dns", nil), cdn)))
 	f.Add([]byte(catalogJSON(provider("acme-dns", map[string]any{"upstreams": `[{"provider":"acme-cdn","layer":"cdn"}]`}), cdn)))

@@ -1,0 +1,139 @@
+package catalog
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// ownersCatalog: acme runs DNS, a CDN and hosting; its corporate domains
+// count on the CDN (web_layer), its storage domain is the hosting
+// product's; beta has two DNS products and no web product.
+const ownersCatalog = `{"version":"2026.01.02-1",
+ "companies":[
+  {"id":"acme","name":"Acme","aliases":["ACME Corp"],"domains":["acme.example","acme.test"],"web_layer":"cdn","sources":["https://acme.example/"]},
+  {"id":"beta","name":"Beta","domains":["beta.example"],"sources":["https://beta.example/"]}],
+ "providers":[
+  {"id":"acme-dns","company":"acme","service":"dns","name":"Acme DNS","layers":["dns"],"ns_suffixes":["ns.acme.example"],"sources":["https://acme.example/dns"]},
+  {"id":"acme-cdn","company":"acme","service":"cdn","name":"Acme CDN","layers":["cdn"],"cname_suffixes":["cdn.acme.example"],"sources":["https://acme.example/cdn"]},
+  {"id":"acme-store","company":"acme","service":"store","name":"Acme Store","layers":["hosting"],"domains":["acmestore.example"],"sources":["https://acme.example/store"]},
+  {"id":"beta-one","company":"beta","service":"one","name":"Beta One","layers":["dns"],"ns_suffixes":["one.beta.example"],"domains":["betaone.example"],"sources":["https://beta.example/1"]},
+  {"id":"beta-two","company":"beta","service":"two","name":"Beta Two","layers":["dns"],"ns_suffixes":["two.beta.example"],"sources":["https://beta.example/2"]},
+  {"id":"gamma-mail","company":"gamma","service":"mail","name":"Gamma Mail","layers":["email"],"mx_suffixes":["mx.gamma.example"],"sources":["https://gamma.example/"]}]}`
+
+func TestOwnerResolve(t *testing.T) {
+	t.Parallel()
+	c, err := Parse([]byte(ownersCatalog))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		host  string
+		layer Layer
+		want  string // provider id, "company:<id>" for a company without one product there, "" for no owner
+	}{
+		{"company domain on dns: its one dns product", "ns1.acme.example", LayerDNS, "acme-dns"},
+		{"other TLD of the company", "ns7.acme.test", LayerDNS, "acme-dns"},
+		{"company domain on the web: web_layer cdn", "x.acme.example", LayerCDN, "acme-cdn"},
+		{"company domain asked on hosting: its one hosting product", "x.acme.example", LayerHosting, "acme-store"},
+		{"product domain on its layer", "bucket.acmestore.example", LayerHosting, "acme-store"},
+		{"product domain on another layer falls to the company", "ns.acmestore.example", LayerDNS, "acme-dns"},
+		{"company with two dns products", "ns.beta.example", LayerDNS, "company:beta"},
+		{"product domain picks the product among several", "a.betaone.example", LayerDNS, "beta-one"},
+		{"company without an email product", "mx.acme.example", LayerEmail, "company:acme"},
+		{"whole labels only", "ns.notacme.example", LayerDNS, ""},
+		{"case and trailing dot", "NS1.ACME.EXAMPLE.", LayerDNS, "acme-dns"},
+		{"the domain itself", "acme.example", LayerDNS, "acme-dns"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			o, ok := c.MatchDomain(tt.host)
+			got := ""
+			if ok {
+				if p := c.Resolve(o, tt.layer); p != nil {
+					got = p.ID
+				} else {
+					got = "company:" + o.Company.ID
+				}
+			}
+			if got != tt.want {
+				t.Errorf("%s on %s: got %q, want %q", tt.host, tt.layer, got, tt.want)
+			}
+		})
+	}
+	if got := c.CompanyWebLayer("acme"); got != LayerCDN {
+		t.Errorf("acme web layer %q, want cdn (declared)", got)
+	}
+	if got := c.CompanyWebLayer("beta"); got != LayerHosting {
+		t.Errorf("beta web layer %q, want hosting (no web product)", got)
+	}
+	co, ok := c.Company("gamma")
+	if !ok || !co.Implicit || co.Name != "gamma" {
+		t.Errorf("undeclared company gamma: %+v, %v; want an implicit entry", co, ok)
+	}
+	if co, _ := c.Company("acme"); co.Implicit || co.Name != "Acme" || len(co.Aliases) != 1 {
+		t.Errorf("declared company acme: %+v", co)
+	}
+}
+
+func TestParseFS(t *testing.T) {
+	t.Parallel()
+	main := `{"version":"2026.01.02-1","companies":[{"id":"acme","name":"Acme","sources":["https://acme.example/"]}],"providers":[` + provider("acme-dns", nil) + `]}`
+	frag := func(providers ...string) *fstest.MapFile {
+		return &fstest.MapFile{Data: []byte(`{"providers":[` + strings.Join(providers, ",") + `]}`)}
+	}
+	tests := []struct {
+		name    string
+		fs      fstest.MapFS
+		wantErr string
+		want    int
+	}{
+		{"main only", fstest.MapFS{"catalog.json": {Data: []byte(main)}}, "", 1},
+		{"two fragments", fstest.MapFS{
+			"catalog.json":          {Data: []byte(main)},
+			"catalog.d/a.json":      frag(provider("beta-dns", nil)),
+			"catalog.d/b.json":      frag(provider("gamma-dns", nil)),
+			"catalog.d/README.md":   {Data: []byte("not a fragment")},
+			"catalog.d/sub/c.json":  frag(provider("delta-dns", nil)),
+			"elsewhere/other.json":  frag(provider("eps-dns", nil)),
+			"catalog.d/notes.jsonx": {Data: []byte("{")},
+		}, "", 3},
+		{"suffix claimed in two files", fstest.MapFS{
+			"catalog.json":     {Data: []byte(main)},
+			"catalog.d/a.json": frag(provider("beta-dns", map[string]any{"ns_suffixes": `["ns.acme.example"]`})),
+		}, `already claimed by "acme-dns"`, 0},
+		{"fragment with a version", fstest.MapFS{
+			"catalog.json":     {Data: []byte(main)},
+			"catalog.d/a.json": {Data: []byte(`{"version":"2026.01.02-2","providers":[]}`)},
+		}, "catalog.d/a.json: a fragment has no version", 0},
+		{"fragment not json", fstest.MapFS{
+			"catalog.json":     {Data: []byte(main)},
+			"catalog.d/a.json": {Data: []byte(`{"providers":[`)},
+		}, "catalog.d/a.json: unexpected EOF", 0},
+		{"company declared in two files", fstest.MapFS{
+			"catalog.json":     {Data: []byte(main)},
+			"catalog.d/a.json": {Data: []byte(`{"companies":[{"id":"acme","name":"Acme","sources":["https://acme.example/"]}],"providers":[]}`)},
+		}, `company "acme": declared twice`, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := ParseFS(tt.fs)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !errors.Is(err, ErrInvalid) {
+					t.Fatalf("err = %v, want ErrInvalid containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := len(c.Providers()); n != tt.want {
+				t.Errorf("%d providers, want %d", n, tt.want)
+			}
+		})
+	}
+}
