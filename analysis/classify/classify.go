@@ -21,12 +21,22 @@ import (
 // address says otherwise; an address in a provider's AS is a strong but
 // indirect sign (ASes carry more than one product); a matching SOA is the
 // weakest.
+//
+// A name under a domain the catalog says a company operates, but under no
+// product suffix, names the company surely and the product less surely;
+// self-hosting shown by the list (an organisation's family of sites) or
+// by the zone of a CNAME target is as strong as an AS; an operator named
+// only by the registrable domain of its servers is the weakest naming.
 const (
-	confSuffix = 1.0
-	confRange  = 0.95
-	confSelf   = 0.9
-	confASN    = 0.8
-	confSOA    = 0.6
+	confSuffix      = 1.0
+	confRange       = 0.95
+	confSelf        = 0.9
+	confOwner       = 0.9
+	confASN         = 0.8
+	confFamily      = 0.8
+	confZoneNS      = 0.8
+	confRegistrable = 0.7
+	confSOA         = 0.6
 )
 
 // Confidence returns the confidence given to evidence of kind e.
@@ -42,6 +52,14 @@ func Confidence(e Evidence) float64 {
 		return confASN
 	case EvidenceSOA:
 		return confSOA
+	case EvidenceOwnerDomain:
+		return confOwner
+	case EvidenceFamily:
+		return confFamily
+	case EvidenceZoneNS:
+		return confZoneNS
+	case EvidenceRegistrableDomain:
+		return confRegistrable
 	}
 	return 0
 }
@@ -102,6 +120,9 @@ type builder struct {
 	rank   int
 	deps   []Dependency
 	addrs  []AddrInfo
+	// nsOps and mxOps are the uncatalogued operators (registrable
+	// domains) of the name servers and mail exchangers, for Finish.
+	nsOps, mxOps []string
 }
 
 // exact returns a copy of s with no spare capacity, nil when s is empty.
@@ -121,6 +142,16 @@ func exact[T any](s []T) []T {
 // strongest evidence (highest confidence; at equal confidence the first)
 // is the one shown.
 func (b *builder) add(l catalog.Layer, provider, service, region string, ev Evidence, value string, conf float64) {
+	b.addDep(l, provider, service, region, ev, value, conf, true)
+}
+
+// addUncatalogued records a dependency on an operator the catalog does
+// not know, named by a registrable domain or an AS.
+func (b *builder) addUncatalogued(l catalog.Layer, provider string, ev Evidence, value string) {
+	b.addDep(l, provider, string(l), "", ev, value, Confidence(ev), false)
+}
+
+func (b *builder) addDep(l catalog.Layer, provider, service, region string, ev Evidence, value string, conf float64, catalogued bool) {
 	match := -1
 	for i := range b.deps {
 		d := &b.deps[i]
@@ -149,8 +180,52 @@ func (b *builder) add(l catalog.Layer, provider, service, region string, ev Evid
 		Domain: b.domain, Rank: b.rank, Layer: l,
 		Provider: provider, Service: service, Region: region,
 		Evidence: ev, EvidenceValue: value, Confidence: conf,
-		ThirdParty: provider != SelfProvider,
+		ThirdParty: provider != SelfProvider, Catalogued: catalogued,
 	})
+}
+
+// addOwned records the provider an owner domain names on layer l: the
+// product it resolves to, or the company with an unknown service.
+func (c *Classifier) addOwned(b *builder, l catalog.Layer, o catalog.Owner, name string) {
+	if p := c.cat.Resolve(o, l); p != nil {
+		b.add(l, p.Company, p.Service, "", EvidenceOwnerDomain, name, confOwner)
+		return
+	}
+	b.add(l, o.Company.ID, UnknownService, "", EvidenceOwnerDomain, name, confOwner)
+}
+
+// ownedWebLayer is the web layer a CNAME under owner domain o counts on:
+// the product's own when the domain is one product's, else the
+// company's.
+func (c *Classifier) ownedWebLayer(o catalog.Owner) catalog.Layer {
+	if o.Provider != nil {
+		if l := o.Provider.WebLayer(); l != "" {
+			return l
+		}
+	}
+	return c.cat.CompanyWebLayer(o.Company.ID)
+}
+
+// registrable returns the registrable domain of host name, "" when it has
+// none (a bare public suffix, a single label, an empty name).
+func registrable(name string) string {
+	name = catalog.NormalizeName(name)
+	if name == "" || name == "." {
+		return ""
+	}
+	r, err := publicsuffix.EffectiveTLDPlusOne(name)
+	if err != nil {
+		return ""
+	}
+	return r
+}
+
+// appendOnce appends s to list unless it is there.
+func appendOnce(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
 }
 
 func (b *builder) addProvider(l catalog.Layer, p *catalog.Provider, ev Evidence, value string, conf float64) {
@@ -182,6 +257,7 @@ func (c *Classifier) Classify(o *dnscrawl.Observation) Result {
 	b := c.builders.Get().(*builder)
 	defer c.builders.Put(b)
 	b.domain, b.rank, b.deps, b.addrs = o.Domain, o.Rank, b.deps[:0], b.addrs[:0]
+	b.nsOps, b.mxOps = b.nsOps[:0], b.mxOps[:0]
 	own, err := publicsuffix.EffectiveTLDPlusOne(o.Domain)
 	if err != nil {
 		own = o.Domain
@@ -191,19 +267,9 @@ func (c *Classifier) Classify(o *dnscrawl.Observation) Result {
 	st[layerIndex(catalog.LayerCDN)], st[layerIndex(catalog.LayerHosting)] = c.web(b, o, own)
 	st[layerIndex(catalog.LayerEmail)] = c.email(b, o, own)
 	r.States = c.states.get(st)
+	r.hints = c.hints(b, o, own)
 	order := layerIndex
-	slices.SortFunc(b.deps, func(x, y Dependency) int {
-		if x.Layer != y.Layer {
-			return order(x.Layer) - order(y.Layer)
-		}
-		if x.Provider != y.Provider {
-			return strings.Compare(x.Provider, y.Provider)
-		}
-		if x.Service != y.Service {
-			return strings.Compare(x.Service, y.Service)
-		}
-		return strings.Compare(x.Region, y.Region)
-	})
+	sortDeps(b.deps)
 	slices.SortFunc(b.addrs, func(x, y AddrInfo) int {
 		if x.Layer != y.Layer {
 			return order(x.Layer) - order(y.Layer)
@@ -246,14 +312,18 @@ func (c *Classifier) ownerOf(a netip.Addr, info refdata.Info, rg refdata.Range, 
 	}
 	if info.ASN != 0 {
 		if p, ok := c.cat.ByASN(info.ASN); ok {
-			// "AS16509 3.210.1.2"
-			b := make([]byte, 0, 48)
-			b = strconv.AppendUint(append(b, "AS"...), uint64(info.ASN), 10)
-			b = a.AppendTo(append(b, ' '))
-			return owner{p: p, ev: EvidenceASN, value: string(b)}
+			return owner{p: p, ev: EvidenceASN, value: asnValue(info.ASN, a)}
 		}
 	}
 	return owner{}
+}
+
+// asnValue is the evidence value of an AS match: "AS16509 3.210.1.2".
+func asnValue(asn uint32, a netip.Addr) string {
+	b := make([]byte, 0, 48)
+	b = strconv.AppendUint(append(b, "AS"...), uint64(asn), 10)
+	b = a.AppendTo(append(b, ' '))
+	return string(b)
 }
 
 // rangeValue is the evidence value of an ip_range match:
@@ -286,29 +356,24 @@ func (b *builder) addAddr(l catalog.Layer, a netip.Addr, f addrFacts) {
 	b.addrs = append(b.addrs, AddrInfo{Layer: l, Addr: a, ASN: f.info.ASN, Country: f.info.Country, Region: f.region})
 }
 
-// sameCompany returns the provider of company that serves layer l.
-func (c *Classifier) sameCompany(company string, l catalog.Layer) *catalog.Provider {
-	for _, p := range c.cat.Providers() {
-		if p.Company == company && p.HasLayer(l) {
-			return p
-		}
-	}
-	return nil
-}
-
-// dns attributes the name servers: by NS suffix first; a name server with
-// a vanity name (under the site's own domain or an unknown one) by the AS
-// of its addresses when that company runs a DNS service; otherwise a name
-// server under the site's own domain, or a zone whose SOA names the site,
-// is self-hosted (after Kashaf et al., IMC 2020).
+// dns attributes the name servers, each by the first rule that names it:
+// its NS suffix; a catalog owner domain; the DNS service behind its
+// addresses (a vanity name server on a DNS operator's or a CDN company's
+// addresses); under the site's own registrable domain, self; otherwise
+// the registrable domain of the name server, an uncatalogued operator
+// (Finish later decides from the whole list whether it is the site's own
+// or a third party, and groups an operator's TLD variants).
 func (c *Classifier) dns(b *builder, o *dnscrawl.Observation, own string) State {
 	if len(o.NS) == 0 {
 		return StateUnattributed
 	}
-	var unknown []dnscrawl.NSHost
 	for _, ns := range o.NS {
 		if p, _, ok := c.cat.MatchNS(ns.Name); ok {
 			b.addProvider(catalog.LayerDNS, p, EvidenceNSSuffix, ns.Name, confSuffix)
+			continue
+		}
+		if ow, ok := c.cat.MatchDomain(ns.Name); ok {
+			c.addOwned(b, catalog.LayerDNS, ow, ns.Name)
 			continue
 		}
 		for _, a := range ns.Addrs {
@@ -323,10 +388,10 @@ func (c *Classifier) dns(b *builder, o *dnscrawl.Observation, own string) State 
 			b.add(catalog.LayerDNS, SelfProvider, SelfProvider, "", EvidenceSelf, ns.Name, confSelf)
 			continue
 		}
-		unknown = append(unknown, ns)
-	}
-	if len(unknown) > 0 && o.SOA != nil && (under(o.SOA.MName, own) || under(o.SOA.RName, own)) && !b.has(catalog.LayerDNS) {
-		b.add(catalog.LayerDNS, SelfProvider, SelfProvider, "", EvidenceSOA, o.SOA.MName+" "+o.SOA.RName, confSOA)
+		if r := registrable(ns.Name); r != "" {
+			b.addUncatalogued(catalog.LayerDNS, r, EvidenceRegistrableDomain, ns.Name)
+			b.nsOps = appendOnce(b.nsOps, r)
+		}
 	}
 	if b.has(catalog.LayerDNS) {
 		return StateKnown
@@ -348,7 +413,7 @@ func (c *Classifier) dnsByAddr(addrs []netip.Addr) owner {
 		case o.p.HasLayer(catalog.LayerDNS):
 			return o
 		case o.p.WebLayer() == catalog.LayerCDN:
-			if dp := c.sameCompany(o.p.Company, catalog.LayerDNS); dp != nil {
+			if dp := c.cat.CompanyProvider(o.p.Company, catalog.LayerDNS); dp != nil {
 				o.p = dp
 				return o
 			}
@@ -358,10 +423,15 @@ func (c *Classifier) dnsByAddr(addrs []netip.Addr) owner {
 }
 
 // web attributes the apex and www hosts to CDN and hosting providers:
-// every CNAME hop under a provider's suffix counts on that provider's web
-// layer; the final addresses count by their owner (published range, then
-// AS): a CDN always, a hosting provider only when no CDN is on the host's
-// chain (the edge addresses of a CDN are not its customers' origin).
+// every CNAME hop under a provider's suffix, or under a catalog owner
+// domain, counts on that provider's web layer; the final addresses count
+// by their owner (published range, then AS): a CDN always, a hosting
+// provider only when no CDN is on the host's chain (the edge addresses of
+// a CDN are not its customers' origin). A host that none of that names
+// is attributed from what is left: the last CNAME hop outside the site's
+// domain names the operator by its registrable domain (or the site
+// itself, when the site's own name servers serve that target's zone),
+// else the AS of its addresses names the network it is hosted in.
 func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, hosting State) {
 	resolved, failed, unattributed := false, false, false
 	for _, h := range []dnscrawl.Host{o.Apex, o.WWW} {
@@ -374,16 +444,25 @@ func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, 
 			failed = true
 			continue
 		}
-		sawCDN := false
+		sawCDN, named := false, false
+		lastUnknown := ""
 		for _, hop := range h.CNAMEs {
-			p, _, ok := c.cat.MatchCNAME(hop)
-			if !ok {
+			if p, _, ok := c.cat.MatchCNAME(hop); ok {
+				l := p.WebLayer()
+				b.addProvider(l, p, EvidenceCNAMESuffix, hop, confSuffix)
+				sawCDN = sawCDN || l == catalog.LayerCDN
+				named = true
 				continue
 			}
-			l := p.WebLayer()
-			b.addProvider(l, p, EvidenceCNAMESuffix, hop, confSuffix)
-			if l == catalog.LayerCDN {
-				sawCDN = true
+			if ow, ok := c.cat.MatchDomain(hop); ok {
+				l := c.ownedWebLayer(ow)
+				c.addOwned(b, l, ow, hop)
+				sawCDN = sawCDN || l == catalog.LayerCDN
+				named = true
+				continue
+			}
+			if !under(hop, own) {
+				lastUnknown = hop
 			}
 		}
 		// Look every address up once; CDN addresses count first, so that a
@@ -402,14 +481,11 @@ func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, 
 			if o.p != nil && o.p.WebLayer() == catalog.LayerCDN {
 				b.addOwner(catalog.LayerCDN, o)
 				b.addAddr(catalog.LayerCDN, a, f)
-				sawCDN = true
+				sawCDN, named = true, true
 				continue
 			}
 			if o.p != nil && o.p.WebLayer() == "" {
 				o.p = nil // a DNS-only product's range (Route 53) says nothing of the web
-			}
-			if o.p == nil {
-				unattributed = true
 			}
 			seen = append(seen, owned{a, f, o})
 		}
@@ -423,9 +499,34 @@ func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, 
 			case o.o.p != nil:
 				b.addOwner(catalog.LayerHosting, o.o)
 				b.addAddr(catalog.LayerHosting, o.addr, o.f)
+				named = true
 			default:
 				b.addAddr(catalog.LayerHosting, o.addr, o.f)
 			}
+		}
+		if !named {
+			switch {
+			case lastUnknown != "" && c.zoneIsOwn(o, lastUnknown, own):
+				b.add(catalog.LayerHosting, SelfProvider, SelfProvider, "", EvidenceZoneNS, lastUnknown, confZoneNS)
+				named = true
+			case lastUnknown != "":
+				if r := registrable(lastUnknown); r != "" {
+					b.addUncatalogued(catalog.LayerHosting, r, EvidenceRegistrableDomain, lastUnknown)
+					named = true
+				}
+			default:
+				for _, o := range seen {
+					// An AS the catalog claims for a product of another
+					// layer (a DNS operator's) names no web operator.
+					if asn := o.f.info.ASN; asn != 0 && !sawCDN && !c.asnCatalogued(asn) {
+						b.addUncatalogued(catalog.LayerHosting, ASProvider(asn), EvidenceASN, asnValue(asn, o.addr))
+						named = true
+					}
+				}
+			}
+		}
+		if !named && len(seen) > 0 {
+			unattributed = true // addresses nobody could be named for
 		}
 		if sawCDN && !b.has(catalog.LayerHosting) {
 			unattributed = true // the origin is behind the CDN
@@ -449,8 +550,40 @@ func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, 
 	return state(catalog.LayerCDN, StateNone), state(catalog.LayerHosting, hostingMissing)
 }
 
-// email attributes the mail exchangers by MX suffix; an MX under the
-// site's own domain is self-hosted.
+// asnCatalogued reports whether a catalog provider claims AS asn.
+func (c *Classifier) asnCatalogued(asn uint32) bool {
+	_, ok := c.cat.ByASN(asn)
+	return ok
+}
+
+// zoneIsOwn reports whether the zone that CNAME target name lives in is
+// served by name servers under the site's own registrable domain: the
+// site runs that zone itself (a private CDN, its own infrastructure
+// under another of its domains).
+func (c *Classifier) zoneIsOwn(o *dnscrawl.Observation, name, own string) bool {
+	var best *dnscrawl.ZoneNS
+	for i := range o.TargetZones {
+		z := &o.TargetZones[i]
+		if (name == z.Zone || strings.HasSuffix(name, "."+z.Zone)) && (best == nil || len(z.Zone) > len(best.Zone)) {
+			best = z
+		}
+	}
+	if best == nil || len(best.NS) == 0 {
+		return false
+	}
+	for _, ns := range best.NS {
+		if !under(catalog.NormalizeName(ns), own) {
+			return false
+		}
+	}
+	return true
+}
+
+// email attributes the mail exchangers: by MX suffix, then by catalog
+// owner domain; an MX under the site's own domain is self-hosted; any
+// other is an uncatalogued operator named by its registrable domain
+// (Finish turns it into self when the list shows it is the site's
+// organisation's).
 func (c *Classifier) email(b *builder, o *dnscrawl.Observation, own string) State {
 	switch o.MXStatus {
 	case dnscrawl.StatusOK, "":
@@ -459,7 +592,7 @@ func (c *Classifier) email(b *builder, o *dnscrawl.Observation, own string) Stat
 	default:
 		return StateUnresolved
 	}
-	if len(o.MX) == 0 || (len(o.MX) == 1 && o.MX[0].Name == ".") {
+	if len(o.MX) == 0 || (len(o.MX) == 1 && (o.MX[0].Name == "." || o.MX[0].Name == "")) {
 		return StateNone
 	}
 	for _, mx := range o.MX {
@@ -468,8 +601,19 @@ func (c *Classifier) email(b *builder, o *dnscrawl.Observation, own string) Stat
 		}
 		if p, _, ok := c.cat.MatchMX(mx.Name); ok {
 			b.addProvider(catalog.LayerEmail, p, EvidenceMXSuffix, mx.Name, confSuffix)
-		} else if under(mx.Name, own) {
+			continue
+		}
+		if ow, ok := c.cat.MatchDomain(mx.Name); ok {
+			c.addOwned(b, catalog.LayerEmail, ow, mx.Name)
+			continue
+		}
+		if under(mx.Name, own) {
 			b.add(catalog.LayerEmail, SelfProvider, SelfProvider, "", EvidenceSelf, mx.Name, confSelf)
+			continue
+		}
+		if r := registrable(mx.Name); r != "" {
+			b.addUncatalogued(catalog.LayerEmail, r, EvidenceRegistrableDomain, mx.Name)
+			b.mxOps = appendOnce(b.mxOps, r)
 		}
 	}
 	if b.has(catalog.LayerEmail) {

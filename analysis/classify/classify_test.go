@@ -140,8 +140,10 @@ func TestClassify(t *testing.T) {
 				return o
 			},
 			want: want{
-				deps:   map[catalog.Layer][]string{catalog.LayerDNS: {"self/self"}, catalog.LayerEmail: {"self/self"}},
-				states: states(StateKnown, StateNone, StateUnattributed, StateKnown),
+				// The web server's network is named by its AS (AS3320,
+				// uncatalogued): the ISP hosts it.
+				deps:   map[catalog.Layer][]string{catalog.LayerDNS: {"self/self"}, catalog.LayerHosting: {"as3320/hosting"}, catalog.LayerEmail: {"self/self"}},
+				states: states(StateKnown, StateNone, StateKnown, StateKnown),
 			},
 		},
 		{
@@ -153,7 +155,12 @@ func TestClassify(t *testing.T) {
 				o.MXStatus = dnscrawl.StatusOK
 				return o
 			},
-			want: want{deps: map[catalog.Layer][]string{}, states: states(StateUnattributed, StateNone, StateNone, StateUnattributed)},
+			// Not the provider, but an operator the catalog does not know,
+			// named by its registrable domain.
+			want: want{
+				deps:   map[catalog.Layer][]string{catalog.LayerDNS: {"notcloudflare.com/dns"}, catalog.LayerEmail: {"evilgoogle.com/email"}},
+				states: states(StateKnown, StateNone, StateNone, StateKnown),
+			},
 		},
 		{
 			name: "vanity name servers answering from Cloudflare",
@@ -195,7 +202,7 @@ func TestClassify(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			r := c.Classify(tt.obs())
+			r := ClassifyAll(c, []*dnscrawl.Observation{tt.obs()})[0]
 			if diff := cmp.Diff(tt.want, summarize(r), cmp.AllowUnexported(want{})); diff != "" {
 				t.Errorf("mismatch (-want +got):\n%s", diff)
 			}

@@ -2,6 +2,7 @@ package classify
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
 )
@@ -18,10 +19,28 @@ const (
 	EvidenceASN         Evidence = "asn"          // an address announced by a provider's AS
 	EvidenceSOA         Evidence = "soa"          // the zone's SOA names the provider or the site itself
 	EvidenceSelf        Evidence = "self"         // a server under the domain's own registrable domain
+	// EvidenceOwnerDomain: a name under a registrable domain that the
+	// catalog says a company (or one of its products) operates, matching
+	// no product suffix.
+	EvidenceOwnerDomain Evidence = "owner_domain"
+	// EvidenceRegistrableDomain: a name server, CNAME target or mail
+	// exchanger under a registrable domain the catalog does not know; the
+	// operator is named by that domain (uncatalogued).
+	EvidenceRegistrableDomain Evidence = "registrable_domain"
+	// EvidenceFamily: self-hosted because the operator's domain is in the
+	// list, runs its own name servers and has the same SOA as the site:
+	// one organisation serving its family of sites.
+	EvidenceFamily Evidence = "family"
+	// EvidenceZoneNS: a CNAME target's zone is served by the site's own
+	// name servers (a private CDN or the site's own infrastructure).
+	EvidenceZoneNS Evidence = "zone_ns"
 )
 
 // Evidences lists every evidence kind in a fixed order.
-var Evidences = []Evidence{EvidenceNSSuffix, EvidenceCNAMESuffix, EvidenceMXSuffix, EvidenceIPRange, EvidenceASN, EvidenceSOA, EvidenceSelf}
+var Evidences = []Evidence{
+	EvidenceNSSuffix, EvidenceCNAMESuffix, EvidenceMXSuffix, EvidenceOwnerDomain, EvidenceIPRange,
+	EvidenceASN, EvidenceSOA, EvidenceSelf, EvidenceFamily, EvidenceZoneNS, EvidenceRegistrableDomain,
+}
 
 // ParseEvidence returns the evidence kind named s.
 func ParseEvidence(s string) (Evidence, error) {
@@ -59,4 +78,29 @@ type Dependency struct {
 	Confidence float64 `csv:"confidence"`
 	// ThirdParty is false for self-hosted dependencies.
 	ThirdParty bool `csv:"third_party"`
+	// Catalogued is true when the provider is a catalog company (or the
+	// site itself); false for an operator named by its registrable domain
+	// ("example-dns.net") or by the AS of its addresses ("as64500").
+	Catalogued bool `csv:"catalogued"`
 }
+
+// UnknownService is the service of a dependency on a catalog company that
+// has no single product on the layer (a name under its corporate domain).
+const UnknownService = "unknown"
+
+// ID identifies the dependency's provider and product in one string: the
+// catalog provider id "<company>-<service>" ("cloudflare-dns",
+// "amazon-unknown"), "self", or, for an uncatalogued operator, its name
+// alone ("example-dns.net", "as64500").
+func (d *Dependency) ID() string {
+	switch {
+	case d.Provider == SelfProvider:
+		return SelfProvider
+	case !d.Catalogued:
+		return d.Provider
+	}
+	return d.Provider + "-" + d.Service
+}
+
+// ASProvider is the provider name of an uncatalogued AS: "as64500".
+func ASProvider(asn uint32) string { return "as" + strconv.FormatUint(uint64(asn), 10) }

@@ -197,14 +197,14 @@ func TestClassifyRealWorldRanges(t *testing.T) {
 			want: []string{"dns amazon/route53 ns_suffix 1.00", "hosting google/cloud asn 0.80"},
 		},
 		{
-			name: "unknown ISP, vanity NS, SOA names the site: self DNS, hosting unknown",
+			name: "unknown ISP, vanity NS, SOA names the site, sole user: self DNS, hosting by AS",
 			obs: func(o *dnscrawl.Observation) {
 				o.NS = []dnscrawl.NSHost{{Name: "ns.provider-example.net", Addrs: []netip.Addr{a("84.130.1.1")}}}
 				o.SOA = &dnscrawl.SOA{MName: "ns.provider-example.net", RName: "hostmaster.brand-example.com"}
 				o.Apex = web(o.Domain, nil, "84.130.1.2")
 			},
-			want:   []string{"dns self/self soa 0.60 first-party"},
-			states: states(StateKnown, StateNone, StateUnattributed, StateNone),
+			want:   []string{"dns self/self soa 0.60 first-party", "hosting as3320/hosting asn 0.80"},
+			states: states(StateKnown, StateNone, StateKnown, StateNone),
 		},
 	}
 	for _, tt := range tests {
@@ -212,7 +212,7 @@ func TestClassifyRealWorldRanges(t *testing.T) {
 			t.Parallel()
 			o := obs("brand-example.com")
 			tt.obs(o)
-			r := c.Classify(o)
+			r := ClassifyAll(c, []*dnscrawl.Observation{o})[0]
 			var got []string
 			for _, d := range r.Deps {
 				got = append(got, dep(d))

@@ -62,6 +62,10 @@ type Result struct {
 	// address shared by cdn and hosting is listed under the layer it was
 	// attributed to, or under hosting when unattributed.
 	Addrs []AddrInfo
+
+	// hints holds what Finish needs to decide list-level questions for
+	// this domain; nil for most domains, and nil after Finish.
+	hints *listHints
 }
 
 // AddrInfo is one address a domain depends on, with what the reference

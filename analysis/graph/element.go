@@ -39,6 +39,7 @@ func ParseKind(s string) (Kind, error) {
 // the one the command line takes:
 //
 //	cloudflare         a provider (company id)
+//	example-dns.net    an uncatalogued provider (registrable domain)
 //	cloudflare/cdn     a service (also cloudflare-cdn, the catalog id)
 //	amazon:us-east-1   a region of a provider
 //	AS13335            an AS
@@ -76,6 +77,7 @@ var (
 	serviceRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 	regionRe  = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]*$`)
 	countryRe = regexp.MustCompile(`^[A-Z]{2}$`)
+	domainRe  = regexp.MustCompile(`^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)+$`)
 )
 
 // ParseElement reads an element in its String form. Provider, service and
@@ -103,6 +105,17 @@ func ParseElement(s string) (Element, error) {
 			return bad("an AS is AS followed by a number from 1 to 4294967295")
 		}
 		return Element{Kind: KindASN, ASN: uint32(n)}, nil
+	}
+	// An operator the catalog does not know is named by its registrable
+	// domain: "example-dns.net", "example-dns.net/dns".
+	if name, service, _ := strings.Cut(lower, "/"); strings.Contains(name, ".") && !strings.Contains(lower, ":") {
+		if !domainRe.MatchString(name) || (service != "" && !serviceRe.MatchString(service)) {
+			return bad("an uncatalogued provider is its registrable domain (example-dns.net), optionally /service")
+		}
+		if service != "" {
+			return Element{Kind: KindService, Company: name, Service: service}, nil
+		}
+		return Element{Kind: KindProvider, Company: name}, nil
 	}
 	if company, region, ok := strings.Cut(lower, ":"); ok {
 		if !companyRe.MatchString(company) || !regionRe.MatchString(region) {

@@ -337,6 +337,12 @@ func TestParseElement(t *testing.T) {
 		{in: "a b", err: true},
 		{in: "amazon:", err: true},
 		{in: "/cdn", err: true},
+		{in: "Example-DNS.net", want: Element{Kind: KindProvider, Company: "example-dns.net"}},
+		{in: "example-dns.co.uk/dns", want: Element{Kind: KindService, Company: "example-dns.co.uk", Service: "dns"}},
+		{in: "example-.net", err: true},
+		{in: "example..net", err: true},
+		{in: "example.net/", want: Element{Kind: KindProvider, Company: "example.net"}},
+		{in: "example.net/Bad Service", err: true},
 	}
 	for _, tt := range tests {
 		got, err := ParseElement(tt.in)

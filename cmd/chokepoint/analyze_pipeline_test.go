@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/chokepoint-dev/chokepoint/analysis/classify"
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
@@ -92,7 +93,7 @@ func TestClassifyObservationsOrder(t *testing.T) {
 	if len(want) < 3*batchLines {
 		t.Fatalf("sequential read gave %d observations, want more than %d", len(want), 3*batchLines)
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreUnexported(classify.Result{})); diff != "" {
 		t.Errorf("results (-sequential +pool):\n%s", diff)
 	}
 	if wantErr.Len() == 0 {

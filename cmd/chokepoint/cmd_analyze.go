@@ -168,6 +168,7 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 	if len(results) == 0 {
 		return usagef("no observation in %v", o.Inputs)
 	}
+	classify.Finish(results)
 
 	// In report order once, so that the writers of domains.csv,
 	// dependencies.csv and report.html only check it. The figures do not

@@ -162,6 +162,7 @@ func loadGraph(ctx context.Context, o *analyzeOptions, stderr io.Writer) (*graph
 	if len(results) == 0 {
 		return nil, usagef("no observation in %v", o.Inputs)
 	}
+	classify.Finish(results)
 	return graph.Build(results, cat, slices.Concat(graph.CatalogEdges(cat), finder.Edges())), nil
 }
 
