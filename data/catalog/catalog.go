@@ -201,6 +201,73 @@ func ParseFS(fsys fs.FS) (*Catalog, error) {
 	return parse(main, frags)
 }
 
+// mergeCompanies adds the companies of one fragment file to those read
+// so far. A company may be declared in several files (a hoster in the DNS
+// file and in the hosting file): the declarations are merged, the first
+// name kept and the others added as aliases, aliases, domains and sources
+// united; two different web layers are an error. Within one file a
+// company is declared once (Parse reports the second).
+func mergeCompanies(have, add []*Company, file string) ([]*Company, []error) {
+	var errs []error
+	byID := make(map[string]*Company, len(have))
+	for _, c := range have {
+		if c != nil {
+			byID[c.ID] = c
+		}
+	}
+	for _, c := range add {
+		if c == nil {
+			have = append(have, c)
+			continue
+		}
+		old := byID[c.ID]
+		if old == nil || slices.Contains(addedIn(add, c), c) && countID(add, c.ID) > 1 {
+			have = append(have, c)
+			continue
+		}
+		merged := *old
+		if c.Name != "" && c.Name != old.Name {
+			merged.Aliases = appendNew(merged.Aliases, c.Name)
+		}
+		merged.Aliases = appendNew(merged.Aliases, c.Aliases...)
+		merged.Domains = appendNew(merged.Domains, c.Domains...)
+		merged.Sources = appendNew(merged.Sources, c.Sources...)
+		switch {
+		case c.WebLayer == "" || c.WebLayer == old.WebLayer:
+		case old.WebLayer == "":
+			merged.WebLayer = c.WebLayer
+		default:
+			errs = append(errs, fmt.Errorf("%w: company %q: web_layer %q in %s, %q before", ErrInvalid, c.ID, c.WebLayer, file, old.WebLayer))
+		}
+		*old = merged
+	}
+	return have, errs
+}
+
+// addedIn returns the companies of list with c's id.
+func addedIn(list []*Company, c *Company) []*Company {
+	var out []*Company
+	for _, x := range list {
+		if x != nil && x.ID == c.ID {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// countID counts the companies of list with id.
+func countID(list []*Company, id string) int { return len(addedIn(list, &Company{ID: id})) }
+
+// appendNew appends the items of add that list does not hold.
+func appendNew(list []string, add ...string) []string {
+	for _, s := range add {
+		if !slices.Contains(list, s) {
+			list = append(list, s)
+		}
+	}
+	return list
+}
+
 // Fragment is one part of a catalog kept in its own file.
 type Fragment struct {
 	Name string // for messages
@@ -269,6 +336,7 @@ func parse(b []byte, frags []Fragment) (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
+	var mergeErrs []error
 	for _, fr := range frags {
 		ff, err := decodeFile(fr.Name+": ", fr.Data)
 		if err != nil {
@@ -277,8 +345,13 @@ func parse(b []byte, frags []Fragment) (*Catalog, error) {
 		if ff.Version != "" {
 			return nil, fmt.Errorf("%w: %s: a fragment has no version (it is catalog.json's)", ErrInvalid, fr.Name)
 		}
-		f.Companies = append(f.Companies, ff.Companies...)
+		var errs []error
+		f.Companies, errs = mergeCompanies(f.Companies, ff.Companies, fr.Name)
+		mergeErrs = append(mergeErrs, errs...)
 		f.Providers = append(f.Providers, ff.Providers...)
+	}
+	if err := errors.Join(mergeErrs...); err != nil {
+		return nil, err
 	}
 	c := &Catalog{
 		Version: f.Version,

@@ -205,7 +205,7 @@ func TestDefaultRealWorld(t *testing.T) {
 		{"vercel numbered", cname, "d1d4fc829fe7bc7c.vercel-dns-017.com", "vercel-cdn"},
 		{"azure front door", cname, "example-abc.z01.azurefd.net", "microsoft-frontdoor"},
 		{"azure app service", cname, "example.azurewebsites.net", "microsoft-azure"},
-		{"elb", cname, "my-lb-123.us-east-1.elb.amazonaws.com", "amazon-ec2"},
+		{"elb", cname, "my-lb-123.us-east-1.elb.amazonaws.com", "amazon-elb"},
 		{"heroku", cname, "example.herokudns.com", "salesforce-heroku"},
 		{"github pages", cname, "example.github.io", "github-pages"},
 		{"blogger and app engine", cname, "ghs.googlehosted.com", "google-cloud"},

@@ -26,7 +26,7 @@ func (c *Catalog) addOwner(d string, o Owner) error {
 	if strings.Contains(d, "*") {
 		return fmt.Errorf("%q: no wildcard in a domain", d)
 	}
-	if ps, _ := publicsuffix.PublicSuffix(d); ps == d {
+	if ICANNRegistrable(d) == "" {
 		return fmt.Errorf("%q is a public suffix", d)
 	}
 	if other, ok := c.owners[d]; ok {
@@ -35,6 +35,37 @@ func (c *Catalog) addOwner(d string, o Owner) error {
 	o.Domain = d
 	c.owners[d] = o
 	return nil
+}
+
+// ICANNRegistrable returns the registrable domain of host name under the
+// ICANN section of the public suffix list: the public suffix and one
+// label more ("example.co.uk" for "ns1.example.co.uk"). The private
+// section (suffixes that companies such as hosting platforms register for
+// their customers, "herokuapp.com") is not used, so that a name under a
+// platform's domain yields the platform's domain. It returns "" for a
+// name that is itself a public suffix, or has no label before one.
+func ICANNRegistrable(name string) string {
+	name = NormalizeName(name)
+	if name == "" || strings.HasPrefix(name, ".") || strings.Contains(name, "..") {
+		return ""
+	}
+	ps, icann := publicsuffix.PublicSuffix(name)
+	for !icann {
+		// A private rule: the ICANN suffix is found under its parent.
+		_, parent, ok := strings.Cut(ps, ".")
+		if !ok {
+			break // a single label with no rule: the TLD itself
+		}
+		ps, icann = publicsuffix.PublicSuffix(parent)
+	}
+	if len(name) <= len(ps) {
+		return ""
+	}
+	rest := name[:len(name)-len(ps)-1]
+	if i := strings.LastIndexByte(rest, '.'); i >= 0 {
+		rest = rest[i+1:]
+	}
+	return rest + "." + ps
 }
 
 func (o Owner) name() string {

@@ -2,6 +2,8 @@ package catalog
 
 import (
 	"errors"
+
+	"github.com/google/go-cmp/cmp"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -113,10 +115,20 @@ func TestParseFS(t *testing.T) {
 			"catalog.json":     {Data: []byte(main)},
 			"catalog.d/a.json": {Data: []byte(`{"providers":[`)},
 		}, "catalog.d/a.json: unexpected EOF", 0},
-		{"company declared in two files", fstest.MapFS{
+		{"company declared in two files is merged", fstest.MapFS{
 			"catalog.json":     {Data: []byte(main)},
-			"catalog.d/a.json": {Data: []byte(`{"companies":[{"id":"acme","name":"Acme","sources":["https://acme.example/"]}],"providers":[]}`)},
-		}, `company "acme": declared twice`, 0},
+			"catalog.d/a.json": {Data: []byte(`{"companies":[{"id":"acme","name":"Acme Corp","domains":["acme.example"],"sources":["https://acme.example/"]}],"providers":[]}`)},
+			"catalog.d/b.json": {Data: []byte(`{"companies":[{"id":"acme","name":"Acme","domains":["acme.example","acme.test"],"sources":["https://acme.example/b"]}],"providers":[]}`)},
+		}, "", 1},
+		{"company declared twice in one file", fstest.MapFS{
+			"catalog.json":     {Data: []byte(main)},
+			"catalog.d/a.json": {Data: []byte(`{"companies":[{"id":"beta","name":"Beta","sources":["https://beta.example/"]},{"id":"beta","name":"Beta","sources":["https://beta.example/"]}],"providers":[]}`)},
+		}, `company "beta": declared twice`, 0},
+		{"company with two web layers", fstest.MapFS{
+			"catalog.json":     {Data: []byte(main)},
+			"catalog.d/a.json": {Data: []byte(`{"companies":[{"id":"acme","name":"Acme","web_layer":"cdn","sources":["https://acme.example/"]}],"providers":[]}`)},
+			"catalog.d/b.json": {Data: []byte(`{"companies":[{"id":"acme","name":"Acme","web_layer":"hosting","sources":["https://acme.example/"]}],"providers":[]}`)},
+		}, `web_layer "hosting" in catalog.d/b.json`, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -134,6 +146,40 @@ func TestParseFS(t *testing.T) {
 			if n := len(c.Providers()); n != tt.want {
 				t.Errorf("%d providers, want %d", n, tt.want)
 			}
+			if co, ok := c.Company("acme"); ok && strings.HasPrefix(tt.name, "company declared in two files") {
+				want := &Company{ID: "acme", Name: "Acme", Aliases: []string{"Acme Corp"}, Domains: []string{"acme.example", "acme.test"},
+					Sources: []string{"https://acme.example/", "https://acme.example/b"}}
+				if diff := cmp.Diff(want, co); diff != "" {
+					t.Errorf("merged company (-want +got):\n%s", diff)
+				}
+				if o, ok := c.MatchDomain("ns.acme.test"); !ok || o.Company != co {
+					t.Errorf("domain of the second declaration not owned by the merged company: %+v %v", o, ok)
+				}
+			}
 		})
+	}
+}
+
+func TestICANNRegistrable(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"ns1.example.com":           "example.com",
+		"NS1.Example.CO.UK.":        "example.co.uk",
+		"example.com":               "example.com",
+		"d111.cloudfront.net":       "cloudfront.net", // cloudfront.net is a private-section suffix
+		"shop.myshopify.com":        "myshopify.com",
+		"x.y.herokuapp.com":         "herokuapp.com",
+		"foo.blogspot.co.uk":        "blogspot.co.uk",
+		"kinghost.net":              "kinghost.net",
+		"com":                       "",
+		"co.uk":                     "",
+		"":                          "",
+		"a..b.com":                  "",
+		"ns1.example.unknowntld":    "example.unknowntld",
+		"<script>.evil.example.org": "example.org",
+	} {
+		if got := ICANNRegistrable(in); got != want {
+			t.Errorf("ICANNRegistrable(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
