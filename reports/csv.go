@@ -177,6 +177,9 @@ type DependencyRow struct {
 	EvidenceValue string            `csv:"evidence_value" parquet:"evidence_value"`
 	Confidence    float64           `csv:"confidence" parquet:"confidence"`
 	ThirdParty    bool              `csv:"third_party" parquet:"third_party"`
+	// Catalogued is false for an operator the catalog does not know,
+	// named by its registrable domain or AS.
+	Catalogued bool `csv:"catalogued" parquet:"catalogued"`
 }
 
 // ProviderRow is one row of providers.csv: one per provider and layer,
@@ -184,6 +187,7 @@ type DependencyRow struct {
 type ProviderRow struct {
 	Layer           catalog.Layer `csv:"layer" parquet:"layer"`
 	Provider        string        `csv:"provider" parquet:"provider"`
+	Catalogued      bool          `csv:"catalogued" parquet:"catalogued"`
 	Domains         int           `csv:"domains" parquet:"domains"`
 	Share           float64       `csv:"share" parquet:"share"`
 	WeightedShare   float64       `csv:"weighted_share" parquet:"weighted_share"`
@@ -229,6 +233,13 @@ type MetricsRow struct {
 	Bootstrap int     `csv:"bootstrap" parquet:"bootstrap"`
 	HHILow    float64 `csv:"hhi_low" parquet:"hhi_low"`
 	HHIHigh   float64 `csv:"hhi_high" parquet:"hhi_high"`
+	// How the known domains were attributed (metrics.Coverage): by the
+	// strongest evidence among their providers on the layer.
+	BySuffix       int `csv:"by_suffix" parquet:"by_suffix"`
+	ByOwnerDomain  int `csv:"by_owner_domain" parquet:"by_owner_domain"`
+	ByAddress      int `csv:"by_address" parquet:"by_address"`
+	BySelf         int `csv:"by_self" parquet:"by_self"`
+	ByUncatalogued int `csv:"by_uncatalogued" parquet:"by_uncatalogued"`
 }
 
 // sortedResults returns pointers to results in report order: ranked
@@ -372,6 +383,7 @@ func dependencyRows(sorted []*classify.Result) iter.Seq[DependencyRow] {
 					Domain: d.Domain, Rank: d.Rank, Layer: d.Layer, Provider: d.Provider,
 					Service: d.Service, Region: d.Region, Evidence: d.Evidence,
 					EvidenceValue: d.EvidenceValue, Confidence: d.Confidence, ThirdParty: d.ThirdParty,
+					Catalogued: !d.Uncatalogued,
 				}
 				if !yield(row) {
 					return
@@ -392,7 +404,7 @@ func ProviderRows(sum *metrics.Summary) iter.Seq[ProviderRow] {
 		for _, ls := range withAny(sum) {
 			for _, p := range ls.Rows {
 				row := ProviderRow{
-					Layer: ls.Layer, Provider: p.Provider, Domains: p.Domains, Share: p.Share,
+					Layer: ls.Layer, Provider: p.Provider, Catalogued: p.Catalogued, Domains: p.Domains, Share: p.Share,
 					WeightedShare: p.WeightedShare, CriticalDomains: p.CriticalDomains, CriticalShare: p.CriticalShare,
 					ShareLow: p.ShareLow, ShareHigh: p.ShareHigh,
 				}
@@ -432,6 +444,8 @@ func MetricsRows(sum *metrics.Summary) iter.Seq[MetricsRow] {
 				WeightedHHI: ls.WeightedHHI, WeightedCR1: ls.WeightedCR1, WeightedCR3: ls.WeightedCR3,
 				WeightedCR5: ls.WeightedCR5, WeightedGini: ls.WeightedGini, WeightedEntropy: ls.WeightedEntropyBits,
 				WeightedEffectiveN: ls.WeightedEffectiveN, Bootstrap: ls.Bootstrap, HHILow: ls.HHILow, HHIHigh: ls.HHIHigh,
+				BySuffix: ls.Coverage.Suffix, ByOwnerDomain: ls.Coverage.OwnerDomain, ByAddress: ls.Coverage.Address,
+				BySelf: ls.Coverage.Self, ByUncatalogued: ls.Coverage.Uncatalogued,
 			}
 			if !yield(row) {
 				return

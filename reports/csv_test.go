@@ -127,13 +127,13 @@ func TestColumns(t *testing.T) {
 		DomainsFile: {"domain", "rank", "status", "error",
 			"dns_providers", "dns_state", "dns_critical", "cdn_providers", "cdn_state", "cdn_critical",
 			"hosting_providers", "hosting_state", "hosting_critical", "email_providers", "email_state", "email_critical", "spof_providers"},
-		DependenciesFile: {"domain", "rank", "layer", "provider", "service", "region", "evidence", "evidence_value", "confidence", "third_party"},
-		ProvidersFile:    {"layer", "provider", "domains", "share", "weighted_share", "critical_domains", "critical_share", "share_low", "share_high"},
+		DependenciesFile: {"domain", "rank", "layer", "provider", "service", "region", "evidence", "evidence_value", "confidence", "third_party", "catalogued"},
+		ProvidersFile:    {"layer", "provider", "catalogued", "domains", "share", "weighted_share", "critical_domains", "critical_share", "share_low", "share_high"},
 		MetricsFile: {"layer", "domains", "known", "none", "unattributed", "unresolved", "providers", "self_hosted",
 			"hhi", "cr1", "cr3", "cr5", "gini", "entropy_bits", "entropy_norm", "effective_n",
 			"critical_rate", "redundancy_rate", "self_hosted_rate",
 			"weighted_hhi", "weighted_cr1", "weighted_cr3", "weighted_cr5", "weighted_gini", "weighted_entropy_bits", "weighted_effective_n",
-			"bootstrap", "hhi_low", "hhi_high"},
+			"bootstrap", "hhi_low", "hhi_high", "by_suffix", "by_owner_domain", "by_address", "by_self", "by_uncatalogued"},
 	}
 	for _, cw := range csvWriters {
 		t.Run(cw.name, func(t *testing.T) {

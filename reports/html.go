@@ -24,6 +24,10 @@ var reportTemplate string
 // report; providers.csv has them all.
 const htmlProviderRows = 25
 
+// htmlUncataloguedRows is the number of uncatalogued operators listed per
+// layer.
+const htmlUncataloguedRows = 10
+
 // HHI thresholds of the US merger guidelines, shown beside each HHI as
 // reference points (they were written for markets, not for DNS).
 const (
@@ -106,6 +110,8 @@ type layerView struct {
 	Metrics   []metricView
 	Providers []providerView
 	More      string
+	// Uncatalogued lists the largest operators the catalog does not know.
+	Uncatalogued []providerView
 }
 
 type metricView struct {
@@ -114,6 +120,9 @@ type metricView struct {
 
 type providerView struct {
 	Provider, Domains, Share, Weighted, Critical, CriticalShare string
+	// Uncatalogued marks an operator named by its registrable domain or
+	// AS, not from the catalog.
+	Uncatalogued bool
 }
 
 type pair struct{ Name, Value string }
@@ -271,7 +280,7 @@ func newLayerView(ls *metrics.LayerSummary, col colors) (layerView, error) {
 		{"Domains in the list", count(ls.Domains), ""},
 		{"Provider known", list(ls.Known), "the base of shares and rates below"},
 		{"Layer not used", list(ls.None), "resolved, no such service (no MX, no CDN)"},
-		{"Provider not identified", list(ls.Unattributed), "records present, no catalog match"},
+		{"Provider not identified", list(ls.Unattributed), "records present, no operator could be named"},
 		{"Lookups failed", list(ls.Unresolved), "counted, never dropped"},
 		{"Third-party providers", count(ls.Providers), ""},
 		{"Self-hosted", known(ls.SelfHosted), "excluded from the concentration figures"},
@@ -284,20 +293,37 @@ func newLayerView(ls *metrics.LayerSummary, col colors) (layerView, error) {
 		{"Effective number of providers", conc(decimal(ls.EffectiveN, 2)), "10,000 / HHI"},
 		{"Critically dependent", known(ls.CriticalDomains), "one third-party provider, no alternative"},
 		{"Redundant", known(ls.RedundantDomains), "two providers or more (self-hosting counts)"},
+		{"Named by a product suffix", known(ls.Coverage.Suffix), "name server, CNAME or MX under a catalogued product's suffix"},
+		{"Named by a company's domain", known(ls.Coverage.OwnerDomain), "a name under a domain a catalogued company operates"},
+		{"Named by address", known(ls.Coverage.Address), "a catalogued provider's published range or AS"},
+		{"Self-hosted only", known(ls.Coverage.Self), "the site's own servers"},
+		{"Named by registrable domain or AS only", known(ls.Coverage.Uncatalogued), "operators outside the catalog (marked ◦)"},
 	}
-	for i, r := range ls.Rows {
-		if i == htmlProviderRows {
-			lv.More = fmt.Sprintf("%s more providers are listed in providers.csv.", count(len(ls.Rows)-i))
-			break
-		}
-		lv.Providers = append(lv.Providers, providerView{
+	row := func(r *metrics.ProviderRow) providerView {
+		return providerView{
 			Provider:      visible(r.Provider),
 			Domains:       count(r.Domains),
 			Share:         pctF(r.Share),
 			Weighted:      pctF(r.WeightedShare),
 			Critical:      count(r.CriticalDomains),
 			CriticalShare: pctF(r.CriticalShare),
-		})
+			Uncatalogued:  !r.Catalogued,
+		}
+	}
+	for i := range ls.Rows {
+		if i == htmlProviderRows {
+			lv.More = fmt.Sprintf("%s more providers are listed in providers.csv.", count(len(ls.Rows)-i))
+			break
+		}
+		lv.Providers = append(lv.Providers, row(&ls.Rows[i]))
+	}
+	for i := range ls.Rows {
+		if len(lv.Uncatalogued) == htmlUncataloguedRows {
+			break
+		}
+		if !ls.Rows[i].Catalogued {
+			lv.Uncatalogued = append(lv.Uncatalogued, row(&ls.Rows[i]))
+		}
 	}
 	return lv, nil
 }

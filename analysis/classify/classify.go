@@ -142,16 +142,16 @@ func exact[T any](s []T) []T {
 // strongest evidence (highest confidence; at equal confidence the first)
 // is the one shown.
 func (b *builder) add(l catalog.Layer, provider, service, region string, ev Evidence, value string, conf float64) {
-	b.addDep(l, provider, service, region, ev, value, conf, true)
+	b.addDep(l, provider, service, region, ev, value, conf, false)
 }
 
 // addUncatalogued records a dependency on an operator the catalog does
 // not know, named by a registrable domain or an AS.
 func (b *builder) addUncatalogued(l catalog.Layer, provider string, ev Evidence, value string) {
-	b.addDep(l, provider, string(l), "", ev, value, Confidence(ev), false)
+	b.addDep(l, provider, string(l), "", ev, value, Confidence(ev), true)
 }
 
-func (b *builder) addDep(l catalog.Layer, provider, service, region string, ev Evidence, value string, conf float64, catalogued bool) {
+func (b *builder) addDep(l catalog.Layer, provider, service, region string, ev Evidence, value string, conf float64, uncatalogued bool) {
 	match := -1
 	for i := range b.deps {
 		d := &b.deps[i]
@@ -180,7 +180,7 @@ func (b *builder) addDep(l catalog.Layer, provider, service, region string, ev E
 		Domain: b.domain, Rank: b.rank, Layer: l,
 		Provider: provider, Service: service, Region: region,
 		Evidence: ev, EvidenceValue: value, Confidence: conf,
-		ThirdParty: provider != SelfProvider, Catalogued: catalogued,
+		ThirdParty: provider != SelfProvider, Uncatalogued: uncatalogued,
 	})
 }
 
@@ -206,19 +206,11 @@ func (c *Classifier) ownedWebLayer(o catalog.Owner) catalog.Layer {
 	return c.cat.CompanyWebLayer(o.Company.ID)
 }
 
-// registrable returns the registrable domain of host name, "" when it has
-// none (a bare public suffix, a single label, an empty name).
-func registrable(name string) string {
-	name = catalog.NormalizeName(name)
-	if name == "" || name == "." {
-		return ""
-	}
-	r, err := publicsuffix.EffectiveTLDPlusOne(name)
-	if err != nil {
-		return ""
-	}
-	return r
-}
+// registrable returns the registrable domain that names the operator of
+// host name: under the ICANN section of the public suffix list, so that
+// a name under a platform's domain ("x.herokuapp.com") names the
+// platform; "" when name has none.
+func registrable(name string) string { return catalog.ICANNRegistrable(name) }
 
 // appendOnce appends s to list unless it is there.
 func appendOnce(list []string, s string) []string {

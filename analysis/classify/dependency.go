@@ -78,10 +78,10 @@ type Dependency struct {
 	Confidence float64 `csv:"confidence"`
 	// ThirdParty is false for self-hosted dependencies.
 	ThirdParty bool `csv:"third_party"`
-	// Catalogued is true when the provider is a catalog company (or the
-	// site itself); false for an operator named by its registrable domain
-	// ("example-dns.net") or by the AS of its addresses ("as64500").
-	Catalogued bool `csv:"catalogued"`
+	// Uncatalogued is true for an operator the catalog does not know,
+	// named by its registrable domain ("example-dns.net") or by the AS of
+	// its addresses ("as64500"); false for a catalog company and for self.
+	Uncatalogued bool `csv:"uncatalogued"`
 }
 
 // UnknownService is the service of a dependency on a catalog company that
@@ -96,7 +96,7 @@ func (d *Dependency) ID() string {
 	switch {
 	case d.Provider == SelfProvider:
 		return SelfProvider
-	case !d.Catalogued:
+	case d.Uncatalogued:
 		return d.Provider
 	}
 	return d.Provider + "-" + d.Service

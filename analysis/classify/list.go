@@ -181,7 +181,7 @@ func Finish(results []Result) {
 		changed := false
 		for j := range r.Deps {
 			d := &r.Deps[j]
-			if d.Catalogued || d.Evidence != EvidenceRegistrableDomain {
+			if !d.Uncatalogued || d.Evidence != EvidenceRegistrableDomain {
 				continue
 			}
 			switch d.Layer {
@@ -212,7 +212,7 @@ func Finish(results []Result) {
 func (d *Dependency) selfFrom(ev Evidence, value string) {
 	d.Provider, d.Service, d.Region = SelfProvider, SelfProvider, ""
 	d.Evidence, d.EvidenceValue, d.Confidence = ev, value, Confidence(ev)
-	d.ThirdParty, d.Catalogued = false, true
+	d.ThirdParty, d.Uncatalogued = false, false
 }
 
 // mergeDeps sorts deps (layer, provider, service, region) and merges the

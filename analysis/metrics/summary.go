@@ -117,6 +117,14 @@ type LayerSummary struct {
 	HHILow    float64 `json:"hhi_low"`
 	HHIHigh   float64 `json:"hhi_high"`
 
+	// Coverage counts the known domains by how their providers on the
+	// layer were named, by the strongest evidence among them: a product
+	// suffix of the catalog, a company's owner domain, the address
+	// (published range or AS of a catalogued provider), self-hosting, or
+	// only operators the catalog does not know (named by registrable
+	// domain or AS). The five add up to Known.
+	Coverage Coverage `json:"coverage"`
+
 	// CriticalRate is CriticalDomains / Known.
 	CriticalRate float64 `json:"critical_rate"`
 	// RedundancyRate is RedundantDomains / Known.
@@ -129,10 +137,63 @@ type LayerSummary struct {
 	Rows []ProviderRow `json:"rows"`
 }
 
+// Coverage is how the providers of the known domains of a layer were
+// named (LayerSummary.Coverage).
+type Coverage struct {
+	Suffix       int `json:"suffix"`
+	OwnerDomain  int `json:"owner_domain"`
+	Address      int `json:"address"`
+	Self         int `json:"self"`
+	Uncatalogued int `json:"uncatalogued"`
+}
+
+// of returns the field of c that counts domain r, from its dependencies
+// on layers; nil when it has none there.
+func (c *Coverage) of(r *classify.Result, layers ...catalog.Layer) *int {
+	best := 5
+	for i := range r.Deps {
+		d := &r.Deps[i]
+		if !slices.Contains(layers, d.Layer) {
+			continue
+		}
+		k := 4
+		switch {
+		case d.Provider == classify.SelfProvider:
+			k = 3
+		case d.Uncatalogued:
+			k = 4
+		case d.Evidence == classify.EvidenceNSSuffix || d.Evidence == classify.EvidenceCNAMESuffix || d.Evidence == classify.EvidenceMXSuffix:
+			k = 0
+		case d.Evidence == classify.EvidenceOwnerDomain:
+			k = 1
+		default:
+			k = 2
+		}
+		best = min(best, k)
+	}
+	switch best {
+	case 0:
+		return &c.Suffix
+	case 1:
+		return &c.OwnerDomain
+	case 2:
+		return &c.Address
+	case 3:
+		return &c.Self
+	case 4:
+		return &c.Uncatalogued
+	}
+	return nil
+}
+
 // ProviderRow is one provider on one layer.
 type ProviderRow struct {
-	// Provider is the company id, or classify.SelfProvider.
-	Provider string        `json:"provider"`
+	// Provider is the company id, or classify.SelfProvider, or the name of
+	// an operator the catalog does not know (a registrable domain,
+	// "as64500").
+	Provider string `json:"provider"`
+	// Catalogued is false for an operator the catalog does not know.
+	Catalogued bool          `json:"catalogued"`
 	Layer    catalog.Layer `json:"layer"`
 	// Domains is the number of known domains using the provider on the
 	// layer, alone or with others.
@@ -182,9 +243,10 @@ func thirdPartySizes(rows []ProviderRow) []float64 {
 
 // providerAcc accumulates one provider on one layer.
 type providerAcc struct {
-	domains  int
-	weight   float64
-	critical int
+	domains    int
+	weight     float64
+	critical   int
+	catalogued bool
 }
 
 // layerAcc accumulates one layer.
@@ -256,9 +318,9 @@ func Compute(results []classify.Result, opts Options) *Summary {
 			w = 1 / float64(r.Rank)
 		}
 		for j := range layers {
-			accs[j].add(r, r.Providers(layers[j]), effectiveState(r.States[layers[j]], hasLayer(r, layers[j])), w)
+			accs[j].add(r, r.Providers(layers[j]), effectiveState(r.States[layers[j]], hasLayer(r, layers[j])), w, layers[j:j+1])
 		}
-		anyAcc.add(r, anyProviders(r, layers), anyState(r, layers), w)
+		anyAcc.add(r, anyProviders(r, layers), anyState(r, layers), w, layers)
 	}
 	// Layers are finished in parallel: with the bootstrap on, each is
 	// seconds of independent work on a large list.
@@ -323,8 +385,9 @@ func anyState(r *classify.Result, layers []catalog.Layer) classify.State {
 }
 
 // add counts r on the layer, where it has providers ps (sorted, distinct)
-// and state st; w is its rank weight, 0 when unranked.
-func (a *layerAcc) add(r *classify.Result, ps []string, st classify.State, w float64) {
+// and state st; w is its rank weight, 0 when unranked; layers are the
+// layers the accumulator covers (one, or all for "any").
+func (a *layerAcc) add(r *classify.Result, ps []string, st classify.State, w float64, layers []catalog.Layer) {
 	switch st {
 	case classify.StateNone:
 		a.sum.None++
@@ -341,10 +404,13 @@ func (a *layerAcc) add(r *classify.Result, ps []string, st classify.State, w flo
 		a.sum.Ranked++
 		a.weight += w
 	}
+	if n := a.sum.Coverage.of(r, layers...); n != nil {
+		*n++
+	}
 	for _, p := range ps {
 		pa := a.providers[p]
 		if pa == nil {
-			pa = &providerAcc{}
+			pa = &providerAcc{catalogued: catalogued(r, p)}
 			a.providers[p] = pa
 		}
 		pa.domains++
@@ -367,6 +433,17 @@ func (a *layerAcc) add(r *classify.Result, ps []string, st classify.State, w flo
 			a.groups[strings.Join(ps, groupSep)]++
 		}
 	}
+}
+
+// catalogued reports whether provider p of r is a catalogued one (or
+// self): whether any dependency of r on p says so.
+func catalogued(r *classify.Result, p string) bool {
+	for i := range r.Deps {
+		if r.Deps[i].Provider == p {
+			return !r.Deps[i].Uncatalogued
+		}
+	}
+	return true
 }
 
 // effectiveState reconciles the recorded state of a layer with whether
@@ -397,6 +474,7 @@ func (a *layerAcc) finish(opts Options) LayerSummary {
 	for p, pa := range a.providers {
 		row := ProviderRow{
 			Provider:        p,
+			Catalogued:      pa.catalogued,
 			Layer:           s.Layer,
 			Domains:         pa.domains,
 			Share:           frac(pa.domains),

@@ -38,6 +38,9 @@ func result(domain string, rank int, status dnscrawl.Status, deps map[catalog.La
 					Domain: domain, Rank: rank, Layer: l, Provider: p, Service: p,
 					Evidence: classify.EvidenceNSSuffix, Confidence: 1, ThirdParty: p != classify.SelfProvider,
 				})
+				if p == classify.SelfProvider {
+					r.Deps[len(r.Deps)-1].Evidence = classify.EvidenceSelf
+				}
 			}
 			continue
 		}
@@ -98,10 +101,11 @@ func TestCompute(t *testing.T) {
 				HHI: 6250, CR1: .75, CR3: 1, CR5: 1, Gini: .25,
 				EntropyBits: 0.8112781245, EntropyNorm: 0.8112781245, EffectiveN: 1.6,
 				CriticalRate: .5, RedundancyRate: .25, SelfHostedRate: .25,
+				Coverage:     Coverage{Suffix: 3, Self: 1},
 				Rows: []ProviderRow{
-					{Provider: "cloudflare", Layer: dns, Domains: 3, Share: .75, WeightedShare: 1.5 / 1.75, CriticalDomains: 2, CriticalShare: .5},
-					{Provider: "amazon", Layer: dns, Domains: 1, Share: .25, WeightedShare: .5 / 1.75},
-					{Provider: "self", Layer: dns, Domains: 1, Share: .25, WeightedShare: .25 / 1.75},
+					{Provider: "cloudflare", Catalogued: true, Layer: dns, Domains: 3, Share: .75, WeightedShare: 1.5 / 1.75, CriticalDomains: 2, CriticalShare: .5},
+					{Provider: "amazon", Catalogued: true, Layer: dns, Domains: 1, Share: .25, WeightedShare: .5 / 1.75},
+					{Provider: "self", Catalogued: true, Layer: dns, Domains: 1, Share: .25, WeightedShare: .25 / 1.75},
 				},
 			},
 			// cdn: known a{cloudflare} d{akamai}; b, c none; e, f unresolved.
@@ -114,9 +118,10 @@ func TestCompute(t *testing.T) {
 				HHI: 5000, CR1: .5, CR3: 1, CR5: 1, Gini: 0,
 				EntropyBits: 1, EntropyNorm: 1, EffectiveN: 2,
 				CriticalRate: 1,
+				Coverage:     Coverage{Suffix: 2},
 				Rows: []ProviderRow{
-					{Provider: "akamai", Layer: cdn, Domains: 1, Share: .5, WeightedShare: 0, CriticalDomains: 1, CriticalShare: .5},
-					{Provider: "cloudflare", Layer: cdn, Domains: 1, Share: .5, WeightedShare: 1, CriticalDomains: 1, CriticalShare: .5},
+					{Provider: "akamai", Catalogued: true, Layer: cdn, Domains: 1, Share: .5, WeightedShare: 0, CriticalDomains: 1, CriticalShare: .5},
+					{Provider: "cloudflare", Catalogued: true, Layer: cdn, Domains: 1, Share: .5, WeightedShare: 1, CriticalDomains: 1, CriticalShare: .5},
 				},
 			},
 			// hosting: known b{amazon} c{self} d{amazon}; a unattributed;
@@ -129,9 +134,10 @@ func TestCompute(t *testing.T) {
 				HHI: 10000, CR1: 1, CR3: 1, CR5: 1, Gini: 0,
 				EntropyBits: 0, EntropyNorm: 0, EffectiveN: 1,
 				CriticalRate: 2.0 / 3, SelfHostedRate: 1.0 / 3,
+				Coverage:     Coverage{Suffix: 2, Self: 1},
 				Rows: []ProviderRow{
-					{Provider: "amazon", Layer: hosting, Domains: 2, Share: 2.0 / 3, WeightedShare: 2.0 / 3, CriticalDomains: 2, CriticalShare: 2.0 / 3},
-					{Provider: "self", Layer: hosting, Domains: 1, Share: 1.0 / 3, WeightedShare: 1.0 / 3},
+					{Provider: "amazon", Catalogued: true, Layer: hosting, Domains: 2, Share: 2.0 / 3, WeightedShare: 2.0 / 3, CriticalDomains: 2, CriticalShare: 2.0 / 3},
+					{Provider: "self", Catalogued: true, Layer: hosting, Domains: 1, Share: 1.0 / 3, WeightedShare: 1.0 / 3},
 				},
 			},
 			// email: known a{google} b{microsoft} c{google,self}; d none;
@@ -147,10 +153,11 @@ func TestCompute(t *testing.T) {
 				HHI: 50000.0 / 9, CR1: 2.0 / 3, CR3: 1, CR5: 1, Gini: 1.0 / 6,
 				EntropyBits: 0.9182958341, EntropyNorm: 0.9182958341, EffectiveN: 1.8,
 				CriticalRate: 2.0 / 3, RedundancyRate: 1.0 / 3, SelfHostedRate: 1.0 / 3,
+				Coverage:     Coverage{Suffix: 3},
 				Rows: []ProviderRow{
-					{Provider: "google", Layer: email, Domains: 2, Share: 2.0 / 3, WeightedShare: 1.25 / 1.75, CriticalDomains: 1, CriticalShare: 1.0 / 3},
-					{Provider: "microsoft", Layer: email, Domains: 1, Share: 1.0 / 3, WeightedShare: .5 / 1.75, CriticalDomains: 1, CriticalShare: 1.0 / 3},
-					{Provider: "self", Layer: email, Domains: 1, Share: 1.0 / 3, WeightedShare: .25 / 1.75},
+					{Provider: "google", Catalogued: true, Layer: email, Domains: 2, Share: 2.0 / 3, WeightedShare: 1.25 / 1.75, CriticalDomains: 1, CriticalShare: 1.0 / 3},
+					{Provider: "microsoft", Catalogued: true, Layer: email, Domains: 1, Share: 1.0 / 3, WeightedShare: .5 / 1.75, CriticalDomains: 1, CriticalShare: 1.0 / 3},
+					{Provider: "self", Catalogued: true, Layer: email, Domains: 1, Share: 1.0 / 3, WeightedShare: .25 / 1.75},
 				},
 			},
 		},
@@ -387,5 +394,53 @@ func BenchmarkCompute(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Compute(results, Options{})
+	}
+}
+
+// TestComputeCoverage checks how the known domains of a layer are counted
+// by the evidence that named their providers, and that an uncatalogued
+// operator counts in shares and concentration like any provider.
+func TestComputeCoverage(t *testing.T) {
+	t.Parallel()
+	dep := func(domain, provider string, ev classify.Evidence, uncatalogued bool) classify.Dependency {
+		return classify.Dependency{Domain: domain, Layer: dns, Provider: provider, Service: "dns", Evidence: ev,
+			Confidence: classify.Confidence(ev), ThirdParty: provider != classify.SelfProvider, Uncatalogued: uncatalogued}
+	}
+	mk := func(domain string, deps ...classify.Dependency) classify.Result {
+		return classify.Result{Domain: domain, Status: dnscrawl.StatusOK, Deps: deps,
+			States: map[catalog.Layer]classify.State{dns: known, cdn: none, hosting: none, email: none}}
+	}
+	results := []classify.Result{
+		mk("a.example", dep("a.example", "cloudflare", classify.EvidenceNSSuffix, false)),
+		// The strongest evidence counts: suffix beats the uncatalogued one.
+		mk("b.example", dep("b.example", "cloudflare", classify.EvidenceNSSuffix, false), dep("b.example", "dnsprov.net", classify.EvidenceRegistrableDomain, true)),
+		mk("c.example", dep("c.example", "amazon", classify.EvidenceOwnerDomain, false)),
+		mk("d.example", dep("d.example", "ibm", classify.EvidenceIPRange, false)),
+		mk("e.example", dep("e.example", "dnsprov.net", classify.EvidenceRegistrableDomain, true)),
+		mk("f.example", dep("f.example", "dnsprov.net", classify.EvidenceRegistrableDomain, true)),
+		mk("g.example", dep("g.example", classify.SelfProvider, classify.EvidenceFamily, false)),
+	}
+	got := Compute(results, Options{})
+	ls, _ := got.Layer(dns)
+	if want := (Coverage{Suffix: 2, OwnerDomain: 1, Address: 1, Self: 1, Uncatalogued: 2}); ls.Coverage != want {
+		t.Errorf("coverage %+v, want %+v", ls.Coverage, want)
+	}
+	c := ls.Coverage
+	if sum := c.Suffix + c.OwnerDomain + c.Address + c.Self + c.Uncatalogued; sum != ls.Known {
+		t.Errorf("coverage adds up to %d, known %d", sum, ls.Known)
+	}
+	rows := map[string]ProviderRow{}
+	for _, r := range ls.Rows {
+		rows[r.Provider] = r
+	}
+	if r := rows["dnsprov.net"]; r.Catalogued || r.Domains != 3 || r.CriticalDomains != 2 {
+		t.Errorf("dnsprov.net row %+v, want uncatalogued, 3 domains, 2 critical", r)
+	}
+	if r := rows["cloudflare"]; !r.Catalogued {
+		t.Errorf("cloudflare row %+v, want catalogued", r)
+	}
+	// Third parties: cloudflare 2, dnsprov.net 3, amazon 1, ibm 1.
+	if ls.Providers != 4 || ls.CR1 != 3.0/7 {
+		t.Errorf("providers %d, CR1 %v; want 4 and 3/7 (the uncatalogued operator is the largest)", ls.Providers, ls.CR1)
 	}
 }
