@@ -194,7 +194,7 @@ type ProviderRow struct {
 	Provider string `json:"provider"`
 	// Catalogued is false for an operator the catalog does not know.
 	Catalogued bool          `json:"catalogued"`
-	Layer    catalog.Layer `json:"layer"`
+	Layer      catalog.Layer `json:"layer"`
 	// Domains is the number of known domains using the provider on the
 	// layer, alone or with others.
 	Domains int `json:"domains"`

@@ -101,7 +101,7 @@ func TestCompute(t *testing.T) {
 				HHI: 6250, CR1: .75, CR3: 1, CR5: 1, Gini: .25,
 				EntropyBits: 0.8112781245, EntropyNorm: 0.8112781245, EffectiveN: 1.6,
 				CriticalRate: .5, RedundancyRate: .25, SelfHostedRate: .25,
-				Coverage:     Coverage{Suffix: 3, Self: 1},
+				Coverage: Coverage{Suffix: 3, Self: 1},
 				Rows: []ProviderRow{
 					{Provider: "cloudflare", Catalogued: true, Layer: dns, Domains: 3, Share: .75, WeightedShare: 1.5 / 1.75, CriticalDomains: 2, CriticalShare: .5},
 					{Provider: "amazon", Catalogued: true, Layer: dns, Domains: 1, Share: .25, WeightedShare: .5 / 1.75},
@@ -134,7 +134,7 @@ func TestCompute(t *testing.T) {
 				HHI: 10000, CR1: 1, CR3: 1, CR5: 1, Gini: 0,
 				EntropyBits: 0, EntropyNorm: 0, EffectiveN: 1,
 				CriticalRate: 2.0 / 3, SelfHostedRate: 1.0 / 3,
-				Coverage:     Coverage{Suffix: 2, Self: 1},
+				Coverage: Coverage{Suffix: 2, Self: 1},
 				Rows: []ProviderRow{
 					{Provider: "amazon", Catalogued: true, Layer: hosting, Domains: 2, Share: 2.0 / 3, WeightedShare: 2.0 / 3, CriticalDomains: 2, CriticalShare: 2.0 / 3},
 					{Provider: "self", Catalogued: true, Layer: hosting, Domains: 1, Share: 1.0 / 3, WeightedShare: 1.0 / 3},
@@ -153,7 +153,7 @@ func TestCompute(t *testing.T) {
 				HHI: 50000.0 / 9, CR1: 2.0 / 3, CR3: 1, CR5: 1, Gini: 1.0 / 6,
 				EntropyBits: 0.9182958341, EntropyNorm: 0.9182958341, EffectiveN: 1.8,
 				CriticalRate: 2.0 / 3, RedundancyRate: 1.0 / 3, SelfHostedRate: 1.0 / 3,
-				Coverage:     Coverage{Suffix: 3},
+				Coverage: Coverage{Suffix: 3},
 				Rows: []ProviderRow{
 					{Provider: "google", Catalogued: true, Layer: email, Domains: 2, Share: 2.0 / 3, WeightedShare: 1.25 / 1.75, CriticalDomains: 1, CriticalShare: 1.0 / 3},
 					{Provider: "microsoft", Catalogued: true, Layer: email, Domains: 1, Share: 1.0 / 3, WeightedShare: .5 / 1.75, CriticalDomains: 1, CriticalShare: 1.0 / 3},

@@ -27,13 +27,47 @@ import "github.com/chokepoint-dev/chokepoint/data/catalog"
 //     without MX.
 //
 // Google's CDN, which such surveys also list, is left out: the catalog
-// has no entry for it, and the simulation only uses catalog providers.
+// has no entry for it.
+//
+// Not every operator is in the catalog, on the real web or here. About a
+// fifth of the population (20-23 % of the resolving domains, a test
+// checks the range 15-25 %) depends on at least one operator the catalog
+// does not know, as lists of top sites do once the long tail is counted:
+//   - 150 generated DNS operators ("<word><word>dns.net", uncatalogued.go),
+//     7 % of the DNS table, sized by a Zipf law so that a few serve many
+//     domains and most serve a handful; a quarter of them spread their
+//     delegation sets over two TLDs (ns1.<op>.net + ns2.<op>.org); 40 % of
+//     their customers' SOA names the customer as rname (hostmaster.<site>),
+//     the trap where a shared operator looks like self-hosting;
+//   - 40 generated hosting companies (10 % of the origins of directly
+//     hosted sites): apex in their own AS, www on their address or a
+//     CNAME to <slug>-<token>.<hostco>, and for 40 % of their customers
+//     their name servers too;
+//   - 20 generated mail operators (2.5 % of the mail table), MX
+//     mx1/mx2.<mailco>;
+//   - the local ISPs of isps (space.go): 12 % of direct origins, 2.5 % of
+//     the DNS table, 2 % of the mail table.
+//
+// Every generated operator has its own address space in a private-use AS
+// (64512-65534, RFC 6996) that no catalog may claim. A shared operator
+// serves at least two domains of the population whenever it serves one:
+// Generate moves the sole customer of a DNS operator to another one, since
+// the classifier takes a name-server operator that only one domain of the
+// list uses, for a site whose SOA names it, for the site itself.
+//
+// Beside them, shapes of the catalogued providers that product suffixes do
+// not show: vanity name servers (ns1/ns2.<site> on Cloudflare's or Route
+// 53's addresses, 2 %), private CDNs (www CNAME edge.<site>-cdn.<tld>, a
+// zone the site's own name servers serve, 1.5 %), S3 website buckets
+// (a quarter of the provider CNAMEs of sites on AWS).
 //
 // Weights are in basis points (1/10,000) of the population a table applies
 // to; every table sums to 10,000 (a test checks).
 
 // Provider IDs the simulation uses. Each must exist in the catalog with the
-// layer the simulation gives it; TestCatalogConsistency checks both.
+// layer the simulation gives it; TestCatalogConsistency checks both. The
+// operators the catalog does not know have no constant here: their truth
+// ids are their registrable domains and AS numbers (truth.go).
 const (
 	pCloudflareDNS  = "cloudflare-dns"
 	pCloudflareCDN  = "cloudflare-cdn"
@@ -169,6 +203,7 @@ const (
 	webGitHubPages                      // www CNAME <user>.github.io, apex on GitHub's four addresses
 	webSquarespace                      // www CNAME ext-cust.squarespace.com, apex on Squarespace
 	webWix                              // www CNAME cdn1.wixdns.net, apex on Wix
+	webPrivateCDN                       // www CNAME edge.<site>-cdn.<tld>, a zone of the site's own name servers; apex at the ISP
 )
 
 // webProfile is one way of serving a site, with its share and the
@@ -190,11 +225,12 @@ type webProfile struct {
 
 // webProfiles: about 40 % of top sites use a CDN, Cloudflare far ahead
 // (W3Techs, Cloudflare Radar), then CloudFront, Akamai, Fastly, Azure Front
-// Door; the rest is hosted directly, a third of it at local ISPs and small
+// Door; the rest is hosted directly, a fifth of it at local ISPs and small
 // hosters the catalog does not know. Platforms (Shopify, Squarespace, Wix,
-// PaaS) make up a few percent.
+// PaaS) make up a few percent; a few large sites run their own CDN under
+// another of their domains, on their own name servers.
 var webProfiles = []webProfile{
-	{webDirect, "direct", 5500, originsGeneral, dnsNone, 0, 3000},
+	{webDirect, "direct", 5350, originsGeneral, dnsNone, 0, 3000},
 	{webCloudflareProxied, "cloudflare-proxied", 1600, nil, dnsCloudflare, 10000, 9000},
 	{webCloudflareCNAME, "cloudflare-cname", 200, originsGeneral, dnsNone, 0, 9000},
 	{webCloudFront, "cloudfront", 700, originsAWS, dnsNone, 0, 5000},
@@ -208,6 +244,7 @@ var webProfiles = []webProfile{
 	{webGitHubPages, "github-pages", 100, nil, dnsNone, 0, 5000},
 	{webSquarespace, "squarespace", 200, nil, dnsNone, 0, 0},
 	{webWix, "wix", 200, nil, dnsWix, 7000, 0},
+	{webPrivateCDN, "private-cdn", 150, nil, dnsSelf, 10000, 5000},
 }
 
 // webTable indexes webProfiles by weight.
@@ -245,8 +282,13 @@ const (
 	originLinodeDE
 	originGoDaddy
 	originISP
+	originHostCo // a generated hosting company: Generate stores originHostCos+k
 	numOrigins
 )
+
+// originHostCos is the first originID of the generated hosting companies:
+// originHostCos+k is hosting company k of uncatalogued.go.
+const originHostCos = numOrigins
 
 // originSpec describes an origin: the pool its addresses come from and the
 // provider CNAME its www may point to (an ELB name, an App Service name).
@@ -279,24 +321,27 @@ var origins = [numOrigins]originSpec{
 	originLinodeDE:        {"linode-de", "linode-de", famNone},
 	originGoDaddy:         {"godaddy", "godaddy", famNone},
 	originISP:             {"isp", "", famNone},
+	originHostCo:          {"hostco", "", famHostCo},
 }
 
 // originsGeneral: where sites that are not behind a platform run. AWS
 // leads with about a quarter (us-east-1 the largest region), Google Cloud
 // and Azure follow; DigitalOcean, Hetzner, OVH, Linode and GoDaddy share
-// the long tail with a large slice of local hosters and ISPs (W3Techs web
-// hosting and data-centre statistics, rounded).
+// the long tail with local ISPs and small hosting companies the catalog
+// does not know, a fifth together (W3Techs web hosting and data-centre
+// statistics, rounded).
 var originsGeneral = table[originID]{
-	{originAWSUSEast1, 1200}, {originAWSUSWest2, 400}, {originAWSEUWest1, 400}, {originAWSEUCentral1, 200},
+	{originAWSUSEast1, 1400}, {originAWSUSWest2, 450}, {originAWSEUWest1, 450}, {originAWSEUCentral1, 250},
 	{originAWSAPNortheast1, 150}, {originAWSAPSoutheast2, 100}, {originAWSSAEast1, 50},
-	{originGCPUSCentral1, 400}, {originGCPEuropeWest1, 200}, {originGCPAsiaEast1, 100},
-	{originAzureEastUS, 400}, {originAzureWestEurope, 300},
-	{originDONYC, 400}, {originDOAMS, 200},
-	{originHetznerFSN1, 400}, {originHetznerHEL1, 200},
-	{originOVHGRA, 400}, {originOVHBHS, 200},
-	{originLinodeUS, 200}, {originLinodeDE, 100},
-	{originGoDaddy, 800},
-	{originISP, 3200},
+	{originGCPUSCentral1, 450}, {originGCPEuropeWest1, 250}, {originGCPAsiaEast1, 100},
+	{originAzureEastUS, 450}, {originAzureWestEurope, 300},
+	{originDONYC, 450}, {originDOAMS, 250},
+	{originHetznerFSN1, 450}, {originHetznerHEL1, 250},
+	{originOVHGRA, 450}, {originOVHBHS, 250},
+	{originLinodeUS, 250}, {originLinodeDE, 100},
+	{originGoDaddy, 950},
+	{originISP, 1200},
+	{originHostCo, 1000},
 }
 
 // originsAWS: CloudFront distributions mostly front AWS origins.
@@ -312,10 +357,13 @@ var originsAzure = table[originID]{
 
 // wwwStyles for direct hosting: www with its own A record, www CNAME to the
 // apex, or www CNAME to the provider's name (ELB, App Service, App
-// Platform, ghs.googlehosted.com) when the origin has one.
+// Platform, ghs.googlehosted.com, the hosting company's name) when the
+// origin has one. A quarter of the provider CNAMEs of AWS origins are S3
+// website buckets (www.<site>.s3.amazonaws.com) rather than an ELB.
 const (
 	wwwPlainBP = 4500
 	wwwAliasBP = 3000 // the rest (2,500) is the provider CNAME
+	wwwS3BP    = 2500 // of the provider CNAMEs of AWS origins
 )
 
 // dnsKind is a DNS operator of the model.
@@ -341,22 +389,46 @@ const (
 	dnsGandi
 	dnsWix
 	dnsVercel
-	dnsISP // the ISP's or a small registrar's name servers: not in the catalog
+	dnsISP       // the ISP's or a small registrar's name servers: not in the catalog
+	dnsVanityCF  // ns1/ns2.<domain> on Cloudflare's name-server addresses (custom name servers)
+	dnsVanityR53 // ns1/ns2.<domain> on Route 53's name-server addresses (white-label name servers)
+	dnsHostCo    // the name servers of the domain's generated hosting company
+	dnsCorp      // name servers under a catalogued company's own domain, not a product suffix (corpNS)
+	dnsGen       // a generated DNS operator: Generate stores dnsGens+k
 	numDNS
 	dnsNone dnsKind = 0xff
 )
 
+// dnsGens is the first dnsKind of the generated DNS operators: dnsGens+k
+// is DNS operator k of uncatalogued.go.
+const dnsGens = numDNS
+
+// selfNS reports whether operator k puts ns1/ns2 under the domain itself.
+func selfNS(k dnsKind) bool { return k == dnsSelf || k == dnsVanityCF || k == dnsVanityR53 }
+
 // dnsTable: the DNS operator of domains whose web profile does not force
 // one. Cloudflare's total share (about 23 %) is this row plus the proxied
-// sites; Route 53, GoDaddy, self-hosted (about 10 %), Google, Azure,
-// Akamai, NS1, UltraDNS, DNS Made Easy, registrar and hoster DNS follow
-// (W3Techs DNS server providers; Kashaf et al. 2020).
+// sites and the vanity name servers; Route 53, GoDaddy, self-hosted (about
+// 10 %), Google, Azure, Akamai, NS1, UltraDNS, DNS Made Easy, registrar
+// and hoster DNS follow (W3Techs DNS server providers; Kashaf et al.
+// 2020), then the long tail the catalog does not know: local ISPs and the
+// generated operators.
 var dnsTable = table[dnsKind]{
-	{dnsCloudflare, 900}, {dnsRoute53, 1850}, {dnsGoDaddy, 1200}, {dnsSelf, 1200},
+	{dnsCloudflare, 900}, {dnsRoute53, 1650}, {dnsGoDaddy, 1050}, {dnsSelf, 1000},
 	{dnsGoogle, 500}, {dnsAzure, 400}, {dnsAkamai, 350}, {dnsNS1, 250}, {dnsUltra, 250},
-	{dnsDME, 150}, {dnsNamecheap, 650}, {dnsIONOS, 450}, {dnsOVH, 450}, {dnsHetzner, 250},
-	{dnsDO, 300}, {dnsLinode, 80}, {dnsGandi, 120}, {dnsISP, 650},
+	{dnsDME, 150}, {dnsNamecheap, 650}, {dnsIONOS, 450}, {dnsOVH, 400}, {dnsHetzner, 250},
+	{dnsDO, 300}, {dnsLinode, 80}, {dnsGandi, 120}, {dnsISP, 250},
+	{dnsVanityCF, 120}, {dnsVanityR53, 80}, {dnsCorp, 100}, {dnsGen, 700},
 }
+
+// hostcoDNSBP is the share of the customers of a generated hosting company
+// (when their profile forces no DNS operator) who use its name servers.
+const hostcoDNSBP = 4000
+
+// soaTrapBP is the share of the customers of an uncatalogued DNS operator
+// whose zone's SOA has their own address as rname (hostmaster.<site>)
+// rather than the operator's: the operator's default template, edited.
+const soaTrapBP = 4000
 
 // redundantBP is the share of domains (without a forced DNS operator)
 // that draw a second operator; a draw equal to the primary adds nothing,
@@ -386,16 +458,22 @@ const (
 	emailSelf // mail.<domain> on ISP addresses
 	emailISP  // the ISP's mail servers: not in the catalog
 	emailNone // no MX record
+	emailGen  // a generated mail operator: Generate stores emailGens+k
 	numEmail
 )
 
+// emailGens is the first emailKind of the generated mail operators:
+// emailGens+k is mail operator k of uncatalogued.go.
+const emailGens = numEmail
+
 // emailTable: Google Workspace about 30 %, Microsoft 365 about 25 %,
 // gateways (Proofpoint, Mimecast), Zoho, hoster mail, self-hosted about
-// 10 %, no MX about 15 %.
+// 10 %, small mail operators and ISPs the catalog does not know, no MX
+// about 15 %.
 var emailTable = table[emailKind]{
 	{emailGoogle, 3000}, {emailM365, 2500}, {emailProofpoint, 500}, {emailMimecast, 300},
-	{emailZoho, 300}, {emailGoDaddy, 300}, {emailNamecheap, 200}, {emailSelf, 1000},
-	{emailISP, 400}, {emailNone, 1500},
+	{emailZoho, 300}, {emailGoDaddy, 300}, {emailNamecheap, 200}, {emailSelf, 900},
+	{emailISP, 200}, {emailGen, 250}, {emailNone, 1450},
 }
 
 // Smaller features, in basis points of the domains that resolve.

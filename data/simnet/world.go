@@ -21,6 +21,9 @@ type zone struct {
 	ns         []*staticName
 	soa        *dns.SOA
 	nsRRs      []dns.RR
+	// hostco is k+1 for the zone of generated hosting company k, whose
+	// customers' CNAME targets live in it; 0 for other zones.
+	hostco int
 }
 
 // staticName is a host name of the world: a name server, a mail host, a
@@ -32,8 +35,13 @@ type staticName struct {
 	a, aaaa    []dns.RR
 	addrs      []netip.Addr
 	// tag is the catalog provider the name is evidence for (by its NS,
-	// CNAME or MX suffix), "" when it matches none.
+	// CNAME or MX suffix or by a catalog owner domain), "" when it
+	// matches none.
 	tag string
+	// op is the ground-truth id of the operator the catalog does not know
+	// that runs the name: the registrable domain of an ISP's or a
+	// generated operator's name server or mail exchanger (truth.go).
+	op string
 }
 
 // family is a kind of provider name generated per domain: the name embeds
@@ -61,6 +69,11 @@ const (
 	famM365               // <domain-dashed>.mail.protection.outlook.com
 	famPPA                // mxa-<hex>.gslb.pphosted.com
 	famPPB                // mxb-<hex>.gslb.pphosted.com
+	famS3                 // www.<domain>.s3.amazonaws.com (an S3 website bucket)
+	// Families whose suffix depends on the domain: familyNode does not
+	// try them; resolve recognises them by their zone.
+	famHostCo     // <slug>-<token>.<hostco>: a generated hosting company's name for the site
+	famPrivateCDN // edge.<label>-cdn.<tld>: the site's own CDN zone
 	numFamilies
 )
 
@@ -74,6 +87,8 @@ const (
 	formDashed
 	formHexA
 	formHexB
+	formHostCo
+	formPrivateCDN
 )
 
 type famSpec struct {
@@ -101,6 +116,9 @@ var famSpecs = [numFamilies]famSpec{
 	famM365:        {".mail.protection.outlook.com", "outlook.com", pM365, formDashed, "m365-mx"},
 	famPPA:         {".gslb.pphosted.com", "pphosted.com", pProofpoint, formHexA, "proofpoint"},
 	famPPB:         {".gslb.pphosted.com", "pphosted.com", pProofpoint, formHexB, "proofpoint"},
+	famS3:          {".s3.amazonaws.com", "amazonaws.com", pEC2, formWWW, ""},
+	famHostCo:      {"", "", "", formHostCo, ""},
+	famPrivateCDN:  {"", "", "", formPrivateCDN, ""},
 }
 
 // poolSpec lists a pool's ranges; an entry without "/" is a fixed address.
@@ -188,6 +206,7 @@ var poolSpecs = []poolSpec{
 // delegation sets.
 type nsFamily struct {
 	id    string // catalog provider ID, Self, or "" (not in the catalog)
+	op    string // the truth id of an operator not in the catalog, "" otherwise
 	rname string // SOA RNAME of zones it serves
 	// sets are the delegation sets it hands out; a domain gets one.
 	sets [][]*staticName
@@ -202,6 +221,7 @@ type mxHost struct {
 // ispInfo is an isp with its parsed space and servers.
 type ispInfo struct {
 	isp
+	id   string // truth id: the registrable domain of its name and mail servers
 	pool *pool
 	ns   []*staticName
 	mx   []mxHost
@@ -217,8 +237,17 @@ type world struct {
 	reserved map[string]bool
 	famZone  [numFamilies]*zone
 	famPool  [numFamilies]*pool
-	dns      [numDNS]nsFamily
-	isps     []ispInfo
+	// dns holds the operators of the model by dnsKind, the generated ones
+	// from dnsGens on.
+	dns  [numDNS + numGenDNS]nsFamily
+	isps []ispInfo
+	// gen are the generated operators the catalog does not know:
+	// numGenDNS DNS operators, numHostCos hosting companies, numMailCos
+	// mail operators (uncatalogued.go).
+	gen []genOp
+	// corp holds the delegation sets under catalogued companies' own
+	// domains (dnsCorp), with the provider each stands for.
+	corp []corpSet
 
 	akamaiEdge []*staticName // eNNNN.x.akamaiedge.net
 	akamaiNet  []*staticName // aNNNN.dscX.akamai.net
@@ -247,6 +276,7 @@ func newWorld() (*world, error) {
 		reserved: make(map[string]bool),
 		mimecast: make(map[string][]mxHost),
 		tldSOA:   make(map[string]*dns.SOA),
+		gen:      genSpecs(),
 	}
 	if err := w.buildSpace(); err != nil {
 		return nil, err
@@ -319,6 +349,18 @@ func (w *world) buildSpace() error {
 			w.nets = append(w.nets, Network{Prefix: pfx, ASN: x.asn, Org: x.org, Country: x.country})
 		}
 	}
+	for _, op := range w.gen {
+		for _, p := range []string{op.v4, op.v6} {
+			if p == "" {
+				continue
+			}
+			pfx, err := netip.ParsePrefix(p)
+			if err != nil {
+				return fmt.Errorf("operator %s: %w", op.name, err)
+			}
+			w.nets = append(w.nets, Network{Prefix: pfx, ASN: op.asn, Org: op.org, Country: op.country})
+		}
+	}
 	slices.SortFunc(w.nets, func(a, b Network) int {
 		if c := a.Prefix.Addr().Compare(b.Prefix.Addr()); c != 0 {
 			return c
@@ -328,12 +370,18 @@ func (w *world) buildSpace() error {
 	return nil
 }
 
-// network returns the network containing a, or nil.
+// network returns the network containing a, or nil. The networks are
+// sorted by first address and do not overlap: the one that may hold a is
+// the last starting at or before it.
 func (w *world) network(a netip.Addr) *Network {
-	for i := range w.nets {
-		if w.nets[i].Prefix.Contains(a) {
-			return &w.nets[i]
+	i, _ := slices.BinarySearchFunc(w.nets, a, func(n Network, a netip.Addr) int {
+		if n.Prefix.Addr().Compare(a) <= 0 {
+			return -1
 		}
+		return 1
+	})
+	if i > 0 && w.nets[i-1].Prefix.Contains(a) {
+		return &w.nets[i-1]
 	}
 	return nil
 }
@@ -379,6 +427,15 @@ func (w *world) buildPools() error {
 		s := poolSpec{id: "isp-" + x.zone, v4: []string{x.v4}, n4: 1}
 		if x.v6 != "" {
 			s.v6, s.n6 = []string{x.v6}, 1
+		}
+		if err := add(s); err != nil {
+			return err
+		}
+	}
+	for _, op := range w.gen {
+		s := poolSpec{id: "gen-" + op.name, v4: []string{op.v4}, n4: 1}
+		if op.v6 != "" {
+			s.v6, s.n6 = []string{op.v6}, 1
 		}
 		if err := add(s); err != nil {
 			return err
@@ -439,6 +496,12 @@ func (w *world) buildZones() {
 	}
 	for _, x := range isps {
 		w.addZone(x.zone)
+	}
+	for _, op := range w.gen {
+		w.addZone(op.name)
+		if op.alt != "" {
+			w.addZone(op.alt)
+		}
 	}
 }
 
@@ -686,17 +749,18 @@ func (w *world) buildDNS() {
 	w.dns[dnsISP] = nsFamily{id: ""}
 
 	for _, x := range isps {
-		info := ispInfo{isp: x, pool: w.pools["isp-"+x.zone]}
-		info.ns = []*staticName{
-			w.host("ns1."+x.zone, "isp-"+x.zone, ""),
-			w.host("ns2."+x.zone, "isp-"+x.zone, ""),
+		info := ispInfo{isp: x, id: registrable(x.zone), pool: w.pools["isp-"+x.zone]}
+		host := func(n string) *staticName {
+			st := w.host(n+"."+x.zone, "isp-"+x.zone, "")
+			st.op = info.id
+			return st
 		}
-		info.mx = []mxHost{
-			{10, w.host("mx1."+x.zone, "isp-"+x.zone, "")},
-			{20, w.host("mx2."+x.zone, "isp-"+x.zone, "")},
-		}
+		info.ns = []*staticName{host("ns1"), host("ns2")}
+		info.mx = []mxHost{{10, host("mx1")}, {20, host("mx2")}}
 		w.isps = append(w.isps, info)
 	}
+	w.buildGen()
+	w.buildCorp()
 }
 
 func (w *world) buildMail() {
@@ -804,6 +868,12 @@ func (w *world) assignZoneNS() error {
 	}
 	for _, x := range w.isps {
 		assign[x.zone] = x.ns
+	}
+	for _, op := range w.gen {
+		assign[op.name] = op.fam.sets[0]
+		if op.alt != "" {
+			assign[op.alt] = op.fam.sets[0]
+		}
 	}
 	for name, z := range w.zones {
 		ns, ok := assign[name]
