@@ -194,18 +194,6 @@ func (c *Classifier) addOwned(b *builder, l catalog.Layer, o catalog.Owner, name
 	b.add(l, o.Company.ID, UnknownService, "", EvidenceOwnerDomain, name, confOwner)
 }
 
-// ownedWebLayer is the web layer a CNAME under owner domain o counts on:
-// the product's own when the domain is one product's, else the
-// company's.
-func (c *Classifier) ownedWebLayer(o catalog.Owner) catalog.Layer {
-	if o.Provider != nil {
-		if l := o.Provider.WebLayer(); l != "" {
-			return l
-		}
-	}
-	return c.cat.CompanyWebLayer(o.Company.ID)
-}
-
 // registrable returns the registrable domain that names the operator of
 // host name: under the ICANN section of the public suffix list, so that
 // a name under a platform's domain ("x.herokuapp.com") names the
@@ -438,16 +426,23 @@ func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, 
 		}
 		sawCDN, named := false, false
 		lastUnknown := ""
+		// byName is the hosting product a CNAME of this host names, so
+		// that an address of the same company (an ELB name on an EC2
+		// range) adds its region to that product instead of a second one.
+		var byName *catalog.Provider
 		for _, hop := range h.CNAMEs {
 			if p, _, ok := c.cat.MatchCNAME(hop); ok {
 				l := p.WebLayer()
 				b.addProvider(l, p, EvidenceCNAMESuffix, hop, confSuffix)
 				sawCDN = sawCDN || l == catalog.LayerCDN
 				named = true
+				if l == catalog.LayerHosting && byName == nil {
+					byName = p
+				}
 				continue
 			}
 			if ow, ok := c.cat.MatchDomain(hop); ok {
-				l := c.ownedWebLayer(ow)
+				l := c.cat.OwnerWebLayer(ow)
 				c.addOwned(b, l, ow, hop)
 				sawCDN = sawCDN || l == catalog.LayerCDN
 				named = true
@@ -488,6 +483,9 @@ func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, 
 			switch {
 			case sawCDN:
 				b.addAddr(catalog.LayerCDN, o.addr, o.f)
+			case o.o.p != nil && byName != nil && o.o.p.Company == byName.Company:
+				b.add(catalog.LayerHosting, byName.Company, byName.Service, o.o.region, o.o.ev, o.o.value, Confidence(o.o.ev))
+				b.addAddr(catalog.LayerHosting, o.addr, o.f)
 			case o.o.p != nil:
 				b.addOwner(catalog.LayerHosting, o.o)
 				b.addAddr(catalog.LayerHosting, o.addr, o.f)

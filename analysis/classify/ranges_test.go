@@ -118,7 +118,8 @@ func TestClassifyRealWorldRanges(t *testing.T) {
 				o.NS = []dnscrawl.NSHost{{Name: "ns-1017.awsdns-63.net"}}
 				o.WWW = web("www."+o.Domain, []string{"my-lb-1234567890.us-east-1.elb.amazonaws.com"}, "3.211.4.4")
 			},
-			want: []string{"dns amazon/route53 ns_suffix 1.00", "hosting amazon/ec2 cname_suffix 1.00 us-east-1"},
+			// ELB is its own product; its EC2-range address adds the region.
+			want: []string{"dns amazon/route53 ns_suffix 1.00", "hosting amazon/elb cname_suffix 1.00 us-east-1"},
 		},
 		{
 			name: "Google Cloud VM is hosting with its scope, never a CDN",

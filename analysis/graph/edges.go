@@ -107,8 +107,8 @@ func (f *EdgeFinder) Add(o *dnscrawl.Observation) {
 	}
 	for _, h := range []*dnscrawl.Host{&o.Apex, &o.WWW} {
 		for _, hop := range h.CNAMEs {
-			p, _, ok := f.cat.MatchCNAME(hop)
-			if !ok {
+			p := webProvider(f.cat, hop)
+			if p == nil {
 				continue
 			}
 			z := zoneOf(o.TargetZones, hop)
@@ -116,8 +116,8 @@ func (f *EdgeFinder) Add(o *dnscrawl.Observation) {
 				continue
 			}
 			for _, ns := range z.NS {
-				dp, _, ok := f.cat.MatchNS(ns)
-				if !ok || dp == p {
+				dp := dnsProvider(f.cat, ns)
+				if dp == nil || dp == p {
 					continue
 				}
 				from, to := ServiceName(p), ServiceName(dp)
@@ -133,6 +133,31 @@ func (f *EdgeFinder) Add(o *dnscrawl.Observation) {
 			}
 		}
 	}
+}
+
+// webProvider returns the catalog provider a CNAME target names on the
+// web: by its product suffix, else by the owner domain it is under (the
+// company's product on its web layer); nil when neither names one.
+func webProvider(cat *catalog.Catalog, name string) *catalog.Provider {
+	if p, _, ok := cat.MatchCNAME(name); ok {
+		return p
+	}
+	if o, ok := cat.MatchDomain(name); ok {
+		return cat.Resolve(o, cat.OwnerWebLayer(o))
+	}
+	return nil
+}
+
+// dnsProvider returns the catalog DNS provider a name server names: by
+// its NS suffix, else by the owner domain it is under.
+func dnsProvider(cat *catalog.Catalog, ns string) *catalog.Provider {
+	if p, _, ok := cat.MatchNS(ns); ok {
+		return p
+	}
+	if o, ok := cat.MatchDomain(ns); ok {
+		return cat.Resolve(o, catalog.LayerDNS)
+	}
+	return nil
 }
 
 // zoneOf returns the target zone that name lives in: the longest zone

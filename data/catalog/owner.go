@@ -135,6 +135,18 @@ func (c *Catalog) CompanyWebLayer(company string) Layer {
 	return LayerHosting
 }
 
+// OwnerWebLayer is the web layer a CNAME under owner domain o counts on:
+// the product's own when the domain is one product's, else the
+// company's (CompanyWebLayer).
+func (c *Catalog) OwnerWebLayer(o Owner) Layer {
+	if o.Provider != nil {
+		if l := o.Provider.WebLayer(); l != "" {
+			return l
+		}
+	}
+	return c.CompanyWebLayer(o.Company.ID)
+}
+
 // Resolve returns the provider that owner o means on layer l: o's
 // provider when it serves l (on the web, when l is its web layer), else
 // the company's one provider on l. nil means the company has no single
