@@ -88,13 +88,14 @@ type Classifier struct {
 	cache    *addrCache
 	states   *stateSets
 	builders *sync.Pool
+	asn      *sync.Map // uint32 -> asName
 }
 
 // New returns a classifier. addr may be nil: no AS evidence is used then.
 func New(cat *catalog.Catalog, addr AddrLookup) *Classifier {
 	return &Classifier{
 		cat: cat, addr: addr, cache: newAddrCache(), states: newStateSets(),
-		builders: &sync.Pool{New: func() any { return new(builder) }},
+		builders: &sync.Pool{New: func() any { return new(builder) }}, asn: new(sync.Map),
 	}
 }
 
@@ -509,7 +510,8 @@ func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, 
 					// An AS the catalog claims for a product of another
 					// layer (a DNS operator's) names no web operator.
 					if asn := o.f.info.ASN; asn != 0 && !sawCDN && !c.asnCatalogued(asn) {
-						b.addUncatalogued(catalog.LayerHosting, ASProvider(asn), EvidenceASN, asnValue(asn, o.addr))
+						n := c.asNames(asn)
+						b.addUncatalogued(catalog.LayerHosting, n.provider, EvidenceASN, n.value)
 						named = true
 					}
 				}
@@ -538,6 +540,21 @@ func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, 
 		hostingMissing = StateUnattributed
 	}
 	return state(catalog.LayerCDN, StateNone), state(catalog.LayerHosting, hostingMissing)
+}
+
+// asName is the provider name ("as3320") and the evidence value
+// ("AS3320") of an uncatalogued AS.
+type asName struct{ provider, value string }
+
+// asNames returns the names of AS asn, made once per AS and shared: they
+// recur across every domain hosted in that AS.
+func (c *Classifier) asNames(asn uint32) asName {
+	if n, ok := c.asn.Load(asn); ok {
+		return n.(asName)
+	}
+	n := asName{ASProvider(asn), "AS" + strconv.FormatUint(uint64(asn), 10)}
+	c.asn.Store(asn, n)
+	return n
 }
 
 // asnCatalogued reports whether a catalog provider claims AS asn.
