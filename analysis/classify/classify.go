@@ -122,8 +122,10 @@ type builder struct {
 	deps   []Dependency
 	addrs  []AddrInfo
 	// nsOps and mxOps are the uncatalogued operators (registrable
-	// domains) of the name servers and mail exchangers, for Finish.
+	// domains) of the name servers and mail exchangers, for Finish;
+	// nsOwned says a name server was named by a company's domain.
 	nsOps, mxOps []string
+	nsOwned      bool
 }
 
 // exact returns a copy of s with no spare capacity, nil when s is empty.
@@ -238,7 +240,7 @@ func (c *Classifier) Classify(o *dnscrawl.Observation) Result {
 	b := c.builders.Get().(*builder)
 	defer c.builders.Put(b)
 	b.domain, b.rank, b.deps, b.addrs = o.Domain, o.Rank, b.deps[:0], b.addrs[:0]
-	b.nsOps, b.mxOps = b.nsOps[:0], b.mxOps[:0]
+	b.nsOps, b.mxOps, b.nsOwned = b.nsOps[:0], b.mxOps[:0], false
 	own, err := publicsuffix.EffectiveTLDPlusOne(o.Domain)
 	if err != nil {
 		own = o.Domain
@@ -338,12 +340,13 @@ func (b *builder) addAddr(l catalog.Layer, a netip.Addr, f addrFacts) {
 }
 
 // dns attributes the name servers, each by the first rule that names it:
-// its NS suffix; a catalog owner domain; the DNS service behind its
-// addresses (a vanity name server on a DNS operator's or a CDN company's
-// addresses); under the site's own registrable domain, self; otherwise
-// the registrable domain of the name server, an uncatalogued operator
-// (Finish later decides from the whole list whether it is the site's own
-// or a third party, and groups an operator's TLD variants).
+// its NS suffix; under the site's own registrable domain, the DNS service
+// behind its addresses when there is one (a vanity name server on a DNS
+// operator's or a CDN company's addresses), else self; a catalog owner
+// domain; the DNS service behind its addresses; otherwise the registrable
+// domain of the name server, an uncatalogued operator (Finish later
+// decides from the whole list whether it is the site's own or a third
+// party, and groups an operator's TLD variants).
 func (c *Classifier) dns(b *builder, o *dnscrawl.Observation, own string) State {
 	if len(o.NS) == 0 {
 		return StateUnattributed
@@ -353,8 +356,15 @@ func (c *Classifier) dns(b *builder, o *dnscrawl.Observation, own string) State 
 			b.addProvider(catalog.LayerDNS, p, EvidenceNSSuffix, ns.Name, confSuffix)
 			continue
 		}
-		if ow, ok := c.cat.MatchDomain(ns.Name); ok {
+		mine := under(ns.Name, own)
+		var ow catalog.Owner
+		owned := false
+		if !mine {
+			ow, owned = c.cat.MatchDomain(ns.Name)
+		}
+		if owned {
 			c.addOwned(b, catalog.LayerDNS, ow, ns.Name)
+			b.nsOwned = true
 			continue
 		}
 		for _, a := range ns.Addrs {
@@ -365,7 +375,7 @@ func (c *Classifier) dns(b *builder, o *dnscrawl.Observation, own string) State 
 			b.addOwner(catalog.LayerDNS, o)
 			continue
 		}
-		if under(ns.Name, own) {
+		if mine {
 			b.add(catalog.LayerDNS, SelfProvider, SelfProvider, "", EvidenceSelf, ns.Name, confSelf)
 			continue
 		}
@@ -442,6 +452,9 @@ func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, 
 				}
 				continue
 			}
+			if under(hop, own) {
+				continue // the site's own name (www to its apex)
+			}
 			if ow, ok := c.cat.MatchDomain(hop); ok {
 				l := c.cat.OwnerWebLayer(ow)
 				c.addOwned(b, l, ow, hop)
@@ -449,9 +462,7 @@ func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, 
 				named = true
 				continue
 			}
-			if !under(hop, own) {
-				lastUnknown = hop
-			}
+			lastUnknown = hop
 		}
 		// Look every address up once; CDN addresses count first, so that a
 		// host whose own addresses show a CDN does not also get the others
@@ -610,12 +621,12 @@ func (c *Classifier) email(b *builder, o *dnscrawl.Observation, own string) Stat
 			b.addProvider(catalog.LayerEmail, p, EvidenceMXSuffix, mx.Name, confSuffix)
 			continue
 		}
-		if ow, ok := c.cat.MatchDomain(mx.Name); ok {
-			c.addOwned(b, catalog.LayerEmail, ow, mx.Name)
-			continue
-		}
 		if under(mx.Name, own) {
 			b.add(catalog.LayerEmail, SelfProvider, SelfProvider, "", EvidenceSelf, mx.Name, confSelf)
+			continue
+		}
+		if ow, ok := c.cat.MatchDomain(mx.Name); ok {
+			c.addOwned(b, catalog.LayerEmail, ow, mx.Name)
 			continue
 		}
 		if r := registrable(mx.Name); r != "" {

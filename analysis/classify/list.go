@@ -22,6 +22,11 @@ type listHints struct {
 	// of its own web addresses and that AS is no catalogued provider's.
 	solo         bool
 	nsOps, mxOps []string
+	// owned: a name server was named by a catalogued company's domain;
+	// the family rule applies to it too (youtube.com on ns1.google.com,
+	// with google.com's SOA, is Google's own DNS, not a customer's of
+	// Google Cloud DNS).
+	owned bool
 }
 
 // hints returns the list hints of the domain just classified in b, nil
@@ -34,10 +39,13 @@ func (c *Classifier) hints(b *builder, o *dnscrawl.Observation, own string) *lis
 			break
 		}
 	}
-	if !head && len(b.nsOps) == 0 && len(b.mxOps) == 0 {
+	if !head && len(b.nsOps) == 0 && len(b.mxOps) == 0 && !b.nsOwned {
 		return nil
 	}
-	h := &listHints{own: own, head: head, nsOps: exact(b.nsOps), mxOps: exact(b.mxOps)}
+	if head && o.SOA == nil && len(b.nsOps) == 0 && len(b.mxOps) == 0 && !b.nsOwned {
+		return nil // no SOA to compare: it can head no family
+	}
+	h := &listHints{own: own, head: head, nsOps: exact(b.nsOps), mxOps: exact(b.mxOps), owned: b.nsOwned}
 	if o.SOA != nil {
 		h.soaM, h.soaR = catalog.NormalizeName(o.SOA.MName), catalog.NormalizeName(o.SOA.RName)
 	}
@@ -181,6 +189,13 @@ func Finish(results []Result) {
 		changed := false
 		for j := range r.Deps {
 			d := &r.Deps[j]
+			if d.Layer == catalog.LayerDNS && d.Evidence == EvidenceOwnerDomain {
+				if m, ok := family(h, registrable(d.EvidenceValue)); ok {
+					d.selfFrom(EvidenceFamily, d.EvidenceValue+" (same SOA as "+m+")")
+					changed = true
+				}
+				continue
+			}
 			if !d.Uncatalogued || d.Evidence != EvidenceRegistrableDomain {
 				continue
 			}
