@@ -220,6 +220,20 @@ func (b *builder) addOwner(l catalog.Layer, o owner) {
 	b.add(l, o.p.Company, o.p.Service, o.region, o.ev, o.value, Confidence(o.ev))
 }
 
+// dropSubsumed removes the dependencies on a company with an unknown
+// service (a name under its corporate domain) where another dependency
+// names the company's product on the same layer: the product says more.
+func (b *builder) dropSubsumed() {
+	b.deps = slices.DeleteFunc(b.deps, func(d Dependency) bool {
+		if d.Service != UnknownService || d.Uncatalogued {
+			return false
+		}
+		return slices.ContainsFunc(b.deps, func(e Dependency) bool {
+			return e.Layer == d.Layer && e.Provider == d.Provider && e.Service != UnknownService
+		})
+	})
+}
+
 func (b *builder) has(l catalog.Layer) bool {
 	return slices.ContainsFunc(b.deps, func(d Dependency) bool { return d.Layer == l })
 }
@@ -249,6 +263,7 @@ func (c *Classifier) Classify(o *dnscrawl.Observation) Result {
 	st[layerIndex(catalog.LayerDNS)] = c.dns(b, o, own)
 	st[layerIndex(catalog.LayerCDN)], st[layerIndex(catalog.LayerHosting)] = c.web(b, o, own)
 	st[layerIndex(catalog.LayerEmail)] = c.email(b, o, own)
+	b.dropSubsumed()
 	r.States = c.states.get(st)
 	r.hints = c.hints(b, o, own)
 	order := layerIndex
@@ -270,6 +285,7 @@ func layerIndex(l catalog.Layer) int {
 
 // under reports whether name is registrable domain own or below it.
 func under(name, own string) bool {
+	name = catalog.NormalizeName(name)
 	return name == own || strings.HasSuffix(name, "."+own)
 }
 
@@ -401,7 +417,7 @@ func (c *Classifier) dnsByAddr(addrs []netip.Addr) owner {
 		o := c.facts(a).owner
 		switch {
 		case o.p == nil:
-		case o.p.HasLayer(catalog.LayerDNS):
+		case o.p.HasLayer(catalog.LayerDNS) && o.p.WebLayer() == "":
 			return o
 		case o.p.WebLayer() == catalog.LayerCDN:
 			if dp := c.cat.CompanyProvider(o.p.Company, catalog.LayerDNS); dp != nil {
@@ -441,9 +457,18 @@ func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, 
 		// that an address of the same company (an ELB name on an EC2
 		// range) adds its region to that product instead of a second one.
 		var byName *catalog.Provider
+		var cdnCompany string // the company of the first CDN hop
 		for _, hop := range h.CNAMEs {
 			if p, _, ok := c.cat.MatchCNAME(hop); ok {
 				l := p.WebLayer()
+				if cdnCompany != "" && p.Company == cdnCompany && l != catalog.LayerCDN {
+					// A hop inside the CDN's own chain (Front Door's
+					// Traffic Manager name): part of the CDN, not hosting.
+					continue
+				}
+				if l == catalog.LayerCDN && cdnCompany == "" {
+					cdnCompany = p.Company
+				}
 				b.addProvider(l, p, EvidenceCNAMESuffix, hop, confSuffix)
 				sawCDN = sawCDN || l == catalog.LayerCDN
 				named = true

@@ -149,8 +149,9 @@ func (c *Catalog) OwnerWebLayer(o Owner) Layer {
 
 // Resolve returns the provider that owner o means on layer l: o's
 // provider when it serves l (on the web, when l is its web layer), else
-// the company's one provider on l. nil means the company has no single
-// provider there: the dependency is the company's, service unknown.
+// the company's one provider on l, else among several the one named after
+// the layer ("akamai-cdn"). nil means the company has no such provider
+// there: the dependency is the company's, service unknown.
 func (c *Catalog) Resolve(o Owner, l Layer) *Provider {
 	if p := o.Provider; p != nil {
 		if l == LayerCDN || l == LayerHosting {
@@ -174,7 +175,28 @@ func (c *Catalog) Resolve(o Owner, l Layer) *Provider {
 		if n == 1 {
 			return found
 		}
+		return c.mainProduct(o.Company.ID, l)
+	}
+	if p := c.CompanyProvider(o.Company.ID, l); p != nil {
+		return p
+	}
+	return c.mainProduct(o.Company.ID, l)
+}
+
+// mainProduct is the product a company with several on layer l has there
+// under the layer's own name ("akamai-cdn" among Akamai's CDN products,
+// "ionos-dns" among IONOS's DNS products), nil when it has none such.
+func (c *Catalog) mainProduct(company string, l Layer) *Provider {
+	p, ok := c.byID[company+"-"+string(l)]
+	if !ok {
 		return nil
 	}
-	return c.CompanyProvider(o.Company.ID, l)
+	if l == LayerCDN || l == LayerHosting {
+		if p.WebLayer() != l {
+			return nil
+		}
+	} else if !p.HasLayer(l) {
+		return nil
+	}
+	return p
 }

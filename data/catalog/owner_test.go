@@ -15,13 +15,16 @@ import (
 const ownersCatalog = `{"version":"2026.01.02-1",
  "companies":[
   {"id":"acme","name":"Acme","aliases":["ACME Corp"],"domains":["acme.example","acme.test"],"web_layer":"cdn","sources":["https://acme.example/"]},
-  {"id":"beta","name":"Beta","domains":["beta.example"],"sources":["https://beta.example/"]}],
+  {"id":"beta","name":"Beta","domains":["beta.example"],"sources":["https://beta.example/"]},
+  {"id":"delta","name":"Delta","domains":["delta.example"],"sources":["https://delta.example/"]}],
  "providers":[
   {"id":"acme-dns","company":"acme","service":"dns","name":"Acme DNS","layers":["dns"],"ns_suffixes":["ns.acme.example"],"sources":["https://acme.example/dns"]},
   {"id":"acme-cdn","company":"acme","service":"cdn","name":"Acme CDN","layers":["cdn"],"cname_suffixes":["cdn.acme.example"],"sources":["https://acme.example/cdn"]},
   {"id":"acme-store","company":"acme","service":"store","name":"Acme Store","layers":["hosting"],"domains":["acmestore.example"],"sources":["https://acme.example/store"]},
   {"id":"beta-one","company":"beta","service":"one","name":"Beta One","layers":["dns"],"ns_suffixes":["one.beta.example"],"domains":["betaone.example"],"sources":["https://beta.example/1"]},
   {"id":"beta-two","company":"beta","service":"two","name":"Beta Two","layers":["dns"],"ns_suffixes":["two.beta.example"],"sources":["https://beta.example/2"]},
+  {"id":"delta-dns","company":"delta","service":"dns","name":"Delta DNS","layers":["dns"],"ns_suffixes":["ns.delta.example"],"sources":["https://delta.example/dns"]},
+  {"id":"delta-premium","company":"delta","service":"premium","name":"Delta Premium DNS","layers":["dns"],"ns_suffixes":["premium.delta.example"],"sources":["https://delta.example/p"]},
   {"id":"gamma-mail","company":"gamma","service":"mail","name":"Gamma Mail","layers":["email"],"mx_suffixes":["mx.gamma.example"],"sources":["https://gamma.example/"]}]}`
 
 func TestOwnerResolve(t *testing.T) {
@@ -43,6 +46,7 @@ func TestOwnerResolve(t *testing.T) {
 		{"product domain on its layer", "bucket.acmestore.example", LayerHosting, "acme-store"},
 		{"product domain on another layer falls to the company", "ns.acmestore.example", LayerDNS, "acme-dns"},
 		{"company with two dns products", "ns.beta.example", LayerDNS, "company:beta"},
+		{"company with two dns products, one named after the layer", "x.delta.example", LayerDNS, "delta-dns"},
 		{"product domain picks the product among several", "a.betaone.example", LayerDNS, "beta-one"},
 		{"company without an email product", "mx.acme.example", LayerEmail, "company:acme"},
 		{"whole labels only", "ns.notacme.example", LayerDNS, ""},
