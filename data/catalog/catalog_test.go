@@ -3,6 +3,7 @@ package catalog
 import (
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -21,8 +22,8 @@ func defaultCatalog(t *testing.T) *Catalog {
 func TestDefault(t *testing.T) {
 	t.Parallel()
 	c := defaultCatalog(t)
-	if n := len(c.Providers()); n < 90 {
-		t.Errorf("embedded catalog has %d providers, want at least 90", n)
+	if n := len(c.Providers()); n < 800 {
+		t.Errorf("embedded catalog has %d providers, want at least 800", n)
 	}
 	if !regexp.MustCompile(`^[0-9]{4}\.[0-9]{2}\.[0-9]{2}-[0-9]+$`).MatchString(c.Version) {
 		t.Errorf("version %q is not YYYY.MM.DD-N", c.Version)
@@ -39,9 +40,101 @@ func TestDefault(t *testing.T) {
 			t.Errorf("%s: no evidence (no suffix, no ASN): nothing can ever point to it", p.ID)
 		}
 	}
+	// The breadth targets of the catalog: providers serving each layer.
+	minPerLayer := map[Layer]int{LayerDNS: 400, LayerCDN: 150, LayerHosting: 200, LayerEmail: 100}
 	for _, l := range Layers {
-		if perLayer[l] < 15 {
-			t.Errorf("layer %s has %d providers, want at least 15", l, perLayer[l])
+		if perLayer[l] < minPerLayer[l] {
+			t.Errorf("layer %s has %d providers, want at least %d", l, perLayer[l], minPerLayer[l])
+		}
+	}
+}
+
+// TestDefaultCompaniesDeclared checks that every company a provider names
+// is declared by a company entry in catalog.json or a fragment, not made
+// up from the provider's company id.
+func TestDefaultCompaniesDeclared(t *testing.T) {
+	t.Parallel()
+	c := defaultCatalog(t)
+	var missing []string
+	for _, p := range c.Providers() {
+		co, ok := c.Company(p.Company)
+		if !ok || co.Implicit {
+			if !slices.Contains(missing, p.Company) {
+				missing = append(missing, p.Company)
+			}
+		}
+	}
+	if len(missing) > 0 {
+		t.Errorf("companies used by providers but declared in no file: %v", missing)
+	}
+}
+
+// TestDefaultHTTPSSources checks that every provider and every declared
+// company cites at least one https source.
+func TestDefaultHTTPSSources(t *testing.T) {
+	t.Parallel()
+	c := defaultCatalog(t)
+	hasHTTPS := func(sources []string) bool {
+		return slices.ContainsFunc(sources, func(s string) bool { return strings.HasPrefix(s, "https://") })
+	}
+	for _, p := range c.Providers() {
+		if !hasHTTPS(p.Sources) {
+			t.Errorf("provider %s: no https source in %v", p.ID, p.Sources)
+		}
+	}
+	for _, co := range c.Companies() {
+		if co.Implicit {
+			continue // TestDefaultCompaniesDeclared reports it
+		}
+		if !hasHTTPS(co.Sources) {
+			t.Errorf("company %s: no https source in %v", co.ID, co.Sources)
+		}
+	}
+}
+
+// TestDefaultOwnerDomains checks names under owner domains, among them the
+// companies' domains under private public-suffix-list entries
+// (cloudflare.net, akamaiedge.net, googleapis.com).
+func TestDefaultOwnerDomains(t *testing.T) {
+	t.Parallel()
+	c := defaultCatalog(t)
+	tests := []struct {
+		name            string
+		company, provid string // provid "" for a company domain
+	}{
+		{"example.com.cdn.cloudflare.net", "cloudflare", ""},
+		{"storage.googleapis.com", "google", ""},
+		{"example.withgoogle.com", "google", ""},
+		{"d-1234567890.awsapps.com", "amazon", ""},
+		{"a1234.dscb.akamai.net", "akamai", ""},
+		{"e1234.dscb.akamaiedge.net", "akamai", ""},
+		{"example.com.edgekey.net", "akamai", ""},
+		{"example.com.edgesuite.net", "akamai", ""},
+		{"example.akamaized.net", "akamai", ""},
+		{"example-f.akamaihd.net", "akamai", ""},
+		{"example.com.akadns.net", "akamai", ""},
+		{"prod.example.map.fastlylb.net", "fastly", ""},
+		{"example.azureedge.net", "microsoft", ""},
+		{"storage.yandexcloud.net", "yandex", ""},
+		{"example.wixsite.com", "wix", ""},
+		{"raw.githubusercontent.com", "github", ""},
+		{"example.sakura.ne.jp", "sakura", ""},
+		{"api.arvancloud.com", "arvancloud", ""},
+		{"a-0001.a-msedge.net", "", ""}, // a product suffix, no owner domain
+		{"example.msedge.net", "microsoft", "microsoft-frontdoor"},
+		{"notakamai.net", "", ""},
+	}
+	for _, tc := range tests {
+		o, ok := c.MatchDomain(tc.name)
+		var gotCompany, gotProvider string
+		if ok {
+			gotCompany = o.Company.ID
+			if o.Provider != nil {
+				gotProvider = o.Provider.ID
+			}
+		}
+		if gotCompany != tc.company || gotProvider != tc.provid {
+			t.Errorf("MatchDomain(%q) = company %q provider %q, want %q %q", tc.name, gotCompany, gotProvider, tc.company, tc.provid)
 		}
 	}
 }
@@ -194,6 +287,65 @@ func TestDefaultRealWorld(t *testing.T) {
 		{"strato", ns, "docks01.rzone.de", "ionos-strato"},
 		{"sedo parking", ns, "ns1.sedoparking.com", "ionos-sedo"},
 
+		// Fragments (catalog.d): hosters' and registrars' DNS, regional operators.
+		{"siteground", ns, "ns1.siteground.net", "siteground-dns"},
+		{"a2 hosting", ns, "ns1.a2hosting.com", "a2hosting-dns"},
+		{"inmotion", ns, "ns1.inmotionhosting.com", "inmotion-dns"},
+		{"liquid web", ns, "ns.liquidweb.com", "liquidweb-dns"},
+		{"ipage", ns, "ns1.ipage.com", "newfold-ipage-dns"},
+		{"resellerclub orderbox", ns, "dns1.orderbox-dns.com", "newfold-resellerclub-dns"},
+		{"host europe", ns, "ns1.hosteurope.de", "godaddy-hosteurope-dns"},
+		{"domainfactory", ns, "ns1.namespace4you.de", "godaddy-domainfactory-dns"},
+		{"123-reg", ns, "ns.123-reg.co.uk", "godaddy-123reg-dns"},
+		{"heart internet", ns, "ns.mainnameserver.com", "godaddy-heartinternet-dns"},
+		{"media temple", ns, "ns1.mediatemple.net", "godaddy-mediatemple-dns"},
+		{"fasthosts", ns, "ns1.livedns.co.uk", "ionos-fasthosts-dns"},
+		{"20i stackdns", ns, "ns1.stackdns.com", "20i-dns"},
+		{"infomaniak", ns, "ns11.infomaniak.ch", "infomaniak-dns"},
+		{"hostpoint", ns, "ns1.hostpoint.ch", "hostpoint-dns"},
+		{"netcup", ns, "root-dns.netcup.net", "netcup-dns"},
+		{"all-inkl", ns, "ns5.kasserver.com", "allinkl-dns"},
+		{"inwx", ns, "ns.inwx.de", "inwx-dns"},
+		{"united-domains", ns, "ns.udag.de", "uniteddomains-dns"},
+		{"antagonist", ns, "ns1.webhostingserver.nl", "antagonist-dns"},
+		{"openprovider", ns, "ns1.openprovider.nl", "openprovider-dns"},
+		{"combell", ns, "ns1.combell.net", "teamblue-combell-dns"},
+		{"register.it", ns, "dns.register.it", "teamblue-registerit-dns"},
+		{"aruba technorail", ns, "dns.technorail.com", "aruba-dns"},
+		{"forpsi", ns, "ns.forpsi.net", "internetcz-dns"},
+		{"home.pl", ns, "dns.home.pl", "homepl-dns"},
+		{"active 24", ns, "ns.active24.cz", "active24-dns"},
+		{"loopia", ns, "ns1.loopia.se", "loopia-dns"},
+		{"domeneshop", ns, "ns1.hyp.net", "domeneshop-dns"},
+		{"zone.eu", ns, "ns.zone.eu", "zonemedia-dns"},
+		{"ventraip", ns, "ns1.nameserver.net.au", "ventraip-dns"},
+		{"west.cn", ns, "ns1.myhostadmin.net", "westcn-dns"},
+		{"xinnet", ns, "ns.xincache.com", "xinnet-dns"},
+		{"ddos-guard", ns, "ns1.ddos-guard.net", "ddosguard-dns"},
+		{"hosting ukraine", ns, "ns1.ukraine.com.ua", "hostingukraine-dns"},
+		{"value-domain", ns, "ns1.value-domain.com", "gmo-valuedomain-dns"},
+		{"muumuu", ns, "dns01.muumuu-domain.com", "gmo-muumuu-dns"},
+		{"lolipop", ns, "uns01.lolipop.jp", "gmo-lolipop-dns"},
+		{"gabia", ns, "ns.gabia.co.kr", "gabia-dns"},
+		{"cafe24", ns, "ns1.cafe24.com", "cafe24-dns"},
+		{"naver cloud dns", ns, "ns1-1.ns-ncloud.com", "naver-clouddns"},
+		{"niagahoster", ns, "ns1.niagahoster.com", "hostinger-niagahoster-dns"},
+		{"locaweb", ns, "ns1.locaweb.com.br", "locaweb-dns"},
+		{"registro.br", ns, "a.auto.dns.br", "nicbr-dns"},
+		{"natro", ns, "ns1.natrohost.com", "natro-dns"},
+		{"afraid", ns, "ns1.afraid.org", "afraid-freedns"},
+		{"joker", ns, "a.ns.joker.com", "joker-dns"},
+		{"autodns", ns, "a.ns14.net", "internetx-autodns"},
+		{"hexonet", ns, "ns1.ispapi.net", "teaminternet-hexonet"},
+		{"bodis parking", ns, "ns1.bodis.com", "bodis-parking"},
+		{"ascio", ns, "ns1.ascio.net", "tucows-ascio"},
+		{"microsoft 365 dns", ns, "ns1.bdm.microsoftonline.com", "microsoft-365dns"},
+		{"rcodezero", ns, "sec1.rcode0.net", "nicat-rcodezero"},
+		{"netnod", ns, "dnsnode.net", "netnod-dnsnode"},
+		{"timeweb .org", ns, "ns3.timeweb.org", "timeweb-hosting"},
+		{"markmonitor .zone", ns, "ha1.markmonitor.zone", "newfold-markmonitor"},
+		{"cloudns premium .com", ns, "pns42.cloudns.com", "cloudns-dns"},
+
 		{"akamai", cname, "e1234.a.akamaiedge.net", "akamai-cdn"},
 		{"akamai edgekey", cname, "www.example.com.edgekey.net", "akamai-cdn"},
 		{"cloudfront", cname, "d111111abcdef8.cloudfront.net", "amazon-cloudfront"},
@@ -225,6 +377,58 @@ func TestDefaultRealWorld(t *testing.T) {
 		{"webflow", cname, "proxy-ssl.webflow.com", "webflow-platform"},
 		{"wordpress.com", cname, "example.wordpress.com", "automattic-wpcom"},
 
+		// Fragments and suffixes added in 2026.12.05-2: CDNs, edge platforms, PaaS and SaaS.
+		{"facebook cdn", cname, "scontent.xx.fbcdn.net", "meta-cdn"},
+		{"instagram cdn", cname, "scontent.cdninstagram.com", "meta-cdn"},
+		{"twitter images", cname, "pbs.twimg.com", "xcorp-twimg"},
+		{"netflix open connect", cname, "ipv4-c001-lax001-ix.1.oca.nflxvideo.net", "netflix-openconnect"},
+		{"twitch", cname, "video-edge-c2a8e4.jfk04.abs.hls.ttvnw.net", "amazon-twitch"},
+		{"akamai china", cname, "www.example.com.tl88.net", "akamai-china"},
+		{"akamai staging", cname, "example.akamaized-staging.net", "akamai-cdn"},
+		{"microsoft edge a", cname, "a-0001.a-msedge.net", "microsoft-frontdoor"},
+		{"microsoft edge l", cname, "l-0007.l-msedge.net", "microsoft-frontdoor"},
+		{"sharepoint edge", cname, "dual-spo-0005.spo-msedge.net", "microsoft-frontdoor"},
+		{"tencent edgeone", cname, "www.example.com.eo.dnse2.com", "tencent-edgeone"},
+		{"tencent dsa .cn", cname, "www.example.com.dsa.dnsv1.com.cn", "tencent-cdn"},
+		{"huawei cdn wildcard", cname, "www.example.com.c.cdnhwc1.com", "huawei-cdn"},
+		{"baidu yunjiasu", cname, "www.example.com.cname1541.yjs-cdn.com", "baidu-cdn"},
+		{"wangsu wsdvs", cname, "www.example.com.wsdvs.com", "wangsu-cdn"},
+		{"wangsu wtxcdn", cname, "trk.example.com.wtxcdn.com", "wangsu-cdn"},
+		{"wangsu cdn20", cname, "www.example.com.cdn20.com", "wangsu-cdn"},
+		{"cdnetworks wcdnga", cname, "api.example.com.wcdnga.com", "wangsu-cdnetworks"},
+		{"chinacache .cn", cname, "www.example.com.ccgslb.cn", "chinacache-cdn"},
+		{"stackpath netdna", cname, "example.netdna.com", "stackpath-cdn"},
+		{"azion", cname, "example.azion.net", "azion-cdn"},
+		{"baishan", cname, "www.example.com.qingcdn.com", "baishan-cdn"},
+		{"kingsoft", cname, "www.example.com.download.ks-cdn.com", "kingsoft-cdn"},
+		{"ctyun", cname, "www.example.com.ctadns.cn", "ctyun-cdn"},
+		{"knownsec jiasule", cname, "www.example.com.jiashule.com", "knownsec-jiasule"},
+		{"naver cloud cdn", cname, "example.cdn.ntruss.com", "naver-cloudcdn"},
+		{"lumen", cname, "cdn.example.com.c.footprint.net", "lumen-cdn"},
+		{"ngenix", cname, "example.ngenix.net", "ngenix-cdn"},
+		{"imgix", cname, "example.imgix.net", "imgix-cdn"},
+		{"jsdelivr", cname, "cdn.jsdelivr.net", "jsdelivr-cdn"},
+		{"yandex cloud cdn", cname, "abc123.a.yccdn.cloud.yandex.net", "yandex-cdn"},
+		{"spaces cdn beats spaces", cname, "example.nyc3.cdn.digitaloceanspaces.com", "digitalocean-spacescdn"},
+		{"spaces", cname, "example.nyc3.digitaloceanspaces.com", "digitalocean-spaces"},
+		{"exoscale sos", cname, "sos-ch-gva-2.exo.io", "exoscale-cloud"},
+		{"backblaze b2", cname, "f000.backblazeb2.com", "backblaze-b2"},
+		{"wasabi", cname, "s3.eu-central-1.wasabisys.com", "wasabi-storage"},
+		{"app runner", cname, "abcdefghij.us-east-1.awsapprunner.com", "amazon-apprunner"},
+		{"cloudways", cname, "wordpress-123456-1234567.cloudwaysapps.com", "digitalocean-cloudways"},
+		{"linode object storage", cname, "example.us-east-1.linodeobjects.com", "akamai-objectstorage"},
+		{"r2 public bucket", cname, "pub-0123456789abcdef.r2.dev", "cloudflare-r2"},
+		{"fastly compute", cname, "example.edgecompute.app", "fastly-compute"},
+		{"railway", cname, "example.up.railway.app", "railway-platform"},
+		{"deno deploy", cname, "example.deno.dev", "deno-deploy"},
+		{"flywheel", cname, "example.flywheelsites.com", "wpengine-flywheel"},
+		{"adobe aem", cname, "cdn.adobeaemcloud.com", "adobe-aem"},
+		{"salesforce commerce cloud", cname, "example.demandware.net", "salesforce-commercecloud"},
+		{"statuspage", cname, "example.stspg-customer.com", "atlassian-statuspage"},
+		{"gitbook", cname, "hosting.gitbook.io", "gitbook-platform"},
+		{"codeberg pages", cname, "example.codeberg.page", "codeberg-pages"},
+		{"notion sites", cname, "example.notion.site", "notion-sites"},
+
 		{"google", mx, "aspmx.l.google.com", "google-workspace"},
 		{"microsoft 365", mx, "example-com.mail.protection.outlook.com", "microsoft-365"},
 		{"microsoft 365 dane", mx, "example-com.l-v1.mx.microsoft", "microsoft-365"},
@@ -250,6 +454,39 @@ func TestDefaultRealWorld(t *testing.T) {
 		{"yandex", mx, "mx.yandex.net", "yandex-mail"},
 		{"strato", mx, "smtpin.rzone.de", "ionos-strato"},
 		{"godaddy", mx, "mailstore1.secureserver.net", "godaddy-email"},
+
+		// Fragments: mailbox providers, hosters' mail, gateways, forwarders.
+		{"tuta", mx, "mail.tutanota.de", "tuta-mail"},
+		{"mailbox.org", mx, "mxext1.mailbox.org", "mailboxorg-mail"},
+		{"migadu", mx, "aspmx1.migadu.com", "migadu-mail"},
+		{"infomaniak", mx, "mta-gw.infomaniak.ch", "infomaniak-mail"},
+		{"gmx", mx, "mx00.gmx.net", "unitedinternet-gmx"},
+		{"web.de", mx, "mx-ha02.web.de", "unitedinternet-webde"},
+		{"loopia", mx, "mailcluster.loopia.se", "loopia-email"},
+		{"seznam", mx, "mx1.seznam.cz", "seznam-email"},
+		{"all-inkl", mx, "w0123456.kasserver.com", "allinkl-email"},
+		{"domainfactory", mx, "mxlb.ispgateway.de", "godaddy-domainfactory"},
+		{"dreamhost", mx, "mx1.dreamhost.com", "dreamhost-email"},
+		{"siteground", mx, "mx10.mailspamprotection.com", "siteground-email"},
+		{"outlook.com consumer", mx, "hotmail-com.olc.protection.outlook.com", "microsoft-outlookcom"},
+		{"pobox", mx, "mx-1.pobox.com", "fastmail-pobox"},
+		{"improvmx", mx, "mx1.improvmx.com", "improvmx-forwarding"},
+		{"forward email", mx, "mx1.forwardemail.net", "forwardemail-forwarding"},
+		{"simplelogin", mx, "mx1.simplelogin.co", "proton-simplelogin"},
+		{"postmark inbound", mx, "inbound.postmarkapp.com", "activecampaign-postmark"},
+		{"uol host", mx, "mx.uhserver.com", "uol-host"},
+		{"locaweb", mx, "mx.a.locaweb.com.br", "locaweb-email"},
+		{"naver works", mx, "kr1-aspmx1.worksmobile.com", "naver-works"},
+		{"lolipop", mx, "mx01.lolipop.jp", "gmo-lolipop"},
+		{"sakura", mx, "www1234.sakura.ne.jp", "sakura-email"},
+		{"huawei enterprise mail", mx, "mx1.sparkspace.huaweicloud.com", "huawei-enterprisemail"},
+		{"lark", mx, "mx1.larksuite.com", "bytedance-lark"},
+		{"feishu", mx, "mx1.feishu.cn", "bytedance-lark"},
+		{"alibaba mail new", mx, "mx1.qiye.aliyun.com", "alibaba-mail"},
+		{"alibaba mail old", mx, "mxw.mxhichina.com", "alibaba-mail"},
+		{"mailchannels", mx, "mx1.mailchannels.net", "mailchannels-inbound"},
+		{"area 1", mx, "mailstream-east.mxrecord.io", "cloudflare-emailsecurity"},
+		{"microsoft 365 gcc high", mx, "example-com.mail.protection.office365.us", "microsoft-365"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -282,6 +519,11 @@ func TestDefaultByASN(t *testing.T) {
 		{"fastly", 54113, "fastly-cdn"},
 		{"oracle", 31898, "oracle-cloud"},
 		{"automattic", 2635, "automattic-wpcom"},
+		{"ns1 on a dns-only entry", 62597, "ibm-ns1"},
+		{"ultradns", 12008, "digicert-ultradns"},
+		{"dns made easy", 16552, "digicert-dnsmadeeasy"},
+		{"akamai edge dns", 21342, "akamai-edgedns"},
+		{"dyn", 33517, "oracle-dyn"},
 		{"unknown", 3356, ""},
 		{"zero", 0, ""},
 	}
