@@ -11,28 +11,46 @@
 // the provider's own statement and names the product: 13.32.0.0/15 is
 // CloudFront in ip-ranges.json although AS16509 also carries EC2.
 //
-// Rules, in order of strength:
-//   - dns: each NS host by the catalog's NS suffixes; a vanity name server
-//     by the owner of its addresses when that owner runs DNS itself
-//     (Route 53's ranges) or is a CDN whose company runs DNS (Cloudflare);
-//     a name server under the site's own registrable domain, or a zone
-//     whose SOA names the site, is self-hosted (after Kashaf et al., IMC
-//     2020). An address of a cloud's hosting says nothing about DNS: a
-//     name server the site runs on a rented machine is the site's own.
+// Rules, in order (README: "Attribution beyond the catalog"):
+//   - dns, per name server: its product NS suffix; under the site's own
+//     registrable domain, the DNS product behind its addresses (a vanity
+//     name server on a DNS-only product's range or AS, or on a CDN company
+//     that runs DNS) or else self; a catalog company's domain (its DNS
+//     product: "owner_domain"); the DNS product behind its addresses;
+//     otherwise an uncatalogued operator named by the registrable domain
+//     of the name server (ICANN section of the public suffix list). An
+//     address of a cloud's hosting says nothing about DNS: a name server
+//     the site runs on a rented machine is the site's own.
 //   - cdn and hosting, for the apex and www separately: each CNAME hop by
-//     the catalog's CNAME suffixes, on the provider's web layer; the final
+//     the catalog's CNAME suffixes, then by company domains, on the
+//     provider's web layer (hops under the site's own domain name nobody,
+//     hops of the CDN's company after a CDN hop are the CDN's); the final
 //     addresses by their owner: a CDN always, a hosting provider only when
 //     no CDN is in the host's path (a CDN's edge addresses are not its
-//     customers' origin, so CloudFront is never "EC2 hosting").
-//   - email: each MX host by MX suffix; an MX under the site's own domain
-//     is self-hosted.
+//     customers' origin, so CloudFront is never "EC2 hosting"); an address
+//     of the company a CNAME named adds its region to that product. A host
+//     nothing names gets the operator of its last CNAME hop outside the
+//     site (self when the site's own name servers serve that hop's zone),
+//     else the AS of its addresses ("as64500").
+//   - email: each MX host by MX suffix; under the site's own domain,
+//     self; by a company's domain; otherwise an uncatalogued operator.
+//
+// Finish makes the decisions that need the whole list: it groups an
+// uncatalogued operator's TLD variants, turns the name servers and mail
+// exchangers of an organisation's family of sites into self (the
+// operator's own domain is in the list, self-hosted, with the same SOA),
+// and an operator no other domain of the list uses into self when the
+// site's SOA or network says it runs it; an operator two domains use is
+// never self. Classify alone gives per-domain verdicts; callers classify
+// every domain, then call Finish once (ClassifyAll does both).
 //
 // A domain has one Dependency per (layer, provider, service, region):
 // evidence with a region fills in a regionless dependency of the same
 // provider and service (an ELB CNAME and its us-east-1 address), and a
 // second region opens a second dependency, so that a region failure can
 // be computed. Every provider found is kept, not only the first match.
-// What matches nothing is left unattributed and counted, never guessed.
+// What nothing names (no name server, an address of unknown AS, an origin
+// behind a CDN) is left unattributed and counted, never guessed.
 //
 // A Classifier is safe for concurrent use. What it derives from the
 // reference data for an address (AS, country, range region, owner) depends

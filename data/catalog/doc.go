@@ -3,9 +3,13 @@
 // serve (dns, cdn, hosting, email), the evidence that points to them (name
 // server, CNAME and mail exchanger host-name suffixes, AS numbers), the
 // providers they themselves run on (Upstream), and public sources for
-// every fact. Parse validates a catalog file; Default returns the one
-// embedded from catalog.json. A Catalog answers the classifier's questions
-// through its indexes: MatchNS, MatchCNAME, MatchMX and ByASN.
+// every fact, and the companies that own them (Company: display name,
+// aliases, the registrable domains they operate). Parse validates a
+// catalog file; ParseFS a catalog.json with its catalog.d/*.json
+// fragments; Default returns the one embedded in the binary. A Catalog
+// answers the classifier's questions through its indexes: MatchNS,
+// MatchCNAME, MatchMX, MatchDomain (owner domains, resolved to a product
+// by Resolve), ByASN and ByRange.
 //
 // What does not belong here: downloaded reference data (IP range files,
 // ASN and country databases: data/refdata), anything that talks to the
@@ -28,6 +32,11 @@
 //     targets often share a domain).
 //   - One owner per AS number across the catalog, and no reserved,
 //     private or documentation AS number.
+//   - One owner per owner domain (a company's or one product's), and an
+//     owner domain is under the ICANN section of the public suffix list,
+//     never a public suffix itself. Every provider's company exists: one
+//     declared in several files is merged; one declared nowhere is made
+//     from its id (Implicit), which the embedded catalog never needs.
 //   - Matching is by whole labels, after lower-casing and removing one
 //     trailing dot: "cloudflare.com" matches "ns.cloudflare.com" but not
 //     "notcloudflare.com". Only the first label of a suffix may end in
