@@ -82,7 +82,9 @@ var (
 
 // ParseElement reads an element in its String form. Provider, service and
 // region names are case-insensitive; "cloudflare-cdn" (the catalog id) is
-// read as the service cloudflare/cdn.
+// read as the service cloudflare/cdn. It checks form only: Resolver also
+// reads the catalog's names and aliases and checks that a graph, the
+// catalog, the range data or ISO 3166 know the element.
 func ParseElement(s string) (Element, error) {
 	in := strings.TrimSpace(s)
 	bad := func(why string) (Element, error) {

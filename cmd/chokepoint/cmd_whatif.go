@@ -16,6 +16,7 @@ import (
 	"github.com/chokepoint-dev/chokepoint/analysis/classify"
 	"github.com/chokepoint-dev/chokepoint/analysis/graph"
 	"github.com/chokepoint-dev/chokepoint/data/atomicfile"
+	"github.com/chokepoint-dev/chokepoint/data/catalog"
 	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
 	"github.com/chokepoint-dev/chokepoint/data/refdata"
 	"github.com/chokepoint-dev/chokepoint/reports"
@@ -53,8 +54,14 @@ provider it has on a required layer (dns, cdn, hosting) has failed. It
 prints the totals and the affected domains, each with the chain that
 explains it, and writes whatif.csv to --out.
 
-Elements: a provider (cloudflare), a service (cloudflare/cdn), a region
-(amazon:us-east-1), an AS (AS13335), a country (country:US). Inputs are
+Elements: a provider (cloudflare, or an uncatalogued operator by its
+registrable domain: example-dns.net), a service (cloudflare/cdn), a region
+(amazon:us-east-1), an AS (AS13335), a country (country:US). Providers and
+services can also be written by the catalog's names and aliases, in any
+case ("AWS", "Route 53"). An element that names nothing known (a typo, an
+AS neither in the list nor in the catalog, a code that is not ISO 3166)
+is an error (exit 2) that suggests the nearest names; a known one that
+nothing in the list uses is said in words. Inputs are
 observation files, or run directories (their observations.jsonl is
 classified again, with the databases their run.json names unless
 --asn-db or --country-db say otherwise).`,
@@ -76,19 +83,36 @@ func runWhatif(ctx context.Context, o whatifOptions, stdout, stderr io.Writer) e
 	if len(o.Fail) == 0 {
 		return usagef("whatif needs at least one --fail element")
 	}
-	var scenario []graph.Element
+	cat, err := loadCatalog(o.Analyze.Catalog)
+	if err != nil {
+		return err
+	}
+	// What no list can make valid is refused before the list is read.
+	names := graph.NewResolver(nil, cat, nil)
 	for _, f := range o.Fail {
-		e, err := graph.ParseElement(f)
+		if _, err := names.Resolve(f); err != nil {
+			return usageError{err}
+		}
+	}
+	g, ranges, err := loadGraph(ctx, &o.Analyze, cat, stderr)
+	if err != nil {
+		return err
+	}
+	res := graph.NewResolver(g, cat, ranges)
+	var scenario []graph.Element
+	var notes []string
+	for _, f := range o.Fail {
+		t, err := res.Resolve(f)
 		if err != nil {
 			return usageError{err}
 		}
-		if !slices.Contains(scenario, e) {
-			scenario = append(scenario, e)
+		if slices.Contains(scenario, t.Element) {
+			continue
 		}
-	}
-	g, err := loadGraph(ctx, &o.Analyze, stderr)
-	if err != nil {
-		return err
+		scenario = append(scenario, t.Element)
+		if t.Note != "" {
+			notes = append(notes, t.Note)
+		}
 	}
 	out := g.Fail(scenario, true)
 	if err := os.MkdirAll(o.Analyze.Out, 0o755); err != nil {
@@ -103,20 +127,24 @@ func runWhatif(ctx context.Context, o whatifOptions, stdout, stderr io.Writer) e
 			return err
 		}
 	}
+	for _, n := range notes {
+		fmt.Fprintf(stderr, "whatif: %s\n", n)
+	}
 	fmt.Fprintf(stderr, "whatif: %d of %d domains down, %d lose e-mail; %s\n", out.Failed, out.Domains, out.EmailFailed, path)
 	return nil
 }
 
-// loadGraph classifies the inputs of o as analyze does and builds the
-// dependency graph, with the catalog's and the crawl's provider edges. A
-// directory input stands for its observations.jsonl; its run.json names
-// the databases to use when o has none.
-func loadGraph(ctx context.Context, o *analyzeOptions, stderr io.Writer) (*graph.Graph, error) {
+// loadGraph classifies the inputs of o with cat as analyze does and
+// builds the dependency graph, with the catalog's and the crawl's provider
+// edges; it returns the range data used too. A directory input stands for
+// its observations.jsonl; its run.json names the databases to use when o
+// has none.
+func loadGraph(ctx context.Context, o *analyzeOptions, cat *catalog.Catalog, stderr io.Writer) (*graph.Graph, *refdata.Ranges, error) {
 	inputs := make([]string, len(o.Inputs))
 	for i, in := range o.Inputs {
 		st, err := os.Stat(in)
 		if err != nil {
-			return nil, usagef("read observations: %w", err)
+			return nil, nil, usagef("read observations: %w", err)
 		}
 		if !st.IsDir() {
 			inputs[i] = in
@@ -127,17 +155,13 @@ func loadGraph(ctx context.Context, o *analyzeOptions, stderr io.Writer) (*graph
 			runRefData(o, in, stderr)
 		}
 	}
-	cat, err := loadCatalog(o.Catalog)
-	if err != nil {
-		return nil, err
-	}
 	ref, err := loadRefData(o, stderr)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	db, err := refdata.Open(o.ASNDB, o.CountryDB)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer db.Close()
 	if ref.ASNTable != nil {
@@ -156,14 +180,14 @@ func loadGraph(ctx context.Context, o *analyzeOptions, stderr io.Writer) (*graph
 			finder.Add(ob)
 			results = append(results, cl.Classify(ob))
 		}); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if len(results) == 0 {
-		return nil, usagef("no observation in %v", o.Inputs)
+		return nil, nil, usagef("no observation in %v", o.Inputs)
 	}
 	classify.Finish(results)
-	return graph.Build(results, cat, slices.Concat(graph.CatalogEdges(cat), finder.Edges())), nil
+	return graph.Build(results, cat, slices.Concat(graph.CatalogEdges(cat), finder.Edges())), ref.Ranges, nil
 }
 
 // runRefData sets the databases of o from the run.json of a run

@@ -153,3 +153,84 @@ func TestWhatifUsage(t *testing.T) {
 		t.Errorf("whatif.csv:\n%q\nwant\n%q", b, want)
 	}
 }
+
+// TestWhatifTargets: an element that names nothing known exits 2 with the
+// nearest names; a known one that nothing in the list uses is said in
+// words and exits 0.
+func TestWhatifTargets(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	obs := writeFile(t, dir, "obs.jsonl",
+		`{"schema_version":1,"domain":"example.com","status":"ok","ns":[{"name":"kate.ns.cloudflare.com"}],"apex":{"name":"example.com"},"www":{"name":"www.example.com"}}`+"\n"+
+			`{"schema_version":1,"domain":"other.org","status":"ok","ns":[{"name":"ns1.example-dns.net"},{"name":"ns2.example-dns.net"}],"apex":{"name":"other.org"},"www":{"name":"www.other.org"}}`+"\n")
+	tests := []struct {
+		name string
+		fail []string
+		code int
+		// stderr must hold every one of these.
+		want []string
+	}{
+		{"typo", []string{"cloudfare"}, exitUsage, []string{"unknown provider cloudfare; did you mean cloudflare?"}},
+		{"service typo", []string{"cloudflare/dnz"}, exitUsage, []string{"unknown service cloudflare/dnz; did you mean cloudflare/dns?"}},
+		{"unknown AS", []string{"AS99999999"}, exitUsage, []string{"unknown AS99999999"}},
+		{"unknown country", []string{"country:XX"}, exitUsage, []string{"unknown country XX: not an assigned ISO 3166-1 alpha-2 code\n"}},
+		{"absent uncatalogued", []string{"example-dns.org"}, exitUsage, []string{"unknown provider example-dns.org", "did you mean example-dns.net?"}},
+		{"one bad among good", []string{"cloudflare", "cloudfare"}, exitUsage, []string{"unknown provider cloudfare"}},
+		{"region without range data", []string{"amazon:us-east-1"}, exitOK,
+			[]string{"no range data loaded for amazon (aws)", "chokepoint data update", "0 of 2 domains down"}},
+		{"unused provider", []string{"fastly"}, exitOK, []string{"no domain in the list depends on fastly", "0 of 2 domains down"}},
+		{"unused country", []string{"country:FR"}, exitOK, []string{"no address of the list is in country:FR", "0 of 2 domains down"}},
+		{"catalog AS, no address", []string{"AS54113"}, exitOK, []string{"nothing in the list uses AS54113", "0 of 2 domains down"}},
+		{"alias and case", []string{"Cloudflare", "CLOUDFLARE-DNS"}, exitOK, []string{"1 of 2 domains down"}},
+		{"uncatalogued present", []string{"Example-DNS.net"}, exitOK, []string{"1 of 2 domains down"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			args := []string{"whatif", obs, "--data-dir", "", "-q", "--out", filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "-"))}
+			for _, f := range tt.fail {
+				args = append(args, "--fail", f)
+			}
+			code, _, stderr := execute(t, "", args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, tt.code, stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr does not say %q:\n%s", w, stderr)
+				}
+			}
+			if tt.code != exitOK && strings.Contains(stderr, "domains down") {
+				t.Errorf("an unknown element still ran the scenario:\n%s", stderr)
+			}
+		})
+	}
+}
+
+// TestWhatifResolvedScenario: names and aliases fail what they name, once.
+func TestWhatifResolvedScenario(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	obs := writeFile(t, dir, "obs.jsonl", `{"schema_version":1,"domain":"example.com","status":"ok","ns":[{"name":"kate.ns.cloudflare.com"}],"apex":{"name":"example.com"},"www":{"name":"www.example.com"}}`+"\n")
+	code, stdout, stderr := execute(t, "", "whatif", obs, "--data-dir", "", "--out", dir, "--fail", "AWS", "--fail", "amazon", "--fail", "Cloudflare")
+	if code != exitOK {
+		t.Fatalf("exit %d; stderr:\n%s", code, stderr)
+	}
+	if !strings.Contains(stdout, "Scenario: amazon + cloudflare fail") {
+		t.Errorf("summary:\n%s", stdout)
+	}
+	if !strings.Contains(stderr, "no domain in the list depends on amazon") || !strings.Contains(stderr, "1 of 1 domains down") {
+		t.Errorf("stderr:\n%s", stderr)
+	}
+}
+
+// TestWhatifSyntaxFirst: an element no list can make valid is refused
+// before the list is read (here it does not even exist).
+func TestWhatifSyntaxFirst(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	code, _, stderr := execute(t, "", "whatif", filepath.Join(dir, "nope.jsonl"), "--data-dir", "", "--fail", "Amazon Web Servics")
+	if code != exitUsage || !strings.Contains(stderr, "did you mean amazon?") || strings.Contains(stderr, "nope.jsonl") {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr)
+	}
+}
