@@ -25,20 +25,39 @@
 // and classification must find; the rules it follows are those of
 // analysis/classify, stated on Truth.
 //
+// The population does not mirror the catalog. About a quarter of it
+// depends on operators the catalog does not know (uncatalogued.go):
+// generated DNS operators, some spreading their name servers over TLD
+// variants, hosting companies and mail operators, each with its own
+// address space in a private-use AS, and the local ISPs of space.go. Other
+// shapes hide catalogued providers from product suffixes: vanity name
+// servers on a DNS provider's addresses, corporate name servers and CNAME
+// targets under companies' own domains, private CDNs served by the site's
+// own name servers. The ground truth names the operators the catalog does
+// not know the way the classifier must: by registrable domain, or by AS
+// ("as64700") for an address nothing else names.
+//
 // What does not belong here: crawling (data/dnscrawl), classification
 // (analysis/classify), anything that touches the real internet. The
-// package only imports data/catalog for the names of layers, data/dnscrawl
-// for the status vocabulary and data/refdata to write the databases.
+// package imports data/catalog for the names of layers and the
+// registrable-domain rule, data/dnscrawl for the status vocabulary and
+// data/refdata to write the databases.
 //
 // Invariants:
 //   - The same Config gives byte-identical domain lists and truth files.
 //   - The server binds loopback addresses only (ErrNotLoopback otherwise)
 //     and uses its own handler, never the global dns.ServeMux.
 //   - Every provider ID the simulation uses exists in the catalog, every
-//     generated NS, CNAME and MX name matches the intended provider's
-//     suffix there, and every simulated AS maps to the intended provider
-//     (or to none); TestCatalogConsistency fails when the catalog drifts.
+//     NS, CNAME and MX name meant for a catalogued provider is named so by
+//     the catalog (product suffix or owner domain), and every simulated AS
+//     and range maps to the intended provider (or to none);
+//     TestCatalogConsistency fails when the catalog drifts.
+//   - No name, registrable domain or AS of an operator the simulation says
+//     the catalog does not know is known to the catalog
+//     (TestUncataloguedAbsentFromCatalog), and every such DNS operator
+//     serves at least two domains of a population (TestOperatorsShared).
 //   - Records and truth come from the same per-domain plan, so they cannot
-//     disagree; TestTruthMatchesRecords checks it through the resolver.
+//     disagree; TestTruthMatchesRecords checks it through the resolver,
+//     with the attribution rules applied independently to the records.
 //   - An Internet is immutable after Generate; queries take no lock.
 package simnet

@@ -1,6 +1,7 @@
 package simnet
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strconv"
@@ -83,7 +84,62 @@ func Generate(cfg Config) (*Internet, error) {
 		g.domain(i)
 	}
 	in.names = string(g.arena)
+	in.shareOperators()
 	return in, nil
+}
+
+// shareOperators sees to it that every DNS operator the catalog does not
+// know (a generated one, an ISP's, a hosting company's) that serves a
+// resolving domain serves at least two: the sole customer of one moves
+// to the generated operator with the most customers (the smallest index
+// among equals), or to Route 53 when no other domain uses one. Without
+// this, the classifier would rightly take an operator with one customer
+// whose SOA names the customer for the customer itself, and the truth
+// would have to depend on the list; with it, every such operator is a
+// third party. In large populations it moves nobody.
+func (in *Internet) shareOperators() {
+	const nISP = 256 // d.isp is a uint8
+	key := func(d *domain) int {
+		switch {
+		case d.status != statusOK:
+		case d.dns1 >= dnsGens && d.dns1 != dnsNone:
+			return int(d.dns1 - dnsGens)
+		case d.dns1 == dnsISP:
+			return numGenDNS + int(d.isp)
+		case d.dns1 == dnsHostCo:
+			return numGenDNS + nISP + int(d.origin-originHostCos)
+		}
+		return -1
+	}
+	var users [numGenDNS + nISP + numHostCos]int
+	for i := range in.doms {
+		if k := key(&in.doms[i]); k >= 0 {
+			users[k]++
+		}
+	}
+	for i := range in.doms {
+		d := &in.doms[i]
+		k := key(d)
+		if k < 0 || users[k] != 1 {
+			continue
+		}
+		best := -1
+		for j := range numGenDNS {
+			if j != k && users[j] > 0 && (best < 0 || users[j] > users[best]) {
+				best = j
+			}
+		}
+		users[k]--
+		if best < 0 {
+			d.dns1 = dnsRoute53
+			if d.dns2 == dnsRoute53 {
+				d.dns2 = dnsNone
+			}
+			continue
+		}
+		d.dns1 = dnsGens + dnsKind(best)
+		users[best]++
+	}
 }
 
 // Len returns the number of domains.
@@ -125,18 +181,33 @@ func (g *generator) domain(i int) {
 	if prof.origins != nil {
 		d.origin = prof.origins.pick(mix(h, drawOrigin))
 	}
+	if d.origin == originHostCo {
+		d.origin = originHostCos + originID(hostcoTable.pick(mix(h, drawHostCo)))
+	}
 	d.dns2 = dnsNone
-	if prof.dnsBP > 0 && chance(mix(h, drawForceDNS), prof.dnsBP) {
+	switch {
+	case prof.dnsBP > 0 && chance(mix(h, drawForceDNS), prof.dnsBP):
 		d.dns1 = prof.dns
-	} else {
-		d.dns1 = dnsTable.pick(mix(h, drawDNS))
+	default:
+		if d.origin >= originHostCos && chance(mix(h, drawHostDNS), hostcoDNSBP) {
+			d.dns1 = dnsHostCo
+		} else {
+			d.dns1 = dnsTable.pick(mix(h, drawDNS))
+		}
+		if d.dns1 == dnsGen {
+			d.dns1 = dnsGens + dnsKind(genDNSTable.pick(mix(h, drawGenDNS)))
+		}
 		if chance(mix(h, drawRedundant), redundantBP) {
-			if s := secondaryTable.pick(mix(h, drawSecondary)); s != d.dns1 {
+			// One operator at most puts name servers under the domain.
+			if s := secondaryTable.pick(mix(h, drawSecondary)); s != d.dns1 && !(selfNS(s) && selfNS(d.dns1)) {
 				d.dns2 = s
 			}
 		}
 	}
 	d.email = emailTable.pick(mix(h, drawEmail))
+	if d.email == emailGen {
+		d.email = emailGens + emailKind(mailcoTable.pick(mix(h, drawGenMail)))
+	}
 	d.isp = in.w.ispFor(tlds[d.tld].name, mix(h, drawISP))
 	if chance(mix(h, drawV6), prof.v6BP) {
 		d.flags |= flagV6
@@ -185,7 +256,8 @@ func (g *generator) name(i int, d *domain, r uint64) {
 			continue
 		}
 		h := hashBytes(g.buf)
-		if g.in.w.reserved[string(g.buf)] || findIn(&g.in.index, g.buf, h, g.arena, g.in.doms) >= 0 {
+		// "-cdn." marks the zones of private CDNs (resolve.go).
+		if g.in.w.reserved[string(g.buf)] || bytes.Contains(g.buf, []byte("-cdn.")) || findIn(&g.in.index, g.buf, h, g.arena, g.in.doms) >= 0 {
 			continue
 		}
 		d.off = uint32(len(g.arena))

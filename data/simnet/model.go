@@ -30,22 +30,22 @@ import "github.com/chokepoint-dev/chokepoint/data/catalog"
 // has no entry for it.
 //
 // Not every operator is in the catalog, on the real web or here. About a
-// fifth of the population (20-23 % of the resolving domains, a test
-// checks the range 15-25 %) depends on at least one operator the catalog
-// does not know, as lists of top sites do once the long tail is counted:
+// quarter of the population (23 % of the resolving domains; a test checks
+// the range 15-25 %) depends on at least one operator the catalog does not
+// know, as lists of top sites do once the long tail is counted:
 //   - 150 generated DNS operators ("<word><word>dns.net", uncatalogued.go),
 //     7 % of the DNS table, sized by a Zipf law so that a few serve many
 //     domains and most serve a handful; a quarter of them spread their
 //     delegation sets over two TLDs (ns1.<op>.net + ns2.<op>.org); 40 % of
 //     their customers' SOA names the customer as rname (hostmaster.<site>),
 //     the trap where a shared operator looks like self-hosting;
-//   - 40 generated hosting companies (10 % of the origins of directly
+//   - 40 generated hosting companies (9 % of the origins of directly
 //     hosted sites): apex in their own AS, www on their address or a
 //     CNAME to <slug>-<token>.<hostco>, and for 40 % of their customers
 //     their name servers too;
 //   - 20 generated mail operators (2.5 % of the mail table), MX
 //     mx1/mx2.<mailco>;
-//   - the local ISPs of isps (space.go): 12 % of direct origins, 2.5 % of
+//   - the local ISPs of isps (space.go): 10 % of direct origins, 2.5 % of
 //     the DNS table, 2 % of the mail table.
 //
 // Every generated operator has its own address space in a private-use AS
@@ -56,10 +56,14 @@ import "github.com/chokepoint-dev/chokepoint/data/catalog"
 // list uses, for a site whose SOA names it, for the site itself.
 //
 // Beside them, shapes of the catalogued providers that product suffixes do
-// not show: vanity name servers (ns1/ns2.<site> on Cloudflare's or Route
-// 53's addresses, 2 %), private CDNs (www CNAME edge.<site>-cdn.<tld>, a
-// zone the site's own name servers serve, 1.5 %), S3 website buckets
-// (a quarter of the provider CNAMEs of sites on AWS).
+// not show: vanity name servers (ns1/ns2.<site> on Cloudflare's, Route
+// 53's or NS1's addresses, 2.5 % of the DNS table); corporate name
+// servers of large companies' brands (ns1.google.com, ns1.msft.net,
+// ns3.cloudflare.com: 1 %) and CNAME targets under companies' own domains
+// (ghs46.googlehosted.com, aNNNN.g.akamaitechnologies.com), both named by
+// the catalog's owner domains; private CDNs (www CNAME
+// edge.<site>-cdn.<tld>, a zone the site's own name servers serve, 1.5 %);
+// S3 website buckets (a quarter of the provider CNAMEs of sites on AWS).
 //
 // Weights are in basis points (1/10,000) of the population a table applies
 // to; every table sums to 10,000 (a test checks).
@@ -74,6 +78,8 @@ const (
 	pRoute53        = "amazon-route53"
 	pCloudFront     = "amazon-cloudfront"
 	pEC2            = "amazon-ec2"
+	pELB            = "amazon-elb"
+	pS3             = "amazon-s3"
 	pGoogleDNS      = "google-clouddns"
 	pGoogleCloud    = "google-cloud"
 	pWorkspace      = "google-workspace"
@@ -105,20 +111,53 @@ const (
 	pDODNS            = "digitalocean-dns"
 	pDOHosting        = "digitalocean-hosting"
 	pGandiDNS         = "gandi-dns"
-	pProofpoint       = "proofpoint-email"
-	pMimecast         = "mimecast-email"
-	pZoho             = "zoho-mail"
-	pShopify          = "shopify-platform"
-	pWix              = "wix-platform"
-	pSquarespace      = "squarespace-platform"
-	pGitHubPages      = "github-pages"
-	pNetlify          = "netlify-cdn"
-	pVercel           = "vercel-cdn"
-	pHeroku           = "salesforce-heroku"
+	// Gandi's AS carries only its name servers in the simulation.
+	pGandiHosting = "gandi-hosting"
+	pProofpoint   = "proofpoint-email"
+	pMimecast     = "mimecast-email"
+	pZoho         = "zoho-mail"
+	pShopify      = "shopify-platform"
+	pWix          = "wix-platform"
+	pSquarespace  = "squarespace-platform"
+	pGitHubPages  = "github-pages"
+	pNetlify      = "netlify-cdn"
+	pVercel       = "vercel-cdn"
+	pHeroku       = "salesforce-heroku"
 
 	// Self is the provider ID of a self-hosted dependency, as the
 	// classifier writes it.
 	Self = "self"
+)
+
+// Ids the catalog gives names under companies' own domains that no
+// product suffix matches (evidence owner_domain): the company's one (or
+// main) product on the layer, or "<company>-unknown" when it has none
+// there. TestCatalogConsistency checks them.
+const (
+	ownerGoogleDNS     = pGoogleDNS          // ns1.google.com
+	ownerMicrosoftDNS  = "microsoft-unknown" // ns1.msft.net
+	ownerCloudflareDNS = pCloudflareDNS      // ns3.cloudflare.com
+	ownerGoogleWeb     = "google-unknown"    // ghs46.googlehosted.com
+	ownerAkamaiWeb     = pAkamaiCDN          // a1000.g.akamaitechnologies.com
+)
+
+// unknownLayers gives the web layer of the "<company>-unknown" ids the
+// simulation uses for CNAME targets: the company's web layer in the
+// catalog.
+var unknownLayers = map[string]catalog.Layer{"google-unknown": catalog.LayerHosting, "akamai-unknown": catalog.LayerCDN}
+
+// webLayer returns the layer web evidence for id counts on.
+func webLayer(id string) catalog.Layer {
+	if l, ok := webLayers[id]; ok {
+		return l
+	}
+	return unknownLayers[id]
+}
+
+// Shapes of catalogued providers' names outside their product suffixes.
+const (
+	ghs46BP       = 3000 // of the ghs CNAMEs of sites on Google Cloud: ghs46.googlehosted.com
+	akamaiTechPct = 10   // of the www of Akamai sites: a CNAME to aNNNN.g.akamaitechnologies.com
 )
 
 // webLayers gives the layer on which CNAME and address evidence for a web
@@ -126,11 +165,12 @@ const (
 var webLayers = map[string]catalog.Layer{
 	pCloudflareCDN: catalog.LayerCDN, pCloudFront: catalog.LayerCDN, pAkamaiCDN: catalog.LayerCDN,
 	pFastly: catalog.LayerCDN, pFrontDoor: catalog.LayerCDN, pNetlify: catalog.LayerCDN, pVercel: catalog.LayerCDN,
-	pEC2: catalog.LayerHosting, pGoogleCloud: catalog.LayerHosting, pAzure: catalog.LayerHosting,
+	pEC2: catalog.LayerHosting, pELB: catalog.LayerHosting, pS3: catalog.LayerHosting, pGoogleCloud: catalog.LayerHosting, pAzure: catalog.LayerHosting,
 	pLinode: catalog.LayerHosting, pGoDaddyHosting: catalog.LayerHosting, pOVHHosting: catalog.LayerHosting,
 	pHetznerHosting: catalog.LayerHosting, pDOHosting: catalog.LayerHosting, pShopify: catalog.LayerHosting,
 	pWix: catalog.LayerHosting, pSquarespace: catalog.LayerHosting, pGitHubPages: catalog.LayerHosting,
 	pHeroku: catalog.LayerHosting, pNamecheapHosting: catalog.LayerHosting, pIONOSHosting: catalog.LayerHosting,
+	pGandiHosting: catalog.LayerHosting,
 }
 
 // weighted is one row of a market table.
@@ -331,17 +371,17 @@ var origins = [numOrigins]originSpec{
 // does not know, a fifth together (W3Techs web hosting and data-centre
 // statistics, rounded).
 var originsGeneral = table[originID]{
-	{originAWSUSEast1, 1400}, {originAWSUSWest2, 450}, {originAWSEUWest1, 450}, {originAWSEUCentral1, 250},
+	{originAWSUSEast1, 1500}, {originAWSUSWest2, 500}, {originAWSEUWest1, 450}, {originAWSEUCentral1, 250},
 	{originAWSAPNortheast1, 150}, {originAWSAPSoutheast2, 100}, {originAWSSAEast1, 50},
-	{originGCPUSCentral1, 450}, {originGCPEuropeWest1, 250}, {originGCPAsiaEast1, 100},
-	{originAzureEastUS, 450}, {originAzureWestEurope, 300},
+	{originGCPUSCentral1, 500}, {originGCPEuropeWest1, 250}, {originGCPAsiaEast1, 100},
+	{originAzureEastUS, 500}, {originAzureWestEurope, 300},
 	{originDONYC, 450}, {originDOAMS, 250},
 	{originHetznerFSN1, 450}, {originHetznerHEL1, 250},
 	{originOVHGRA, 450}, {originOVHBHS, 250},
 	{originLinodeUS, 250}, {originLinodeDE, 100},
-	{originGoDaddy, 950},
-	{originISP, 1200},
-	{originHostCo, 1000},
+	{originGoDaddy, 1000},
+	{originISP, 1000},
+	{originHostCo, 900},
 }
 
 // originsAWS: CloudFront distributions mostly front AWS origins.
@@ -392,6 +432,7 @@ const (
 	dnsISP       // the ISP's or a small registrar's name servers: not in the catalog
 	dnsVanityCF  // ns1/ns2.<domain> on Cloudflare's name-server addresses (custom name servers)
 	dnsVanityR53 // ns1/ns2.<domain> on Route 53's name-server addresses (white-label name servers)
+	dnsVanityNS1 // ns1/ns2.<domain> on NS1's name-server addresses (white-label name servers)
 	dnsHostCo    // the name servers of the domain's generated hosting company
 	dnsCorp      // name servers under a catalogued company's own domain, not a product suffix (corpNS)
 	dnsGen       // a generated DNS operator: Generate stores dnsGens+k
@@ -404,7 +445,9 @@ const (
 const dnsGens = numDNS
 
 // selfNS reports whether operator k puts ns1/ns2 under the domain itself.
-func selfNS(k dnsKind) bool { return k == dnsSelf || k == dnsVanityCF || k == dnsVanityR53 }
+func selfNS(k dnsKind) bool {
+	return k == dnsSelf || k == dnsVanityCF || k == dnsVanityR53 || k == dnsVanityNS1
+}
 
 // dnsTable: the DNS operator of domains whose web profile does not force
 // one. Cloudflare's total share (about 23 %) is this row plus the proxied
@@ -415,10 +458,10 @@ func selfNS(k dnsKind) bool { return k == dnsSelf || k == dnsVanityCF || k == dn
 // generated operators.
 var dnsTable = table[dnsKind]{
 	{dnsCloudflare, 900}, {dnsRoute53, 1650}, {dnsGoDaddy, 1050}, {dnsSelf, 1000},
-	{dnsGoogle, 500}, {dnsAzure, 400}, {dnsAkamai, 350}, {dnsNS1, 250}, {dnsUltra, 250},
+	{dnsGoogle, 500}, {dnsAzure, 400}, {dnsAkamai, 350}, {dnsNS1, 200}, {dnsUltra, 250},
 	{dnsDME, 150}, {dnsNamecheap, 650}, {dnsIONOS, 450}, {dnsOVH, 400}, {dnsHetzner, 250},
 	{dnsDO, 300}, {dnsLinode, 80}, {dnsGandi, 120}, {dnsISP, 250},
-	{dnsVanityCF, 120}, {dnsVanityR53, 80}, {dnsCorp, 100}, {dnsGen, 700},
+	{dnsVanityCF, 120}, {dnsVanityR53, 80}, {dnsVanityNS1, 50}, {dnsCorp, 100}, {dnsGen, 700},
 }
 
 // hostcoDNSBP is the share of the customers of a generated hosting company
@@ -473,7 +516,7 @@ const emailGens = numEmail
 var emailTable = table[emailKind]{
 	{emailGoogle, 3000}, {emailM365, 2500}, {emailProofpoint, 500}, {emailMimecast, 300},
 	{emailZoho, 300}, {emailGoDaddy, 300}, {emailNamecheap, 200}, {emailSelf, 900},
-	{emailISP, 200}, {emailGen, 250}, {emailNone, 1450},
+	{emailISP, 200}, {emailGen, 250}, {emailNone, 1550},
 }
 
 // Smaller features, in basis points of the domains that resolve.

@@ -39,8 +39,56 @@ func TestTablesSumTo10000(t *testing.T) {
 	}
 }
 
+// uncatBucket is the key under which the shares of operators the catalog
+// does not know are compared, all together: their individual shares
+// follow Zipf tables and, for ISPs, the TLD mix.
+const uncatBucket = "(uncatalogued)"
+
+// bucket returns the share key of truth id: the id itself, or uncatBucket.
+func bucket(id string) string {
+	if Uncatalogued(id) {
+		return uncatBucket
+	}
+	return id
+}
+
+// buckets returns the distinct share keys of ids.
+func buckets(ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		if b := bucket(id); !slices.Contains(out, b) {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// modelDNSID returns the truth id of DNS operator kind k as its share is
+// compared: a catalog id or self, uncatBucket for operators the catalog
+// does not know, and for dnsCorp the ids of its sets with their weights.
+func modelDNSID(in *Internet, k dnsKind) map[string]float64 {
+	switch k {
+	case dnsISP, dnsHostCo, dnsGen:
+		return map[string]float64{uncatBucket: 1}
+	case dnsVanityCF:
+		return map[string]float64{pCloudflareDNS: 1}
+	case dnsVanityR53:
+		return map[string]float64{pRoute53: 1}
+	case dnsVanityNS1:
+		return map[string]float64{pNS1: 1}
+	case dnsCorp:
+		m := map[string]float64{}
+		for _, c := range in.w.corp {
+			m[c.id] += 1 / float64(len(in.w.corp))
+		}
+		return m
+	}
+	return map[string]float64{in.w.dns[k].id: 1}
+}
+
 // expectedShares computes, from the model tables alone, the probability
-// that a domain that resolves has each provider on each layer.
+// that a domain that resolves has each provider on each layer (operators
+// the catalog does not know together, as uncatBucket).
 func expectedShares(t *testing.T) map[catalog.Layer]map[string]float64 {
 	t.Helper()
 	exp := map[catalog.Layer]map[string]float64{}
@@ -49,9 +97,12 @@ func expectedShares(t *testing.T) map[catalog.Layer]map[string]float64 {
 	}
 	// Web layers: the truth of a domain with each (profile, origin, www)
 	// combination, weighted by its probability. Nothing else changes the
-	// providers of the web path.
-	in := generate(t, Config{Domains: 1})
-	base := in.doms[0]
+	// providers of the web path but the variants a domain's own hash
+	// picks (the www style, an S3 bucket or an ELB, the edge name): those
+	// are averaged over the hashes of hashSample domains.
+	const hashSample = 500
+	in := generate(t, Config{Domains: hashSample})
+	bases := slices.Clone(in.doms)
 	bp := func(w int) float64 { return float64(w) / 10000 }
 	for pi, prof := range webProfiles {
 		origs := prof.origins
@@ -60,52 +111,79 @@ func expectedShares(t *testing.T) map[catalog.Layer]map[string]float64 {
 		}
 		for _, o := range origs {
 			for _, noWWW := range []bool{false, true} {
-				pw := 1 - bp(noWWWBP)
-				d := base
-				d.status, d.web, d.origin, d.flags = statusOK, uint8(pi), o.v, 0
-				if noWWW {
-					pw, d.flags = bp(noWWWBP), flagNoWWW
-				}
-				in.doms[0] = d
-				tr := in.TruthAt(1)
-				for _, id := range tr.CDN {
-					exp[catalog.LayerCDN][id] += bp(prof.w) * bp(o.w) * pw
-				}
-				for _, id := range tr.Hosting {
-					exp[catalog.LayerHosting][id] += bp(prof.w) * bp(o.w) * pw
+				pw := (1 - bp(noWWWBP)) / hashSample
+				for i, d := range bases {
+					d.status, d.web, d.origin, d.flags = statusOK, uint8(pi), o.v, 0
+					if o.v == originHostCo {
+						d.origin = originHostCos // any company: all are uncatalogued
+					}
+					if noWWW {
+						pw, d.flags = bp(noWWWBP)/hashSample, flagNoWWW
+					}
+					in.doms[i] = d
+					tr := in.TruthAt(i + 1)
+					for _, id := range buckets(tr.CDN) {
+						exp[catalog.LayerCDN][id] += bp(prof.w) * bp(o.w) * pw
+					}
+					for _, id := range buckets(tr.Hosting) {
+						exp[catalog.LayerHosting][id] += bp(prof.w) * bp(o.w) * pw
+					}
 				}
 			}
 		}
 	}
-	// DNS: forced operators, else the table plus a second operator.
-	dnsID := func(k dnsKind) string { return in.w.dns[k].id }
-	q := map[dnsKind]float64{}
-	for _, r := range dnsTable {
-		q[r.v] += bp(r.w)
-	}
-	s := map[dnsKind]float64{}
-	for _, r := range secondaryTable {
-		s[r.v] += bp(r.w)
-	}
+	// DNS: forced operators; else the hosting company's name servers for
+	// some of its customers, else the table; plus a second operator.
 	for _, prof := range webProfiles {
 		forced := 0.0
 		if prof.dnsBP > 0 {
 			forced = bp(prof.dnsBP)
-			exp[catalog.LayerDNS][dnsID(prof.dns)] += bp(prof.w) * forced
-		}
-		for k := range numDNS {
-			p := q[k] + (1-q[k])*bp(redundantBP)*s[k]
-			if id := dnsID(k); id != "" && p > 0 {
-				exp[catalog.LayerDNS][id] += bp(prof.w) * (1 - forced) * p
+			for id, w := range modelDNSID(in, prof.dns) {
+				exp[catalog.LayerDNS][id] += bp(prof.w) * forced * w
 			}
+		}
+		hostco := 0.0
+		for _, o := range prof.origins {
+			if o.v == originHostCo {
+				hostco = bp(o.w) * bp(hostcoDNSBP)
+			}
+		}
+		primary := map[dnsKind]float64{dnsHostCo: hostco}
+		for _, r := range dnsTable {
+			primary[r.v] += (1 - hostco) * bp(r.w)
+		}
+		// The probability that id is among the domain's operators: its
+		// primary gives it, or its primary does not and the second does.
+		has := map[string]float64{}
+		for k, pk := range primary {
+			ids := modelDNSID(in, k)
+			for id, w := range ids {
+				has[id] += pk * w
+			}
+			for _, r := range secondaryTable {
+				if r.v == k || (selfNS(r.v) && selfNS(k)) {
+					continue
+				}
+				for id, w := range modelDNSID(in, r.v) {
+					if ids[id] == 0 {
+						has[id] += pk * bp(redundantBP) * bp(r.w) * w
+					}
+				}
+			}
+		}
+		for id, p := range has {
+			exp[catalog.LayerDNS][id] += bp(prof.w) * (1 - forced) * p
 		}
 	}
 	in2 := generate(t, Config{Domains: 1})
 	for _, r := range emailTable {
 		d := in2.doms[0]
 		d.status, d.email = statusOK, r.v
+		if r.v == emailGen {
+			d.email = emailGens
+		}
 		in2.doms[0] = d
-		for _, id := range in2.TruthAt(1).Email {
+		for _, id := range buckets(in2.TruthAt(1).Email) {
 			exp[catalog.LayerEmail][id] += bp(r.w)
 		}
 	}
@@ -140,7 +218,7 @@ func TestSharesFollowModel(t *testing.T) {
 			redundant++
 		}
 		for _, l := range catalog.Layers {
-			for _, id := range tr.Providers(l) {
+			for _, id := range buckets(tr.Providers(l)) {
 				obs[l][id]++
 			}
 		}

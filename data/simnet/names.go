@@ -37,6 +37,12 @@ const (
 	drawAddr
 	drawWWWStyle
 	drawSerial
+	drawHostCo
+	drawGenDNS
+	drawGenMail
+	drawHostDNS
+	drawSOATrap
+	drawS3
 )
 
 // hashString is 64-bit FNV-1a over s, lower-casing ASCII letters, so that

@@ -1,6 +1,10 @@
 package simnet
 
-import "net/netip"
+import (
+	"net/netip"
+
+	"github.com/miekg/dns"
+)
 
 // plan is the synthesised configuration of one domain: its name servers,
 // mail exchangers, and for the apex and www the CNAME chain and where the
@@ -58,7 +62,8 @@ func (hp *hostPlan) final() *staticName {
 }
 
 // nsRef is one name server of a domain: a host of the world, or ns1/ns2
-// under the domain itself (self = 1 or 2).
+// under the domain itself (self = 1 or 2), on the addresses selfNSPool
+// gives.
 type nsRef struct {
 	st   *staticName
 	self uint8
@@ -87,10 +92,33 @@ func (in *Internet) makePlan(p *plan, i int) {
 }
 
 func (p *plan) originPool() *pool {
-	if p.d.origin == originISP {
+	switch o := p.d.origin; {
+	case o == originISP:
 		return p.isp.pool
+	case o >= originHostCos:
+		return p.hostco().pool
+	default:
+		return p.in.w.pools[origins[o].pool]
 	}
-	return p.in.w.pools[origins[p.d.origin].pool]
+}
+
+// originWWW is the provider CNAME family of the domain's origin.
+func (p *plan) originWWW() family {
+	if p.d.origin >= originHostCos {
+		return famHostCo
+	}
+	return origins[p.d.origin].www
+}
+
+// hostco is the generated hosting company of a domain whose origin is
+// one.
+func (p *plan) hostco() *genOp { return p.in.w.hostco(int(p.d.origin - originHostCos)) }
+
+// cdnZone is the zone of the domain's private CDN: its first label with
+// "-cdn" under the same public suffix ("bluefalcon-cdn.co.uk").
+func (p *plan) cdnZone() string {
+	t := tlds[p.d.tld].name
+	return p.name[:len(p.name)-len(t)-1] + "-cdn." + t
 }
 
 // set fills a host plan that ends on pool addresses.
@@ -117,14 +145,23 @@ func (p *plan) hosts() {
 		op := p.originPool()
 		p.set(hostApex, op, ho)
 		style := mix(p.h, drawWWWStyle) % 10000
-		fam := origins[p.d.origin].www
+		fam := p.originWWW()
+		if fam == famELB && chance(mix(p.h, drawS3), wwwS3BP) {
+			fam = famS3
+		}
 		switch {
 		case style < wwwPlainBP || (style >= wwwPlainBP+wwwAliasBP && fam == famNone):
 			p.set(hostWWW, op, ho)
 		case style < wwwPlainBP+wwwAliasBP:
 			p.set(hostWWW, op, ho, hop{fam: famDomain})
 		case fam == famGHS:
-			p.set(hostWWW, nil, 0, hop{st: w.ghs})
+			// ghs46 is the dual-stack variant, under Google's own domain
+			// rather than the product name.
+			st := w.ghs
+			if chance(mix(p.h, drawVariant+200), ghs46BP) {
+				st = w.ghs46
+			}
+			p.set(hostWWW, nil, 0, hop{st: st})
 		case fam == famDOApp:
 			p.set(hostWWW, pool["do-app"], he, hop{fam: fam})
 		default: // ELB, App Service: the provider's name, the region's addresses
@@ -147,6 +184,8 @@ func (p *plan) hosts() {
 			p.set(hostWWW, nil, 0, hop{fam: famEdgeKey}, e)
 		case v < 75:
 			p.set(hostWWW, nil, 0, hop{fam: famEdgeKey}, hop{fam: famGlobalRedir}, e)
+		case v < 75+akamaiTechPct:
+			p.set(hostWWW, nil, 0, hop{st: w.akamaiTech[hv>>8%uint64(len(w.akamaiTech))]})
 		default:
 			p.set(hostWWW, nil, 0, hop{fam: famEdgeSuite}, hop{st: w.akamaiNet[hv>>8%uint64(len(w.akamaiNet))]})
 		}
@@ -181,6 +220,9 @@ func (p *plan) hosts() {
 	case webWix:
 		p.set(hostApex, pool["wix"], 0)
 		p.set(hostWWW, nil, 0, hop{st: w.wix})
+	case webPrivateCDN:
+		p.set(hostApex, p.originPool(), ho)
+		p.set(hostWWW, p.originPool(), he, hop{fam: famPrivateCDN})
 	}
 	if p.d.flags&flagNoWWW != 0 {
 		p.host[hostWWW] = hostPlan{}
@@ -189,33 +231,69 @@ func (p *plan) hosts() {
 
 func (p *plan) nameServers() {
 	p.ns = p.nsb[:0]
-	p.primary = &p.in.w.dns[p.d.dns1]
+	p.primary = p.family(p.d.dns1)
 	p.addNS(p.d.dns1, mix(p.h, drawNSSet))
 	if p.d.dns2 != dnsNone {
 		p.addNS(p.d.dns2, mix(p.h, drawNSSet2))
 	}
 	switch {
-	case p.d.dns1 == dnsSelf || p.d.dns1 == dnsISP:
+	case selfNS(p.d.dns1) || p.d.dns1 == dnsISP:
 		p.soaMain = ""
 	default:
 		p.soaMain = p.ns[0].st.fqdn
 	}
 }
 
+// family returns DNS operator k of this domain.
+func (p *plan) family(k dnsKind) *nsFamily {
+	if k == dnsHostCo {
+		return &p.hostco().fam
+	}
+	return &p.in.w.dns[k]
+}
+
 func (p *plan) addNS(k dnsKind, h uint64) {
-	switch k {
-	case dnsSelf:
+	switch {
+	case selfNS(k):
 		p.ns = append(p.ns, nsRef{self: 1}, nsRef{self: 2})
-	case dnsISP:
+	case k == dnsISP:
 		for _, st := range p.isp.ns {
 			p.ns = append(p.ns, nsRef{st: st})
 		}
 	default:
-		sets := p.in.w.dns[k].sets
+		sets := p.family(k).sets
 		for _, st := range sets[h%uint64(len(sets))] {
 			p.ns = append(p.ns, nsRef{st: st})
 		}
 	}
+}
+
+// selfNSKind is the operator of the domain that puts ns1/ns2 under the
+// domain itself (dnsSelf or a vanity set), dnsNone when none does; a
+// domain has at most one (Generate sees to it).
+func (p *plan) selfNSKind() dnsKind {
+	switch {
+	case selfNS(p.d.dns1):
+		return p.d.dns1
+	case p.d.dns2 != dnsNone && selfNS(p.d.dns2):
+		return p.d.dns2
+	}
+	return dnsNone
+}
+
+// selfNSPool is where ns1/ns2.<domain> have their addresses: the
+// domain's ISP when it runs them, a DNS provider's name-server space for
+// vanity name servers.
+func (p *plan) selfNSPool() *pool {
+	switch p.selfNSKind() {
+	case dnsVanityCF:
+		return p.in.w.pools["cloudflare-ns"]
+	case dnsVanityR53:
+		return p.in.w.pools["route53-ns"]
+	case dnsVanityNS1:
+		return p.in.w.pools["ns1-ns"]
+	}
+	return p.isp.pool
 }
 
 // mailRegion is the Mimecast region of a domain.
@@ -269,6 +347,10 @@ func (p *plan) mailExchangers() {
 		p.mx = append(p.mx, mxRef{pref: 10, self: true})
 	case emailISP:
 		addAll(p.isp.mx)
+	default:
+		if p.d.email >= emailGens {
+			addAll(w.mailco(int(p.d.email - emailGens)).mx)
+		}
 	}
 }
 
@@ -312,6 +394,18 @@ func (p *plan) famName(dst []byte, fam family) []byte {
 	case formHexB:
 		dst = append(dst, "mxb-"...)
 		dst = t.hex8(dst, p.idx)
+	case formHostCo:
+		if p.d.origin < originHostCos {
+			return dst // not a hosting company's customer: no such name
+		}
+		dst = slug(dst, p.name)
+		dst = append(dst, '-')
+		dst = t.tok7(dst, p.idx)
+		dst = append(dst, '.')
+		return append(dst, p.hostco().name...)
+	case formPrivateCDN:
+		dst = append(dst, "edge."...)
+		return append(dst, p.cdnZone()...)
 	default: // famDomain
 		return append(dst, p.name...)
 	}
@@ -342,13 +436,18 @@ func (hp *hostPlan) addrs(dst []netip.Addr, v6 bool) []netip.Addr {
 	return hp.pool.addrs(dst, hp.h, v6)
 }
 
-// selfAddrs appends the addresses of ns1/ns2/mail under the domain: the
-// domain's ISP, one server each.
+// selfAddrs appends the addresses of ns1/ns2 (which 1, 2) or mail (3)
+// under the domain: one server each, at the domain's ISP, or for vanity
+// name servers in their DNS provider's space.
 func (p *plan) selfAddrs(dst []netip.Addr, which uint64, v6 bool) []netip.Addr {
-	if v6 && !p.isp.pool.has6() {
+	pl := p.isp.pool
+	if which != 3 {
+		pl = p.selfNSPool()
+	}
+	if v6 && !pl.has6() {
 		return dst
 	}
-	return p.isp.pool.addrs(dst, mix(p.h, 0x5e1f+which), v6)
+	return pl.addrs(dst, mix(p.h, 0x5e1f+which), v6)
 }
 
 // mxFamAddrs appends the addresses of a generated MX host.
@@ -368,8 +467,9 @@ func (x hop) provider() string {
 	return famSpecs[x.fam].tag
 }
 
-// addrProvider is the provider the final addresses of a host belong to.
-func (p *plan) addrProvider(hp *hostPlan) string {
+// addrNetwork is the network the final addresses of a host are in (all
+// of a host's addresses are in networks of one AS and provider).
+func (p *plan) addrNetwork(hp *hostPlan) *Network {
 	var a netip.Addr
 	if st := hp.final(); st != nil {
 		a = st.addrs[0]
@@ -377,8 +477,16 @@ func (p *plan) addrProvider(hp *hostPlan) string {
 		var buf [4]netip.Addr
 		a = hp.pool.addrs(buf[:0], hp.h, false)[0]
 	}
-	if n := p.in.w.network(a); n != nil {
-		return n.Provider
+	return p.in.w.network(a)
+}
+
+// hopZoneSOA is the SOA of the zone a generated hop of the domain lives in.
+func (p *plan) hopZoneSOA(fam family) *dns.SOA {
+	switch fam {
+	case famHostCo:
+		return p.hostco().zone.soa
+	case famPrivateCDN:
+		return p.cdnSOA()
 	}
-	return ""
+	return p.in.w.famZone[fam].soa
 }

@@ -48,6 +48,7 @@ var rangeFiles = []rangeFile{
 	{"akamai_ipv6_CIDRs.txt", cidrList(true), byProvider(pAkamaiCDN)},
 	{"digitalocean-geofeed.csv", writeGeofeed, byProvider(pDOHosting)},
 	{"linode-geofeed.csv", writeGeofeed, byProvider(pLinode)},
+	{"github-meta.json", writeGitHub, byProvider(pGitHubPages)},
 }
 
 func byProvider(p string) func(Network) bool {
@@ -113,7 +114,7 @@ func writeAWS(w io.Writer, nets []Network) error {
 	for _, n := range nets {
 		rg := regionOr(n.Region, "GLOBAL")
 		// AWS lists every prefix under AMAZON and again under its service.
-		for _, svc := range []string{"AMAZON", "EC2"} {
+		for _, svc := range []string{"AMAZON", regionOr(n.Service, "EC2")} {
 			e := entry{Region: rg, Service: svc, BorderGroup: rg}
 			if n.Prefix.Addr().Is4() {
 				e.IPPrefix = n.Prefix.String()
@@ -233,6 +234,17 @@ func writeFastly(w io.Writer, nets []Network) error {
 		}
 	}
 	return writeJSON(w, doc)
+}
+
+// writeGitHub writes api.github.com/meta with the networks under their
+// service ("pages").
+func writeGitHub(w io.Writer, nets []Network) error {
+	doc := map[string]any{"chokepoint_note": simulatedNote, "verifiable_password_authentication": false}
+	for _, n := range nets {
+		list, _ := doc[n.Service].([]string)
+		doc[n.Service] = append(list, n.Prefix.String())
+	}
+	return writeJSON(w, doc) // encoding/json sorts the keys
 }
 
 // writeGeofeed writes an RFC 8805 geofeed; the simulated region (a data

@@ -40,9 +40,15 @@ func TestWriteRanges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The provider a service other than the generic one stands for.
+	byService := map[string]string{"ROUTE53": pRoute53}
 	checked := 0
 	for _, n := range in.Networks() {
-		p, ok := cat.Provider(n.Provider)
+		id := n.Provider
+		if s, ok := byService[n.Service]; ok {
+			id = s
+		}
+		p, ok := cat.Provider(id)
 		if !ok || len(p.RangeSources) == 0 {
 			continue
 		}

@@ -36,6 +36,7 @@ const (
 	nodeMX                       // a mail exchanger name generated for the domain
 	nodeServFail                 // a name under a SERVFAIL domain
 	nodeDrop                     // a name under a domain whose servers never answer
+	nodeCDNZone                  // the apex of a domain's private CDN zone
 )
 
 // node is what a name is. For kinds about a domain, the plan passed
@@ -45,6 +46,7 @@ type node struct {
 	st    *staticName
 	zone  *zone // the zone of a name outside the population (SOA of NX and NODATA)
 	dom   bool  // NX under the domain of the plan
+	cdn   bool  // NX under the private CDN zone of the domain of the plan
 	tld   bool  // NX under the domain's TLD (the domain itself does not exist)
 	host  uint8
 	pos   uint8
@@ -125,7 +127,50 @@ func (in *Internet) resolve(name string, p *plan) node {
 		}
 		rest = r
 	}
-	return node{kind: nodeNX, zone: in.w.zoneOf(name)}
+	z := in.w.zoneOf(name)
+	if z != nil && z.hostco > 0 {
+		// A generated hosting company's name for a customer:
+		// <slug>-<token>.<hostco>.
+		if label, rest, _ := strings.Cut(name, "."); rest == z.name {
+			if i, ok := in.tok.untok7(label[strings.LastIndexByte(label, '-')+1:]); ok && i < len(in.doms) {
+				if n, ok := in.familyMatch(name, famHostCo, i, p); ok {
+					return n
+				}
+			}
+		}
+	}
+	if n, ok := in.privateCDNNode(name, p); ok {
+		return n
+	}
+	return node{kind: nodeNX, zone: z}
+}
+
+// privateCDNNode recognises a name in the private CDN zone of a domain
+// (<label>-cdn.<tld>, the zone of domain <label>.<tld>).
+func (in *Internet) privateCDNNode(name string, p *plan) (node, bool) {
+	i := strings.Index(name, "-cdn.")
+	if i < 0 {
+		return node{}, false
+	}
+	start := strings.LastIndexByte(name[:i], '.') + 1
+	site := name[start:i] + name[i+len("-cdn"):]
+	k := in.lookup(site)
+	if k < 0 {
+		return node{}, false
+	}
+	in.makePlan(p, k)
+	if p.d.status != statusOK || webProfiles[p.d.web].kind != webPrivateCDN {
+		return node{}, false
+	}
+	switch name[:start] {
+	case "":
+		return node{kind: nodeCDNZone}, true
+	case "edge.":
+		if hp := &p.host[hostWWW]; hp.exists && hp.n > 0 && hp.hops[0].fam == famPrivateCDN {
+			return node{kind: nodeChain, host: hostWWW, pos: 1, fam: famPrivateCDN}, true
+		}
+	}
+	return node{kind: nodeNX, cdn: true}, true
 }
 
 // under returns the node for the name prefix+domain of the plan.
@@ -146,7 +191,7 @@ func (p *plan) under(prefix string) node {
 			return node{kind: nodeChain, host: hostWWW}
 		}
 	case "ns1.", "ns2.":
-		if p.d.dns1 == dnsSelf || p.d.dns2 == dnsSelf {
+		if p.selfNSKind() != dnsNone {
 			return node{kind: nodeSelfNS, which: prefix[2] - '0'}
 		}
 	case "mail.":
@@ -163,7 +208,7 @@ func (p *plan) under(prefix string) node {
 func (in *Internet) familyNode(name string, p *plan) (node, bool) {
 	for fam := famCFCNAME; fam < numFamilies; fam++ {
 		s := &famSpecs[fam]
-		if s.form == 0 || !strings.HasSuffix(name, s.suffix) {
+		if s.suffix == "" || !strings.HasSuffix(name, s.suffix) {
 			continue
 		}
 		rest := name[:len(name)-len(s.suffix)]
@@ -366,8 +411,25 @@ func (in *Internet) records(p *plan, n node, owner string, qtype uint16, r *repl
 			if n.pos == 0 {
 				r.auth = append(r.auth, in.domainSOA(p, p.name+"."))
 			} else {
-				r.auth = append(r.auth, in.w.famZone[n.fam].soa)
+				r.auth = append(r.auth, p.hopZoneSOA(n.fam))
 			}
+		}
+	case nodeCDNZone:
+		switch qtype {
+		case dns.TypeNS:
+			for which := uint64(1); which <= 2; which++ {
+				fq := "ns" + string(rune('0'+which)) + "." + p.name + "."
+				r.ans = append(r.ans, &dns.NS{Hdr: rrHeader(owner, dns.TypeNS, ttlNS), Ns: fq})
+				r.extra = addrRRs(r.extra, fq, p.selfAddrs(nil, which, false), ttlNS)
+				r.extra = addrRRs(r.extra, fq, p.selfAddrs(nil, which, true), ttlNS)
+			}
+		case dns.TypeSOA:
+			soa := *p.cdnSOA()
+			soa.Hdr.Name = owner
+			r.ans = append(r.ans, &soa)
+		}
+		if len(r.ans) == 0 {
+			r.auth = append(r.auth, p.cdnSOA())
 		}
 	case nodeSelfNS, nodeSelfMail, nodeMX:
 		if qtype == dns.TypeA || qtype == dns.TypeAAAA {
@@ -438,13 +500,38 @@ func (in *Internet) domainSOA(p *plan, owner string) *dns.SOA {
 		Serial:  serialFor(mix(p.h, drawSerial)),
 		Refresh: 7200, Retry: 3600, Expire: 1209600, Minttl: ttlNegative,
 	}
-	switch p.d.dns1 {
-	case dnsSelf:
+	switch k := p.d.dns1; {
+	case k == dnsSelf:
 		soa.Ns, soa.Mbox = "ns1."+p.name+".", "hostmaster."+p.name+"."
-	case dnsISP:
+	case k == dnsVanityCF:
+		soa.Ns, soa.Mbox = "ns1."+p.name+".", "dns.cloudflare.com."
+	case k == dnsVanityR53:
+		soa.Ns, soa.Mbox = "ns1."+p.name+".", "awsdns-hostmaster.amazon.com."
+	case k == dnsVanityNS1:
+		soa.Ns, soa.Mbox = "ns1."+p.name+".", "hostmaster.nsone.net."
+	case k == dnsISP:
 		soa.Ns, soa.Mbox = p.isp.ns[0].fqdn, "hostmaster."+p.isp.zone+"."
+	case k == dnsCorp:
+		soa.Mbox = in.w.corp[mix(p.h, drawNSSet)%uint64(len(in.w.corp))].rname + "."
+	case k == dnsHostCo || k >= dnsGens:
+		// The operator's template names it; some customers put their
+		// own address instead.
+		if chance(mix(p.h, drawSOATrap), soaTrapBP) {
+			soa.Mbox = "hostmaster." + p.name + "."
+		}
 	}
 	return soa
+}
+
+// cdnSOA is the SOA of the domain's private CDN zone, run on the
+// domain's own name servers.
+func (p *plan) cdnSOA() *dns.SOA {
+	return &dns.SOA{
+		Hdr: rrHeader(p.cdnZone()+".", dns.TypeSOA, ttlNegative),
+		Ns:  "ns1." + p.name + ".", Mbox: "hostmaster." + p.name + ".",
+		Serial:  serialFor(mix(p.h, drawSerial+1)),
+		Refresh: 7200, Retry: 3600, Expire: 1209600, Minttl: ttlNegative,
+	}
 }
 
 // nxSOA is the SOA for the authority section of an NXDOMAIN.
@@ -452,6 +539,8 @@ func (in *Internet) nxSOA(p *plan, n node, name string) dns.RR {
 	switch {
 	case n.dom:
 		return in.domainSOA(p, p.name+".")
+	case n.cdn:
+		return p.cdnSOA()
 	case n.tld:
 		return in.w.tldSOA[tlds[p.d.tld].name]
 	case n.zone != nil:

@@ -15,10 +15,17 @@ type Network struct {
 	// Region is the provider region the prefix serves ("us-east-1"), empty
 	// for anycast and non-regional space.
 	Region string
-	// Provider is the catalog provider the simulation intends the ASN to
-	// map to on the web layer, "" when the ASN is not in the catalog (an
-	// ISP, a platform known only by its CNAMEs, DNS or mail infrastructure).
+	// Provider is the catalog provider the simulation intends the prefix
+	// to map to: through the provider's published range file when
+	// rangeFiles writes one for it, else through the ASN. The space of a
+	// DNS-only provider (a DNS operator's name servers) counts on no web
+	// layer. It is "" when neither is in the catalog (an ISP, an operator
+	// the catalog does not know, mail infrastructure).
 	Provider string
+	// Service is the service the provider's range file lists the prefix
+	// under when it is not the provider's generic one (Route 53's name
+	// servers are "ROUTE53" in AWS's file), "" otherwise.
+	Service string
 }
 
 // netSpec is a row of the address plan: prefixes, AS and country. Where a
@@ -33,6 +40,7 @@ type netSpec struct {
 	country  string
 	region   string
 	provider string
+	service  string
 }
 
 // addressPlan lists every network of the simulated internet. Prefixes never
@@ -41,88 +49,91 @@ type netSpec struct {
 var addressPlan = []netSpec{
 	// Cloudflare, AS13335: published ranges (cloudflare.com/ips). 23.227.38.0/24
 	// carries Shopify storefronts and is announced by Cloudflare.
-	{[]string{"104.16.0.0/13", "172.64.0.0/13", "173.245.48.0/20", "108.162.192.0/18", "2606:4700::/32"}, 13335, "CLOUDFLARENET", "US", "", pCloudflareCDN},
-	{[]string{"23.227.38.0/24"}, 13335, "CLOUDFLARENET", "CA", "", pCloudflareCDN},
+	{[]string{"104.16.0.0/13", "172.64.0.0/13", "173.245.48.0/20", "108.162.192.0/18", "2606:4700::/32"}, 13335, "CLOUDFLARENET", "US", "", pCloudflareCDN, ""},
+	{[]string{"23.227.38.0/24"}, 13335, "CLOUDFLARENET", "CA", "", pCloudflareCDN, ""},
 
 	// Amazon, AS16509 / AS14618: published in ip-ranges.json (CloudFront,
 	// Route 53 name servers, EC2 per region). 75.2.60.0/24 (Global
 	// Accelerator, Netlify's load balancer) and 76.76.21.0/24 (Vercel) are
 	// plausible assignments.
-	{[]string{"13.224.0.0/14", "2600:9000:2000::/36"}, 16509, "AMAZON-02", "US", "", pEC2},
-	{[]string{"205.251.192.0/21", "2600:9000:5300::/45"}, 16509, "AMAZON-02", "US", "", pEC2},
-	{[]string{"3.208.0.0/12", "2600:1f18::/32"}, 14618, "AMAZON-AES", "US", "us-east-1", pEC2},
-	{[]string{"34.208.0.0/12", "2600:1f14::/32"}, 16509, "AMAZON-02", "US", "us-west-2", pEC2},
-	{[]string{"34.240.0.0/13", "2a05:d018::/32"}, 16509, "AMAZON-02", "IE", "eu-west-1", pEC2},
-	{[]string{"3.120.0.0/14", "2a05:d014::/32"}, 16509, "AMAZON-02", "DE", "eu-central-1", pEC2},
-	{[]string{"13.112.0.0/14", "2406:da14::/32"}, 16509, "AMAZON-02", "JP", "ap-northeast-1", pEC2},
-	{[]string{"13.236.0.0/14", "2406:da1c::/32"}, 16509, "AMAZON-02", "AU", "ap-southeast-2", pEC2},
-	{[]string{"18.228.0.0/16", "2600:1f1e::/32"}, 16509, "AMAZON-02", "BR", "sa-east-1", pEC2},
-	{[]string{"75.2.60.0/24", "76.76.21.0/24"}, 16509, "AMAZON-02", "US", "", pEC2},
+	{[]string{"13.224.0.0/14", "2600:9000:2000::/36"}, 16509, "AMAZON-02", "US", "", pEC2, ""},
+	{[]string{"205.251.192.0/21", "2600:9000:5300::/45"}, 16509, "AMAZON-02", "US", "", pEC2, "ROUTE53"},
+	{[]string{"3.208.0.0/12", "2600:1f18::/32"}, 14618, "AMAZON-AES", "US", "us-east-1", pEC2, ""},
+	{[]string{"34.208.0.0/12", "2600:1f14::/32"}, 16509, "AMAZON-02", "US", "us-west-2", pEC2, ""},
+	{[]string{"34.240.0.0/13", "2a05:d018::/32"}, 16509, "AMAZON-02", "IE", "eu-west-1", pEC2, ""},
+	{[]string{"3.120.0.0/14", "2a05:d014::/32"}, 16509, "AMAZON-02", "DE", "eu-central-1", pEC2, ""},
+	{[]string{"13.112.0.0/14", "2406:da14::/32"}, 16509, "AMAZON-02", "JP", "ap-northeast-1", pEC2, ""},
+	{[]string{"13.236.0.0/14", "2406:da1c::/32"}, 16509, "AMAZON-02", "AU", "ap-southeast-2", pEC2, ""},
+	{[]string{"18.228.0.0/16", "2600:1f1e::/32"}, 16509, "AMAZON-02", "BR", "sa-east-1", pEC2, ""},
+	{[]string{"75.2.60.0/24", "76.76.21.0/24"}, 16509, "AMAZON-02", "US", "", pEC2, ""},
 
 	// Google, AS15169 (services, Cloud DNS name servers, mail) and AS396982
 	// (Google Cloud regions): published in goog.json / cloud.json.
-	{[]string{"142.250.0.0/15", "216.239.32.0/19", "2001:4860::/32", "2a00:1450::/32"}, 15169, "GOOGLE", "US", "", pGoogleCloud},
-	{[]string{"34.66.0.0/16", "2600:1900:4000::/44"}, 396982, "GOOGLE-CLOUD-PLATFORM", "US", "us-central1", pGoogleCloud},
-	{[]string{"34.76.0.0/14", "2600:1900:4010::/44"}, 396982, "GOOGLE-CLOUD-PLATFORM", "BE", "europe-west1", pGoogleCloud},
-	{[]string{"34.80.0.0/15", "2600:1900:4030::/44"}, 396982, "GOOGLE-CLOUD-PLATFORM", "TW", "asia-east1", pGoogleCloud},
+	{[]string{"142.250.0.0/15", "216.239.32.0/19", "2001:4860::/32", "2a00:1450::/32"}, 15169, "GOOGLE", "US", "", pGoogleCloud, ""},
+	{[]string{"34.66.0.0/16", "2600:1900:4000::/44"}, 396982, "GOOGLE-CLOUD-PLATFORM", "US", "us-central1", pGoogleCloud, ""},
+	{[]string{"34.76.0.0/14", "2600:1900:4010::/44"}, 396982, "GOOGLE-CLOUD-PLATFORM", "BE", "europe-west1", pGoogleCloud, ""},
+	{[]string{"34.80.0.0/15", "2600:1900:4030::/44"}, 396982, "GOOGLE-CLOUD-PLATFORM", "TW", "asia-east1", pGoogleCloud, ""},
 
 	// Microsoft, AS8075: Front Door and Azure DNS anycast (13.107.0.0/16,
 	// 2620:1ec::/36), Exchange Online Protection (52.100.0.0/14,
 	// 2a01:111:f400::/40), Azure regions (service tags).
-	{[]string{"13.107.0.0/16", "40.90.0.0/16", "2620:1ec::/36"}, 8075, "MICROSOFT-CORP-MSN-AS-BLOCK", "US", "", pAzure},
-	{[]string{"52.100.0.0/14", "2a01:111:f400::/40"}, 8075, "MICROSOFT-CORP-MSN-AS-BLOCK", "US", "", pAzure},
-	{[]string{"20.42.0.0/15", "2603:1030:200::/40"}, 8075, "MICROSOFT-CORP-MSN-AS-BLOCK", "US", "eastus", pAzure},
-	{[]string{"20.50.0.0/16", "2603:1020:200::/40"}, 8075, "MICROSOFT-CORP-MSN-AS-BLOCK", "NL", "westeurope", pAzure},
+	{[]string{"13.107.0.0/16", "40.90.0.0/16", "2620:1ec::/36"}, 8075, "MICROSOFT-CORP-MSN-AS-BLOCK", "US", "", pAzure, ""},
+	{[]string{"52.100.0.0/14", "2a01:111:f400::/40"}, 8075, "MICROSOFT-CORP-MSN-AS-BLOCK", "US", "", pAzure, ""},
+	{[]string{"20.42.0.0/15", "2603:1030:200::/40"}, 8075, "MICROSOFT-CORP-MSN-AS-BLOCK", "US", "eastus", pAzure, ""},
+	{[]string{"20.50.0.0/16", "2603:1020:200::/40"}, 8075, "MICROSOFT-CORP-MSN-AS-BLOCK", "NL", "westeurope", pAzure, ""},
 
 	// Akamai: AS20940 edge (23.32.0.0/11, 2a02:26f0::/29, published in RIR
 	// data); AS21342 for the akam.net name servers (plausible).
-	{[]string{"23.32.0.0/11", "2a02:26f0::/29"}, 20940, "Akamai International B.V.", "US", "", pAkamaiCDN},
-	{[]string{"193.108.88.0/24", "2600:1401:2::/48"}, 21342, "AKAMAI-ASN2", "US", "", ""},
+	{[]string{"23.32.0.0/11", "2a02:26f0::/29"}, 20940, "Akamai International B.V.", "US", "", pAkamaiCDN, ""},
+	{[]string{"193.108.88.0/24", "2600:1401:2::/48"}, 21342, "AKAMAI-ASN2", "US", "", pAkamaiDNS, ""},
 
 	// Fastly, AS54113: published (api.fastly.com/public-ip-list).
-	{[]string{"151.101.0.0/16", "2a04:4e42::/32"}, 54113, "FASTLY", "US", "", pFastly},
+	{[]string{"151.101.0.0/16", "2a04:4e42::/32"}, 54113, "FASTLY", "US", "", pFastly, ""},
 
 	// Cloud and hosting companies (RIR data; regions plausible).
-	{[]string{"159.65.0.0/16", "2604:a880::/32"}, 14061, "DIGITALOCEAN-ASN", "US", "nyc", pDOHosting},
-	{[]string{"188.166.0.0/16", "2a03:b0c0::/32"}, 14061, "DIGITALOCEAN-ASN", "NL", "ams", pDOHosting},
-	{[]string{"88.198.0.0/16", "213.133.96.0/19", "2a01:4f8::/32"}, 24940, "Hetzner Online GmbH", "DE", "fsn1", pHetznerHosting},
-	{[]string{"65.108.0.0/16", "2a01:4f9::/32"}, 24940, "Hetzner Online GmbH", "FI", "hel1", pHetznerHosting},
-	{[]string{"51.38.0.0/16", "213.186.32.0/19", "2001:41d0::/32"}, 16276, "OVH SAS", "FR", "gra", pOVHHosting},
-	{[]string{"144.217.0.0/16"}, 16276, "OVH SAS", "CA", "bhs", pOVHHosting},
-	{[]string{"45.33.0.0/17", "2600:3c00::/32"}, 63949, "Akamai Connected Cloud", "US", "us-east", pLinode},
-	{[]string{"139.162.0.0/16"}, 63949, "Akamai Connected Cloud", "DE", "eu-central", pLinode},
-	{[]string{"160.153.0.0/16", "68.178.128.0/17"}, 26496, "AS-26496-GO-DADDY-COM-LLC", "US", "", pGoDaddyHosting},
+	{[]string{"159.65.0.0/16", "2604:a880::/32"}, 14061, "DIGITALOCEAN-ASN", "US", "nyc", pDOHosting, ""},
+	{[]string{"188.166.0.0/16", "2a03:b0c0::/32"}, 14061, "DIGITALOCEAN-ASN", "NL", "ams", pDOHosting, ""},
+	{[]string{"88.198.0.0/16", "213.133.96.0/19", "2a01:4f8::/32"}, 24940, "Hetzner Online GmbH", "DE", "fsn1", pHetznerHosting, ""},
+	{[]string{"65.108.0.0/16", "2a01:4f9::/32"}, 24940, "Hetzner Online GmbH", "FI", "hel1", pHetznerHosting, ""},
+	{[]string{"51.38.0.0/16", "213.186.32.0/19", "2001:41d0::/32"}, 16276, "OVH SAS", "FR", "gra", pOVHHosting, ""},
+	{[]string{"144.217.0.0/16"}, 16276, "OVH SAS", "CA", "bhs", pOVHHosting, ""},
+	{[]string{"45.33.0.0/17", "2600:3c00::/32"}, 63949, "Akamai Connected Cloud", "US", "us-east", pLinode, ""},
+	{[]string{"139.162.0.0/16"}, 63949, "Akamai Connected Cloud", "DE", "eu-central", pLinode, ""},
+	{[]string{"160.153.0.0/16", "68.178.128.0/17"}, 26496, "AS-26496-GO-DADDY-COM-LLC", "US", "", pGoDaddyHosting, ""},
 
-	// Platforms. GitHub Pages is known by its CNAMEs only (its AS is not
-	// in the catalog); Squarespace and Wix also by their AS.
-	{[]string{"185.199.108.0/22", "2606:50c0::/32"}, 36459, "GITHUB", "US", "", ""},
-	{[]string{"198.185.159.0/24", "198.49.23.0/24"}, 53831, "SQUARESPACE", "US", "", pSquarespace},
-	{[]string{"185.230.60.0/22"}, 58182, "Wix.com Ltd.", "IL", "", pWix},
+	// Platforms. GitHub Pages by its CNAMEs and GitHub's published ranges
+	// (api.github.com/meta, "pages"; its AS is not in the catalog);
+	// Squarespace and Wix also by their AS.
+	{[]string{"185.199.108.0/22", "2606:50c0::/32"}, 36459, "GITHUB", "US", "", pGitHubPages, "pages"},
+	{[]string{"198.185.159.0/24", "198.49.23.0/24"}, 53831, "SQUARESPACE", "US", "", pSquarespace, ""},
+	{[]string{"185.230.60.0/22"}, 58182, "Wix.com Ltd.", "IL", "", pWix, ""},
 
-	// DNS infrastructure (name server addresses; plausible).
-	{[]string{"97.74.96.0/19", "173.201.64.0/19"}, 44273, "GODADDY-DNS", "US", "", ""},
-	{[]string{"198.51.44.0/23", "2620:4d:4000::/48"}, 62597, "NSONE", "US", "", ""},
-	{[]string{"156.154.64.0/20", "156.154.128.0/20", "2610:a1::/32"}, 12008, "ULTRADNS", "US", "", ""},
-	{[]string{"208.94.148.0/22"}, 16552, "TIGGEE", "US", "", ""},
-	{[]string{"217.160.0.0/16", "2001:8d8::/32"}, 8560, "IONOS-AS", "DE", "", pIONOSHosting},
-	{[]string{"217.70.176.0/20", "2001:4b98::/32"}, 29169, "GANDI.NET", "FR", "", ""},
+	// DNS infrastructure (name server addresses; plausible). The DNS
+	// operators announce their own ASes.
+	{[]string{"97.74.96.0/19", "173.201.64.0/19"}, 44273, "GODADDY-DNS", "US", "", "", ""},
+	{[]string{"198.51.44.0/23", "2620:4d:4000::/48"}, 62597, "NSONE", "US", "", pNS1, ""},
+	{[]string{"156.154.64.0/20", "156.154.128.0/20", "2610:a1::/32"}, 12008, "ULTRADNS", "US", "", pUltraDNS, ""},
+	{[]string{"208.94.148.0/22"}, 16552, "TIGGEE", "US", "", pDNSMadeEasy, ""},
+	{[]string{"217.160.0.0/16", "2001:8d8::/32"}, 8560, "IONOS-AS", "DE", "", pIONOSHosting, ""},
+	{[]string{"217.70.176.0/20", "2001:4b98::/32"}, 29169, "GANDI.NET", "FR", "", pGandiHosting, ""},
 
 	// Mail infrastructure (plausible).
-	{[]string{"148.163.128.0/19", "67.231.144.0/20"}, 26211, "PROOFPOINT-ASN-US-WEST", "US", "", ""},
-	{[]string{"91.220.42.0/24"}, 30031, "MIMECAST", "GB", "", ""},
-	{[]string{"205.139.110.0/24"}, 30031, "MIMECAST", "US", "", ""},
-	{[]string{"185.58.84.0/22"}, 30031, "MIMECAST", "DE", "", ""},
-	{[]string{"103.13.69.0/24"}, 30031, "MIMECAST", "AU", "", ""},
-	{[]string{"41.74.192.0/20"}, 30031, "MIMECAST", "ZA", "", ""},
-	{[]string{"136.143.188.0/23"}, 2639, "ZOHO-AS", "US", "", ""},
-	{[]string{"185.20.208.0/22"}, 2639, "ZOHO-AS", "NL", "", ""},
-	{[]string{"198.54.112.0/20"}, 22612, "NAMECHEAP-NET", "US", "", pNamecheapHosting},
+	{[]string{"148.163.128.0/19", "67.231.144.0/20"}, 26211, "PROOFPOINT-ASN-US-WEST", "US", "", "", ""},
+	{[]string{"91.220.42.0/24"}, 30031, "MIMECAST", "GB", "", "", ""},
+	{[]string{"205.139.110.0/24"}, 30031, "MIMECAST", "US", "", "", ""},
+	{[]string{"185.58.84.0/22"}, 30031, "MIMECAST", "DE", "", "", ""},
+	{[]string{"103.13.69.0/24"}, 30031, "MIMECAST", "AU", "", "", ""},
+	{[]string{"41.74.192.0/20"}, 30031, "MIMECAST", "ZA", "", "", ""},
+	{[]string{"136.143.188.0/23"}, 2639, "ZOHO-AS", "US", "", "", ""},
+	{[]string{"185.20.208.0/22"}, 2639, "ZOHO-AS", "NL", "", "", ""},
+	{[]string{"198.54.112.0/20"}, 22612, "NAMECHEAP-NET", "US", "", pNamecheapHosting, ""},
 }
 
-// isp is a local access or hosting ISP that is not in the catalog: sites
-// and name servers in its space are unattributable by design. The AS
-// numbers are the ISPs' real ones; the prefixes are plausible assignments
-// for the simulation.
+// isp is a local access or hosting ISP that is not in the catalog: its
+// name and mail servers are named by its registrable domain, sites in its
+// space by its AS ("as13030"). The AS numbers are the ISPs' real ones; the
+// prefixes are plausible assignments for the simulation.
+// TestUncataloguedAbsentFromCatalog fails if the catalog learns one.
 type isp struct {
 	zone    string // the ISP's own domain, for its name and mail servers
 	asn     uint32

@@ -6,6 +6,8 @@ import (
 	"io"
 	"iter"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/gocarina/gocsv"
 
@@ -14,17 +16,42 @@ import (
 )
 
 // Truth is what a correct crawl and classification must find for one
-// domain: its status and, per layer, the sorted set of catalog provider
-// IDs ("self" for self-hosted). A layer is empty when the domain does not
-// use it or when no provider can be named from what DNS shows (an origin
-// hidden behind a CDN, a server at an ISP the catalog does not know).
+// domain: its status and, per layer, the sorted set of dependency ids, as
+// classify.Dependency.ID writes them:
 //
-// The sets follow the classifier's rules: dns by NS host suffix, "self"
-// for name servers under the domain; for the apex and www separately, the
-// provider of each CNAME hop matching a catalog suffix, then the provider
-// of the final addresses' AS when it is a CDN, or when it is a hosting
-// provider and no CDN matched on that host's chain; email by MX host
-// suffix, "self" for mail servers under the domain.
+//   - a catalog provider id, "<company>-<service>" ("cloudflare-dns"), or
+//     "<company>-unknown" for a name under a company's own domain when the
+//     catalog gives the company no product on that layer (and no other
+//     evidence of the domain names one of its products there);
+//   - "self" for self-hosting;
+//   - an operator the catalog does not know, by the registrable domain of
+//     its name servers, CNAME target or mail exchangers ("amberpeakdns.net";
+//     for name servers spread over TLD variants, the smallest of them);
+//   - a network the catalog does not know, by its AS: "as64700".
+//
+// A layer is empty when the domain does not use it or when nothing can be
+// named (the origin behind a CDN).
+//
+// The sets follow the rules of analysis/classify (the attribution rules
+// of its README), applied to the plan. DNS, per name server: the product
+// NS suffix or catalog owner domain it is under; ns1/ns2 under the domain
+// on a DNS provider's addresses (vanity) that provider, on the domain's
+// ISP self; any other its operator's registrable domain. Every such
+// operator serves two domains of the population or more (Generate sees
+// to it), so none of them is the site itself, whatever its SOA says. Web,
+// for the apex and www separately: the provider of each CNAME hop under a
+// product suffix or owner domain; the provider of the final addresses
+// when it is a CDN, or a hosting provider and no CDN is on that host's
+// path, unless a hop named its company (the address then only adds a
+// region to that product); when none of that names anything, the last CNAME hop outside the
+// domain (self when the domain's own name servers serve its zone, a
+// private CDN; else its registrable domain), or else the AS of the
+// addresses. E-mail, per MX host: suffix or owner domain, "self" under
+// the domain, else the registrable domain.
+//
+// The truth assumes that the list classified is the whole population,
+// as the end-to-end test crawls it: the sharing of an operator is counted
+// over the list.
 type Truth struct {
 	Rank    int
 	Domain  string
@@ -95,9 +122,11 @@ func (p *plan) truth() Truth {
 	for _, ns := range p.ns {
 		switch {
 		case ns.self != 0:
-			t.DNS = append(t.DNS, Self)
+			t.DNS = append(t.DNS, p.selfNSID())
 		case ns.st.tag != "":
 			t.DNS = append(t.DNS, ns.st.tag)
+		case ns.st.op != "":
+			t.DNS = append(t.DNS, ns.st.op)
 		}
 	}
 	for h := range p.host {
@@ -105,44 +134,120 @@ func (p *plan) truth() Truth {
 		if !hp.exists {
 			continue
 		}
-		cdn := false
+		cdn, named := false, false
+		var last hop     // the last hop outside the domain that no catalog entry names
+		var hopCo string // the company a hop named (one per chain in the model)
 		for _, x := range hp.hops[:hp.n] {
-			id := x.provider()
-			if id == "" {
+			if id := x.provider(); id != "" {
+				if webLayer(id) == catalog.LayerCDN {
+					t.CDN = append(t.CDN, id)
+					cdn = true
+				} else {
+					t.Hosting = append(t.Hosting, id)
+				}
+				named, hopCo = true, company(id)
 				continue
 			}
-			if webLayers[id] == catalog.LayerCDN {
-				t.CDN = append(t.CDN, id)
-				cdn = true
-			} else {
-				t.Hosting = append(t.Hosting, id)
+			if x.fam != famDomain {
+				last = x
 			}
 		}
-		switch id := p.addrProvider(hp); {
+		n := p.addrNetwork(hp)
+		switch id := n.Provider; {
 		case id == "":
-		case webLayers[id] == catalog.LayerCDN:
+		case webLayer(id) == "":
+			named = true // a DNS operator's space says nothing of the web, and names no AS
+		case company(id) == hopCo:
+			// The company a CNAME named: its address only adds a region
+			// to that product (an ELB name on EC2's ranges).
+		case webLayer(id) == catalog.LayerCDN:
 			t.CDN = append(t.CDN, id)
+			cdn, named = true, true
 		case !cdn:
 			t.Hosting = append(t.Hosting, id)
+			named = true
+		}
+		switch {
+		case named:
+		case last.st != nil:
+			t.Hosting = append(t.Hosting, last.st.op)
+		case last.fam == famPrivateCDN:
+			t.Hosting = append(t.Hosting, Self)
+		case last.fam == famHostCo:
+			t.Hosting = append(t.Hosting, p.hostco().id)
+		case n.Provider == "" && !cdn:
+			t.Hosting = append(t.Hosting, ASID(n.ASN))
 		}
 	}
 	for _, m := range p.mx {
 		switch {
 		case m.self:
 			t.Email = append(t.Email, Self)
+		case m.st != nil && m.st.tag != "":
+			t.Email = append(t.Email, m.st.tag)
 		case m.st != nil:
-			if m.st.tag != "" {
-				t.Email = append(t.Email, m.st.tag)
-			}
+			t.Email = append(t.Email, m.st.op)
 		default:
 			t.Email = append(t.Email, famSpecs[m.fam].tag)
 		}
 	}
 	for _, s := range []*[]string{&t.DNS, &t.CDN, &t.Hosting, &t.Email} {
 		slices.Sort(*s)
-		*s = slices.Compact(*s)
+		*s = dropSubsumed(slices.Compact(*s))
 	}
 	return t
+}
+
+// company is the company of a catalog id ("amazon" for "amazon-elb").
+func company(id string) string {
+	co, _, _ := strings.Cut(id, "-")
+	return co
+}
+
+// dropSubsumed removes the "<company>-unknown" ids of a layer's sorted
+// ids when another names one of the company's products: the product says
+// more.
+func dropSubsumed(ids []string) []string {
+	return slices.DeleteFunc(ids, func(id string) bool {
+		co, ok := strings.CutSuffix(id, "-unknown")
+		return ok && slices.ContainsFunc(ids, func(o string) bool { return o != id && strings.HasPrefix(o, co+"-") })
+	})
+}
+
+// selfNSID is the truth id of ns1/ns2 under the domain: the DNS provider
+// whose addresses they have, or self.
+func (p *plan) selfNSID() string {
+	switch p.selfNSKind() {
+	case dnsVanityCF:
+		return pCloudflareDNS
+	case dnsVanityR53:
+		return pRoute53
+	case dnsVanityNS1:
+		return pNS1
+	}
+	return Self
+}
+
+// ASID is the truth id of a network the catalog does not know: "as64700".
+func ASID(asn uint32) string { return "as" + strconv.FormatUint(uint64(asn), 10) }
+
+// Uncatalogued reports whether a truth id names an operator the catalog
+// does not know: a registrable domain or an AS ("as64700"); not a catalog
+// provider id, "<company>-unknown" or "self".
+func Uncatalogued(id string) bool {
+	if strings.Contains(id, ".") {
+		return true
+	}
+	digits, ok := strings.CutPrefix(id, "as")
+	if !ok || digits == "" {
+		return false
+	}
+	for i := 0; i < len(digits); i++ {
+		if digits[i] < '0' || digits[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // truthRow is one line of the truth CSV: one expected dependency, or an

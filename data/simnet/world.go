@@ -110,13 +110,13 @@ var famSpecs = [numFamilies]famSpec{
 	famHeroku:      {".herokudns.com", "herokudns.com", pHeroku, formSlug, "heroku"},
 	famNetlify:     {".netlify.app", "netlify.app", pNetlify, formSlug, "netlify"},
 	famGitHub:      {".github.io", "github.io", pGitHubPages, formSlug, "github"},
-	famELB:         {".elb.amazonaws.com", "amazonaws.com", pEC2, formELB, ""},
+	famELB:         {".elb.amazonaws.com", "amazonaws.com", pELB, formELB, ""},
 	famAzureWeb:    {".azurewebsites.net", "azurewebsites.net", pAzure, formSlug, ""},
 	famDOApp:       {".ondigitalocean.app", "ondigitalocean.app", pDOHosting, formSlug, "do-app"},
 	famM365:        {".mail.protection.outlook.com", "outlook.com", pM365, formDashed, "m365-mx"},
 	famPPA:         {".gslb.pphosted.com", "pphosted.com", pProofpoint, formHexA, "proofpoint"},
 	famPPB:         {".gslb.pphosted.com", "pphosted.com", pProofpoint, formHexB, "proofpoint"},
-	famS3:          {".s3.amazonaws.com", "amazonaws.com", pEC2, formWWW, ""},
+	famS3:          {".s3.amazonaws.com", "amazonaws.com", pS3, formWWW, ""},
 	famHostCo:      {"", "", "", formHostCo, ""},
 	famPrivateCDN:  {"", "", "", formPrivateCDN, ""},
 }
@@ -205,7 +205,7 @@ var poolSpecs = []poolSpec{
 // nsFamily is a DNS operator: its name servers and how it hands out
 // delegation sets.
 type nsFamily struct {
-	id    string // catalog provider ID, Self, or "" (not in the catalog)
+	id    string // catalog provider ID, Self, or "" (not in the catalog, or per host: see staticName.tag)
 	op    string // the truth id of an operator not in the catalog, "" otherwise
 	rname string // SOA RNAME of zones it serves
 	// sets are the delegation sets it hands out; a domain gets one.
@@ -258,6 +258,8 @@ type world struct {
 	square     *staticName
 	wix        *staticName
 	ghs        *staticName
+	ghs46      *staticName   // ghs46.googlehosted.com: Google's own domain, no product suffix
+	akamaiTech []*staticName // aNNNN.g.akamaitechnologies.com: Akamai's own domain
 
 	googleLegacy, googleNew []mxHost
 	mimecast                map[string][]mxHost // by region
@@ -277,6 +279,9 @@ func newWorld() (*world, error) {
 		mimecast: make(map[string][]mxHost),
 		tldSOA:   make(map[string]*dns.SOA),
 		gen:      genSpecs(),
+	}
+	for _, n := range reservedNames {
+		w.reserved[n] = true
 	}
 	if err := w.buildSpace(); err != nil {
 		return nil, err
@@ -334,7 +339,7 @@ func (w *world) buildSpace() error {
 			if err != nil {
 				return fmt.Errorf("address plan: %w", err)
 			}
-			w.nets = append(w.nets, Network{Prefix: pfx, ASN: s.asn, Org: s.org, Country: s.country, Region: s.region, Provider: s.provider})
+			w.nets = append(w.nets, Network{Prefix: pfx, ASN: s.asn, Org: s.org, Country: s.country, Region: s.region, Provider: s.provider, Service: s.service})
 		}
 	}
 	for _, x := range isps {
@@ -452,7 +457,7 @@ var providerZones = []string{
 	"akam.net", "nsone.net", "ultradns.com", "ultradns.net", "ultradns.org", "ultradns.biz", "ultradns.info",
 	"ultradns.co.uk", "dnsmadeeasy.com", "domaincontrol.com", "registrar-servers.com", "ui-dns.com", "ui-dns.de",
 	"ui-dns.org", "ui-dns.biz", "ovh.net", "anycast.me", "hetzner.com", "hetzner.de", "digitalocean.com",
-	"linode.com", "gandi.net", "wixdns.net", "vercel-dns.com",
+	"linode.com", "gandi.net", "wixdns.net", "vercel-dns.com", "msft.net",
 	// Mail.
 	"google.com", "outlook.com", "pphosted.com", "mimecast.com", "mimecast.co.za", "zoho.com", "zoho.eu",
 	"secureserver.net", "privateemail.com",
@@ -460,7 +465,16 @@ var providerZones = []string{
 	"cloudflare.net", "cloudfront.net", "amazonaws.com", "akamaiedge.net", "edgekey.net", "edgesuite.net",
 	"akamai.net", "akadns.net", "fastly.net", "azurefd.net", "t-msedge.net", "azurewebsites.net",
 	"myshopify.com", "herokudns.com", "netlify.app", "github.io", "squarespace.com", "googlehosted.com",
-	"ondigitalocean.app",
+	"ondigitalocean.app", "akamaitechnologies.com",
+}
+
+// reservedNames are names the word lists of names.go can draw that are
+// real providers' own domains in the catalog: a simulated site under one
+// of them would be taken for the provider (TestPopulationNamesOutsideCatalog
+// lists new ones).
+var reservedNames = []string{
+	"bigcommerce.com", "cargocollective.com", "fastmail.com", "freshworks.com", "keyweb.de",
+	"networksolutions.com", "stackpath.com", "webflow.com", "worksmobile.com",
 }
 
 // awsdnsTLDs are the four TLDs Route 53 spreads a delegation set over.
@@ -763,6 +777,49 @@ func (w *world) buildDNS() {
 	w.buildCorp()
 }
 
+// corpSet is a delegation set under a catalogued company's own domain
+// that no product suffix of the catalog matches: the catalog names it
+// through the company's owner domains (evidence owner_domain) as the
+// company's DNS service, id. TestCatalogConsistency checks that it does.
+type corpSet struct {
+	id    string
+	pool  string
+	rname string
+	hosts []string
+}
+
+// corpSets are the name servers of dnsCorp: the corporate name servers
+// that large companies serve their own brands' sites from.
+var corpSets = []corpSet{
+	{ownerGoogleDNS, "google-ns", "dns-admin.google.com", []string{"ns1.google.com", "ns2.google.com", "ns3.google.com", "ns4.google.com"}},
+	{ownerMicrosoftDNS, "azure-dns", "msnhst.microsoft.com", []string{"ns1.msft.net", "ns2.msft.net", "ns3.msft.net", "ns4.msft.net"}},
+	{ownerCloudflareDNS, "cloudflare-ns", "dns.cloudflare.com", []string{"ns3.cloudflare.com", "ns4.cloudflare.com", "ns5.cloudflare.com"}},
+}
+
+// corpSet returns the delegation set of dnsCorp under domain d.
+func (w *world) corpSet(d string) []*staticName {
+	for _, set := range w.dns[dnsCorp].sets {
+		if strings.HasSuffix(set[0].name, "."+d) {
+			return set
+		}
+	}
+	return nil
+}
+
+// buildCorp builds the delegation sets of dnsCorp.
+func (w *world) buildCorp() {
+	f := nsFamily{}
+	for _, c := range corpSets {
+		var set []*staticName
+		for _, n := range c.hosts {
+			set = append(set, w.host(n, c.pool, c.id))
+		}
+		f.sets = append(f.sets, set)
+		w.corp = append(w.corp, c)
+	}
+	w.dns[dnsCorp] = f
+}
+
 func (w *world) buildMail() {
 	g := func(n string) *staticName { return w.host(n, "google-mail", pWorkspace) }
 	w.googleLegacy = []mxHost{
@@ -820,6 +877,12 @@ func (w *world) buildTargets() {
 	w.square = w.host("ext-cust.squarespace.com", "squarespace", pSquarespace)
 	w.wix = w.host("cdn1.wixdns.net", "wix", pWix)
 	w.ghs = w.host("ghs.googlehosted.com", "google-ghs", pGoogleCloud)
+	// Names under a company's own domain that no product suffix matches:
+	// the catalog names the company through its owner domains.
+	w.ghs46 = w.host("ghs46.googlehosted.com", "google-ghs", ownerGoogleWeb)
+	for i := range 64 {
+		w.akamaiTech = append(w.akamaiTech, w.host(fmt.Sprintf("a%d.g.akamaitechnologies.com", 1000+i*37), "akamai-edge", ownerAkamaiWeb))
+	}
 }
 
 // assignZoneNS gives each zone of the world its name servers and SOA. The
@@ -838,7 +901,8 @@ func (w *world) assignZoneNS() error {
 		"squarespace.com": set(dnsGoogle, 2),
 		"akam.net":        set(dnsAkamai, 0), "akamaiedge.net": set(dnsAkamai, 1), "edgekey.net": set(dnsAkamai, 2),
 		"edgesuite.net": set(dnsAkamai, 3), "akamai.net": set(dnsAkamai, 4), "akadns.net": set(dnsAkamai, 5),
-		"nsone.net": set(dnsNS1, 0), "netlify.app": set(dnsNS1, 3), "fastly.net": set(dnsNS1, 5),
+		"akamaitechnologies.com": set(dnsAkamai, 6),
+		"nsone.net":              set(dnsNS1, 0), "netlify.app": set(dnsNS1, 3), "fastly.net": set(dnsNS1, 5),
 		"vercel-dns.com": set(dnsVercel, 0),
 		"github.io":      append(slices.Clone(set(dnsNS1, 7)), set(dnsRoute53, 99)...),
 		"cloudfront.net": set(dnsRoute53, 1), "amazonaws.com": set(dnsRoute53, 2), "herokudns.com": set(dnsRoute53, 3),
@@ -848,8 +912,8 @@ func (w *world) assignZoneNS() error {
 		"digitalocean.com": set(dnsDO, 0), "ondigitalocean.app": set(dnsCloudflare, 31), "linode.com": set(dnsLinode, 0),
 		"gandi.net": set(dnsGandi, 0), "wixdns.net": set(dnsWix, 0),
 		"outlook.com": set(dnsAzure, 0), "azurefd.net": set(dnsAzure, 1), "t-msedge.net": set(dnsAzure, 2),
-		"azurewebsites.net": set(dnsAzure, 3),
-		"pphosted.com":      set(dnsUltra, 0), "mimecast.com": set(dnsUltra, 1), "mimecast.co.za": set(dnsUltra, 2),
+		"azurewebsites.net": set(dnsAzure, 3), "msft.net": w.corpSet("msft.net"),
+		"pphosted.com": set(dnsUltra, 0), "mimecast.com": set(dnsUltra, 1), "mimecast.co.za": set(dnsUltra, 2),
 		"zoho.com": set(dnsUltra, 3), "zoho.eu": set(dnsUltra, 4),
 	}
 	for _, t := range []string{"com", "net", "org", "info"} {
@@ -877,7 +941,7 @@ func (w *world) assignZoneNS() error {
 	}
 	for name, z := range w.zones {
 		ns, ok := assign[name]
-		if !ok {
+		if !ok || len(ns) == 0 {
 			return fmt.Errorf("zone %s has no name servers", name)
 		}
 		z.ns = ns
