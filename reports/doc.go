@@ -36,7 +36,13 @@
 //     for the flow chart, inlined only after a whitelist check (checkSVG),
 //     with a generic font family. The script writes text nodes only.
 //   - A file is replaced only when written in full (temporary file, then
-//     rename).
+//     rename). WriteSet goes further for a whole run: every output is
+//     written into a temporary folder, then moved into place with run.json
+//     last, and the previous run's outputs this run did not write are
+//     removed, so a folder with a run.json holds one run's complete set.
+//   - A run whose data is missing (DataMissing: more than MissingFraction
+//     of the list got no answer) says so at the top of the summary and the
+//     report and in run.json, and its concentration figures are not read.
 //
 // What does not belong here: computing (package metrics, graph), reading
 // inputs, and anything about the command line (package cmd/chokepoint).

@@ -90,11 +90,14 @@ func fixtureResults() []classify.Result {
 
 func fixtureRun() *Run {
 	return &Run{
-		ToolVersion:    "v0.1.0-test",
-		StartedAt:      time.Date(2025, 11, 18, 11, 20, 0, 0, time.UTC),
-		FinishedAt:     time.Date(2025, 11, 18, 11, 21, 30, 0, time.UTC),
-		Input:          "testdata/list.txt",
-		Counts:         InputCounts{Lines: 7, Domains: 5, BadLines: 1, Duplicates: 1},
+		ToolVersion: "v0.1.0-test",
+		StartedAt:   time.Date(2025, 11, 18, 11, 20, 0, 0, time.UTC),
+		FinishedAt:  time.Date(2025, 11, 18, 11, 21, 30, 0, time.UTC),
+		Input:       "testdata/list.txt",
+		Counts:      InputCounts{Lines: 7, Domains: 5, BadLines: 1, Duplicates: 1, SkippedObservations: 2},
+		ObservationFiles: []ObservationFile{
+			{Path: "testdata/observations.jsonl", Observations: 5, Skipped: 2, SkippedLines: []int{3, 8}},
+		},
 		Resolvers:      []string{"192.0.2.53:53"},
 		CatalogVersion: "2025-11-01",
 		RefData: []RefFile{{

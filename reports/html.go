@@ -64,7 +64,10 @@ func WriteHTML(w io.Writer, run *Run, results []classify.Result, sum *metrics.Su
 // view is what the template shows: every number already formatted, every
 // string from the data passed through visible.
 type view struct {
-	Simulated  bool
+	Simulated bool
+	// Missing is the warning of a run whose data is missing
+	// (DataMissing); the concentration figures are then not read.
+	Missing    string
 	Domains    string
 	Resolved   string
 	Critical   string // the headline sentence on the most critical provider
@@ -161,8 +164,12 @@ func newView(run *Run, results []classify.Result, sum *metrics.Summary) (*view, 
 		Critical:   criticalHeadline(sum),
 		Generated:  timestamp(run.FinishedAt),
 	}
+	if run.DataWarning != nil {
+		v.Missing = run.DataWarning.Message
+		v.Critical = "Not read: most lookups failed (see the warning above)."
+	}
 	for _, ls := range sum.Layers {
-		lv, err := newLayerView(&ls, col)
+		lv, err := newLayerView(&ls, col, v.Missing != "")
 		if err != nil {
 			return nil, err
 		}
@@ -172,7 +179,7 @@ func newView(run *Run, results []classify.Result, sum *metrics.Summary) (*view, 
 			Known:    fmt.Sprintf("%s (%s)", count(ls.Known), pct(ls.Known, ls.Domains)),
 			Top:      "—",
 			HHI:      "—",
-			Band:     hhiBand(&ls),
+			Band:     readHHI(&ls, v.Missing != ""),
 			Critical: pct(ls.CriticalDomains, ls.Known),
 		}
 		if top := topThirdParty(&ls); top != nil {
@@ -187,7 +194,9 @@ func newView(run *Run, results []classify.Result, sum *metrics.Summary) (*view, 
 	if err != nil {
 		return nil, err
 	}
-	v.HHIChart = hhi
+	if v.Missing == "" {
+		v.HHIChart = hhi // its threshold lines are a reading
+	}
 	if err := v.addGraph(run, results, col); err != nil {
 		return nil, err
 	}
@@ -200,6 +209,7 @@ func newView(run *Run, results []classify.Result, sum *metrics.Summary) (*view, 
 		{"Domains analysed", count(run.Counts.Domains)},
 		{"Lines that are not a domain", count(run.Counts.BadLines)},
 		{"Duplicate domains", count(run.Counts.Duplicates)},
+		{"Observation lines skipped", skippedObservations(run)},
 		{"Resolvers", orDash(visible(strings.Join(run.Resolvers, ", ")))},
 		{"Catalog version", orDash(visible(run.CatalogVersion))},
 		{"Simulated data", strconv.FormatBool(run.Simulated)},
@@ -233,7 +243,7 @@ func newView(run *Run, results []classify.Result, sum *metrics.Summary) (*view, 
 	return v, nil
 }
 
-func newLayerView(ls *metrics.LayerSummary, col colors) (layerView, error) {
+func newLayerView(ls *metrics.LayerSummary, col colors, missing bool) (layerView, error) {
 	name := layerName(ls.Layer)
 	lv := layerView{Name: name, ID: "layer-" + anchor(string(ls.Layer))}
 
@@ -284,7 +294,7 @@ func newLayerView(ls *metrics.LayerSummary, col colors) (layerView, error) {
 		{"Lookups failed", list(ls.Unresolved), "counted, never dropped"},
 		{"Third-party providers", count(ls.Providers), ""},
 		{"Self-hosted", known(ls.SelfHosted), "excluded from the concentration figures"},
-		{"HHI", conc(decimal(ls.HHI, 0)), hhiBand(ls)},
+		{"HHI", conc(decimal(ls.HHI, 0)), readHHI(ls, missing)},
 		{"HHI 95 % interval", conc(hhiInterval(ls)), "bootstrap over the domains of the list"},
 		{"Rank-weighted HHI", conc(decimal(ls.WeightedHHI, 0)), "each domain weighted 1/rank"},
 		{"CR1 / CR3 / CR5", conc(pctF(ls.CR1) + " / " + pctF(ls.CR3) + " / " + pctF(ls.CR5)), "share of the 1, 3, 5 largest providers"},
@@ -391,6 +401,47 @@ func hhiBand(ls *metrics.LayerSummary) string {
 		rel = "above"
 	}
 	return fmt.Sprintf("%s (2010 bands 1,500 / 2,500); %s the 2023 threshold of 1,800", band, rel)
+}
+
+// notRead replaces the reading of a concentration figure when the data
+// is missing.
+const notRead = "Not read: the data is missing"
+
+// readHHI is hhiBand, or notRead when the data is missing.
+func readHHI(ls *metrics.LayerSummary, missing bool) string {
+	if missing {
+		return notRead
+	}
+	return hhiBand(ls)
+}
+
+// skippedObservations says how many observation lines analyze skipped,
+// and where: "3 (obs.jsonl: lines 2, 4, 6)".
+func skippedObservations(run *Run) string {
+	s := count(run.Counts.SkippedObservations)
+	var where []string
+	for _, f := range run.ObservationFiles {
+		if f.Skipped == 0 {
+			continue
+		}
+		w := visible(f.Path) + ": " + count(f.Skipped)
+		if len(f.SkippedLines) > 0 {
+			var ls []string
+			for _, l := range f.SkippedLines {
+				ls = append(ls, strconv.Itoa(l))
+			}
+			w += " (lines " + strings.Join(ls, ", ")
+			if f.Skipped > len(f.SkippedLines) {
+				w += ", …"
+			}
+			w += ")"
+		}
+		where = append(where, w)
+	}
+	if len(where) > 0 {
+		s += " — " + strings.Join(where, "; ")
+	}
+	return s
 }
 
 // anchor makes an id attribute value out of s.

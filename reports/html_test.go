@@ -482,3 +482,26 @@ func TestWriteAll(t *testing.T) {
 		}
 	})
 }
+
+// TestHTMLSkippedObservations: the observation lines analyze skipped are
+// in the provenance, with the file and the first line numbers, like the
+// bad lines of the list.
+func TestHTMLSkippedObservations(t *testing.T) {
+	t.Parallel()
+	run := fixtureRun()
+	run.ObservationFiles = append(run.ObservationFiles, ObservationFile{Path: "shard2.jsonl", Observations: 1},
+		ObservationFile{Path: "shard3.jsonl", Skipped: MaxSkippedLines + 5, SkippedLines: make([]int, MaxSkippedLines)})
+	for i := range MaxSkippedLines {
+		run.ObservationFiles[2].SkippedLines[i] = i + 1
+	}
+	run.Counts.SkippedObservations = 2 + MaxSkippedLines + 5
+	doc := renderHTML(t, run, fixtureResults())
+	want := "<dt>Observation lines skipped</dt><dd>27 — testdata/observations.jsonl: 2 (lines 3, 8); shard3.jsonl: 25 (lines 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, …)</dd>"
+	if !bytes.Contains(doc, []byte(want)) {
+		t.Errorf("report.html lacks %q", want)
+	}
+	doc = renderHTML(t, nil, fixtureResults())
+	if want := "<dt>Observation lines skipped</dt><dd>0</dd>"; !bytes.Contains(doc, []byte(want)) {
+		t.Errorf("report.html lacks %q", want)
+	}
+}

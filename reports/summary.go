@@ -16,10 +16,21 @@ const summaryTop = 5
 // top providers with their shares, the HHI and its band, and the
 // critical-dependency rate. Names go through visible, so a hostile name
 // from DNS cannot move the cursor or recolour a terminal.
+//
+// When the data is missing (DataMissing), it says so first and reads no
+// HHI band: "unconcentrated" over a remnant of the list would be a lie.
+// A layer without a third-party provider has no HHI and no rate ("—").
 func WriteSummary(w io.Writer, run *Run, sum *metrics.Summary) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	if run != nil && run.Simulated {
 		fmt.Fprintln(tw, "SIMULATED DATA: these figures describe the synthetic population of data/simnet, not the real web.")
+	}
+	missing := DataMissing(sum)
+	if missing != nil {
+		fmt.Fprintln(tw, "DATA MISSING: "+missing.Message)
+	}
+	if run != nil && run.Counts.SkippedObservations > 0 {
+		fmt.Fprintf(tw, "%d observation lines could not be read and were skipped (see run.json).\n", run.Counts.SkippedObservations)
 	}
 	resolved := sum.Statuses["ok"]
 	fmt.Fprintf(tw, "%d domains, %d resolved\n\n", sum.Domains, resolved)
@@ -32,8 +43,23 @@ func WriteSummary(w io.Writer, run *Run, sum *metrics.Summary) error {
 			}
 			top = append(top, fmt.Sprintf("%s %.1f%%", visible(r.Provider), 100*r.Share))
 		}
-		fmt.Fprintf(tw, "%s\t%d/%d\t%s\t%.0f (%s)\t%.1f%%\n",
-			ls.Layer, ls.Known, ls.Domains, strings.Join(top, ", "), ls.HHI, hhi2010Band(ls.HHI), 100*ls.CriticalRate)
+		if len(top) == 0 {
+			top = []string{"—"}
+		}
+		hhi, critical := "— (no third-party provider)", "—"
+		switch {
+		case missing != nil && ls.Providers > 0:
+			hhi = fmt.Sprintf("%.0f (not read: data missing)", ls.HHI)
+		case missing != nil:
+			hhi = "— (data missing)"
+		case ls.Providers > 0:
+			hhi = fmt.Sprintf("%.0f (%s)", ls.HHI, hhi2010Band(ls.HHI))
+		}
+		if ls.Known > 0 {
+			critical = fmt.Sprintf("%.1f%%", 100*ls.CriticalRate)
+		}
+		fmt.Fprintf(tw, "%s\t%d/%d\t%s\t%s\t%s\n",
+			ls.Layer, ls.Known, ls.Domains, strings.Join(top, ", "), hhi, critical)
 	}
 	return tw.Flush()
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 
 	"golang.org/x/sync/errgroup"
 
@@ -59,4 +60,89 @@ func WriteAll(dir string, run *Run, results []classify.Result, sum *metrics.Summ
 		g.Go(func() error { return atomicfile.Write(filepath.Join(dir, f.name), f.write) })
 	}
 	return g.Wait()
+}
+
+// OutputFiles returns the name of every file that analyze may write in
+// its output directory: those of WriteAll, WriteGraph and WriteParquet,
+// with RunFile last. WriteSet removes the ones a run did not write, so
+// that a folder never holds files of two runs.
+func OutputFiles() []string {
+	return []string{
+		DomainsFile, DependenciesFile, ProvidersFile, MetricsFile, HTMLFile,
+		BlastFile, SPOFFile, CoDependencyFile, ProviderEdgesFile, RegionsFile, ASNsFile, CountriesFile,
+		DomainsParquet, DependenciesParquet, ProvidersParquet, MetricsParquet,
+		RunFile,
+	}
+}
+
+// stagePrefix begins the name of the temporary directory of WriteSet.
+const stagePrefix = ".chokepoint-tmp-"
+
+// WriteSet writes one run's output files into dir as a whole: either all
+// of them replace those of the previous run, or none does. write is
+// called with a new temporary directory inside dir and writes the files
+// there, named as OutputFiles names them. When write fails (a full disk),
+// the temporary directory is removed and dir is left exactly as it was.
+// When it succeeds, the files are moved into dir: first the old RunFile is
+// removed, then every file but RunFile is renamed into place (each rename
+// is atomic), the outputs of the previous run that this one did not write
+// (Parquet files of a run with --format parquet) are removed, and RunFile
+// is renamed last. So a folder with a run.json holds the complete outputs
+// of the run it describes and nothing of another run; a crash during the
+// moves leaves no run.json. Files of dir that are not outputs (the
+// observations and crawl.json that crawl wrote there, the simulated
+// internet of demo) are never touched.
+func WriteSet(dir string, write func(tmp string) error) (err error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("write reports: %w", err)
+	}
+	tmp, err := os.MkdirTemp(dir, stagePrefix)
+	if err != nil {
+		return fmt.Errorf("write reports: %w", err)
+	}
+	defer func() {
+		if rerr := os.RemoveAll(tmp); rerr != nil && err == nil {
+			err = fmt.Errorf("write reports: remove temporary directory: %w", rerr)
+		}
+	}()
+	if err := write(tmp); err != nil {
+		return fmt.Errorf("%w (the reports in %s are left as they were)", err, dir)
+	}
+	entries, err := os.ReadDir(tmp)
+	if err != nil {
+		return fmt.Errorf("write reports: %w", err)
+	}
+	outputs := OutputFiles()
+	written := make(map[string]bool, len(entries))
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !slices.Contains(outputs, e.Name()) {
+			return fmt.Errorf("write reports: %s is not an output file (the reports in %s are left as they were)", e.Name(), dir)
+		}
+		written[e.Name()] = true
+	}
+	incomplete := func(err error) error {
+		return fmt.Errorf("write reports: %w (the reports in %s are incomplete and have no %s: run again)", err, dir, RunFile)
+	}
+	if err := os.Remove(filepath.Join(dir, RunFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("write reports: %w (the reports in %s are left as they were)", err, dir)
+	}
+	for _, name := range outputs {
+		switch {
+		case name == RunFile:
+		case written[name]:
+			if err := os.Rename(filepath.Join(tmp, name), filepath.Join(dir, name)); err != nil {
+				return incomplete(err)
+			}
+		default:
+			if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return incomplete(err)
+			}
+		}
+	}
+	if written[RunFile] {
+		if err := os.Rename(filepath.Join(tmp, RunFile), filepath.Join(dir, RunFile)); err != nil {
+			return incomplete(err)
+		}
+	}
+	return nil
 }

@@ -10,20 +10,45 @@ import (
 )
 
 // readInput reads one input of analyze in the given format, calling fn for
-// each observation.
+// each observation and reporting the lines it cannot read on stderr.
 func readInput(ctx context.Context, format, path string, stderr io.Writer, fn func(*dnscrawl.Observation)) error {
+	return readInputSkipping(ctx, format, path, printSkipped(stderr, path), fn)
+}
+
+// printSkipped returns a skip function of readInputSkipping that reports
+// each line it is given on stderr, with its number when it has one.
+func printSkipped(stderr io.Writer, path string) func(*dnscrawl.LineError) {
+	return func(le *dnscrawl.LineError) {
+		if le.Line > 0 {
+			fmt.Fprintf(stderr, "chokepoint: %s:%v (skipped)\n", path, le)
+			return
+		}
+		fmt.Fprintf(stderr, "chokepoint: %s: %v (skipped)\n", path, le.Err)
+	}
+}
+
+// readInputSkipping reads one input of analyze in the given format,
+// calling fn for each observation and skip for each line that cannot be
+// read. A zdns domain whose names are not valid
+// (dnscrawl.Observation.CheckNames) is skipped too, without a line
+// number: its lines were gathered first.
+func readInputSkipping(ctx context.Context, format, path string, skip func(*dnscrawl.LineError), fn func(*dnscrawl.Observation)) error {
 	switch format {
 	case "", "chokepoint":
-		return readObservations(ctx, path, stderr, fn)
+		return decodeObservations(ctx, path, skip, fn)
 	case "zdns":
 		f, err := os.Open(path)
 		if err != nil {
 			return usagef("read zdns output: %w", err)
 		}
 		defer f.Close()
-		return dnscrawl.ReadZDNS(f, func(le *dnscrawl.LineError) {
-			fmt.Fprintf(stderr, "chokepoint: %s:%v (skipped)\n", path, le)
-		}, fn)
+		return dnscrawl.ReadZDNS(f, skip, func(ob *dnscrawl.Observation) {
+			if err := ob.CheckNames(); err != nil {
+				skip(&dnscrawl.LineError{Err: err})
+				return
+			}
+			fn(ob)
+		})
 	}
 	return usagef("--input-format %q: want chokepoint or zdns", format)
 }

@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"runtime"
 
@@ -38,14 +37,14 @@ const batchLines = 512
 // classifyObservations reads an observations file, decodes and classifies
 // its lines on a pool of workers, and calls fn for every observation in
 // file order, from the calling goroutine, so that the results are those
-// of a sequential read. Bad lines are reported on stderr with their
-// numbers, in file order, and skipped, as readObservations does.
+// of a sequential read. Bad lines are passed to skip with their numbers,
+// in file order, from the calling goroutine, as readObservations does.
 //
 // One goroutine reads lines in batches and hands each batch both to the
 // workers (runtime.GOMAXPROCS of them, decoding and classifying) and, in
 // file order, to the caller's goroutine, which waits for each batch to be
 // done before passing its observations on.
-func classifyObservations(ctx context.Context, path string, cl *classify.Classifier, stderr io.Writer, fn func(*dnscrawl.Observation, classify.Result)) error {
+func classifyObservations(ctx context.Context, path string, cl *classify.Classifier, skip func(*dnscrawl.LineError), fn func(*dnscrawl.Observation, classify.Result)) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return usagef("read observations: %w", err)
@@ -129,7 +128,7 @@ func classifyObservations(ctx context.Context, path string, cl *classify.Classif
 		for i := range b.ends {
 			switch {
 			case b.errs[i] != nil:
-				fmt.Fprintf(stderr, "chokepoint: %s:%v (skipped)\n", path, &dnscrawl.LineError{Line: b.first + i, Err: b.errs[i]})
+				skip(&dnscrawl.LineError{Line: b.first + i, Err: b.errs[i]})
 			case b.obs[i] != nil:
 				fn(b.obs[i], b.results[i])
 			}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -59,6 +60,11 @@ func writePipelineInput(t testing.TB, n int) string {
 	return path
 }
 
+// skipTo returns a skip function that writes each bad line to w.
+func skipTo(w io.Writer) func(*dnscrawl.LineError) {
+	return func(le *dnscrawl.LineError) { fmt.Fprintf(w, "%v\n", le) }
+}
+
 type classified struct {
 	Domain string
 	Result classify.Result
@@ -78,14 +84,14 @@ func TestClassifyObservationsOrder(t *testing.T) {
 
 	var want []classified
 	var wantErr bytes.Buffer
-	if err := readObservations(context.Background(), path, &wantErr, func(o *dnscrawl.Observation) {
+	if err := decodeObservations(context.Background(), path, skipTo(&wantErr), func(o *dnscrawl.Observation) {
 		want = append(want, classified{o.Domain, cl.Classify(o)})
 	}); err != nil {
 		t.Fatal(err)
 	}
 	var got []classified
 	var gotErr bytes.Buffer
-	if err := classifyObservations(context.Background(), path, cl, &gotErr, func(o *dnscrawl.Observation, r classify.Result) {
+	if err := classifyObservations(context.Background(), path, cl, skipTo(&gotErr), func(o *dnscrawl.Observation, r classify.Result) {
 		got = append(got, classified{o.Domain, r})
 	}); err != nil {
 		t.Fatal(err)
@@ -113,7 +119,7 @@ func TestClassifyObservationsCancel(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	n := 0
-	err = classifyObservations(ctx, path, classify.New(cat, nil), &bytes.Buffer{}, func(*dnscrawl.Observation, classify.Result) {
+	err = classifyObservations(ctx, path, classify.New(cat, nil), skipTo(io.Discard), func(*dnscrawl.Observation, classify.Result) {
 		n++
 		cancel()
 	})
@@ -133,7 +139,7 @@ func BenchmarkClassifyObservations(b *testing.B) {
 	cl := classify.New(cat, nil)
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := classifyObservations(context.Background(), path, cl, &bytes.Buffer{}, func(*dnscrawl.Observation, classify.Result) {}); err != nil {
+		if err := classifyObservations(context.Background(), path, cl, skipTo(io.Discard), func(*dnscrawl.Observation, classify.Result) {}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -57,6 +57,29 @@ type analyzeOptions struct {
 	// InputFormat is the format of the inputs: "chokepoint" (observations
 	// written by crawl) or "zdns" (zmap/zdns JSON lines).
 	InputFormat string
+
+	// beforeWrite, when set, is called with the temporary directory the
+	// outputs are written to, before they are written; an error stops
+	// the run there. Tests use it to make a write fail midway.
+	beforeWrite func(tmp string) error
+}
+
+// check rejects option values that make no sense, as usage errors, before
+// any work is done. It returns whether Parquet files are asked for.
+func (o *analyzeOptions) check() (parquet bool, err error) {
+	for _, f := range o.Formats {
+		switch f {
+		case "csv":
+		case "parquet":
+			parquet = true
+		default:
+			return false, usagef("--format %q: want csv or parquet", f)
+		}
+	}
+	if o.Bootstrap < 0 {
+		return false, usagef("--bootstrap %d: want a number of replicates, 0 or more (0 disables the intervals)", o.Bootstrap)
+	}
+	return parquet, nil
 }
 
 func addAnalyzeFlags(cmd *cobra.Command, o *analyzeOptions) {
@@ -104,15 +127,9 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 	if os.Getenv("GOMEMLIMIT") == "" {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(analyzeMemoryLimit))
 	}
-	parquet := false
-	for _, f := range o.Formats {
-		switch f {
-		case "csv":
-		case "parquet":
-			parquet = true
-		default:
-			return usagef("--format %q: want csv or parquet", f)
-		}
+	parquet, err := o.check()
+	if err != nil {
+		return err
 	}
 	cat, err := loadCatalog(o.Catalog)
 	if err != nil {
@@ -145,27 +162,42 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 	finder := graph.NewEdgeFinder(cat)
 	var results []classify.Result
 	seen := make(map[string]bool)
-	for _, path := range o.Inputs {
+	files := make([]reports.ObservationFile, len(o.Inputs))
+	skipped := 0
+	for i, path := range o.Inputs {
+		file := &files[i]
+		file.Path = path
 		keep := func(ob *dnscrawl.Observation, r classify.Result) {
 			if seen[ob.Domain] {
+				file.Duplicates++
 				fmt.Fprintf(stderr, "chokepoint: %s: domain %s already read, keeping the first\n", path, ob.Domain)
 				return
 			}
 			seen[ob.Domain] = true
+			file.Observations++
 			finder.Add(ob)
 			results = append(results, r)
 		}
+		printed := printSkipped(stderr, path)
+		skip := func(le *dnscrawl.LineError) {
+			file.Skip(le.Line)
+			printed(le)
+		}
 		var err error
 		if o.InputFormat == "" || o.InputFormat == "chokepoint" {
-			err = classifyObservations(ctx, path, cl, stderr, keep)
+			err = classifyObservations(ctx, path, cl, skip, keep)
 		} else {
-			err = readInput(ctx, o.InputFormat, path, stderr, func(ob *dnscrawl.Observation) { keep(ob, cl.Classify(ob)) })
+			err = readInputSkipping(ctx, o.InputFormat, path, skip, func(ob *dnscrawl.Observation) { keep(ob, cl.Classify(ob)) })
 		}
 		if err != nil {
 			return err
 		}
+		skipped += file.Skipped
 	}
 	if len(results) == 0 {
+		if skipped > 0 {
+			return usagef("no readable observation in %v: %d lines skipped", o.Inputs, skipped)
+		}
 		return usagef("no observation in %v", o.Inputs)
 	}
 	classify.Finish(results)
@@ -199,6 +231,11 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 	} else {
 		run.Counts.Domains = len(results)
 	}
+	run.Counts.SkippedObservations = skipped
+	run.ObservationFiles = files
+	if skipped > 0 {
+		fmt.Fprintf(stderr, "chokepoint: %d observation lines skipped: their domains have no row (counted in run.json and report.html)\n", skipped)
+	}
 	for _, p := range []struct{ name, path string }{{"ASN database", o.ASNDB}, {"country database", o.CountryDB}} {
 		if p.path == "" {
 			continue
@@ -213,19 +250,27 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 	run.FinishedAt = time.Now().UTC()
 	run.BlastRadius = reports.TopBlastRows(gr, blastReportRows)
 	run.Graph = gr
-	if err := os.MkdirAll(o.Out, 0o755); err != nil {
-		return fmt.Errorf("write reports: %w", err)
-	}
-	var written errgroup.Group
-	written.Go(func() error { return reports.WriteAll(o.Out, run, results, sum) })
-	written.Go(func() error { return reports.WriteGraph(o.Out, gr) })
-	if err := written.Wait(); err != nil {
-		return err
-	}
-	if parquet {
-		if err := reports.WriteParquet(o.Out, results, sum, gr); err != nil {
+	// All outputs go to a temporary folder first and replace the
+	// previous run's as a whole: a full disk leaves the previous set.
+	err = reports.WriteSet(o.Out, func(tmp string) error {
+		if o.beforeWrite != nil {
+			if err := o.beforeWrite(tmp); err != nil {
+				return err
+			}
+		}
+		var written errgroup.Group
+		written.Go(func() error { return reports.WriteAll(tmp, run, results, sum) })
+		written.Go(func() error { return reports.WriteGraph(tmp, gr) })
+		if err := written.Wait(); err != nil {
 			return err
 		}
+		if parquet {
+			return reports.WriteParquet(tmp, results, sum, gr)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if !o.Quiet {
 		if err := reports.WriteSummary(stdout, run, sum); err != nil {
@@ -234,6 +279,9 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 		if err := reports.WriteBlastSummary(stdout, gr, blastSummaryRows); err != nil {
 			return err
 		}
+	}
+	if w := reports.DataMissing(sum); w != nil {
+		fmt.Fprintf(stderr, "chokepoint: %s\n", w.Message)
 	}
 	fmt.Fprintf(stderr, "analyze: %d domains, reports in %s\n", len(results), o.Out)
 	return nil
@@ -264,9 +312,15 @@ func loadCatalog(path string) (*catalog.Catalog, error) {
 	return c, nil
 }
 
-// readObservations decodes an observations file, reporting bad lines with
-// their numbers and going on.
+// readObservations decodes an observations file, reporting bad lines on
+// stderr with their numbers and going on.
 func readObservations(ctx context.Context, path string, stderr io.Writer, fn func(*dnscrawl.Observation)) error {
+	return decodeObservations(ctx, path, printSkipped(stderr, path), fn)
+}
+
+// decodeObservations decodes an observations file, passing bad lines to
+// skip with their numbers and going on.
+func decodeObservations(ctx context.Context, path string, skip func(*dnscrawl.LineError), fn func(*dnscrawl.Observation)) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return usagef("read observations: %w", err)
@@ -283,7 +337,7 @@ func readObservations(ctx context.Context, path string, stderr io.Writer, fn fun
 		case errors.Is(err, io.EOF):
 			return nil
 		case errors.As(err, &le):
-			fmt.Fprintf(stderr, "chokepoint: %s:%v (skipped)\n", path, le)
+			skip(le)
 			continue
 		case err != nil:
 			return fmt.Errorf("read observations %s: %w", path, err)

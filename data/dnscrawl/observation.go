@@ -8,6 +8,10 @@ import (
 	"io"
 	"net/netip"
 	"time"
+
+	"github.com/miekg/dns"
+
+	"github.com/chokepoint-dev/chokepoint/data/domains"
 )
 
 // SchemaVersion is the version of the observation JSONL format written by
@@ -88,7 +92,11 @@ type Observation struct {
 	// the apex and www live in (the DNS provider of a CDN or platform).
 	TargetZones []ZoneNS `json:"target_zones,omitempty"`
 
-	Resolver  string    `json:"resolver,omitempty"`
+	Resolver string `json:"resolver,omitempty"`
+	// Simulated is true when the observation comes from the simulated
+	// internet (data/simnet), not from the real DNS.
+	Simulated bool `json:"simulated,omitempty"`
+
 	StartedAt time.Time `json:"started_at"`
 	// DurationMS is the wall time spent on the domain, in milliseconds.
 	DurationMS float64 `json:"duration_ms"`
@@ -156,6 +164,16 @@ type ZoneNS struct {
 // ErrSchema is returned when an observation line has a schema version this
 // build does not read.
 var ErrSchema = errors.New("unsupported observation schema version")
+
+// ErrName is wrapped by the error of an observation whose domain or host
+// names are not names (see CheckNames).
+var ErrName = errors.New("invalid name in observation")
+
+// maxNameBytes bounds the length of any name of an observation before it
+// is looked at: 255 octets on the wire, each written \DDD at most in
+// presentation format. A name longer than that is rejected without being
+// parsed or copied.
+const maxNameBytes = 4 * 255
 
 // Encoder writes observations as JSON lines.
 type Encoder struct {
@@ -244,7 +262,107 @@ func ParseObservation(b []byte) (*Observation, error) {
 	if _, err := ParseStatus(string(o.Status)); err != nil {
 		return nil, err
 	}
+	if err := o.CheckNames(); err != nil {
+		return nil, err
+	}
 	return &o, nil
+}
+
+// CheckNames checks the names of o as the list reader checks the names of
+// a domain list. The domain must be one that domains.Normalize accepts,
+// written as it returns it (lower case, ASCII, no root dot): the form the
+// crawler writes, since its targets come from the list reader. Every
+// other name (name servers, SOA, hosts, CNAME targets, mail exchangers,
+// zones) comes from DNS answers, where a label may hold any byte (RFC 2181
+// section 11): it must be empty or a DNS name in presentation format, at
+// most 255 octets on the wire with labels of 1 to 63 octets, escapes
+// allowed; the apex and www hosts may also be named as the crawler names
+// them, the domain and "www." before it. So a hostile but valid name
+// passes, and a name of megabytes from a forged file does not. The error
+// wraps ErrName and never quotes more than the start of a long name.
+func (o *Observation) CheckNames() error {
+	if len(o.Domain) > maxNameBytes {
+		return fmt.Errorf("%w: domain of %d bytes (a name has at most 253 characters)", ErrName, len(o.Domain))
+	}
+	norm, err := domains.Normalize(o.Domain)
+	if err != nil {
+		return fmt.Errorf("%w: domain %s: %v", ErrName, quoteName(o.Domain), err)
+	}
+	if norm != o.Domain {
+		return fmt.Errorf("%w: domain %s is not in normal form (%q)", ErrName, quoteName(o.Domain), norm)
+	}
+	check := func(what, name string) error {
+		if name == "" || name == "." {
+			return nil
+		}
+		if len(name) > maxNameBytes {
+			return fmt.Errorf("%w: %s of %d bytes (a name has at most 255 octets)", ErrName, what, len(name))
+		}
+		if _, ok := dns.IsDomainName(name); !ok {
+			return fmt.Errorf("%w: %s %s is not a DNS name", ErrName, what, quoteName(name))
+		}
+		return nil
+	}
+	hostNames := func(what string, h *Host) error {
+		// The crawler names the hosts after the domain, and the www
+		// name of a domain of 250 characters or more is too long for
+		// DNS: its lookup fails, and the name is as valid as the domain.
+		if h.Name != o.Domain && h.Name != "www."+o.Domain {
+			if err := check(what+" name", h.Name); err != nil {
+				return err
+			}
+		}
+		for _, c := range h.CNAMEs {
+			if err := check(what+" CNAME", c); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, ns := range o.NS {
+		if err := check("name server", ns.Name); err != nil {
+			return err
+		}
+	}
+	if o.SOA != nil {
+		if err := check("SOA mname", o.SOA.MName); err != nil {
+			return err
+		}
+		if err := check("SOA rname", o.SOA.RName); err != nil {
+			return err
+		}
+	}
+	if err := hostNames("apex", &o.Apex); err != nil {
+		return err
+	}
+	if err := hostNames("www", &o.WWW); err != nil {
+		return err
+	}
+	for _, mx := range o.MX {
+		if err := check("mail exchanger", mx.Name); err != nil {
+			return err
+		}
+	}
+	for _, z := range o.TargetZones {
+		if err := check("target zone", z.Zone); err != nil {
+			return err
+		}
+		for _, ns := range z.NS {
+			if err := check("target zone name server", ns); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// quoteName quotes a name for an error message, cut after 64 bytes.
+func quoteName(s string) string {
+	const max = 64
+	if len(s) <= max {
+		return fmt.Sprintf("%q", s)
+	}
+	return fmt.Sprintf("%q... (%d bytes)", s[:max], len(s))
 }
 
 // Line returns the number of the line last read.
