@@ -48,11 +48,12 @@ before it replaces the last good one.`,
 		Use:   "update",
 		Short: "Download every source from its official URL, validate it, keep the last good copy on failure",
 		Long: `update downloads each source from its official URL (conditional on the
-stored copy's ETag and Last-Modified), checks that it parses, is not empty,
-lost no region or service, did not shrink by more than 30 % and holds no
-absurdly short prefix, and only then replaces the stored copy. A source
-that fails keeps its last good copy and is reported; the exit status is
-then 1. MaxMind GeoLite2 needs MAXMIND_LICENSE_KEY; DB-IP lite needs none.`,
+stored copy's ETag and Last-Modified), validates it and only then replaces
+the stored copy. A source that fails keeps its last good copy and is
+reported; the exit status is then 1. MaxMind GeoLite2 needs
+MAXMIND_LICENSE_KEY; DB-IP lite needs none.
+
+` + validationHelp,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runDataUpdate(cmd.Context(), o, stdout, stderr)
@@ -63,23 +64,36 @@ then 1. MaxMind GeoLite2 needs MAXMIND_LICENSE_KEY; DB-IP lite needs none.`,
 	f.StringVar(&o.BaseURL, "base-url", "", "replace the scheme and host of every official URL (a mirror)")
 	f.DurationVar(&o.Timeout, "timeout", o.Timeout, "timeout of one download")
 	f.Int64Var(&o.MaxSize, "max-size", o.MaxSize, "largest accepted download in bytes, after decompression")
-	f.BoolVar(&o.Force, "force", false, "store files that parse even when validation refuses them")
+	f.BoolVar(&o.Force, "force", false, forceHelp)
 
 	imp := &cobra.Command{
 		Use:   "import DIR",
 		Short: "Import reference files you already have, with the same validation",
-		Args:  cobra.ExactArgs(1),
+		Long: `import takes the files of DIR that it recognises by name (see the README),
+validates them exactly as update does, also against each other, and stores
+those that pass. A source that fails keeps its last good copy and is
+reported; the exit status is then 1.
+
+` + validationHelp,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.From = args[0]
 			return runDataImport(cmd.Context(), o, stdout, stderr)
 		},
 	}
-	imp.Flags().BoolVar(&o.Force, "force", false, "store files that parse even when validation refuses them")
+	imp.Flags().BoolVar(&o.Force, "force", false, forceHelp)
 
 	status := &cobra.Command{
 		Use:   "status",
 		Short: "Show what reference data is stored and how old it is",
-		Args:  cobra.NoArgs,
+		Long: `status shows, per source, what is stored and how old it is: PUBLISHED is
+the date the provider gave the file (AWS createDate, Google syncToken,
+Azure's file name, Oracle last_updated_timestamp, a MaxMind DB's build
+time, else the download's Last-Modified header), with its age and where it
+was read; VERSION is the file's own serial (syncToken, changeNumber);
+STORED is when this copy was downloaded or imported. NOTE is why the last
+attempt failed, or what it reported.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runDataStatus(cmd.Context(), o, stdout)
 		},
@@ -87,6 +101,22 @@ then 1. MaxMind GeoLite2 needs MAXMIND_LICENSE_KEY; DB-IP lite needs none.`,
 	cmd.AddCommand(update, imp, status)
 	return cmd
 }
+
+// validationHelp says what update and import check.
+const validationHelp = `Validation refuses, and --force cannot override: a file that does not
+parse or holds no prefix; a prefix shorter than /8 (IPv4) or /19 (IPv6),
+no provider publishes a block that large; a prefix in or holding private,
+loopback, link-local, shared (100.64.0.0/10), documentation,
+benchmarking, multicast or reserved space, or IPv6 outside 2000::/3.
+It refuses, and --force stores anyway: a copy with more than 30 % fewer
+entries than the stored one; a region or service of a cloud's file that
+vanished (the message gives both publication dates: an older snapshot
+over a newer one); a prefix that another source also publishes (except
+cloud.json and goog.json, Azure and GitHub, which share prefixes by
+design). Entries repeated in a file count once and are reported.`
+
+// forceHelp is the help of --force.
+const forceHelp = "store a copy refused only for a judgement (shrink, vanished region or service, prefix another source publishes, see above)"
 
 func (o dataOptions) dir() (string, error) {
 	if o.Dir == "" {
@@ -137,7 +167,7 @@ func printReports(w io.Writer, reports []refdata.Report) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SOURCE\tOUTCOME\tPREFIXES\tNOTE")
 	for _, r := range reports {
-		note := ""
+		note := strings.Join(r.Notes, "; ")
 		if r.Err != nil {
 			note = r.Err.Error()
 		}
@@ -161,21 +191,54 @@ func runDataStatus(_ context.Context, o dataOptions, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "data directory: %s\n", dir)
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SOURCE\tKIND\tPREFIXES\tREGIONS\tUPDATED\tAGE\tORIGIN\tLAST ERROR")
+	fmt.Fprintln(tw, "SOURCE\tKIND\tPREFIXES\tREGIONS\tPUBLISHED\tVERSION\tSTORED\tORIGIN\tNOTE")
 	for _, s := range refdata.Sources {
 		st := m.Sources[s.ID]
 		if st == nil {
-			fmt.Fprintf(tw, "%s\t%s\t-\t-\tnever\t-\t-\t\n", s.ID, s.Kind)
+			fmt.Fprintf(tw, "%s\t%s\t-\t-\t-\t-\tnever\t-\t\n", s.ID, s.Kind)
 			continue
 		}
-		updated, age := "never", "-"
+		published, version, stored := "-", "-", "never"
 		if !st.UpdatedAt.IsZero() {
-			updated = st.UpdatedAt.Format(time.RFC3339)
-			age = humanAge(now.Sub(st.UpdatedAt))
+			stored = fmt.Sprintf("%s (%s)", st.UpdatedAt.Format(time.RFC3339), humanAge(now.Sub(st.UpdatedAt)))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\n", s.ID, s.Kind, st.Prefixes, len(st.Regions), updated, age, st.Origin, st.LastError)
+		if !st.Published.IsZero() {
+			published = fmt.Sprintf("%s (%s, %s)", st.Published.Format(time.RFC3339), humanAge(now.Sub(st.Published)), publishedFrom(st))
+		}
+		var versions []string
+		for _, f := range st.Files {
+			if f.Version != "" {
+				versions = append(versions, f.Version)
+			}
+		}
+		if len(versions) > 0 {
+			version = strings.Join(versions, ", ")
+		}
+		note := strings.Join(st.Notes, "; ")
+		if st.LastError != "" {
+			note = "last attempt failed: " + st.LastError
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t%s\n", s.ID, s.Kind, st.Prefixes, len(st.Regions), published, version, stored, orDash(st.Origin), note)
 	}
 	return tw.Flush()
+}
+
+// publishedFrom names where the source's publication date was read: the
+// field of its latest file.
+func publishedFrom(st *refdata.SourceState) string {
+	for _, f := range st.Files {
+		if f.Published.Equal(st.Published) && f.PublishedFrom != "" {
+			return f.PublishedFrom
+		}
+	}
+	return "?"
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 // humanAge writes a duration in days or hours.

@@ -2,6 +2,7 @@ package refdata
 
 import (
 	"errors"
+	"fmt"
 	"maps"
 	"math/rand/v2"
 	"net/netip"
@@ -11,11 +12,25 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // sharedData is the real reference data beside the checkout; tests that
 // use it skip when it is absent (a fresh clone does not have it).
 var sharedData = filepath.Join("..", "..", "..", "shared", "data")
+
+// TestMain says once, before the tests run, what is skipped when the
+// shared reference data is absent; each skipped test also says it (go
+// test -v shows both; a passing package's output is shown only with -v or
+// when testing one package from its directory).
+func TestMain(m *testing.M) {
+	if _, err := os.Stat(sharedData); err != nil {
+		fmt.Printf("refdata: %s is absent (a fresh clone has no shared data): skipping the tests over the providers' real files "+
+			"(TestConformance*, TestMaxMindTestDatabases) and the benchmarks BenchmarkASNTableLookup and BenchmarkLoadRealRanges; "+
+			"BenchmarkRangesLookup and BenchmarkRangesBart run on the small fixtures\n", sharedData)
+	}
+	os.Exit(m.Run())
+}
 
 func needShared(t testing.TB, parts ...string) string {
 	t.Helper()
@@ -75,6 +90,19 @@ func TestConformanceRangeFiles(t *testing.T) {
 		}
 		if err := Validate(src, nil, sum); err != nil {
 			t.Errorf("%s: real file fails validation: %v", id, err)
+		}
+		if err := CheckRanges(id, id, rs); err != nil {
+			t.Errorf("%s: real file holds a prefix no provider can publish: %v", id, err)
+		}
+	}
+	// No two unrelated sources publish the same prefix.
+	c := claims{}
+	for id, rs := range snap {
+		c.set(id, []parsedFile{{label: id, ranges: rs}})
+	}
+	for id, rs := range snap {
+		if cs := c.conflicts(id, []parsedFile{{label: id, ranges: rs}}); len(cs) > 0 {
+			t.Errorf("%s: %v", id, cs)
 		}
 	}
 	var all [][]Range
@@ -178,6 +206,35 @@ func TestConformanceImport(t *testing.T) {
 	for _, id := range []string{"aws", "azure", "gcp", "cloudflare"} {
 		if st := m.Sources[id]; st == nil || !strings.Contains(st.Files[0].URL, "2026-05") {
 			t.Errorf("%s: not the 2026-05 copy: %+v", id, st)
+		}
+	}
+	// The publication dates and versions the real files give.
+	for id, want := range map[string]string{
+		"aws":   "2026-05-06T02:57:06Z createDate syncToken 1778036226",
+		"gcp":   "2026-05-06T02:04:08.194Z syncToken syncToken 1778033048194",
+		"azure": "0001-01-01T00:00:00Z  changeNumber 398",
+	} {
+		f := m.Sources[id].Files[0]
+		if got := f.Published.Format(time.RFC3339Nano) + " " + f.PublishedFrom + " " + f.Version; got != want {
+			t.Errorf("%s publication %q, want %q", id, got, want)
+		}
+	}
+	// Rolling back to the 2025-07 copies is refused, saying why, when
+	// each was published, and how to override.
+	rs, err := Import(ImportOptions{Dir: dir, From: oldDir})
+	if !errors.Is(err, ErrUpdate) {
+		t.Fatalf("rollback accepted: %v", err)
+	}
+	for _, r := range rs {
+		if r.ID != "aws" {
+			continue
+		}
+		msg := fmt.Sprint(r.Err)
+		t.Logf("aws rollback: %s", msg)
+		for _, want := range []string{"regions vanished: ", "this copy was published 2025-07-24T20:23:14Z, before the stored copy (published 2026-05-06T02:57:06Z)", "use --force to store it anyway"} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("aws rollback message does not say %q: %s", want, msg)
+			}
 		}
 	}
 }

@@ -21,11 +21,20 @@
 //
 // Invariants: a file that does not parse is refused with an error naming
 // the file and the reason (wrapping ErrFormat, or ErrDatabase for MaxMind
-// DB files); a parsed copy replaces a stored one only after Validate
-// accepts it (not empty, no prefix shorter than /8 or /16, no shrink by
-// more than 30 %, no region or service of a stable source vanished), and
-// a failing source keeps its last good copy; every file and the manifest
-// are written atomically; the answer of a lookup never depends on input
-// or map order (longest prefix, then the documented Precedence); lookups
-// never fail, an address the data does not cover yields nothing.
+// DB files); a range file holding a prefix no provider can publish
+// (shorter than /8 or /19, in or holding private, loopback, link-local,
+// shared, documentation, benchmarking, multicast or reserved space, IPv6
+// outside 2000::/3: see PrefixProblem) is refused naming the file and the
+// prefix, on import, on update and on Load, and force never stores it; a
+// parsed copy replaces a stored one only after validation accepts it (not
+// empty, no shrink by more than 30 % of its distinct entries, no region
+// or service of a stable source vanished, no prefix that another source
+// publishes identically, except the pairs that share prefixes by design),
+// or force overrides those judgements (ValidationError says which
+// reasons are which); a failing source keeps its last good copy; the
+// manifest records each file's publication date and version when the
+// file (or the download's Last-Modified) gives one; every file and the
+// manifest are written atomically; the answer of a lookup never depends
+// on input or map order (longest prefix, then the documented Precedence);
+// lookups never fail, an address the data does not cover yields nothing.
 package refdata

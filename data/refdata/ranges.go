@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Range is one prefix of a provider's official range publication, with
@@ -71,21 +74,52 @@ const maxLine = 64 << 10
 // ParseRanges reads a range publication of format f. name is used in
 // error messages (the file name); source is recorded in every Range. It
 // refuses a file that does not parse as f, holds a malformed prefix, or
-// holds no prefix at all.
+// holds no prefix at all. It does not judge the prefixes: CheckRanges
+// does.
 func ParseRanges(f Format, source, name string, r io.Reader) ([]Range, error) {
+	rs, _, err := ParseRangeFile(f, source, name, r)
+	return rs, err
+}
+
+// Publication is what a range file says about its own publication.
+type Publication struct {
+	// Date is when the provider published the file, in UTC; zero when
+	// the file does not say (or says something that is not a date
+	// between 2000 and 2199, which is ignored, never an error).
+	Date time.Time
+	// DateFrom names where Date was read: "createDate" or "syncToken"
+	// (AWS), "syncToken" or "creationTime" (Google), "file name" (Azure's
+	// ServiceTags_Public_YYYYMMDD), "last_updated_timestamp" (Oracle),
+	// "Last-Modified" (the HTTP header of a download), "build_epoch" (a
+	// MaxMind DB).
+	DateFrom string
+	// Version is the file's own serial: "syncToken 1753388594" (AWS,
+	// Google), "changeNumber 363" (Azure); empty when it has none.
+	Version string
+}
+
+// ParseRangeFile is ParseRanges that also returns what the file says of
+// its publication: AWS createDate and syncToken; Google syncToken (Unix
+// milliseconds; creationTime when it is absent, read as UTC although
+// Google writes it in Pacific time); Azure changeNumber (its date is in
+// the file name, see PublicationFromName); Oracle
+// last_updated_timestamp (read as UTC). The CIDR lists, Fastly's list,
+// GitHub's meta and geofeeds carry none.
+func ParseRangeFile(f Format, source, name string, r io.Reader) ([]Range, Publication, error) {
 	var (
 		out []Range
+		pub Publication
 		err error
 	)
 	switch f {
 	case FormatAWS:
-		out, err = parseAWS(r)
+		out, pub, err = parseAWS(r)
 	case FormatGCPCloud, FormatGoog:
-		out, err = parseGoogle(r, f == FormatGCPCloud)
+		out, pub, err = parseGoogle(r, f == FormatGCPCloud)
 	case FormatAzure:
-		out, err = parseAzure(r)
+		out, pub, err = parseAzure(r)
 	case FormatOracle:
-		out, err = parseOracle(r)
+		out, pub, err = parseOracle(r)
 	case FormatCIDRList:
 		out, err = parseCIDRList(r)
 	case FormatFastly:
@@ -95,18 +129,69 @@ func ParseRanges(f Format, source, name string, r io.Reader) ([]Range, error) {
 	case FormatGeofeed:
 		out, err = parseGeofeed(r)
 	default:
-		return nil, fmt.Errorf("parse %s: %w: %q is not a range format", name, ErrFormat, f)
+		return nil, Publication{}, fmt.Errorf("parse %s: %w: %q is not a range format", name, ErrFormat, f)
 	}
 	if err != nil {
-		return nil, formatError(name, f, "%v", err)
+		return nil, Publication{}, formatError(name, f, "%v", err)
 	}
 	if len(out) == 0 {
-		return nil, formatError(name, f, "no prefix")
+		return nil, Publication{}, formatError(name, f, "no prefix")
 	}
 	for i := range out {
 		out[i].Source = source
 	}
-	return out, nil
+	return out, pub, nil
+}
+
+// plausible keeps a publication date only between 2000 and 2199: a file
+// that says year 9999 must not make every later copy look older.
+func plausible(t time.Time) bool {
+	return t.Year() >= 2000 && t.Year() < 2200
+}
+
+// parseDate reads s with the first layout that fits, as UTC when it has
+// no zone.
+func parseDate(s string, layouts ...string) (time.Time, bool) {
+	for _, l := range layouts {
+		if t, err := time.ParseInLocation(l, strings.TrimSpace(s), time.UTC); err == nil && plausible(t) {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// unixToken reads a syncToken: Unix seconds (AWS) or milliseconds
+// (Google).
+func unixToken(s string, millis bool) (time.Time, bool) {
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil || n <= 0 {
+		return time.Time{}, false
+	}
+	t := time.Unix(n, 0)
+	if millis {
+		t = time.UnixMilli(n)
+	}
+	return t.UTC(), plausible(t)
+}
+
+// azureName matches the date in the name Microsoft gives the weekly file.
+var azureName = regexp.MustCompile(`ServiceTags_Public_([0-9]{8})`)
+
+// PublicationFromName reads a publication date from a file name or URL
+// where the provider puts it there (Azure's ServiceTags_Public_YYYYMMDD);
+// zero otherwise.
+func PublicationFromName(f Format, name string) Publication {
+	if f != FormatAzure {
+		return Publication{}
+	}
+	m := azureName.FindStringSubmatch(name)
+	if m == nil {
+		return Publication{}
+	}
+	if t, ok := parseDate(m[1], "20060102"); ok {
+		return Publication{Date: t, DateFrom: "file name"}
+	}
+	return Publication{}
 }
 
 // parsePrefix parses a CIDR and insists it is in canonical (masked) form
@@ -150,7 +235,7 @@ func region(s string) string {
 	return s
 }
 
-func parseAWS(r io.Reader) ([]Range, error) {
+func parseAWS(r io.Reader) ([]Range, Publication, error) {
 	type pfx struct {
 		IPPrefix    string `json:"ip_prefix"`
 		IPv6Prefix  string `json:"ipv6_prefix"`
@@ -165,10 +250,19 @@ func parseAWS(r io.Reader) ([]Range, error) {
 		IPv6       []pfx  `json:"ipv6_prefixes"`
 	}
 	if err := decodeJSON(r, &doc); err != nil {
-		return nil, err
+		return nil, Publication{}, err
 	}
 	if doc.Prefixes == nil && doc.IPv6 == nil {
-		return nil, errors.New(`no "prefixes" or "ipv6_prefixes" array`)
+		return nil, Publication{}, errors.New(`no "prefixes" or "ipv6_prefixes" array`)
+	}
+	var pub Publication
+	if doc.SyncToken != "" {
+		pub.Version = "syncToken " + doc.SyncToken
+	}
+	if t, ok := parseDate(doc.CreateDate, "2006-01-02-15-04-05"); ok {
+		pub.Date, pub.DateFrom = t, "createDate"
+	} else if t, ok := unixToken(doc.SyncToken, false); ok {
+		pub.Date, pub.DateFrom = t, "syncToken"
 	}
 	out := make([]Range, 0, len(doc.Prefixes)+len(doc.IPv6))
 	for i, e := range append(doc.Prefixes, doc.IPv6...) {
@@ -178,14 +272,14 @@ func parseAWS(r io.Reader) ([]Range, error) {
 		}
 		p, err := parsePrefix(s)
 		if err != nil {
-			return nil, fmt.Errorf("entry %d: %v", i, err)
+			return nil, Publication{}, fmt.Errorf("entry %d: %v", i, err)
 		}
 		out = append(out, Range{Prefix: p, Service: e.Service, Region: region(e.Region), BorderGroup: region(e.BorderGroup)})
 	}
-	return out, nil
+	return out, pub, nil
 }
 
-func parseGoogle(r io.Reader, cloud bool) ([]Range, error) {
+func parseGoogle(r io.Reader, cloud bool) ([]Range, Publication, error) {
 	var doc struct {
 		SyncToken    string `json:"syncToken"`
 		CreationTime string `json:"creationTime"`
@@ -197,10 +291,19 @@ func parseGoogle(r io.Reader, cloud bool) ([]Range, error) {
 		} `json:"prefixes"`
 	}
 	if err := decodeJSON(r, &doc); err != nil {
-		return nil, err
+		return nil, Publication{}, err
 	}
 	if doc.Prefixes == nil {
-		return nil, errors.New(`no "prefixes" array`)
+		return nil, Publication{}, errors.New(`no "prefixes" array`)
+	}
+	var pub Publication
+	if doc.SyncToken != "" {
+		pub.Version = "syncToken " + doc.SyncToken
+	}
+	if t, ok := unixToken(doc.SyncToken, true); ok {
+		pub.Date, pub.DateFrom = t, "syncToken"
+	} else if t, ok := parseDate(doc.CreationTime, "2006-01-02T15:04:05.999999999", time.RFC3339Nano); ok {
+		pub.Date, pub.DateFrom = t, "creationTime"
 	}
 	out := make([]Range, 0, len(doc.Prefixes))
 	for i, e := range doc.Prefixes {
@@ -210,7 +313,7 @@ func parseGoogle(r io.Reader, cloud bool) ([]Range, error) {
 		}
 		p, err := parsePrefix(s)
 		if err != nil {
-			return nil, fmt.Errorf("entry %d: %v", i, err)
+			return nil, Publication{}, fmt.Errorf("entry %d: %v", i, err)
 		}
 		rg := Range{Prefix: p}
 		if cloud {
@@ -218,10 +321,10 @@ func parseGoogle(r io.Reader, cloud bool) ([]Range, error) {
 		}
 		out = append(out, rg)
 	}
-	return out, nil
+	return out, pub, nil
 }
 
-func parseAzure(r io.Reader) ([]Range, error) {
+func parseAzure(r io.Reader) ([]Range, Publication, error) {
 	var doc struct {
 		ChangeNumber *int   `json:"changeNumber"`
 		Cloud        string `json:"cloud"`
@@ -235,11 +338,12 @@ func parseAzure(r io.Reader) ([]Range, error) {
 		} `json:"values"`
 	}
 	if err := decodeJSON(r, &doc); err != nil {
-		return nil, err
+		return nil, Publication{}, err
 	}
 	if doc.Values == nil || doc.ChangeNumber == nil {
-		return nil, errors.New(`no "changeNumber" or "values"`)
+		return nil, Publication{}, errors.New(`no "changeNumber" or "values"`)
 	}
+	pub := Publication{Version: fmt.Sprintf("changeNumber %d", *doc.ChangeNumber)}
 	var out []Range
 	for _, v := range doc.Values {
 		// The service is the tag name without its region
@@ -254,15 +358,15 @@ func parseAzure(r io.Reader) ([]Range, error) {
 		for _, s := range v.Properties.AddressPrefixes {
 			p, err := parsePrefix(s)
 			if err != nil {
-				return nil, fmt.Errorf("tag %s: %v", v.Name, err)
+				return nil, Publication{}, fmt.Errorf("tag %s: %v", v.Name, err)
 			}
 			out = append(out, Range{Prefix: p, Service: svc, Region: v.Properties.Region})
 		}
 	}
-	return out, nil
+	return out, pub, nil
 }
 
-func parseOracle(r io.Reader) ([]Range, error) {
+func parseOracle(r io.Reader) ([]Range, Publication, error) {
 	var doc struct {
 		LastUpdated string `json:"last_updated_timestamp"`
 		Regions     []struct {
@@ -274,24 +378,28 @@ func parseOracle(r io.Reader) ([]Range, error) {
 		} `json:"regions"`
 	}
 	if err := decodeJSON(r, &doc); err != nil {
-		return nil, err
+		return nil, Publication{}, err
 	}
 	if doc.Regions == nil {
-		return nil, errors.New(`no "regions" array`)
+		return nil, Publication{}, errors.New(`no "regions" array`)
+	}
+	var pub Publication
+	if t, ok := parseDate(doc.LastUpdated, "2006-01-02T15:04:05.999999999", time.RFC3339Nano); ok {
+		pub.Date, pub.DateFrom = t, "last_updated_timestamp"
 	}
 	var out []Range
 	for _, rg := range doc.Regions {
 		for _, c := range rg.CIDRs {
 			p, err := parsePrefix(c.CIDR)
 			if err != nil {
-				return nil, fmt.Errorf("region %s: %v", rg.Region, err)
+				return nil, Publication{}, fmt.Errorf("region %s: %v", rg.Region, err)
 			}
 			tags := slices.Clone(c.Tags)
 			slices.Sort(tags)
 			out = append(out, Range{Prefix: p, Service: strings.Join(tags, "+"), Region: rg.Region})
 		}
 	}
-	return out, nil
+	return out, pub, nil
 }
 
 // parseCIDRList reads one CIDR per line; blank lines and "#" comments are

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -59,6 +60,10 @@ type SourceState struct {
 	// LastError is why the last attempt did not replace the good copy;
 	// empty after a success.
 	LastError string `json:"last_error,omitempty"`
+	// Notes are what the last successful attempt reported without
+	// refusing the copy: duplicate entries counted once, a copy older
+	// than the one it replaced, reasons overridden by --force.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // FileState describes one stored file.
@@ -73,13 +78,27 @@ type FileState struct {
 	SHA256       string    `json:"sha256"`
 	Size         int64     `json:"size"`
 	Prefixes     int       `json:"prefixes"`
+	// Published is the date the provider gave this copy, from the file
+	// itself or, failing that, from the download's Last-Modified header
+	// (see Publication); zero when neither says. PublishedFrom names
+	// where it was read, Version is the file's own serial.
+	Published     time.Time `json:"published,omitzero"`
+	PublishedFrom string    `json:"published_from,omitempty"`
+	Version       string    `json:"version,omitempty"`
 }
 
 // Summary is what validation compares between two copies of a source.
 type Summary struct {
+	// Prefixes counts the distinct entries (prefix with its service,
+	// region, border group and country): an entry repeated in a file
+	// counts once, so that padding a truncated file with copies of its
+	// lines cannot hide a shrink.
 	Prefixes int `json:"prefixes"`
 	IPv4     int `json:"ipv4_prefixes"`
 	IPv6     int `json:"ipv6_prefixes"`
+	// Duplicates counts the entries left out of Prefixes because an
+	// identical one came before.
+	Duplicates int `json:"duplicate_entries,omitempty"`
 	// Regions and Services are the distinct values, sorted.
 	Regions  []string `json:"regions,omitempty"`
 	Services []string `json:"services,omitempty"`
@@ -87,14 +106,23 @@ type Summary struct {
 	// family is absent).
 	Shortest4 int `json:"shortest_ipv4,omitempty"`
 	Shortest6 int `json:"shortest_ipv6,omitempty"`
+	// Published is the latest publication date of the source's files
+	// (see FileState.Published); zero when none says.
+	Published time.Time `json:"published,omitzero"`
 }
 
-// summarize counts the prefixes of rs and collects their regions and
-// services.
+// summarize counts the distinct entries of rs and collects their regions
+// and services.
 func summarize(rs []Range) Summary {
 	var s Summary
 	regions, services := map[string]bool{}, map[string]bool{}
+	seen := make(map[Range]bool, len(rs))
 	for _, r := range rs {
+		if seen[r] {
+			s.Duplicates++
+			continue
+		}
+		seen[r] = true
 		s.add(r.Prefix)
 		if r.Region != "" {
 			regions[r.Region] = true
@@ -107,17 +135,19 @@ func summarize(rs []Range) Summary {
 	return s
 }
 
+// add counts p. The shortest length of a family is set by its first
+// prefix, whatever its length: a /0 is the shortest, not "unset".
 func (s *Summary) add(p netip.Prefix) {
 	s.Prefixes++
 	if p.Addr().Is4() {
 		s.IPv4++
-		if s.Shortest4 == 0 || p.Bits() < s.Shortest4 {
+		if s.IPv4 == 1 || p.Bits() < s.Shortest4 {
 			s.Shortest4 = p.Bits()
 		}
 		return
 	}
 	s.IPv6++
-	if s.Shortest6 == 0 || p.Bits() < s.Shortest6 {
+	if s.IPv6 == 1 || p.Bits() < s.Shortest6 {
 		s.Shortest6 = p.Bits()
 	}
 }
@@ -131,53 +161,51 @@ func sortedKeys(m map[string]bool) []string {
 	return out
 }
 
-// Validation limits.
-const (
-	// MaxShrink is the largest share of its prefixes a source may lose
-	// from one copy to the next.
-	MaxShrink = 0.30
-	// MinBits4 and MinBits6 are the shortest prefixes a range file may
-	// hold: no provider publishes a block larger than a /8 or a /16 (the
-	// largest real ones are /10 and /19 to /24).
-	MinBits4 = 8
-	MinBits6 = 16
-)
+// MaxShrink is the largest share of its prefixes a source may lose from
+// one copy to the next.
+const MaxShrink = 0.30
 
 // ErrValidation is wrapped by every error of a file that parses but is
 // refused by validation.
 var ErrValidation = errors.New("reference data refused")
 
 // Validate checks a new copy of src against the previous good one (old
-// may be nil): not empty, no absurdly short prefix, no shrink by more than
-// MaxShrink, and, for stable sources, no region or service vanished.
+// may be nil). Hard reasons: empty, a prefix shorter than MinBits4 or
+// MinBits6. Soft reasons (--force overrides them): a shrink by more than
+// MaxShrink, and, for stable sources, a region or service that vanished.
+// The error is a *ValidationError; it gives both publication dates when
+// both summaries have one.
 func Validate(src *Source, old *Summary, cur Summary) error {
-	var errs []string
+	e := &ValidationError{Source: src.ID}
 	if cur.Prefixes == 0 {
-		errs = append(errs, "no prefix")
+		e.Hard = append(e.Hard, "no prefix")
 	}
 	if src.Kind == KindRanges {
-		if cur.Shortest4 != 0 && cur.Shortest4 < MinBits4 {
-			errs = append(errs, fmt.Sprintf("IPv4 prefix of length /%d (shorter than /%d)", cur.Shortest4, MinBits4))
+		// A family is present when it is counted or has a length (a
+		// summary written by hand may give only the length).
+		if (cur.IPv4 > 0 || cur.Shortest4 > 0) && cur.Shortest4 < MinBits4 {
+			e.Hard = append(e.Hard, fmt.Sprintf("IPv4 prefix of length /%d (shorter than /%d)", cur.Shortest4, MinBits4))
 		}
-		if cur.Shortest6 != 0 && cur.Shortest6 < MinBits6 {
-			errs = append(errs, fmt.Sprintf("IPv6 prefix of length /%d (shorter than /%d)", cur.Shortest6, MinBits6))
+		if (cur.IPv6 > 0 || cur.Shortest6 > 0) && cur.Shortest6 < MinBits6 {
+			e.Hard = append(e.Hard, fmt.Sprintf("IPv6 prefix of length /%d (shorter than /%d)", cur.Shortest6, MinBits6))
 		}
 	}
 	if old != nil && old.Prefixes > 0 {
 		if float64(cur.Prefixes) < (1-MaxShrink)*float64(old.Prefixes) {
-			errs = append(errs, fmt.Sprintf("shrank from %d to %d prefixes (more than %.0f %%)", old.Prefixes, cur.Prefixes, 100*MaxShrink))
+			e.Soft = append(e.Soft, fmt.Sprintf("shrank from %d to %d prefixes (more than %.0f %%)", old.Prefixes, cur.Prefixes, 100*MaxShrink))
 		}
 		if src.Stable {
 			if gone := missing(old.Regions, cur.Regions); len(gone) > 0 {
-				errs = append(errs, fmt.Sprintf("regions vanished: %s", list(gone)))
+				e.Soft = append(e.Soft, fmt.Sprintf("regions vanished: %s", list(gone)))
 			}
 			if gone := missing(old.Services, cur.Services); len(gone) > 0 {
-				errs = append(errs, fmt.Sprintf("services vanished: %s", list(gone)))
+				e.Soft = append(e.Soft, fmt.Sprintf("services vanished: %s", list(gone)))
 			}
 		}
+		e.Published, e.StoredPublished = cur.Published, old.Published
 	}
-	if len(errs) > 0 {
-		return fmt.Errorf("source %s: %w: %s", src.ID, ErrValidation, strings.Join(errs, "; "))
+	if len(e.Hard)+len(e.Soft) > 0 {
+		return e
 	}
 	return nil
 }
@@ -237,10 +265,23 @@ func writeManifest(dir string, m *Manifest) error {
 	})
 }
 
+// parsedFile is one parsed file of a source.
+type parsedFile struct {
+	name   string // in the data directory
+	label  string // as the user knows it: the path imported, the stored path, the name
+	format Format
+	ranges []Range     // of a range file
+	pub    Publication // what the file says of its publication
+}
+
 // parseSource parses the files of one source held in memory (name ->
-// content) and returns its ranges (for a range source) and its summary.
-// Database files are opened from a temporary copy and verified.
-func parseSource(src *Source, files map[string][]byte) ([]Range, Summary, error) {
+// content), in the order of src.Files, refuses a range file that holds a
+// prefix no provider can publish (CheckRanges), and returns the files and
+// the source's summary. labels name the files in errors; a file without
+// one is named by its name. Database files are opened from a temporary
+// copy and verified.
+func parseSource(src *Source, files map[string][]byte, labels map[string]string) ([]parsedFile, Summary, error) {
+	var out []parsedFile
 	var all []Range
 	var sum Summary
 	for _, f := range src.Files {
@@ -248,56 +289,69 @@ func parseSource(src *Source, files map[string][]byte) ([]Range, Summary, error)
 		if !ok {
 			continue
 		}
+		pf := parsedFile{name: f.Name, label: labels[f.Name], format: f.Format}
+		if pf.label == "" {
+			pf.label = f.Name
+		}
 		switch src.Kind {
 		case KindRanges:
-			rs, err := ParseRanges(f.Format, src.ID, f.Name, bytes.NewReader(b))
+			rs, pub, err := ParseRangeFile(f.Format, src.ID, pf.label, bytes.NewReader(b))
 			if err != nil {
 				return nil, Summary{}, err
 			}
+			if err := CheckRanges(src.ID, pf.label, rs); err != nil {
+				return nil, Summary{}, err
+			}
+			pf.ranges, pf.pub = rs, pub
 			all = append(all, rs...)
 		case KindASNTable, KindASNames:
 			t := NewASNTable()
 			var err error
 			switch f.Format {
 			case FormatPfx2as:
-				err = t.AddPfx2as(f.Name, bytes.NewReader(b))
+				err = t.AddPfx2as(pf.label, bytes.NewReader(b))
 			case FormatIP2ASN:
-				err = t.AddIP2ASN(f.Name, bytes.NewReader(b))
+				err = t.AddIP2ASN(pf.label, bytes.NewReader(b))
 			case FormatASNames:
-				err = t.AddASNames(f.Name, bytes.NewReader(b))
+				err = t.AddASNames(pf.label, bytes.NewReader(b))
 			}
 			if err != nil {
 				return nil, Summary{}, err
 			}
 			sum.Prefixes += t.Len() + len(t.names)
 		case KindASNDB, KindCountryDB:
-			n, err := checkMMDB(src.Kind, f.Name, b)
+			n, built, err := checkMMDB(src.Kind, pf.label, b)
 			if err != nil {
 				return nil, Summary{}, err
 			}
 			sum.Prefixes += n
+			if plausible(built) {
+				pf.pub = Publication{Date: built, DateFrom: "build_epoch"}
+			}
 		}
+		out = append(out, pf)
 	}
 	if src.Kind == KindRanges {
 		sum = summarize(all)
 	}
-	return all, sum, nil
+	return out, sum, nil
 }
 
 // checkMMDB verifies a MaxMind DB held in memory by opening a temporary
-// copy as the expected kind, and returns its node count as a size.
-func checkMMDB(k Kind, name string, b []byte) (int, error) {
+// copy as the expected kind, and returns its node count as a size and
+// its build time.
+func checkMMDB(k Kind, name string, b []byte) (int, time.Time, error) {
 	tmp, err := os.CreateTemp("", "chokepoint-*.mmdb")
 	if err != nil {
-		return 0, err
+		return 0, time.Time{}, err
 	}
 	defer os.Remove(tmp.Name())
 	if _, err := tmp.Write(b); err != nil {
 		tmp.Close()
-		return 0, err
+		return 0, time.Time{}, err
 	}
 	if err := tmp.Close(); err != nil {
-		return 0, err
+		return 0, time.Time{}, err
 	}
 	asn, country := tmp.Name(), ""
 	if k == KindCountryDB {
@@ -305,14 +359,15 @@ func checkMMDB(k Kind, name string, b []byte) (int, error) {
 	}
 	db, err := Open(asn, country)
 	if err != nil {
-		return 0, fmt.Errorf("%s: %w", name, err)
+		return 0, time.Time{}, fmt.Errorf("%s: %w", name, err)
 	}
 	defer db.Close()
 	r := db.asn
 	if r == nil {
 		r = db.country
 	}
-	return int(r.Metadata().NodeCount), nil
+	md := r.Metadata()
+	return int(md.NodeCount), time.Unix(int64(md.BuildEpoch), 0).UTC(), nil
 }
 
 // storedFiles reads the current copies of src's files in dir.
@@ -331,77 +386,204 @@ func storedFiles(dir string, src *Source, st *SourceState) (map[string][]byte, e
 	return out, nil
 }
 
-// commit validates the new files of src (merged over the stored ones),
-// and, when they pass or force is set, writes them atomically into
-// dir/<id>/ and records them in m. On refusal nothing is written and the
-// error is recorded in m.
-func commit(dir string, m *Manifest, src *Source, fresh map[string][]byte, meta map[string]FileState, origin string, now time.Time, force bool) error {
+// storedLabels names the stored files of src by their paths.
+func storedLabels(dir string, src *Source, files map[string][]byte) map[string]string {
+	out := make(map[string]string, len(files))
+	for name := range files {
+		out[name] = filepath.Join(dir, src.ID, name)
+	}
+	return out
+}
+
+// storedClaims returns the prefixes of every stored range source of dir.
+// A stored copy that no longer parses claims nothing (Load reports it).
+func storedClaims(dir string, m *Manifest) claims {
+	c := claims{}
+	for i := range Sources {
+		src := &Sources[i]
+		st := m.Sources[src.ID]
+		if src.Kind != KindRanges || st == nil || st.UpdatedAt.IsZero() {
+			continue
+		}
+		files, err := storedFiles(dir, src, st)
+		if err != nil {
+			continue
+		}
+		if pfs, _, err := parseSource(src, files, storedLabels(dir, src, files)); err == nil {
+			c.set(src.ID, pfs)
+		}
+	}
+	return c
+}
+
+// batch is a new copy of some files of one source.
+type batch struct {
+	// fresh holds the new files' contents by name in the data directory.
+	fresh map[string][]byte
+	// meta is what is known of each new file: URL or imported path,
+	// ETag, Last-Modified, FetchedAt, SHA256.
+	meta map[string]FileState
+	// labels name the new files in messages (the imported path); a file
+	// without one is named by its name.
+	labels map[string]string
+
+	// The result of parse, kept: Import parses a batch before committing
+	// it, to check the other sources against it.
+	parsed   bool
+	pfs      []parsedFile
+	sum      Summary
+	parseErr error
+}
+
+// parse parses the files a commit of b would store (see merged), once.
+func (b *batch) parse(dir string, src *Source, st *SourceState) ([]parsedFile, Summary, error) {
+	if !b.parsed {
+		files, labels := b.merged(dir, src, st)
+		b.pfs, b.sum, b.parseErr = parseSource(src, files, labels)
+		b.parsed = true
+	}
+	return b.pfs, b.sum, b.parseErr
+}
+
+func newBatch() *batch {
+	return &batch{fresh: map[string][]byte{}, meta: map[string]FileState{}, labels: map[string]string{}}
+}
+
+// merged returns the files of src a commit of b would store (the stored
+// copies with b's files over them) and their labels.
+func (b *batch) merged(dir string, src *Source, st *SourceState) (map[string][]byte, map[string]string) {
+	files, err := storedFiles(dir, src, st)
+	if err != nil {
+		files = map[string][]byte{} // a lost copy is replaced
+	}
+	labels := storedLabels(dir, src, files)
+	for k, v := range b.fresh {
+		files[k] = v
+		labels[k] = b.labels[k]
+	}
+	return files, labels
+}
+
+// publication returns the publication of a parsed file: a stored file's
+// as the manifest records it; a new file's from its content, else from
+// its name (Azure), else from the download's Last-Modified header.
+func (b *batch) publication(pf *parsedFile, st *SourceState) Publication {
+	if _, isNew := b.fresh[pf.name]; !isNew {
+		if st != nil {
+			if i := slices.IndexFunc(st.Files, func(x FileState) bool { return x.Name == pf.name }); i >= 0 {
+				fs := st.Files[i]
+				return Publication{Date: fs.Published, DateFrom: fs.PublishedFrom, Version: fs.Version}
+			}
+		}
+		return pf.pub
+	}
+	p := pf.pub
+	fs := b.meta[pf.name]
+	if p.Date.IsZero() {
+		if n := PublicationFromName(pf.format, fs.URL); !n.Date.IsZero() {
+			p.Date, p.DateFrom = n.Date, n.DateFrom
+		}
+	}
+	if p.Date.IsZero() && fs.LastModified != "" {
+		if t, err := http.ParseTime(fs.LastModified); err == nil && plausible(t) {
+			p.Date, p.DateFrom = t.UTC(), "Last-Modified"
+		}
+	}
+	return p
+}
+
+// commit validates the new files of src in b (merged over the stored
+// ones) and, when they pass, writes them atomically into dir/<id>/ and
+// records them in m. Force stores a copy whose every reason for refusal
+// is soft (see ValidationError). c, when not nil, holds the prefixes of
+// the range sources: a prefix another source (not one of sharedPrefixes)
+// also publishes is a soft reason, and on success c is updated with
+// src's. On refusal nothing is written and the error is recorded in m.
+// It returns the notes of a stored copy (also recorded in m).
+func commit(dir string, m *Manifest, src *Source, b *batch, origin string, now time.Time, force bool, c claims) ([]string, error) {
 	st := m.Sources[src.ID]
 	if st == nil {
 		st = &SourceState{ID: src.ID, Kind: src.Kind}
 		m.Sources[src.ID] = st
 	}
 	st.CheckedAt = now
-	files, err := storedFiles(dir, src, st)
-	if err != nil {
-		files = map[string][]byte{} // a lost copy is replaced
-	}
-	for k, v := range fresh {
-		files[k] = v
-	}
-	_, sum, err := parseSource(src, files)
+	pfs, sum, err := b.parse(dir, src, st)
+	var notes []string
 	if err == nil {
+		for i := range pfs {
+			pfs[i].pub = b.publication(&pfs[i], st)
+			if pfs[i].pub.Date.After(sum.Published) {
+				sum.Published = pfs[i].pub.Date
+			}
+		}
 		var old *Summary
 		if !st.UpdatedAt.IsZero() {
 			old = &st.Summary
 		}
-		err = Validate(src, old, sum)
-		if err != nil && force {
-			err = nil
+		verr := asValidation(Validate(src, old, sum))
+		if src.Kind == KindRanges && c != nil {
+			if cs := c.conflicts(src.ID, pfs); len(cs) > 0 {
+				if verr == nil {
+					verr = &ValidationError{Source: src.ID}
+				}
+				verr.Soft = append(verr.Soft, cs...)
+			}
+		}
+		switch {
+		case verr == nil:
+		case force && verr.Forceable():
+			notes = append(notes, "stored with --force despite: "+strings.Join(verr.Soft, "; "))
+		default:
+			err = verr
+		}
+		if sum.Duplicates > 0 {
+			notes = append(notes, fmt.Sprintf("%d duplicate %s counted once", sum.Duplicates, plural(sum.Duplicates, "entry", "entries")))
+		}
+		if old != nil && !old.Published.IsZero() && !sum.Published.IsZero() && sum.Published.Before(old.Published) {
+			notes = append(notes, fmt.Sprintf("this copy was published %s, before the copy it replaces (published %s)",
+				sum.Published.Format(time.RFC3339), old.Published.Format(time.RFC3339)))
 		}
 	}
 	if err != nil {
 		st.LastError = err.Error()
-		return err
+		return nil, err
 	}
 	if err := os.MkdirAll(filepath.Join(dir, src.ID), 0o755); err != nil {
-		return fmt.Errorf("create data directory: %w", err)
+		return nil, fmt.Errorf("create data directory: %w", err)
 	}
 	var states []FileState
-	for _, f := range src.Files {
-		b, ok := files[f.Name]
-		if !ok {
-			continue
-		}
-		fs, isNew := meta[f.Name]
+	for _, pf := range pfs {
+		fs, isNew := b.meta[pf.name]
 		if !isNew {
-			i := slices.IndexFunc(st.Files, func(x FileState) bool { return x.Name == f.Name })
+			i := slices.IndexFunc(st.Files, func(x FileState) bool { return x.Name == pf.name })
 			if i >= 0 {
 				fs = st.Files[i]
 			}
 		}
-		if _, changed := fresh[f.Name]; changed {
-			if err := atomicfile.Write(filepath.Join(dir, src.ID, f.Name), func(w io.Writer) error {
-				_, err := w.Write(b)
+		if content, changed := b.fresh[pf.name]; changed {
+			if err := atomicfile.Write(filepath.Join(dir, src.ID, pf.name), func(w io.Writer) error {
+				_, err := w.Write(content)
 				return err
 			}); err != nil {
-				return err
+				return nil, err
 			}
-			sum := sha256.Sum256(b)
-			fs.Name, fs.SHA256, fs.Size = f.Name, hex.EncodeToString(sum[:]), int64(len(b))
+			h := sha256.Sum256(content)
+			fs.Name, fs.SHA256, fs.Size = pf.name, hex.EncodeToString(h[:]), int64(len(content))
 			if fs.FetchedAt.IsZero() {
 				fs.FetchedAt = now
 			}
 			if src.Kind == KindRanges {
-				if rs, err := ParseRanges(f.Format, src.ID, f.Name, bytes.NewReader(b)); err == nil {
-					fs.Prefixes = len(rs)
-				}
+				fs.Prefixes = len(pf.ranges)
 			}
+			fs.Published, fs.PublishedFrom, fs.Version = pf.pub.Date, pf.pub.DateFrom, pf.pub.Version
 		}
 		states = append(states, fs)
 	}
-	st.Files, st.Summary, st.UpdatedAt, st.LastError, st.Origin = states, sum, now, "", origin
-	return nil
+	st.Files, st.Summary, st.UpdatedAt, st.LastError, st.Origin, st.Notes = states, sum, now, "", origin, notes
+	if src.Kind == KindRanges && c != nil {
+		c.set(src.ID, pfs)
+	}
+	return notes, nil
 }
 
 // Data is what analysis uses from a data directory.
@@ -439,12 +621,16 @@ func Load(dir string) (*Data, error) {
 			if err != nil {
 				return nil, err
 			}
-			rs, _, err := parseSource(src, files)
+			pfs, _, err := parseSource(src, files, storedLabels(dir, src, files))
 			if err != nil {
-				return nil, fmt.Errorf("data directory %s: %w", dir, err)
+				return nil, fmt.Errorf("data directory %s: %w (the stored copy changed after it was validated: "+
+					"delete %s and run \"chokepoint data update --source %s\", or import a good copy with \"chokepoint data import\")",
+					dir, err, filepath.Join(dir, src.ID), src.ID)
 			}
-			for _, r := range rs {
-				d.Ranges.Add(r)
+			for _, pf := range pfs {
+				for _, r := range pf.ranges {
+					d.Ranges.Add(r)
+				}
 			}
 		case KindASNTable, KindASNames:
 			if d.ASNTable == nil {

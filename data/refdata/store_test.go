@@ -217,7 +217,7 @@ func TestUpdateKeepsLastGoodCopy(t *testing.T) {
 		}, nil, "services vanished: ROUTE53"},
 		{"absurd prefix", func(f *fakeOrigin) {
 			f.set("/ip-ranges.json", bytes.Replace(good, []byte(`3.5.140.0/22`), []byte(`0.0.0.0/1`), 1))
-		}, nil, "IPv4 prefix of length /1"},
+		}, nil, "aws-ip-ranges.json: 0.0.0.0/1 is shorter than /8, larger than any provider publishes"},
 		{"server error", func(f *fakeOrigin) { f.setStatus("/ip-ranges.json", http.StatusInternalServerError) }, nil, "500"},
 		{"too large", func(f *fakeOrigin) { f.set("/ip-ranges.json", append(good, bytes.Repeat([]byte(" "), 10)...)) },
 			func(o *UpdateOptions) { o.MaxSize = int64(len(good)) }, "larger than the limit"},

@@ -40,7 +40,10 @@ type UpdateOptions struct {
 	Getenv func(string) string
 	// Now is the clock (default time.Now).
 	Now func() time.Time
-	// Force stores files that parse even when validation refuses them.
+	// Force stores files that validation refuses for soft reasons only
+	// (see ValidationError): a shrink, a vanished region or service, a
+	// prefix another source publishes. A file that does not parse, is
+	// empty or holds a prefix no provider can publish is never stored.
 	Force bool
 	// UserAgent sent with every request.
 	UserAgent string
@@ -64,6 +67,10 @@ type Report struct {
 	Prefixes int
 	// Err is why it failed or was skipped.
 	Err error
+	// Notes are what a stored copy reported without being refused
+	// (duplicate entries, an older publication, reasons overridden by
+	// Force).
+	Notes []string
 }
 
 // ErrUpdate is returned by Update and Import when at least one source
@@ -137,11 +144,12 @@ func Update(ctx context.Context, o UpdateOptions) ([]Report, error) {
 	}
 	var reports []Report
 	failed := false
+	var c claims // the stored sources' prefixes, read when first needed
 	for _, src := range srcs {
 		if ctx.Err() != nil {
 			return reports, ctx.Err()
 		}
-		r := updateSource(ctx, o, m, src)
+		r := updateSource(ctx, o, m, src, &c)
 		if r.Outcome == OutcomeFailed {
 			failed = true
 		}
@@ -160,7 +168,9 @@ func hasURL(s *Source) bool {
 	return slices.ContainsFunc(s.Files, func(f SourceFile) bool { return f.URL != "" })
 }
 
-func updateSource(ctx context.Context, o UpdateOptions, m *Manifest, src *Source) Report {
+// updateSource downloads and commits one source. *c holds the stored
+// range sources' prefixes; it is read when a range source first needs it.
+func updateSource(ctx context.Context, o UpdateOptions, m *Manifest, src *Source, c *claims) Report {
 	r := Report{ID: src.ID}
 	if !hasURL(src) {
 		r.Outcome, r.Err = OutcomeSkipped, errors.New("no download URL: use data import")
@@ -172,8 +182,7 @@ func updateSource(ctx context.Context, o UpdateOptions, m *Manifest, src *Source
 	}
 	now := o.Now().UTC()
 	st := m.Sources[src.ID]
-	fresh := map[string][]byte{}
-	meta := map[string]FileState{}
+	b := newBatch()
 	for _, f := range src.Files {
 		if f.URL == "" {
 			continue
@@ -186,19 +195,19 @@ func updateSource(ctx context.Context, o UpdateOptions, m *Manifest, src *Source
 				}
 			}
 		}
-		b, fs, err := fetch(ctx, o, src, &f, prev, now)
+		body, fs, err := fetch(ctx, o, src, &f, prev, now)
 		if err != nil {
 			return fail(m, src, now, fmt.Errorf("source %s: %w", src.ID, err))
 		}
-		if b == nil { // not modified
+		if body == nil { // not modified
 			continue
 		}
 		if prev != nil && prev.SHA256 == fs.SHA256 {
 			continue
 		}
-		fresh[f.Name], meta[f.Name] = b, fs
+		b.fresh[f.Name], b.meta[f.Name] = body, fs
 	}
-	if len(fresh) == 0 {
+	if len(b.fresh) == 0 {
 		if st == nil {
 			st = &SourceState{ID: src.ID, Kind: src.Kind}
 			m.Sources[src.ID] = st
@@ -207,11 +216,15 @@ func updateSource(ctx context.Context, o UpdateOptions, m *Manifest, src *Source
 		r.Outcome, r.Prefixes = OutcomeUnchanged, st.Prefixes
 		return r
 	}
-	if err := commit(o.Dir, m, src, fresh, meta, "download", now, o.Force); err != nil {
+	if src.Kind == KindRanges && *c == nil {
+		*c = storedClaims(o.Dir, m)
+	}
+	notes, err := commit(o.Dir, m, src, b, "download", now, o.Force, *c)
+	if err != nil {
 		r.Outcome, r.Err = OutcomeFailed, err
 		return r
 	}
-	r.Outcome, r.Prefixes = OutcomeUpdated, m.Sources[src.ID].Prefixes
+	r.Outcome, r.Prefixes, r.Notes = OutcomeUpdated, m.Sources[src.ID].Prefixes, notes
 	return r
 }
 
@@ -453,8 +466,9 @@ func unzipMember(b []byte, member string, limit int64) ([]byte, error) {
 
 // ImportOptions configure Import.
 type ImportOptions struct {
-	Dir   string // the data directory
-	From  string // the directory holding the user's files
+	Dir  string // the data directory
+	From string // the directory holding the user's files
+	// Force is UpdateOptions.Force.
 	Force bool
 	Now   func() time.Time
 }
@@ -463,6 +477,9 @@ type ImportOptions struct {
 // SourceFile's Import patterns; "data status" and the README list them),
 // validates them source by source exactly as Update does, and stores
 // those that pass. Files it does not recognise are reported as skipped.
+// The imported files are checked against each other as well as against
+// the stored sources: when two of them publish the same prefix, both are
+// refused, whatever their order.
 func Import(o ImportOptions) ([]Report, error) {
 	if o.Now == nil {
 		o.Now = time.Now
@@ -479,10 +496,6 @@ func Import(o ImportOptions) ([]Report, error) {
 		return nil, err
 	}
 	now := o.Now().UTC()
-	type batch struct {
-		fresh map[string][]byte
-		meta  map[string]FileState
-	}
 	batches := map[string]*batch{}
 	var reports []Report
 	for _, e := range ents { // ReadDir is sorted by name
@@ -506,7 +519,7 @@ func Import(o ImportOptions) ([]Report, error) {
 		}
 		bt := batches[src.ID]
 		if bt == nil {
-			bt = &batch{fresh: map[string][]byte{}, meta: map[string]FileState{}}
+			bt = newBatch()
 			batches[src.ID] = bt
 		}
 		if _, dup := bt.fresh[f.Name]; dup {
@@ -516,6 +529,18 @@ func Import(o ImportOptions) ([]Report, error) {
 		bt.fresh[f.Name] = b
 		abs, _ := filepath.Abs(p)
 		bt.meta[f.Name] = FileState{Name: f.Name, URL: abs, FetchedAt: now, SHA256: sha(b)}
+		bt.labels[f.Name] = p
+	}
+	// Every range source's prefixes as they would be after this import:
+	// the imported copy where there is one that parses, else the stored.
+	c := storedClaims(o.Dir, m)
+	for i := range Sources {
+		src := &Sources[i]
+		if bt := batches[src.ID]; bt != nil && src.Kind == KindRanges {
+			if pfs, _, err := bt.parse(o.Dir, src, m.Sources[src.ID]); err == nil {
+				c.set(src.ID, pfs)
+			}
+		}
 	}
 	failed := false
 	for i := range Sources { // fixed order
@@ -524,12 +549,13 @@ func Import(o ImportOptions) ([]Report, error) {
 		if bt == nil {
 			continue
 		}
-		if err := commit(o.Dir, m, src, bt.fresh, bt.meta, "import", now, o.Force); err != nil {
+		notes, err := commit(o.Dir, m, src, bt, "import", now, o.Force, c)
+		if err != nil {
 			failed = true
 			reports = append(reports, Report{ID: src.ID, Outcome: OutcomeFailed, Err: err})
 			continue
 		}
-		reports = append(reports, Report{ID: src.ID, Outcome: OutcomeUpdated, Prefixes: m.Sources[src.ID].Prefixes})
+		reports = append(reports, Report{ID: src.ID, Outcome: OutcomeUpdated, Prefixes: m.Sources[src.ID].Prefixes, Notes: notes})
 	}
 	if err := writeManifest(o.Dir, m); err != nil {
 		return reports, err
