@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
+	"github.com/chokepoint-dev/chokepoint/data/domains"
 	"github.com/chokepoint-dev/chokepoint/reports"
 )
 
@@ -17,10 +19,17 @@ import (
 // outputs, as main would.
 func execute(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return executeContext(t, context.Background(), stdin, args...)
+}
+
+// executeContext is execute under ctx: a cancelled ctx is what main's
+// context is after Ctrl-C or SIGTERM.
+func executeContext(t *testing.T, ctx context.Context, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	var out, errb bytes.Buffer
 	root := newRootCmd(strings.NewReader(stdin), &out, &errb)
 	root.SetArgs(args)
-	err := root.ExecuteContext(context.Background())
+	err := root.ExecuteContext(ctx)
 	code = exitCode(err, &errb)
 	return code, out.String(), errb.String()
 }
@@ -149,5 +158,125 @@ func TestProvidersCommand(t *testing.T) {
 	bad := writeFile(t, dir, "bad.json", `{"providers":[{"id":"x"}]}`)
 	if code, _, stderr := execute(t, "", "providers", "--catalog", bad); code != exitUsage || !strings.Contains(stderr, "bad.json") {
 		t.Errorf("an invalid catalog gave exit code %d, stderr %q; want %d naming the file", code, stderr, exitUsage)
+	}
+}
+
+// TestListMessages checks, word for word, what a crawl says about a domain
+// list it cannot use: the list is named once, a CSV without a domain column
+// is one message that names its columns, and the bad lines of a garbage
+// file are shown up to maxShownLineErrors and then counted, while
+// crawl.json counts all of them.
+func TestListMessages(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	resolver := serveNXDOMAIN(t)
+	sites := writeFile(t, dir, "sites.csv", "site,rank\nexample.com,1\nexample.net,2\n")
+	noColumn := func(list, hint string) string {
+		return `chokepoint: read domain list ` + list + `: line 1: CSV header has no "domain" column (columns: "site", "rank"); ` +
+			`name the column that holds the domains "domain"` + hint + "\n"
+	}
+	var garbage, mixed strings.Builder
+	for i := range 4000 { // about 1 MB
+		fmt.Fprintf(&garbage, "this is line %d of a file that holds no domain at all %s\n", i+1, strings.Repeat("~", 190))
+	}
+	for i := range 30 {
+		fmt.Fprintf(&mixed, "bad domain %d\n", i+1)
+	}
+	mixed.WriteString("example.com\nexample.net\n")
+	garbageList := writeFile(t, dir, "garbage.txt", garbage.String())
+	mixedList := writeFile(t, dir, "mixed.txt", mixed.String())
+	// skipped is what the first maxShownLineErrors bad lines of list say,
+	// each as the reader words it (data/domains tests the wording).
+	skipped := func(list, text string) string {
+		var b strings.Builder
+		for i, line := range strings.SplitN(text, "\n", maxShownLineErrors+1)[:maxShownLineErrors] {
+			_, err := domains.Normalize(line)
+			if err == nil {
+				t.Fatalf("line %q is valid", line)
+			}
+			fmt.Fprintf(&b, "chokepoint: skipped %v\n", &domains.LineError{Source: list, Line: i + 1, Text: line, Err: err})
+		}
+		return b.String()
+	}
+
+	tests := []struct {
+		name   string
+		args   []string
+		stderr string // the whole of stderr
+	}{
+		{
+			name:   "csv without domain column, detected",
+			args:   []string{"crawl", sites},
+			stderr: noColumn(sites, ", or give --input-format text if the file has one domain per line"),
+		},
+		{
+			name:   "csv without domain column, given",
+			args:   []string{"crawl", sites, "--input-format", "csv"},
+			stderr: noColumn(sites, ""),
+		},
+		{
+			name: "1 MB of garbage",
+			args: []string{"crawl", garbageList},
+			stderr: skipped(garbageList, garbage.String()) +
+				"chokepoint: " + garbageList + ": 3980 more bad lines not shown (4000 in all)\n" +
+				"chokepoint: domain list " + garbageList + ": no valid domain\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			args := append(tt.args, "--resolver", resolver, "--progress", "0", "--out", filepath.Join(t.TempDir(), "out"))
+			code, _, stderr := execute(t, "", args...)
+			if code != exitUsage {
+				t.Errorf("exit code %d, want %d", code, exitUsage)
+			}
+			if stderr != tt.stderr {
+				t.Errorf("stderr (%d lines):\n%.5000s\nwant (%d lines):\n%s", strings.Count(stderr, "\n"), stderr, strings.Count(tt.stderr, "\n"), tt.stderr)
+			}
+		})
+	}
+
+	t.Run("bad lines counted in crawl.json", func(t *testing.T) {
+		t.Parallel()
+		out := filepath.Join(t.TempDir(), "out")
+		code, _, stderr := execute(t, "", "crawl", mixedList, "--resolver", resolver, "--progress", "0", "--out", out)
+		if code != exitOK {
+			t.Fatalf("exit code %d; stderr:\n%s", code, stderr)
+		}
+		want := skipped(mixedList, mixed.String()) + "chokepoint: " + mixedList + ": 10 more bad lines not shown (30 in all)\n"
+		if !strings.HasPrefix(stderr, want) {
+			t.Errorf("stderr:\n%s\nwant it to start with:\n%s", stderr, want)
+		}
+		var m dnscrawl.Manifest
+		readJSON(t, filepath.Join(out, dnscrawl.ManifestName), &m)
+		if m.BadLines != 30 || m.Domains != 2 || m.Lines != 32 {
+			t.Errorf("crawl.json counts %d lines, %d domains, %d bad lines; want 32, 2, 30", m.Lines, m.Domains, m.BadLines)
+		}
+	})
+}
+
+func TestLineReport(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{0, 1, maxShownLineErrors, maxShownLineErrors + 1, 1000} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			t.Parallel()
+			var b bytes.Buffer
+			r := newLineReport(&b, "list.txt")
+			var want strings.Builder
+			for i := 1; i <= n; i++ {
+				r.printf("chokepoint: skipped line %d", i)
+				if i <= maxShownLineErrors {
+					fmt.Fprintf(&want, "chokepoint: skipped line %d\n", i)
+				}
+			}
+			if n > maxShownLineErrors {
+				fmt.Fprintf(&want, "chokepoint: list.txt: %d more bad lines not shown (%d in all)\n", n-maxShownLineErrors, n)
+			}
+			r.done()
+			r.done()
+			if b.String() != want.String() {
+				t.Errorf("printed:\n%s\nwant:\n%s", b.String(), want.String())
+			}
+		})
 	}
 }

@@ -5,18 +5,32 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
 	"github.com/chokepoint-dev/chokepoint/data/domains"
 	"github.com/chokepoint-dev/chokepoint/data/refdata"
 )
 
-// Exit codes, documented in the README.
+// Exit codes: the table of the README's "Exit codes" section, which
+// exitcodes_test.go checks command by command.
 const (
-	exitOK          = 0   // the job finished
-	exitFailure     = 1   // an operational failure: unwritable output, resolver unusable, ...
-	exitUsage       = 2   // bad flags or unusable input: empty or unreadable list, corrupt database or catalog
-	exitInterrupted = 130 // interrupted (Ctrl-C, SIGTERM); what was done is flushed
+	// exitOK: the job finished. Domains that did not resolve are results,
+	// not failures.
+	exitOK = 0
+	// exitFailure: an operational failure, such as an output that cannot
+	// be written, a crawl whose lookups failed on network errors past
+	// --max-failed, a download that failed.
+	exitFailure = 1
+	// exitUsage: bad usage or unusable input. A missing, extra or unknown
+	// argument or command, an unknown flag or a bad flag value, a file
+	// named on the command line that does not exist, an empty or
+	// unreadable domain list, a CSV list without a "domain" column, a
+	// corrupt or wrong database, an invalid catalog.
+	exitUsage = 2
+	// exitInterrupted: interrupted (Ctrl-C, SIGTERM); what was done is
+	// flushed.
+	exitInterrupted = 130
 )
 
 // usageError marks an error caused by how the tool was called or by the
@@ -40,11 +54,68 @@ func exitCode(err error, stderr io.Writer) int {
 	case errors.Is(err, context.Canceled):
 		return exitInterrupted
 	case errors.As(err, &ue),
+		isMissingInput(err),
 		errors.Is(err, domains.ErrEmpty),
+		errors.Is(err, domains.ErrNoDomainColumn),
 		errors.Is(err, refdata.ErrDatabase),
 		errors.Is(err, refdata.ErrFormat),
 		errors.Is(err, catalog.ErrInvalid):
 		return exitUsage
 	}
 	return exitFailure
+}
+
+// isMissingInput reports whether err comes from opening or statting a file
+// that does not exist. chokepoint creates its outputs and their folders
+// (a missing folder fails in "mkdir", not here), so such a file is one it
+// was told to read: a flag's file (--asn-db), an argument, or
+// /etc/resolv.conf when no --resolver is given.
+func isMissingInput(err error) bool {
+	var pe *fs.PathError
+	if !errors.As(err, &pe) || !errors.Is(pe.Err, fs.ErrNotExist) {
+		return false
+	}
+	switch pe.Op {
+	case "open", "stat", "lstat":
+		return true
+	}
+	return false
+}
+
+// maxShownLineErrors is the number of bad lines of one input printed on
+// stderr; the others are counted in one line. A garbage file of a million
+// lines must not bury the message that matters. The counts in crawl.json
+// and run.json are kept by the readers and stay exact.
+const maxShownLineErrors = 20
+
+// lineReport prints the bad lines of one input on stderr: the first
+// maxShownLineErrors of them, then only counts them; done prints the count
+// of those not shown.
+type lineReport struct {
+	w     io.Writer
+	input string // names the input in the count line
+	n     int    // bad lines reported so far
+	ended bool   // done has printed the count
+}
+
+func newLineReport(w io.Writer, input string) *lineReport {
+	return &lineReport{w: w, input: input}
+}
+
+// printf prints one bad line as a line of its own (format has no "\n"),
+// or only counts it once maxShownLineErrors lines have been printed.
+func (r *lineReport) printf(format string, a ...any) {
+	r.n++
+	if r.n <= maxShownLineErrors {
+		fmt.Fprintf(r.w, format+"\n", a...)
+	}
+}
+
+// done prints how many bad lines were not shown, if any. Calling it again
+// prints nothing new.
+func (r *lineReport) done() {
+	if r.n > maxShownLineErrors && !r.ended {
+		fmt.Fprintf(r.w, "chokepoint: %s: %d more bad lines not shown (%d in all)\n", r.input, r.n-maxShownLineErrors, r.n)
+	}
+	r.ended = true
 }

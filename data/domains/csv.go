@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gocarina/gocsv"
 )
@@ -49,7 +52,9 @@ func (r *Reader) startCSV(first []byte) error {
 	}
 	// Match column names without regard to case or surrounding spaces.
 	// Setting this per Unmarshaller leaves gocsv's global normaliser alone.
+	var columns []string // as written, for the error message
 	if err := um.RenormalizeHeaders(func(h []string) []string {
+		columns = slices.Clone(h)
 		out := make([]string, len(h))
 		for i := range h {
 			out[i] = headerName(h[i])
@@ -69,7 +74,7 @@ func (r *Reader) startCSV(first []byte) error {
 	}
 	switch {
 	case domains == 0:
-		return fmt.Errorf("read domain list %s: line %d: %w", r.source, headerLine, ErrNoDomainColumn)
+		return r.noDomainColumn(headerLine, columns, false)
 	case domains > 1 || ranks > 1:
 		return fmt.Errorf("read domain list %s: line %d: CSV header names a column twice", r.source, headerLine)
 	}
@@ -150,6 +155,100 @@ func hasDomainColumn(s string) bool {
 		}
 	}
 	return false
+}
+
+// noDomainColumn is the error for a CSV header at line n without a
+// "domain" column: it names the columns the header has and what to do.
+// detected says that the format was not given but guessed from the header,
+// in which case reading the file as text is the other way out.
+func (r *Reader) noDomainColumn(n int, columns []string, detected bool) error {
+	hint := `name the column that holds the domains "domain"`
+	if detected {
+		hint += ", or give --input-format text if the file has one domain per line"
+	}
+	return fmt.Errorf("read domain list %s: line %d: %w (columns: %s); %s",
+		r.source, n, ErrNoDomainColumn, quoteColumns(columns), hint)
+}
+
+// Bounds of the column list that noDomainColumn quotes: a hostile header
+// may have thousands of columns or very long names.
+const (
+	maxShownColumns    = 8
+	maxShownColumnName = 40
+)
+
+// quoteColumns returns `"a", "b", "c"`, cut to maxShownColumns names of at
+// most maxShownColumnName characters.
+func quoteColumns(columns []string) string {
+	var b strings.Builder
+	for i, c := range columns {
+		if i == maxShownColumns {
+			fmt.Fprintf(&b, " and %d more", len(columns)-i)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		c = strings.TrimSpace(c)
+		if utf8.RuneCountInString(c) > maxShownColumnName {
+			c = string([]rune(c)[:maxShownColumnName]) + "..."
+		}
+		fmt.Fprintf(&b, "%q", c)
+	}
+	return b.String()
+}
+
+// headerColumns returns the fields of the line s when it reads as a CSV
+// header, and nil otherwise. A header here is two or more comma-separated
+// fields, at least two of them names: letters, digits, spaces, '_', '-',
+// '(' and ')', with a letter, and at most 64 characters. Any field with
+// another character (the dot of a domain, the slash of a URL, binary
+// garbage) means that s is not a header. The caller has already checked
+// that s has no "domain" column.
+func headerColumns(s string) []string {
+	if !strings.Contains(s, ",") {
+		return nil
+	}
+	cr := csv.NewReader(strings.NewReader(s))
+	cr.FieldsPerRecord = -1
+	fields, err := cr.Read()
+	if err != nil || len(fields) < 2 {
+		return nil
+	}
+	names := 0
+	for _, f := range fields {
+		f = strings.TrimSpace(f)
+		switch {
+		case f == "":
+		case !isColumnName(f):
+			return nil
+		default:
+			names++
+		}
+	}
+	if names < 2 {
+		return nil
+	}
+	return fields
+}
+
+// isColumnName reports whether f looks like the name of a column, as
+// headerColumns defines it.
+func isColumnName(f string) bool {
+	if len(f) > 64 {
+		return false
+	}
+	letter := false
+	for _, c := range f {
+		switch {
+		case unicode.IsLetter(c):
+			letter = true
+		case unicode.IsDigit(c), c == ' ', c == '_', c == '-', c == '(', c == ')':
+		default:
+			return false
+		}
+	}
+	return letter
 }
 
 // isBlankRecord reports whether a record has no content at all, such as

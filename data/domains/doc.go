@@ -35,7 +35,8 @@
 //     from one Reader have the same Domain.
 //   - Bad input is never an operational error: a [*LineError] is reported
 //     and reading goes on. Operational errors (an unreadable file, a CSV
-//     header without a domain column) stop the reader.
+//     header without a domain column, including a first line that reads as
+//     one when the format is detected) stop the reader with one error.
 //   - The package holds no mutable global state and does no I/O except on
 //     the readers its callers pass in; standard input is one of them, never
 //     os.Stdin directly.

@@ -9,7 +9,9 @@ type Format string
 const (
 	// FormatAuto picks the format from the first line that is neither blank
 	// nor a comment: a CSV header with a "domain" column means FormatCSV,
-	// "<integer>,<name>" means FormatTranco, anything else FormatText.
+	// "<integer>,<name>" means FormatTranco, a line that reads as a CSV
+	// header without a "domain" column (such as "site,rank") is an error
+	// wrapping ErrNoDomainColumn, anything else FormatText.
 	FormatAuto Format = "auto"
 	// FormatText is one domain per line, with '#' comments.
 	FormatText Format = "text"

@@ -22,7 +22,8 @@ var (
 	ErrMalformed = errors.New("malformed line")
 	// ErrLineTooLong is a line longer than 64 KiB in a text or Tranco list.
 	ErrLineTooLong = errors.New("line too long")
-	// ErrNoDomainColumn is a CSV header without a "domain" column.
+	// ErrNoDomainColumn is a CSV header without a "domain" column, in a
+	// list given as CSV or whose first line reads as such a header.
 	ErrNoDomainColumn = errors.New(`CSV header has no "domain" column`)
 	// ErrEmpty is returned by ReadAll when a list yields no valid domain.
 	ErrEmpty = errors.New("no valid domain")
@@ -198,7 +199,11 @@ func (r *Reader) start() error {
 			continue
 		}
 		if r.format == FormatAuto {
-			r.format = detect(line)
+			f, columns := detect(line)
+			if f == "" {
+				return r.noDomainColumn(r.stats.Lines+1, columns, true)
+			}
+			r.format = f
 		}
 		if r.format == FormatCSV {
 			// The CSV reader takes the stream from the start of this line:
@@ -351,18 +356,24 @@ func parseRank(s string) (int, error) {
 	return v, nil
 }
 
-// detect picks the format of a list from its first content line.
-func detect(line []byte) Format {
+// detect picks the format of a list from its first content line. A line
+// that reads as a CSV header without a "domain" column gives no format and
+// its columns: read as text, every line of such a file would be rejected
+// one by one, so the caller stops with one error instead.
+func detect(line []byte) (Format, []string) {
 	s := strings.TrimSpace(string(line))
 	if hasDomainColumn(s) {
-		return FormatCSV
+		return FormatCSV, nil
 	}
 	rank, name, ok := strings.Cut(s, ",")
 	rank = strings.TrimSpace(rank)
 	if ok && rank != "" && strings.Trim(rank, "0123456789") == "" && strings.TrimSpace(name) != "" {
-		return FormatTranco
+		return FormatTranco, nil
 	}
-	return FormatText
+	if columns := headerColumns(s); columns != nil {
+		return "", columns
+	}
+	return FormatText, nil
 }
 
 // cutComment removes a comment: a '#' at the start of the line or after

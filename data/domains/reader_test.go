@@ -601,3 +601,70 @@ func TestReaderOperationalErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestNoDomainColumn checks the one error a CSV list without a "domain"
+// column gives, word for word: given as CSV, or taken for CSV because its
+// first line reads as a header. Lines that do not read as a header are
+// still taken for text.
+func TestNoDomainColumn(t *testing.T) {
+	t.Parallel()
+	const hint = `name the column that holds the domains "domain"`
+	const textHint = hint + ", or give --input-format text if the file has one domain per line"
+	many := strings.Repeat("x", 50) + strings.Repeat(",col", 11)
+	tests := []struct {
+		name   string
+		in     string
+		format Format
+		want   string // the error; "" for none
+		detect Format // the format read when there is no error
+	}{
+		{"auto, two names", "site,rank\nexample.com,1\n", FormatAuto,
+			`read domain list list: line 1: CSV header has no "domain" column (columns: "site", "rank"); ` + textHint, ""},
+		{"auto, after comments, spaces and an empty column", "# export\n\n,Domain Name , Rank (2024)\n", FormatAuto,
+			`read domain list list: line 3: CSV header has no "domain" column (columns: "", "Domain Name", "Rank (2024)"); ` + textHint, ""},
+		{"auto, many long columns", many + "\n", FormatAuto,
+			`read domain list list: line 1: CSV header has no "domain" column (columns: "` + strings.Repeat("x", 40) + `...", "col", "col", "col", "col", "col", "col", "col" and 4 more); ` + textHint, ""},
+		{"csv given", "# c\nname,rank\nexample.com,1\n", FormatCSV,
+			`read domain list list: line 2: CSV header has no "domain" column (columns: "name", "rank"); ` + hint, ""},
+		{"csv given, one column", "Site\nexample.com\n", FormatCSV,
+			`read domain list list: line 1: CSV header has no "domain" column (columns: "Site"); ` + hint, ""},
+		{"text given", "site,rank\nexample.com\n", FormatText, "", FormatText},
+		{"domain column", "rank,domain\n1,example.com\n", FormatAuto, "", FormatCSV},
+		{"tranco", "1,example.com\n", FormatAuto, "", FormatTranco},
+		{"domain then rank", "example.com,5\n", FormatAuto, "", FormatText},
+		{"URL and a name", "https://example.com/,shop\n", FormatAuto, "", FormatText},
+		{"one name and a number", "site,2\n", FormatAuto, "", FormatText},
+		{"one name", "site\n", FormatAuto, "", FormatText},
+		{"binary", "a\x00b,c\x01d\n", FormatAuto, "", FormatText},
+		{"name too long", "site," + strings.Repeat("r", 65) + "\n", FormatAuto, "", FormatText},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := NewReader(strings.NewReader(tt.in), "list", tt.format)
+			var err error
+			for range 10 {
+				var lineErr *LineError
+				if _, err = r.Next(); err == nil || errors.As(err, &lineErr) {
+					continue
+				}
+				break
+			}
+			if tt.want == "" {
+				if err != io.EOF {
+					t.Fatalf("Next = %v, want io.EOF", err)
+				}
+				if r.Format() != tt.detect {
+					t.Errorf("format %s, want %s", r.Format(), tt.detect)
+				}
+				return
+			}
+			if err == nil || err.Error() != tt.want {
+				t.Fatalf("error:\n%v\nwant:\n%s", err, tt.want)
+			}
+			if !errors.Is(err, ErrNoDomainColumn) {
+				t.Errorf("error does not wrap ErrNoDomainColumn")
+			}
+		})
+	}
+}
