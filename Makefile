@@ -6,7 +6,7 @@ LDFLAGS   := -X main.version=$(VERSION)
 BENCH_DOMAINS ?= 100000
 FUZZTIME  ?= 20s
 
-.PHONY: all build demo test test-race bench lint fuzz clean
+.PHONY: all deps build demo test test-race bench lint fuzz zdns clean
 
 all: build
 
@@ -17,11 +17,18 @@ build:
 demo: build
 	./$(BIN) demo --out reports/demo
 
-test:
-	$(GO) test -count=1 ./...
+# The modules of go.mod, test-only ones (chromedp) included, into Go's
+# module cache: the network is needed the first time only.
+deps:
+	$(GO) mod download
 
-test-race:
-	$(GO) test -race -count=1 ./...
+# The tests never touch the network: with GOPROXY=off a module missing from
+# the cache is an error, not a download.
+test: deps
+	GOPROXY=off $(GO) test -count=1 ./...
+
+test-race: deps
+	GOPROXY=off $(GO) test -race -count=1 ./...
 
 # Benchmarks; BENCH_DOMAINS sets the size of the crawl and analysis runs.
 bench:
@@ -38,6 +45,12 @@ fuzz:
 	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	  done; \
 	done
+
+# zdns at the version the README's zdns recipe is tested with (pinned in
+# scripts/install-zdns.sh), into ZDNS_DIR; needs the Go module proxy.
+ZDNS_DIR ?= $(shell $(GO) env GOPATH)/bin
+zdns:
+	bash scripts/install-zdns.sh "$(ZDNS_DIR)"
 
 clean:
 	rm -rf bin bench.out reports/demo

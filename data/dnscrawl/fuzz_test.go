@@ -204,16 +204,31 @@ func FuzzReadResume(f *testing.F) {
 	})
 }
 
-// FuzzReadZDNS: arbitrary input never panics and yields observations
-// whose statuses are in the closed vocabulary.
+// FuzzReadZDNS: arbitrary input never panics and yields one observation
+// per domain whose statuses, the MX status included, are in the closed
+// vocabulary (a lookup missing from the input is a status too, never
+// empty), with sorted target zones that hold name servers.
 func FuzzReadZDNS(f *testing.F) {
 	f.Add([]byte(`{"name":"example.com","results":{"A":{"data":{"answers":[{"answer":"192.0.2.1","name":"example.com","type":"A"}]},"status":"NOERROR"}}}`))
 	f.Add([]byte(`{"name":"www.a.test","results":{"MXLOOKUP":{"data":{"exchanges":[{"name":"mx.a.test","ipv4_addresses":["x"]}]},"status":"SERVFAIL"}}}`))
+	f.Add([]byte(`{"name":"a.test","results":{"NSLOOKUP":{"error":"cycling lookup failed - context expired","status":"ERROR"},"SOA":{"status":"SERVFAIL"}}}` + "\n" +
+		`{"name":"www.a.test","alexa_rank":3,"results":{"A":{"data":{"answers":[{"answer":"t.cdn.test.","name":"www.a.test","type":"CNAME"}]},"status":"NOERROR"}}}` + "\n" +
+		`{"metadata":"target_zone","name":"cdn.test","results":{"NS":{"data":{"answers":[{"answer":"ns.cdn.test.","name":"cdn.test","type":"NS"}],"authorities":[{"name":"test","type":"SOA"}]},"status":"NOERROR"}}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
+		seen := map[string]bool{}
 		err := ReadZDNS(bytes.NewReader(b), func(*LineError) {}, func(o *Observation) {
-			for _, s := range []Status{o.Status, o.Apex.Status, o.WWW.Status} {
+			if seen[o.Domain] {
+				t.Fatalf("domain %q twice", o.Domain)
+			}
+			seen[o.Domain] = true
+			for _, s := range []Status{o.Status, o.Apex.Status, o.WWW.Status, o.MXStatus} {
 				if _, err := ParseStatus(string(s)); err != nil {
 					t.Fatalf("status %q outside the vocabulary", s)
+				}
+			}
+			for i, z := range o.TargetZones {
+				if len(z.NS) == 0 || (i > 0 && o.TargetZones[i-1].Zone >= z.Zone) {
+					t.Fatalf("target zones %+v: empty or not sorted", o.TargetZones)
 				}
 			}
 		})
