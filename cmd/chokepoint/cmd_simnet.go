@@ -34,7 +34,8 @@ func newSimnetCmd(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Serve the simulated internet on a loopback address until interrupted",
 		Long: `serve generates the simulated internet, optionally writes its domain list,
 prints the address it serves DNS on (UDP and TCP) as one line on stdout and
-serves until interrupted.`,
+serves until interrupted. Asked who it is (TXT id.server. in class CHAOS),
+it answers "chokepoint-simnet": a crawl against it is marked simulated.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runSimnetServe(cmd.Context(), o, stdout, stderr)
@@ -71,7 +72,7 @@ func runSimnetServe(ctx context.Context, o simnetServeOptions, stdout, stderr io
 	if f, ok := stdout.(*os.File); ok {
 		f.Sync()
 	}
-	fmt.Fprintf(stderr, "simnet: %d simulated domains (seed %d) served on %s until interrupted\n", o.Domains, o.Seed, srv.Addr())
+	fmt.Fprintf(stderr, "simnet: %d simulated domains (seed %d) served on %s until interrupted; crawls against it are marked simulated\n", o.Domains, o.Seed, srv.Addr())
 	<-ctx.Done()
 	st := srv.Stats()
 	fmt.Fprintf(stderr, "simnet: %d questions, %d over TCP, %d answered\n", st.Queries, st.TCP, st.Answered)

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -18,7 +16,7 @@ import (
 )
 
 // statusCounts counts the observations written per status; the crawl's
-// writer adds, the progress display reads.
+// writer adds, the progress display reads snapshots.
 type statusCounts struct {
 	n [16]atomic.Int64 // by index in dnscrawl.Statuses
 }
@@ -32,22 +30,39 @@ func (c *statusCounts) add(s dnscrawl.Status) {
 	}
 }
 
-func (c *statusCounts) total() int64 {
-	var t int64
+// snapshot reads every count once. Everything a progress display shows
+// comes from one snapshot: the domains done are the sum of the counts
+// shown beside them, even while the writer goes on adding.
+func (c *statusCounts) snapshot() countSnapshot {
+	var s countSnapshot
 	for i := range c.n {
-		t += c.n[i].Load()
+		s.n[i] = c.n[i].Load()
+	}
+	return s
+}
+
+// countSnapshot is the count per status at one moment.
+type countSnapshot struct {
+	n [16]int64
+}
+
+// done returns the number of domains counted.
+func (s countSnapshot) done() int64 {
+	var t int64
+	for _, v := range s.n {
+		t += v
 	}
 	return t
 }
 
 // String lists the non-zero counts, ok first: "ok 9812 nxdomain 51 ...".
-func (c *statusCounts) String() string {
+func (s countSnapshot) String() string {
 	var b strings.Builder
 	for i, st := range dnscrawl.Statuses {
-		if i >= len(c.n) {
+		if i >= len(s.n) {
 			break
 		}
-		if v := c.n[i].Load(); v > 0 {
+		if v := s.n[i]; v > 0 {
 			if b.Len() > 0 {
 				b.WriteByte(' ')
 			}
@@ -57,26 +72,64 @@ func (c *statusCounts) String() string {
 	return b.String()
 }
 
+// progressLine is the plain progress line for a snapshot after elapsed,
+// total being the domains this crawl has to do (0: unknown): "crawl:
+// 812/1500 domains done, 130/s, ETA 5s; ok 800 nxdomain 12". The counts
+// per status add up to the domains done, and done never shows more than
+// the total.
+func progressLine(s countSnapshot, total int64, elapsed time.Duration) string {
+	n := s.done()
+	rate := float64(n) / max(elapsed.Seconds(), 1e-9)
+	line := fmt.Sprintf("crawl: %d", n)
+	if total > 0 {
+		line += fmt.Sprintf("/%d", max(total, n))
+	}
+	line += fmt.Sprintf(" domains done, %.0f/s", rate)
+	if total > n && rate > 0 {
+		line += fmt.Sprintf(", ETA %s", time.Duration(float64(total-n)/rate*float64(time.Second)).Round(time.Second))
+	}
+	if st := s.String(); st != "" {
+		line += "; " + st
+	}
+	return line
+}
+
 // startProgress shows the crawl's progress on stderr: a progress bar
 // (domains done, per second, ETA, counts per status) when stderr is a
-// terminal, otherwise one plain line every o.Progress. total is an
-// estimate of the domains to crawl, 0 when unknown. stop(completed) ends
-// the display.
+// terminal, otherwise one plain line every o.Progress. total is the
+// number of domains the crawl has to do. stop(completed) ends the
+// display.
 func startProgress(o crawlOptions, stderr io.Writer, total int64, counts *statusCounts) (stop func(completed bool)) {
 	if o.Progress <= 0 {
 		return func(bool) {}
 	}
 	start := time.Now()
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		// The ticker takes one snapshot at a time; the bar's position and
+		// every figure of its text come from it.
+		var last atomic.Pointer[countSnapshot]
+		last.Store(&countSnapshot{})
 		p := mpb.New(mpb.WithOutput(f), mpb.WithWidth(40), mpb.WithRefreshRate(200*time.Millisecond))
 		bar := p.AddBar(max(total, 0),
-			mpb.PrependDecorators(decor.Name("crawl "), decor.CountersNoUnit("%d/%d")),
+			mpb.PrependDecorators(decor.Any(func(decor.Statistics) string {
+				n := last.Load().done()
+				return fmt.Sprintf("crawl %d/%d", n, max(total, n))
+			})),
 			mpb.AppendDecorators(
 				decor.AverageSpeed(0, " %.0f domains/s"),
 				decor.Name(" ETA "), decor.AverageETA(decor.ET_STYLE_GO),
-				decor.Any(func(decor.Statistics) string { return "  " + counts.String() }),
+				decor.Any(func(decor.Statistics) string { return "  " + last.Load().String() }),
 			),
 		)
+		update := func() {
+			s := counts.snapshot()
+			last.Store(&s)
+			n := s.done()
+			if n > total {
+				bar.SetTotal(n, false) // not with an exact total; never more done than the total
+			}
+			bar.SetCurrent(n)
+		}
 		done := make(chan struct{})
 		finished := make(chan struct{})
 		go func() {
@@ -88,18 +141,14 @@ func startProgress(o crawlOptions, stderr io.Writer, total int64, counts *status
 				case <-done:
 					return
 				case <-t.C:
-					n := counts.total()
-					if n > bar.Current() && total > 0 && n >= total {
-						bar.SetTotal(n+1, false) // the estimate was short
-					}
-					bar.SetCurrent(n)
+					update()
 				}
 			}
 		}()
 		return func(completed bool) {
 			close(done)
 			<-finished
-			bar.SetCurrent(counts.total())
+			update()
 			if completed {
 				bar.SetTotal(-1, true)
 			} else {
@@ -109,44 +158,7 @@ func startProgress(o crawlOptions, stderr io.Writer, total int64, counts *status
 		}
 	}
 	stopLines := progress(o.Progress, stderr, func() string {
-		n := counts.total()
-		rate := float64(n) / max(time.Since(start).Seconds(), 1e-9)
-		line := fmt.Sprintf("crawl: %d", n)
-		if total > 0 {
-			line += fmt.Sprintf("/%d", total)
-		}
-		line += fmt.Sprintf(" domains done, %.0f/s", rate)
-		if total > n && rate > 0 {
-			line += fmt.Sprintf(", ETA %s", time.Duration(float64(total-n)/rate*float64(time.Second)).Round(time.Second))
-		}
-		return line + "; " + counts.String()
+		return progressLine(counts.snapshot(), total, time.Since(start))
 	})
 	return func(bool) { stopLines() }
-}
-
-// estimateTotal estimates how many domains the crawl will take: the
-// lines with content of a list file, divided among the shards, less those
-// already done. It returns 0 for standard input or an unreadable file.
-func estimateTotal(o crawlOptions, done int) int64 {
-	if o.Input == "-" || o.Progress <= 0 {
-		return 0
-	}
-	f, err := os.Open(o.Input)
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	var n int64
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	for sc.Scan() {
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) > 0 && line[0] != '#' {
-			n++
-		}
-	}
-	if o.Shard.N > 1 {
-		n /= int64(o.Shard.N)
-	}
-	return max(n-int64(done), 0)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,9 +11,14 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/miekg/dns"
 
 	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
 	"github.com/chokepoint-dev/chokepoint/data/domains"
@@ -222,5 +228,119 @@ func TestInterruptFlushes(t *testing.T) {
 	}
 	if r.Dropped != 0 {
 		t.Errorf("the flushed file has %d torn or unreadable lines", r.Dropped)
+	}
+}
+
+// TestInterruptAbandonsInFlight sends SIGINT to a crawl process while
+// every worker waits on a resolver that does not answer: the process does
+// not wait for those queries; it exits with the interrupted code and one
+// line that says how far it got and how to go on; it writes the domains
+// that were complete and none of those in flight (an observation of the
+// interruption would be wrong data); and --resume then completes every
+// domain exactly once. The wait for the process is bounded only as a test
+// timeout, well above the query timeout, so that a crawl that waits for
+// its queries fails on what it writes, not on time.
+func TestInterruptAbandonsInFlight(t *testing.T) {
+	t.Parallel()
+	const fast, slow, workers = 300, 50, 4
+	var answerAll atomic.Bool
+	var mu sync.Mutex
+	waiting := map[string]bool{}
+	stuck := make(chan struct{})
+	srv := startFakeResolver(t, func(f *fakeResolver) {
+		f.drop = func(q dns.Question) bool {
+			if answerAll.Load() || !strings.HasPrefix(q.Name, "slow") {
+				return false
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			waiting[q.Name] = true
+			if len(waiting) == workers {
+				close(stuck) // every worker now waits on a slow domain
+			}
+			return true
+		}
+	})
+	dir := t.TempDir()
+	var b strings.Builder
+	for i := range fast {
+		fmt.Fprintf(&b, "fast%d.com\n", i)
+	}
+	for i := range slow {
+		fmt.Fprintf(&b, "slow%d.com\n", i)
+	}
+	list := writeFile(t, dir, "list.txt", b.String())
+	out := filepath.Join(dir, "out")
+	obs := filepath.Join(out, ObservationsName)
+	args := []string{"crawl", list, "--out", out, "--resolver", srv.addr, "--concurrency", fmt.Sprint(workers),
+		"--timeout", "5s", "--domain-timeout", "30s", "--retries", "0", "--qps-per-resolver", "0", "--progress", "0"}
+
+	cmd := helperCommand(args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	select {
+	case <-stuck:
+	case err := <-exited:
+		t.Fatalf("the crawl ended before it was interrupted: %v\n%s", err, stderr.String())
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("the crawl never reached the slow domains\n%s", stderr.String())
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	select {
+	case err = <-exited:
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		<-exited
+		t.Fatalf("the crawl did not end after SIGINT\n%s", stderr.String())
+	}
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
+		t.Errorf("interrupted crawl ended with %v, want exit code %d", err, exitInterrupted)
+	}
+	want := fmt.Sprintf("chokepoint: interrupted: %d of %d domains done; run the same command again with --resume to continue", fast, fast+slow)
+	if got := lastLine(stderr.String()); got != want {
+		t.Errorf("last line:\n%s\nwant:\n%s", got, want)
+	}
+	if strings.Contains(stderr.String(), "context canceled") {
+		t.Errorf("stderr speaks of a cancelled context:\n%s", stderr.String())
+	}
+	m, err := dnscrawl.ReadManifest(filepath.Join(out, dnscrawl.ManifestName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := observedDomains(t, obs)
+	if !m.Interrupted || len(got) != fast {
+		t.Errorf("crawl.json interrupted = %v, %d observations written; want true, the %d fast domains", m.Interrupted, len(got), fast)
+	}
+	for d := range got {
+		if strings.HasPrefix(d, "slow") {
+			t.Errorf("%s, in flight when interrupted, was written", d)
+		}
+	}
+
+	answerAll.Store(true)
+	if outb, err := helperCommand(append(args, "--resume")...).CombinedOutput(); err != nil {
+		t.Fatalf("resumed crawl: %v\n%s", err, outb)
+	}
+	got = observedDomains(t, obs)
+	if len(got) != fast+slow {
+		t.Errorf("after --resume, %d domains observed, want %d", len(got), fast+slow)
+	}
+	for d, n := range got {
+		if n != 1 {
+			t.Errorf("%s has %d observations, want 1", d, n)
+		}
+	}
+	if m := readManifest(t, out); m.Interrupted || m.Statuses[dnscrawl.StatusNXDomain] != fast+slow {
+		t.Errorf("crawl.json after --resume: interrupted %v, statuses %v; want every domain nxdomain", m.Interrupted, m.Statuses)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -237,14 +238,14 @@ func (c *conn) exchange(ctx context.Context, name string, qtype uint16) (*dns.Ms
 		}
 		c.socks[i] = s
 	}
-	resp, _, err := c.udp.ExchangeWithConnContext(ctx, m, c.socks[i])
+	resp, err := exchangeOn(ctx, c.udp, m, c.socks[i])
 	var ne net.Error
 	var de *dns.Error
 	switch {
 	case err == nil && resp.Truncated, errors.As(err, &de) && !errors.Is(err, dns.ErrId):
 		// Truncated, or an answer that could not be unpacked (larger
 		// than the buffer, malformed): ask again over TCP.
-		resp, _, err = c.tcp.ExchangeContext(ctx, m, r.addr)
+		resp, err = exchangeTCP(ctx, c.tcp, m, r.addr)
 	case err != nil && !(errors.As(err, &ne) && ne.Timeout()):
 		// The socket may be unusable (ICMP refused, closed): redial
 		// next time. A timeout leaves it as it is; a late reply is
@@ -263,6 +264,99 @@ func (c *conn) exchange(ctx context.Context, name string, qtype uint16) (*dns.Ms
 		return nil, r.addr, err
 	}
 	return resp, r.addr, nil
+}
+
+// exchangeOn sends m on co and reads the answer. miekg/dns takes only the
+// deadline of ctx; exchangeOn also ends the exchange as soon as ctx is
+// cancelled (Ctrl-C), by moving the socket's deadline to now, so that an
+// interrupted crawl does not wait for its queries to time out. The socket
+// stays usable: the next exchange sets its own deadlines.
+func exchangeOn(ctx context.Context, cl *dns.Client, m *dns.Msg, co *dns.Conn) (*dns.Msg, error) {
+	moved := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		co.SetDeadline(time.Now())
+		close(moved)
+	})
+	resp, _, err := cl.ExchangeWithConnContext(ctx, m, co)
+	if !stop() {
+		// The deadline is being moved: wait for it, so that it cannot
+		// cut short the next exchange on co (after a domain's timeout,
+		// the worker goes on with the next domain on the same socket).
+		<-moved
+	}
+	if err != nil && errors.Is(ctx.Err(), context.Canceled) {
+		err = fmt.Errorf("%w: %v", ctx.Err(), err)
+	}
+	return resp, err
+}
+
+// exchangeTCP asks m over a new TCP connection to addr, cut short like
+// exchangeOn when ctx is cancelled.
+func exchangeTCP(ctx context.Context, cl *dns.Client, m *dns.Msg, addr string) (*dns.Msg, error) {
+	co, err := cl.DialContext(ctx, addr)
+	if err != nil {
+		return nil, err
+	}
+	defer co.Close()
+	return exchangeOn(ctx, cl, m, co)
+}
+
+// SimulatedServerID is the identity that the simulated internet
+// (data/simnet) gives when asked who it is (Identify). A crawl whose
+// resolver answers with it is marked simulated.
+const SimulatedServerID = "chokepoint-simnet"
+
+// Identify asks the resolver at addr who it is, as RFC 4892 describes:
+// TXT "id.server." in class CHAOS. It returns the text of the first TXT
+// answer, "" when the resolver gives none (many refuse the question or
+// answer with a host name). It gives up after timeout or when ctx ends.
+func Identify(ctx context.Context, addr string, timeout time.Duration) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	m := new(dns.Msg)
+	m.SetQuestion("id.server.", dns.TypeTXT)
+	m.Question[0].Qclass = dns.ClassCHAOS
+	cl := &dns.Client{Net: "udp", Timeout: timeout}
+	co, err := cl.DialContext(ctx, addr)
+	if err != nil {
+		return "", fmt.Errorf("identify resolver %s: %w", addr, err)
+	}
+	defer co.Close()
+	resp, err := exchangeOn(ctx, cl, m, co)
+	if err != nil {
+		return "", fmt.Errorf("identify resolver %s: %w", addr, err)
+	}
+	if err := checkAnswer(m, resp); err != nil || resp.Rcode != dns.RcodeSuccess {
+		return "", nil
+	}
+	for _, rr := range resp.Answer {
+		if t, ok := rr.(*dns.TXT); ok && len(t.Txt) > 0 {
+			return strings.Join(t.Txt, ""), nil
+		}
+	}
+	return "", nil
+}
+
+// SimulatedResolvers asks each resolver who it is (Identify), all at
+// once, and returns those that are the simulated internet, in the order
+// given. A resolver that does not answer is not simulated.
+func SimulatedResolvers(ctx context.Context, resolvers []string, timeout time.Duration) []string {
+	sim := make([]bool, len(resolvers))
+	var wg sync.WaitGroup
+	for i, addr := range resolvers {
+		wg.Go(func() {
+			id, err := Identify(ctx, addr, timeout)
+			sim[i] = err == nil && id == SimulatedServerID
+		})
+	}
+	wg.Wait()
+	var out []string
+	for i, s := range sim {
+		if s {
+			out = append(out, resolvers[i])
+		}
+	}
+	return out
 }
 
 // checkAnswer verifies that resp answers q: same ID and same question.

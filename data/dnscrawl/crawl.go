@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"math/rand/v2"
-	"net"
+	"net/netip"
 	"sync/atomic"
 	"time"
 
@@ -52,8 +52,8 @@ func (c *Config) withDefaults() (Config, error) {
 		return out, errors.New("no resolver")
 	}
 	for _, r := range out.Resolvers {
-		if _, _, err := net.SplitHostPort(r); err != nil {
-			return out, fmt.Errorf("resolver %q: %w", r, err)
+		if err := CheckResolver(r); err != nil {
+			return out, err
 		}
 	}
 	if out.Concurrency <= 0 {
@@ -74,6 +74,21 @@ func (c *Config) withDefaults() (Config, error) {
 		out.Backoff = 50 * time.Millisecond
 	}
 	return out, nil
+}
+
+// CheckResolver checks that addr is a resolver address the crawler can
+// use: an IP address and a port from 1 to 65535 ("192.0.2.1:53",
+// "[2001:db8::1]:53"). A host name is refused: finding the resolver would
+// need a resolver.
+func CheckResolver(addr string) error {
+	ap, err := netip.ParseAddrPort(addr)
+	if err != nil {
+		return fmt.Errorf("resolver %q: want IP:port, such as 127.0.0.1:53 or [::1]:53: %w", addr, err)
+	}
+	if ap.Port() == 0 {
+		return fmt.Errorf("resolver %q: port 0: want a port from 1 to 65535", addr)
+	}
+	return nil
 }
 
 // Stats are the totals of a crawl.
@@ -101,9 +116,12 @@ func New(cfg Config) (*Crawler, error) {
 
 // Crawl looks up every target and hands each observation to emit, from a
 // single goroutine, in completion order. Every target yields exactly one
-// observation unless ctx is cancelled, in which case Crawl stops taking
-// targets, emits what the workers finish and returns ctx's error. An
-// error from emit stops the crawl and is returned.
+// observation unless ctx is cancelled. Then Crawl stops taking targets,
+// abandons the domains in flight (their queries are cut short and their
+// observations, which would describe the interruption rather than the
+// domain, are not emitted: a resumed crawl does them again), emits the
+// observations already complete and returns ctx's error at once. An error
+// from emit stops the crawl the same way and is returned.
 func (c *Crawler) Crawl(ctx context.Context, targets iter.Seq[Target], emit func(*Observation) error) (Stats, error) {
 	start := time.Now()
 	stats := Stats{ByStatus: make(map[Status]int)}
@@ -121,10 +139,10 @@ func (c *Crawler) Crawl(ctx context.Context, targets iter.Seq[Target], emit func
 	}
 	shared := newCache()
 
-	// Workers stop taking targets when ctx is cancelled, but a domain in
-	// flight finishes under a context that only an emit error cancels, so
-	// that what was started is written.
-	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	// When ctx is cancelled (or emit fails), workers stop taking targets
+	// and the lookups in flight end at once: every query watches gctx.
+	// A domain whose lookups were cut short is dropped, not emitted.
+	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	g, gctx := errgroup.WithContext(wctx)
 	work := make(chan Target)
@@ -135,8 +153,6 @@ func (c *Crawler) Crawl(ctx context.Context, targets iter.Seq[Target], emit func
 		for t := range targets {
 			select {
 			case work <- t:
-			case <-ctx.Done():
-				return nil
 			case <-gctx.Done():
 				return nil
 			}
@@ -149,10 +165,13 @@ func (c *Crawler) Crawl(ctx context.Context, targets iter.Seq[Target], emit func
 			defer w.c.close()
 			for t := range work {
 				o := w.lookup(gctx, t)
+				if gctx.Err() != nil {
+					return nil // abandoned: the domain is done again on resume
+				}
 				select {
 				case results <- o:
 				case <-gctx.Done():
-					return gctx.Err()
+					return nil
 				}
 			}
 			return nil

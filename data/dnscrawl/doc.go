@@ -15,8 +15,10 @@
 // and response codes.
 //
 // Besides crawling, the package owns the observation format (Encoder,
-// Decoder), the crawl manifest, resuming an interrupted crawl from its
-// output (ReadResume), the stable partition of a list into shards (Shard)
+// Decoder), the crawl manifest and the hash that identifies a list
+// (ListHash), resuming an interrupted crawl from its output (ReadResume),
+// the stable partition of a list into shards (Shard), asking a resolver
+// who it is (Identify: the simulated internet answers SimulatedServerID)
 // and the conversion of zmap/zdns output into observations (ReadZDNS).
 //
 // What does not belong here: verdicts. Which provider a name server or an
@@ -25,7 +27,10 @@
 //
 // Invariants:
 //   - every target yields exactly one observation, whatever happens to its
-//     lookups, unless the crawl is cancelled before the target is taken;
+//     lookups, unless the crawl is cancelled; then the domains in flight
+//     are abandoned at once (their queries cut short, their observations
+//     not emitted) and only complete observations are written, so that a
+//     resumed crawl redoes exactly the domains without one;
 //   - a per-domain outcome is a Status from a closed set, never a Go error;
 //     the raw error text is kept beside it; Go errors are for operational
 //     failures (no resolver, an output that cannot be written);

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/miekg/dns"
 
+	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
 	"github.com/chokepoint-dev/chokepoint/data/dnsserver"
 )
 
@@ -150,6 +152,13 @@ func (s *Server) serveDNS(w dns.ResponseWriter, req *dns.Msg) {
 		m.Rcode = dns.RcodeNotImplemented
 	case len(req.Question) != 1:
 		m.Rcode = dns.RcodeFormatError
+	case isIDServer(req.Question[0]):
+		// Who is this? (RFC 4892) The crawler asks, and marks what it
+		// crawls here as simulated.
+		m.Answer = []dns.RR{&dns.TXT{
+			Hdr: dns.RR_Header{Name: req.Question[0].Name, Rrtype: dns.TypeTXT, Class: dns.ClassCHAOS},
+			Txt: []string{dnscrawl.SimulatedServerID},
+		}}
 	case req.Question[0].Qclass != dns.ClassINET:
 		m.Rcode = dns.RcodeRefused
 	case req.IsEdns0() != nil && req.IsEdns0().Version() != 0:
@@ -185,4 +194,10 @@ func (s *Server) serveDNS(w dns.ResponseWriter, req *dns.Msg) {
 	if err := w.WriteMsg(m); err == nil {
 		s.stats.answered.Add(1)
 	}
+}
+
+// isIDServer reports whether q asks for the server's identity: TXT
+// "id.server." in class CHAOS (RFC 4892).
+func isIDServer(q dns.Question) bool {
+	return q.Qclass == dns.ClassCHAOS && q.Qtype == dns.TypeTXT && strings.EqualFold(q.Name, "id.server.")
 }
