@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 
@@ -12,19 +11,24 @@ import (
 // readInput reads one input of analyze in the given format, calling fn for
 // each observation and reporting the lines it cannot read on stderr.
 func readInput(ctx context.Context, format, path string, stderr io.Writer, fn func(*dnscrawl.Observation)) error {
-	return readInputSkipping(ctx, format, path, printSkipped(stderr, path), fn)
+	skip, done := printSkipped(stderr, path)
+	defer done()
+	return readInputSkipping(ctx, format, path, skip, fn)
 }
 
 // printSkipped returns a skip function of readInputSkipping that reports
-// each line it is given on stderr, with its number when it has one.
-func printSkipped(stderr io.Writer, path string) func(*dnscrawl.LineError) {
+// the lines it is given on stderr, with their numbers when they have one:
+// the first maxShownLineErrors of them, then only a count, which done
+// prints.
+func printSkipped(stderr io.Writer, path string) (skip func(*dnscrawl.LineError), done func()) {
+	r := newLineReport(stderr, path)
 	return func(le *dnscrawl.LineError) {
 		if le.Line > 0 {
-			fmt.Fprintf(stderr, "chokepoint: %s:%v (skipped)\n", path, le)
+			r.printf("chokepoint: %s:%v (skipped)", path, le)
 			return
 		}
-		fmt.Fprintf(stderr, "chokepoint: %s: %v (skipped)\n", path, le.Err)
-	}
+		r.printf("chokepoint: %s: %v (skipped)", path, le.Err)
+	}, r.done
 }
 
 // readInputSkipping reads one input of analyze in the given format,

@@ -353,3 +353,51 @@ func TestAnalyzeOutputsWholeSet(t *testing.T) {
 		t.Errorf("run.json is not the second run's: %+v", r.ObservationFiles)
 	}
 }
+
+// TestAnalyzeCapsSkippedLines: a file of garbage prints the first bad
+// lines and one count, not a line each; run.json still counts them all.
+func TestAnalyzeCapsSkippedLines(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	lines := []string{obsLine(t, "good.example", dnscrawl.StatusOK)}
+	for i := range 45 {
+		lines = append(lines, fmt.Sprintf("not json %d", i))
+	}
+	in := observations(t, dir, "observations.jsonl", lines...)
+	var stderr bytes.Buffer
+	o := analyzeOptions{Inputs: []string{in}, Out: filepath.Join(dir, "out"), Quiet: true, Formats: []string{"csv"}}
+	if err := runAnalyze(context.Background(), o, nil, io.Discard, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(stderr.String(), "(skipped)"); n != maxShownLineErrors {
+		t.Errorf("%d skipped lines printed, want %d:\n%s", n, maxShownLineErrors, stderr.String())
+	}
+	if want := fmt.Sprintf("%s: 25 more bad lines not shown (45 in all)", in); !strings.Contains(stderr.String(), want) {
+		t.Errorf("no count line %q in:\n%s", want, stderr.String())
+	}
+	if got := runJSON(t, o.Out).Counts.SkippedObservations; got != 45 {
+		t.Errorf("run.json counts %d skipped lines, want 45", got)
+	}
+}
+
+// TestAnalyzeSimulatedFromObservations: observations that say they came
+// from the simulated internet mark the run simulated even without the
+// crawl.json beside them (a shard copied elsewhere).
+func TestAnalyzeSimulatedFromObservations(t *testing.T) {
+	t.Parallel()
+	for _, simulated := range []bool{false, true} {
+		dir := t.TempDir()
+		line := obsLine(t, "a.example", dnscrawl.StatusOK)
+		if simulated {
+			line = strings.Replace(line, `"schema_version":1,`, `"schema_version":1,"simulated":true,`, 1)
+		}
+		in := observations(t, dir, "shard.jsonl", line)
+		o := analyzeOptions{Inputs: []string{in}, Out: filepath.Join(dir, "out"), Quiet: true, Formats: []string{"csv"}}
+		if err := runAnalyze(context.Background(), o, nil, io.Discard, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		if got := runJSON(t, o.Out).Simulated; got != simulated {
+			t.Errorf("observations simulated=%v: run.json simulated %v", simulated, got)
+		}
+	}
+}

@@ -67,15 +67,10 @@ type analyzeOptions struct {
 // check rejects option values that make no sense, as usage errors, before
 // any work is done. It returns whether Parquet files are asked for.
 func (o *analyzeOptions) check() (parquet bool, err error) {
-	for _, f := range o.Formats {
-		switch f {
-		case "csv":
-		case "parquet":
-			parquet = true
-		default:
-			return false, usagef("--format %q: want csv or parquet", f)
-		}
+	if err := checkFormats(o.Formats); err != nil {
+		return false, err
 	}
+	parquet = slices.Contains(o.Formats, "parquet")
 	if o.Bootstrap < 0 {
 		return false, usagef("--bootstrap %d: want a number of replicates, 0 or more (0 disables the intervals)", o.Bootstrap)
 	}
@@ -164,6 +159,9 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 	seen := make(map[string]bool)
 	files := make([]reports.ObservationFile, len(o.Inputs))
 	skipped := 0
+	// simulated: an observation says it came from the simulated internet
+	// (shards, or a file without its crawl.json, keep the banner).
+	simulated := false
 	for i, path := range o.Inputs {
 		file := &files[i]
 		file.Path = path
@@ -174,11 +172,12 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 				return
 			}
 			seen[ob.Domain] = true
+			simulated = simulated || ob.Simulated
 			file.Observations++
 			finder.Add(ob)
 			results = append(results, r)
 		}
-		printed := printSkipped(stderr, path)
+		printed, done := printSkipped(stderr, path)
 		skip := func(le *dnscrawl.LineError) {
 			file.Skip(le.Line)
 			printed(le)
@@ -189,6 +188,7 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 		} else {
 			err = readInputSkipping(ctx, o.InputFormat, path, skip, func(ob *dnscrawl.Observation) { keep(ob, cl.Classify(ob)) })
 		}
+		done()
 		if err != nil {
 			return err
 		}
@@ -231,6 +231,7 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 	} else {
 		run.Counts.Domains = len(results)
 	}
+	run.Simulated = run.Simulated || simulated
 	run.Counts.SkippedObservations = skipped
 	run.ObservationFiles = files
 	if skipped > 0 {
@@ -315,7 +316,9 @@ func loadCatalog(path string) (*catalog.Catalog, error) {
 // readObservations decodes an observations file, reporting bad lines on
 // stderr with their numbers and going on.
 func readObservations(ctx context.Context, path string, stderr io.Writer, fn func(*dnscrawl.Observation)) error {
-	return decodeObservations(ctx, path, printSkipped(stderr, path), fn)
+	skip, done := printSkipped(stderr, path)
+	defer done()
+	return decodeObservations(ctx, path, skip, fn)
 }
 
 // decodeObservations decodes an observations file, passing bad lines to

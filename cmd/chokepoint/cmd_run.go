@@ -86,12 +86,12 @@ func (e messageError) Error() string { return e.msg }
 func (e messageError) Unwrap() error { return e.err }
 
 // checkAnalyzeInputs opens every input that the analysis after a crawl
-// will read, with the loaders analyze uses: the table formats, the
+// will read, with the loaders analyze uses: its option values, the
 // catalog, the reference data directory and ASN tables, and the ASN and
 // country databases (those of --data-dir included). It keeps nothing
 // open.
 func checkAnalyzeInputs(o analyzeOptions) error {
-	if err := checkFormats(o.Formats); err != nil {
+	if _, err := o.check(); err != nil {
 		return err
 	}
 	if _, err := loadCatalog(o.Catalog); err != nil {

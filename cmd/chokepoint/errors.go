@@ -59,6 +59,7 @@ func exitCode(err error, stderr io.Writer) int {
 		errors.Is(err, domains.ErrNoDomainColumn),
 		errors.Is(err, refdata.ErrDatabase),
 		errors.Is(err, refdata.ErrFormat),
+		errors.Is(err, refdata.ErrValidation),
 		errors.Is(err, catalog.ErrInvalid):
 		return exitUsage
 	}

@@ -41,6 +41,7 @@ func TestExitCode(t *testing.T) {
 		{"no domain column", fmt.Errorf("x: %w", domains.ErrNoDomainColumn), exitUsage},
 		{"corrupt database", fmt.Errorf("x: %w", refdata.ErrDatabase), exitUsage},
 		{"malformed reference file", fmt.Errorf("x: %w", refdata.ErrFormat), exitUsage},
+		{"range file refused by validation", fmt.Errorf("x: %w", refdata.ErrValidation), exitUsage},
 		{"invalid catalog", fmt.Errorf("x: %w", catalog.ErrInvalid), exitUsage},
 		{"missing input, open", fmt.Errorf("x: %w", &fs.PathError{Op: "open", Path: "a", Err: fs.ErrNotExist}), exitUsage},
 		{"missing input, stat", fmt.Errorf("x: %w", &fs.PathError{Op: "stat", Path: "a", Err: fs.ErrNotExist}), exitUsage},

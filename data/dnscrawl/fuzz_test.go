@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -124,6 +125,12 @@ func FuzzEncodeDecode(f *testing.F) {
 		}
 		if cname != "" {
 			o.WWW.CNAMEs = []string{cname}
+		}
+		if o.CheckNames() != nil || !utf8.ValidString(ns+cname) {
+			// The decoder refuses it, or JSON would change it (invalid
+			// UTF-8): not a line the crawler writes, whose names from
+			// DNS are in presentation format (\DDD escapes), ASCII.
+			return
 		}
 		roundTrip(t, o)
 	})
