@@ -243,8 +243,10 @@ func (b *builder) has(l catalog.Layer) bool {
 // found is kept, not only the first.
 func (c *Classifier) Classify(o *dnscrawl.Observation) Result {
 	r := Result{Domain: o.Domain, Rank: o.Rank, Status: o.Status, Error: o.Error}
+	// The states are gathered on the stack: stateSets.get keeps none.
+	var stBuf [8]State
 	if o.Status != dnscrawl.StatusOK {
-		st := make([]State, len(catalog.Layers))
+		st := stBuf[:len(catalog.Layers)]
 		for i := range st {
 			st[i] = StateUnresolved
 		}
@@ -259,7 +261,7 @@ func (c *Classifier) Classify(o *dnscrawl.Observation) Result {
 	if err != nil {
 		own = o.Domain
 	}
-	st := make([]State, len(catalog.Layers))
+	st := stBuf[:len(catalog.Layers)]
 	st[layerIndex(catalog.LayerDNS)] = c.dns(b, o, own)
 	st[layerIndex(catalog.LayerCDN)], st[layerIndex(catalog.LayerHosting)] = c.web(b, o, own)
 	st[layerIndex(catalog.LayerEmail)] = c.email(b, o, own)
@@ -284,9 +286,15 @@ func layerIndex(l catalog.Layer) int {
 }
 
 // under reports whether name is registrable domain own or below it.
+//
+// own is lower case; name may have upper case and a trailing dot (names
+// from other tools' output): only its tail is compared, without a copy.
 func under(name, own string) bool {
-	name = catalog.NormalizeName(name)
-	return name == own || strings.HasSuffix(name, "."+own)
+	name = strings.TrimSuffix(name, ".")
+	if len(name) < len(own) || !strings.EqualFold(name[len(name)-len(own):], own) {
+		return false
+	}
+	return len(name) == len(own) || name[len(name)-len(own)-1] == '.'
 }
 
 // owner is the provider an address belongs to, with the evidence.

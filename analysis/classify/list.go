@@ -34,7 +34,7 @@ type listHints struct {
 func (c *Classifier) hints(b *builder, o *dnscrawl.Observation, own string) *listHints {
 	head := len(o.NS) > 0
 	for _, ns := range o.NS {
-		if !under(catalog.NormalizeName(ns.Name), own) {
+		if !under(ns.Name, own) {
 			head = false
 			break
 		}
