@@ -6,7 +6,7 @@ LDFLAGS   := -X main.version=$(VERSION)
 BENCH_DOMAINS ?= 100000
 FUZZTIME  ?= 20s
 
-.PHONY: all deps build demo test test-race bench lint fuzz zdns clean
+.PHONY: all deps build demo test test-race bench lint fuzz zdns clean report-shots
 
 all: build
 
@@ -51,6 +51,14 @@ fuzz:
 ZDNS_DIR ?= $(shell $(GO) env GOPATH)/bin
 zdns:
 	bash scripts/install-zdns.sh "$(ZDNS_DIR)"
+
+# Screenshots of the demo report at 1400 px and 800 px and its A4 PDF, in
+# SHOTS (kept out of git), with the layout checks of the browser test;
+# needs Chromium.
+SHOTS ?= bin/report-shots
+report-shots: demo
+	CHOKEPOINT_SHOTS=$(abspath $(SHOTS)) CHOKEPOINT_REPORT=$(abspath reports/demo/report.html) \
+	  GOPROXY=off $(GO) test -count=1 -run '^TestReportShots$$' -v ./reports
 
 clean:
 	rm -rf bin bench.out reports/demo

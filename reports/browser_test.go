@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -161,9 +163,13 @@ func browseWith(t *testing.T, path, shot string, noScript bool, inspect func(ctx
 	return load
 }
 
-// artifactDir is where browser tests keep their screenshots: $ARTIFACTS,
+// artifactDir is where browser tests keep their screenshots:
+// $CHOKEPOINT_SHOTS, $ARTIFACTS,
 // or bin/artifacts in the module (ignored by git).
 func artifactDir() string {
+	if d := os.Getenv("CHOKEPOINT_SHOTS"); d != "" {
+		return d
+	}
 	if d := os.Getenv("ARTIFACTS"); d != "" {
 		return d
 	}
@@ -358,6 +364,62 @@ func TestHostileReportInBrowser(t *testing.T) {
 	}
 }
 
+// badLayout is a page with one of each defect layoutJS finds.
+const badLayout = `<!doctype html><title>bad layout</title><style>td { overflow-wrap: anywhere; } .headline { width: 5em; }</style><body>
+<table style="width: 14em"><tr><td>digitalocean-like-name</td><td class="n" style="white-space: normal; width: 3em">cloudflare (25.5 %)</td></tr>
+<tr><td>one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen</td></tr></table>
+<div style="width: 3000px">wide</div>
+<figure><svg viewBox="0 0 100 100" role="img" aria-label="DNS: top 2 providers by share of domains" style="width: 600px">
+<path d="M0,0L50,0L50,10L0,10Z" style="fill:#4477aa"/><path d="M0,20L40,20L40,30L0,30Z" style="fill:#4477aa"/>
+<text x="10" y="50" style="font-size:10px">overlap one</text><text x="12" y="51" style="font-size:10px">overlap two</text>
+<text x="10" y="90" style="font-size:4px">HHI (0 to 10,000)</text><text x="60" y="90" style="font-size:4px">5,000</text></svg></figure>
+<figure><svg viewBox="0 0 100 100" role="img" aria-label="Lorenz curve" style="width: 200px"><path d="M10,90L90,10" style="fill:none;stroke:#000;stroke-dasharray:4,3"/>
+<text x="20" y="30" style="font-size:10px">legend</text></svg></figure>
+<figure><svg viewBox="0 0 100 100" role="img" aria-label="Providers by blast radius" style="width: 200px"><text x="10" y="90" style="font-size:10px">50</text></svg></figure>
+<figure><svg viewBox="0 0 100 100" role="img" aria-label="Regions by blast radius" style="width: 200px"><text x="10" y="90" style="font-size:10px">20</text></svg></figure>
+</body>`
+
+// TestLayoutCheckCatchesProblems proves each layout check can fail: a
+// page with one of each defect yields a problem of each kind, and a page
+// of more than twelve A4 pages is counted as such.
+func TestLayoutCheckCatchesProblems(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "bad-layout.html")
+	long := "<!doctype html><title>long</title><body>" + strings.Repeat(`<p style="break-after: page">page</p>`, 14) + "</body>"
+	if err := os.WriteFile(path, []byte(badLayout), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	longPath := filepath.Join(dir, "long.html")
+	if err := os.WriteFile(longPath, []byte(long), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var probs []string
+	browse(t, path, filepath.Join(dir, "bad-layout.png"), func(ctx context.Context) (err error) {
+		probs, err = checkLayout(ctx, "", "bad", 1400)
+		return err
+	})
+	kinds := map[string]bool{}
+	for _, p := range probs {
+		if f := strings.Fields(p); len(f) > 3 {
+			kinds[strings.TrimSuffix(f[3], ":")] = true
+		}
+	}
+	for _, k := range []string{"word-broken", "number-wrapped", "long-cell", "overflow", "font-scale", "text-overlap", "legend-in-plot", "same-colour", "axis-label", "blast-scale"} {
+		if !kinds[k] {
+			t.Errorf("no %s problem found in the bad page; found: %q", k, probs)
+		}
+	}
+	var pages int
+	browse(t, longPath, filepath.Join(dir, "long.png"), func(ctx context.Context) (err error) {
+		_, pages, err = printA4(ctx)
+		return err
+	})
+	if pages != 14 {
+		t.Errorf("a 14-page document counted as %d pages", pages)
+	}
+}
+
 // TestBrowserCheckCatchesProblems proves the browser checks can fail: a
 // page that loads an image over the network and logs an error is caught.
 func TestBrowserCheckCatchesProblems(t *testing.T) {
@@ -377,5 +439,270 @@ func TestBrowserCheckCatchesProblems(t *testing.T) {
 	}
 	if len(load.problems) == 0 {
 		t.Error("the console error was not seen")
+	}
+}
+
+// layoutJS inspects the laid-out report as a reader sees it and returns
+// its problems, each prefixed by its kind:
+//
+//   - word-broken: a word of a table, caption or headline split over two
+//     lines (the line boxes of its text range differ);
+//   - number-wrapped: a numeric cell, or a share such as "(25.5 %)", on
+//     more than one line;
+//   - long-cell: a table cell more than four lines tall (six in a window
+//     narrower than 1000 px);
+//   - overflow: the page wider than the window;
+//   - font-scale: a chart drawn with its smallest text above 1.3 or
+//     below 0.6 times the page's font size;
+//   - text-overlap: two texts of one chart whose boxes intersect;
+//   - legend-in-plot: a text inside the plotting area of a Lorenz curve;
+//   - same-colour: two bars of one provider chart with the same fill
+//     (the grey of "other" excepted);
+//   - blast-scale: blast radius panels with different axis maxima;
+//   - axis-label: an axis title that names a range ("0 to N") the axis
+//     does not reach.
+const layoutJS = `(() => {
+  const out = [];
+  const root = parseFloat(getComputedStyle(document.documentElement).fontSize);
+  const tops = (range) => new Set(Array.from(range.getClientRects()).filter(r => r.width > 0.5).map(r => Math.round(r.top / 3))).size;
+  const shown = (el) => el && el.getClientRects().length > 0 && !el.closest("svg, pre, script, style, #dt");
+  const range = document.createRange();
+  const scope = Array.from(document.querySelectorAll("table, caption, .headline, figcaption"));
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!shown(el) || !scope.some(s => s.contains(el))) continue;
+    const re = /[^\s\-\u2013\/,]+[\-\u2013\/,]?/g;
+    for (let m; (m = re.exec(n.data)); ) {
+      if (m[0].length < 2 || /^[0-9a-f]{16,}$/.test(m[0])) continue;
+      range.setStart(n, m.index); range.setEnd(n, m.index + m[0].length);
+      if (tops(range) > 1) out.push("word-broken: " + JSON.stringify(m[0]) + " in " + JSON.stringify(el.textContent.slice(0, 60)));
+    }
+    const share = /\(?\d[\d,.]*\s?%\)?/g;
+    for (let m; (m = share.exec(n.data)); ) {
+      range.setStart(n, m.index); range.setEnd(n, m.index + m[0].length);
+      if (tops(range) > 1) out.push("number-wrapped: " + JSON.stringify(m[0]) + " in " + JSON.stringify(el.textContent.slice(0, 60)));
+    }
+  }
+  for (const td of document.querySelectorAll("td.n, th.n")) {
+    if (!shown(td)) continue;
+    range.selectNodeContents(td);
+    if (tops(range) > 1) out.push("number-wrapped: cell " + JSON.stringify(td.textContent));
+  }
+  for (const td of document.querySelectorAll("td")) {
+    if (!shown(td)) continue;
+    range.selectNodeContents(td);
+    const lines = tops(range);
+    if (lines > (window.innerWidth >= 1000 ? 4 : 6)) out.push("long-cell: " + lines + " lines: " + JSON.stringify(td.textContent.slice(0, 60)));
+  }
+  if (document.documentElement.scrollWidth > window.innerWidth + 1) out.push("overflow: page " + document.documentElement.scrollWidth + " px wide in a " + window.innerWidth + " px window");
+  const inter = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+  const num = (s) => /^[\d,.]+$/.test(s.trim()) ? parseFloat(s.replace(/,/g, "")) : NaN;
+  const blastMax = [];
+  for (const svg of document.querySelectorAll("figure svg")) {
+    const box = svg.getBoundingClientRect();
+    if (box.width === 0) continue;
+    const name = svg.getAttribute("aria-label") || "";
+    const texts = Array.from(svg.querySelectorAll("text")).filter(t => t.textContent.trim() !== "");
+    const scale = box.width / svg.viewBox.baseVal.width;
+    const least = Math.min(...texts.map(t => parseFloat(getComputedStyle(t).fontSize))) * scale;
+    if (least > 1.3 * root || least < 0.6 * root) out.push("font-scale: " + name + ": smallest text " + least.toFixed(1) + " px, page text " + root + " px");
+    // A text's box includes the font's ascent and descent: the glyphs
+    // fill the middle 70 % of its height.
+    const boxes = texts.map(t => { const r = t.getBoundingClientRect(), d = 0.15 * r.height; return {left: r.left, right: r.right, top: r.top + d, bottom: r.bottom - d}; });
+    for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) {
+      if (inter(boxes[i], boxes[j])) out.push("text-overlap: " + name + ": " + JSON.stringify(texts[i].textContent) + " and " + JSON.stringify(texts[j].textContent));
+    }
+    if (/Lorenz/.test(name)) {
+      const eq = Array.from(svg.querySelectorAll("path")).find(p => /dasharray/.test(p.getAttribute("style") || ""));
+      if (eq) {
+        const a = eq.getBoundingClientRect();
+        const inner = {left: a.left + 2, right: a.right - 2, top: a.top + 2, bottom: a.bottom - 2};
+        texts.forEach((t, i) => { if (inter(boxes[i], inner)) out.push("legend-in-plot: " + name + ": " + JSON.stringify(t.textContent)); });
+      }
+    }
+    if (/providers by share|^Providers by blast radius/.test(name)) {
+      const seen = new Map();
+      for (const p of svg.querySelectorAll("path, rect")) {
+        const f = getComputedStyle(p).fill, r = p.getBoundingClientRect();
+        if (!f || f === "none" || f === "rgb(255, 255, 255)" || f === "rgb(0, 0, 0)" || f === "rgb(154, 163, 171)" || r.width < 0.5 || r.height < 2) continue;
+        seen.set(f, (seen.get(f) || 0) + 1);
+      }
+      for (const [f, k] of seen) if (k > 1) out.push("same-colour: " + name + ": " + k + " bars in " + f);
+    }
+    const ticks = texts.map(t => num(t.textContent)).filter(v => !isNaN(v));
+    const top = ticks.length ? Math.max(...ticks) : NaN;
+    if (/by blast radius/.test(name) && !isNaN(top)) blastMax.push(name + " " + top);
+    for (const t of texts) {
+      const m = /0 to ([\d,]+)/.exec(t.textContent);
+      if (m && num(m[1]) !== top) out.push("axis-label: " + name + ": " + JSON.stringify(t.textContent) + " but the axis ends at " + top);
+    }
+  }
+  if (new Set(blastMax.map(s => s.split(" ").pop())).size > 1) out.push("blast-scale: " + blastMax.join("; "));
+  return out;
+})()`
+
+// checkLayout lays the loaded page out at each width (and in print at
+// the last), saves a screenshot of each to dir, and returns the problems
+// layoutJS finds, each with the width it was seen at.
+func checkLayout(ctx context.Context, dir, name string, widths ...int64) ([]string, error) {
+	var all []string
+	for _, w := range widths {
+		if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: w, Height: 900, DeviceScaleFactor: 1}); err != nil {
+			return nil, err
+		}
+		for _, media := range []string{"screen", "print"} {
+			if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: media}); err != nil {
+				return nil, err
+			}
+			probs, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](layoutJS))
+			if err != nil {
+				return nil, fmt.Errorf("layout at %d px (%s): %w", w, media, err)
+			}
+			for _, p := range probs {
+				all = append(all, fmt.Sprintf("%d px %s: %s", w, media, p))
+			}
+			if media == "print" || dir == "" {
+				continue
+			}
+			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+			if err != nil {
+				return nil, fmt.Errorf("screenshot at %d px: %w", w, err)
+			}
+			if err := writeArtifact(filepath.Join(dir, fmt.Sprintf("%s-%d.png", name, w)), png); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: ""}); err != nil {
+		return nil, err
+	}
+	return all, nil
+}
+
+func writeArtifact(path string, b []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o644)
+}
+
+// printA4 prints the loaded page to PDF on A4 paper and returns the PDF
+// and its number of pages.
+func printA4(ctx context.Context) ([]byte, int, error) {
+	margin := 0.5 // inches
+	res, err := chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{PaperWidth: 8.27, PaperHeight: 11.69,
+		MarginTop: &margin, MarginBottom: &margin, MarginLeft: &margin, MarginRight: &margin})
+	if err != nil {
+		return nil, 0, fmt.Errorf("print to PDF: %w", err)
+	}
+	return res.Data, pdfPages(res.Data), nil
+}
+
+// pdfPageRe matches the page objects of a PDF (not the /Pages tree).
+var pdfPageRe = regexp.MustCompile(`/Type\s*/Page\b[^s]`)
+
+// pdfPages counts the page objects of a PDF.
+func pdfPages(b []byte) int { return len(pdfPageRe.FindAll(b, -1)) }
+
+// demoSizedReport writes the report of 5,000 synthetic domains over a
+// skewed market (benchResults, with 39 platforms behind co0) to dir and
+// returns its path: a report the size of the demo's.
+func demoSizedReport(t *testing.T, dir string) string {
+	t.Helper()
+	results := benchResults(5000)
+	var edges []graph.ProviderEdge
+	for i := 1; i < 40; i++ {
+		edges = append(edges, graph.ProviderEdge{From: "co" + strconv.Itoa(i) + "/hosting", To: "co0/hosting", Layer: catalog.LayerHosting, Source: graph.SourceCatalog})
+	}
+	run := fixtureRun()
+	run.Graph = NewGraphReport(graph.Build(results, nil, edges), 0)
+	if err := WriteAll(dir, run, results, metrics.Compute(results, metrics.Options{})); err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(dir, HTMLFile)
+}
+
+// TestReportLayout lays out the fixture report and a demo-sized one at
+// 1400 px and 800 px, on screen and in print, and checks them as a reader
+// would look at them (layoutJS); the demo-sized one must print on at most
+// 12 A4 pages. Screenshots and the PDF go to the artifact directory.
+func TestReportLayout(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name     string
+		path     func(t *testing.T, dir string) string
+		maxPages int
+	}{
+		{"fixture", func(t *testing.T, dir string) string {
+			results := fixtureResults()
+			run := fixtureRun()
+			run.Graph = fixtureGraph(t, results)
+			if err := WriteAll(dir, run, results, metrics.Compute(results, metrics.Options{})); err != nil {
+				t.Fatal(err)
+			}
+			return filepath.Join(dir, HTMLFile)
+		}, 12},
+		{"demo-sized", demoSizedReport, 12},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			path := c.path(t, t.TempDir())
+			dir := filepath.Join(artifactDir(), "layout")
+			var probs []string
+			var pages int
+			load := browse(t, path, filepath.Join(dir, c.name+".png"), func(ctx context.Context) (err error) {
+				if probs, err = checkLayout(ctx, dir, c.name, 1400, 800); err != nil {
+					return err
+				}
+				var pdf []byte
+				if pdf, pages, err = printA4(ctx); err != nil {
+					return err
+				}
+				return writeArtifact(filepath.Join(dir, c.name+".pdf"), pdf)
+			})
+			checkLoad(t, load, path)
+			for _, p := range probs {
+				t.Error(p)
+			}
+			if pages < 1 || pages > c.maxPages {
+				t.Errorf("printed on %d A4 pages; want 1 to %d", pages, c.maxPages)
+			}
+		})
+	}
+}
+
+// TestReportShots writes screenshots of a report at 1400 px and 800 px
+// and its A4 PDF to $CHOKEPOINT_SHOTS, and fails on the problems
+// layoutJS finds: `make report-shots` runs it on the demo report
+// ($CHOKEPOINT_REPORT). Without the two variables it is skipped.
+func TestReportShots(t *testing.T) {
+	dir, path := os.Getenv("CHOKEPOINT_SHOTS"), os.Getenv("CHOKEPOINT_REPORT")
+	if dir == "" || path == "" {
+		t.Skip("CHOKEPOINT_SHOTS and CHOKEPOINT_REPORT not set (make report-shots sets them)")
+	}
+	path, err := filepath.Abs(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var probs []string
+	var pages int
+	load := browse(t, path, filepath.Join(dir, "report.png"), func(ctx context.Context) (err error) {
+		if probs, err = checkLayout(ctx, dir, "report", 1400, 800); err != nil {
+			return err
+		}
+		var pdf []byte
+		if pdf, pages, err = printA4(ctx); err != nil {
+			return err
+		}
+		return writeArtifact(filepath.Join(dir, "report.pdf"), pdf)
+	})
+	checkLoad(t, load, path)
+	t.Logf("%s: printed on %d A4 pages; screenshots and PDF in %s", path, pages, dir)
+	for _, p := range probs {
+		t.Error(p)
+	}
+	if pages > 12 {
+		t.Errorf("printed on %d A4 pages; want at most 12", pages)
 	}
 }

@@ -53,7 +53,7 @@ func barChart(title, xLabel, yLabel string, bars []bar) ([]byte, error) {
 	for i, b := range bars {
 		stacked[i] = stackedBar{label: b.label, values: []float64{b.value}, colors: []color.Color{b.fill()}}
 	}
-	return stackedChart(title, xLabel, yLabel, 6.5, stacked, nil, nil)
+	return stackedChart(title, xLabel, yLabel, 6.5, 0, stacked, nil, nil)
 }
 
 // stackedBar is one bar made of segments drawn left to right.
@@ -92,10 +92,16 @@ func newPlot(title, xLabel, yLabel string) *plot.Plot {
 
 var chartFont = font.Font{Typeface: "Liberation", Variant: "Sans"}
 
+// chartFontFamily is the CSS font family of the charts' text: the
+// generic sans-serif, so that no font is named, embedded or fetched (the
+// layout leaves room for one wider than Liberation Sans: fontSlack).
+const chartFontFamily = "sans-serif"
+
 // stackedChart draws horizontal bars, the first on top, each made of
 // stacked segments, with optional vertical reference lines and a legend.
-// width is in inches.
-func stackedChart(title, xLabel, yLabel string, width float64, bars []stackedBar, refs []refLine, legend []legendEntry) ([]byte, error) {
+// width is in inches; xMax is the end of the axis, or 0 for a round
+// number above the longest bar.
+func stackedChart(title, xLabel, yLabel string, width, xMax float64, bars []stackedBar, refs []refLine, legend []legendEntry) ([]byte, error) {
 	if len(bars) == 0 {
 		return nil, errors.New("bar chart without bars")
 	}
@@ -165,7 +171,18 @@ func stackedChart(title, xLabel, yLabel string, width float64, bars []stackedBar
 	p.NominalY(labels...)
 	p.X.Min = 0
 	p.X.Max = niceMax(maxV * 1.08)
+	if xMax > 0 {
+		p.X.Max = xMax
+	}
 	p.X.Tick.Marker = numberTicks{}
+	// The browser draws the labels in its own sans-serif, which may be
+	// wider than the Liberation Sans that laid them out (DejaVu Sans is
+	// about 15 % wider): the axis title keeps that much more room.
+	widest := vg.Length(0)
+	for _, l := range labels {
+		widest = max(widest, p.Y.Tick.Label.Width(l))
+	}
+	p.Y.Label.Padding += widest * fontSlack
 	p.Y.Min = -0.5 - 0.5*float64(entries)
 	p.Y.Max = float64(n) - 0.5
 	return render(p, width, float64(n)*0.3+1.3+0.15*float64(entries), title)
@@ -244,12 +261,9 @@ func lorenzChart(title string, x, y []float64, c color.Color) ([]byte, error) {
 	}
 	curve.Color = c
 	curve.Width = vg.Points(2)
+	// No legend: the caption says which line is which, and a legend
+	// inside the square would sit on the curve where it reaches 100.
 	p.Add(grid, eq, curve)
-	p.Legend.Add("equal shares", eq)
-	p.Legend.Add("this layer", curve)
-	p.Legend.Top = true
-	p.Legend.Left = true
-	p.Legend.XOffs = vg.Points(6)
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 100, 0, 100
 	p.X.Tick.Marker, p.Y.Tick.Marker = numberTicks{}, numberTicks{}
 	return render(p, 4, 3.6, title)
@@ -266,6 +280,10 @@ func render(p *plot.Plot, w, h float64, title string) ([]byte, error) {
 	}
 	return inlineSVG(buf.Bytes(), title)
 }
+
+// fontSlack is how much wider than Liberation Sans the browser's
+// sans-serif may draw a label.
+const fontSlack = 0.2
 
 // chartLabel shortens a label for a chart axis.
 func chartLabel(s string) string {
@@ -309,8 +327,14 @@ func inlineSVG(doc []byte, title string) ([]byte, error) {
 		return nil, errors.New("inline svg: no viewBox")
 	}
 	var out bytes.Buffer
-	fmt.Fprintf(&out, `<svg viewBox="%s" role="img" aria-label="%s">`, vb[1], html.EscapeString(title))
-	out.Write(fontRe.ReplaceAll(doc[end+1:], []byte(`style="font-family:sans-serif`)))
+	// The chart is drawn at most at its own size (1 unit = 1 pt), so
+	// that its text is never larger than the page's.
+	var w float64
+	if f := strings.Fields(string(vb[1])); len(f) == 4 {
+		w, _ = strconv.ParseFloat(f[2], 64)
+	}
+	fmt.Fprintf(&out, `<svg viewBox="%s" role="img" aria-label="%s" style="max-width:%.0fpt">`, vb[1], html.EscapeString(title), w)
+	out.Write(fontRe.ReplaceAll(doc[end+1:], []byte(`style="font-family:`+chartFontFamily)))
 	if err := checkSVG(out.Bytes()); err != nil {
 		return nil, fmt.Errorf("inline svg: %w", err)
 	}

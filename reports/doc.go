@@ -15,9 +15,10 @@
 //   - whatif.csv (WriteWhatIf) and diff.csv (WriteDiff), written by the
 //     whatif and diff commands;
 //   - run.json: the Run, with the metrics.Summary;
-//   - report.html: headline, charts, tables, the flow chart, every domain,
-//     methodology and provenance (WriteHTML; the graph parts when
-//     Run.Graph is set).
+//   - report.html: a summary in sentences, headline, charts, tables (with
+//     the top 100 / top 1,000 of a ranked list beside the whole list), the
+//     flow chart, every domain, methodology and provenance (WriteHTML; the
+//     graph parts when Run.Graph is set).
 //
 // Column and field names are snake_case; SchemaVersion versions them.
 //
@@ -35,6 +36,11 @@
 //     escaped by html/template; charts are gonum/plot SVG, or our own SVG
 //     for the flow chart, inlined only after a whitelist check (checkSVG),
 //     with a generic font family. The script writes text nodes only.
+//   - The CSV files and run.json carry ids ("ibm", "AS13335", "US");
+//     report.html and the terminal summary show names (Run.Names: "IBM NS1
+//     Connect", "AS13335 CLOUDFLARENET", "United States (US)"), ids when
+//     there are none. A provider's share has one definition
+//     (shareDefinition), the same in every output.
 //   - A file is replaced only when written in full (temporary file, then
 //     rename). WriteSet goes further for a whole run: every output is
 //     written into a temporary folder, then moved into place with run.json

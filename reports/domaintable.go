@@ -100,6 +100,7 @@ const tableScript = `(function () {
         td.textContent = c[j] || "";
         if (j === 0) td.className = "n";
         if (j === 1) td.className = "name";
+        if (heads[j].hidden) td.hidden = true;
         tr.appendChild(td);
       }
       frag.appendChild(tr);

@@ -85,10 +85,25 @@ type view struct {
 	BlastCharts   []chartView
 	Flow          template.HTML // checked by checkSVG
 	SPOF          *spofView
+	// Exec is the executive summary: plain sentences on the providers
+	// whose failure takes down most of the list, the domains without
+	// redundancy on DNS and the cloud region with the largest blast
+	// radius.
+	Exec []string
+	// Tops are the key figures of the top of a ranked list beside the
+	// whole list; nil when the list has no ranks or is not longer than
+	// the smallest cut.
+	Tops *topsView
 	// DomainData is the table of every domain as tab-separated lines.
 	DomainData string
-	CSP        template.HTML // the Content-Security-Policy meta element
-	Script     template.HTML // the table script, allowed by CSP
+	// Ranked is true when some domain of the list has a rank: the table
+	// of domains shows its Rank column.
+	Ranked bool
+	CSP    template.HTML // the Content-Security-Policy meta element
+	Script template.HTML // the table script, allowed by CSP
+
+	names  *Names
+	labels productLabels
 }
 
 // chartView is one chart with its caption.
@@ -154,14 +169,18 @@ func newView(run *Run, results []classify.Result, sum *metrics.Summary) (*view, 
 		sum = metrics.Compute(nil, metrics.Options{})
 	}
 	col := newColors(sum)
+	labels := newProductLabels(run.Names, results)
 	v := &view{
+		names:      run.Names,
+		labels:     labels,
+		Ranked:     slices.ContainsFunc(results, func(r classify.Result) bool { return r.Rank > 0 }),
 		CSP:        cspMeta(),
 		Script:     scriptElement(),
 		DomainData: domainTable(results),
 		Simulated:  run.Simulated,
 		Domains:    count(sum.Domains),
 		Resolved:   fmt.Sprintf("%s (%s)", count(sum.Statuses[dnscrawl.StatusOK]), pct(sum.Statuses[dnscrawl.StatusOK], sum.Domains)),
-		Critical:   criticalHeadline(sum),
+		Critical:   criticalHeadline(sum, labels),
 		Generated:  timestamp(run.FinishedAt),
 	}
 	if run.DataWarning != nil {
@@ -169,7 +188,7 @@ func newView(run *Run, results []classify.Result, sum *metrics.Summary) (*view, 
 		v.Critical = "Not read: most lookups failed (see the warning above)."
 	}
 	for _, ls := range sum.Layers {
-		lv, err := newLayerView(&ls, col, v.Missing != "")
+		lv, err := newLayerView(&ls, col, labels, v.Missing != "")
 		if err != nil {
 			return nil, err
 		}
@@ -183,7 +202,7 @@ func newView(run *Run, results []classify.Result, sum *metrics.Summary) (*view, 
 			Critical: pct(ls.CriticalDomains, ls.Known),
 		}
 		if top := topThirdParty(&ls); top != nil {
-			g.Top = fmt.Sprintf("%s (%s)", visible(top.Provider), pctF(top.Share))
+			g.Top = fmt.Sprintf("%s (%s)", labels.of(ls.Layer, top.Provider, top.Catalogued), pctF(top.Share))
 		}
 		if ls.Providers > 0 {
 			g.HHI = decimal(ls.HHI, 0)
@@ -199,6 +218,10 @@ func newView(run *Run, results []classify.Result, sum *metrics.Summary) (*view, 
 	}
 	if err := v.addGraph(run, results, col); err != nil {
 		return nil, err
+	}
+	v.Exec = v.execSummary(run, sum)
+	if v.Missing == "" {
+		v.Tops = topFigures(results, sum, labels)
 	}
 	v.Provenance = []pair{
 		{"Tool version", orDash(visible(run.ToolVersion))},
@@ -237,13 +260,13 @@ func newView(run *Run, results []classify.Result, sum *metrics.Summary) (*view, 
 		v.Statuses = append(v.Statuses, statusView{Status: visible(string(st)), Count: count(n), Percent: pct(n, total)})
 	}
 	for _, b := range run.BlastRadius {
-		v.Blast = append(v.Blast, blastView{Provider: visible(b.Element), Domains: count(b.Domains), Share: pctF(b.Share),
+		v.Blast = append(v.Blast, blastView{Provider: run.Names.blastElement(b.Kind, b.Element), Domains: count(b.Domains), Share: pctF(b.Share),
 			Weighted: pctF(b.WeightedShare), Direct: count(b.Direct), Transitive: count(b.Transitive)})
 	}
 	return v, nil
 }
 
-func newLayerView(ls *metrics.LayerSummary, col colors, missing bool) (layerView, error) {
+func newLayerView(ls *metrics.LayerSummary, col colors, labels productLabels, missing bool) (layerView, error) {
 	name := layerName(ls.Layer)
 	lv := layerView{Name: name, ID: "layer-" + anchor(string(ls.Layer))}
 
@@ -255,7 +278,7 @@ func newLayerView(ls *metrics.LayerSummary, col colors, missing bool) (layerView
 		if len(bars) == chartBars {
 			break
 		}
-		bars = append(bars, bar{label: r.Provider, value: 100 * r.Share, color: col.of(r.Provider)})
+		bars = append(bars, bar{label: labels.of(ls.Layer, r.Provider, r.Catalogued), value: 100 * r.Share, color: col.of(r.Provider)})
 	}
 	if len(bars) == 0 {
 		lv.NoChart = "No third-party provider was attributed on this layer."
@@ -297,7 +320,7 @@ func newLayerView(ls *metrics.LayerSummary, col colors, missing bool) (layerView
 		{"HHI", conc(decimal(ls.HHI, 0)), readHHI(ls, missing)},
 		{"HHI 95 % interval", conc(hhiInterval(ls)), "bootstrap over the domains of the list"},
 		{"Rank-weighted HHI", conc(decimal(ls.WeightedHHI, 0)), "each domain weighted 1/rank"},
-		{"CR1 / CR3 / CR5", conc(pctF(ls.CR1) + " / " + pctF(ls.CR3) + " / " + pctF(ls.CR5)), "share of the 1, 3, 5 largest providers"},
+		{"CR1 / CR3 / CR5", conc(pctF(ls.CR1) + " / " + pctF(ls.CR3) + " / " + pctF(ls.CR5)), crReading},
 		{"Gini coefficient", conc(decimal(ls.Gini, 3)), "inequality among the providers present"},
 		{"Entropy", conc(decimal(ls.EntropyBits, 3) + " bits (" + decimal(ls.EntropyNorm, 3) + " of maximum)"), ""},
 		{"Effective number of providers", conc(decimal(ls.EffectiveN, 2)), "10,000 / HHI"},
@@ -311,7 +334,7 @@ func newLayerView(ls *metrics.LayerSummary, col colors, missing bool) (layerView
 	}
 	row := func(r *metrics.ProviderRow) providerView {
 		return providerView{
-			Provider:      visible(r.Provider),
+			Provider:      labels.of(ls.Layer, r.Provider, true),
 			Domains:       count(r.Domains),
 			Share:         pctF(r.Share),
 			Weighted:      pctF(r.WeightedShare),
@@ -360,7 +383,7 @@ func topThirdParty(ls *metrics.LayerSummary) *metrics.ProviderRow {
 // criticalHeadline names the provider with the most critically dependent
 // domains on any layer; ties go to the earlier layer, then to the row
 // order of the summary.
-func criticalHeadline(sum *metrics.Summary) string {
+func criticalHeadline(sum *metrics.Summary, labels productLabels) string {
 	var best *metrics.ProviderRow
 	for i := range sum.Layers {
 		for j := range sum.Layers[i].Rows {
@@ -374,7 +397,7 @@ func criticalHeadline(sum *metrics.Summary) string {
 		return "No domain depends on a single third-party provider for any layer."
 	}
 	return fmt.Sprintf("%s is the only %s provider of %s (%s of the list).",
-		visible(best.Provider), layerName(best.Layer), domains(best.CriticalDomains), pct(best.CriticalDomains, sum.Domains))
+		labels.of(best.Layer, best.Provider, best.Catalogued), inSentence(layerName(best.Layer)), domains(best.CriticalDomains), pct(best.CriticalDomains, sum.Domains))
 }
 
 // hhi2010Band names the band of the 2010 US merger guidelines that an HHI

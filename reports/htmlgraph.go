@@ -66,7 +66,19 @@ func hhiChart(sum *metrics.Summary) (template.HTML, error) {
 		{hhi2023High, "1,800: 2023 highly concentrated", red},
 		{hhi2010High, "2,500: 2010 highly concentrated", grey},
 	}
-	svg, err := stackedChart("HHI of each layer against the US merger-guideline thresholds", "HHI (0 to 10,000)", "layer", 6.5, bars, refs, nil)
+	// The axis ends at a round number past the largest HHI and the last
+	// threshold; the label says where, so that it does not promise the
+	// whole scale.
+	top := float64(hhi2010High)
+	for _, b := range bars {
+		top = max(top, b.values[0])
+	}
+	xMax := min(niceMax(top*1.08), 10000)
+	xLabel := "HHI (scale 0 to 10,000)"
+	if xMax < 10000 {
+		xLabel = "HHI (scale to 10,000; axis cut at " + tickLabel(xMax) + ")"
+	}
+	svg, err := stackedChart("HHI of each layer against the US merger-guideline thresholds", xLabel, "layer", 6.5, xMax, bars, refs, nil)
 	if err != nil {
 		return "", fmt.Errorf("HHI chart: %w", err)
 	}
@@ -94,31 +106,47 @@ func (v *view) addGraph(run *Run, results []classify.Result, col colors) error {
 	if gr == nil {
 		if len(run.BlastRadius) > 0 {
 			b := run.BlastRadius[0]
-			v.BlastHeadline = blastSentence(b.Element, b.Domains, b.Direct, b.Transitive, b.Share)
+			v.BlastHeadline = blastSentence(v.names.blastElement(b.Kind, b.Element), b.Domains, b.Direct, b.Transitive, b.Share)
 		}
 		return nil
 	}
 	if top := rankedBlast(gr.Blast, graph.KindProvider); len(top) > 0 && top[0].Domains > 0 {
 		b := top[0]
-		v.BlastHeadline = blastSentence(b.Element.String(), b.Domains, b.Direct, b.Transitive, b.Share)
+		v.BlastHeadline = blastSentence(v.names.element(b.Element), b.Domains, b.Direct, b.Transitive, b.Share)
 	}
 	direct, transitive := color.RGBA{0x4a, 0x55, 0x60, 0xff}, tint(color.RGBA{0x4a, 0x55, 0x60, 0xff}, 0.6)
 	legend := []legendEntry{{"direct (dark)", direct}, {"through an upstream provider (light)", transitive}}
+	// One scale for the four panels, so that bars compare across them.
+	xMax := 0.0
+	n := float64(gr.Graph.Domains())
+	for _, k := range blastKinds {
+		for _, b := range rankedBlast(gr.Blast, k.kind) {
+			xMax = max(xMax, 100*float64(b.Direct+b.Transitive)/n)
+		}
+	}
+	xMax = niceMax(xMax * 1.08)
 	for _, k := range blastKinds {
 		var bars []stackedBar
+		var drawn []string
+		for _, b := range rankedBlast(gr.Blast, k.kind) {
+			if len(bars) == blastChartRows || b.Domains == 0 {
+				break
+			}
+			if k.kind == graph.KindProvider {
+				drawn = append(drawn, b.Element.Company)
+			}
+		}
+		col.chart(drawn)
 		for _, b := range rankedBlast(gr.Blast, k.kind) {
 			if len(bars) == blastChartRows || b.Domains == 0 {
 				break
 			}
 			c := accent
-			label := b.Element.String()
+			label := v.names.element(b.Element) // "Cloudflare", "AS13335 Cloudflare", "United States (US)"
 			switch k.kind {
 			case graph.KindProvider, graph.KindRegion:
 				c = col.of(b.Element.Company)
-			case graph.KindCountry:
-				label = b.Element.Country
 			}
-			n := float64(gr.Graph.Domains())
 			bars = append(bars, stackedBar{label: label,
 				values: []float64{100 * float64(b.Direct) / n, 100 * float64(b.Transitive) / n},
 				colors: []color.Color{c, tint(c, 0.6)}})
@@ -128,7 +156,7 @@ func (v *view) addGraph(run *Run, results []classify.Result, col colors) error {
 			continue
 		}
 		title := fmt.Sprintf("%s by blast radius, top %d", strings.ToUpper(k.plural[:1])+k.plural[1:], len(bars))
-		svg, err := stackedChart(title, "share of the list that goes down (%)", k.noun, 4.8, bars, nil, legend)
+		svg, err := stackedChart(title, "share of the list that goes down (%; same scale in every panel)", k.noun, 4.8, xMax, bars, nil, legend)
 		if err != nil {
 			return fmt.Errorf("blast radius chart: %w", err)
 		}
@@ -162,7 +190,7 @@ func (v *view) addGraph(run *Run, results []classify.Result, col colors) error {
 		p := s.NoEscapeHatch
 		ev := byProvider[p]
 		if ev == nil {
-			ev = &escapeView{Provider: visible(p)}
+			ev = &escapeView{Provider: v.names.label(p, v.names.catalogued(p))}
 			byProvider[p] = ev
 			order = append(order, p)
 		}
@@ -191,7 +219,7 @@ func (v *view) addGraph(run *Run, results []classify.Result, col colors) error {
 		if i == 10 {
 			break
 		}
-		sp.Pairs = append(sp.Pairs, pairView{A: visible(p.A), B: visible(p.B), Domains: count(p.Domains), Share: pctF(p.Share), Down: count(p.Down)})
+		sp.Pairs = append(sp.Pairs, pairView{A: v.names.label(p.A, v.names.catalogued(p.A)), B: v.names.label(p.B, v.names.catalogued(p.B)), Domains: count(p.Domains), Share: pctF(p.Share), Down: count(p.Down)})
 	}
 	for _, c := range gr.Cycles {
 		sp.Cycles = append(sp.Cycles, visible(strings.Join(c, " ⇄ ")))

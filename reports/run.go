@@ -57,6 +57,10 @@ type Run struct {
 	// failure and the provider graph, when the caller computed them:
 	// report.html shows them. It is not written to run.json.
 	Graph *GraphReport `json:"-"`
+	// Names gives the display names of companies, products and ASes for
+	// report.html and the terminal summary; nil shows the ids. The CSV
+	// files and run.json keep the ids. It is not written to run.json.
+	Names *Names `json:"-"`
 }
 
 // InputCounts accounts for every line of the domain list.

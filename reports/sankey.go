@@ -14,9 +14,14 @@ import (
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
 )
 
-// sankeyProviders is the number of providers the flow chart names; the
-// others are drawn together.
-const sankeyProviders = 10
+// sankeyProviders is the number of providers the flow chart names for
+// their size; sankeySources more are named because they depend on
+// another provider, so that each upstream link leaves from the provider
+// it belongs to. The others are drawn together.
+const (
+	sankeyProviders = 10
+	sankeySources   = 8
+)
 
 // otherNode and selfNode name the aggregated nodes of the flow chart.
 const (
@@ -91,11 +96,31 @@ func newSankeyData(results []classify.Result, edges []graph.ProviderEdge) *sanke
 		}
 	}
 	slices.SortFunc(names, func(a, b string) int { return cmp.Or(cmp.Compare(total[b], total[a]), strings.Compare(a, b)) })
+	// The providers with the most domains reaching an upstream one, beyond
+	// the largest, are named too.
+	reachOf := map[string]int{}
+	for k, n := range reach {
+		if k.provider != classify.SelfProvider {
+			reachOf[k.provider] += n
+		}
+	}
+	var sources []string
+	for p := range reachOf {
+		if i := slices.Index(names, p); i >= sankeyProviders {
+			sources = append(sources, p)
+		}
+	}
+	slices.SortFunc(sources, func(a, b string) int { return cmp.Or(cmp.Compare(reachOf[b], reachOf[a]), strings.Compare(a, b)) })
+	named := slices.Clone(names[:min(len(names), sankeyProviders)])
+	for _, p := range sources[:min(len(sources), sankeySources)] {
+		named = append(named, p)
+	}
+	slices.SortStableFunc(named, func(a, b string) int { return cmp.Compare(slices.Index(names, a), slices.Index(names, b)) })
 	node := func(p string) string {
 		if p == classify.SelfProvider {
 			return selfNode
 		}
-		if i := slices.Index(names, p); i >= 0 && i < sankeyProviders {
+		if slices.Contains(named, p) {
 			return p
 		}
 		return otherNode
@@ -121,7 +146,7 @@ func newSankeyData(results []classify.Result, edges []graph.ProviderEdge) *sanke
 		second[[2]string{node(k.provider), k.upstream}] += n
 		upTotal[k.upstream] += n
 	}
-	sd.providers = names[:min(len(names), sankeyProviders)]
+	sd.providers = named
 	for _, extra := range []string{otherNode, selfNode} {
 		for k := range first {
 			if k[1] == extra {
@@ -155,10 +180,11 @@ func newSankeyData(results []classify.Result, edges []graph.ProviderEdge) *sanke
 // the page).
 const (
 	sankeyW      = 900.0
-	sankeyH      = 560.0
+	sankeyMinH   = 560.0
+	sankeyRow    = 26.0 // height given to each node of the longest column
 	sankeyTop    = 56.0
 	sankeyBottom = 12.0
-	sankeyGap    = 14.0 // between nodes: more than a label's height
+	sankeyGap    = 16.0 // between nodes: more than a label's height
 	sankeyBar    = 12.0
 )
 
@@ -197,6 +223,11 @@ func sankeySVG(sd *sankeyData, col colors, title string) ([]byte, error) {
 		}
 	}
 	value := func(c, i int) float64 { return float64(max(in[[2]int{c, i}], out[[2]int{c, i}])) }
+	rows := 0
+	for _, names := range columns {
+		rows = max(rows, len(names))
+	}
+	sankeyH := max(sankeyMinH, sankeyTop+sankeyBottom+sankeyRow*float64(rows)+200)
 	scale := 1e18
 	for c, names := range columns {
 		sum := 0.0
@@ -228,12 +259,15 @@ func sankeySVG(sd *sankeyData, col colors, title string) ([]byte, error) {
 	}
 
 	var b bytes.Buffer
-	fmt.Fprintf(&b, `<svg viewBox="0 0 %g %g" role="img" aria-label="%s">`, sankeyW, sankeyH, html.EscapeString(title))
+	// At most 1.2 times its size, so that its text stays near the page's.
+	fmt.Fprintf(&b, `<svg viewBox="0 0 %g %g" role="img" aria-label="%s" style="max-width:%gpx">`, sankeyW, sankeyH, html.EscapeString(title), 1.2*sankeyW)
 	fmt.Fprintf(&b, `<text x="%g" y="20" style="font-family:sans-serif;font-size:15px;font-weight:600">%s</text>`, 10.0, html.EscapeString(title))
-	heads := []string{"Layer", "Provider", "Upstream provider"}
+	// What each column counts: a domain counts once for each provider it
+	// uses on a layer (provider uses); upstream providers count domains.
+	heads := []string{"Layer (provider uses)", "Provider (uses)", "Upstream provider (domains)"}
 	for c := range columns {
 		anchor := "middle"
-		fmt.Fprintf(&b, `<text x="%.1f" y="44" style="font-family:sans-serif;font-size:12px;fill:#5a6570;text-anchor:%s">%s (domains)</text>`, xs[c]+sankeyBar/2, anchor, heads[c])
+		fmt.Fprintf(&b, `<text x="%.1f" y="44" style="font-family:sans-serif;font-size:12px;fill:#5a6570;text-anchor:%s">%s</text>`, xs[c]+sankeyBar/2, anchor, heads[c])
 	}
 	// Flows first, under the nodes and labels.
 	for c, fs := range flows {
@@ -268,7 +302,7 @@ func sankeySVG(sd *sankeyData, col colors, title string) ([]byte, error) {
 			}
 			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%g" height="%.1f" style="fill:%s"><title>%s</title></rect>`,
 				xs[c], n.y, sankeyBar, n.h, css(colour), html.EscapeString(label))
-			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" style="font-family:sans-serif;font-size:11px;text-anchor:%s;dominant-baseline:middle;paint-order:stroke;stroke:#fff;stroke-width:3px">%s</text>`,
+			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" style="font-family:sans-serif;font-size:13px;text-anchor:%s;dominant-baseline:middle;paint-order:stroke;stroke:#fff;stroke-width:3px">%s</text>`,
 				x, n.y+n.h/2, anchor, html.EscapeString(label))
 		}
 	}

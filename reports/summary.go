@@ -6,6 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/chokepoint-dev/chokepoint/analysis/classify"
 	"github.com/chokepoint-dev/chokepoint/analysis/metrics"
 )
 
@@ -13,9 +14,12 @@ import (
 const summaryTop = 5
 
 // WriteSummary writes the short terminal summary of a run: per layer the
-// top providers with their shares, the HHI and its band, and the
-// critical-dependency rate. Names go through visible, so a hostile name
-// from DNS cannot move the cursor or recolour a terminal.
+// top third-party providers with their shares, the self-hosted share, the
+// HHI and its band, and the critical-dependency rate. The shares are those
+// of report.html and providers.csv (shareDefinition); self-hosting is
+// never among the top providers. Providers are named by run.Names when
+// set, else by id. Names go through visible, so a hostile name from DNS
+// cannot move the cursor or recolour a terminal.
 //
 // When the data is missing (DataMissing), it says so first and reads no
 // HHI band: "unconcentrated" over a remnant of the list would be a lie.
@@ -34,19 +38,28 @@ func WriteSummary(w io.Writer, run *Run, sum *metrics.Summary) error {
 	}
 	resolved := sum.Statuses["ok"]
 	fmt.Fprintf(tw, "%d domains, %d resolved\n\n", sum.Domains, resolved)
-	fmt.Fprintln(tw, "LAYER\tKNOWN\tTOP PROVIDERS (share of known)\tHHI\tCRITICAL")
+	var names *Names
+	uncat := false
+	if run != nil {
+		names = run.Names
+	}
+	fmt.Fprintln(tw, "LAYER\tKNOWN\tTOP PROVIDERS (share of known)\tSELF-HOSTED\tHHI\tCRITICAL")
 	for _, ls := range sum.Layers {
 		var top []string
-		for i, r := range ls.Rows {
-			if i == summaryTop {
+		for _, r := range ls.Rows {
+			if len(top) == summaryTop {
 				break
 			}
-			top = append(top, fmt.Sprintf("%s %.1f%%", visible(r.Provider), 100*r.Share))
+			if r.Provider == classify.SelfProvider {
+				continue
+			}
+			top = append(top, fmt.Sprintf("%s %.1f%%", names.label(r.Provider, r.Catalogued), 100*r.Share))
+			uncat = uncat || !r.Catalogued
 		}
 		if len(top) == 0 {
 			top = []string{"—"}
 		}
-		hhi, critical := "— (no third-party provider)", "—"
+		hhi, critical, self := "— (no third-party provider)", "—", "—"
 		switch {
 		case missing != nil && ls.Providers > 0:
 			hhi = fmt.Sprintf("%.0f (not read: data missing)", ls.HHI)
@@ -57,9 +70,18 @@ func WriteSummary(w io.Writer, run *Run, sum *metrics.Summary) error {
 		}
 		if ls.Known > 0 {
 			critical = fmt.Sprintf("%.1f%%", 100*ls.CriticalRate)
+			self = fmt.Sprintf("%.1f%%", 100*ls.SelfHostedRate)
 		}
-		fmt.Fprintf(tw, "%s\t%d/%d\t%s\t%s\t%s\n",
-			ls.Layer, ls.Known, ls.Domains, strings.Join(top, ", "), hhi, critical)
+		fmt.Fprintf(tw, "%s\t%d/%d\t%s\t%s\t%s\t%s\n",
+			ls.Layer, ls.Known, ls.Domains, strings.Join(top, ", "), self, hhi, critical)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	note := ""
+	if uncat {
+		note = " ◦: an operator the catalog does not know, named by its registrable domain or AS."
+	}
+	_, err := fmt.Fprintf(w, "\nShares: %s. CR1 in metrics.csv is over third-party provider uses only.%s\n", shareDefinition, note)
+	return err
 }

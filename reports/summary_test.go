@@ -19,8 +19,8 @@ func TestWriteSummary(t *testing.T) {
 		Layers: []metrics.LayerSummary{{
 			Layer: catalog.LayerDNS, Domains: 10, Known: 8, Providers: 3, HHI: 3400, CriticalRate: 0.75,
 			Rows: []metrics.ProviderRow{
-				{Provider: "cloudflare", Share: 0.5}, {Provider: "amazon", Share: 0.25},
-				{Provider: "evil\x1b[31mred", Share: 0.125},
+				{Provider: "cloudflare", Catalogued: true, Share: 0.5}, {Provider: "amazon", Catalogued: true, Share: 0.25},
+				{Provider: "evil\x1b[31mred", Catalogued: true, Share: 0.125},
 			},
 		}, {
 			// No provider at all: no HHI to read, no rate over nothing.
@@ -39,7 +39,7 @@ func TestWriteSummary(t *testing.T) {
 	}
 	for line := range strings.Lines(out) {
 		if f := strings.Fields(line); len(f) > 0 && f[0] == "cdn" {
-			if want := []string{"cdn", "0/10", "—", "—", "(no", "third-party", "provider)", "—"}; !slices.Equal(f, want) {
+			if want := []string{"cdn", "0/10", "—", "—", "—", "(no", "third-party", "provider)", "—"}; !slices.Equal(f, want) {
 				t.Errorf("a layer without provider reads %q, want %q", f, want)
 			}
 		}

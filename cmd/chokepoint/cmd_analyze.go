@@ -221,6 +221,7 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 		ToolVersion:    version,
 		StartedAt:      start,
 		CatalogVersion: cat.Version,
+		Names:          &reports.Names{Catalog: cat, AS: ref.ASNTable.ASName},
 	}
 	if crawl != nil {
 		run.StartedAt = crawl.StartedAt

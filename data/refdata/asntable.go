@@ -56,6 +56,15 @@ func (t *ASNTable) Lookup(a netip.Addr) Info {
 	return info
 }
 
+// ASName returns the name of AS asn from the asnames file, "" when the
+// table has none (or t is nil).
+func (t *ASNTable) ASName(asn uint32) string {
+	if t == nil {
+		return ""
+	}
+	return t.names[asn]
+}
+
 func (t *ASNTable) insert(p netip.Prefix, e asnEntry) {
 	i, ok := t.index[e]
 	if !ok {
