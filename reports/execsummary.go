@@ -16,7 +16,7 @@ const shareDefinition = "share = domains using the provider on the layer / domai
 
 // crReading explains CR-k beside its value: it is not on the base of the
 // shares.
-const crReading = "combined share of the third-party provider uses held by the 1, 3, 5 largest: self-hosting left out and a domain with two providers counted twice, so CR1 is not the largest provider's share of domains"
+const crReading = "the 1, 3, 5 largest third parties' part of all provider uses (not a share of domains: see Methodology)"
 
 // execProviders is the number of providers the executive summary names.
 const execProviders = 3

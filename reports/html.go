@@ -118,6 +118,9 @@ type blastView struct {
 
 type glanceRow struct {
 	Layer, ID, Known, Top, HHI, Band, Critical string
+	// TopShare is the share of Top, kept on one line apart from the
+	// name, which may wrap between words.
+	TopShare string
 }
 
 type layerView struct {
@@ -145,9 +148,23 @@ type providerView struct {
 
 type pair struct{ Name, Value string }
 
-type refView struct{ Name, Date, SHA256, Path string }
+type refView struct {
+	Name, Date, SHA256 string
+	// Path may break after each "/" (a <wbr>), never inside a name.
+	Path template.HTML
+}
 
-type statusView struct{ Status, Count, Percent string }
+// breakablePath returns path as HTML text that may break after each
+// slash: the escaped text with a <wbr> after every "/".
+func breakablePath(path string) template.HTML {
+	return template.HTML(strings.ReplaceAll(template.HTMLEscapeString(visible(path)), "/", "/<wbr>")) // escaped first
+}
+
+type statusView struct {
+	Status, Count, Percent string
+	// Zero: no domain has the status (left out of the printed report).
+	Zero bool
+}
 
 // layerName is the display name of a layer.
 func layerName(l catalog.Layer) string {
@@ -202,7 +219,7 @@ func newView(run *Run, results []classify.Result, sum *metrics.Summary) (*view, 
 			Critical: pct(ls.CriticalDomains, ls.Known),
 		}
 		if top := topThirdParty(&ls); top != nil {
-			g.Top = fmt.Sprintf("%s (%s)", labels.of(ls.Layer, top.Provider, top.Catalogued), pctF(top.Share))
+			g.Top, g.TopShare = labels.of(ls.Layer, top.Provider, top.Catalogued), pctF(top.Share)
 		}
 		if ls.Providers > 0 {
 			g.HHI = decimal(ls.HHI, 0)
@@ -240,7 +257,7 @@ func newView(run *Run, results []classify.Result, sum *metrics.Summary) (*view, 
 	}
 	for _, f := range run.RefData {
 		v.RefData = append(v.RefData, refView{
-			Name: visible(f.Name), Date: timestamp(f.Date), SHA256: visible(f.SHA256), Path: visible(f.Path),
+			Name: visible(f.Name), Date: timestamp(f.Date), SHA256: visible(f.SHA256), Path: breakablePath(f.Path),
 		})
 	}
 	statuses := slices.Clone(dnscrawl.Statuses)
@@ -257,7 +274,7 @@ func newView(run *Run, results []classify.Result, sum *metrics.Summary) (*view, 
 	}
 	for _, st := range append(statuses, extra...) {
 		n := run.Statuses[st]
-		v.Statuses = append(v.Statuses, statusView{Status: visible(string(st)), Count: count(n), Percent: pct(n, total)})
+		v.Statuses = append(v.Statuses, statusView{Status: visible(string(st)), Count: count(n), Percent: pct(n, total), Zero: n == 0})
 	}
 	for _, b := range run.BlastRadius {
 		v.Blast = append(v.Blast, blastView{Provider: run.Names.blastElement(b.Kind, b.Element), Domains: count(b.Domains), Share: pctF(b.Share),

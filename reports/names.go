@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -189,6 +190,10 @@ func newProductLabels(names *Names, results []classify.Result) productLabels {
 	return pl
 }
 
+// maxLabelProducts is the number of products named in a label; the rest
+// are counted ("Amazon (EC2, Elastic Load Balancing, 3 more)").
+const maxLabelProducts = 2
+
 // of returns the label of provider id on layer l; catalogued is false for
 // an operator the catalog does not know (marked ◦).
 func (pl productLabels) of(l catalog.Layer, id string, catalogued bool) string {
@@ -215,5 +220,9 @@ func (pl productLabels) of(l catalog.Layer, id string, catalogued bool) string {
 		return company
 	}
 	slices.Sort(products)
+	if len(products) > maxLabelProducts {
+		more := len(products) - maxLabelProducts
+		products = append(products[:maxLabelProducts], fmt.Sprintf("%d more", more))
+	}
 	return company + " (" + strings.Join(products, ", ") + ")"
 }
