@@ -221,7 +221,7 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 		ToolVersion:    version,
 		StartedAt:      start,
 		CatalogVersion: cat.Version,
-		Names:          &reports.Names{Catalog: cat, AS: ref.ASNTable.ASName},
+		Names:          &reports.Names{Catalog: cat, AS: asNames(results, ref.ASNTable, db)},
 	}
 	if crawl != nil {
 		run.StartedAt = crawl.StartedAt
@@ -287,6 +287,31 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 	}
 	fmt.Fprintf(stderr, "analyze: %d domains, reports in %s\n", len(results), o.Out)
 	return nil
+}
+
+// asNames returns the name of each AS the results reach: from the ASN
+// table's names (asnames) when it has one, else the organisation the ASN
+// database gives for an address of the AS (one lookup per AS).
+func asNames(results []classify.Result, table *refdata.ASNTable, db *refdata.DB) func(uint32) string {
+	orgs := make(map[uint32]string)
+	for i := range results {
+		for _, a := range results[i].Addrs {
+			if a.ASN == 0 {
+				continue
+			}
+			if _, done := orgs[a.ASN]; done {
+				continue
+			}
+			name := table.ASName(a.ASN)
+			if name == "" && db != nil {
+				if info := db.Lookup(a.Addr); info.ASN == a.ASN {
+					name = info.Org
+				}
+			}
+			orgs[a.ASN] = name
+		}
+	}
+	return func(asn uint32) string { return orgs[asn] }
 }
 
 func loadCatalog(path string) (*catalog.Catalog, error) {
