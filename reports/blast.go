@@ -232,7 +232,9 @@ func WriteGraph(dir string, gr *GraphReport) error {
 // WriteBlastSummary prints the n providers with the largest blast radius,
 // the cycles of the provider graph and the single points of failure, as
 // a plain-text table.
-func WriteBlastSummary(w io.Writer, gr *GraphReport, n int) error {
+//
+// names gives the providers' display names (nil: their ids).
+func WriteBlastSummary(w io.Writer, gr *GraphReport, n int, names *Names) error {
 	ew := &errWriter{w: w}
 	total := gr.Graph.Domains()
 	ew.printf("\nBlast radius (domains down if the provider fails; %d domains)\n", total)
@@ -243,7 +245,7 @@ func WriteBlastSummary(w io.Writer, gr *GraphReport, n int) error {
 			break
 		}
 		shown++
-		ew.printf("  %-24s %9d %6.1f%% %8.1f%% %7d %10d\n", visible(b.Element.String()), b.Domains, 100*b.Share, 100*b.WeightedShare, b.Direct, b.Transitive)
+		ew.printf("  %-24s %9d %6.1f%% %8.1f%% %7d %10d\n", names.label(b.Element.Company, names.catalogued(b.Element.Company)), b.Domains, 100*b.Share, 100*b.WeightedShare, b.Direct, b.Transitive)
 	}
 	allOnOne, noHatch := 0, 0
 	for _, s := range gr.SPOF {

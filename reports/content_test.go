@@ -328,3 +328,24 @@ func TestProductLabels(t *testing.T) {
 		t.Errorf("uncatalogued: %q", got)
 	}
 }
+
+// TestBlastSummaryNames: the terminal's blast radius list names the
+// companies as the report does, and falls back to ids without names.
+func TestBlastSummaryNames(t *testing.T) {
+	t.Parallel()
+	results := fixtureResults()
+	gr := fixtureGraph(t, results)
+	var named, plain bytes.Buffer
+	if err := WriteBlastSummary(&named, gr, 10, testNames(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteBlastSummary(&plain, gr, 10, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(named.String(), "  Amazon ") || strings.Contains(named.String(), "  amazon ") {
+		t.Errorf("blast summary with names:\n%s", named.String())
+	}
+	if !strings.Contains(plain.String(), "  amazon ") {
+		t.Errorf("blast summary without names:\n%s", plain.String())
+	}
+}

@@ -278,7 +278,7 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 		if err := reports.WriteSummary(stdout, run, sum); err != nil {
 			return err
 		}
-		if err := reports.WriteBlastSummary(stdout, gr, blastSummaryRows); err != nil {
+		if err := reports.WriteBlastSummary(stdout, gr, blastSummaryRows, run.Names); err != nil {
 			return err
 		}
 	}
