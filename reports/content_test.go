@@ -349,3 +349,17 @@ func TestBlastSummaryNames(t *testing.T) {
 		t.Errorf("blast summary without names:\n%s", plain.String())
 	}
 }
+
+// TestFlowChartNames: the flow chart labels providers by display name.
+func TestFlowChartNames(t *testing.T) {
+	t.Parallel()
+	results := fixtureResults()
+	sd := newSankeyData(results, nil)
+	svg, err := sankeySVG(sd, newColors(fixtureSummary()), "t", testNames(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(svg), ">Cloudflare ") || strings.Contains(string(svg), ">cloudflare ") {
+		t.Errorf("flow chart labels are not display names:\n%s", svg)
+	}
+}

@@ -74,7 +74,7 @@ func TestSankey(t *testing.T) {
 	if d := cmp.Diff([]flow{{"shopify", "cloudflare", 1}}, sd.second, cmp.AllowUnexported(flow{})); d != "" {
 		t.Errorf("provider -> upstream flows (-want +got):\n%s", d)
 	}
-	svg, err := sankeySVG(sd, newColors(fixtureSummary()), "t")
+	svg, err := sankeySVG(sd, newColors(fixtureSummary()), "t", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestSankey(t *testing.T) {
 	}
 
 	hostile := hostileResults()
-	svg, err = sankeySVG(newSankeyData(hostile, nil), colors{}, `<script>alert(1)</script>`)
+	svg, err = sankeySVG(newSankeyData(hostile, nil), colors{}, `<script>alert(1)</script>`, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

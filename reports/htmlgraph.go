@@ -166,7 +166,7 @@ func (v *view) addGraph(run *Run, results []classify.Result, col colors) error {
 
 	sd := newSankeyData(results, gr.Graph.Edges())
 	if len(sd.first) > 0 {
-		svg, err := sankeySVG(sd, col, "Domains by layer → their providers → the providers those depend on")
+		svg, err := sankeySVG(sd, col, "Domains by layer → their providers → the providers those depend on", v.names)
 		if err != nil {
 			return err
 		}

@@ -199,7 +199,11 @@ type sankeyNode struct {
 // for nodes, filled Bézier ribbons for flows (width proportional to
 // domains), each with a <title> for a tooltip. Every string from the data
 // is made visible and escaped, and the result goes through checkSVG.
-func sankeySVG(sd *sankeyData, col colors, title string) ([]byte, error) {
+//
+// names gives the providers' display names (nil: their ids); the nodes
+// of the first column (layers) and the "self" and "other" nodes keep
+// their own names.
+func sankeySVG(sd *sankeyData, col colors, title string, names *Names) ([]byte, error) {
 	if len(sd.first) == 0 {
 		return nil, fmt.Errorf("flow chart without flows")
 	}
@@ -295,7 +299,11 @@ func sankeySVG(sd *sankeyData, col colors, title string) ([]byte, error) {
 			if c == 0 {
 				colour = color.RGBA{0x1d, 0x23, 0x2a, 0xff}
 			}
-			label := chartLabel(n.name) + " " + count(int(value(c, i)))
+			name := n.name
+			if c > 0 && name != selfNode && name != otherNode {
+				name = names.label(name, names.catalogued(name))
+			}
+			label := chartLabel(name) + " " + count(int(value(c, i)))
 			x, anchor := xs[c]-5, "end"
 			if c > 0 {
 				x, anchor = xs[c]+sankeyBar+5, "start"
