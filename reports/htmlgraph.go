@@ -156,7 +156,7 @@ func (v *view) addGraph(run *Run, results []classify.Result, col colors) error {
 			continue
 		}
 		title := fmt.Sprintf("%s by blast radius, top %d", strings.ToUpper(k.plural[:1])+k.plural[1:], len(bars))
-		svg, err := stackedChart(title, "share of the list down (%, same scale in all panels)", k.noun, 4.8, xMax, bars, nil, legend)
+		svg, err := stackedChart(title, "% of the list down (same scale)", k.noun, 4.8, xMax, bars, nil, legend)
 		if err != nil {
 			return fmt.Errorf("blast radius chart: %w", err)
 		}
