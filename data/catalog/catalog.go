@@ -215,16 +215,20 @@ func mergeCompanies(have, add []*Company, file string) ([]*Company, []error) {
 			byID[c.ID] = c
 		}
 	}
+	inFile := make(map[string]int, len(add))
 	for _, c := range add {
-		if c == nil {
+		if c != nil {
+			inFile[c.ID]++
+		}
+	}
+	for _, c := range add {
+		// A new company, or one declared twice in this file (which Parse
+		// reports), is kept as declared.
+		if c == nil || byID[c.ID] == nil || inFile[c.ID] > 1 {
 			have = append(have, c)
 			continue
 		}
 		old := byID[c.ID]
-		if old == nil || slices.Contains(addedIn(add, c), c) && countID(add, c.ID) > 1 {
-			have = append(have, c)
-			continue
-		}
 		merged := *old
 		if c.Name != "" && c.Name != old.Name {
 			merged.Aliases = appendNew(merged.Aliases, c.Name)
@@ -243,20 +247,6 @@ func mergeCompanies(have, add []*Company, file string) ([]*Company, []error) {
 	}
 	return have, errs
 }
-
-// addedIn returns the companies of list with c's id.
-func addedIn(list []*Company, c *Company) []*Company {
-	var out []*Company
-	for _, x := range list {
-		if x != nil && x.ID == c.ID {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
-// countID counts the companies of list with id.
-func countID(list []*Company, id string) int { return len(addedIn(list, &Company{ID: id})) }
 
 // appendNew appends the items of add that list does not hold.
 func appendNew(list []string, add ...string) []string {
