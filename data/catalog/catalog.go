@@ -23,6 +23,11 @@ const (
 	LayerCDN     Layer = "cdn"
 	LayerHosting Layer = "hosting"
 	LayerEmail   Layer = "email"
+	// LayerCA is the certificate authority of the site's TLS certificate
+	// and LayerTLD the registry operator of its top-level domain (issue
+	// 12). They are not in Layers until the analysis handles them.
+	LayerCA  Layer = "ca"
+	LayerTLD Layer = "tld"
 )
 
 // Layers lists every layer in report order.

@@ -92,6 +92,13 @@ type Observation struct {
 	// the apex and www live in (the DNS provider of a CDN or platform).
 	TargetZones []ZoneNS `json:"target_zones,omitempty"`
 
+	// TLS and HTTP are the probes of the apex and www hosts (absent when
+	// the crawl ran without probes); CertHosts the resolution of the
+	// OCSP, CRL and AIA hosts their certificates name. See probe_types.go.
+	TLS       []TLSProbe  `json:"tls,omitempty"`
+	HTTP      []HTTPProbe `json:"http,omitempty"`
+	CertHosts []CertHost  `json:"cert_hosts,omitempty"`
+
 	Resolver string `json:"resolver,omitempty"`
 	// Simulated is true when the observation comes from the simulated
 	// internet (data/simnet), not from the real DNS.
