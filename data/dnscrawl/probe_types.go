@@ -41,8 +41,8 @@ type TLSProbe struct {
 	// Verified is true when the chain verifies for Host against the
 	// system roots (or the roots the crawl was given); VerifyError says
 	// why not otherwise.
-	Verified    bool   `json:"verified,omitempty"`
-	VerifyError string `json:"verify_error,omitempty"`
+	Verified    bool    `json:"verified,omitempty"`
+	VerifyError string  `json:"verify_error,omitempty"`
 	DurationMS  float64 `json:"duration_ms,omitempty"`
 }
 
