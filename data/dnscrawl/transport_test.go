@@ -315,3 +315,94 @@ func TestTransportClosed(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// BenchmarkTransport asks A questions from 256 goroutines, against an
+// in-process server that answers everything, over the shared transport
+// (transport) and, in the same run, over one miekg/dns connection per
+// goroutine (conn-per-worker, the crawler's client before the shared
+// transport). allocs/op and B/op are per question, client and server
+// together; the server is the same in both.
+func BenchmarkTransport(b *testing.B) {
+	const workers = 256
+	srv := newRawServerB(b)
+	run := func(b *testing.B, ask func(c *conn, co *dns.Conn, name string) error, dial bool) {
+		tr := newTransport(2 * time.Second)
+		defer tr.close()
+		var next atomic.Int64
+		var failed atomic.Int64
+		b.ReportAllocs()
+		b.ResetTimer()
+		start := time.Now()
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() {
+				c := testConn(tr, srv, w)
+				var co *dns.Conn
+				if dial {
+					var err error
+					if co, err = dns.Dial("udp", srv.String()); err != nil {
+						failed.Add(1)
+						return
+					}
+					defer co.Close()
+				}
+				for i := next.Add(1); i <= int64(b.N); i = next.Add(1) {
+					if ask(c, co, fmt.Sprintf("q%d.test.", i%10000)) != nil {
+						failed.Add(1)
+					}
+				}
+			})
+		}
+		wg.Wait()
+		b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "queries/s")
+		if f := failed.Load(); f > 0 {
+			b.Logf("%d of %d questions failed", f, b.N)
+		}
+	}
+	b.Run("transport", func(b *testing.B) {
+		run(b, func(c *conn, _ *dns.Conn, name string) error {
+			_, _, err := ask(context.Background(), c, name)
+			return err
+		}, false)
+	})
+	b.Run("conn-per-worker", func(b *testing.B) {
+		cl := &dns.Client{Net: "udp", Timeout: 2 * time.Second, UDPSize: ednsSize}
+		run(b, func(_ *conn, co *dns.Conn, name string) error {
+			m := new(dns.Msg)
+			m.SetQuestion(name, dns.TypeA)
+			m.SetEdns0(ednsSize, false)
+			_, _, err := cl.ExchangeWithConn(m, co)
+			return err
+		}, true)
+	})
+}
+
+// newRawServerB is an in-process server answering every A question with
+// 192.0.2.1, for benchmarks.
+func newRawServerB(b *testing.B) netip.AddrPort {
+	pc, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	pc.SetReadBuffer(4 << 20)
+	b.Cleanup(func() { pc.Close() })
+	go func() {
+		buf := make([]byte, 4096)
+		out := make([]byte, 0, 512)
+		q := new(dns.Msg)
+		for {
+			n, from, err := pc.ReadFromUDPAddrPort(buf)
+			if err != nil {
+				return
+			}
+			if q.Unpack(buf[:n]) != nil || len(q.Question) != 1 {
+				continue
+			}
+			r := answerA(q, "192.0.2.1")
+			if out, err = r.PackBuffer(out[:cap(out)]); err == nil {
+				pc.WriteToUDPAddrPort(out, from)
+			}
+		}
+	}()
+	return pc.LocalAddr().(*net.UDPAddr).AddrPort()
+}
