@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the peers of `make bench-peers` into DIR (default: $(go env
-# GOPATH)/bin): NSD and dnsperf from Debian (apt-get, as root), zdns at the
+# GOPATH)/bin): NSD, dnsperf and GNU time from Debian (apt-get, as root), zdns at the
 # version scripts/install-zdns.sh pins, dnsx at DNSX_VERSION. Nothing is
 # done for a tool already there at that version.
 #
@@ -21,6 +21,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 missing=()
 command -v nsd >/dev/null 2>&1 || missing+=(nsd)
 command -v dnsperf >/dev/null 2>&1 || missing+=(dnsperf)
+[ -x /usr/bin/time ] || missing+=(time)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "bench-peers needs ${missing[*]}: apt-get install ${missing[*]} (as root)" >&2

@@ -21,11 +21,13 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -153,21 +155,42 @@ func (r result) qps() float64        { return float64(r.queries) / r.wall.Second
 func (r result) dps() float64        { return float64(r.domains) / r.wall.Seconds() }
 func (r result) usPerQuery() float64 { return float64(r.cpu.Microseconds()) / float64(r.queries) }
 
-// measure runs cmd and returns its wall time, CPU time and peak RSS.
+// measure runs cmd and returns its wall time, CPU time (user+system of
+// the process and the children it waited for) and peak RSS. The command
+// runs under GNU time (/usr/bin/time -f %M), which reports the peak RSS:
+// a child started straight from this process would count this process's
+// own high-water mark in its ru_maxrss (Go starts children with vfork,
+// and Linux carries the parent's peak RSS over the exec).
 func measure(cmd *exec.Cmd) (wall, cpu time.Duration, rssMB float64, err error) {
 	var stderr strings.Builder
 	if cmd.Stderr == nil {
 		cmd.Stderr = &stderr
 	}
+	rssFile, err := os.CreateTemp("", "bench-peers-rss")
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	rssFile.Close()
+	defer os.Remove(rssFile.Name())
+	cmd.Args = append([]string{"/usr/bin/time", "-f", "%M", "-o", rssFile.Name()}, cmd.Args...)
+	cmd.Path = "/usr/bin/time"
 	start := time.Now()
 	err = cmd.Run()
 	wall = time.Since(start)
 	if err != nil {
-		return 0, 0, 0, fmt.Errorf("%s: %w: %s", cmd.Path, err, lastLines(stderr.String(), 5))
+		return 0, 0, 0, fmt.Errorf("%s: %w: %s", strings.Join(cmd.Args[5:], " "), err, lastLines(stderr.String(), 5))
 	}
 	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	return wall, cpu, float64(ru.Maxrss) / 1024, nil
+	b, err := os.ReadFile(rssFile.Name())
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	var kb float64
+	if _, err := fmt.Sscan(lastLines(string(b), 1), &kb); err != nil {
+		return 0, 0, 0, fmt.Errorf("peak RSS from /usr/bin/time: %q: %w", b, err)
+	}
+	return wall, cpu, kb / 1024, nil
 }
 
 func lastLines(s string, n int) string {
@@ -297,12 +320,26 @@ func runDnsx(pop, dir, addr string, o options, round int) (result, error) {
 	return r, nil
 }
 
+// countLines counts the lines of a file, streaming: this process must
+// stay small (see measure).
 func countLines(path string) (int, error) {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return 0, err
 	}
-	return strings.Count(string(b), "\n"), nil
+	defer f.Close()
+	n := 0
+	buf := make([]byte, 64<<10)
+	for {
+		k, err := f.Read(buf)
+		n += bytes.Count(buf[:k], []byte{'\n'})
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+	}
 }
 
 // startNSD writes nsd.conf for the population and runs NSD in the
