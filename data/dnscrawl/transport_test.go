@@ -112,7 +112,7 @@ func TestTransportDropsMismatched(t *testing.T) {
 		time.Sleep(5 * time.Millisecond) // the forged ones first
 		send(t, pc, from, answerA(q, "192.0.2.1"))
 	})
-	tr := newTransport(2 * time.Second)
+	tr := newTransport(10 * time.Second)
 	defer tr.close()
 	c := testConn(tr, srv.addr, 0)
 	// The answer's name in another case is the same name (0x20).
@@ -162,7 +162,7 @@ func TestTransportWrongSource(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 		send(t, pc, from, answerA(q, "192.0.2.1"))
 	})
-	tr := newTransport(2 * time.Second)
+	tr := newTransport(10 * time.Second)
 	defer tr.close()
 	_, resp, err := ask(context.Background(), testConn(tr, srv.addr, 1), "example.test")
 	if err != nil {
@@ -184,7 +184,7 @@ func TestTransportTruncatedToTCP(t *testing.T) {
 	srv := newTestServer(t, testZone,
 		map[string]string{"big.test": "truncate", "huge.test": "oversize"})
 	addr := netip.MustParseAddrPort(srv.addr)
-	tr := newTransport(time.Second)
+	tr := newTransport(10 * time.Second)
 	defer tr.close()
 	for _, name := range []string{"big.test", "huge.test"} {
 		c := testConn(tr, addr, 0)
@@ -192,7 +192,7 @@ func TestTransportTruncatedToTCP(t *testing.T) {
 			t.Errorf("%s over UDP: err = %v, want errNeedTCP", name, err)
 		}
 		c.resolvers = []*resolver{{addr: srv.addr}}
-		c.tcp = &dns.Client{Net: "tcp", Timeout: time.Second}
+		c.tcp = &dns.Client{Net: "tcp", Timeout: 10 * time.Second}
 		c.queries = new(atomic.Int64)
 		a := c.query(context.Background(), name, dns.TypeA)
 		if a.status != StatusOK || firstA(a.msg) == "" {
@@ -212,7 +212,7 @@ func TestTransportManyInFlight(t *testing.T) {
 		fmt.Sscanf(q.Question[0].Name, "q%d.", &i)
 		send(t, pc, from, answerA(q, fmt.Sprintf("10.%d.%d.%d", i>>16, (i>>8)&255, i&255)))
 	})
-	tr := newTransport(5 * time.Second)
+	tr := newTransport(30 * time.Second)
 	defer tr.close()
 	const workers, each = 300, 20
 	var wg sync.WaitGroup
