@@ -406,3 +406,35 @@ func newRawServerB(b *testing.B) netip.AddrPort {
 	}()
 	return pc.LocalAddr().(*net.UDPAddr).AddrPort()
 }
+
+// TestTransportIPv6: a resolver on ::1 is asked over the IPv6 sockets.
+func TestTransportIPv6(t *testing.T) {
+	t.Parallel()
+	pc, err := net.ListenUDP("udp6", &net.UDPAddr{IP: net.IPv6loopback})
+	if err != nil {
+		t.Skipf("no IPv6 loopback: %v", err)
+	}
+	defer pc.Close()
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, from, err := pc.ReadFromUDPAddrPort(buf)
+			if err != nil {
+				return
+			}
+			q := new(dns.Msg)
+			if q.Unpack(buf[:n]) == nil && len(q.Question) == 1 {
+				send(t, pc, from, answerA(q, "192.0.2.6"))
+			}
+		}
+	}()
+	tr := newTransport(10 * time.Second)
+	defer tr.close()
+	_, resp, err := ask(context.Background(), testConn(tr, pc.LocalAddr().(*net.UDPAddr).AddrPort(), 0), "v6.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := firstA(resp); got != "192.0.2.6" || len(tr.v6) == 0 || len(tr.v4) != 0 {
+		t.Errorf("answer %s, %d IPv6 and %d IPv4 sockets", got, len(tr.v6), len(tr.v4))
+	}
+}
