@@ -44,7 +44,7 @@ PEERS_ROUNDS  ?= 3
 PEERS_FLAGS   ?=
 bench-peers: build
 	bash scripts/bench-peers/install.sh "$(ZDNS_DIR)"
-	$(GO) build -o bin/bench-peers ./scripts/bench-peers
+	$(GO) build -o bin/bench-peers ./cmd/bench-peers
 	PATH="$(ZDNS_DIR):$$PATH" ./bin/bench-peers -domains $(PEERS_DOMAINS) -rounds $(PEERS_ROUNDS) -chokepoint $(BIN) $(PEERS_FLAGS)
 
 lint:

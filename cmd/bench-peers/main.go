@@ -3,7 +3,7 @@
 // 127.0.0.1, and prints one table. `make bench-peers` installs the tools
 // and runs it; see docs/benchmarks.md for the figures.
 //
-//	go run ./scripts/bench-peers [-domains N] [-rounds 3] [-dir DIR]
+//	go run ./cmd/bench-peers [-domains N] [-rounds 3] [-dir DIR]
 //
 // Every tool is asked the same 7 questions per domain (NS, SOA, MX, A and
 // AAAA of the domain, A and AAAA of its www host), except chokepoint,
