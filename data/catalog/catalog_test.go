@@ -36,13 +36,13 @@ func TestDefault(t *testing.T) {
 		for _, l := range p.Layers {
 			perLayer[l]++
 		}
-		if len(p.NSSuffixes)+len(p.CNAMESuffixes)+len(p.MXSuffixes)+len(p.ASNs) == 0 {
+		if len(p.NSSuffixes)+len(p.CNAMESuffixes)+len(p.MXSuffixes)+len(p.ASNs)+len(p.Issuers) == 0 {
 			t.Errorf("%s: no evidence (no suffix, no ASN): nothing can ever point to it", p.ID)
 		}
 	}
 	// The breadth targets of the catalog: providers serving each layer.
-	minPerLayer := map[Layer]int{LayerDNS: 400, LayerCDN: 150, LayerHosting: 200, LayerEmail: 100}
-	for _, l := range Layers {
+	minPerLayer := map[Layer]int{LayerDNS: 400, LayerCDN: 150, LayerHosting: 200, LayerEmail: 100, LayerCA: 30}
+	for _, l := range append(slices.Clone(Layers), LayerCA) {
 		if perLayer[l] < minPerLayer[l] {
 			t.Errorf("layer %s has %d providers, want at least %d", l, perLayer[l], minPerLayer[l])
 		}
