@@ -2,6 +2,7 @@ package classify
 
 import (
 	"fmt"
+	"math"
 	"net/netip"
 	"testing"
 
@@ -110,7 +111,8 @@ func TestStateSets(t *testing.T) {
 			for _, hosting := range States {
 				for _, email := range States {
 					want := states(dns, cdn, hosting, email)
-					got := s.get([]State{dns, cdn, hosting, email})
+					want[catalog.LayerCA], want[catalog.LayerTLD] = StateUnresolved, StateKnown
+					got := s.get([]State{dns, cdn, hosting, email, StateUnresolved, StateKnown})
 					if diff := cmp.Diff(want, got); diff != "" {
 						t.Fatalf("get(%s %s %s %s) (-want +got):\n%s", dns, cdn, hosting, email, diff)
 					}
@@ -119,11 +121,14 @@ func TestStateSets(t *testing.T) {
 			}
 		}
 	}
-	if len(seen) != len(s.maps) {
-		t.Errorf("%d distinct maps handed out, want %d", len(seen), len(s.maps))
+	if n := len(States) * len(States) * len(States) * len(States); len(seen) != n {
+		t.Errorf("%d distinct maps handed out, want %d", len(seen), n)
+	}
+	if len(s.maps) != int(math.Pow(float64(len(States)), float64(len(StateLayers)))) {
+		t.Errorf("%d maps for %d layers", len(s.maps), len(StateLayers))
 	}
 	// The check above can fail: two layers swapped give another map.
-	if cmp.Equal(s.get([]State{StateKnown, StateNone, StateNone, StateNone}), s.get([]State{StateNone, StateKnown, StateNone, StateNone})) {
+	if cmp.Equal(s.get([]State{StateKnown, StateNone, StateNone, StateNone, StateNone, StateNone}), s.get([]State{StateNone, StateKnown, StateNone, StateNone, StateNone, StateNone})) {
 		t.Error("different states share a map")
 	}
 }
