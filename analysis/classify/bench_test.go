@@ -67,6 +67,42 @@ func BenchmarkClassify(b *testing.B) {
 	}
 }
 
+// withProbes adds to each observation what the TLS and HTTP probes of a
+// crawl record: a leaf certificate of www from one of three issuers (two
+// catalogued, one not), stapled on every third domain, and an HTTP
+// answer with edge headers on the sites behind the CDN.
+func withProbes(obs []*dnscrawl.Observation) []*dnscrawl.Observation {
+	issuers := [][2]string{{"Let's Encrypt", "R11"}, {"Google Trust Services", "WR2"}, {"Example Trust Services, Inc.", "Example TLS CA 1"}}
+	out := make([]*dnscrawl.Observation, len(obs))
+	for i, o := range obs {
+		c := *o
+		is := issuers[i%len(issuers)]
+		c.TLS = []dnscrawl.TLSProbe{{Host: "www." + o.Domain, Port: 443, Status: dnscrawl.ProbeOK, OCSPStapled: i%3 == 0,
+			Chain: []dnscrawl.Cert{{SubjectCN: "www." + o.Domain, IssuerOrg: is[0], IssuerCN: is[1], SANs: 2}}}}
+		h := map[string][]string{"Server": {"nginx"}}
+		if i%3 == 0 {
+			h = map[string][]string{"Server": {"cloudflare"}, "Cf-Ray": {"8c5d9d4a5e3c1f2a-FRA"}}
+		}
+		c.HTTP = []dnscrawl.HTTPProbe{{URL: "https://www." + o.Domain + "/", Status: dnscrawl.ProbeOK, StatusCode: 200, Headers: h}}
+		out[i] = &c
+	}
+	return out
+}
+
+// BenchmarkClassifyProbes is BenchmarkClassify on observations that also
+// carry TLS and HTTP probes: the cost of the ca layer and the header
+// rules over the DNS-only classification.
+func BenchmarkClassifyProbes(b *testing.B) {
+	obs := withProbes(syntheticObservations(100_000))
+	b.ReportAllocs()
+	for b.Loop() {
+		c := benchClassifier(b)
+		for _, o := range obs {
+			c.Classify(o)
+		}
+	}
+}
+
 // BenchmarkClassifyParallel is BenchmarkClassify from GOMAXPROCS
 // goroutines sharing one classifier (and its address cache), as analyze
 // does.

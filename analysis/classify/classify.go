@@ -103,6 +103,9 @@ type Classifier struct {
 	states   *stateSets
 	builders *sync.Pool
 	asn      *sync.Map // uint32 -> asName
+	// names caches the verdicts on certificate issuers and TLDs, which
+	// recur across most domains (namesCache).
+	names *namesCache
 }
 
 // New returns a classifier. addr may be nil: no AS evidence is used then.
@@ -110,6 +113,7 @@ func New(cat *catalog.Catalog, addr AddrLookup) *Classifier {
 	return &Classifier{
 		cat: cat, addr: addr, cache: newAddrCache(), states: newStateSets(),
 		builders: &sync.Pool{New: func() any { return new(builder) }}, asn: new(sync.Map),
+		names: new(namesCache),
 	}
 }
 

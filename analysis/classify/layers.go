@@ -1,8 +1,9 @@
 package classify
 
 import (
-	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
@@ -90,6 +91,52 @@ func leafProbes(o *dnscrawl.Observation) []*dnscrawl.TLSProbe {
 	return apexP
 }
 
+// namesCache holds what the classifier decided for each certificate
+// issuer and each TLD: a crawl sees a few hundred issuers and TLDs across
+// a million domains. It stops taking new entries at namesLimit (hostile
+// certificates can carry any issuer), which changes no result.
+type namesCache struct {
+	issuers, tlds sync.Map
+	n             atomic.Int64
+}
+
+const namesLimit = 1 << 16
+
+func (nc *namesCache) store(m *sync.Map, k, v any) {
+	if nc.n.Load() < namesLimit {
+		nc.n.Add(1)
+		m.Store(k, v)
+	}
+}
+
+// issuerVerdict is the dependency an issuer names: a catalog product, an
+// uncatalogued CA (provider is its name), or nothing (provider "").
+type issuerVerdict struct {
+	provider, service string
+	uncatalogued      bool
+	value             string
+}
+
+// issuer returns the verdict on the issuer of leaf.
+func (c *Classifier) issuer(leaf *dnscrawl.Cert) issuerVerdict {
+	k := [2]string{leaf.IssuerOrg, leaf.IssuerCN}
+	if v, ok := c.names.issuers.Load(k); ok {
+		return v.(issuerVerdict)
+	}
+	v := issuerVerdict{value: issuerValue(leaf)}
+	if m, ok := c.cat.MatchIssuer(leaf.IssuerOrg, leaf.IssuerCN); ok {
+		v.provider, v.service = m.Provider.Company, m.Provider.Service
+	} else {
+		v.provider = slug(leaf.IssuerOrg)
+		if v.provider == "" {
+			v.provider = slug(leaf.IssuerCN)
+		}
+		v.service, v.uncatalogued = string(catalog.LayerCA), true
+	}
+	c.names.store(&c.names.issuers, k, v)
+	return v
+}
+
 // ca attributes the certificate authority of the site: the issuer of
 // the leaf certificate of www, or of the apex when www has none (every
 // address's certificate of that host counts, so a host served with two
@@ -110,24 +157,19 @@ func (c *Classifier) ca(b *builder, o *dnscrawl.Observation) (State, bool) {
 	for _, p := range probes {
 		stapled = stapled && p.OCSPStapled
 		leaf := &p.Chain[0]
-		value := issuerValue(leaf)
+		v := c.issuer(leaf)
+		value := v.value
 		if p.OCSPStapled {
 			value += " (stapled)"
 		}
-		if leaf.SelfSigned {
+		switch {
+		case leaf.SelfSigned:
 			b.add(catalog.LayerCA, SelfProvider, SelfProvider, "", EvidenceSelf, value, confSelf)
-			continue
-		}
-		if m, ok := c.cat.MatchIssuer(leaf.IssuerOrg, leaf.IssuerCN); ok {
-			b.add(catalog.LayerCA, m.Provider.Company, m.Provider.Service, "", EvidenceIssuer, value, confIssuer)
-			continue
-		}
-		name := slug(leaf.IssuerOrg)
-		if name == "" {
-			name = slug(leaf.IssuerCN)
-		}
-		if name != "" {
-			b.addDep(catalog.LayerCA, name, string(catalog.LayerCA), "", EvidenceIssuerOrg, value, confIssuerOrg, true)
+		case v.provider == "":
+		case v.uncatalogued:
+			b.addDep(catalog.LayerCA, v.provider, v.service, "", EvidenceIssuerOrg, value, confIssuerOrg, true)
+		default:
+			b.add(catalog.LayerCA, v.provider, v.service, "", EvidenceIssuer, value, confIssuer)
 		}
 	}
 	if b.has(catalog.LayerCA) {
@@ -160,19 +202,25 @@ func (c *Classifier) tld(b *builder, o *dnscrawl.Observation) State {
 	if t == "" || strings.Trim(t, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
 		return StateUnattributed
 	}
-	e, ok := c.cat.TLD(t)
-	switch {
-	case ok && e.Registry != "":
-		value := cleanValue("." + t + " " + e.Manager)
-		if e.Backend != "" {
-			value += " (back end " + e.Backend + ")"
+	var v issuerVerdict // the same shape: provider, service, uncatalogued, value
+	if x, ok := c.names.tlds.Load(t); ok {
+		v = x.(issuerVerdict)
+	} else {
+		e, ok := c.cat.TLD(t)
+		switch {
+		case ok && e.Registry != "":
+			v = issuerVerdict{provider: e.Registry, service: t, value: cleanValue("." + t + " " + e.Manager)}
+			if e.Backend != "" {
+				v.value += " (back end " + e.Backend + ")"
+			}
+		case ok && slug(e.Manager) != "":
+			v = issuerVerdict{provider: slug(e.Manager), service: t, uncatalogued: true, value: cleanValue("." + t + " " + e.Manager)}
+		default:
+			v = issuerVerdict{provider: "." + t, service: t, uncatalogued: true, value: "." + t}
 		}
-		b.add(catalog.LayerTLD, e.Registry, t, "", EvidenceTLD, value, confTLD)
-	case ok && slug(e.Manager) != "":
-		b.addDep(catalog.LayerTLD, slug(e.Manager), t, "", EvidenceTLD, cleanValue("."+t+" "+e.Manager), confTLD, true)
-	default:
-		b.addDep(catalog.LayerTLD, "."+t, t, "", EvidenceTLD, "."+t, confTLD, true)
+		c.names.store(&c.names.tlds, t, v)
 	}
+	b.addDep(catalog.LayerTLD, v.provider, v.service, "", EvidenceTLD, v.value, confTLD, v.uncatalogued)
 	return StateKnown
 }
 
@@ -194,8 +242,7 @@ func (c *Classifier) headerCDN(b *builder, o *dnscrawl.Observation, name string,
 		if p.Status != dnscrawl.ProbeOK || len(p.Headers) == 0 {
 			continue
 		}
-		u, err := url.Parse(p.URL)
-		if err != nil || catalog.NormalizeName(u.Hostname()) != name {
+		if !strings.EqualFold(urlHost(p.URL), name) {
 			continue
 		}
 		for _, m := range c.cat.MatchHeaders(p.Headers) {
@@ -221,4 +268,33 @@ func (b *builder) confirm(company, header string) {
 		}
 		d.EvidenceValue += "; http_header " + header
 	}
+}
+
+// urlHost returns the host of an http(s) URL as the probe records it
+// ("https://www.example.com/" or "http://www.example.com:8080/x"),
+// without a port, brackets or trailing dot; "" for anything else. It
+// allocates nothing.
+func urlHost(u string) string {
+	rest, ok := strings.CutPrefix(u, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(u, "http://"); !ok {
+			return ""
+		}
+	}
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	if i := strings.LastIndexByte(rest, '@'); i >= 0 {
+		rest = rest[i+1:]
+	}
+	if strings.HasPrefix(rest, "[") {
+		if i := strings.IndexByte(rest, ']'); i >= 0 {
+			return rest[1:i]
+		}
+		return ""
+	}
+	if i := strings.IndexByte(rest, ':'); i >= 0 {
+		rest = rest[:i]
+	}
+	return strings.TrimSuffix(rest, ".")
 }

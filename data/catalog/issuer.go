@@ -114,12 +114,17 @@ func (c *Catalog) MatchIssuer(org, cn string) (m IssuerMatch, ok bool) {
 		return IssuerMatch{}, false
 	}
 	if n := NormalizeIssuer(cn); n != "" && len(x.cns) > 0 {
-		words := strings.Split(n, " ")
-		for k := min(len(words), x.maxCNWords); k > 0; k-- {
-			pre := strings.Join(words[:k], " ")
-			if p, ok := x.cns[pre]; ok {
-				return IssuerMatch{Provider: p, Pattern: "CN=" + pre}, true
+		// The prefixes of whole words, longest first: n up to each space
+		// (n is in normal form: single spaces between words).
+		end, words := len(n), strings.Count(n, " ")+1
+		for ; words > x.maxCNWords; words-- {
+			end = strings.LastIndexByte(n[:end], ' ')
+		}
+		for end > 0 {
+			if p, ok := x.cns[n[:end]]; ok {
+				return IssuerMatch{Provider: p, Pattern: "CN=" + n[:end]}, true
 			}
+			end = max(strings.LastIndexByte(n[:end], ' '), 0)
 		}
 	}
 	if n := NormalizeIssuer(org); n != "" {
