@@ -36,7 +36,7 @@ func TestNormalizeIssuer(t *testing.T) {
 
 // caCatalog is a catalog with two CAs whose patterns overlap: a brand
 // under another CA's organisation, and a longer CN prefix.
-func caCatalog(t *testing.T) *Catalog {
+func caCatalog(t testing.TB) *Catalog {
 	t.Helper()
 	c, err := Parse([]byte(`{"providers":[
 	 {"id":"big-ca","company":"big","service":"ca","name":"Big CA","layers":["ca"],
