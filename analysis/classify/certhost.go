@@ -92,8 +92,8 @@ func certHostEdges(o *dnscrawl.Observation, cat *catalog.Catalog, c *Classifier)
 		if leaf.SelfSigned {
 			continue
 		}
-		m, ok := cat.MatchIssuer(leaf.IssuerOrg, leaf.IssuerCN)
-		if !ok {
+		ca, _ := chainCA(cat, p.Chain)
+		if ca == nil {
 			continue
 		}
 		for _, name := range revocationHosts(leaf) {
@@ -104,12 +104,12 @@ func certHostEdges(o *dnscrawl.Observation, cat *catalog.Catalog, c *Classifier)
 				}
 				if ch.Zone != nil {
 					for _, ns := range ch.Zone.NS {
-						add(m.Provider, dnsProviderOf(cat, ns), catalog.LayerDNS, name, "zone "+ch.Zone.Zone+" NS "+catalog.NormalizeName(ns))
+						add(ca, dnsProviderOf(cat, ns), catalog.LayerDNS, name, "zone "+ch.Zone.Zone+" NS "+catalog.NormalizeName(ns))
 					}
 				}
 				for _, hop := range ch.Host.CNAMEs {
 					if p := cdnProviderOf(cat, hop); p != nil {
-						add(m.Provider, p, catalog.LayerCDN, name, "CNAME "+catalog.NormalizeName(hop))
+						add(ca, p, catalog.LayerCDN, name, "CNAME "+catalog.NormalizeName(hop))
 					}
 				}
 				if c == nil {
@@ -117,7 +117,7 @@ func certHostEdges(o *dnscrawl.Observation, cat *catalog.Catalog, c *Classifier)
 				}
 				for _, a := range ch.Host.Addrs() {
 					if ow := c.facts(a).owner; ow.p != nil && ow.p.WebLayer() == catalog.LayerCDN {
-						add(m.Provider, ow.p, catalog.LayerCDN, name, ow.value)
+						add(ca, ow.p, catalog.LayerCDN, name, ow.value)
 					}
 				}
 			}

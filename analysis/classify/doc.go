@@ -42,7 +42,8 @@
 //     When a CDN was found, a header of the same company confirms it.
 //   - ca: the issuer of the leaf certificate of www, else of the apex,
 //     by the catalog's issuer patterns (longest CN prefix, then the
-//     organisation); self-signed is self; otherwise an uncatalogued CA
+//     organisation), else by the issuers up the chain the server sent
+//     (a reseller's sub-CA); self-signed is self; otherwise an uncatalogued CA
 //     named by the issuer organisation. Result.OCSPStapled records
 //     stapling, and Critical on the ca layer needs one CA and no stapling.
 //     CertHostEdges gives the CA's upstream DNS and CDN providers from the

@@ -15,6 +15,11 @@ import (
 // one a dependency carries.
 const confHeader = 0.85
 
+// confIssuerChain is the confidence of a CA named by the issuer of the
+// intermediate, not of the leaf: the signing CA runs most sub-CAs it
+// signs for resellers, not all.
+const confIssuerChain = 0.9
+
 // maxValue bounds an evidence value taken from a certificate or a header:
 // names from the network are kept short and free of control characters.
 const maxValue = 160
@@ -114,18 +119,46 @@ func (nc *namesCache) store(m *sync.Map, k, v any) {
 type issuerVerdict struct {
 	provider, service string
 	uncatalogued      bool
-	value             string
+	// viaChain: the leaf's issuer is no catalogued CA's, the issuer of
+	// the intermediate is (confIssuerChain).
+	viaChain bool
+	value    string
 }
 
-// issuer returns the verdict on the issuer of leaf.
-func (c *Classifier) issuer(leaf *dnscrawl.Cert) issuerVerdict {
+// chainCA returns the CA product that issued the leaf of chain (leaf
+// first, as the server sent it): the one its issuer names, else the first
+// the issuer of an intermediate names (a sub-CA branded for a reseller or
+// a company, "cPanel, Inc." under Sectigo's USERTrust, is run by the CA
+// that signed it); viaChain says which. nil when none is catalogued.
+func chainCA(cat *catalog.Catalog, chain []dnscrawl.Cert) (p *catalog.Provider, viaChain bool) {
+	for i := range chain {
+		if i > 0 && chain[i].SelfSigned {
+			break // a root names only itself
+		}
+		if m, ok := cat.MatchIssuer(chain[i].IssuerOrg, chain[i].IssuerCN); ok {
+			return m.Provider, i > 0
+		}
+	}
+	return nil, false
+}
+
+// issuer returns the verdict on the issuer of the leaf of chain.
+func (c *Classifier) issuer(chain []dnscrawl.Cert) issuerVerdict {
+	leaf := &chain[0]
 	k := [2]string{leaf.IssuerOrg, leaf.IssuerCN}
+	if len(chain) > 1 {
+		// The verdict may come from the intermediate: key on it too.
+		k[1] += "\x00" + chain[1].IssuerOrg + "\x00" + chain[1].IssuerCN
+	}
 	if v, ok := c.names.issuers.Load(k); ok {
 		return v.(issuerVerdict)
 	}
 	v := issuerVerdict{value: issuerValue(leaf)}
-	if m, ok := c.cat.MatchIssuer(leaf.IssuerOrg, leaf.IssuerCN); ok {
-		v.provider, v.service = m.Provider.Company, m.Provider.Service
+	if p, via := chainCA(c.cat, chain); p != nil {
+		v.provider, v.service, v.viaChain = p.Company, p.Service, via
+		if via {
+			v.value = cleanValue(v.value + " under " + issuerValue(&chain[1]))
+		}
 	} else {
 		v.provider = slug(leaf.IssuerOrg)
 		if v.provider == "" {
@@ -141,9 +174,10 @@ func (c *Classifier) issuer(leaf *dnscrawl.Cert) issuerVerdict {
 // the leaf certificate of www, or of the apex when www has none (every
 // address's certificate of that host counts, so a host served with two
 // CAs' certificates has both). The issuer is matched against the
-// catalog's issuer patterns; a self-signed leaf is the site's own; any
-// other issuer is an uncatalogued CA named by its organisation (or its
-// CN when it has none). stapled is true when every certificate used came
+// catalog's issuer patterns, then the issuers up the chain the server
+// sent (a reseller's sub-CA is run by the CA that signed it); a
+// self-signed leaf is the site's own; any other issuer is an uncatalogued
+// CA named by its organisation (or its CN when it has none). stapled is true when every certificate used came
 // with a stapled OCSP response.
 //
 // The state: known when a CA was named; none when no host speaks TLS
@@ -157,7 +191,7 @@ func (c *Classifier) ca(b *builder, o *dnscrawl.Observation) (State, bool) {
 	for _, p := range probes {
 		stapled = stapled && p.OCSPStapled
 		leaf := &p.Chain[0]
-		v := c.issuer(leaf)
+		v := c.issuer(p.Chain)
 		value := v.value
 		if p.OCSPStapled {
 			value += " (stapled)"
@@ -168,6 +202,8 @@ func (c *Classifier) ca(b *builder, o *dnscrawl.Observation) (State, bool) {
 		case v.provider == "":
 		case v.uncatalogued:
 			b.addDep(catalog.LayerCA, v.provider, v.service, "", EvidenceIssuerOrg, value, confIssuerOrg, true)
+		case v.viaChain:
+			b.add(catalog.LayerCA, v.provider, v.service, "", EvidenceIssuer, value, confIssuerChain)
 		default:
 			b.add(catalog.LayerCA, v.provider, v.service, "", EvidenceIssuer, value, confIssuer)
 		}

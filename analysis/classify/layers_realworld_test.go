@@ -38,6 +38,19 @@ func tlsOn(name string, is issuer, stapled bool) obsOpt {
 	}
 }
 
+// tlsChain adds a successful TLS probe of www whose chain is a leaf
+// issued by leaf and an intermediate (subject leaf's issuer) issued by
+// up; upSelf makes the intermediate a self-signed root.
+func tlsChain(leaf, up issuer, upSelf bool) obsOpt {
+	return func(o *dnscrawl.Observation) {
+		h := "www." + o.Domain
+		o.TLS = append(o.TLS, dnscrawl.TLSProbe{Host: h, Port: 443, Status: dnscrawl.ProbeOK, Chain: []dnscrawl.Cert{
+			{SubjectCN: h, IssuerOrg: leaf.org, IssuerCN: leaf.cn},
+			{SubjectOrg: leaf.org, SubjectCN: leaf.cn, IssuerOrg: up.org, IssuerCN: up.cn, SelfSigned: upSelf},
+		}})
+	}
+}
+
 // tlsFail adds a TLS probe of the apex or www that ended with status st.
 func tlsFail(name string, st dnscrawl.ProbeStatus) obsOpt {
 	return func(o *dnscrawl.Observation) {
@@ -141,6 +154,12 @@ func TestRealWorldCA(t *testing.T) {
 			[]string{"example-trust-services-inc issuer_org"}, classify.StateKnown, "example-trust-services-inc", false},
 		{"an issuer with a CN only", site("cn-example.com", tlsOn("www", issuer{"", "Internal Issuing CA 7"}, false)),
 			[]string{"internal-issuing-ca-7 issuer_org"}, classify.StateKnown, "internal-issuing-ca-7", false},
+		// A reseller-branded sub-CA signed by Sectigo's USERTrust root
+		// (sectigo.com: USERTrust RSA Certification Authority): Sectigo's.
+		{"a reseller's sub-CA under USERTrust", site("resell-example.com", tlsChain(issuer{"Example Reseller Ltd", "Example Reseller DV CA"}, issuer{"The USERTRUST Network", "USERTrust RSA Certification Authority"}, false)),
+			[]string{"sectigo-ca issuer"}, classify.StateKnown, "sectigo", false},
+		{"an unknown CA with its own root", site("ownroot-example.com", tlsChain(issuer{"Example Trust Services, Inc.", "Example TLS CA 1"}, issuer{"Example Trust Services, Inc.", "Example Root"}, true)),
+			[]string{"example-trust-services-inc issuer_org"}, classify.StateKnown, "example-trust-services-inc", false},
 		{"self-signed: the site's own", site("self-example.com", selfSigned()),
 			[]string{"self self"}, classify.StateKnown, "", false},
 		{"no TLS probe (crawl without probes)", site("noprobe-example.com", www("192.0.2.10")), nil, classify.StateUnresolved, "", false},
