@@ -126,12 +126,13 @@ type issuerVerdict struct {
 }
 
 // chainCA returns the CA product that issued the leaf of chain (leaf
-// first, as the server sent it): the one its issuer names, else the first
-// the issuer of an intermediate names (a sub-CA branded for a reseller or
-// a company, "cPanel, Inc." under Sectigo's USERTrust, is run by the CA
-// that signed it); viaChain says which. nil when none is catalogued.
+// first, as the server sent it): the one its issuer names, else the one
+// the issuer of the next certificate names (a sub-CA branded for a
+// reseller or a company, "cPanel, Inc." under Sectigo's USERTrust, is run
+// by the CA that signed it; a self-signed root names only itself);
+// viaChain says which. nil when neither is catalogued.
 func chainCA(cat *catalog.Catalog, chain []dnscrawl.Cert) (p *catalog.Provider, viaChain bool) {
-	for i := range chain {
+	for i := range min(len(chain), 2) {
 		if i > 0 && chain[i].SelfSigned {
 			break // a root names only itself
 		}
@@ -145,10 +146,10 @@ func chainCA(cat *catalog.Catalog, chain []dnscrawl.Cert) (p *catalog.Provider, 
 // issuer returns the verdict on the issuer of the leaf of chain.
 func (c *Classifier) issuer(chain []dnscrawl.Cert) issuerVerdict {
 	leaf := &chain[0]
-	k := [2]string{leaf.IssuerOrg, leaf.IssuerCN}
-	if len(chain) > 1 {
+	k := [4]string{leaf.IssuerOrg, leaf.IssuerCN}
+	if len(chain) > 1 && !chain[1].SelfSigned {
 		// The verdict may come from the intermediate: key on it too.
-		k[1] += "\x00" + chain[1].IssuerOrg + "\x00" + chain[1].IssuerCN
+		k[2], k[3] = chain[1].IssuerOrg, chain[1].IssuerCN
 	}
 	if v, ok := c.names.issuers.Load(k); ok {
 		return v.(issuerVerdict)
