@@ -87,9 +87,12 @@ func packQuery(buf []byte, name string, qtype uint16) (out []byte, ok bool) {
 	return b, true
 }
 
-// unpackReply unpacks msg into a new dns.Msg, as Msg.Unpack does.
-func unpackReply(msg []byte) (*dns.Msg, error) {
-	var p replyParser
+// unpackReply unpacks msg into a new dns.Msg, as Msg.Unpack does. The
+// names in records' data (CNAME targets, name servers, mail exchangers,
+// SOA names) are taken from names when they are there (shared, not
+// allocated again) and added to it; names may be nil.
+func unpackReply(msg []byte, names *internTable) (*dns.Msg, error) {
+	p := replyParser{intern: names}
 	if m, ok := p.parse(msg); ok {
 		return m, nil
 	}
@@ -110,13 +113,43 @@ type nameAt struct {
 	hi, ptrs int
 }
 
+// internTable is a worker's table of the names found in records' data,
+// which come back across domains (providers' name servers, CDN
+// targets). It holds at most internMax names, then starts again.
+type internTable struct{ m map[string]string }
+
+const internMax = 2048
+
+// get returns the string of b, from the table when it is there.
+func (t *internTable) get(b []byte) string {
+	if s, ok := t.m[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if t.m == nil || len(t.m) >= internMax {
+		t.m = make(map[string]string, internMax/4)
+	}
+	t.m[s] = s
+	return s
+}
+
 // replyParser is the state of one fast unpacking: the names decoded so
 // far, by offset, and the slab that addresses are cut from.
 type replyParser struct {
-	msg   []byte
-	names [48]nameAt
-	n     int
-	slab  []byte
+	msg    []byte
+	names  [48]nameAt
+	n      int
+	slab   []byte
+	intern *internTable // nil: no interning
+	data   bool         // decoding a name in a record's data
+}
+
+// str returns the string of a decoded name.
+func (p *replyParser) str(b []byte) string {
+	if p.data && p.intern != nil {
+		return p.intern.get(b)
+	}
+	return string(b)
 }
 
 // cached returns the name decoded at off.
@@ -154,7 +187,7 @@ func (p *replyParser) name(off, end int) (s string, next int, ok bool) {
 				if n == 0 {
 					return ".", next, true
 				}
-				s = string(buf[:n])
+				s = p.str(buf[:n])
 				p.remember(s, starts[:ns], hi, ptrs)
 				return s, next, true
 			}
@@ -209,7 +242,7 @@ func (p *replyParser) name(off, end int) (s string, next int, ok bool) {
 					return "", 0, false
 				}
 				n += copy(buf[n:], tail)
-				s = string(buf[:n])
+				s = p.str(buf[:n])
 				p.remember(s, starts[:ns], max(hi, c.hi), ptrs+c.ptrs)
 				return s, next, true
 			}
@@ -235,10 +268,19 @@ func (p *replyParser) remember(s string, starts []struct{ off, at int }, hi, ptr
 	}
 }
 
+// replyBox holds a reply's message, its question, the records of a
+// short reply and its addresses: one allocation instead of four.
+type replyBox struct {
+	m   dns.Msg
+	q   [1]dns.Question
+	rrs [6]dns.RR
+	ips [48]byte
+}
+
 // ip cuts an address of n bytes copied from msg[off:] out of the slab.
 func (p *replyParser) ip(off, n int) net.IP {
 	if len(p.slab)+n > cap(p.slab) {
-		p.slab = make([]byte, 0, 256)
+		p.slab = make([]byte, 0, 128)
 	}
 	k := len(p.slab)
 	p.slab = append(p.slab, p.msg[off:off+n]...)
@@ -257,7 +299,10 @@ func (p *replyParser) parse(msg []byte) (m *dns.Msg, ok bool) {
 	if qd != 1 {
 		return nil, false
 	}
-	m = &dns.Msg{MsgHdr: dns.MsgHdr{
+	box := new(replyBox)
+	p.slab = box.ips[:0]
+	m = &box.m
+	m.MsgHdr = dns.MsgHdr{
 		Id:                 binary.BigEndian.Uint16(msg),
 		Response:           bits&0x8000 != 0,
 		Opcode:             int(bits>>11) & 0xF,
@@ -269,24 +314,32 @@ func (p *replyParser) parse(msg []byte) (m *dns.Msg, ok bool) {
 		AuthenticatedData:  bits&0x0020 != 0,
 		CheckingDisabled:   bits&0x0010 != 0,
 		Rcode:              int(bits & 0xF),
-	}}
+	}
 	qname, off, ok := p.name(12, len(msg))
 	if !ok || off+4 > len(msg) {
 		return nil, false
 	}
-	m.Question = []dns.Question{{Name: qname, Qtype: binary.BigEndian.Uint16(msg[off:]), Qclass: binary.BigEndian.Uint16(msg[off+2:])}}
+	box.q[0] = dns.Question{Name: qname, Qtype: binary.BigEndian.Uint16(msg[off:]), Qclass: binary.BigEndian.Uint16(msg[off+2:])}
+	m.Question = box.q[:]
 	off += 4
+	// One backing array for the three sections (the counts are the
+	// sender's word: capped, the sections grow past it when true).
+	all := box.rrs[:0]
+	if total := counts[0] + counts[1] + counts[2]; total > len(box.rrs) {
+		all = make([]dns.RR, 0, min(total, 64))
+	}
 	var sections [3][]dns.RR
 	for s, count := range counts {
-		if count > 0 {
-			sections[s] = make([]dns.RR, 0, min(count, 32))
-		}
+		start := len(all)
 		for range count {
 			var rr dns.RR
 			if rr, off, ok = p.record(off); !ok {
 				return nil, false
 			}
-			sections[s] = append(sections[s], rr)
+			all = append(all, rr)
+		}
+		if count > 0 {
+			sections[s] = all[start:len(all):len(all)]
 		}
 	}
 	m.Answer, m.Ns, m.Extra = sections[0], sections[1], sections[2]
@@ -318,7 +371,17 @@ func (p *replyParser) record(off int) (dns.RR, int, bool) {
 	if end > len(msg) {
 		return nil, 0, false
 	}
+	p.data = true
+	defer func() { p.data = false }()
 	switch h.Rrtype {
+	case dns.TypeOPT:
+		if h.Rdlength == 0 {
+			return &dns.OPT{Hdr: h}, end, true
+		}
+		rr, next, err := dns.UnpackRRWithHeader(h, msg[:end], off)
+		if err == nil && next == end {
+			return rr, end, true
+		}
 	case dns.TypeA:
 		if h.Rdlength == 4 {
 			return &dns.A{Hdr: h, A: p.ip(off, 4)}, end, true
