@@ -2,6 +2,7 @@ package dnscrawl
 
 import (
 	"encoding/binary"
+	"hash/maphash"
 	"net"
 
 	"github.com/miekg/dns"
@@ -108,36 +109,39 @@ func unpackReply(msg []byte, names *internTable) (*dns.Msg, error) {
 // pointers followed (of the whole name it was cut from, so at least its
 // own).
 type nameAt struct {
-	off      int
-	name     string
-	hi, ptrs int
+	off, hi, ptrs int32
+	name          string
 }
 
 // internTable is a worker's table of the names found in records' data,
 // which come back across domains (providers' name servers, CDN
-// targets). It holds at most internMax names, then starts again.
-type internTable struct{ m map[string]string }
+// targets): a direct-mapped cache, a name's hash choosing its slot, a
+// new name taking the slot of the old. Its zero value is ready.
+type internTable struct {
+	seed  maphash.Seed
+	slots *[internSlots]string
+}
 
-const internMax = 2048
+const internSlots = 1024
 
 // get returns the string of b, from the table when it is there.
 func (t *internTable) get(b []byte) string {
-	if s, ok := t.m[string(b)]; ok {
-		return s
+	if t.slots == nil {
+		t.seed, t.slots = maphash.MakeSeed(), new([internSlots]string)
 	}
-	s := string(b)
-	if t.m == nil || len(t.m) >= internMax {
-		t.m = make(map[string]string, internMax/4)
+	slot := &t.slots[maphash.Bytes(t.seed, b)%internSlots]
+	if *slot == string(b) {
+		return *slot
 	}
-	t.m[s] = s
-	return s
+	*slot = string(b)
+	return *slot
 }
 
 // replyParser is the state of one fast unpacking: the names decoded so
 // far, by offset, and the slab that addresses are cut from.
 type replyParser struct {
 	msg    []byte
-	names  [48]nameAt
+	names  [24]nameAt
 	n      int
 	slab   []byte
 	intern *internTable // nil: no interning
@@ -155,7 +159,7 @@ func (p *replyParser) str(b []byte) string {
 // cached returns the name decoded at off.
 func (p *replyParser) cached(off int) (nameAt, bool) {
 	for i := range p.n {
-		if p.names[i].off == off {
+		if int(p.names[i].off) == off {
 			return p.names[i], true
 		}
 	}
@@ -168,7 +172,7 @@ func (p *replyParser) cached(off int) (nameAt, bool) {
 func (p *replyParser) name(off, end int) (s string, next int, ok bool) {
 	msg := p.msg
 	var buf [256]byte
-	var starts [128]struct{ off, at int } // literal labels: where in msg, where in buf
+	var starts [32]labelAt // the first literal labels
 	ns := 0
 	n, budget, ptrs, hi := 0, 255, 0, off
 	next = -1
@@ -199,7 +203,7 @@ func (p *replyParser) name(off, end int) (s string, next int, ok bool) {
 				return "", 0, false
 			}
 			if ns < len(starts) {
-				starts[ns] = struct{ off, at int }{off, n}
+				starts[ns] = labelAt{uint16(off), uint8(n)}
 				ns++
 			}
 			for _, b := range msg[off+1 : off+1+c] {
@@ -228,7 +232,7 @@ func (p *replyParser) name(off, end int) (s string, next int, ok bool) {
 			if next < 0 {
 				next = off + 2
 			}
-			if c, hit := p.cached(target); hit && c.hi < end && ptrs+c.ptrs <= maxPointers {
+			if c, hit := p.cached(target); hit && int(c.hi) < end && ptrs+int(c.ptrs) <= maxPointers {
 				if n == 0 {
 					return c.name, next, true
 				}
@@ -243,7 +247,7 @@ func (p *replyParser) name(off, end int) (s string, next int, ok bool) {
 				}
 				n += copy(buf[n:], tail)
 				s = p.str(buf[:n])
-				p.remember(s, starts[:ns], max(hi, c.hi), ptrs+c.ptrs)
+				p.remember(s, starts[:ns], max(hi, int(c.hi)), ptrs+int(c.ptrs))
 				return s, next, true
 			}
 			off = target
@@ -253,17 +257,25 @@ func (p *replyParser) name(off, end int) (s string, next int, ok bool) {
 	}
 }
 
+// labelAt is a literal label of a name being decoded: where it starts
+// in the message (below 64 KiB) and in the presentation form (below
+// 255).
+type labelAt struct {
+	off uint16
+	at  uint8
+}
+
 // remember caches the names that start at the literal labels of s,
 // decoded reading up to byte hi and following ptrs pointers.
-func (p *replyParser) remember(s string, starts []struct{ off, at int }, hi, ptrs int) {
+func (p *replyParser) remember(s string, starts []labelAt, hi, ptrs int) {
 	for _, st := range starts {
 		if p.n == len(p.names) {
 			return
 		}
-		if _, hit := p.cached(st.off); hit {
+		if _, hit := p.cached(int(st.off)); hit {
 			continue
 		}
-		p.names[p.n] = nameAt{st.off, s[st.at:], hi, ptrs}
+		p.names[p.n] = nameAt{int32(st.off), int32(hi), int32(ptrs), s[st.at:]}
 		p.n++
 	}
 }
@@ -289,7 +301,7 @@ func (p *replyParser) ip(off, n int) net.IP {
 
 // parse is the fast path; ok false means: use Msg.Unpack.
 func (p *replyParser) parse(msg []byte) (m *dns.Msg, ok bool) {
-	if len(msg) < 12 {
+	if len(msg) < 12 || len(msg) > 0xFFFF {
 		return nil, false
 	}
 	p.msg = msg
