@@ -36,13 +36,13 @@ type Mode int
 
 // The modes of a server for a zone.
 const (
-	Serve        Mode = iota // answer with authority
-	Refuse                   // answer REFUSED
-	ServFail                 // answer SERVFAIL
-	NoAA                     // answer the zone's data without the AA bit
-	BrokenENT                // answer NXDOMAIN for empty non-terminals (a broken server)
-	Silent                   // never answer
-	notConfigured            // internal: the server does not have the zone
+	Serve         Mode = iota // answer with authority
+	Refuse                    // answer REFUSED
+	ServFail                  // answer SERVFAIL
+	NoAA                      // answer the zone's data without the AA bit
+	BrokenENT                 // answer NXDOMAIN for empty non-terminals (a broken server)
+	Silent                    // never answer
+	notConfigured             // internal: the server does not have the zone
 )
 
 // Server is one authoritative server of the tree.
