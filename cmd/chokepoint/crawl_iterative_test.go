@@ -24,8 +24,8 @@ func TestCrawlIterative(t *testing.T) {
 	tree, err := lab.Start(context.Background(), lab.Spec{
 		Roots: map[string]netip.Addr{"root.lab": a("127.3.0.1")},
 		Zones: map[string]string{
-			".":   soa + "@ NS root.lab.\nroot.lab. A 127.3.0.1\ncom. NS tld.lab.\ntld.lab. A 127.3.1.1\n",
-			"com": soa + "@ NS tld.lab.\nexample NS ns1.example-dns.com.\nexample NS ns2.example-dns.com.\nexample-dns NS ns1.example-dns.com.\nns1.example-dns A 127.3.2.1\nns2.example-dns A 127.3.2.2\nlame NS ns1.example-dns.com.\nlame NS ns2.example-dns.com.\n",
+			".":               soa + "@ NS root.lab.\nroot.lab. A 127.3.0.1\ncom. NS tld.lab.\ntld.lab. A 127.3.1.1\n",
+			"com":             soa + "@ NS tld.lab.\nexample NS ns1.example-dns.com.\nexample NS ns2.example-dns.com.\nexample-dns NS ns1.example-dns.com.\nns1.example-dns A 127.3.2.1\nns2.example-dns A 127.3.2.2\nlame NS ns1.example-dns.com.\nlame NS ns2.example-dns.com.\n",
 			"example-dns.com": soa + "@ NS ns1.example-dns.com.\nns1 A 127.3.2.1\nns2 A 127.3.2.2\n",
 			"example.com":     soa + "@ NS ns1.example-dns.com.\n@ NS ns2.example-dns.com.\n@ A 127.8.0.1\nwww CNAME @\n@ MX 10 mx.example-dns.com.\n",
 			"lame.com":        soa + "@ NS ns1.example-dns.com.\n@ A 127.8.0.2\n",
