@@ -263,6 +263,7 @@ func (c *Classifier) Classify(o *dnscrawl.Observation) Result {
 	}
 	st := stBuf[:len(catalog.Layers)]
 	st[layerIndex(catalog.LayerDNS)] = c.dns(b, o, own)
+	st[layerIndex(catalog.LayerDNS)] = c.delegation(b, o, own, st[layerIndex(catalog.LayerDNS)])
 	st[layerIndex(catalog.LayerCDN)], st[layerIndex(catalog.LayerHosting)] = c.web(b, o, own)
 	st[layerIndex(catalog.LayerEmail)] = c.email(b, o, own)
 	b.dropSubsumed()
