@@ -103,25 +103,29 @@ func (c *cache) putCut(z *cut, now time.Time) {
 }
 
 // setHostAddrs records the addresses of a cut's server found without
-// glue, so that the cut need not resolve it again.
-func (c *cache) setHostAddrs(z *cut, host string, addrs []netip.Addr) {
+// glue, so that the cut need not resolve it again; the cut then expires
+// no later than they do.
+func (c *cache) setHostAddrs(z *cut, host string, addrs []netip.Addr, expires time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for i := range z.ns {
-		if z.ns[i].name == host && len(z.ns[i].addrs) == 0 {
+		if z.ns[i].name == host && len(z.ns[i].addrs) == 0 && len(addrs) > 0 {
 			z.ns[i].addrs = addrs
+			if !z.expires.IsZero() && expires.Before(z.expires) {
+				z.expires = expires
+			}
 		}
 	}
 }
 
-func (c *cache) host(name string, now time.Time) ([]netip.Addr, bool) {
+func (c *cache) host(name string, now time.Time) (hostEntry, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	e, ok := c.hosts[name]
 	if !ok || !now.Before(e.expires) {
-		return nil, false
+		return hostEntry{}, false
 	}
-	return e.addrs, true
+	return e, true
 }
 
 func (c *cache) putHost(name string, addrs []netip.Addr, ttl time.Duration, now time.Time) {

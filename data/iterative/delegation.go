@@ -5,7 +5,6 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/miekg/dns"
 
@@ -33,14 +32,14 @@ func (r *Resolver) Delegation(ctx context.Context, zone string) (*dnscrawl.Deleg
 	zone = normName(zone)
 	b := r.newBudget()
 	b.maxSent += maxProbed * 2
-	c, ok := r.cache.cut(zone, time.Now())
+	c, ok := r.cache.cut(zone, r.now())
 	if !ok {
 		resp, _, err := r.lookup(ctx, zone, dns.TypeNS, b, 0)
-		if c, ok = r.cache.cut(zone, time.Now()); !ok {
+		if c, ok = r.cache.cut(zone, r.now()); !ok {
 			if err != nil || !resp.Authoritative || resp.Rcode != dns.RcodeSuccess {
 				return nil, b.sent
 			}
-			c = &cut{zone: zone, parent: r.cache.closest(zone, time.Now()).zone}
+			c = &cut{zone: zone, parent: r.cache.closest(zone, r.now()).zone}
 			for _, n := range nsSet(resp, zone) {
 				c.ns = append(c.ns, nsHost{name: n})
 			}
@@ -109,7 +108,7 @@ func (p *prober) probeHost(ctx context.Context, h nsHost) {
 	addrs := h.addrs
 	if len(addrs) == 0 {
 		if !under(h.name, p.zone) || p.zone == "" {
-			addrs = p.r.hostAddrs(ctx, h.name, p.b, 1)
+			addrs, _ = p.r.hostAddrs(ctx, h.name, p.b, 1)
 		}
 	}
 	var usable []netip.Addr
@@ -172,7 +171,7 @@ func (p *prober) probe(ctx context.Context, host string, a netip.Addr) {
 			}
 		}
 	}
-	p.r.servers.setLame(p.zone, a, lame.Why, lame.Error, time.Now())
+	p.r.servers.setLame(p.zone, a, lame.Why, lame.Error, p.r.now())
 	p.lame = append(p.lame, lame)
 }
 

@@ -108,6 +108,8 @@ type Resolver struct {
 	udp     *dns.Client
 	tcp     *dns.Client
 	sent    atomic.Int64
+	// now is the clock of the caches' TTLs (time.Now; tests move it).
+	now func() time.Time
 }
 
 // New returns a resolver for cfg.
@@ -124,6 +126,7 @@ func New(cfg Config) (*Resolver, error) {
 		cfg: c, cache: newCache(root, c.CacheEntries), servers: newServers(c.QPSPerServer, c.CacheEntries),
 		udp: &dns.Client{Net: "udp", Timeout: c.Timeout, UDPSize: ednsSize},
 		tcp: &dns.Client{Net: "tcp", Timeout: c.Timeout},
+		now: time.Now,
 	}, nil
 }
 
@@ -217,7 +220,7 @@ func chainEnd(answer []dns.RR, name string, qtype uint16) (string, bool) {
 // walks down from the closest cut known, minimising the names asked, and
 // returns the authoritative answer.
 func (r *Resolver) lookup(ctx context.Context, qname string, qtype uint16, b *budget, depth int) (*dns.Msg, string, error) {
-	z := r.cache.closest(qname, time.Now())
+	z := r.cache.closest(qname, r.now())
 	known := z.zone // the deepest name known to lie in zone z
 	minimise := !r.cfg.NoQNameMin
 	for steps := 0; ; {
@@ -298,11 +301,11 @@ type outcome struct {
 // new cut (cached). Concurrent identical questions to a zone share one
 // exchange.
 func (r *Resolver) ask(ctx context.Context, z *cut, qn string, qt uint16, b *budget, depth int) (*dns.Msg, string, *cut, error) {
-	now := time.Now()
+	now := r.now()
 	cands := r.candidates(z, now)
 	if len(cands) == 0 && depth < r.cfg.MaxDepth {
 		r.resolveGlueless(ctx, z, b, depth)
-		cands = r.candidates(z, time.Now())
+		cands = r.candidates(z, r.now())
 	}
 	if len(cands) == 0 {
 		return servFail(qn, qt, dns.ExtendedErrorCodeNoReachableAuthority, "no usable address for the servers of "+zoneName(z.zone)), "", nil, nil
@@ -362,8 +365,8 @@ func (r *Resolver) resolveGlueless(ctx context.Context, z *cut, b *budget, depth
 		if h == z.zone || strings.HasSuffix(h, "."+z.zone) {
 			continue // in the zone itself: unreachable without glue
 		}
-		addrs := r.hostAddrs(ctx, h, b, depth+1)
-		r.cache.setHostAddrs(z, h, addrs)
+		addrs, expires := r.hostAddrs(ctx, h, b, depth+1)
+		r.cache.setHostAddrs(z, h, addrs, expires)
 		if slices.ContainsFunc(addrs, r.usable) || b.spent() {
 			return
 		}
@@ -371,11 +374,11 @@ func (r *Resolver) resolveGlueless(ctx context.Context, z *cut, b *budget, depth
 }
 
 // hostAddrs returns the addresses of a name server host, from the cache
-// or resolved (A, and AAAA when IPv6 is on).
-func (r *Resolver) hostAddrs(ctx context.Context, host string, b *budget, depth int) []netip.Addr {
-	now := time.Now()
-	if as, ok := r.cache.host(host, now); ok {
-		return as
+// or resolved (A, and AAAA when IPv6 is on), and until when they hold.
+func (r *Resolver) hostAddrs(ctx context.Context, host string, b *budget, depth int) ([]netip.Addr, time.Time) {
+	now := r.now()
+	if e, ok := r.cache.host(host, now); ok {
+		return e.addrs, e.expires
 	}
 	types := []uint16{dns.TypeA}
 	if r.cfg.IPv6 {
@@ -399,13 +402,13 @@ func (r *Resolver) hostAddrs(ctx context.Context, host string, b *budget, depth 
 			out = append(out, rrAddr(rr)...)
 		}
 	}
+	if len(out) == 0 {
+		ttl = 60 // a host without address: asked again after a minute
+	}
 	if !failed && ctx.Err() == nil {
-		if len(out) == 0 {
-			ttl = 60 // a host without address: asked again after a minute
-		}
 		r.cache.putHost(host, out, ttlOf(ttl), now)
 	}
-	return out
+	return out, now.Add(ttlOf(ttl))
 }
 
 // rrAddr returns the address of an A or AAAA record.
@@ -454,10 +457,10 @@ func (r *Resolver) tryServers(ctx context.Context, z *cut, cands []netip.Addr, q
 			o.resp = resp
 			return o, nil
 		case answerReferral:
-			o.resp, o.child = resp, r.learnCut(resp, z, time.Now())
+			o.resp, o.child = resp, r.learnCut(resp, z, r.now())
 			return o, nil
 		}
-		r.servers.setLame(z.zone, a, why, rcodeText(resp.Rcode), time.Now())
+		r.servers.setLame(z.zone, a, why, rcodeText(resp.Rcode), r.now())
 		lame++
 	}
 	switch {
@@ -613,14 +616,15 @@ func (r *Resolver) learnCut(m *dns.Msg, z *cut, now time.Time) *cut {
 		}
 		h.glue = len(h.addrs) > 0
 		if !h.glue {
-			if as, ok := r.cache.host(name, now); ok {
-				h.addrs = as
+			if e, ok := r.cache.host(name, now); ok && len(e.addrs) > 0 {
+				h.addrs = e.addrs
+				c.expires = minTime(c.expires, e.expires)
 			}
 		}
 		c.ns = append(c.ns, h)
 	}
 	slices.SortFunc(c.ns, func(x, y nsHost) int { return strings.Compare(x.name, y.name) })
-	c.expires = now.Add(ttlOf(ttl))
+	c.expires = minTime(c.expires, now.Add(ttlOf(ttl)))
 	r.cache.putCut(c, now)
 	return c
 }
@@ -644,4 +648,12 @@ func zoneName(z string) string {
 func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, dnscrawl.ErrRateLimited) || (errors.As(err, &ne) && ne.Timeout())
+}
+
+// minTime returns the earlier of a and b, a zero time counting as none.
+func minTime(a, b time.Time) time.Time {
+	if a.IsZero() || b.Before(a) {
+		return b
+	}
+	return a
 }

@@ -4,7 +4,9 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -301,3 +303,42 @@ func TestWorkIsBounded(t *testing.T) {
 }
 
 var eqAddr = cmpopts.EquateComparable(netip.Addr{})
+
+func TestDelegationCacheHonoursTTL(t *testing.T) {
+	t.Parallel()
+	tree := startTree(t, nil)
+	r := newResolver(t, tree, iterative.Config{})
+	var now atomic.Int64
+	now.Store(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano())
+	iterative.SetClock(r, func() time.Time { return time.Unix(0, now.Load()) })
+	ctx := ctxT(t)
+	resolve := func() {
+		t.Helper()
+		if resp, _, _, err := r.Resolve(ctx, "example.com", dns.TypeA); err != nil || len(resp.Answer) != 1 {
+			t.Fatalf("%v %v", resp, err)
+		}
+	}
+	gtldAsked := func() int { return len(tree.Log(gtldA)) + len(tree.Log(gtldB)) }
+	resolve()
+	if n := gtldAsked(); n != 2 {
+		t.Fatalf("com/net servers asked %d times, want 2 (example.com, dnsprov.net)", n)
+	}
+	// Within the TTLs of the referral to example.com (3600 s in the com
+	// zone above) and of its name servers' addresses (300 s, the zone's
+	// default): nothing but the provider is asked.
+	now.Add(int64(4 * time.Minute))
+	tree.ResetLogs()
+	resolve()
+	if n, root := gtldAsked(), len(tree.Log(rootA)); n != 0 || root != 0 {
+		t.Errorf("within the TTL: com/net asked %d times, root %d, want 0", n, root)
+	}
+	// Past the addresses' TTL the cut goes with them: com is asked again
+	// for example.com and for dnsprov.net (the root is not: its referral
+	// to com, 172800 s, holds).
+	now.Add(int64(2 * time.Minute))
+	tree.ResetLogs()
+	resolve()
+	if n, root := gtldAsked(), len(tree.Log(rootA)); n != 2 || root != 0 {
+		t.Errorf("past the TTL: com/net asked %d times, root %d, want 2 and 0", n, root)
+	}
+}
