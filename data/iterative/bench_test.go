@@ -33,10 +33,13 @@ func BenchmarkCrawl(b *testing.B) {
 		}
 		return r
 	}
-	run := func(b *testing.B, cfg func() (dnscrawl.Config, func())) {
-		var queries int64
+	// queries/domain counts the packets the crawl sent (to authoritative
+	// servers, or to the recursive resolver); auth-packets/domain those
+	// that reached authoritative servers in both modes.
+	run := func(b *testing.B, cfg func() (dnscrawl.Config, *iterative.Resolver, func())) {
+		var queries, auth int64
 		for b.Loop() {
-			c, stop := cfg()
+			c, r, stop := cfg()
 			cr, err := dnscrawl.New(c)
 			if err != nil {
 				b.Fatal(err)
@@ -57,32 +60,36 @@ func BenchmarkCrawl(b *testing.B) {
 				b.Fatal(err)
 			}
 			queries += st.Queries
+			auth += r.Sent()
 			stop()
 		}
 		b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "domains/s")
 		b.ReportMetric(float64(queries)/float64(n*b.N), "queries/domain")
+		b.ReportMetric(float64(auth)/float64(n*b.N), "auth-packets/domain")
 	}
 	b.Run("iterative", func(b *testing.B) {
-		run(b, func() (dnscrawl.Config, func()) {
-			return dnscrawl.Config{Iterative: newR(), Concurrency: 32}, func() {}
+		run(b, func() (dnscrawl.Config, *iterative.Resolver, func()) {
+			r := newR()
+			return dnscrawl.Config{Iterative: r, Concurrency: 32}, r, func() {}
 		})
 	})
 	b.Run("iterative-no-qname-min", func(b *testing.B) {
-		run(b, func() (dnscrawl.Config, func()) {
+		run(b, func() (dnscrawl.Config, *iterative.Resolver, func()) {
 			r, err := iterative.New(iterative.Config{Roots: tree.Hints, Port: tree.Port, QPSPerServer: -1, Timeout: time.Second, NoQNameMin: true})
 			if err != nil {
 				b.Fatal(err)
 			}
-			return dnscrawl.Config{Iterative: r, Concurrency: 32}, func() {}
+			return dnscrawl.Config{Iterative: r, Concurrency: 32}, r, func() {}
 		})
 	})
 	b.Run("recursive", func(b *testing.B) {
-		run(b, func() (dnscrawl.Config, func()) {
-			addr, stop, err := dnsserver.Serve(lab.Recursive{R: newR()})
+		run(b, func() (dnscrawl.Config, *iterative.Resolver, func()) {
+			r := newR()
+			addr, stop, err := dnsserver.Serve(lab.Recursive{R: r})
 			if err != nil {
 				b.Fatal(err)
 			}
-			return dnscrawl.Config{Resolvers: []string{addr}, Concurrency: 32}, stop
+			return dnscrawl.Config{Resolvers: []string{addr}, Concurrency: 32}, r, stop
 		})
 	})
 }

@@ -9,8 +9,10 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
+	"github.com/chokepoint-dev/chokepoint/data/dnsserver"
 	"github.com/chokepoint-dev/chokepoint/data/iterative"
 	"github.com/chokepoint-dev/chokepoint/data/iterative/lab"
 )
@@ -210,4 +212,54 @@ func TestCrawlNeedsNoResolverWhenIterative(t *testing.T) {
 	if _, err := dnscrawl.New(dnscrawl.Config{Iterative: r}); err != nil {
 		t.Error(err)
 	}
+}
+
+// TestIterativeAndRecursiveAgree crawls the tree from the root down and
+// through a recursive resolver on loopback: the facts the analysis reads
+// are the same.
+func TestIterativeAndRecursiveAgree(t *testing.T) {
+	t.Parallel()
+	tree := startTree(t, nil)
+	domains := []string{"example.com", "cdnuser.com", "shop.com", "mismatch.com", "lame.com", "noaa.com", "nosuch.com"}
+	iter := crawl(t, newResolver(t, tree, iterative.Config{}), 3, domains...)
+	addr, stop, err := dnsserver.Serve(lab.Recursive{R: newResolver(t, tree, iterative.Config{})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	c, err := dnscrawl.New(dnscrawl.Config{Resolvers: []string{addr}, Concurrency: 3, Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := map[string]*dnscrawl.Observation{}
+	if _, err := c.Crawl(ctxT(t), slices.Values(targetsOf(domains)), func(o *dnscrawl.Observation) error {
+		rec[o.Domain] = o
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	type facts struct {
+		Status      dnscrawl.Status
+		NS          []dnscrawl.NSHost
+		SOA         *dnscrawl.SOA
+		Apex, WWW   dnscrawl.Host
+		MX          []dnscrawl.MXHost
+		TargetZones []dnscrawl.ZoneNS
+	}
+	of := func(o *dnscrawl.Observation) facts {
+		return facts{o.Status, o.NS, o.SOA, o.Apex, o.WWW, o.MX, o.TargetZones}
+	}
+	for _, d := range domains {
+		if diff := cmp.Diff(of(rec[d]), of(iter[d]), eqAddr, cmpopts.IgnoreFields(dnscrawl.Host{}, "Error")); diff != "" {
+			t.Errorf("%s (-recursive +iterative):\n%s", d, diff)
+		}
+	}
+}
+
+func targetsOf(domains []string) []dnscrawl.Target {
+	out := make([]dnscrawl.Target, len(domains))
+	for i, d := range domains {
+		out[i] = dnscrawl.Target{Domain: d, Rank: i + 1}
+	}
+	return out
 }
