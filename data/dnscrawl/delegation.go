@@ -80,6 +80,21 @@ type Resolver interface {
 	Delegation(ctx context.Context, zone string) (d *Delegation, packets int)
 }
 
+// DomainScoper is implemented by a Resolver that bounds the work of each
+// domain as a whole: the crawl asks every question of a domain under the
+// context Domain returns.
+type DomainScoper interface {
+	Domain(ctx context.Context) context.Context
+}
+
+// domainScope returns the context for the questions of one domain.
+func (w *worker) domainScope(ctx context.Context) context.Context {
+	if s, ok := w.cfg.Iterative.(DomainScoper); ok {
+		return s.Domain(ctx)
+	}
+	return ctx
+}
+
 // query asks name/qtype through the iterative resolver when the crawl
 // has one, else through the recursive resolvers.
 func (w *worker) query(ctx context.Context, name string, qtype uint16) answer {

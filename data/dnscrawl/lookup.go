@@ -61,6 +61,7 @@ func (w *worker) lookup(ctx context.Context, t Target) *Observation {
 		ctx, cancel = context.WithTimeout(ctx, w.cfg.DomainTimeout)
 		defer cancel()
 	}
+	ctx = w.domainScope(ctx)
 
 	zone, ns, a := w.zoneNS(ctx, t.Domain, &tl)
 	w.delegation(ctx, o, zone, &tl)

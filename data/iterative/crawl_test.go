@@ -263,3 +263,24 @@ func targetsOf(domains []string) []dnscrawl.Target {
 	}
 	return out
 }
+
+func TestDomainWorkIsBounded(t *testing.T) {
+	t.Parallel()
+	tree := startTree(t, nil)
+	const limit = 7
+	r := newResolver(t, tree, iterative.Config{MaxDomainQueries: limit})
+	obs := crawl(t, r, 1, "cdnuser.com", "example.com")
+	sent := 0
+	for _, o := range obs {
+		if o.Attempts > limit {
+			t.Errorf("%s: %d packets, above the domain's %d", o.Domain, o.Attempts, limit)
+		}
+		sent += o.Attempts
+	}
+	if int64(sent) != r.Sent() {
+		t.Errorf("observations count %d packets, the resolver sent %d", sent, r.Sent())
+	}
+	if o := obs["cdnuser.com"]; o.WWW.Status == dnscrawl.StatusOK {
+		t.Errorf("www.cdnuser.com resolved within %d packets: the bound did not bite", limit)
+	}
+}

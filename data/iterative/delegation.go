@@ -30,7 +30,7 @@ const (
 // NS set they answer with.
 func (r *Resolver) Delegation(ctx context.Context, zone string) (*dnscrawl.Delegation, int) {
 	zone = normName(zone)
-	b := r.newBudget()
+	b := r.newBudget(ctx)
 	b.maxSent += maxProbed * 2
 	c, ok := r.cache.cut(zone, r.now())
 	if !ok {
@@ -122,7 +122,7 @@ func (p *prober) probeHost(ctx context.Context, h nsHost) {
 		return
 	}
 	for _, a := range usable {
-		if p.n >= maxProbed || ctx.Err() != nil {
+		if p.n >= maxProbed || p.b.spent() || ctx.Err() != nil {
 			return
 		}
 		p.n++
@@ -138,7 +138,7 @@ func (p *prober) probe(ctx context.Context, host string, a netip.Addr) {
 	for range 2 {
 		var n int
 		resp, n, err = p.r.exchange(ctx, a, dns.Fqdn(p.zone), dns.TypeNS)
-		p.b.sent += n
+		p.b.add(n)
 		if err == nil || ctx.Err() != nil {
 			break
 		}

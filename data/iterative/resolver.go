@@ -43,10 +43,13 @@ type Config struct {
 	IPv6 bool
 	// MaxReferrals and MaxQueries bound the work of one question, nested
 	// lookups of name servers without glue included (defaults 24 and
-	// 64); MaxDepth bounds that nesting (default 4).
-	MaxReferrals int
-	MaxQueries   int
-	MaxDepth     int
+	// 64); MaxDepth bounds that nesting (default 4). MaxDomainQueries
+	// bounds the packets of all the questions of one domain, its
+	// delegation check included (default 400; see Domain).
+	MaxReferrals     int
+	MaxQueries       int
+	MaxDepth         int
+	MaxDomainQueries int
 	// CacheEntries bounds each cache: zone cuts, name server addresses,
 	// servers (default 200,000).
 	CacheEntries int
@@ -79,6 +82,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.MaxQueries <= 0 {
 		c.MaxQueries = 64
+	}
+	if c.MaxDomainQueries <= 0 {
+		c.MaxDomainQueries = 400
 	}
 	if c.MaxDepth <= 0 {
 		c.MaxDepth = 4
@@ -141,24 +147,58 @@ const ednsSize = 1232
 const maxMinimise = 10
 
 // budget is the work one question may still do, shared by its nested
-// lookups.
+// lookups, within what its domain may still do.
 type budget struct {
 	sent, referrals int
 	maxSent, maxRef int
+	domain          *domainBudget // nil outside a crawl's domain
 }
 
-func (r *Resolver) newBudget() *budget {
-	return &budget{maxSent: r.cfg.MaxQueries, maxRef: r.cfg.MaxReferrals}
+// domainBudget is the work of all the questions of one domain (Domain).
+type domainBudget struct {
+	sent atomic.Int64
+	max  int64
 }
 
-func (b *budget) spent() bool { return b.sent >= b.maxSent || b.referrals >= b.maxRef }
+type domainKey struct{}
+
+// Domain returns a context under which every question counts against one
+// budget of Config.MaxDomainQueries packets (dnscrawl.DomainScoper): the
+// crawl asks all the questions of a domain under it.
+func (r *Resolver) Domain(ctx context.Context) context.Context {
+	return context.WithValue(ctx, domainKey{}, &domainBudget{max: int64(r.cfg.MaxDomainQueries)})
+}
+
+func (r *Resolver) newBudget(ctx context.Context) *budget {
+	d, _ := ctx.Value(domainKey{}).(*domainBudget)
+	return &budget{maxSent: r.cfg.MaxQueries, maxRef: r.cfg.MaxReferrals, domain: d}
+}
+
+// add counts n packets sent.
+func (b *budget) add(n int) {
+	b.sent += n
+	if b.domain != nil {
+		b.domain.sent.Add(int64(n))
+	}
+}
+
+// left returns how many packets may still be sent.
+func (b *budget) left() int {
+	l := b.maxSent - b.sent
+	if b.domain != nil {
+		l = min(l, int(b.domain.max-b.domain.sent.Load()))
+	}
+	return l
+}
+
+func (b *budget) spent() bool { return b.left() <= 0 || b.referrals >= b.maxRef }
 
 // Resolve answers name/qtype as a recursive resolver would (see
 // dnscrawl.Resolver): it resolves from the closest zone cut known,
 // follows the CNAME chain across zones and returns the answers gathered,
 // with the response code and authority section of the last one.
 func (r *Resolver) Resolve(ctx context.Context, name string, qtype uint16) (*dns.Msg, string, int, error) {
-	b := r.newBudget()
+	b := r.newBudget(ctx)
 	resp, server, err := r.resolve(ctx, normName(name), qtype, b, 0)
 	return resp, server, b.sent, err
 }
@@ -312,12 +352,12 @@ func (r *Resolver) ask(ctx context.Context, z *cut, qn string, qt uint16, b *bud
 	}
 	key := z.zone + "\x00" + qn + "\x00" + strconv.Itoa(int(qt))
 	v, err, shared := r.flight.Do(key, func() (any, error) {
-		o, err := r.tryServers(ctx, z, cands, qn, qt, b.maxSent-b.sent)
+		o, err := r.tryServers(ctx, z, cands, qn, qt, b.left())
 		return o, err
 	})
 	o, _ := v.(*outcome)
 	if !shared && o != nil {
-		b.sent += o.sent
+		b.add(o.sent)
 	}
 	if err != nil {
 		return nil, "", nil, err
