@@ -6,6 +6,7 @@ import (
 
 	"github.com/miekg/dns"
 	"golang.org/x/net/publicsuffix"
+	"golang.org/x/time/rate"
 )
 
 // This file holds what a crawl records when it resolves from the root
@@ -94,6 +95,11 @@ func (w *worker) domainScope(ctx context.Context) context.Context {
 	}
 	return ctx
 }
+
+// WaitLimit takes a token from l (nil: no limit), giving up at once with
+// ErrRateLimited when the wait would pass ctx's deadline instead of
+// sleeping into it. The iterative resolver's per-server limits use it.
+func WaitLimit(ctx context.Context, l *rate.Limiter) error { return wait(ctx, l) }
 
 // query asks name/qtype through the iterative resolver when the crawl
 // has one, else through the recursive resolvers.

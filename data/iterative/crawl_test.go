@@ -104,13 +104,7 @@ func TestCrawlRecordsDelegation(t *testing.T) {
 
 func TestCrawlAllLameIsLameDelegation(t *testing.T) {
 	t.Parallel()
-	tree := startTree(t, func(s *lab.Spec) {
-		for i := range s.Servers {
-			if s.Servers[i].Addr == prov1 {
-				s.Servers[i].Zones["lame.com"] = lab.Refuse
-			}
-		}
-	})
+	tree := startTree(t, setMode(prov1, "lame.com", lab.Refuse))
 	r := newResolver(t, tree, iterative.Config{})
 	o := crawl(t, r, 1, "lame.com")["lame.com"]
 	if o.Status != dnscrawl.StatusLameDelegation {

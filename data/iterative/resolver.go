@@ -535,7 +535,7 @@ func (r *Resolver) best(cands []netip.Addr, tried []bool) int {
 // the question asked. It returns the packets sent.
 func (r *Resolver) exchange(ctx context.Context, a netip.Addr, qn string, qt uint16) (*dns.Msg, int, error) {
 	s := r.servers.get(a)
-	if err := wait(ctx, s.limiter); err != nil {
+	if err := dnscrawl.WaitLimit(ctx, s.limiter); err != nil {
 		return nil, 0, err
 	}
 	m := new(dns.Msg)

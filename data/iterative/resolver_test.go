@@ -136,13 +136,7 @@ func TestCNAMEAcrossZones(t *testing.T) {
 func TestBrokenEmptyNonTerminalFallsBack(t *testing.T) {
 	t.Parallel()
 	for _, mode := range []lab.Mode{lab.Serve, lab.BrokenENT} {
-		tree := startTree(t, func(s *lab.Spec) {
-			for i := range s.Servers {
-				if s.Servers[i].Addr == cdn1 {
-					s.Servers[i].Zones["cdnco.net"] = mode
-				}
-			}
-		})
+		tree := startTree(t, setMode(cdn1, "cdnco.net", mode))
 		r := newResolver(t, tree, iterative.Config{})
 		resp, _, _, err := r.Resolve(ctxT(t), "cust1.edge.cdnco.net", dns.TypeA)
 		if err != nil {
@@ -239,13 +233,7 @@ func TestDelegationLameAndGlue(t *testing.T) {
 
 func TestAllServersLameIsServFailWithEDE(t *testing.T) {
 	t.Parallel()
-	tree := startTree(t, func(s *lab.Spec) {
-		for i := range s.Servers {
-			if s.Servers[i].Addr == prov1 {
-				s.Servers[i].Zones["lame.com"] = lab.ServFail
-			}
-		}
-	})
+	tree := startTree(t, setMode(prov1, "lame.com", lab.ServFail))
 	r := newResolver(t, tree, iterative.Config{})
 	resp, _, _, err := r.Resolve(ctxT(t), "lame.com", dns.TypeNS)
 	if err != nil {
@@ -261,13 +249,7 @@ func TestAllServersLameIsServFailWithEDE(t *testing.T) {
 
 func TestSilentServerMovesOn(t *testing.T) {
 	t.Parallel()
-	tree := startTree(t, func(s *lab.Spec) {
-		for i := range s.Servers {
-			if s.Servers[i].Addr == gtldA {
-				s.Servers[i].Zones["com"] = lab.Silent
-			}
-		}
-	})
+	tree := startTree(t, setMode(gtldA, "com", lab.Silent))
 	r := newResolver(t, tree, iterative.Config{Timeout: 200e6})
 	ctx := ctxT(t)
 	for _, d := range []string{"shop.com", "example.com", "cdnuser.com", "noaa.com"} {

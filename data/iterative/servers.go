@@ -1,7 +1,6 @@
 package iterative
 
 import (
-	"context"
 	"math/rand/v2"
 	"net/netip"
 	"sync"
@@ -148,31 +147,4 @@ func (t *servers) isLame(zone string, a netip.Addr, now time.Time) bool {
 	defer t.mu.Unlock()
 	e, ok := t.lame[lameKey{zone, a}]
 	return ok && now.Before(e.until)
-}
-
-// wait takes a token from l, giving up at once with ErrRateLimited when
-// the wait would pass ctx's deadline instead of sleeping into it.
-func wait(ctx context.Context, l *rate.Limiter) error {
-	if l == nil {
-		return nil
-	}
-	now := time.Now()
-	res := l.ReserveN(now, 1)
-	d := res.DelayFrom(now)
-	if d == 0 {
-		return nil
-	}
-	if dl, ok := ctx.Deadline(); ok && now.Add(d).After(dl) {
-		res.CancelAt(now)
-		return dnscrawl.ErrRateLimited
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		res.Cancel()
-		return ctx.Err()
-	}
 }

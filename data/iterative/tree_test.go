@@ -194,3 +194,15 @@ func ctxT(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+// setMode returns an edit of a spec that makes the server at addr answer
+// for zone in mode.
+func setMode(addr netip.Addr, zone string, mode lab.Mode) func(*lab.Spec) {
+	return func(s *lab.Spec) {
+		for i := range s.Servers {
+			if s.Servers[i].Addr == addr {
+				s.Servers[i].Zones[zone] = mode
+			}
+		}
+	}
+}
