@@ -180,7 +180,7 @@ func newResolver(t *testing.T, tree *lab.Tree, cfg iterative.Config) *iterative.
 		cfg.QPSPerServer = -1
 	}
 	if cfg.Timeout == 0 {
-		cfg.Timeout = 500 * time.Millisecond
+		cfg.Timeout = 2 * time.Second
 	}
 	r, err := iterative.New(cfg)
 	if err != nil {
