@@ -47,6 +47,10 @@ type Spec struct {
 	// Roots names the root servers for the hints: NS host name to
 	// address.
 	Roots map[string]netip.Addr
+	// Port is the port of every server; 0 picks a free high one. A
+	// resolver that cannot be told another port than 53 for the servers
+	// it learns from referrals (unbound) needs 53.
+	Port uint16
 }
 
 // Query is one question a server got.
@@ -106,8 +110,14 @@ func Start(ctx context.Context, spec Spec) (*Tree, error) {
 		t.servers[sp.Addr] = s
 	}
 	var lastErr error
-	for range 20 {
+	for try := range 20 {
 		port := uint16(20000 + rand.IntN(40000))
+		if spec.Port != 0 {
+			if try > 0 {
+				break
+			}
+			port = spec.Port
+		}
 		if err := t.listen(ctx, port); err != nil {
 			lastErr = err
 			t.Close()
