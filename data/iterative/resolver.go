@@ -602,15 +602,24 @@ func verdict(m *dns.Msg, zone, qn string) (answerKind, dnscrawl.LameWhy) {
 	default:
 		return answerLame, dnscrawl.LameBadRcode
 	}
-	if m.Authoritative {
+	down := false
+	if m.Rcode == dns.RcodeSuccess && len(m.Answer) == 0 {
+		child := referralZone(m)
+		down = child != "" && child != zone && under(child, zone) && under(qn, child)
+	}
+	switch {
+	case down && (!m.Authoritative || !hasSOA(m)):
+		// A referral; some servers set the AA bit on theirs too, but a
+		// NODATA answer carries the zone's SOA.
+		return answerReferral, ""
+	case m.Authoritative:
 		return answerFinal, ""
 	}
-	if m.Rcode == dns.RcodeSuccess && len(m.Answer) == 0 {
-		if child := referralZone(m); child != "" && child != zone && under(child, zone) && under(qn, child) {
-			return answerReferral, ""
-		}
-	}
 	return answerLame, dnscrawl.LameNotAuth
+}
+
+func hasSOA(m *dns.Msg) bool {
+	return slices.ContainsFunc(m.Ns, func(rr dns.RR) bool { return rr.Header().Rrtype == dns.TypeSOA })
 }
 
 // referralZone returns the owner of the NS records of m's authority

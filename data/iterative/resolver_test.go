@@ -324,3 +324,16 @@ func TestDelegationCacheHonoursTTL(t *testing.T) {
 		t.Errorf("past the TTL: com/net asked %d times, root %d, want 2 and 0", n, root)
 	}
 }
+
+func TestReferralWithAABit(t *testing.T) {
+	t.Parallel()
+	tree := startTree(t, setMode(rootA, ".", lab.ReferAA))
+	r := newResolver(t, tree, iterative.Config{})
+	resp, _, _, err := r.Resolve(ctxT(t), "shop.com", dns.TypeA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"shop.com. A 127.8.5.1"}, answerOf(resp)); diff != "" {
+		t.Errorf("answer (-want +got):\n%s", diff)
+	}
+}

@@ -28,6 +28,7 @@ const (
 	NoAA                      // answer the zone's data without the AA bit
 	BrokenENT                 // answer NXDOMAIN for empty non-terminals (a broken server)
 	Silent                    // never answer
+	ReferAA                   // set the AA bit on referrals too (a quirk of some servers)
 	notConfigured             // internal: the server does not have the zone
 )
 
@@ -266,7 +267,7 @@ func (s *server) answer(m *dns.Msg, z *zone, qname string, qtype uint16, mode Mo
 			continue
 		}
 		if ns := rrsOf(z.rrs[n], dns.TypeNS); len(ns) > 0 {
-			m.Authoritative = false
+			m.Authoritative = mode == ReferAA
 			m.Ns = append(m.Ns, ns...)
 			for _, rr := range ns {
 				host := norm(rr.(*dns.NS).Ns)
