@@ -341,19 +341,40 @@ type outcome struct {
 // new cut (cached). Concurrent identical questions to a zone share one
 // exchange.
 func (r *Resolver) ask(ctx context.Context, z *cut, qn string, qt uint16, b *budget, depth int) (*dns.Msg, string, *cut, error) {
-	now := r.now()
-	cands := r.candidates(z, now)
+	cands := r.candidates(z, r.now())
 	if len(cands) == 0 && depth < r.cfg.MaxDepth {
-		r.resolveGlueless(ctx, z, b, depth)
+		r.resolveGlueless(ctx, z, b, depth, false)
 		cands = r.candidates(z, r.now())
 	}
 	if len(cands) == 0 {
 		return servFail(qn, qt, dns.ExtendedErrorCodeNoReachableAuthority, "no usable address for the servers of "+zoneName(z.zone)), "", nil, nil
 	}
-	key := z.zone + "\x00" + qn + "\x00" + strconv.Itoa(int(qt))
+	resp, server, child, err := r.askFlight(ctx, z, cands, qn, qt, b, "")
+	failed := err != nil || child == nil && resp.Rcode == dns.RcodeServerFailure
+	if failed && ctx.Err() == nil && depth < r.cfg.MaxDepth && !b.spent() && r.resolveGlueless(ctx, z, b, depth, true) {
+		// The servers named without glue were resolved one at a time,
+		// until one had an address: the others get their turn now.
+		var more []netip.Addr
+		for _, a := range r.candidates(z, r.now()) {
+			if !slices.Contains(cands, a) {
+				more = append(more, a)
+			}
+		}
+		if len(more) > 0 {
+			return r.askFlight(ctx, z, more, qn, qt, b, "more")
+		}
+	}
+	return resp, server, child, err
+}
+
+// askFlight asks the candidates through the flight of identical
+// questions to the zone (tag tells apart the flights to other
+// candidates), counting the packets against b unless another caller's
+// flight sent them.
+func (r *Resolver) askFlight(ctx context.Context, z *cut, cands []netip.Addr, qn string, qt uint16, b *budget, tag string) (*dns.Msg, string, *cut, error) {
+	key := z.zone + "\x00" + qn + "\x00" + strconv.Itoa(int(qt)) + "\x00" + tag
 	v, err, shared := r.flight.Do(key, func() (any, error) {
-		o, err := r.tryServers(ctx, z, cands, qn, qt, b.left())
-		return o, err
+		return r.tryServers(ctx, z, cands, qn, qt, b.left())
 	})
 	o, _ := v.(*outcome)
 	if !shared && o != nil {
@@ -392,25 +413,33 @@ func (r *Resolver) candidates(z *cut, now time.Time) []netip.Addr {
 
 func (r *Resolver) usable(a netip.Addr) bool { return a.Is4() || a.Is4In6() || r.cfg.IPv6 }
 
-// resolveGlueless finds the addresses of z's servers that came without
-// glue, one after the other until one has a usable address.
-func (r *Resolver) resolveGlueless(ctx context.Context, z *cut, b *budget, depth int) {
+// resolveGlueless finds addresses for the servers of z that have none
+// (named without glue): all of them when all is set, else one after the
+// other until one has a usable address. It reports whether any got one.
+func (r *Resolver) resolveGlueless(ctx context.Context, z *cut, b *budget, depth int, all bool) bool {
 	r.cache.mu.RLock()
-	hosts := make([]string, 0, len(z.ns))
+	var hosts []string
 	for _, h := range z.ns {
-		hosts = append(hosts, h.name)
+		if len(h.addrs) == 0 && !under(h.name, z.zone) { // one in the zone itself is unreachable without glue
+			hosts = append(hosts, h.name)
+		}
 	}
 	r.cache.mu.RUnlock()
+	found := false
 	for _, h := range hosts {
-		if h == z.zone || strings.HasSuffix(h, "."+z.zone) {
-			continue // in the zone itself: unreachable without glue
+		if b.spent() {
+			break
 		}
 		addrs, expires := r.hostAddrs(ctx, h, b, depth+1)
 		r.cache.setHostAddrs(z, h, addrs, expires)
-		if slices.ContainsFunc(addrs, r.usable) || b.spent() {
-			return
+		if slices.ContainsFunc(addrs, r.usable) {
+			found = true
+			if !all {
+				break
+			}
 		}
 	}
+	return found
 }
 
 // hostAddrs returns the addresses of a name server host, from the cache

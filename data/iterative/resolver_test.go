@@ -337,3 +337,22 @@ func TestReferralWithAABit(t *testing.T) {
 		t.Errorf("answer (-want +got):\n%s", diff)
 	}
 }
+
+func TestAnswerForAnotherQuestionIsDropped(t *testing.T) {
+	t.Parallel()
+	tree := startTree(t, setMode(prov1, "example.com", lab.WrongName))
+	r := newResolver(t, tree, iterative.Config{})
+	ctx := ctxT(t)
+	for range 3 {
+		resp, _, _, err := r.Resolve(ctx, "www.example.com", dns.TypeA)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]string{"www.example.com. A 127.8.0.2"}, answerOf(resp)); diff != "" {
+			t.Fatalf("answer (-want +got):\n%s", diff)
+		}
+	}
+	if len(tree.Log(prov1)) == 0 {
+		t.Error("the spoofing server was never asked: the test shows nothing")
+	}
+}

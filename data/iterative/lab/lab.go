@@ -29,6 +29,7 @@ const (
 	BrokenENT                 // answer NXDOMAIN for empty non-terminals (a broken server)
 	Silent                    // never answer
 	ReferAA                   // set the AA bit on referrals too (a quirk of some servers)
+	WrongName                 // answer with authority for another name than the one asked (a spoofed answer)
 	notConfigured             // internal: the server does not have the zone
 )
 
@@ -234,6 +235,11 @@ func (s *server) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
 		m.Rcode = dns.RcodeRefused
 	case ServFail:
 		m.Rcode = dns.RcodeServerFailure
+	case WrongName:
+		other := "spoofed." + origin
+		s.answer(m, s.data[origin], other, q.Qtype, Serve)
+		m.Question[0].Name = dns.Fqdn(other)
+		m.Answer = append(m.Answer, &dns.A{Hdr: dns.RR_Header{Name: q.Name, Rrtype: dns.TypeA, Class: dns.ClassINET, Ttl: 60}, A: []byte{192, 0, 2, 66}})
 	default:
 		s.answer(m, s.data[origin], qname, q.Qtype, mode)
 	}
