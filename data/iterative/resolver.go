@@ -374,6 +374,12 @@ func (r *Resolver) ask(ctx context.Context, z *cut, qn string, qt uint16, b *bud
 func (r *Resolver) askFlight(ctx context.Context, z *cut, cands []netip.Addr, qn string, qt uint16, b *budget, tag string) (*dns.Msg, string, *cut, error) {
 	key := z.zone + "\x00" + qn + "\x00" + strconv.Itoa(int(qt)) + "\x00" + tag
 	v, err, shared := r.flight.Do(key, func() (any, error) {
+		// A flight that ended just before this one began may have
+		// learned the cut below z that this question was going to be
+		// referred to: follow it without asking.
+		if c := r.cache.closest(qn, r.now()); c.zone != z.zone && under(c.zone, z.zone) {
+			return &outcome{child: c}, nil
+		}
 		return r.tryServers(ctx, z, cands, qn, qt, b.left())
 	})
 	o, _ := v.(*outcome)
