@@ -280,3 +280,35 @@ func TestDomainWorkIsBounded(t *testing.T) {
 		t.Errorf("www.cdnuser.com resolved within %d packets: the bound did not bite", limit)
 	}
 }
+
+// TestHostileDelegationNames delegates a zone to name servers whose names
+// hold a comma, a quote and a space (any byte is allowed in a label): the
+// observation keeps them escaped and survives the file format.
+func TestHostileDelegationNames(t *testing.T) {
+	t.Parallel()
+	tree := startTree(t, func(s *lab.Spec) {
+		s.Zones["com"] += "hostile NS ns1.dnsprov.net.\nhostile NS ns\\,\\\"\\032x.dnsprov.net.\n"
+		s.Zones["hostile.com"] = soa + "@ NS ns1.dnsprov.net.\n@ A 127.8.6.1\n"
+		setMode(prov1, "hostile.com", lab.Serve)(s)
+	})
+	r := newResolver(t, tree, iterative.Config{})
+	o := crawl(t, r, 1, "hostile.com")["hostile.com"]
+	d := o.Delegation
+	if d == nil || len(d.ParentNS) != 2 || !d.Mismatch || len(d.Lame) != 1 || d.Lame[0].Why != dnscrawl.LameNoAddress {
+		t.Fatalf("delegation %+v: want the hostile name lame for want of an address", d)
+	}
+	// In presentation format (RFC 1035 section 5.1) the quote and the
+	// space are escaped, the comma needs no escape.
+	if got := d.ParentNS[0].Name; got != `ns,\"\ x.dnsprov.net` {
+		t.Errorf("hostile name kept as %q", got)
+	}
+	var b strings.Builder
+	enc := dnscrawl.NewEncoder(&b)
+	if err := enc.Encode(o); err != nil {
+		t.Fatal(err)
+	}
+	enc.Flush()
+	if _, err := dnscrawl.ParseObservation([]byte(b.String())); err != nil {
+		t.Fatalf("the observation does not read back: %v\n%s", err, b.String())
+	}
+}
