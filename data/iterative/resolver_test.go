@@ -356,3 +356,25 @@ func TestAnswerForAnotherQuestionIsDropped(t *testing.T) {
 		t.Error("the spoofing server was never asked: the test shows nothing")
 	}
 }
+
+func TestFasterServerIsPreferred(t *testing.T) {
+	t.Parallel()
+	var domains []string
+	tree := startTree(t, func(s *lab.Spec) {
+		domains = manyDomains(s, 20)
+		setMode(gtldA, "com", lab.Slow)(s)
+	})
+	r := newResolver(t, tree, iterative.Config{})
+	ctx := ctxT(t)
+	for _, d := range domains {
+		if _, _, _, err := r.Resolve(ctx, d, dns.TypeNS); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Each server is tried once (a server never heard from comes
+	// first); then the fast one has the lower smoothed RTT.
+	slow, fast := len(tree.Log(gtldA)), len(tree.Log(gtldB))
+	if slow > 3 || fast < len(domains)-3 {
+		t.Errorf("slow server asked %d times, fast one %d, for %d domains", slow, fast, len(domains))
+	}
+}

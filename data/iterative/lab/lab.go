@@ -30,8 +30,12 @@ const (
 	Silent                    // never answer
 	ReferAA                   // set the AA bit on referrals too (a quirk of some servers)
 	WrongName                 // answer with authority for another name than the one asked (a spoofed answer)
+	Slow                      // answer with authority after SlowDelay
 	notConfigured             // internal: the server does not have the zone
 )
+
+// SlowDelay is how late a server in mode Slow answers.
+const SlowDelay = 250 * time.Millisecond
 
 // Server is one authoritative server of the tree.
 type Server struct {
@@ -240,6 +244,9 @@ func (s *server) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
 		s.answer(m, s.data[origin], other, q.Qtype, Serve)
 		m.Question[0].Name = dns.Fqdn(other)
 		m.Answer = append(m.Answer, &dns.A{Hdr: dns.RR_Header{Name: q.Name, Rrtype: dns.TypeA, Class: dns.ClassINET, Ttl: 60}, A: []byte{192, 0, 2, 66}})
+	case Slow:
+		time.Sleep(SlowDelay)
+		s.answer(m, s.data[origin], qname, q.Qtype, Serve)
 	default:
 		s.answer(m, s.data[origin], qname, q.Qtype, mode)
 	}
