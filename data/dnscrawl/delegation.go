@@ -126,9 +126,11 @@ func (w *worker) query(ctx context.Context, name string, qtype uint16) answer {
 // iteratively.
 // zone is the zone zoneNS found, "" when it found none: then the
 // delegation of the registrable domain is looked for (a domain whose
-// servers are all lame has no NS answer, but has a delegation).
-func (w *worker) delegation(ctx context.Context, o *Observation, zone string, tl *tally) {
-	if w.cfg.Iterative == nil {
+// servers are all lame has no NS answer, but has a delegation), unless
+// the NS question ended in NXDOMAIN (st): a name that does not exist is
+// not delegated.
+func (w *worker) delegation(ctx context.Context, o *Observation, zone string, st Status, tl *tally) {
+	if w.cfg.Iterative == nil || st == StatusNXDomain {
 		return
 	}
 	if zone == "" {

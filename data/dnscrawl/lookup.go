@@ -64,7 +64,7 @@ func (w *worker) lookup(ctx context.Context, t Target) *Observation {
 	ctx = w.domainScope(ctx)
 
 	zone, ns, a := w.zoneNS(ctx, t.Domain, &tl)
-	w.delegation(ctx, o, zone, &tl)
+	w.delegation(ctx, o, zone, a.status, &tl)
 	o.Resolver = a.resolver
 	if a.status != StatusOK && a.status != StatusNoData {
 		// The delegation itself is broken (NXDOMAIN, SERVFAIL, timeout,
