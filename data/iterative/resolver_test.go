@@ -1,6 +1,7 @@
 package iterative_test
 
 import (
+	"net"
 	"net/netip"
 	"slices"
 	"strings"
@@ -376,5 +377,34 @@ func TestFasterServerIsPreferred(t *testing.T) {
 	slow, fast := len(tree.Log(gtldA)), len(tree.Log(gtldB))
 	if slow > 3 || fast < len(domains)-3 {
 		t.Errorf("slow server asked %d times, fast one %d, for %d domains", slow, fast, len(domains))
+	}
+}
+
+func TestIPv6Servers(t *testing.T) {
+	t.Parallel()
+	v6 := netip.MustParseAddr("::1")
+	if pc, err := net.ListenPacket("udp", "[::1]:0"); err != nil {
+		t.Skipf("no IPv6 loopback here: %v", err)
+	} else {
+		pc.Close()
+	}
+	tree := startTree(t, func(s *lab.Spec) {
+		for i := range s.Servers {
+			if s.Servers[i].Addr == rootA {
+				s.Servers[i].Addr = v6
+			}
+		}
+		s.Roots = map[string]netip.Addr{"a.root-servers.lab": v6}
+	})
+	if _, err := iterative.New(iterative.Config{Roots: tree.Hints, Port: tree.Port}); err == nil {
+		t.Error("a root reachable over IPv6 only, IPv6 off: want an error")
+	}
+	r := newResolver(t, tree, iterative.Config{IPv6: true})
+	resp, _, _, err := r.Resolve(ctxT(t), "shop.com", dns.TypeA)
+	if err != nil || len(resp.Answer) != 1 {
+		t.Fatalf("%v %v", resp, err)
+	}
+	if got := names(tree.Log(v6)); !slices.Equal(got, []string{"com A"}) {
+		t.Errorf("the root on ::1 saw %v", got)
 	}
 }
