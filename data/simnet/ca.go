@@ -387,8 +387,9 @@ func (k *pki) issue(p *plan, host int, hc hostCert) (*tls.Certificate, error) {
 	if hc.kind == certSelfSigned {
 		t.NotBefore = k.epoch.AddDate(0, 0, -int(h%700))
 		t.NotAfter = t.NotBefore.AddDate(10, 0, 0)
-		t.Issuer = t.Subject
-		t.BasicConstraintsValid = true
+		// As openssl req -x509 makes them: a CA certificate of its own.
+		t.BasicConstraintsValid, t.IsCA = true, true
+		t.KeyUsage |= x509.KeyUsageCertSign
 		cert, err := createCert(t, t, &leafKey.PublicKey, leafKey)
 		if err != nil {
 			return nil, err
