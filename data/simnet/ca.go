@@ -208,7 +208,7 @@ type issuer struct {
 
 // maxLeaves bounds the leaf cache: past it the cache starts again, so a
 // crawl of millions of domains holds a bounded number of certificates.
-const maxLeaves = 100_000
+const maxLeaves = 20_000
 
 // pki returns the CAs of the Internet, made on first use.
 func (in *Internet) pki() (*pki, error) {
