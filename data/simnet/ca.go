@@ -198,6 +198,10 @@ type pki struct {
 	// leaves caches the issued certificates by leafKey; count bounds it.
 	leaves sync.Map
 	count  atomic.Int64
+	// routes and caHosts are the URL forms of the CAs' own services
+	// (caserve.go).
+	routes  []caRoute
+	caHosts map[string]bool
 }
 
 // issuer is an intermediate with its key.
@@ -218,6 +222,7 @@ func (in *Internet) pki() (*pki, error) {
 
 func newPKI(seed int64) (*pki, error) {
 	k := &pki{epoch: time.Now().UTC().Truncate(24 * time.Hour)}
+	k.routes, k.caHosts = caRoutes()
 	for c := range caKind(numCAs) {
 		s := &caSpecs[c]
 		rootKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)

@@ -175,12 +175,16 @@ func (in *Internet) siteHost(name string, p *plan) (int, bool) {
 
 // ServeHTTP answers a HEAD or GET for a simulated host with its edge's
 // headers: the www host with 200, the apex with a redirect to www (to
-// HTTPS from plain HTTP when the host has TLS).
+// HTTPS from plain HTTP when the host has TLS). Requests to the CAs'
+// hosts get their OCSP, CRL and CA-issuer answers (caserve.go).
 func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e.requests.Add(1)
 	hostName := r.Host
 	if h, _, err := net.SplitHostPort(hostName); err == nil {
 		hostName = h
+	}
+	if k, err := e.in.pki(); err == nil && k.serveCA(w, r, strings.ToLower(hostName)) {
+		return
 	}
 	var p plan
 	host, ok := e.in.siteHost(hostName, &p)

@@ -1,11 +1,14 @@
 package simnet
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -499,5 +502,105 @@ func TestEndpointRefusesNonLoopback(t *testing.T) {
 			}
 			t.Errorf("ServeEndpoint(%q): %v, want ErrNotLoopback", h, err)
 		}
+	}
+}
+
+// TestCAServices follows the URLs of a leaf of every CA through the web
+// endpoint: the CA-issuer URL gives the certificate that signed the leaf,
+// each CRL verifies against it, and the OCSP responder says good for the
+// leaf (POST and GET forms, RFC 6960 appendix A).
+func TestCAServices(t *testing.T) {
+	t.Parallel()
+	s := startWeb(t, 400, 8)
+	hc := &http.Client{Timeout: 3 * time.Second, Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return (&net.Dialer{Timeout: 2 * time.Second}).DialContext(ctx, network, s.hAddr)
+		},
+	}}
+	get := func(u string) []byte {
+		t.Helper()
+		resp, err := hc.Get(u)
+		if err != nil {
+			t.Fatalf("GET %s: %v", u, err)
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d %v", u, resp.StatusCode, err)
+		}
+		return b
+	}
+	done := map[string]bool{}
+	var p plan
+	for i := 0; i < s.in.Len() && len(done) < len(issuerOrgs); i++ {
+		s.in.makePlan(&p, i)
+		tp := p.tlsPlan()
+		hcert := tp.host[hostApex]
+		if hcert.kind != certValid || done[caSpecs[hcert.ca].id] {
+			continue
+		}
+		c, err := s.in.certificate(&p, hostApex)
+		if err != nil {
+			t.Fatal(err)
+		}
+		leaf := c.Leaf
+		id := caSpecs[hcert.ca].id
+		done[id] = true
+		issuerCert, err := x509.ParseCertificate(get(leaf.IssuingCertificateURL[0]))
+		if err != nil {
+			t.Fatalf("%s: CA issuer: %v", id, err)
+		}
+		if err := leaf.CheckSignatureFrom(issuerCert); err != nil {
+			t.Errorf("%s: the CA-issuer certificate did not sign the leaf: %v", id, err)
+		}
+		for _, u := range leaf.CRLDistributionPoints {
+			crl, err := x509.ParseRevocationList(get(u))
+			if err != nil {
+				t.Fatalf("%s: CRL %s: %v", id, u, err)
+			}
+			if err := crl.CheckSignatureFrom(issuerCert); err != nil {
+				t.Errorf("%s: CRL %s: %v", id, u, err)
+			}
+		}
+		for _, u := range leaf.OCSPServer {
+			req, err := ocsp.CreateRequest(leaf, issuerCert, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp, err := hc.Post(u, "application/ocsp-request", bytes.NewReader(req))
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			or, err := ocsp.ParseResponseForCert(body, leaf, issuerCert)
+			if err != nil || or.Status != ocsp.Good {
+				t.Errorf("%s: OCSP POST %s: %v %v", id, u, err, or)
+			}
+			or2, err := ocsp.ParseResponseForCert(get(strings.TrimSuffix(u, "/")+"/"+url.PathEscape(base64.StdEncoding.EncodeToString(req))), leaf, issuerCert)
+			if err != nil || or2.Status != ocsp.Good {
+				t.Errorf("%s: OCSP GET %s: %v %v", id, u, err, or2)
+			}
+		}
+	}
+	for id := range issuerOrgs {
+		if !done[id] {
+			t.Errorf("no leaf of %s in the population", id)
+		}
+	}
+	resp, err := hc.Get("http://ocsp.digicert.com.invalid/")
+	if err == nil {
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusMisdirectedRequest {
+			t.Errorf("unknown CA-like host: %d", resp.StatusCode)
+		}
+	}
+	resp, err = hc.Get("http://crt.sectigo.com/nothing-here.crt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown CA path: %d", resp.StatusCode)
 	}
 }
