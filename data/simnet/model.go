@@ -539,15 +539,17 @@ type tld struct {
 
 // tlds: a top list's mix, .com about half, country-code TLDs for a third,
 // including the multi-label public suffixes co.uk, com.au, com.br, co.jp,
-// co.za. Each TLD's registry is in registries (tld.go).
+// co.za. Each TLD's registry is in registries (tld.go). .cn came last,
+// with weight taken from the row before it, so that no other domain's TLD
+// changed.
 var tlds = []tld{
-	{"com", "", 5320}, {"net", "", 400}, {"org", "", 450}, {"io", "", 200}, {"co", "", 80},
+	{"com", "", 5380}, {"net", "", 400}, {"org", "", 450}, {"io", "", 200}, {"co", "", 80},
 	{"ai", "", 60}, {"app", "", 50}, {"dev", "", 40}, {"de", "DE", 600}, {"co.uk", "GB", 450},
 	{"fr", "FR", 300}, {"nl", "NL", 220}, {"com.au", "AU", 200}, {"com.br", "BR", 220},
 	{"co.jp", "JP", 120}, {"ca", "CA", 200}, {"it", "IT", 180}, {"es", "ES", 150},
 	{"pl", "PL", 130}, {"se", "SE", 100}, {"ch", "CH", 100}, {"in", "IN", 120},
-	{"ru", "RU", 150}, {"eu", "", 60}, {"co.za", "ZA", 40},
-	{"cn", "CN", 60},
+	{"ru", "RU", 150}, {"eu", "", 60}, {"co.za", "ZA", 25},
+	{"cn", "CN", 15},
 }
 
 func tldTable() table[uint8] {

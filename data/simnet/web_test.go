@@ -429,7 +429,7 @@ func TestTLDTruth(t *testing.T) {
 		"com": "verisign", "net": "verisign", "org": "pir", "uk": "nominet", "de": "denic", "jp": "jprs",
 		"br": "nicbr", "cn": "cnnic", "ru": "cctld-ru", "io": "icb", "eu": "eurid", "app": "google",
 	}
-	in := generate(t, Config{Domains: 3000, Seed: 9})
+	in := generate(t, Config{Domains: 20000, Seed: 9})
 	seen := map[string]bool{}
 	for tr := range in.Truths() {
 		labels := strings.Split(tr.Domain, ".")
