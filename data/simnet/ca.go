@@ -55,9 +55,10 @@ type caInter struct {
 // caSpec describes a CA. URL templates replace {s} with the
 // intermediate's slug and {n} with a shard number drawn per certificate.
 type caSpec struct {
-	// id is the truth id: the catalog provider id "<company>-ca", or the
-	// registrable domain of the CA's hosts for a CA the catalog does not
-	// know.
+	// id is the truth id: the catalog provider id ("letsencrypt-ca",
+	// "google-trustservices"), or for a CA the catalog does not know the
+	// classifier's name for it: its issuer organisation in lower case,
+	// words joined by "-".
 	id       string
 	rootCN   string
 	rootOrg  string
@@ -91,7 +92,7 @@ var caSpecs = [numCAs]caSpec{
 		ocsp: "http://ocsp.sectigo.com", aia: "http://crt.sectigo.com/{s}.crt", days: 397,
 	},
 	caGoogle: {
-		id: "google-ca", rootCN: "GTS Root R4", rootOrg: "Google Trust Services LLC", country: "US",
+		id: "google-trustservices", rootCN: "GTS Root R4", rootOrg: "Google Trust Services LLC", country: "US",
 		interOrg: "Google Trust Services", inters: []caInter{{"WE1", "we1"}, {"WE2", "we2"}},
 		ocsp: "http://o.pki.goog/{s}", crl: []string{"http://c.pki.goog/{s}/{n}.crl"}, aia: "http://i.pki.goog/{s}.crt", days: 90,
 	},
@@ -108,7 +109,7 @@ var caSpecs = [numCAs]caSpec{
 		aia: "http://secure.globalsign.com/cacert/{s}.crt", days: 397,
 	},
 	caQuillmark: {
-		id: "quillmarkca.net", rootCN: "Quillmark Root CA 2021", rootOrg: "Quillmark Trust Services Ltd", country: "NZ",
+		id: "quillmark-trust-services-ltd", rootCN: "Quillmark Root CA 2021", rootOrg: "Quillmark Trust Services Ltd", country: "NZ",
 		interOrg: "Quillmark Trust Services Ltd", inters: []caInter{{"Quillmark TLS Issuing CA 1", "qtls1"}},
 		ocsp: "http://ocsp.quillmarkca.net", crl: []string{"http://crl.quillmarkca.net/{s}.crl"},
 		aia: "http://crt.quillmarkca.net/{s}.crt", days: 365,

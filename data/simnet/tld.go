@@ -14,7 +14,9 @@ import "strings"
 
 // registry is the operator of one TLD.
 type registry struct {
-	// id is the company id of the sponsoring organisation ("verisign").
+	// id is the company id of the sponsoring organisation ("verisign"),
+	// or of the company that owns it (Identity Digital for .io's
+	// Internet Computer Bureau).
 	id string
 	// org is its name as IANA's database gives it.
 	org string
@@ -28,8 +30,8 @@ var registries = map[string]registry{
 	"com": {"verisign", "VeriSign Global Registry Services", ""},
 	"net": {"verisign", "VeriSign Global Registry Services", ""},
 	"org": {"pir", "Public Interest Registry (PIR)", "identitydigital"},
-	"io":  {"icb", "Internet Computer Bureau Limited", "identitydigital"},
-	"co":  {"dotco", ".CO Internet S.A.S.", "godaddy"},
+	"io":  {"identitydigital", "Internet Computer Bureau Limited (owned by Identity Digital)", ""},
+	"co":  {"mintic", "Ministry of Information and Communications Technologies (MinTIC)", "godaddy"},
 	"ai":  {"anguilla", "Government of Anguilla", "identitydigital"},
 	"app": {"google", "Charleston Road Registry Inc.", ""},
 	"dev": {"google", "Charleston Road Registry Inc.", ""},
@@ -41,13 +43,13 @@ var registries = map[string]registry{
 	"br":  {"nicbr", "Comite Gestor da Internet no Brasil", ""},
 	"jp":  {"jprs", "Japan Registry Services Co., Ltd.", ""},
 	"ca":  {"cira", "Canadian Internet Registration Authority (Autorité canadienne pour les enregistrements Internet)", ""},
-	"it":  {"iit-cnr", "IIT - CNR", ""},
+	"it":  {"registroit", "IIT - CNR", ""},
 	"es":  {"redes", "Red.es", ""},
 	"pl":  {"nask", "Research and Academic Computer Network", ""},
-	"se":  {"iis", "The Internet Infrastructure Foundation", ""},
+	"se":  {"internetstiftelsen", "The Internet Infrastructure Foundation", ""},
 	"ch":  {"switch", "SWITCH The Swiss Education & Research Network", ""},
 	"in":  {"nixi", "National Internet Exchange of India", ""},
-	"ru":  {"cctld-ru", "Coordination Center for TLD RU", ""},
+	"ru":  {"cctldru", "Coordination Center for TLD RU", ""},
 	"eu":  {"eurid", "EURid vzw", ""},
 	"za":  {"zadna", "ZA Domain Name Authority", ""},
 	"cn":  {"cnnic", "China Internet Network Information Center (CNNIC)", ""},

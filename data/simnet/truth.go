@@ -54,15 +54,18 @@ import (
 // over the list.
 //
 // The layers of issue 12 (tls.go, tld.go):
-//   - TLD: every domain, whatever its status, has exactly one: the
-//     registry operator of its TLD (the last label of its public suffix)
-//     with the TLD as service, "verisign-com", "nominet-uk" (TLDID).
+//   - TLD: every resolving domain has exactly one: the registry operator
+//     of its TLD (the last label of its public suffix) with the TLD as
+//     service, "verisign-com", "nominet-uk" (TLDID); like every layer,
+//     none for a domain that does not resolve (the TLDName and Registry
+//     facts are there for all).
 //   - CA: the issuer of the leaf certificate www serves, or the apex's
 //     when www serves no TLS (or does not exist): the CA's catalog id
-//     "<company>-ca" ("letsencrypt-ca"), an expired certificate counting
-//     for its issuer; "self" for a self-signed certificate; a CA the
-//     catalog does not know by the registrable domain of its OCSP, CRL
-//     and CA-issuer hosts ("quillmarkca.net"). Empty when neither host
+//     ("letsencrypt-ca", "google-trustservices"), an expired certificate
+//     counting for its issuer; "self" for a self-signed certificate; a
+//     CA the catalog does not know by its issuer organisation, lower
+//     case, words joined by "-" ("quillmark-trust-services-ltd"; not an
+//     id Uncatalogued recognises). Empty when neither host
 //     serves TLS, and for domains that do not resolve. CAStapled says
 //     whether that host staples an OCSP response; Cert is the state of
 //     its certificate (ok, expired, self_signed, or none).
@@ -165,10 +168,10 @@ func (p *plan) truth() Truth {
 	t := Truth{Rank: p.idx + 1, Domain: p.name, Status: statusNames[p.d.status], Cert: certKindNames[certNone]}
 	tld, reg := p.tldOf()
 	t.TLDName, t.Registry, t.RegistryBackEnd = tld, reg.id, reg.backEnd
-	t.TLD = []string{TLDID(reg.id, tld)}
 	if p.d.status != statusOK {
 		return t
 	}
+	t.TLD = []string{TLDID(reg.id, tld)}
 	tp := p.tlsPlan()
 	if _, c, ok := tp.webCert(); ok {
 		t.Cert, t.CAStapled = certKindNames[c.kind], c.stapled
