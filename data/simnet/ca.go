@@ -2,6 +2,7 @@ package simnet
 
 import (
 	"bytes"
+	"cmp"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -13,6 +14,8 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,6 +23,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ocsp"
+
+	"github.com/chokepoint-dev/chokepoint/data/catalog"
 )
 
 // The simulated certificate authorities. Each has a root and one or two
@@ -437,4 +442,78 @@ func (k *pki) issue(p *plan, host int, hc hostCert) (*tls.Certificate, error) {
 		tc.OCSPStaple = resp
 	}
 	return tc, nil
+}
+
+// CAEdge is an edge of the provider graph the CAs' hosts should give: the
+// CA (truth id) depends on Provider on Layer (dns or cdn) through Host,
+// one of the OCSP, CRL or CA-issuer hosts its leaves name.
+type CAEdge struct {
+	CA       string
+	Layer    catalog.Layer
+	Provider string
+	Host     string
+}
+
+// CAEdges returns the edges from each catalogued CA to the DNS provider
+// of the zone of each of its hosts' canonical name (the last CNAME
+// target, the zone the crawl records for a certificate host) and to the
+// CDNs on their CNAME chains and addresses, as a crawl that resolves the
+// hosts and the catalog should find them: sorted, each (CA, Layer, Provider) once with its smallest
+// host, and no edge from a company to itself. A CA's hosts are those of
+// every intermediate; a crawl sees only those of the intermediates that
+// issued the leaves it met.
+func (in *Internet) CAEdges() []CAEdge {
+	var out []CAEdge
+	add := func(ca, host string, l catalog.Layer, id string) {
+		if id == "" || company(id) == company(ca) {
+			return
+		}
+		for i := range out {
+			if e := &out[i]; e.CA == ca && e.Layer == l && e.Provider == id {
+				e.Host = min(e.Host, host)
+				return
+			}
+		}
+		out = append(out, CAEdge{CA: ca, Layer: l, Provider: id, Host: host})
+	}
+	for c := range caKind(numCAs) {
+		s := &caSpecs[c]
+		if c == caQuillmark {
+			continue // the catalog does not know it: no edges
+		}
+		for _, im := range s.inters {
+			urls := append(slices.Clone(s.crl), s.aia)
+			if s.ocsp != "" {
+				urls = append(urls, s.ocsp)
+			}
+			for _, tmpl := range urls {
+				u, err := url.Parse(im.url(tmpl, 0))
+				if err != nil {
+					continue
+				}
+				h := u.Hostname()
+				st := in.w.names[h]
+				if st == nil {
+					continue
+				}
+				last := st
+				for x := st.cname; x != nil; x = x.cname {
+					if webLayer(x.tag) == catalog.LayerCDN {
+						add(s.id, h, catalog.LayerCDN, x.tag)
+					}
+					last = x
+				}
+				for _, ns := range last.zone.ns {
+					add(s.id, h, catalog.LayerDNS, ns.tag)
+				}
+				if n := in.w.network(last.addrs[0]); n != nil && webLayer(n.Provider) == catalog.LayerCDN {
+					add(s.id, h, catalog.LayerCDN, n.Provider)
+				}
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b CAEdge) int {
+		return cmp.Or(strings.Compare(a.CA, b.CA), strings.Compare(string(a.Layer), string(b.Layer)), strings.Compare(a.Provider, b.Provider))
+	})
+	return out
 }

@@ -608,3 +608,34 @@ func TestCAServices(t *testing.T) {
 		t.Errorf("unknown CA path: %d", resp.StatusCode)
 	}
 }
+
+// TestCAEdges checks the CA-to-provider edges against the DNS the
+// CAs' hosts are modelled on: DigiCert's OCSP on Edgio, Let's Encrypt's
+// hosts on Akamai, Sectigo's and GlobalSign's on Cloudflare; no edge
+// from a company to itself (Amazon's CA on CloudFront, Google's on
+// Google).
+func TestCAEdges(t *testing.T) {
+	t.Parallel()
+	in := generate(t, Config{Domains: 10, Seed: 1})
+	got := map[string]bool{}
+	for _, e := range in.CAEdges() {
+		got[e.CA+" "+string(e.Layer)+" "+e.Provider] = true
+		if strings.Split(e.CA, "-")[0] == strings.Split(e.Provider, "-")[0] {
+			t.Errorf("edge from a company to itself: %+v", e)
+		}
+	}
+	for _, want := range []string{
+		"digicert-ca cdn edgio-edgecast", "letsencrypt-ca cdn akamai-cdn", "sectigo-ca cdn cloudflare-cdn",
+		"globalsign-ca cdn cloudflare-cdn", "digicert-ca cdn cloudflare-cdn", "sectigo-ca dns cloudflare-dns",
+		"digicert-ca dns edgio-route", "letsencrypt-ca dns akamai-edgedns",
+	} {
+		if !got[want] {
+			t.Errorf("no edge %s in %v", want, got)
+		}
+	}
+	for k := range got {
+		if strings.HasPrefix(k, "quillmark") || strings.HasPrefix(k, "amazon-ca cdn amazon") {
+			t.Errorf("edge %s", k)
+		}
+	}
+}
