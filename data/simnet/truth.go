@@ -64,8 +64,8 @@ import (
 //     ("letsencrypt-ca", "google-trustservices"), an expired certificate
 //     counting for its issuer; "self" for a self-signed certificate; a
 //     CA the catalog does not know by its issuer organisation, lower
-//     case, words joined by "-" ("quillmark-trust-services-ltd"; not an
-//     id Uncatalogued recognises). Empty when neither host
+//     case, words joined by "-" ("quillmark-trust-services-ltd", which
+//     Uncatalogued recognises). Empty when neither host
 //     serves TLS, and for domains that do not resolve. CAStapled says
 //     whether that host staples an OCSP response; Cert is the state of
 //     its certificate (ok, expired, self_signed, or none).
@@ -297,10 +297,11 @@ func (p *plan) selfNSID() string {
 func ASID(asn uint32) string { return "as" + strconv.FormatUint(uint64(asn), 10) }
 
 // Uncatalogued reports whether a truth id names an operator the catalog
-// does not know: a registrable domain or an AS ("as64700"); not a catalog
-// provider id, "<company>-unknown" or "self".
+// does not know: a registrable domain, an AS ("as64700"), or a simulated
+// CA the catalog does not know (by its issuer organisation); not a
+// catalog provider id, "<company>-unknown" or "self".
 func Uncatalogued(id string) bool {
-	if strings.Contains(id, ".") {
+	if strings.Contains(id, ".") || id == caSpecs[caQuillmark].id {
 		return true
 	}
 	digits, ok := strings.CutPrefix(id, "as")
