@@ -96,6 +96,26 @@ func startWeb(t *testing.T, n int, seed int64) *webSim {
 	return &webSim{in: in, srv: srv, tlsAddr: sm[1], hAddr: sm[2], roots: roots}
 }
 
+// client returns an HTTP client that sends every request to the
+// endpoint: HTTPS to its TLS listener, plain HTTP to the other; it does
+// not follow redirects.
+func (s *webSim) client() *http.Client {
+	return &http.Client{
+		Timeout: 3 * time.Second,
+		Transport: &http.Transport{
+			DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+				target := s.hAddr
+				if strings.HasSuffix(addr, ":443") {
+					target = s.tlsAddr
+				}
+				return (&net.Dialer{Timeout: 2 * time.Second}).DialContext(ctx, network, target)
+			},
+			TLSClientConfig: &tls.Config{RootCAs: s.roots, InsecureSkipVerify: true},
+		},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
 // handshake connects to the TLS endpoint with SNI name and returns the
 // connection state, without verifying (the test verifies).
 func (s *webSim) handshake(name string) (tls.ConnectionState, error) {
@@ -323,20 +343,7 @@ var edgeChecks = map[string]func(http.Header) bool{
 func TestEndpointHeaders(t *testing.T) {
 	t.Parallel()
 	s := startWeb(t, 1500, 4)
-	hc := &http.Client{
-		Timeout: 3 * time.Second,
-		Transport: &http.Transport{
-			DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-				target := s.hAddr
-				if strings.HasSuffix(addr, ":443") {
-					target = s.tlsAddr
-				}
-				return (&net.Dialer{Timeout: 2 * time.Second}).DialContext(ctx, network, target)
-			},
-			TLSClientConfig: &tls.Config{RootCAs: s.roots, InsecureSkipVerify: true},
-		},
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
+	hc := s.client()
 	seen := map[string]int{}
 	headerOnly := 0
 	for tr := range s.in.Truths() {
@@ -516,11 +523,7 @@ func TestEndpointRefusesNonLoopback(t *testing.T) {
 func TestCAServices(t *testing.T) {
 	t.Parallel()
 	s := startWeb(t, 400, 8)
-	hc := &http.Client{Timeout: 3 * time.Second, Transport: &http.Transport{
-		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
-			return (&net.Dialer{Timeout: 2 * time.Second}).DialContext(ctx, network, s.hAddr)
-		},
-	}}
+	hc := s.client()
 	get := func(u string) []byte {
 		t.Helper()
 		resp, err := hc.Get(u)
