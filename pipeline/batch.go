@@ -1,4 +1,4 @@
-package main
+package pipeline
 
 import (
 	"bufio"
@@ -38,7 +38,7 @@ const batchLines = 512
 // its lines on a pool of workers, and calls fn for every observation in
 // file order, from the calling goroutine, so that the results are those
 // of a sequential read. Bad lines are passed to skip with their numbers,
-// in file order, from the calling goroutine, as readObservations does.
+// in file order, from the calling goroutine, as decodeObservations does.
 //
 // One goroutine reads lines in batches and hands each batch both to the
 // workers (runtime.GOMAXPROCS of them, decoding and classifying) and, in
@@ -47,7 +47,7 @@ const batchLines = 512
 func classifyObservations(ctx context.Context, path string, cl *classify.Classifier, skip func(*dnscrawl.LineError), fn func(*dnscrawl.Observation, classify.Result)) error {
 	f, err := os.Open(path)
 	if err != nil {
-		return usagef("read observations: %w", err)
+		return inputf("read observations: %w", err)
 	}
 	defer f.Close()
 
