@@ -257,7 +257,7 @@ func (d *Decoder) Next() (*Observation, error) {
 // goroutines) use it; the error is not a *LineError.
 func ParseObservation(b []byte) (*Observation, error) {
 	var o Observation
-	if err := json.Unmarshal(b, &o); err != nil {
+	if err := decodeObservation(b, &o); err != nil {
 		return nil, err
 	}
 	if o.SchemaVersion != SchemaVersion {
