@@ -105,9 +105,10 @@ func classifyObservations(ctx context.Context, path string, cl *classify.Classif
 	})
 	for range workers {
 		g.Go(func() error {
+			names := dnscrawl.NewParser() // one per worker: not shared
 			for b := range todo {
 				buf := b.buf
-				b.work(cl)
+				b.work(cl, names)
 				select {
 				case free <- buf[:0]:
 				default:
@@ -137,8 +138,9 @@ func classifyObservations(ctx context.Context, path string, cl *classify.Classif
 	return cmp.Or(g.Wait(), ctx.Err())
 }
 
-// work decodes and classifies the lines of b and closes b.ready.
-func (b *lineBatch) work(cl *classify.Classifier) {
+// work decodes the lines of b with names, classifies them and closes
+// b.ready.
+func (b *lineBatch) work(cl *classify.Classifier, names *dnscrawl.Parser) {
 	defer close(b.ready)
 	n := len(b.ends)
 	b.obs = make([]*dnscrawl.Observation, n)
@@ -151,7 +153,7 @@ func (b *lineBatch) work(cl *classify.Classifier) {
 		if len(line) == 0 {
 			continue
 		}
-		ob, err := dnscrawl.ParseObservation(line)
+		ob, err := names.Parse(line)
 		if err != nil {
 			b.errs[i] = err
 			continue

@@ -28,9 +28,46 @@ import (
 // fills every field of the type, recursively, by reflection and fails on
 // any that does not come back. A new field needs a case below.
 
+// Parser decodes observation lines like ParseObservation, and keeps one
+// copy of the names that recur from domain to domain (name servers, mail
+// exchangers, CNAME targets, zones, SOA names, error texts): the
+// observations of a large list then share them, and so do the
+// dependencies classified from them, which hold them as evidence. A
+// Parser is not safe for concurrent use: give each goroutine its own. Its
+// memory is bounded: past maxInterned names it starts afresh.
+type Parser struct {
+	names map[string]string
+}
+
+// maxInterned bounds the names a Parser keeps (about 5 MB).
+const maxInterned = 1 << 16
+
+// NewParser returns a Parser.
+func NewParser() *Parser { return &Parser{names: make(map[string]string)} }
+
+// Parse decodes and checks one non-empty line, as ParseObservation does.
+func (p *Parser) Parse(b []byte) (*Observation, error) { return parseObservation(b, p) }
+
+// intern returns b as a string, the same string for the same bytes.
+func (p *Parser) intern(b []byte) string {
+	if s, ok := p.names[string(b)]; ok {
+		return s
+	}
+	if len(p.names) >= maxInterned {
+		clear(p.names)
+	}
+	s := string(b)
+	p.names[s] = s
+	return s
+}
+
 // decodeObservation decodes one JSON object into o, which must be zero.
-func decodeObservation(b []byte, o *Observation) error {
-	r := jsonReader{b: b}
+func decodeObservation(b []byte, o *Observation) error { return decodeWith(b, o, nil) }
+
+// decodeWith decodes one JSON object into o, which must be zero, with
+// names interned by p when p is not nil.
+func decodeWith(b []byte, o *Observation, p *Parser) error {
+	r := jsonReader{b: b, names: p}
 	r.ws()
 	if r.null() {
 		return r.end()
@@ -47,7 +84,7 @@ func decodeObservation(b []byte, o *Observation) error {
 		case "status":
 			return seen.once(3, k, r.statusInto(&o.Status))
 		case "error":
-			return seen.once(4, k, r.strInto(&o.Error))
+			return seen.once(4, k, r.nameInto(&o.Error))
 		case "ns":
 			return seen.once(5, k, r.array(func() error {
 				o.NS = append(o.NS, NSHost{})
@@ -78,7 +115,7 @@ func decodeObservation(b []byte, o *Observation) error {
 		case "cert_hosts":
 			return seen.once(14, k, r.reflect(&o.CertHosts))
 		case "resolver":
-			return seen.once(15, k, r.strInto(&o.Resolver))
+			return seen.once(15, k, r.nameInto(&o.Resolver))
 		case "simulated":
 			return seen.once(16, k, r.boolInto(&o.Simulated))
 		case "started_at":
@@ -117,7 +154,7 @@ func (r *jsonReader) nsHost(h *NSHost) error {
 	return r.object(func(key []byte) error {
 		switch k := matchKey(key, nsHostKeys); k {
 		case "name":
-			return seen.once(0, k, r.strInto(&h.Name))
+			return seen.once(0, k, r.nameInto(&h.Name))
 		case "addrs":
 			return seen.once(1, k, r.addrs(&h.Addrs))
 		}
@@ -135,9 +172,9 @@ func (r *jsonReader) soa(p **SOA) error {
 	return r.object(func(key []byte) error {
 		switch k := matchKey(key, soaKeys); k {
 		case "mname":
-			return seen.once(0, k, r.strInto(&s.MName))
+			return seen.once(0, k, r.nameInto(&s.MName))
 		case "rname":
-			return seen.once(1, k, r.strInto(&s.RName))
+			return seen.once(1, k, r.nameInto(&s.RName))
 		case "serial":
 			v, err := r.uint(32)
 			s.Serial = uint32(v)
@@ -159,7 +196,7 @@ func (r *jsonReader) host(h *Host) error {
 		case "status":
 			return seen.once(1, k, r.statusInto(&h.Status))
 		case "error":
-			return seen.once(2, k, r.strInto(&h.Error))
+			return seen.once(2, k, r.nameInto(&h.Error))
 		case "cnames":
 			return seen.once(3, k, r.strings(&h.CNAMEs))
 		case "a":
@@ -183,7 +220,7 @@ func (r *jsonReader) mxHost(h *MXHost) error {
 			h.Preference = uint16(v)
 			return seen.once(0, k, err)
 		case "name":
-			return seen.once(1, k, r.strInto(&h.Name))
+			return seen.once(1, k, r.nameInto(&h.Name))
 		case "addrs":
 			return seen.once(2, k, r.addrs(&h.Addrs))
 		}
@@ -199,7 +236,7 @@ func (r *jsonReader) zoneNS(z *ZoneNS) error {
 	return r.object(func(key []byte) error {
 		switch k := matchKey(key, zoneNSKeys); k {
 		case "zone":
-			return seen.once(0, k, r.strInto(&z.Zone))
+			return seen.once(0, k, r.nameInto(&z.Zone))
 		case "ns":
 			return seen.once(1, k, r.strings(&z.NS))
 		}
@@ -242,9 +279,10 @@ func matchKey(key []byte, keys []string) string {
 
 // jsonReader reads JSON values from b, from position i.
 type jsonReader struct {
-	b   []byte
-	i   int
-	buf []byte // scratch for unescaping strings
+	b     []byte
+	i     int
+	buf   []byte  // scratch for unescaping strings
+	names *Parser // interns names when not nil
 }
 
 var errEnd = errors.New("unexpected end of JSON input")
@@ -545,11 +583,28 @@ func (r *jsonReader) statusInto(p *Status) error {
 	return nil
 }
 
-// strings reads an array of strings (null: none).
+// nameInto reads a string (or null) into p, interned when the reader has
+// a Parser.
+func (r *jsonReader) nameInto(p *string) error {
+	if r.names == nil {
+		return r.strInto(p)
+	}
+	if r.null() {
+		return nil
+	}
+	b, err := r.strBytes()
+	if err != nil {
+		return err
+	}
+	*p = r.names.intern(b)
+	return nil
+}
+
+// strings reads an array of names (null: none).
 func (r *jsonReader) strings(p *[]string) error {
 	return r.array(func() error {
 		var s string
-		if err := r.strInto(&s); err != nil {
+		if err := r.nameInto(&s); err != nil {
 			return err
 		}
 		*p = append(*p, s)

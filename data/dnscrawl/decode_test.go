@@ -187,6 +187,19 @@ func checkSameAsEncodingJSON(t *testing.T, b []byte) {
 			t.Errorf("decoded differently (-encoding/json +decodeObservation):\n%s\n%q", diff, b)
 		}
 	}
+	// A Parser, which interns names, gives the same values, the second
+	// time too (from its table).
+	p := NewParser()
+	for range 2 {
+		var interned Observation
+		err := decodeWith(b, &interned, p)
+		if (err == nil) != (gotErr == nil) {
+			t.Fatalf("with a Parser: err %v, without: %v\n%q", err, gotErr, b)
+		}
+		if diff := cmp.Diff(got, interned, addrEqual); err == nil && diff != "" {
+			t.Errorf("decoded differently with a Parser (-without +with):\n%s\n%q", diff, b)
+		}
+	}
 }
 
 // decodeCases are lines that decoders get wrong: escapes, invalid UTF-8,
@@ -320,6 +333,17 @@ func BenchmarkDecodeObservation(b *testing.B) {
 			for _, l := range lines {
 				var o Observation
 				if err := decodeObservation(l, &o); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+	b.Run("parser", func(b *testing.B) {
+		b.ReportAllocs()
+		p := NewParser()
+		for b.Loop() {
+			for _, l := range lines {
+				if _, err := p.Parse(l); err != nil {
 					b.Fatal(err)
 				}
 			}
