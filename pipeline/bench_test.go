@@ -39,7 +39,11 @@ func benchCrawl(b *testing.B) (obs string, files simnet.Files) {
 		b.Fatal(err)
 	}
 	dir := b.TempDir()
-	if files, err = inet.WriteAll(filepath.Join(dir, "simnet")); err != nil {
+	sim := filepath.Join(dir, "simnet")
+	if err := os.Mkdir(sim, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	if files, err = inet.WriteAll(sim); err != nil {
 		b.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
