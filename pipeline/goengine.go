@@ -17,8 +17,9 @@ import (
 
 // GoEngine is the engine in Go: it classifies the observations on a
 // pool of workers (GOMAXPROCS of them) in one process and holds every
-// classified domain in memory, so its size is bounded by the machine's
-// memory (a million domains fit in about 1.5 GB).
+// classified domain in memory, so the list it can take is bounded by the
+// machine's memory: about 1.4 KB of live heap per domain (1.4 GB for a
+// million, docs/benchmarks.md).
 type GoEngine struct{}
 
 // Name returns "go".
