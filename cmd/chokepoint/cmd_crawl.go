@@ -37,6 +37,12 @@ type crawlOptions struct {
 	Progress       time.Duration
 	Resume         bool
 	Shard          dnscrawl.Shard
+	// ShardAuto is N of --shard auto/N (0 otherwise): the shard is taken
+	// from a Kubernetes Indexed Job's JOB_COMPLETION_INDEX and the output
+	// goes to the folder Out/shard=K (resolveShard). lookupEnv, when
+	// set, replaces os.LookupEnv (tests).
+	ShardAuto int
+	lookupEnv func(string) (string, bool)
 	// MaxFailed is the largest fraction of the domains looked up that may
 	// fail on network errors (timeout, network_error) before the crawl
 	// ends with exit code 1; 1 accepts any crawl.
@@ -93,7 +99,7 @@ func addCrawlFlags(cmd *cobra.Command, o *crawlOptions) {
 	f.BoolVar(&o.AllowDifferentList, "allow-different-list", o.AllowDifferentList, "with --resume: continue although crawl.json says the observations come from another list or shard; crawl.json then names both")
 	f.Float64Var(&o.MaxFailed, "max-failed", o.MaxFailed, "exit with code 1 when more than this fraction of the domains looked up failed on network errors (timeout, network_error); 1: never")
 	addIterativeFlags(cmd, &o.Iterative)
-	f.Var(&o.Shard, "shard", "crawl only part K of N of the list (1 <= K <= N), by a stable hash of each domain; analyze takes the shards' outputs together")
+	f.Var(shardValue{o}, "shard", "crawl only part K of N of the list (1 <= K <= N), by a stable hash of each domain; analyze takes the shards' outputs together. auto/N: K is JOB_COMPLETION_INDEX+1 (Kubernetes Indexed Job) and the output goes to OUT/shard=K")
 }
 
 func newCrawlCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
@@ -142,6 +148,9 @@ func (o *crawlOptions) validate() error {
 		return usagef("--allow-different-list goes with --resume")
 	}
 	if err := o.Iterative.validate(len(o.Resolvers) > 0); err != nil {
+		return err
+	}
+	if err := o.resolveShard(); err != nil {
 		return err
 	}
 	if o.Shard.N != 0 {

@@ -26,14 +26,6 @@ import (
 // analyze: enough for stable 95 % intervals, cheap on a million domains.
 const defaultBootstrap = 200
 
-// blastReportRows is the number of providers whose blast radius run.json
-// and report.html show.
-const blastReportRows = 20
-
-// blastSummaryRows is the number of providers in the blast-radius table
-// printed by analyze.
-const blastSummaryRows = 10
-
 type whatifOptions struct {
 	Analyze analyzeOptions
 	// Fail are the scenario's elements, as given on the command line.

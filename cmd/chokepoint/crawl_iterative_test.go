@@ -12,6 +12,7 @@ import (
 	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
 	"github.com/chokepoint-dev/chokepoint/data/iterative"
 	"github.com/chokepoint-dev/chokepoint/data/iterative/lab"
+	"github.com/chokepoint-dev/chokepoint/pipeline"
 	"github.com/chokepoint-dev/chokepoint/reports"
 )
 
@@ -57,7 +58,7 @@ func TestCrawlIterative(t *testing.T) {
 		t.Fatalf("crawl: exit %d: %s", code, stderr)
 	}
 	obs := map[string]*dnscrawl.Observation{}
-	if err := readObservations(context.Background(), filepath.Join(out, ObservationsName), os.Stderr, func(o *dnscrawl.Observation) { obs[o.Domain] = o }); err != nil {
+	if err := pipeline.ReadInput(context.Background(), pipeline.InputChokepoint, filepath.Join(out, ObservationsName), os.Stderr, func(o *dnscrawl.Observation) { obs[o.Domain] = o }); err != nil {
 		t.Fatal(err)
 	}
 	ex := obs["example.com"]

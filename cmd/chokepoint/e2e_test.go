@@ -72,7 +72,7 @@ func TestEndToEnd(t *testing.T) {
 
 	// Every domain exactly once in the observations.
 	obs := map[string]*dnscrawl.Observation{}
-	if err := readObservations(ctx, obsPath, io.Discard, func(o *dnscrawl.Observation) {
+	if err := readInput(ctx, "", obsPath, io.Discard, func(o *dnscrawl.Observation) {
 		if obs[o.Domain] != nil {
 			t.Errorf("domain %s observed twice", o.Domain)
 		}

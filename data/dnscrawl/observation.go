@@ -2,7 +2,6 @@ package dnscrawl
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -225,17 +224,19 @@ type LineError struct {
 func (e *LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
 func (e *LineError) Unwrap() error { return e.Err }
 
-// Decoder reads observations from JSON lines.
+// Decoder reads observations from JSON lines, with their recurring names
+// interned (Parser).
 type Decoder struct {
-	sc   *bufio.Scanner
-	line int
+	sc    *bufio.Scanner
+	line  int
+	names *Parser
 }
 
 // NewDecoder returns a decoder reading from r.
 func NewDecoder(r io.Reader) *Decoder {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
-	return &Decoder{sc: sc}
+	return &Decoder{sc: sc, names: NewParser()}
 }
 
 // Next decodes the next observation. It returns io.EOF at the end, and a
@@ -248,7 +249,7 @@ func (d *Decoder) Next() (*Observation, error) {
 		if len(b) == 0 {
 			continue
 		}
-		o, err := ParseObservation(b)
+		o, err := d.names.Parse(b)
 		if err != nil {
 			return nil, &LineError{Line: d.line, Err: err}
 		}
@@ -264,9 +265,13 @@ func (d *Decoder) Next() (*Observation, error) {
 // checks it as Next does: schema version, domain, status. It does not
 // keep b. Callers that read lines themselves (to decode them on several
 // goroutines) use it; the error is not a *LineError.
-func ParseObservation(b []byte) (*Observation, error) {
+func ParseObservation(b []byte) (*Observation, error) { return parseObservation(b, nil) }
+
+// parseObservation is ParseObservation, with names interned by p when p
+// is not nil.
+func parseObservation(b []byte, p *Parser) (*Observation, error) {
 	var o Observation
-	if err := json.Unmarshal(b, &o); err != nil {
+	if err := decodeWith(b, &o, p); err != nil {
 		return nil, err
 	}
 	if o.SchemaVersion != SchemaVersion {
