@@ -108,6 +108,8 @@ func decodeWith(b []byte, o *Observation, p *Parser) error {
 				o.TargetZones = append(o.TargetZones, ZoneNS{})
 				return r.zoneNS(&o.TargetZones[len(o.TargetZones)-1])
 			}))
+		case "delegation":
+			return seen.once(21, k, r.reflect(&o.Delegation))
 		case "tls":
 			return seen.once(12, k, r.reflect(&o.TLS))
 		case "http":
@@ -137,7 +139,7 @@ func decodeWith(b []byte, o *Observation, p *Parser) error {
 
 var (
 	observationKeys = []string{"schema_version", "domain", "rank", "status", "error", "ns", "soa", "apex", "www", "mx",
-		"mx_status", "target_zones", "tls", "http", "cert_hosts", "resolver", "simulated", "started_at", "duration_ms",
+		"mx_status", "target_zones", "delegation", "tls", "http", "cert_hosts", "resolver", "simulated", "started_at", "duration_ms",
 		"queries", "attempts"}
 	nsHostKeys = []string{"name", "addrs"}
 	soaKeys    = []string{"mname", "rname", "serial"}
