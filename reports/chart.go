@@ -42,18 +42,20 @@ func (b bar) fill() color.Color {
 	return b.color
 }
 
-// barChart draws a horizontal bar chart, largest bar on top, each bar in
-// its colour, and returns it as an SVG element ready to be put inline in
-// an HTML page; see inlineSVG for what is done to vgsvg's output.
-func barChart(title, xLabel, yLabel string, bars []bar) ([]byte, error) {
+// barChart draws a horizontal bar chart of percentages, largest bar on
+// top, each bar in its colour and its value after it (hbarSet), and
+// returns it as an SVG element ready to be put inline in an HTML page.
+func barChart(title, xLabel string, bars []bar) ([]byte, error) {
 	if len(bars) == 0 {
 		return nil, errors.New("bar chart without bars")
 	}
-	stacked := make([]stackedBar, len(bars))
-	for i, b := range bars {
-		stacked[i] = stackedBar{label: b.label, values: []float64{b.value}, colors: []color.Color{b.fill()}}
+	panel := hbarPanel{title: title}
+	top := 0.0
+	for _, b := range bars {
+		panel.bars = append(panel.bars, stackedBar{label: b.label, values: []float64{b.value}, colors: []color.Color{b.fill()}})
+		top = max(top, b.value)
 	}
-	return stackedChart(title, xLabel, yLabel, 6.5, 0, stacked, nil, nil)
+	return newHbarSet(xLabel, " %", niceMax(top*1.08), nil, []hbarPanel{panel}).svg(panel)
 }
 
 // stackedBar is one bar made of segments drawn left to right.
@@ -351,6 +353,8 @@ var (
 		"viewbox": true, "role": true, "aria-label": true,
 		"transform": true, "style": true, "d": true, "x": true, "y": true,
 		"width": true, "height": true,
+		// The flow chart's names of nodes and link ends, for tests.
+		"data-node": true, "data-from": true, "data-to": true, "data-label": true,
 	}
 )
 
