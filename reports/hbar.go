@@ -24,8 +24,11 @@ type hbarSet struct {
 	unit   string // after the value at a bar's end: " %"
 	xMax   float64
 	legend []legendEntry
-	labelW float64 // the widest label of every panel
-	valueW float64 // the widest value written after a bar
+	refs   []refLine // dashed vertical lines across the plot, in the legend
+	// decimals is the number of decimals of the values after the bars.
+	decimals int
+	labelW   float64 // the widest label of every panel
+	valueW   float64 // the widest value written after a bar
 }
 
 // Geometry of a panel, in SVG user units (1 unit = 1 px at its size).
@@ -47,7 +50,7 @@ const hbarLabelMax = 0.45 * hbarW
 
 // newHbarSet measures the labels and values of every panel.
 func newHbarSet(xLabel, unit string, xMax float64, legend []legendEntry, panels []hbarPanel) *hbarSet {
-	s := &hbarSet{xLabel: xLabel, unit: unit, xMax: xMax, legend: legend}
+	s := &hbarSet{xLabel: xLabel, unit: unit, xMax: xMax, legend: legend, decimals: 1}
 	for _, p := range panels {
 		for _, b := range p.bars {
 			s.labelW = max(s.labelW, textWidth(fitLabel(b.label, hbarLabelMax, hbarText), hbarText))
@@ -74,7 +77,7 @@ func (s *hbarSet) value(b stackedBar) string {
 	for _, v := range b.values {
 		t += v
 	}
-	return decimal(t, 1) + s.unit
+	return decimal(t, s.decimals) + s.unit
 }
 
 // plot returns the x of the axis's 0 and its length.
@@ -132,17 +135,28 @@ func (s *hbarSet) svg(p hbarPanel) ([]byte, error) {
 	y := 2 + lineHeight(hbarTitle)
 	title := fmt.Sprintf(`<text x="%.1f" y="%.1f" style="font-family:%s;font-size:%gpx;font-weight:600">%s</text>`, 2.0, y-4, chartFontFamily, hbarTitle, html.EscapeString(p.title))
 	var legend bytes.Buffer
-	if len(s.legend) > 0 {
-		// Entries left to right, on as many rows as they need.
+	if len(s.legend)+len(s.refs) > 0 {
+		// Entries left to right, on as many rows as they need: a box for
+		// a bar's colour, a dashed stroke for a reference line.
 		lx, ly := 2.0, y+4
-		for _, e := range s.legend {
-			w := hbarSwatch + 4 + textWidth(e.label, hbarTick)
+		entry := func(label string, swatch func(x, y float64) string, sw float64) {
+			w := sw + 4 + textWidth(label, hbarTick)
 			if lx > 2 && lx+w > hbarW-2 {
 				lx, ly = 2, ly+line
 			}
-			fmt.Fprintf(&legend, `<rect x="%.1f" y="%.1f" width="%g" height="%g" style="fill:%s"/>`, lx, ly+(line-hbarSwatch)/2, hbarSwatch, hbarSwatch, cssColor(e.color))
-			fmt.Fprintf(&legend, `<text x="%.1f" y="%.1f" style="font-family:%s;font-size:%gpx;dominant-baseline:middle">%s</text>`, lx+hbarSwatch+4, ly+line/2, chartFontFamily, hbarTick, html.EscapeString(e.label))
+			legend.WriteString(swatch(lx, ly))
+			fmt.Fprintf(&legend, `<text x="%.1f" y="%.1f" style="font-family:%s;font-size:%gpx;dominant-baseline:middle">%s</text>`, lx+sw+4, ly+line/2, chartFontFamily, hbarTick, html.EscapeString(label))
 			lx += w + 14
+		}
+		for _, e := range s.legend {
+			entry(e.label, func(x, y float64) string {
+				return fmt.Sprintf(`<rect x="%.1f" y="%.1f" width="%g" height="%g" style="fill:%s"/>`, x, y+(line-hbarSwatch)/2, hbarSwatch, hbarSwatch, cssColor(e.color))
+			}, hbarSwatch)
+		}
+		for _, r := range s.refs {
+			entry(r.label, func(x, y float64) string {
+				return fmt.Sprintf(`<path d="M%.1f,%.1fh%g" style="fill:none;stroke:%s;stroke-width:1.5;stroke-dasharray:4,3"/>`, x, y+line/2, 2*hbarSwatch, cssColor(r.color))
+			}, 2*hbarSwatch)
 		}
 		y = ly + line + 4
 	}
@@ -169,6 +183,7 @@ func (s *hbarSet) svg(p hbarPanel) ([]byte, error) {
 	tx := min(x0+length/2, hbarW-2-tw/2)
 	fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" style="font-family:%s;font-size:%gpx;text-anchor:middle;dominant-baseline:hanging">%s</text>`,
 		tx, bottom+6+lineHeight(hbarTick)+2, chartFontFamily, hbarText, html.EscapeString(s.xLabel))
+	var values bytes.Buffer
 	for i, bar := range p.bars {
 		cy := top + hbarRow*(float64(i)+0.5)
 		label := fitLabel(bar.label, s.labelW, hbarText)
@@ -185,8 +200,18 @@ func (s *hbarSet) svg(p hbarPanel) ([]byte, error) {
 				x, cy-hbarBarH/2, w, hbarBarH, cssColor(bar.colors[j%len(bar.colors)]), html.EscapeString(visible(bar.label)), html.EscapeString(s.value(stackedBar{values: []float64{v}})))
 			x += w
 		}
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" style="font-family:%s;font-size:%gpx;fill:#5a6570;dominant-baseline:middle">%s</text>`, x+4, cy, chartFontFamily, hbarTick, html.EscapeString(s.value(bar)))
+		// On a white box, so that reference lines pass behind it.
+		vw := textWidth(s.value(bar), hbarTick)
+		fmt.Fprintf(&values, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" style="fill:#ffffff"/>`, x+2, cy-lineHeight(hbarTick)/2, vw+4, lineHeight(hbarTick))
+		fmt.Fprintf(&values, `<text x="%.1f" y="%.1f" style="font-family:%s;font-size:%gpx;fill:#5a6570;dominant-baseline:middle">%s</text>`, x+4, cy, chartFontFamily, hbarTick, html.EscapeString(s.value(bar)))
 	}
+	// Reference lines over the bars, values over both.
+	for _, r := range s.refs {
+		if r.x <= s.xMax {
+			fmt.Fprintf(&b, `<path d="M%.1f,%.1fV%.1f" style="fill:none;stroke:%s;stroke-width:1.5;stroke-dasharray:4,3"><title>%s</title></path>`, xOf(r.x), top, bottom, cssColor(r.color), html.EscapeString(r.label))
+		}
+	}
+	b.Write(values.Bytes())
 	b.WriteString(`</svg>`)
 	if err := checkSVG(b.Bytes()); err != nil {
 		return nil, fmt.Errorf("bar chart %q: %w", p.title, err)

@@ -78,11 +78,14 @@ func hhiChart(sum *metrics.Summary) (template.HTML, error) {
 	if xMax < 10000 {
 		xLabel = "HHI (scale to 10,000; axis cut at " + tickLabel(xMax) + ")"
 	}
-	svg, err := stackedChart("HHI of each layer against the US merger-guideline thresholds", xLabel, "layer", 6.5, xMax, bars, refs, nil)
+	panel := hbarPanel{title: "HHI of each layer against the US merger-guideline thresholds", bars: bars}
+	set := newHbarSet(xLabel, "", xMax, nil, []hbarPanel{panel})
+	set.refs, set.decimals = refs, 0
+	svg, err := set.svg(panel)
 	if err != nil {
 		return "", fmt.Errorf("HHI chart: %w", err)
 	}
-	return template.HTML(svg), nil // accepted by checkSVG in render
+	return template.HTML(svg), nil // accepted by checkSVG in hbarSet.svg
 }
 
 // blastKinds are the kinds of element the report ranks, with the words
