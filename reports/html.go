@@ -24,6 +24,15 @@ var reportTemplate string
 // report; providers.csv has them all.
 const htmlProviderRows = 25
 
+// printProviderRows and printUncataloguedRows are the rows of the
+// providers and uncatalogued operators tables a printed report shows
+// (the print rules of report.html.tmpl hide the others; a test checks
+// that the two agree); the caption says so when rows are left out.
+const (
+	printProviderRows     = 10
+	printUncataloguedRows = 5
+)
+
 // htmlUncataloguedRows is the number of uncatalogued operators listed per
 // layer.
 const htmlUncataloguedRows = 10
@@ -78,13 +87,18 @@ type view struct {
 	Statuses   []statusView
 	Generated  string
 	Blast      []blastView
+	// BlastPrintNote says how many rows of Blast a printed report shows,
+	// when it shows fewer.
+	BlastPrintNote string
 	// BlastHeadline names the provider whose failure takes the most
 	// domains down.
 	BlastHeadline string
 	HHIChart      template.HTML // checked by checkSVG
 	BlastCharts   []chartView
-	Flow          template.HTML // checked by checkSVG
-	SPOF          *spofView
+	// BlastNote says what the bars of BlastCharts are, once for all.
+	BlastNote string
+	Flow      template.HTML // checked by checkSVG
+	SPOF      *spofView
 	// Exec is the executive summary: plain sentences on the providers
 	// whose failure takes down most of the list, the domains without
 	// redundancy on DNS and the cloud region with the largest blast
@@ -133,6 +147,9 @@ type layerView struct {
 	More      string
 	// Uncatalogued lists the largest operators the catalog does not know.
 	Uncatalogued []providerView
+	// PrintNote and UncataloguedPrintNote say how many rows of each table
+	// a printed report shows, when it shows fewer than there are.
+	PrintNote, UncataloguedPrintNote string
 }
 
 type metricView struct {
@@ -280,6 +297,9 @@ func newView(run *Run, results []classify.Result, sum *metrics.Summary) (*view, 
 		v.Blast = append(v.Blast, blastView{Provider: run.Names.blastElement(b.Kind, b.Element), Domains: count(b.Domains), Share: pctF(b.Share),
 			Weighted: pctF(b.WeightedShare), Direct: count(b.Direct), Transitive: count(b.Transitive)})
 	}
+	if len(v.Blast) > printProviderRows {
+		v.BlastPrintNote = fmt.Sprintf("top %d of these %d shown in print; every provider in blast.csv", printProviderRows, len(v.Blast))
+	}
 	return v, nil
 }
 
@@ -304,14 +324,14 @@ func newLayerView(ls *metrics.LayerSummary, col colors, labels productLabels, mi
 		if len(bars) == 1 {
 			title = name + ": the one provider, by share of domains"
 		}
-		svg, err := barChart(title, "share of domains with a known "+inSentence(name)+" provider (%)", "provider", bars)
+		svg, err := barChart(title, "share of domains with a known "+inSentence(name)+" provider (%)", bars)
 		if err != nil {
 			return lv, fmt.Errorf("chart of layer %s: %w", ls.Layer, err)
 		}
-		lv.Chart = template.HTML(svg) // accepted by checkSVG in barChart
+		lv.Chart = template.HTML(svg) // accepted by checkSVG in hbarSet.svg
 	}
 	if ls.Providers > 1 && len(ls.LorenzX) > 2 {
-		svg, err := lorenzChart(name+": Lorenz curve of the providers' sizes", ls.LorenzX, ls.LorenzY, accent)
+		svg, err := lorenzChart(name+": Lorenz curve of providers", ls.LorenzX, ls.LorenzY, accent)
 		if err != nil {
 			return lv, fmt.Errorf("Lorenz curve of layer %s: %w", ls.Layer, err)
 		}
@@ -367,13 +387,20 @@ func newLayerView(ls *metrics.LayerSummary, col colors, labels productLabels, mi
 		}
 		lv.Providers = append(lv.Providers, row(&ls.Rows[i]))
 	}
+	uncatalogued := 0
 	for i := range ls.Rows {
-		if len(lv.Uncatalogued) == htmlUncataloguedRows {
-			break
-		}
 		if !ls.Rows[i].Catalogued {
-			lv.Uncatalogued = append(lv.Uncatalogued, row(&ls.Rows[i]))
+			uncatalogued++
+			if len(lv.Uncatalogued) < htmlUncataloguedRows {
+				lv.Uncatalogued = append(lv.Uncatalogued, row(&ls.Rows[i]))
+			}
 		}
+	}
+	if n := len(ls.Rows); n > printProviderRows {
+		lv.PrintNote = fmt.Sprintf("top %d of %s shown in print; full list in providers.csv", printProviderRows, count(n))
+	}
+	if uncatalogued > printUncataloguedRows {
+		lv.UncataloguedPrintNote = fmt.Sprintf("top %d of %s shown in print; full list in providers.csv", printUncataloguedRows, count(uncatalogued))
 	}
 	return lv, nil
 }

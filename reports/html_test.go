@@ -142,7 +142,7 @@ func TestHTMLSelfContained(t *testing.T) {
 	if n := bytes.Count(doc, []byte(`by share of domains"`)); n != 4 {
 		t.Errorf("%d share charts, want one per layer with providers (4)", n)
 	}
-	if n := bytes.Count(doc, []byte(`: Lorenz curve of the providers&#39; sizes"`)); n != 3 {
+	if n := bytes.Count(doc, []byte(`: Lorenz curve of providers"`)); n != 3 {
 		t.Errorf("%d Lorenz curves, want one per layer with two providers or more (3: DNS, hosting, e-mail)", n)
 	}
 	if !bytes.Contains(doc, []byte(`aria-label="HHI of each layer`)) {
@@ -287,7 +287,7 @@ func TestFormat(t *testing.T) {
 
 func TestCheckSVG(t *testing.T) {
 	t.Parallel()
-	good, err := barChart("t", "x", "y", []bar{{label: "a", value: 50}, {label: "<b>", value: 20}})
+	good, err := barChart("t", "x", []bar{{label: "a", value: 50}, {label: "<b>", value: 20}})
 	if err != nil {
 		t.Fatalf("barChart: %v", err)
 	}
