@@ -84,8 +84,13 @@ type SPOF struct {
 	NoEscapeHatch string
 }
 
-// SinglePoints returns the domains that one company can take down alone,
-// by rank then domain.
+// SinglePoints returns the domains that one company can take down alone
+// through a serving layer (dns, cdn or hosting, directly or through the
+// company's upstreams), by rank then domain. The registry of a domain's
+// TLD and a certificate authority it depends on critically can take it
+// down alone too, but every domain has exactly one registry and most one
+// CA: they are left out here, or every domain would be listed, and shown
+// by their blast radii and the critical counts of the ca and tld layers.
 func (g *Graph) SinglePoints() []SPOF {
 	var companies []Element
 	for _, e := range g.Elements() {
@@ -100,7 +105,9 @@ func (g *Graph) SinglePoints() []SPOF {
 	for ci, e := range companies {
 		g.fail(sc, []Element{e}, false)
 		for _, d := range sc.failed {
-			pd, pc = append(pd, d), append(pc, int32(ci))
+			if g.servingDown(sc, d) {
+				pd, pc = append(pd, d), append(pc, int32(ci))
+			}
 		}
 	}
 	byDomain := buildCSR(len(g.domains), pd, pc)
@@ -170,6 +177,18 @@ func (g *Graph) SinglePoints() []SPOF {
 	return out
 }
 
+// servingDown reports whether a serving layer (dns, cdn, hosting) of
+// failed domain d died in the scenario last run on sc, as opposed to its
+// TLD registry or its certificate authority alone.
+func (g *Graph) servingDown(sc *scratch, d int32) bool {
+	for li := range slotEmail {
+		if sc.slots[d*numLayers+int32(li)].dead == sc.epoch {
+			return true
+		}
+	}
+	return false
+}
+
 func byRank(ra, rb int, da, db string) int {
 	if (ra > 0) != (rb > 0) {
 		if ra > 0 {
@@ -198,8 +217,9 @@ type Pair struct {
 }
 
 // CoDependency returns the k pairs of companies that share the most
-// domains (on any layer, e-mail included), by Domains descending then
-// names.
+// domains (on the serving layers and e-mail; not ca or tld, where nearly
+// every domain would pair its CA with its registry), by Domains
+// descending then names.
 func (g *Graph) CoDependency(k int) []Pair {
 	// Pair counts over company indexes: a dense triangle when the
 	// companies are few enough (the usual case), a map otherwise.
@@ -215,7 +235,7 @@ func (g *Graph) CoDependency(k int) []Pair {
 	var cos []int32
 	for d := range g.domains {
 		cos = cos[:0]
-		for _, key := range g.slotKeys.list[g.slotKeys.off[d*numLayers]:g.slotKeys.off[(d+1)*numLayers]] {
+		for _, key := range g.slotKeys.list[g.slotKeys.off[d*numLayers]:g.slotKeys.off[d*numLayers+slotEmail+1]] {
 			if key >= 0 {
 				if c := g.svcCompany[g.keySvc[key]]; !slices.Contains(cos, c) {
 					cos = append(cos, c)

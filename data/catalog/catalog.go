@@ -25,13 +25,13 @@ const (
 	LayerEmail   Layer = "email"
 	// LayerCA is the certificate authority of the site's TLS certificate
 	// and LayerTLD the registry operator of its top-level domain (issue
-	// 12). They are not in Layers until the analysis handles them.
+	// 12).
 	LayerCA  Layer = "ca"
 	LayerTLD Layer = "tld"
 )
 
 // Layers lists every layer in report order.
-var Layers = []Layer{LayerDNS, LayerCDN, LayerHosting, LayerEmail}
+var Layers = []Layer{LayerDNS, LayerCDN, LayerHosting, LayerEmail, LayerCA, LayerTLD}
 
 // ParseLayer returns the layer named s, or an error when s is not a layer.
 func ParseLayer(s string) (Layer, error) {
