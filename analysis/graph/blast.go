@@ -25,6 +25,11 @@ type Blast struct {
 	EmailShare    float64
 	// Services counts the services that fail with it, itself included.
 	Services int
+	// CADomains and TLDDomains count the domains, among Domains, whose ca
+	// layer (a critical CA) or tld layer (the registry) failed: a CA's or
+	// a registry's blast radius, or the part of a provider's that passes
+	// through the CAs whose revocation hosts it serves.
+	CADomains, TLDDomains int
 }
 
 // BlastRadii returns the blast radius of every element of the graph
@@ -59,6 +64,14 @@ func (g *Graph) BlastRadii(workers int) []Blast {
 					Element: els[i], Domains: o.Failed, Direct: o.Direct, Transitive: o.Transitive,
 					Share: o.Share, WeightedShare: o.WeightedShare,
 					EmailFailed: o.EmailFailed, EmailShare: o.EmailShare, Services: len(o.Services),
+				}
+				for _, d := range sc.failed {
+					if sc.slots[d*numLayers+slotCA].dead == sc.epoch && g.caRequired[d] {
+						out[i].CADomains++
+					}
+					if sc.slots[d*numLayers+slotTLD].dead == sc.epoch {
+						out[i].TLDDomains++
+					}
 				}
 			}
 		}()

@@ -173,3 +173,18 @@ func TestResolveCATLD(t *testing.T) {
 		t.Errorf("verisgn: %v, want a suggestion of verisign", err)
 	}
 }
+
+func TestCertHostFinder(t *testing.T) {
+	t.Parallel()
+	f := NewCertHostFinder()
+	f.Add("b.com", []CertHost{{From: "letsencrypt/ca", To: "akamai/cdn", Layer: catalog.LayerCDN, Host: "r3.o.lencr.org", Evidence: "CNAME o.lencr.edgesuite.net"}})
+	f.Add("a.com", []CertHost{
+		{From: "letsencrypt/ca", To: "akamai/cdn", Layer: catalog.LayerCDN, Host: "r3.o.lencr.org", Evidence: "CNAME o.lencr.edgesuite.net"},
+		{From: "letsencrypt/ca", To: "letsencrypt/ca", Layer: catalog.LayerDNS, Host: "lencr.org"}, // itself: left out
+	})
+	want := []ProviderEdge{{From: "letsencrypt/ca", To: "akamai/cdn", Layer: catalog.LayerCDN, Source: SourceCertHost,
+		Evidence: "r3.o.lencr.org: CNAME o.lencr.edgesuite.net (seen via a.com)", Domains: 2}}
+	if diff := cmp.Diff(want, f.Edges()); diff != "" {
+		t.Errorf("edges (-want +got):\n%s", diff)
+	}
+}

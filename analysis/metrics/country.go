@@ -119,12 +119,13 @@ func (c *CountrySummary) Layer(l catalog.Layer) (*CountryLayer, bool) {
 }
 
 // NotMeasured marks layers of results as not measured (StateNotMeasured)
-// where they are not known, for the results measured says were not: the
-// ca layer of the domains whose crawl ran no TLS probe. It gives each such
-// result a States map of its own kind, shared with the others that have
-// the same states, and never modifies a States map (classify shares
-// them). Create one with NewNotMeasured and call Mark for each result, in
-// one goroutine.
+// where they are not known: the ca layer of the resolved domains whose
+// crawl ran no TLS probe (classify calls such a layer unresolved, as it
+// cannot tell a probe that failed from one that never ran; the caller
+// can, from the observation). It gives each marked result a States map
+// shared with the others that had the same states, and never modifies a
+// States map (classify shares them). Create one with NewNotMeasured and
+// call Mark, in one goroutine.
 type NotMeasured struct {
 	layers []catalog.Layer
 	// marked maps a States map (by identity) to its marked copy.
@@ -137,8 +138,9 @@ func NewNotMeasured(layers ...catalog.Layer) *NotMeasured {
 }
 
 // Mark marks the layers of r not measured unless they are known (a
-// dependency there shows they were measured after all) or unresolved (the
-// domain's lookups failed: nothing could have been probed).
+// dependency there shows they were measured after all). Call it only for
+// a result whose domain resolved and whose crawl did not measure the
+// layers.
 func (n *NotMeasured) Mark(r *classify.Result) {
 	if r.States == nil {
 		return
@@ -150,7 +152,7 @@ func (n *NotMeasured) Mark(r *classify.Result) {
 	}
 	m := make(map[catalog.Layer]classify.State, len(r.States))
 	for l, st := range r.States {
-		if slices.Contains(n.layers, l) && st != classify.StateUnresolved && st != classify.StateKnown {
+		if slices.Contains(n.layers, l) && st != classify.StateKnown {
 			st = StateNotMeasured
 		}
 		m[l] = st

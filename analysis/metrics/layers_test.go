@@ -26,7 +26,7 @@ func caTLDResults() []classify.Result {
 	return []classify.Result{
 		result("a.com", 1, ok, map[catalog.Layer][]string{dns: {"cloudflare"}, ca: {"letsencrypt"}, tld: {"verisign"}}, nil),
 		result("b.com", 2, ok, map[catalog.Layer][]string{dns: {"cloudflare"}, ca: {"digicert"}, tld: {"verisign"}}, nil),
-		result("c.de", 3, ok, map[catalog.Layer][]string{dns: {"self"}, tld: {"denic"}}, map[catalog.Layer]classify.State{ca: none}),
+		result("c.de", 3, ok, map[catalog.Layer][]string{dns: {"self"}, tld: {"denic"}}, map[catalog.Layer]classify.State{ca: unresolved}),
 		result("d.de", 4, ok, map[catalog.Layer][]string{dns: {"route53"}, tld: {"denic"}}, map[catalog.Layer]classify.State{ca: none}),
 		result("e.com", 5, dnscrawl.StatusServFail, nil, map[catalog.Layer]classify.State{dns: unresolved, ca: unresolved, tld: unresolved}),
 	}
@@ -35,11 +35,12 @@ func caTLDResults() []classify.Result {
 func TestNotMeasured(t *testing.T) {
 	t.Parallel()
 	results := caTLDResults()
-	shared := results[3].States
+	shared := results[2].States
 	m := NewNotMeasured(ca)
-	// c.de's crawl ran no TLS probe; so did e.com's, but its lookups
-	// failed and it stays unresolved; a.com was probed and stays known.
-	for _, i := range []int{0, 2, 4} {
+	// c.de's crawl ran no TLS probe (classify says unresolved); a.com's
+	// either, yet it has a CA: known stays known. e.com's lookups failed:
+	// the caller does not mark it.
+	for _, i := range []int{0, 2} {
 		m.Mark(&results[i])
 	}
 	if got := results[2].States[ca]; got != StateNotMeasured {
@@ -51,7 +52,7 @@ func TestNotMeasured(t *testing.T) {
 	if got := results[0].States[ca]; got != known {
 		t.Errorf("a.com ca state %q, want known", got)
 	}
-	if shared[ca] != none {
+	if shared[ca] != unresolved {
 		t.Error("Mark modified a States map")
 	}
 	s := Compute(results, Options{Layers: []catalog.Layer{ca}})

@@ -43,10 +43,11 @@ const AnyLayer catalog.Layer = "any"
 var AnyLayers = []catalog.Layer{catalog.LayerDNS, catalog.LayerCDN, catalog.LayerHosting, catalog.LayerEmail}
 
 // StateNotMeasured is the state of a layer the crawl did not measure: the
-// ca layer of a resolved domain whose observation has no TLS probe at all
-// (a crawl run with --no-probe, or an observation file written before the
-// probes existed, schema version 1). It is not one of classify.States:
-// analyze sets it with NotMeasured. Such a domain is counted apart
+// ca layer of a resolved domain (status ok) whose observation has no TLS
+// probe at all (a crawl run with --no-probe, or an observation file
+// written before the probes existed, schema version 1). It is not one of
+// classify.States: analyze sets it with NotMeasured. A domain whose
+// lookups failed stays unresolved. Such a domain is counted apart
 // (LayerSummary.NotMeasured), never as "none" (no CA): like every state
 // but known it is outside the denominators of shares and rates, and it
 // is shown as "not measured", not as a finding.
