@@ -21,6 +21,7 @@ import (
 	"github.com/chokepoint-dev/chokepoint/analysis/metrics"
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
 	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
+	"github.com/chokepoint-dev/chokepoint/data/domains"
 	"github.com/chokepoint-dev/chokepoint/data/refdata"
 	"github.com/chokepoint-dev/chokepoint/reports"
 )
@@ -57,6 +58,14 @@ type analyzeOptions struct {
 	// InputFormat is the format of the inputs: "chokepoint" (observations
 	// written by crawl) or "zdns" (zmap/zdns JSON lines).
 	InputFormat string
+	// List is the domain list that was crawled, read for its country
+	// column (the country of each site); empty for none. ListFormat is
+	// its format (auto-detected when empty).
+	List       string
+	ListFormat domains.Format
+	// listQuiet: the crawl read the list and reported its bad lines
+	// already (run).
+	listQuiet bool
 
 	// beforeWrite, when set, is called with the temporary directory the
 	// outputs are written to, before they are written; an error stops
@@ -88,6 +97,7 @@ func addAnalyzeFlags(cmd *cobra.Command, o *analyzeOptions) {
 	f.IntVar(&o.Bootstrap, "bootstrap", defaultBootstrap, "bootstrap replicates for the 95% intervals of HHI and top shares (0 disables)")
 	f.Uint64Var(&o.BootstrapSeed, "bootstrap-seed", 1, "seed of the bootstrap (same seed, same intervals)")
 	f.StringSliceVar(&o.Formats, "format", []string{"csv"}, "table formats: csv (always written) and parquet (adds domains.parquet, dependencies.parquet, providers.parquet, metrics.parquet)")
+	f.StringVar(&o.List, "list", o.List, "the crawled domain list, read for its country column: the country of each site, for site_countries.csv and the report (run passes its list)")
 }
 
 func newAnalyzeCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -153,8 +163,23 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 		}
 	}
 
+	var countries map[string]string
+	if o.List != "" {
+		w := stderr
+		if o.listQuiet {
+			w = io.Discard
+		}
+		if countries, err = readSiteCountries(ctx, o.List, o.ListFormat, w); err != nil {
+			return err
+		}
+	}
+
 	cl := classify.New(cat, db).WithRanges(ref.Ranges)
 	finder := graph.NewEdgeFinder(cat)
+	// The ca layer of a resolved domain whose crawl ran no TLS probe
+	// (--no-probe, observations from before the probes, zdns input) is
+	// not measured, never "no CA".
+	notMeasured := metrics.NewNotMeasured(catalog.LayerCA)
 	var results []classify.Result
 	seen := make(map[string]bool)
 	files := make([]reports.ObservationFile, len(o.Inputs))
@@ -175,6 +200,9 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 			simulated = simulated || ob.Simulated
 			file.Observations++
 			finder.Add(ob)
+			if ob.Status == dnscrawl.StatusOK && len(ob.TLS) == 0 {
+				notMeasured.Mark(&r)
+			}
 			results = append(results, r)
 		}
 		printed, done := printSkipped(stderr, path)
@@ -212,7 +240,7 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 	var sum *metrics.Summary
 	var computed errgroup.Group
 	computed.Go(func() error {
-		sum = metrics.Compute(results, metrics.Options{Bootstrap: o.Bootstrap, Seed: o.BootstrapSeed})
+		sum = metrics.Compute(results, metrics.Options{Bootstrap: o.Bootstrap, Seed: o.BootstrapSeed, Countries: countries})
 		return nil
 	})
 	gr := reports.NewGraphReport(graph.Build(results, cat, slices.Concat(graph.CatalogEdges(cat), finder.Edges())), 0)
@@ -222,6 +250,7 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 		StartedAt:      start,
 		CatalogVersion: cat.Version,
 		Names:          &reports.Names{Catalog: cat, AS: asNames(results, ref.ASNTable, db)},
+		SiteCountries:  countries,
 	}
 	if crawl != nil {
 		run.StartedAt = crawl.StartedAt
@@ -267,7 +296,7 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 			return err
 		}
 		if parquet {
-			return reports.WriteParquet(tmp, results, sum, gr)
+			return reports.WriteParquet(tmp, results, sum, gr, run.SiteCountries)
 		}
 		return nil
 	})

@@ -50,12 +50,16 @@ func newWhatifCmd(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Show which domains go down when providers, regions, ASes or countries fail",
 		Long: `whatif fails every --fail element together and propagates the failure
 through the providers' own dependencies: a domain goes down when every
-provider it has on a required layer (dns, cdn, hosting) has failed. It
-prints the totals and the affected domains, each with the chain that
-explains it, and writes whatif.csv to --out.
+provider it has on a required layer (dns, cdn, hosting, its TLD registry,
+and its certificate authority when it depends on it critically: one CA,
+no OCSP stapling) has failed. It prints the totals and the affected
+domains, each with the chain that explains it, and writes whatif.csv to
+--out.
 
 Elements: a provider (cloudflare, or an uncatalogued operator by its
-registrable domain: example-dns.net), a service (cloudflare/cdn), a region
+registrable domain: example-dns.net; a certificate authority: letsencrypt;
+a TLD registry: verisign), a service (cloudflare/cdn; one TLD of a
+registry: verisign/com), a region
 (amazon:us-east-1), an AS (AS13335), a country (country:US). Providers and
 services can also be written by the catalog's names and aliases, in any
 case ("AWS", "Route 53"). An element that names nothing known (a typo, an
