@@ -156,7 +156,8 @@ type LayerSummary struct {
 
 	// Coverage counts the known domains by how their providers on the
 	// layer were named, by the strongest evidence among them: a product
-	// suffix of the catalog, a company's owner domain, the address
+	// suffix of the catalog (on ca and tld: its issuer patterns and TLD
+	// registry table), a company's owner domain, the address
 	// (published range or AS of a catalogued provider), self-hosting, or
 	// only operators the catalog does not know (named by registrable
 	// domain or AS). The five add up to Known.
@@ -199,7 +200,8 @@ func (c *Coverage) of(r *classify.Result, layers ...catalog.Layer) *int {
 			k = 3
 		case d.Uncatalogued:
 			k = 4
-		case d.Evidence == classify.EvidenceNSSuffix || d.Evidence == classify.EvidenceCNAMESuffix || d.Evidence == classify.EvidenceMXSuffix:
+		case d.Evidence == classify.EvidenceNSSuffix || d.Evidence == classify.EvidenceCNAMESuffix || d.Evidence == classify.EvidenceMXSuffix,
+			d.Evidence == evidenceIssuer || d.Evidence == evidenceTLD:
 			k = 0
 		case d.Evidence == classify.EvidenceOwnerDomain:
 			k = 1
@@ -222,6 +224,14 @@ func (c *Coverage) of(r *classify.Result, layers ...catalog.Layer) *int {
 	}
 	return nil
 }
+
+// The evidence kinds of the ca and tld layers that name a provider from
+// the catalog's own tables (issuer patterns, the TLD registry table):
+// counted with the suffix matches in Coverage.
+const (
+	evidenceIssuer classify.Evidence = "issuer"
+	evidenceTLD    classify.Evidence = "tld"
+)
 
 // ProviderRow is one provider on one layer.
 type ProviderRow struct {
