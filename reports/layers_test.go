@@ -63,10 +63,7 @@ func TestLayersOutputs(t *testing.T) {
 		return string(b)
 	}
 	domains := readCSV(t, []byte(read(DomainsFile)))
-	col := map[string]int{}
-	for i, h := range domains[0] {
-		col[h] = i
-	}
+	col := columnIndex(domains[0])
 	cell := func(row int, name string) string { return domains[row][col[name]] }
 	// Rows by rank: a.com, b.com, c.de.
 	for _, c := range []struct {
@@ -85,10 +82,7 @@ func TestLayersOutputs(t *testing.T) {
 	// metrics.csv: the ca row counts b.com as not measured, outside the
 	// base: 2 known, letsencrypt and the other CA.
 	m := readCSV(t, []byte(read(MetricsFile)))
-	mcol := map[string]int{}
-	for i, h := range m[0] {
-		mcol[h] = i
-	}
+	mcol := columnIndex(m[0])
 	for _, r := range m[1:] {
 		switch r[0] {
 		case "ca":
@@ -104,10 +98,7 @@ func TestLayersOutputs(t *testing.T) {
 	}
 	// blast.csv: verisign takes down the two .com domains through tld.
 	b := readCSV(t, []byte(read(BlastFile)))
-	bcol := map[string]int{}
-	for i, h := range b[0] {
-		bcol[h] = i
-	}
+	bcol := columnIndex(b[0])
 	found := false
 	for _, r := range b[1:] {
 		if r[bcol["element"]] == "verisign" {
@@ -154,4 +145,13 @@ func TestLayersNoProbeNoSection(t *testing.T) {
 			t.Errorf("report.html has %s without the data", s)
 		}
 	}
+}
+
+// columnIndex maps the names of a CSV header to their positions.
+func columnIndex(header []string) map[string]int {
+	col := make(map[string]int, len(header))
+	for i, h := range header {
+		col[h] = i
+	}
+	return col
 }
