@@ -272,11 +272,12 @@ func WriteBlastSummary(w io.Writer, gr *GraphReport, n int, names *Names) error 
 }
 
 // topBlast returns the blast radii of kind, largest first (ties by
-// element order).
+// element order), without the CAs and registries (caTLDOnly), which the
+// report's section on them shows.
 func topBlast(bs []graph.Blast, kind graph.Kind) []graph.Blast {
 	var out []graph.Blast
 	for _, b := range bs {
-		if b.Element.Kind == kind {
+		if b.Element.Kind == kind && !caTLDOnly(b) {
 			out = append(out, b)
 		}
 	}

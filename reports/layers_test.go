@@ -111,6 +111,15 @@ func TestLayersOutputs(t *testing.T) {
 	if !found {
 		t.Error("blast.csv has no verisign row")
 	}
+	// The headline list leaves out the CA and the registries (their own
+	// section shows them); cloudflare, a DNS provider, stays.
+	var top []string
+	for _, r := range run.BlastRadius {
+		top = append(top, r.Element)
+	}
+	if strings.Join(top, " ") != "cloudflare amazon" {
+		t.Errorf("top blast radius %v, want cloudflare then amazon", top)
+	}
 	sc := read(SiteCountriesFile)
 	if !strings.Contains(sc, "DE,tld,1,1,1,10000,0,denic,1\r\n") || !strings.Contains(sc, "US,ca,2,1,1,10000,0,letsencrypt,1\r\n") {
 		t.Errorf("site_countries.csv:\n%s", sc)

@@ -30,6 +30,10 @@ type Blast struct {
 	// a registry's blast radius, or the part of a provider's that passes
 	// through the CAs whose revocation hosts it serves.
 	CADomains, TLDDomains int
+	// ServingDomains counts the domains, among Domains, whose dns, cdn or
+	// hosting layer failed: 0 for a CA or a registry whose whole blast
+	// radius passes through the ca and tld layers.
+	ServingDomains int
 }
 
 // BlastRadii returns the blast radius of every element of the graph
@@ -66,6 +70,9 @@ func (g *Graph) BlastRadii(workers int) []Blast {
 					EmailFailed: o.EmailFailed, EmailShare: o.EmailShare, Services: len(o.Services),
 				}
 				for _, d := range sc.failed {
+					if g.servingDown(sc, d) {
+						out[i].ServingDomains++
+					}
 					if sc.slots[d*numLayers+slotCA].dead == sc.epoch && g.caRequired[d] {
 						out[i].CADomains++
 					}

@@ -133,10 +133,24 @@ func TestSinglePointsLeaveOutRegistryAndCA(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("single points (-want +got):\n%s", diff)
 	}
-	// The blast radius still counts them.
+	// The blast radius still counts them, apart from the serving layers.
 	for _, b := range g.BlastRadii(1) {
-		if b.Element.Kind == KindProvider && b.Element.Company == "verisign" && b.Domains != 3 {
-			t.Errorf("verisign blast radius %d, want 3", b.Domains)
+		if b.Element.Kind != KindProvider {
+			continue
+		}
+		switch b.Element.Company {
+		case "verisign":
+			if b.Domains != 3 || b.TLDDomains != 3 || b.ServingDomains != 0 {
+				t.Errorf("verisign blast %+v, want 3 domains, all through tld", b)
+			}
+		case "letsencrypt":
+			if b.Domains != 2 || b.CADomains != 2 || b.ServingDomains != 0 {
+				t.Errorf("letsencrypt blast %+v, want 2 domains, all through ca", b)
+			}
+		case "amazon":
+			if b.Domains != 2 || b.ServingDomains != 2 || b.CADomains != 0 {
+				t.Errorf("amazon blast %+v, want 2 domains through serving layers", b)
+			}
 		}
 	}
 }
