@@ -21,7 +21,7 @@ func layerResults() []classify.Result {
 	const (
 		dns, ca, tld = catalog.LayerDNS, catalog.LayerCA, catalog.LayerTLD
 		ns           = classify.EvidenceNSSuffix
-		issuer, tev  = classify.Evidence("issuer"), classify.Evidence("tld")
+		issuer, tev  = classify.EvidenceIssuer, classify.EvidenceTLD
 	)
 	return []classify.Result{
 		mkResult("a.com", 1, dnscrawl.StatusOK, "", []dep{

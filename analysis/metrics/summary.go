@@ -201,7 +201,7 @@ func (c *Coverage) of(r *classify.Result, layers ...catalog.Layer) *int {
 		case d.Uncatalogued:
 			k = 4
 		case d.Evidence == classify.EvidenceNSSuffix || d.Evidence == classify.EvidenceCNAMESuffix || d.Evidence == classify.EvidenceMXSuffix,
-			d.Evidence == evidenceIssuer || d.Evidence == evidenceTLD:
+			d.Evidence == classify.EvidenceIssuer || d.Evidence == classify.EvidenceTLD:
 			k = 0
 		case d.Evidence == classify.EvidenceOwnerDomain:
 			k = 1
@@ -224,14 +224,6 @@ func (c *Coverage) of(r *classify.Result, layers ...catalog.Layer) *int {
 	}
 	return nil
 }
-
-// The evidence kinds of the ca and tld layers that name a provider from
-// the catalog's own tables (issuer patterns, the TLD registry table):
-// counted with the suffix matches in Coverage.
-const (
-	evidenceIssuer classify.Evidence = "issuer"
-	evidenceTLD    classify.Evidence = "tld"
-)
 
 // ProviderRow is one provider on one layer.
 type ProviderRow struct {

@@ -175,7 +175,7 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 	}
 
 	cl := classify.New(cat, db).WithRanges(ref.Ranges)
-	finder := graph.NewEdgeFinder(cat)
+	edges := newEdgeGatherer(cat, cl)
 	// The ca layer of a resolved domain whose crawl ran no TLS probe
 	// (--no-probe, observations from before the probes, zdns input) is
 	// not measured, never "no CA".
@@ -199,7 +199,7 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 			seen[ob.Domain] = true
 			simulated = simulated || ob.Simulated
 			file.Observations++
-			finder.Add(ob)
+			edges.add(ob)
 			if ob.Status == dnscrawl.StatusOK && len(ob.TLS) == 0 {
 				notMeasured.Mark(&r)
 			}
@@ -243,7 +243,7 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 		sum = metrics.Compute(results, metrics.Options{Bootstrap: o.Bootstrap, Seed: o.BootstrapSeed, Countries: countries})
 		return nil
 	})
-	gr := reports.NewGraphReport(graph.Build(results, cat, slices.Concat(graph.CatalogEdges(cat), finder.Edges())), 0)
+	gr := reports.NewGraphReport(graph.Build(results, cat, edges.edges()), 0)
 	computed.Wait()
 	run := &reports.Run{
 		ToolVersion:    version,

@@ -172,7 +172,7 @@ func loadGraph(ctx context.Context, o *analyzeOptions, cat *catalog.Catalog, std
 		db.WithASNTable(ref.ASNTable)
 	}
 	cl := classify.New(cat, db).WithRanges(ref.Ranges)
-	finder := graph.NewEdgeFinder(cat)
+	edges := newEdgeGatherer(cat, cl)
 	var results []classify.Result
 	seen := make(map[string]bool)
 	for _, path := range inputs {
@@ -181,7 +181,7 @@ func loadGraph(ctx context.Context, o *analyzeOptions, cat *catalog.Catalog, std
 				return
 			}
 			seen[ob.Domain] = true
-			finder.Add(ob)
+			edges.add(ob)
 			results = append(results, cl.Classify(ob))
 		}); err != nil {
 			return nil, nil, err
@@ -191,7 +191,7 @@ func loadGraph(ctx context.Context, o *analyzeOptions, cat *catalog.Catalog, std
 		return nil, nil, usagef("no observation in %v", o.Inputs)
 	}
 	classify.Finish(results)
-	return graph.Build(results, cat, slices.Concat(graph.CatalogEdges(cat), finder.Edges())), ref.Ranges, nil
+	return graph.Build(results, cat, edges.edges()), ref.Ranges, nil
 }
 
 // runRefData sets the databases of o from the run.json of a run
