@@ -3,7 +3,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
-	"slices"
+	"io"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -11,6 +11,7 @@ import (
 	"github.com/chokepoint-dev/chokepoint/analysis/classify"
 	"github.com/chokepoint-dev/chokepoint/analysis/graph"
 	"github.com/chokepoint-dev/chokepoint/analysis/metrics"
+	"github.com/chokepoint-dev/chokepoint/data/catalog"
 	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
 	"github.com/chokepoint-dev/chokepoint/reports"
 )
@@ -47,7 +48,7 @@ func (a *goAnalysis) Write(ctx context.Context, dir string) error {
 		return err
 	}
 	if a.parquet {
-		return reports.WriteParquet(dir, a.results, a.sum.Metrics, a.sum.Graph)
+		return reports.WriteParquet(dir, a.results, a.sum.Metrics, a.sum.Graph, a.sum.Run.SiteCountries)
 	}
 	return nil
 }
@@ -58,7 +59,22 @@ func (GoEngine) Analyze(ctx context.Context, j *Job) (Analysis, error) {
 	start := time.Now().UTC()
 	log := j.Log
 	cl := classify.New(j.Catalog, j.DB).WithRanges(j.Ref.Ranges)
-	finder := graph.NewEdgeFinder(j.Catalog)
+	var countries map[string]string
+	if j.List != "" {
+		w := log
+		if j.ListQuiet {
+			w = io.Discard
+		}
+		var err error
+		if countries, err = ReadSiteCountries(ctx, j.List, j.ListFormat, w); err != nil {
+			return nil, err
+		}
+	}
+	edges := NewEdgeGatherer(j.Catalog, cl)
+	// The ca layer of a resolved domain whose crawl ran no TLS probe
+	// (--no-probe, observations from before the probes, zdns input) is
+	// not measured, never "no CA".
+	notMeasured := metrics.NewNotMeasured(catalog.LayerCA)
 	var results []classify.Result
 	seen := make(map[string]bool)
 	files := make([]reports.ObservationFile, len(j.Inputs))
@@ -78,7 +94,10 @@ func (GoEngine) Analyze(ctx context.Context, j *Job) (Analysis, error) {
 			seen[ob.Domain] = true
 			simulated = simulated || ob.Simulated
 			file.Observations++
-			finder.Add(ob)
+			edges.Add(ob)
+			if ob.Status == dnscrawl.StatusOK && len(ob.TLS) == 0 {
+				notMeasured.Mark(&r)
+			}
 			results = append(results, r)
 		}
 		printed, done := printSkipped(log, path)
@@ -116,16 +135,17 @@ func (GoEngine) Analyze(ctx context.Context, j *Job) (Analysis, error) {
 	var sum *metrics.Summary
 	var computed errgroup.Group
 	computed.Go(func() error {
-		sum = metrics.Compute(results, metrics.Options{Bootstrap: j.Bootstrap, Seed: j.BootstrapSeed})
+		sum = metrics.Compute(results, metrics.Options{Bootstrap: j.Bootstrap, Seed: j.BootstrapSeed, Countries: countries})
 		return nil
 	})
-	gr := reports.NewGraphReport(graph.Build(results, j.Catalog, slices.Concat(graph.CatalogEdges(j.Catalog), finder.Edges())), 0)
+	gr := reports.NewGraphReport(graph.Build(results, j.Catalog, edges.Edges()), 0)
 	computed.Wait()
 	run := &reports.Run{
 		ToolVersion:    j.ToolVersion,
 		StartedAt:      start,
 		CatalogVersion: j.Catalog.Version,
 		Names:          &reports.Names{Catalog: j.Catalog, AS: asNames(results, j.Ref.ASNTable, j.DB)},
+		SiteCountries:  countries,
 	}
 	if crawl := j.Crawl; crawl != nil {
 		run.StartedAt = crawl.StartedAt

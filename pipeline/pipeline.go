@@ -12,6 +12,7 @@ import (
 	"github.com/chokepoint-dev/chokepoint/analysis/metrics"
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
 	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
+	"github.com/chokepoint-dev/chokepoint/data/domains"
 	"github.com/chokepoint-dev/chokepoint/data/refdata"
 	"github.com/chokepoint-dev/chokepoint/reports"
 )
@@ -48,6 +49,13 @@ type Options struct {
 	// Out is the output directory. Its previous run's files are replaced
 	// as a whole, and only when every file has been written.
 	Out string
+	// List is the domain list that was crawled, read for its country
+	// column (the country of each site); "" for none. ListFormat is its
+	// format (detected when empty). ListQuiet: its bad lines are not
+	// reported again (the crawl of the same run reported them).
+	List       string
+	ListFormat domains.Format
+	ListQuiet  bool
 
 	// Catalog is a catalog file or folder; "" for the embedded one.
 	Catalog string

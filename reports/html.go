@@ -115,6 +115,11 @@ type view struct {
 	Ranked bool
 	CSP    template.HTML // the Content-Security-Policy meta element
 	Script template.HTML // the table script, allowed by CSP
+	// CATLD is the section on certificate authorities and TLD
+	// registries, SiteCountries the concentration per country of the
+	// sites; nil when the list has neither.
+	CATLD         *caTLDView
+	SiteCountries *siteCountriesView
 
 	names  *Names
 	labels productLabels
@@ -194,6 +199,10 @@ func layerName(l catalog.Layer) string {
 		return "Hosting"
 	case catalog.LayerEmail:
 		return "E-mail"
+	case catalog.LayerCA:
+		return "CA"
+	case catalog.LayerTLD:
+		return "TLD"
 	}
 	return visible(string(l))
 }
@@ -254,6 +263,8 @@ func newView(run *Run, results []classify.Result, sum *metrics.Summary) (*view, 
 		return nil, err
 	}
 	v.Exec = v.execSummary(run, sum)
+	v.CATLD = newCATLDView(run, results, sum)
+	v.SiteCountries = newSiteCountriesView(sum)
 	if v.Missing == "" {
 		v.Tops = topFigures(results, sum, labels)
 	}
@@ -352,10 +363,12 @@ func newLayerView(ls *metrics.LayerSummary, col colors, labels productLabels, mi
 		{"Layer not used", list(ls.None), "resolved, no such service (no MX, no CDN)"},
 		{"Provider not identified", list(ls.Unattributed), "records present, no operator could be named"},
 		{"Lookups failed", list(ls.Unresolved), "counted, never dropped"},
+		{notMeasuredRow, list(ls.NotMeasured), "no TLS probe in the crawl: outside every base, not counted as no CA"},
 		{"Third-party providers", count(ls.Providers), ""},
 		{"Self-hosted", known(ls.SelfHosted), "excluded from the concentration figures"},
 		{"HHI", conc(decimal(ls.HHI, 0)), readHHI(ls, missing)},
 		{"HHI 95 % interval", conc(hhiInterval(ls)), "bootstrap over the domains of the list"},
+		{"EMD", emdValue(ls), "Earth Mover's Distance from one provider per domain (Akiwate et al., IMC 2024): 0 decentralised, near 0.5 one provider; self-hosting counts as decentralised"},
 		{"Rank-weighted HHI", conc(decimal(ls.WeightedHHI, 0)), "each domain weighted 1/rank"},
 		{"CR1 / CR3 / CR5", conc(pctF(ls.CR1) + " / " + pctF(ls.CR3) + " / " + pctF(ls.CR5)), crReading},
 		{"Gini coefficient", conc(decimal(ls.Gini, 3)), "inequality among the providers present"},
@@ -368,6 +381,10 @@ func newLayerView(ls *metrics.LayerSummary, col colors, labels productLabels, mi
 		{"Named by address", known(ls.Coverage.Address), "a catalogued provider's published range or AS"},
 		{"Self-hosted only", known(ls.Coverage.Self), "the site's own servers"},
 		{"Named by registrable domain or AS only", known(ls.Coverage.Uncatalogued), "operators outside the catalog (marked ◦)"},
+	}
+	if ls.Layer != catalog.LayerCA && ls.NotMeasured == 0 {
+		// Only the ca layer can be left unmeasured (no TLS probe).
+		lv.Metrics = slices.DeleteFunc(lv.Metrics, func(m metricView) bool { return m.Name == notMeasuredRow })
 	}
 	row := func(r *metrics.ProviderRow) providerView {
 		return providerView{
@@ -404,6 +421,10 @@ func newLayerView(ls *metrics.LayerSummary, col colors, labels productLabels, mi
 	}
 	return lv, nil
 }
+
+// notMeasuredRow names the metrics row of the domains a layer was not
+// measured on.
+const notMeasuredRow = "Not measured"
 
 // inSentence writes a layer name as it reads inside a sentence: acronyms
 // stay upper case, other names go lower case.

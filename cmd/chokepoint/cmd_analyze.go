@@ -10,6 +10,7 @@ import (
 
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
 	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
+	"github.com/chokepoint-dev/chokepoint/data/domains"
 	"github.com/chokepoint-dev/chokepoint/data/refdata"
 	"github.com/chokepoint-dev/chokepoint/pipeline"
 )
@@ -46,6 +47,14 @@ type analyzeOptions struct {
 	// InputFormat is the format of the inputs: "chokepoint" (observations
 	// written by crawl) or "zdns" (zmap/zdns JSON lines).
 	InputFormat string
+	// List is the domain list that was crawled, read for its country
+	// column (the country of each site); empty for none. ListFormat is
+	// its format (auto-detected when empty).
+	List       string
+	ListFormat domains.Format
+	// listQuiet: the crawl read the list and reported its bad lines
+	// already (run).
+	listQuiet bool
 
 	// beforeWrite, when set, is called with the temporary directory the
 	// outputs are written to, before they are written; an error stops
@@ -58,6 +67,7 @@ type analyzeOptions struct {
 func (o *analyzeOptions) pipelineOptions(crawl *dnscrawl.Manifest, stdout, stderr io.Writer) pipeline.Options {
 	p := pipeline.Options{
 		Inputs: o.Inputs, InputFormat: o.InputFormat, Out: o.Out,
+		List: o.List, ListFormat: o.ListFormat, ListQuiet: o.listQuiet,
 		Catalog: o.Catalog, DataDir: o.DataDir, ASNDB: o.ASNDB, CountryDB: o.CountryDB, ASNTables: o.ASNTables,
 		Bootstrap: o.Bootstrap, BootstrapSeed: o.BootstrapSeed, Formats: o.Formats,
 		Crawl: crawl, ToolVersion: version, Log: stderr, BeforeWrite: o.beforeWrite,
@@ -79,6 +89,7 @@ func addAnalyzeFlags(cmd *cobra.Command, o *analyzeOptions) {
 	f.IntVar(&o.Bootstrap, "bootstrap", defaultBootstrap, "bootstrap replicates for the 95% intervals of HHI and top shares (0 disables)")
 	f.Uint64Var(&o.BootstrapSeed, "bootstrap-seed", 1, "seed of the bootstrap (same seed, same intervals)")
 	f.StringSliceVar(&o.Formats, "format", []string{"csv"}, "table formats: csv (always written) and parquet (adds domains.parquet, dependencies.parquet, providers.parquet, metrics.parquet)")
+	f.StringVar(&o.List, "list", o.List, "the crawled domain list, read for its country column: the country of each site, for site_countries.csv and the report (run passes its list)")
 }
 
 func newAnalyzeCmd(stdout, stderr io.Writer) *cobra.Command {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/chokepoint-dev/chokepoint/data/domains"
 	"github.com/chokepoint-dev/chokepoint/data/refdata"
 	"github.com/chokepoint-dev/chokepoint/pipeline"
 )
@@ -70,6 +71,10 @@ func runRun(ctx context.Context, o runOptions, stdin io.Reader, stdout, stderr i
 	}
 	obs := filepath.Join(o.Crawl.Out, ObservationsName)
 	o.Analyze.Inputs = []string{obs}
+	if o.Analyze.List == "" && o.Crawl.Input != domains.StdinPath {
+		// The list's country column, read again for the analysis.
+		o.Analyze.List, o.Analyze.ListFormat, o.Analyze.listQuiet = o.Crawl.Input, o.Crawl.InputFormat, true
+	}
 	if err := runAnalyze(ctx, o.Analyze, m, stdout, stderr); err != nil {
 		again := fmt.Sprintf("the crawl is kept in %s: analyse it again with %s", obs, reanalyseCommand(o.Analyze, obs))
 		if errors.Is(err, context.Canceled) {
@@ -103,6 +108,9 @@ func checkAnalyzeInputs(o analyzeOptions) error {
 func reanalyseCommand(o analyzeOptions, obs string) string {
 	args := []string{"chokepoint", "analyze", obs, "--out", o.Out}
 	add := func(flag, v string) { args = append(args, flag, v) }
+	if o.List != "" {
+		add("--list", o.List)
+	}
 	if o.ASNDB != "" {
 		add("--asn-db", o.ASNDB)
 	}
