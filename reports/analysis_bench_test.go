@@ -27,7 +27,8 @@ func analysisDomains() int {
 // companies (a few with two services), 2,000 ASes, 60 countries and 20
 // regions of the largest cloud: a CDN on half of the domains, a second
 // provider on a fifth of the layers, self-hosting, one to three addresses
-// per web and mail layer, ranks 1..n. Deterministic.
+// per web and mail layer, one CA of 8 and one registry of 20, ranks 1..n.
+// Deterministic.
 func benchResults(n int) []classify.Result {
 	rng := rand.New(rand.NewPCG(5, 6))
 	pick := func(k int) int { return int(float64(k) * rng.Float64() * rng.Float64() * rng.Float64()) }
@@ -40,6 +41,18 @@ func benchResults(n int) []classify.Result {
 		domain := "d" + strconv.Itoa(i) + ".example"
 		r := classify.Result{Domain: domain, Rank: i + 1, Status: dnscrawl.StatusOK, States: make(map[catalog.Layer]classify.State, 4)}
 		for li, l := range catalog.Layers {
+			if l == catalog.LayerCA || l == catalog.LayerTLD {
+				// One CA of 8 and one registry of 20, skewed, no
+				// addresses: as classify gives them.
+				r.States[l] = classify.StateKnown
+				c := "ca" + strconv.Itoa(pick(8))
+				if l == catalog.LayerTLD {
+					c = "reg" + strconv.Itoa(pick(20))
+				}
+				r.Deps = append(r.Deps, classify.Dependency{Domain: domain, Rank: r.Rank, Layer: l, Provider: c, Service: string(l),
+					Evidence: classify.EvidenceIssuer, Confidence: 1, ThirdParty: true})
+				continue
+			}
 			if l == catalog.LayerCDN && rng.IntN(2) == 0 {
 				r.States[l] = classify.StateNone
 				continue

@@ -40,6 +40,11 @@ type BlastRow struct {
 	// Services is the number of services that fail, the element's own
 	// included.
 	Services int `csv:"services" json:"services"`
+	// CADomains and TLDDomains are the domains, among Domains, that go
+	// down through their certificate authority (critically dependent on
+	// it) or their TLD registry.
+	CADomains  int `csv:"ca_domains" json:"ca_domains"`
+	TLDDomains int `csv:"tld_domains" json:"tld_domains"`
 }
 
 // TopBlastRows returns the rows of the n providers (companies) with the
@@ -64,6 +69,7 @@ func BlastRows(bs []graph.Blast) []BlastRow {
 			Kind: b.Element.Kind, Element: b.Element.String(), Domains: b.Domains, Direct: b.Direct,
 			Transitive: b.Transitive, Share: b.Share, WeightedShare: b.WeightedShare,
 			EmailDomains: b.EmailFailed, EmailShare: b.EmailShare, Services: b.Services,
+			CADomains: b.CADomains, TLDDomains: b.TLDDomains,
 		}
 	}
 	return out
@@ -74,7 +80,8 @@ func BlastRows(bs []graph.Blast) []BlastRow {
 type WhatIfRow struct {
 	Domain string `csv:"domain"`
 	Rank   int    `csv:"rank"`
-	// Down is true when a required layer (dns, cdn, hosting) fails.
+	// Down is true when a required layer (dns, cdn, hosting, tld, or ca
+	// for a domain critically dependent on its CA) fails.
 	Down bool `csv:"down"`
 	// Direct is true when the domain goes down through the scenario's
 	// elements themselves, false when only through a provider's upstream.
@@ -265,11 +272,12 @@ func WriteBlastSummary(w io.Writer, gr *GraphReport, n int, names *Names) error 
 }
 
 // topBlast returns the blast radii of kind, largest first (ties by
-// element order).
+// element order), without the CAs and registries (caTLDOnly), which the
+// report's section on them shows.
 func topBlast(bs []graph.Blast, kind graph.Kind) []graph.Blast {
 	var out []graph.Blast
 	for _, b := range bs {
-		if b.Element.Kind == kind {
+		if b.Element.Kind == kind && !caTLDOnly(b) {
 			out = append(out, b)
 		}
 	}

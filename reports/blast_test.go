@@ -42,14 +42,14 @@ func TestDomainRowsSPOF(t *testing.T) {
 	t.Parallel()
 	results := blastResults()
 	got := map[string]string{}
-	for row := range DomainRows(results, blastReport(results)) {
+	for row := range DomainRows(results, blastReport(results), nil) {
 		got[row.Domain] = row.SPOFProviders
 	}
 	want := map[string]string{"shop.example": "cloudflare;shopify", "=evil.example": "cloudflare"}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("spof_providers (-want +got):\n%s", d)
 	}
-	for row := range DomainRows(results, nil) {
+	for row := range DomainRows(results, nil, nil) {
 		if row.SPOFProviders != "" {
 			t.Errorf("%s: spof_providers %q without a graph", row.Domain, row.SPOFProviders)
 		}

@@ -82,7 +82,7 @@ func browseWith(t *testing.T, path, shot string, noScript bool, inspect func(ctx
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1280, 900),
 	}
-	deadline, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	deadline, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
 	actx, acancel := chromedp.NewExecAllocator(deadline, opts...)
 	defer acancel()
@@ -365,7 +365,7 @@ func TestHostileReportInBrowser(t *testing.T) {
 }
 
 // badLayout is a page with one of each defect layoutJS finds.
-const badLayout = `<!doctype html><title>bad layout</title><style>td { overflow-wrap: anywhere; } .headline { width: 5em; }</style><body>
+const badLayout = `<!doctype html><title>bad layout</title><style>td { overflow-wrap: anywhere; } .headline { width: 5em; } @media print { tr.gone { display: none; } }</style><body>
 <table style="width: 14em"><tr><td>digitalocean-like-name</td><td class="n" style="white-space: normal; width: 3em">cloudflare (25.5 %)</td></tr>
 <tr><td>one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen</td></tr></table>
 <div style="width: 3000px">wide</div>
@@ -375,7 +375,17 @@ const badLayout = `<!doctype html><title>bad layout</title><style>td { overflow-
 <text x="10" y="90" style="font-size:4px">HHI (0 to 10,000)</text><text x="60" y="90" style="font-size:4px">5,000</text></svg></figure>
 <figure><svg viewBox="0 0 100 100" role="img" aria-label="Lorenz curve" style="width: 200px"><path d="M10,90L90,10" style="fill:none;stroke:#000;stroke-dasharray:4,3"/>
 <text x="20" y="30" style="font-size:10px">legend</text></svg></figure>
-<figure><svg viewBox="0 0 100 100" role="img" aria-label="Providers by blast radius" style="width: 200px"><text x="10" y="90" style="font-size:10px">50</text></svg></figure>
+<figure><svg viewBox="0 0 100 100" role="img" aria-label="Providers by blast radius" style="width: 200px"><text x="10" y="90" style="font-size:10px">50</text>
+<path d="M0,60L60,60L60,75L0,75Z" style="fill:#4477aa"/><text x="5" y="70" style="font-size:10px">on a bar</text><text x="80" y="40" style="font-size:10px">clipped text</text></svg></figure>
+<figure><svg viewBox="0 0 300 100" role="img" aria-label="flow" style="width: 300px">
+<path d="M30,40C65,40 65,10 100,10L100,30C65,30 65,60 30,60Z" data-from="0:0" data-to="1:0" style="fill:#4477aa"><title>DNS → other</title></path>
+<path d="M130,10C190,10 190,10 250,10L250,20C190,20 190,20 130,20Z" data-from="1:0" data-to="2:0" style="fill:#4477aa"><title>other → IBM</title></path>
+<rect x="10" y="10" width="10" height="60" data-node="0:0" style="fill:#000"><title>DNS 5</title></rect>
+<rect x="100" y="5" width="30" height="30" data-node="1:0" style="fill:#ddd"><title>other providers 5</title></rect>
+<text x="103" y="20" data-label="1:0" style="font-size:10px">other providers 5</text>
+<rect x="250" y="10" width="10" height="20" data-node="2:0" style="fill:#000"><title>IBM 5</title></rect>
+<text x="45" y="48" style="font-size:10px">crossed</text></svg></figure>
+<table><caption>cut in print</caption><tbody><tr><td>a</td></tr><tr class="gone"><td>b</td></tr></tbody></table>
 <figure><svg viewBox="0 0 100 100" role="img" aria-label="Regions by blast radius" style="width: 200px"><text x="10" y="90" style="font-size:10px">20</text></svg></figure>
 </body>`
 
@@ -396,7 +406,7 @@ func TestLayoutCheckCatchesProblems(t *testing.T) {
 	}
 	var probs []string
 	browse(t, path, filepath.Join(dir, "bad-layout.png"), func(ctx context.Context) (err error) {
-		probs, err = checkLayout(ctx, "", "bad", 1400)
+		probs, err = checkLayout(ctx, "", "bad", false, 1400)
 		return err
 	})
 	kinds := map[string]bool{}
@@ -405,7 +415,8 @@ func TestLayoutCheckCatchesProblems(t *testing.T) {
 			kinds[strings.TrimSuffix(f[3], ":")] = true
 		}
 	}
-	for _, k := range []string{"word-broken", "number-wrapped", "long-cell", "overflow", "font-scale", "text-overlap", "legend-in-plot", "same-colour", "axis-label", "blast-scale"} {
+	for _, k := range []string{"word-broken", "number-wrapped", "long-cell", "overflow", "font-scale", "text-overlap", "legend-in-plot", "same-colour", "axis-label", "blast-scale",
+		"text-on-shape", "clipped", "flow-link", "flow-crossing", "flow-other", "flow-label", "print-drop"} {
 		if !kinds[k] {
 			t.Errorf("no %s problem found in the bad page; found: %q", k, probs)
 		}
@@ -460,7 +471,20 @@ func TestBrowserCheckCatchesProblems(t *testing.T) {
 //     (the grey of "other" excepted);
 //   - blast-scale: blast radius panels with different axis maxima;
 //   - axis-label: an axis title that names a range ("0 to N") the axis
-//     does not reach.
+//     does not reach;
+//   - print-drop: a table with fewer rows in print than on screen whose
+//     caption does not say so;
+//   - clipped: a chart's text not wholly inside the chart;
+//   - text-on-shape: a chart's text within 1.5 px of a filled shape (a
+//     bar, a legend swatch) of a chart other than the flow chart;
+//   - flow-link: a link of the flow chart that does not leave from its
+//     source node's box or end on its target node's box;
+//   - flow-crossing: a link of the flow chart that crosses a text or a
+//     node other than its ends (its outline sampled with
+//     getPointAtLength);
+//   - flow-other: a link to an upstream provider that leaves from
+//     "other providers";
+//   - flow-label: a middle node's label wider than its node box.
 const layoutJS = `(() => {
   const out = [];
   const root = parseFloat(getComputedStyle(document.documentElement).fontSize);
@@ -539,13 +563,93 @@ const layoutJS = `(() => {
     }
   }
   if (new Set(blastMax.map(s => s.split(" ").pop())).size > 1) out.push("blast-scale: " + blastMax.join("; "));
+  // Rows a table shows on screen but not in print must be said to be
+  // left out, in its caption (tables hidden whole in print are replaced
+  // by a note of their own).
+  const tables = Array.from(document.querySelectorAll("table"));
+  const rowsShown = tables.map(t => Array.from(t.tBodies).flatMap(b => Array.from(b.rows)).filter(r => r.getClientRects().length > 0).length);
+  if (!matchMedia("print").matches) window.__screenRows = rowsShown;
+  else if (window.__screenRows) tables.forEach((t, i) => {
+    const cap = t.caption ? t.caption.innerText : "";
+    if (t.getClientRects().length > 0 && rowsShown[i] < window.__screenRows[i] && !/shown in print|left out in print/.test(cap))
+      out.push("print-drop: " + (window.__screenRows[i] - rowsShown[i]) + " rows of " + JSON.stringify(cap.slice(0, 60)) + " not printed, and the caption does not say so");
+  });
+  for (const svg of document.querySelectorAll("figure svg")) {
+    const box = svg.getBoundingClientRect();
+    if (box.width === 0) continue;
+    const name = svg.getAttribute("aria-label") || "";
+    const texts = Array.from(svg.querySelectorAll("text")).filter(t => t.textContent.trim() !== "");
+    const glyphs = (t) => { const r = t.getBoundingClientRect(), d = 0.15 * r.height; return {left: r.left, right: r.right, top: r.top + d, bottom: r.bottom - d}; };
+    for (const t of texts) {
+      const g = glyphs(t);
+      if (g.left < box.left - 1 || g.right > box.right + 1 || g.top < box.top - 1 || g.bottom > box.bottom + 1) out.push("clipped: " + name + ": " + JSON.stringify(t.textContent));
+    }
+    if (svg.querySelector("[data-node]")) continue; // the flow chart: below
+    // A text at least 1.5 px clear of every filled shape (bars, legend
+    // swatches); strokes (axes, grid lines) do not count.
+    const shapes = Array.from(svg.querySelectorAll("path, rect")).filter(p => {
+      const cs = getComputedStyle(p), r = p.getBoundingClientRect();
+      return cs.fill !== "none" && cs.fill !== "rgb(255, 255, 255)" && parseFloat(cs.fillOpacity) > 0 && r.width > 0.5 && r.height > 0.5;
+    }).map(p => p.getBoundingClientRect());
+    for (const t of texts) {
+      const g = glyphs(t), near = {left: g.left - 1.5, right: g.right + 1.5, top: g.top, bottom: g.bottom};
+      if (shapes.some(r => inter(near, r))) out.push("text-on-shape: " + name + ": " + JSON.stringify(t.textContent));
+    }
+  }
+  // The flow chart: each link leaves from its source node's right edge
+  // and ends on its target node's left edge (element boxes); sampled
+  // along its outline, it enters no text's box and no other node's box;
+  // no link to an upstream provider leaves from "other providers"; a
+  // middle node's label is inside its box.
+  for (const svg of document.querySelectorAll("figure svg")) {
+    if (!svg.querySelector("[data-node]") || svg.getBoundingClientRect().width === 0) continue;
+    const name = svg.getAttribute("aria-label") || "";
+    const node = (k) => svg.querySelector('[data-node="' + k + '"]');
+    const texts = Array.from(svg.querySelectorAll("text"));
+    const tboxes = texts.map(t => { const r = t.getBoundingClientRect(), d = 0.15 * r.height; return {left: r.left + 0.5, right: r.right - 0.5, top: r.top + d, bottom: r.bottom - d}; });
+    const nodes = Array.from(svg.querySelectorAll("[data-node]"));
+    const cols = new Set(nodes.map(n => n.dataset.node.split(":")[0]));
+    const lastCol = String(cols.size - 1);
+    for (const n of nodes) {
+      const c = n.dataset.node.split(":")[0];
+      if (c === "0" || c === lastCol) continue;
+      const label = svg.querySelector('[data-label="' + n.dataset.node + '"]');
+      const r = n.getBoundingClientRect(), l = label.getBoundingClientRect();
+      if (l.left < r.left - 0.5 || l.right > r.right + 0.5) out.push("flow-label: " + name + ": " + JSON.stringify(label.textContent) + " spills out of its node box");
+    }
+    const at = (p, len) => { const q = p.getPointAtLength(len); return new DOMPoint(q.x, q.y).matrixTransform(p.getScreenCTM()); };
+    for (const p of svg.querySelectorAll("path[data-from]")) {
+      const from = node(p.dataset.from), to = node(p.dataset.to);
+      const what = JSON.stringify(p.querySelector("title") ? p.querySelector("title").textContent : p.dataset.from);
+      if (!from || !to) { out.push("flow-link: " + name + ": " + what + " names no node"); continue; }
+      const fb = from.getBoundingClientRect(), tb = to.getBoundingClientRect();
+      const total = p.getTotalLength();
+      const start = at(p, 0), end = at(p, total / 2);
+      if (Math.abs(start.x - fb.right) > 1 || start.y < fb.top - 1 || start.y > fb.bottom + 1) out.push("flow-link: " + name + ": " + what + " does not leave from its source node's box");
+      if (Math.abs(end.x - tb.left) > 1 || end.y < tb.top - 1 || end.y > tb.bottom + 1) out.push("flow-link: " + name + ": " + what + " does not end on its target node's box");
+      if (p.dataset.from.split(":")[0] !== "0" && /^other providers/.test(from.querySelector("title").textContent)) out.push("flow-other: " + name + ": " + what + " leaves from other providers");
+      const hit = new Set();
+      for (let i = 0; i <= 80; i++) {
+        const q = at(p, total * i / 80);
+        texts.forEach((t, j) => { const b = tboxes[j]; if (q.x > b.left && q.x < b.right && q.y > b.top && q.y < b.bottom) hit.add("text " + JSON.stringify(t.textContent)); });
+        for (const n of nodes) {
+          if (n === from || n === to) continue;
+          const b = n.getBoundingClientRect();
+          if (q.x > b.left + 0.5 && q.x < b.right - 0.5 && q.y > b.top + 0.5 && q.y < b.bottom - 0.5) hit.add("node " + JSON.stringify(n.querySelector("title").textContent));
+        }
+      }
+      for (const h of hit) out.push("flow-crossing: " + name + ": " + what + " crosses " + h);
+    }
+  }
   return out;
 })()`
 
-// checkLayout lays the loaded page out at each width (and in print at
-// the last), saves a screenshot of each to dir, and returns the problems
-// layoutJS finds, each with the width it was seen at.
-func checkLayout(ctx context.Context, dir, name string, widths ...int64) ([]string, error) {
+// checkLayout lays the loaded page out at each width, on screen and in
+// print, and in print at the width of an A4 page; saves a screenshot of
+// each screen layout to dir (and of the chartParts on their own, with
+// parts); and returns the problems layoutJS finds, each with the width
+// it was seen at.
+func checkLayout(ctx context.Context, dir, name string, parts bool, widths ...int64) ([]string, error) {
 	var all []string
 	for _, w := range widths {
 		if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: w, Height: 900, DeviceScaleFactor: 1}); err != nil {
@@ -572,12 +676,72 @@ func checkLayout(ctx context.Context, dir, name string, widths ...int64) ([]stri
 			if err := writeArtifact(filepath.Join(dir, fmt.Sprintf("%s-%d.png", name, w)), png); err != nil {
 				return nil, err
 			}
+			if !parts {
+				continue
+			}
+			if err := shootParts(ctx, dir, fmt.Sprintf("%s-%d", name, w)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	// Print once more at the width of an A4 page's text (210 mm less two
+	// margins of half an inch: 698 px), where the charts are as narrow as
+	// on paper.
+	if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: a4TextWidth, Height: 900, DeviceScaleFactor: 1}); err != nil {
+		return nil, err
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+		return nil, err
+	}
+	probs, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](layoutJS))
+	if err != nil {
+		return nil, fmt.Errorf("layout in print at %d px: %w", a4TextWidth, err)
+	}
+	for _, p := range probs {
+		all = append(all, fmt.Sprintf("%d px print: %s", a4TextWidth, p))
+	}
+	if dir != "" && parts {
+		if err := shootParts(ctx, dir, name+"-print"); err != nil {
+			return nil, err
 		}
 	}
 	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: ""}); err != nil {
 		return nil, err
 	}
 	return all, nil
+}
+
+// a4TextWidth is the width in CSS pixels of the text of an A4 page with
+// margins of half an inch, as printA4 prints it.
+const a4TextWidth = 698
+
+// chartParts are the parts of the report screenshotted on their own
+// (name and selector), to be looked at closely.
+var chartParts = []struct{ name, sel string }{
+	{"blast", "#blast-radius .blast-grid"},
+	{"flow", "#blast-radius figure.wide"},
+}
+
+// shootParts saves a screenshot of each of chartParts the page has to
+// dir, named prefix-part.png.
+func shootParts(ctx context.Context, dir, prefix string) error {
+	for _, part := range chartParts {
+		has, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector(`+strconv.Quote(part.sel)+`) !== null`))
+		if err != nil {
+			return err
+		}
+		if !has {
+			continue
+		}
+		png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(part.sel)))
+		if err != nil {
+			return fmt.Errorf("screenshot of %s: %w", part.sel, err)
+		}
+		if err := writeArtifact(filepath.Join(dir, prefix+"-"+part.name+".png"), png); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func writeArtifact(path string, b []byte) error {
@@ -589,9 +753,17 @@ func writeArtifact(path string, b []byte) error {
 
 // printA4 prints the loaded page to PDF on A4 paper and returns the PDF
 // and its number of pages.
-func printA4(ctx context.Context) ([]byte, int, error) {
+func printA4(ctx context.Context) ([]byte, int, error) { return printPDF(ctx, 8.27, 11.69) }
+
+// printLetter is printA4 on US Letter paper. The report sets no paper
+// size (the reader's print dialog does), so the demo must fit on both.
+func printLetter(ctx context.Context) ([]byte, int, error) { return printPDF(ctx, 8.5, 11) }
+
+// printPDF prints the loaded page to PDF on paper of w by h inches, with
+// margins of half an inch.
+func printPDF(ctx context.Context, w, h float64) ([]byte, int, error) {
 	margin := 0.5 // inches
-	res, err := chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{PaperWidth: 8.27, PaperHeight: 11.69,
+	res, err := chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{PaperWidth: w, PaperHeight: h,
 		MarginTop: &margin, MarginBottom: &margin, MarginLeft: &margin, MarginRight: &margin})
 	if err != nil {
 		return nil, 0, fmt.Errorf("print to PDF: %w", err)
@@ -626,7 +798,7 @@ func demoSizedReport(t *testing.T, dir string) string {
 // TestReportLayout lays out the fixture report and a demo-sized one at
 // 1400 px and 800 px, on screen and in print, and checks them as a reader
 // would look at them (layoutJS); the demo-sized one must print on at most
-// 12 A4 pages. Screenshots and the PDF go to the artifact directory.
+// 14 A4 pages. Screenshots and the PDF go to the artifact directory.
 func TestReportLayout(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
@@ -643,23 +815,30 @@ func TestReportLayout(t *testing.T) {
 			}
 			return filepath.Join(dir, HTMLFile)
 		}, 12},
-		{"demo-sized", demoSizedReport, 12},
+		// 12 pages for the four layers of issue 14, and one more for each
+		// of the ca and tld layers of issue 12 (their sections, and the
+		// section on CAs and registries).
+		{"demo-sized", demoSizedReport, 14},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			path := c.path(t, t.TempDir())
 			dir := filepath.Join(artifactDir(), "layout")
 			var probs []string
-			var pages int
+			var pages, letter int
 			load := browse(t, path, filepath.Join(dir, c.name+".png"), func(ctx context.Context) (err error) {
-				if probs, err = checkLayout(ctx, dir, c.name, 1400, 800); err != nil {
+				if probs, err = checkLayout(ctx, dir, c.name, false, 1400, 800); err != nil {
 					return err
 				}
 				var pdf []byte
 				if pdf, pages, err = printA4(ctx); err != nil {
 					return err
 				}
-				return writeArtifact(filepath.Join(dir, c.name+".pdf"), pdf)
+				if err := writeArtifact(filepath.Join(dir, c.name+".pdf"), pdf); err != nil {
+					return err
+				}
+				_, letter, err = printLetter(ctx)
+				return err
 			})
 			checkLoad(t, load, path)
 			for _, p := range probs {
@@ -667,6 +846,9 @@ func TestReportLayout(t *testing.T) {
 			}
 			if pages < 1 || pages > c.maxPages {
 				t.Errorf("printed on %d A4 pages; want 1 to %d", pages, c.maxPages)
+			}
+			if letter < 1 || letter > c.maxPages {
+				t.Errorf("printed on %d Letter pages; want 1 to %d", letter, c.maxPages)
 			}
 		})
 	}
@@ -686,23 +868,29 @@ func TestReportShots(t *testing.T) {
 		t.Fatal(err)
 	}
 	var probs []string
-	var pages int
+	var pages, letter int
 	load := browse(t, path, filepath.Join(dir, "report.png"), func(ctx context.Context) (err error) {
-		if probs, err = checkLayout(ctx, dir, "report", 1400, 800); err != nil {
+		if probs, err = checkLayout(ctx, dir, "report", true, 1400, 800); err != nil {
 			return err
 		}
 		var pdf []byte
 		if pdf, pages, err = printA4(ctx); err != nil {
 			return err
 		}
-		return writeArtifact(filepath.Join(dir, "report.pdf"), pdf)
+		if err := writeArtifact(filepath.Join(dir, "report.pdf"), pdf); err != nil {
+			return err
+		}
+		if pdf, letter, err = printLetter(ctx); err != nil {
+			return err
+		}
+		return writeArtifact(filepath.Join(dir, "report-letter.pdf"), pdf)
 	})
 	checkLoad(t, load, path)
-	t.Logf("%s: printed on %d A4 pages; screenshots and PDF in %s", path, pages, dir)
+	t.Logf("%s: printed on %d A4 pages, %d Letter pages; screenshots and PDFs in %s", path, pages, letter, dir)
 	for _, p := range probs {
 		t.Error(p)
 	}
-	if pages > 12 {
-		t.Errorf("printed on %d A4 pages; want at most 12", pages)
+	if pages > 12 || letter > 12 {
+		t.Errorf("printed on %d A4 pages and %d Letter pages; want at most 12 of each", pages, letter)
 	}
 }

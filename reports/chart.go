@@ -42,18 +42,20 @@ func (b bar) fill() color.Color {
 	return b.color
 }
 
-// barChart draws a horizontal bar chart, largest bar on top, each bar in
-// its colour, and returns it as an SVG element ready to be put inline in
-// an HTML page; see inlineSVG for what is done to vgsvg's output.
-func barChart(title, xLabel, yLabel string, bars []bar) ([]byte, error) {
+// barChart draws a horizontal bar chart of percentages, largest bar on
+// top, each bar in its colour and its value after it (hbarSet), and
+// returns it as an SVG element ready to be put inline in an HTML page.
+func barChart(title, xLabel string, bars []bar) ([]byte, error) {
 	if len(bars) == 0 {
 		return nil, errors.New("bar chart without bars")
 	}
-	stacked := make([]stackedBar, len(bars))
-	for i, b := range bars {
-		stacked[i] = stackedBar{label: b.label, values: []float64{b.value}, colors: []color.Color{b.fill()}}
+	panel := hbarPanel{title: title}
+	top := 0.0
+	for _, b := range bars {
+		panel.bars = append(panel.bars, stackedBar{label: b.label, values: []float64{b.value}, colors: []color.Color{b.fill()}})
+		top = max(top, b.value)
 	}
-	return stackedChart(title, xLabel, yLabel, 6.5, 0, stacked, nil, nil)
+	return newHbarSet(xLabel, " %", niceMax(top*1.08), nil, []hbarPanel{panel}).svg(panel)
 }
 
 // stackedBar is one bar made of segments drawn left to right.
@@ -96,97 +98,6 @@ var chartFont = font.Font{Typeface: "Liberation", Variant: "Sans"}
 // generic sans-serif, so that no font is named, embedded or fetched (the
 // layout leaves room for one wider than Liberation Sans: fontSlack).
 const chartFontFamily = "sans-serif"
-
-// stackedChart draws horizontal bars, the first on top, each made of
-// stacked segments, with optional vertical reference lines and a legend.
-// width is in inches; xMax is the end of the axis, or 0 for a round
-// number above the longest bar.
-func stackedChart(title, xLabel, yLabel string, width, xMax float64, bars []stackedBar, refs []refLine, legend []legendEntry) ([]byte, error) {
-	if len(bars) == 0 {
-		return nil, errors.New("bar chart without bars")
-	}
-	p := newPlot(title, xLabel, yLabel)
-	grid := plotter.NewGrid()
-	grid.Horizontal.Width = 0
-	grid.Vertical.Color = color.Gray{Y: 0xdd}
-	p.Add(grid)
-
-	// Bars are drawn bottom-up, so the first goes last. Each segment is
-	// its own one-bar chart at the bar's position, so that each has its
-	// colour.
-	n := len(bars)
-	labels := make([]string, n)
-	maxV := 0.0
-	for i, b := range bars {
-		pos := n - 1 - i
-		labels[pos] = chartLabel(b.label)
-		var below *plotter.BarChart
-		total := 0.0
-		for j, v := range b.values {
-			total += v
-			bc, err := plotter.NewBarChart(plotter.Values{v}, vg.Points(14))
-			if err != nil {
-				return nil, fmt.Errorf("bar chart %q: %w", title, err)
-			}
-			bc.Horizontal = true
-			bc.XMin = float64(pos)
-			bc.Color = b.colors[j%len(b.colors)]
-			bc.LineStyle.Width = 0
-			if below != nil {
-				bc.StackOn(below)
-			}
-			below = bc
-			p.Add(bc)
-		}
-		maxV = max(maxV, total)
-	}
-	for _, r := range refs {
-		l, err := plotter.NewLine(plotter.XYs{{X: r.x, Y: -0.5}, {X: r.x, Y: float64(n) - 0.5}})
-		if err != nil {
-			return nil, fmt.Errorf("bar chart %q: %w", title, err)
-		}
-		l.Color = r.color
-		l.Width = vg.Points(1.2)
-		l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
-		p.Add(l)
-		p.Legend.Add(r.label, l)
-		maxV = max(maxV, r.x)
-	}
-	for _, e := range legend {
-		bc, err := plotter.NewBarChart(plotter.Values{0}, 1)
-		if err != nil {
-			return nil, err
-		}
-		bc.Color = e.color
-		bc.LineStyle.Width = 0
-		p.Legend.Add(e.label, bc)
-	}
-	// The legend goes in rows of its own below the bars, so that it
-	// cannot cover one.
-	entries := len(refs) + len(legend)
-	p.Legend.Top = false
-	p.Legend.Left = false
-	p.Legend.XOffs = -vg.Points(4)
-	p.Legend.YOffs = vg.Points(2)
-	p.NominalY(labels...)
-	p.X.Min = 0
-	p.X.Max = niceMax(maxV * 1.08)
-	if xMax > 0 {
-		p.X.Max = xMax
-	}
-	p.X.Tick.Marker = numberTicks{}
-	// The browser draws the labels in its own sans-serif, which may be
-	// wider than the Liberation Sans that laid them out (DejaVu Sans is
-	// about 15 % wider): the axis title keeps that much more room.
-	widest := vg.Length(0)
-	for _, l := range labels {
-		widest = max(widest, p.Y.Tick.Label.Width(l))
-	}
-	p.Y.Label.Padding += widest * fontSlack
-	p.Y.Min = -0.5 - 0.5*float64(entries)
-	p.Y.Max = float64(n) - 0.5
-	return render(p, width, float64(n)*0.3+1.3+0.15*float64(entries), title)
-}
 
 // numberTicks are gonum's default ticks labelled as the report writes
 // numbers: thousands separators, no trailing zeros.
@@ -351,6 +262,8 @@ var (
 		"viewbox": true, "role": true, "aria-label": true,
 		"transform": true, "style": true, "d": true, "x": true, "y": true,
 		"width": true, "height": true,
+		// The flow chart's names of nodes and link ends, for tests.
+		"data-node": true, "data-from": true, "data-to": true, "data-label": true,
 	}
 )
 

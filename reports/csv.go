@@ -107,8 +107,12 @@ func writeCSV[T any](w io.Writer, rows iter.Seq[T]) error {
 type DomainRow struct {
 	Domain string `csv:"domain" parquet:"domain"`
 	// Rank is the rank in the input list, 0 when the list has none.
-	Rank   int             `csv:"rank" parquet:"rank"`
-	Status dnscrawl.Status `csv:"status" parquet:"status"`
+	Rank int `csv:"rank" parquet:"rank"`
+	// Country is the country of the site as the domain list gives it (its
+	// country column, ISO 3166-1 alpha-2), empty when it gives none. It is
+	// not where the site's servers are (countries.csv).
+	Country string          `csv:"country" parquet:"country"`
+	Status  dnscrawl.Status `csv:"status" parquet:"status"`
 	// Error is the raw error text behind a status other than ok.
 	Error string `csv:"error" parquet:"error"`
 	// <layer>_providers are the providers on the layer ("self" included),
@@ -127,6 +131,19 @@ type DomainRow struct {
 	EmailProviders   string         `csv:"email_providers" parquet:"email_providers"`
 	EmailState       classify.State `csv:"email_state" parquet:"email_state"`
 	EmailCritical    bool           `csv:"email_critical" parquet:"email_critical"`
+	// The certificate authority of the site's certificate (www, else the
+	// apex): ca_state is not_measured when the crawl ran no TLS probe;
+	// ca_critical is true for one CA and no OCSP stapling.
+	CAProviders string         `csv:"ca_providers" parquet:"ca_providers"`
+	CAState     classify.State `csv:"ca_state" parquet:"ca_state"`
+	CACritical  bool           `csv:"ca_critical" parquet:"ca_critical"`
+	// The registry operator of the domain's TLD, and the TLD itself
+	// ("com"; "uk" for a name under co.uk). tld_critical is true whenever
+	// the registry is known: a TLD has one registry.
+	TLDProviders string         `csv:"tld_providers" parquet:"tld_providers"`
+	TLD          string         `csv:"tld" parquet:"tld"`
+	TLDState     classify.State `csv:"tld_state" parquet:"tld_state"`
+	TLDCritical  bool           `csv:"tld_critical" parquet:"tld_critical"`
 	// SPOFProviders are the companies whose failure alone takes the domain
 	// down (directly or through their upstreams): the blast radii it is
 	// in, joined by ';'. Empty when no single provider can, or when the
@@ -146,6 +163,10 @@ func (r *DomainRow) layer(l catalog.Layer) (providers *string, state *classify.S
 		return &r.HostingProviders, &r.HostingState, &r.HostingCritical
 	case catalog.LayerEmail:
 		return &r.EmailProviders, &r.EmailState, &r.EmailCritical
+	case catalog.LayerCA:
+		return &r.CAProviders, &r.CAState, &r.CACritical
+	case catalog.LayerTLD:
+		return &r.TLDProviders, &r.TLDState, &r.TLDCritical
 	}
 	return nil, nil, nil
 }
@@ -161,6 +182,14 @@ func domainRow(r *classify.Result) DomainRow {
 		*state = r.States[l]
 		_, *critical = r.Critical(l)
 	}
+	var tlds []string
+	for _, d := range r.Deps {
+		if d.Layer == catalog.LayerTLD && !slices.Contains(tlds, d.Service) {
+			tlds = append(tlds, d.Service)
+		}
+	}
+	slices.Sort(tlds)
+	row.TLD = strings.Join(tlds, ";")
 	return row
 }
 
@@ -202,25 +231,31 @@ type ProviderRow struct {
 // MetricsRow is one row of metrics.csv: one per layer, with the fields of
 // metrics.LayerSummary of the same names.
 type MetricsRow struct {
-	Layer          catalog.Layer `csv:"layer" parquet:"layer"`
-	Domains        int           `csv:"domains" parquet:"domains"`
-	Known          int           `csv:"known" parquet:"known"`
-	None           int           `csv:"none" parquet:"none"`
-	Unattributed   int           `csv:"unattributed" parquet:"unattributed"`
-	Unresolved     int           `csv:"unresolved" parquet:"unresolved"`
-	Providers      int           `csv:"providers" parquet:"providers"`
-	SelfHosted     int           `csv:"self_hosted" parquet:"self_hosted"`
-	HHI            float64       `csv:"hhi" parquet:"hhi"`
-	CR1            float64       `csv:"cr1" parquet:"cr1"`
-	CR3            float64       `csv:"cr3" parquet:"cr3"`
-	CR5            float64       `csv:"cr5" parquet:"cr5"`
-	Gini           float64       `csv:"gini" parquet:"gini"`
-	EntropyBits    float64       `csv:"entropy_bits" parquet:"entropy_bits"`
-	EntropyNorm    float64       `csv:"entropy_norm" parquet:"entropy_norm"`
-	EffectiveN     float64       `csv:"effective_n" parquet:"effective_n"`
-	CriticalRate   float64       `csv:"critical_rate" parquet:"critical_rate"`
-	RedundancyRate float64       `csv:"redundancy_rate" parquet:"redundancy_rate"`
-	SelfHostedRate float64       `csv:"self_hosted_rate" parquet:"self_hosted_rate"`
+	Layer        catalog.Layer `csv:"layer" parquet:"layer"`
+	Domains      int           `csv:"domains" parquet:"domains"`
+	Known        int           `csv:"known" parquet:"known"`
+	None         int           `csv:"none" parquet:"none"`
+	Unattributed int           `csv:"unattributed" parquet:"unattributed"`
+	Unresolved   int           `csv:"unresolved" parquet:"unresolved"`
+	// NotMeasured counts the domains whose crawl did not measure the
+	// layer (ca without a TLS probe); outside every denominator.
+	NotMeasured int     `csv:"not_measured" parquet:"not_measured"`
+	Providers   int     `csv:"providers" parquet:"providers"`
+	SelfHosted  int     `csv:"self_hosted" parquet:"self_hosted"`
+	HHI         float64 `csv:"hhi" parquet:"hhi"`
+	CR1         float64 `csv:"cr1" parquet:"cr1"`
+	CR3         float64 `csv:"cr3" parquet:"cr3"`
+	CR5         float64 `csv:"cr5" parquet:"cr5"`
+	Gini        float64 `csv:"gini" parquet:"gini"`
+	EntropyBits float64 `csv:"entropy_bits" parquet:"entropy_bits"`
+	EntropyNorm float64 `csv:"entropy_norm" parquet:"entropy_norm"`
+	EffectiveN  float64 `csv:"effective_n" parquet:"effective_n"`
+	// EMD is the centralisation after Akiwate et al. (IMC 2024), 0 (one
+	// provider per domain) to just under 0.5 (one provider for all).
+	EMD            float64 `csv:"emd" parquet:"emd"`
+	CriticalRate   float64 `csv:"critical_rate" parquet:"critical_rate"`
+	RedundancyRate float64 `csv:"redundancy_rate" parquet:"redundancy_rate"`
+	SelfHostedRate float64 `csv:"self_hosted_rate" parquet:"self_hosted_rate"`
 	// The concentration figures over rank weights (metrics.LayerSummary).
 	WeightedHHI        float64 `csv:"weighted_hhi" parquet:"weighted_hhi"`
 	WeightedCR1        float64 `csv:"weighted_cr1" parquet:"weighted_cr1"`
@@ -310,20 +345,21 @@ func SortResults(results []classify.Result) {
 // WriteDomains writes domains.csv: one DomainRow per result, in report
 // order (by rank, then domain).
 func WriteDomains(w io.Writer, results []classify.Result) error {
-	return writeCSV(w, DomainRows(results, nil))
+	return writeCSV(w, DomainRows(results, nil, nil))
 }
 
 // DomainRows yields the rows of domains.csv in report order. gr gives the
-// spof_providers column; it may be nil.
-func DomainRows(results []classify.Result, gr *GraphReport) iter.Seq[DomainRow] {
+// spof_providers column and countries (domain -> country of the site)
+// the country column; either may be nil.
+func DomainRows(results []classify.Result, gr *GraphReport, countries map[string]string) iter.Seq[DomainRow] {
 	return func(yield func(DomainRow) bool) {
-		domainRows(sortedResults(results), gr)(yield)
+		domainRows(sortedResults(results), gr, countries)(yield)
 	}
 }
 
 // domainRows yields the rows of domains.csv of results already in report
 // order.
-func domainRows(sorted []*classify.Result, gr *GraphReport) iter.Seq[DomainRow] {
+func domainRows(sorted []*classify.Result, gr *GraphReport, countries map[string]string) iter.Seq[DomainRow] {
 	spof := make(map[string]string)
 	if gr != nil {
 		for _, s := range gr.SPOF {
@@ -334,6 +370,7 @@ func domainRows(sorted []*classify.Result, gr *GraphReport) iter.Seq[DomainRow] 
 		for _, r := range sorted {
 			row := domainRow(r)
 			row.SPOFProviders = spof[r.Domain]
+			row.Country = countries[r.Domain]
 			if !yield(row) {
 				return
 			}
@@ -436,10 +473,10 @@ func MetricsRows(sum *metrics.Summary) iter.Seq[MetricsRow] {
 		for _, ls := range withAny(sum) {
 			row := MetricsRow{
 				Layer: ls.Layer, Domains: ls.Domains, Known: ls.Known, None: ls.None,
-				Unattributed: ls.Unattributed, Unresolved: ls.Unresolved, Providers: ls.Providers,
+				Unattributed: ls.Unattributed, Unresolved: ls.Unresolved, NotMeasured: ls.NotMeasured, Providers: ls.Providers,
 				SelfHosted: ls.SelfHosted, HHI: ls.HHI, CR1: ls.CR1, CR3: ls.CR3, CR5: ls.CR5,
 				Gini: ls.Gini, EntropyBits: ls.EntropyBits, EntropyNorm: ls.EntropyNorm,
-				EffectiveN: ls.EffectiveN, CriticalRate: ls.CriticalRate,
+				EffectiveN: ls.EffectiveN, EMD: ls.EMD, CriticalRate: ls.CriticalRate,
 				RedundancyRate: ls.RedundancyRate, SelfHostedRate: ls.SelfHostedRate,
 				WeightedHHI: ls.WeightedHHI, WeightedCR1: ls.WeightedCR1, WeightedCR3: ls.WeightedCR3,
 				WeightedCR5: ls.WeightedCR5, WeightedGini: ls.WeightedGini, WeightedEntropy: ls.WeightedEntropyBits,
@@ -449,6 +486,47 @@ func MetricsRows(sum *metrics.Summary) iter.Seq[MetricsRow] {
 			}
 			if !yield(row) {
 				return
+			}
+		}
+	}
+}
+
+// SiteCountryRow is one row of site_countries.csv: one layer over the
+// sites of one country, the country the domain list gives each site (not
+// where its servers are: that is countries.csv).
+type SiteCountryRow struct {
+	Country string        `csv:"country"`
+	Layer   catalog.Layer `csv:"layer"`
+	// Domains is the number of sites of the country in the list; Known
+	// those with a known provider on the layer, the base of the figures.
+	Domains   int     `csv:"domains"`
+	Known     int     `csv:"known"`
+	Providers int     `csv:"providers"`
+	HHI       float64 `csv:"hhi"`
+	EMD       float64 `csv:"emd"`
+	// TopProvider is the largest third-party provider and TopShare its
+	// share of Known.
+	TopProvider string  `csv:"top_provider"`
+	TopShare    float64 `csv:"top_share"`
+}
+
+// WriteSiteCountries writes site_countries.csv from the summary: the
+// header alone when the list gives no country.
+func WriteSiteCountries(w io.Writer, sum *metrics.Summary) error {
+	return writeCSV(w, SiteCountryRows(sum))
+}
+
+// SiteCountryRows yields the rows of site_countries.csv: countries in
+// code order, layers in catalog order.
+func SiteCountryRows(sum *metrics.Summary) iter.Seq[SiteCountryRow] {
+	return func(yield func(SiteCountryRow) bool) {
+		for _, c := range sum.Countries {
+			for _, l := range c.Layers {
+				row := SiteCountryRow{Country: c.Country, Layer: l.Layer, Domains: c.Domains, Known: l.Known,
+					Providers: l.Providers, HHI: l.HHI, EMD: l.EMD, TopProvider: l.Top, TopShare: l.TopShare}
+				if !yield(row) {
+					return
+				}
 			}
 		}
 	}

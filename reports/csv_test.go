@@ -76,6 +76,7 @@ var csvWriters = []csvWriter{
 	{DependenciesFile, func(w io.Writer, rs []classify.Result, _ *metrics.Summary) error { return WriteDependencies(w, rs) }},
 	{ProvidersFile, func(w io.Writer, _ []classify.Result, s *metrics.Summary) error { return WriteProviders(w, s) }},
 	{MetricsFile, func(w io.Writer, _ []classify.Result, s *metrics.Summary) error { return WriteMetrics(w, s) }},
+	{SiteCountriesFile, func(w io.Writer, _ []classify.Result, s *metrics.Summary) error { return WriteSiteCountries(w, s) }},
 }
 
 func TestGoldenCSV(t *testing.T) {
@@ -109,7 +110,7 @@ func TestCSVFormat(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := buf.Bytes()
-	if !bytes.HasPrefix(b, []byte("domain,rank,status,error,")) {
+	if !bytes.HasPrefix(b, []byte("domain,rank,country,status,error,")) {
 		t.Errorf("no header first: %.60q", b)
 	}
 	if n, crlf := bytes.Count(b, []byte("\n")), bytes.Count(b, []byte("\r\n")); n != crlf || n != 6 {
@@ -124,16 +125,18 @@ func TestCSVFormat(t *testing.T) {
 func TestColumns(t *testing.T) {
 	t.Parallel()
 	want := map[string][]string{
-		DomainsFile: {"domain", "rank", "status", "error",
+		DomainsFile: {"domain", "rank", "country", "status", "error",
 			"dns_providers", "dns_state", "dns_critical", "cdn_providers", "cdn_state", "cdn_critical",
-			"hosting_providers", "hosting_state", "hosting_critical", "email_providers", "email_state", "email_critical", "spof_providers"},
+			"hosting_providers", "hosting_state", "hosting_critical", "email_providers", "email_state", "email_critical",
+			"ca_providers", "ca_state", "ca_critical", "tld_providers", "tld", "tld_state", "tld_critical", "spof_providers"},
 		DependenciesFile: {"domain", "rank", "layer", "provider", "service", "region", "evidence", "evidence_value", "confidence", "third_party", "catalogued"},
 		ProvidersFile:    {"layer", "provider", "catalogued", "domains", "share", "weighted_share", "critical_domains", "critical_share", "share_low", "share_high"},
-		MetricsFile: {"layer", "domains", "known", "none", "unattributed", "unresolved", "providers", "self_hosted",
-			"hhi", "cr1", "cr3", "cr5", "gini", "entropy_bits", "entropy_norm", "effective_n",
+		MetricsFile: {"layer", "domains", "known", "none", "unattributed", "unresolved", "not_measured", "providers", "self_hosted",
+			"hhi", "cr1", "cr3", "cr5", "gini", "entropy_bits", "entropy_norm", "effective_n", "emd",
 			"critical_rate", "redundancy_rate", "self_hosted_rate",
 			"weighted_hhi", "weighted_cr1", "weighted_cr3", "weighted_cr5", "weighted_gini", "weighted_entropy_bits", "weighted_effective_n",
 			"bootstrap", "hhi_low", "hhi_high", "by_suffix", "by_owner_domain", "by_address", "by_self", "by_uncatalogued"},
+		SiteCountriesFile: {"country", "layer", "domains", "known", "providers", "hhi", "emd", "top_provider", "top_share"},
 	}
 	for _, cw := range csvWriters {
 		t.Run(cw.name, func(t *testing.T) {

@@ -121,6 +121,7 @@ func ReadRunDir(dir string) (*RunData, error) {
 		d.Domain = unneutralize(d.Domain)
 		d.DNSProviders, d.CDNProviders = unneutralize(d.DNSProviders), unneutralize(d.CDNProviders)
 		d.HostingProviders, d.EmailProviders = unneutralize(d.HostingProviders), unneutralize(d.EmailProviders)
+		d.CAProviders, d.TLDProviders = unneutralize(d.CAProviders), unneutralize(d.TLDProviders)
 	}
 	for i := range rd.Blast {
 		rd.Blast[i].Element = unneutralize(rd.Blast[i].Element)
@@ -180,6 +181,7 @@ func Diff(a, b *RunData) []DiffRow {
 		}{
 			{"known", float64(la.Known), float64(bl.Known)},
 			{"hhi", la.HHI, bl.HHI},
+			{"emd", la.EMD, bl.EMD},
 			{"cr1", la.CR1, bl.CR1},
 			{"cr3", la.CR3, bl.CR3},
 			{"cr5", la.CR5, bl.CR5},

@@ -33,9 +33,11 @@
 //   - report.html loads nothing: no external script, style, font or
 //     image, and a Content-Security-Policy that forbids them and allows
 //     one inline script, ours (tableScript), by its hash. Its text is
-//     escaped by html/template; charts are gonum/plot SVG, or our own SVG
-//     for the flow chart, inlined only after a whitelist check (checkSVG),
-//     with a generic font family. The script writes text nodes only.
+//     escaped by html/template; charts are our own SVG (bar panels:
+//     hbar.go; the flow chart: sankey.go, laid out by sankeylayout.go) or
+//     gonum/plot SVG (Lorenz curves), inlined only after a whitelist check
+//     (checkSVG), with a generic font family whose width is allowed for
+//     (fontSlack). The script writes text nodes only.
 //   - The CSV files and run.json carry ids ("ibm", "AS13335", "US");
 //     report.html and the terminal summary show names (Run.Names: "IBM NS1
 //     Connect", "AS13335 CLOUDFLARENET", "United States (US)"), ids when

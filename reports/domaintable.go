@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/chokepoint-dev/chokepoint/analysis/classify"
+	"github.com/chokepoint-dev/chokepoint/analysis/metrics"
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
 )
 
@@ -25,6 +26,7 @@ const (
 	markNone         = "—"
 	markUnattributed = "?"
 	markUnresolved   = "✕"
+	markNotMeasured  = "n/m"
 )
 
 // domainTable returns the header and the lines of the table of domains,
@@ -54,6 +56,8 @@ func domainTable(results []classify.Result) string {
 				b.WriteString(markNone)
 			case classify.StateUnattributed:
 				b.WriteString(markUnattributed)
+			case metrics.StateNotMeasured:
+				b.WriteString(markNotMeasured)
 			default:
 				b.WriteString(markUnresolved)
 			}

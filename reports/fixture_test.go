@@ -184,6 +184,12 @@ func goldenJSON(t *testing.T, name string, got []byte) {
 	}
 }
 
+// fixtureCountries gives the sites of the fixture a country, as a list's
+// country column would.
+func fixtureCountries() map[string]string {
+	return map[string]string{"shop.example": "US", "gone.example": "US", "bank.example": "DE", "uni.example": "DE"}
+}
+
 func fixtureSummary() *metrics.Summary {
-	return metrics.Compute(fixtureResults(), metrics.Options{})
+	return metrics.Compute(fixtureResults(), metrics.Options{Countries: fixtureCountries()})
 }

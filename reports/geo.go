@@ -64,10 +64,15 @@ type CountryRow struct {
 // rankedBlast returns the blast radii of kind, largest first, ties by
 // rank-weighted share then the element's name: the row order of the
 // files.
+//
+// A provider or service whose whole blast radius passes through the ca
+// and tld layers (a certificate authority, a TLD registry) is left out:
+// the section on CAs and TLD registries shows those, and blast.csv has
+// them all.
 func rankedBlast(bs []graph.Blast, kind graph.Kind) []graph.Blast {
 	var out []graph.Blast
 	for _, b := range bs {
-		if b.Element.Kind == kind {
+		if b.Element.Kind == kind && !caTLDOnly(b) {
 			out = append(out, b)
 		}
 	}
@@ -76,6 +81,14 @@ func rankedBlast(bs []graph.Blast, kind graph.Kind) []graph.Blast {
 			strings.Compare(a.Element.String(), b.Element.String()))
 	})
 	return out
+}
+
+// caTLDOnly reports whether b is a provider or service every domain of
+// whose blast radius goes down through its certificate authority or its
+// TLD registry alone.
+func caTLDOnly(b graph.Blast) bool {
+	k := b.Element.Kind
+	return (k == graph.KindProvider || k == graph.KindService) && b.Domains > 0 && b.ServingDomains == 0
 }
 
 func geoBlast(b graph.Blast) GeoBlast {

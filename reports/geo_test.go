@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/chokepoint-dev/chokepoint/analysis/graph"
+	"github.com/chokepoint-dev/chokepoint/analysis/metrics"
 )
 
 func TestGeoFiles(t *testing.T) {
@@ -83,7 +84,7 @@ func TestSankey(t *testing.T) {
 	}
 
 	hostile := hostileResults()
-	svg, err = sankeySVG(newSankeyData(hostile, nil), colors{}, `<script>alert(1)</script>`, nil)
+	svg, err = sankeySVG(newSankeyData(hostile, nil), newColors(metrics.Compute(hostile, metrics.Options{})), `<script>alert(1)</script>`, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,6 +24,15 @@ var reportTemplate string
 // report; providers.csv has them all.
 const htmlProviderRows = 25
 
+// printProviderRows and printUncataloguedRows are the rows of the
+// providers and uncatalogued operators tables a printed report shows
+// (the print rules of report.html.tmpl hide the others; a test checks
+// that the two agree); the caption says so when rows are left out.
+const (
+	printProviderRows     = 10
+	printUncataloguedRows = 5
+)
+
 // htmlUncataloguedRows is the number of uncatalogued operators listed per
 // layer.
 const htmlUncataloguedRows = 10
@@ -78,13 +87,18 @@ type view struct {
 	Statuses   []statusView
 	Generated  string
 	Blast      []blastView
+	// BlastPrintNote says how many rows of Blast a printed report shows,
+	// when it shows fewer.
+	BlastPrintNote string
 	// BlastHeadline names the provider whose failure takes the most
 	// domains down.
 	BlastHeadline string
 	HHIChart      template.HTML // checked by checkSVG
 	BlastCharts   []chartView
-	Flow          template.HTML // checked by checkSVG
-	SPOF          *spofView
+	// BlastNote says what the bars of BlastCharts are, once for all.
+	BlastNote string
+	Flow      template.HTML // checked by checkSVG
+	SPOF      *spofView
 	// Exec is the executive summary: plain sentences on the providers
 	// whose failure takes down most of the list, the domains without
 	// redundancy on DNS and the cloud region with the largest blast
@@ -101,6 +115,11 @@ type view struct {
 	Ranked bool
 	CSP    template.HTML // the Content-Security-Policy meta element
 	Script template.HTML // the table script, allowed by CSP
+	// CATLD is the section on certificate authorities and TLD
+	// registries, SiteCountries the concentration per country of the
+	// sites; nil when the list has neither.
+	CATLD         *caTLDView
+	SiteCountries *siteCountriesView
 
 	names  *Names
 	labels productLabels
@@ -133,6 +152,9 @@ type layerView struct {
 	More      string
 	// Uncatalogued lists the largest operators the catalog does not know.
 	Uncatalogued []providerView
+	// PrintNote and UncataloguedPrintNote say how many rows of each table
+	// a printed report shows, when it shows fewer than there are.
+	PrintNote, UncataloguedPrintNote string
 }
 
 type metricView struct {
@@ -177,6 +199,10 @@ func layerName(l catalog.Layer) string {
 		return "Hosting"
 	case catalog.LayerEmail:
 		return "E-mail"
+	case catalog.LayerCA:
+		return "CA"
+	case catalog.LayerTLD:
+		return "TLD"
 	}
 	return visible(string(l))
 }
@@ -237,6 +263,8 @@ func newView(run *Run, results []classify.Result, sum *metrics.Summary) (*view, 
 		return nil, err
 	}
 	v.Exec = v.execSummary(run, sum)
+	v.CATLD = newCATLDView(run, results, sum)
+	v.SiteCountries = newSiteCountriesView(sum)
 	if v.Missing == "" {
 		v.Tops = topFigures(results, sum, labels)
 	}
@@ -280,6 +308,9 @@ func newView(run *Run, results []classify.Result, sum *metrics.Summary) (*view, 
 		v.Blast = append(v.Blast, blastView{Provider: run.Names.blastElement(b.Kind, b.Element), Domains: count(b.Domains), Share: pctF(b.Share),
 			Weighted: pctF(b.WeightedShare), Direct: count(b.Direct), Transitive: count(b.Transitive)})
 	}
+	if len(v.Blast) > printProviderRows {
+		v.BlastPrintNote = fmt.Sprintf("top %d of these %d shown in print; every provider in blast.csv", printProviderRows, len(v.Blast))
+	}
 	return v, nil
 }
 
@@ -304,14 +335,14 @@ func newLayerView(ls *metrics.LayerSummary, col colors, labels productLabels, mi
 		if len(bars) == 1 {
 			title = name + ": the one provider, by share of domains"
 		}
-		svg, err := barChart(title, "share of domains with a known "+inSentence(name)+" provider (%)", "provider", bars)
+		svg, err := barChart(title, "share of domains with a known "+inSentence(name)+" provider (%)", bars)
 		if err != nil {
 			return lv, fmt.Errorf("chart of layer %s: %w", ls.Layer, err)
 		}
-		lv.Chart = template.HTML(svg) // accepted by checkSVG in barChart
+		lv.Chart = template.HTML(svg) // accepted by checkSVG in hbarSet.svg
 	}
 	if ls.Providers > 1 && len(ls.LorenzX) > 2 {
-		svg, err := lorenzChart(name+": Lorenz curve of the providers' sizes", ls.LorenzX, ls.LorenzY, accent)
+		svg, err := lorenzChart(name+": Lorenz curve of providers", ls.LorenzX, ls.LorenzY, accent)
 		if err != nil {
 			return lv, fmt.Errorf("Lorenz curve of layer %s: %w", ls.Layer, err)
 		}
@@ -332,10 +363,12 @@ func newLayerView(ls *metrics.LayerSummary, col colors, labels productLabels, mi
 		{"Layer not used", list(ls.None), "resolved, no such service (no MX, no CDN)"},
 		{"Provider not identified", list(ls.Unattributed), "records present, no operator could be named"},
 		{"Lookups failed", list(ls.Unresolved), "counted, never dropped"},
+		{notMeasuredRow, list(ls.NotMeasured), "no TLS probe in the crawl: outside every base, not counted as no CA"},
 		{"Third-party providers", count(ls.Providers), ""},
 		{"Self-hosted", known(ls.SelfHosted), "excluded from the concentration figures"},
 		{"HHI", conc(decimal(ls.HHI, 0)), readHHI(ls, missing)},
 		{"HHI 95 % interval", conc(hhiInterval(ls)), "bootstrap over the domains of the list"},
+		{"EMD", emdValue(ls), "Earth Mover's Distance from one provider per domain (Akiwate et al., IMC 2024): 0 decentralised, near 0.5 one provider; self-hosting counts as decentralised"},
 		{"Rank-weighted HHI", conc(decimal(ls.WeightedHHI, 0)), "each domain weighted 1/rank"},
 		{"CR1 / CR3 / CR5", conc(pctF(ls.CR1) + " / " + pctF(ls.CR3) + " / " + pctF(ls.CR5)), crReading},
 		{"Gini coefficient", conc(decimal(ls.Gini, 3)), "inequality among the providers present"},
@@ -348,6 +381,10 @@ func newLayerView(ls *metrics.LayerSummary, col colors, labels productLabels, mi
 		{"Named by address", known(ls.Coverage.Address), "a catalogued provider's published range or AS"},
 		{"Self-hosted only", known(ls.Coverage.Self), "the site's own servers"},
 		{"Named by registrable domain or AS only", known(ls.Coverage.Uncatalogued), "operators outside the catalog (marked ◦)"},
+	}
+	if ls.Layer != catalog.LayerCA && ls.NotMeasured == 0 {
+		// Only the ca layer can be left unmeasured (no TLS probe).
+		lv.Metrics = slices.DeleteFunc(lv.Metrics, func(m metricView) bool { return m.Name == notMeasuredRow })
 	}
 	row := func(r *metrics.ProviderRow) providerView {
 		return providerView{
@@ -367,16 +404,27 @@ func newLayerView(ls *metrics.LayerSummary, col colors, labels productLabels, mi
 		}
 		lv.Providers = append(lv.Providers, row(&ls.Rows[i]))
 	}
+	uncatalogued := 0
 	for i := range ls.Rows {
-		if len(lv.Uncatalogued) == htmlUncataloguedRows {
-			break
-		}
 		if !ls.Rows[i].Catalogued {
-			lv.Uncatalogued = append(lv.Uncatalogued, row(&ls.Rows[i]))
+			uncatalogued++
+			if len(lv.Uncatalogued) < htmlUncataloguedRows {
+				lv.Uncatalogued = append(lv.Uncatalogued, row(&ls.Rows[i]))
+			}
 		}
+	}
+	if n := len(ls.Rows); n > printProviderRows {
+		lv.PrintNote = fmt.Sprintf("top %d of %s shown in print; full list in providers.csv", printProviderRows, count(n))
+	}
+	if uncatalogued > printUncataloguedRows {
+		lv.UncataloguedPrintNote = fmt.Sprintf("top %d of %s shown in print; full list in providers.csv", printUncataloguedRows, count(uncatalogued))
 	}
 	return lv, nil
 }
+
+// notMeasuredRow names the metrics row of the domains a layer was not
+// measured on.
+const notMeasuredRow = "Not measured"
 
 // inSentence writes a layer name as it reads inside a sentence: acronyms
 // stay upper case, other names go lower case.

@@ -142,7 +142,7 @@ func TestHTMLSelfContained(t *testing.T) {
 	if n := bytes.Count(doc, []byte(`by share of domains"`)); n != 4 {
 		t.Errorf("%d share charts, want one per layer with providers (4)", n)
 	}
-	if n := bytes.Count(doc, []byte(`: Lorenz curve of the providers&#39; sizes"`)); n != 3 {
+	if n := bytes.Count(doc, []byte(`: Lorenz curve of providers"`)); n != 3 {
 		t.Errorf("%d Lorenz curves, want one per layer with two providers or more (3: DNS, hosting, e-mail)", n)
 	}
 	if !bytes.Contains(doc, []byte(`aria-label="HHI of each layer`)) {
@@ -154,10 +154,10 @@ func TestHTMLSelfContained(t *testing.T) {
 		t.Error("the Content-Security-Policy does not allow the table script by its hash")
 	}
 	// The table of domains has every domain, in rank order.
-	if !bytes.Contains(doc, []byte("rank\tdomain\tstatus\tDNS\tCDN\tHosting\tE-mail\n1\tbank.example\tok\tamazon,cloudflare\t—\tamazon\tmicrosoft\n")) {
+	if !bytes.Contains(doc, []byte("rank\tdomain\tstatus\tDNS\tCDN\tHosting\tE-mail\tCA\tTLD\n1\tbank.example\tok\tamazon,cloudflare\t—\tamazon\tmicrosoft\t✕\t✕\n")) {
 		t.Error("the table of domains does not start with bank.example and its providers")
 	}
-	if !bytes.Contains(doc, []byte("\tgone.example\tnxdomain\t✕\t✕\t✕\t✕\n")) {
+	if !bytes.Contains(doc, []byte("\tgone.example\tnxdomain\t✕\t✕\t✕\t✕\t✕\t✕\n")) {
 		t.Error("the table of domains lacks the unresolved domain")
 	}
 	// vgsvg names the Liberation fonts; the report must use a generic family.
@@ -287,7 +287,7 @@ func TestFormat(t *testing.T) {
 
 func TestCheckSVG(t *testing.T) {
 	t.Parallel()
-	good, err := barChart("t", "x", "y", []bar{{label: "a", value: 50}, {label: "<b>", value: 20}})
+	good, err := barChart("t", "x", []bar{{label: "a", value: 50}, {label: "<b>", value: 20}})
 	if err != nil {
 		t.Fatalf("barChart: %v", err)
 	}
@@ -455,7 +455,7 @@ func TestWriteAll(t *testing.T) {
 			t.Errorf("%s has mode %v, want 0644", e.Name(), info.Mode().Perm())
 		}
 	}
-	want := []string{DependenciesFile, DomainsFile, MetricsFile, ProvidersFile, HTMLFile, RunFile}
+	want := []string{DependenciesFile, DomainsFile, MetricsFile, ProvidersFile, SiteCountriesFile, HTMLFile, RunFile}
 	slices.Sort(want)
 	if !slices.Equal(names, want) {
 		t.Errorf("files %v, want %v (no temporary file left)", names, want)

@@ -78,11 +78,14 @@ func hhiChart(sum *metrics.Summary) (template.HTML, error) {
 	if xMax < 10000 {
 		xLabel = "HHI (scale to 10,000; axis cut at " + tickLabel(xMax) + ")"
 	}
-	svg, err := stackedChart("HHI of each layer against the US merger-guideline thresholds", xLabel, "layer", 6.5, xMax, bars, refs, nil)
+	panel := hbarPanel{title: "HHI of each layer against the US merger-guideline thresholds", bars: bars}
+	set := newHbarSet(xLabel, "", xMax, nil, []hbarPanel{panel})
+	set.refs, set.decimals = refs, 0
+	svg, err := set.svg(panel)
 	if err != nil {
 		return "", fmt.Errorf("HHI chart: %w", err)
 	}
-	return template.HTML(svg), nil // accepted by checkSVG in render
+	return template.HTML(svg), nil // accepted by checkSVG in hbarSet.svg
 }
 
 // blastKinds are the kinds of element the report ranks, with the words
@@ -125,18 +128,21 @@ func (v *view) addGraph(run *Run, results []classify.Result, col colors) error {
 		}
 	}
 	xMax = niceMax(xMax * 1.08)
+	// The panels first, to measure every label before drawing one.
+	var panels []hbarPanel
 	for _, k := range blastKinds {
-		var bars []stackedBar
 		var drawn []string
 		for _, b := range rankedBlast(gr.Blast, k.kind) {
-			if len(bars) == blastChartRows || b.Domains == 0 {
+			if len(drawn) == blastChartRows || b.Domains == 0 {
 				break
 			}
-			if k.kind == graph.KindProvider {
-				drawn = append(drawn, b.Element.Company)
-			}
+			drawn = append(drawn, b.Element.Company)
 		}
-		col.chart(drawn)
+		switch k.kind {
+		case graph.KindProvider, graph.KindRegion:
+			col.chart(drawn)
+		}
+		var bars []stackedBar
 		for _, b := range rankedBlast(gr.Blast, k.kind) {
 			if len(bars) == blastChartRows || b.Domains == 0 {
 				break
@@ -151,18 +157,22 @@ func (v *view) addGraph(run *Run, results []classify.Result, col colors) error {
 				values: []float64{100 * float64(b.Direct) / n, 100 * float64(b.Transitive) / n},
 				colors: []color.Color{c, tint(c, 0.6)}})
 		}
-		if len(bars) == 0 {
+		title := fmt.Sprintf("%s by blast radius, top %d", strings.ToUpper(k.plural[:1])+k.plural[1:], len(bars))
+		panels = append(panels, hbarPanel{title: title, bars: bars})
+	}
+	set := newHbarSet("% of the list down (one scale for all four panels)", " %", xMax, legend, panels)
+	for i, k := range blastKinds {
+		if len(panels[i].bars) == 0 {
 			v.BlastCharts = append(v.BlastCharts, chartView{Caption: fmt.Sprintf("No %s failure takes a domain down (or none was attributed).", k.noun)})
 			continue
 		}
-		title := fmt.Sprintf("%s by blast radius, top %d", strings.ToUpper(k.plural[:1])+k.plural[1:], len(bars))
-		svg, err := stackedChart(title, "% of the list down (same scale)", k.noun, 4.8, xMax, bars, nil, legend)
+		svg, err := set.svg(panels[i])
 		if err != nil {
 			return fmt.Errorf("blast radius chart: %w", err)
 		}
-		v.BlastCharts = append(v.BlastCharts, chartView{Chart: template.HTML(svg), // accepted by checkSVG in render
-			Caption: fmt.Sprintf("Each bar is the share of the %s domains that go down when the %s fails: the dark part directly (all their providers on a required layer fail), the light part through a provider that itself depends on it.", count(gr.Graph.Domains()), k.noun)})
+		v.BlastCharts = append(v.BlastCharts, chartView{Chart: template.HTML(svg)}) // accepted by checkSVG in svg
 	}
+	v.BlastNote = fmt.Sprintf("In the four charts below, each bar is the share of the %s domains that go down when the element fails: the dark part directly (all their providers on a required layer fail), the light part through a provider that itself depends on it. The four share one scale.", count(gr.Graph.Domains()))
 
 	sd := newSankeyData(results, gr.Graph.Edges())
 	if len(sd.first) > 0 {

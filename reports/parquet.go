@@ -27,13 +27,14 @@ const (
 // files. Values are written as they are: the formula neutralising of the
 // CSV files is for spreadsheets, which do not open Parquet.
 //
-// gr gives domains' spof_providers column; it may be nil.
-func WriteParquet(dir string, results []classify.Result, sum *metrics.Summary, gr *GraphReport) error {
+// gr gives domains' spof_providers column and countries its country
+// column; either may be nil.
+func WriteParquet(dir string, results []classify.Result, sum *metrics.Summary, gr *GraphReport, countries map[string]string) error {
 	files := []struct {
 		name  string
 		write func(io.Writer) error
 	}{
-		{DomainsParquet, func(w io.Writer) error { return writeParquet(w, DomainRows(results, gr)) }},
+		{DomainsParquet, func(w io.Writer) error { return writeParquet(w, DomainRows(results, gr, countries)) }},
 		{DependenciesParquet, func(w io.Writer) error { return writeParquet(w, DependencyRows(results)) }},
 		{ProvidersParquet, func(w io.Writer) error { return writeParquet(w, ProviderRows(sum)) }},
 		{MetricsParquet, func(w io.Writer) error { return writeParquet(w, MetricsRows(sum)) }},

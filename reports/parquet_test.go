@@ -47,7 +47,7 @@ func TestWriteParquet(t *testing.T) {
 	dir := t.TempDir()
 	results := fixtureResults()
 	sum := metrics.Compute(results, metrics.Options{})
-	if err := WriteParquet(dir, results, sum, nil); err != nil {
+	if err := WriteParquet(dir, results, sum, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	check := func(name string, got, want any) {
@@ -56,7 +56,7 @@ func TestWriteParquet(t *testing.T) {
 			t.Errorf("%s differs from the CSV rows (-want +got):\n%s", name, diff)
 		}
 	}
-	check(DomainsParquet, readParquet[DomainRow](t, filepath.Join(dir, DomainsParquet)), slices.Collect(DomainRows(results, nil)))
+	check(DomainsParquet, readParquet[DomainRow](t, filepath.Join(dir, DomainsParquet)), slices.Collect(DomainRows(results, nil, nil)))
 	check(DependenciesParquet, readParquet[DependencyRow](t, filepath.Join(dir, DependenciesParquet)), slices.Collect(DependencyRows(results)))
 	check(ProvidersParquet, readParquet[ProviderRow](t, filepath.Join(dir, ProvidersParquet)), slices.Collect(ProviderRows(sum)))
 	check(MetricsParquet, readParquet[MetricsRow](t, filepath.Join(dir, MetricsParquet)), slices.Collect(MetricsRows(sum)))

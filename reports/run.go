@@ -57,6 +57,11 @@ type Run struct {
 	// failure and the provider graph, when the caller computed them:
 	// report.html shows them. It is not written to run.json.
 	Graph *GraphReport `json:"-"`
+	// SiteCountries gives the country of each site (domain -> ISO 3166-1
+	// alpha-2) when the domain list has a country column; nil otherwise.
+	// It fills the country column of domains.csv; not written to
+	// run.json (metrics.countries has the per-country figures).
+	SiteCountries map[string]string `json:"-"`
 	// Names gives the display names of companies, products and ASes for
 	// report.html and the terminal summary; nil shows the ids. The CSV
 	// files and run.json keep the ids. It is not written to run.json.

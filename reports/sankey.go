@@ -15,12 +15,12 @@ import (
 )
 
 // sankeyProviders is the number of providers the flow chart names for
-// their size; sankeySources more are named because they depend on
-// another provider, so that each upstream link leaves from the provider
-// it belongs to. The others are drawn together.
+// their size; every provider that depends on another one is named too,
+// up to sankeySources more, so that each upstream link leaves from the
+// provider it belongs to. The others are drawn together.
 const (
 	sankeyProviders = 10
-	sankeySources   = 8
+	sankeySources   = 30
 )
 
 // otherNode and selfNode name the aggregated nodes of the flow chart.
@@ -181,24 +181,29 @@ func newSankeyData(results []classify.Result, edges []graph.ProviderEdge) *sanke
 const (
 	sankeyW      = 900.0
 	sankeyMinH   = 560.0
-	sankeyRow    = 26.0 // height given to each node of the longest column
 	sankeyTop    = 56.0
 	sankeyBottom = 12.0
-	sankeyGap    = 16.0 // between nodes: more than a label's height
+	sankeyGap    = 6.0 // between the nodes of a column
 	sankeyBar    = 12.0
+	sankeyFont   = 13.0
+	sankeyMinGap = 90.0 // between columns, for the links
 )
 
-// sankeyNode is a node's place in its column.
-type sankeyNode struct {
-	name     string
-	y, h     float64
-	inY, out float64 // where the next flow in and out starts
-}
+// sankeyHeads say what each column counts: a domain counts once for each
+// provider it uses on a layer (provider uses); upstream providers count
+// domains.
+var sankeyHeads = []string{"Layer: provider uses", "Provider: uses", "Upstream: domains reaching it"}
 
-// sankeySVG draws the flow chart as an SVG element of our own: rectangles
-// for nodes, filled Bézier ribbons for flows (width proportional to
-// domains), each with a <title> for a tooltip. Every string from the data
-// is made visible and escaped, and the result goes through checkSVG.
+// sankeySVG draws the flow chart as an SVG element of our own, laid out
+// by flowLayout: rectangles for nodes, filled Bézier ribbons for flows
+// (width proportional to domains), each with a <title> for a tooltip.
+// Links from a provider to its upstream leave from that provider's node
+// and take its colour. Every string from the data is made visible and
+// escaped, and the result goes through checkSVG.
+//
+// Nodes carry data-node (their column and place), their labels
+// data-label, and links data-from and data-to, so that a test can find
+// them.
 //
 // names gives the providers' display names (nil: their ids); the nodes
 // of the first column (layers) and the "self" and "other" nodes keep
@@ -213,45 +218,50 @@ func sankeySVG(sd *sankeyData, col colors, title string, names *Names) ([]byte, 
 		columns = append(columns, sd.upstreams)
 		flows = append(flows, sd.second)
 	}
-	xs := []float64{150, 470, 760}
-	if len(columns) == 2 {
-		xs = []float64{200, 640}
-	}
-	// Node values: the larger of what flows in and out.
-	in, out := map[[2]int]int{}, map[[2]int]int{}
-	index := func(c int, name string) int { return slices.Index(columns[c], name) }
-	for c, fs := range flows {
-		for _, f := range fs {
-			out[[2]int{c, index(c, f.from)}] += f.domains
-			in[[2]int{c + 1, index(c+1, f.to)}] += f.domains
-		}
-	}
-	value := func(c, i int) float64 { return float64(max(in[[2]int{c, i}], out[[2]int{c, i}])) }
+	lay := &flowLayout{width: sankeyW, top: sankeyTop, bottom: sankeyBottom, bar: sankeyBar,
+		gap: sankeyGap, fontSize: sankeyFont, minGap: sankeyMinGap, heads: sankeyHeads[:len(columns)]}
 	rows := 0
 	for _, names := range columns {
 		rows = max(rows, len(names))
 	}
-	sankeyH := max(sankeyMinH, sankeyTop+sankeyBottom+sankeyRow*float64(rows)+200)
-	scale := 1e18
-	for c, names := range columns {
-		sum := 0.0
-		for i := range names {
-			sum += value(c, i)
+	// Room for every node at its least height, and some for the
+	// proportional part of the largest ones.
+	lay.height = max(sankeyMinH, sankeyTop+sankeyBottom+(lineHeight(sankeyFont)+sankeyGap)*float64(rows)+140)
+	// Node names by column: ids, and what is shown.
+	display := func(c int, name string) string {
+		if c > 0 && name != selfNode && name != otherNode {
+			return names.label(name, names.catalogued(name))
 		}
-		avail := sankeyH - sankeyTop - sankeyBottom - sankeyGap*float64(len(names)-1)
-		if sum > 0 && avail > 0 {
-			scale = min(scale, avail/sum)
+		return name
+	}
+	// A node's count: the larger of what flows in and out, in domains.
+	in, out := map[[2]int]int{}, map[[2]int]int{}
+	for c, fs := range flows {
+		for _, f := range fs {
+			i, j := slices.Index(columns[c], f.from), slices.Index(columns[c+1], f.to)
+			lay.links = append(lay.links, flowLink{col: c, from: i, to: j, value: float64(f.domains)})
+			out[[2]int{c, i}] += f.domains
+			in[[2]int{c + 1, j}] += f.domains
 		}
 	}
-	nodes := make([][]sankeyNode, len(columns))
-	for c, names := range columns {
-		y := sankeyTop
-		for i, n := range names {
-			h := max(1, value(c, i)*scale)
-			nodes[c] = append(nodes[c], sankeyNode{name: n, y: y, h: h, inY: y, out: y})
-			y += h + sankeyGap
+	for c, ns := range columns {
+		lay.cols = append(lay.cols, nil)
+		for i, n := range ns {
+			v := max(in[[2]int{c, i}], out[[2]int{c, i}])
+			lay.cols[c] = append(lay.cols[c], flowNode{id: n, label: chartLabel(display(c, n)) + " " + count(v), pinned: n == otherNode || n == selfNode})
 		}
 	}
+	lay.layout()
+	// Every provider drawn gets a colour of its own.
+	var drawn []string
+	for _, ns := range columns[1:] {
+		for _, n := range ns {
+			if n != otherNode && n != selfNode && !slices.Contains(drawn, n) {
+				drawn = append(drawn, n)
+			}
+		}
+	}
+	col.chart(drawn)
 	fill := func(name string) color.RGBA {
 		switch name {
 		case otherNode:
@@ -261,57 +271,56 @@ func sankeySVG(sd *sankeyData, col colors, title string, names *Names) ([]byte, 
 		}
 		return col.of(name)
 	}
+	last := len(lay.cols) - 1
 
 	var b bytes.Buffer
 	// At most 1.2 times its size, so that its text stays near the page's.
-	fmt.Fprintf(&b, `<svg viewBox="0 0 %g %g" role="img" aria-label="%s" style="max-width:%gpx">`, sankeyW, sankeyH, html.EscapeString(title), 1.2*sankeyW)
-	fmt.Fprintf(&b, `<text x="%g" y="20" style="font-family:sans-serif;font-size:15px;font-weight:600">%s</text>`, 10.0, html.EscapeString(title))
-	// What each column counts: a domain counts once for each provider it
-	// uses on a layer (provider uses); upstream providers count domains.
-	heads := []string{"Layer (provider uses)", "Provider (uses)", "Upstream provider (domains)"}
-	for c := range columns {
-		anchor := "middle"
-		fmt.Fprintf(&b, `<text x="%.1f" y="44" style="font-family:sans-serif;font-size:12px;fill:#5a6570;text-anchor:%s">%s</text>`, xs[c]+sankeyBar/2, anchor, heads[c])
-	}
-	// Flows first, under the nodes and labels.
-	for c, fs := range flows {
-		for _, f := range fs {
-			from := &nodes[c][index(c, f.from)]
-			to := &nodes[c+1][index(c+1, f.to)]
-			h := float64(f.domains) * scale
-			x0, x1 := xs[c]+sankeyBar, xs[c+1]
-			y0, y1 := from.out, to.inY
-			from.out += h
-			to.inY += h
-			xm := (x0 + x1) / 2
-			colour := fill(f.to)
-			if c == 0 {
-				colour = fill(f.to)
-			}
-			fmt.Fprintf(&b, `<path d="M%.1f,%.1fC%.1f,%.1f %.1f,%.1f %.1f,%.1fL%.1f,%.1fC%.1f,%.1f %.1f,%.1f %.1f,%.1fZ" style="fill:%s;fill-opacity:0.45;stroke:none"><title>%s → %s: %s</title></path>`,
-				x0, y0, xm, y0, xm, y1, x1, y1, x1, y1+h, xm, y1+h, xm, y0+h, x0, y0+h,
-				css(colour), html.EscapeString(visible(f.from)), html.EscapeString(visible(f.to)), domains(f.domains))
+	fmt.Fprintf(&b, `<svg viewBox="0 0 %.0f %.0f" role="img" aria-label="%s" style="max-width:%.0fpx">`, lay.width, lay.height, html.EscapeString(title), 1.2*lay.width)
+	fmt.Fprintf(&b, `<text x="%g" y="20" style="font-family:sans-serif;font-size:15px;font-weight:600">%s</text>`, 2.0, html.EscapeString(title))
+	for c := range lay.cols {
+		x, anchor := lay.cols[c][0].x, "start"
+		if c == 0 && last > 0 {
+			x, anchor = x+sankeyBar, "end"
 		}
+		fmt.Fprintf(&b, `<text x="%.1f" y="44" style="font-family:sans-serif;font-size:%gpx;fill:#5a6570;text-anchor:%s">%s</text>`, x, headSize, anchor, html.EscapeString(lay.heads[c]))
 	}
-	for c := range columns {
-		for i, n := range nodes[c] {
-			colour := fill(n.name)
+	// Links first, under the nodes and labels. A link between a layer and
+	// a provider takes the provider's colour, one between a provider and
+	// its upstream the colour of the provider that depends.
+	for i := range lay.links {
+		k := &lay.links[i]
+		from, to := lay.cols[k.col][k.from].id, lay.cols[k.col+1][k.to].id
+		colour := fill(to)
+		if k.col > 0 {
+			colour = fill(from)
+		}
+		x0, x1, xm := lay.linkPath(k)
+		y0, y1, h := k.y0, k.y1, k.width
+		fmt.Fprintf(&b, `<path d="M%.1f,%.1fC%.1f,%.1f %.1f,%.1f %.1f,%.1fL%.1f,%.1fC%.1f,%.1f %.1f,%.1f %.1f,%.1fZ" data-from="%s" data-to="%s" style="fill:%s;fill-opacity:0.45;stroke:none"><title>%s → %s: %s</title></path>`,
+			x0, y0, xm, y0, xm, y1, x1, y1, x1, y1+h, xm, y1+h, xm, y0+h, x0, y0+h,
+			nodeKey(k.col, k.from), nodeKey(k.col+1, k.to),
+			css(colour), html.EscapeString(visible(display(k.col, from))), html.EscapeString(visible(display(k.col+1, to))), domains(int(k.value)))
+	}
+	for c := range lay.cols {
+		for i := range lay.cols[c] {
+			n := &lay.cols[c][i]
+			colour := fill(n.id)
 			if c == 0 {
 				colour = color.RGBA{0x1d, 0x23, 0x2a, 0xff}
 			}
-			name := n.name
-			if c > 0 && name != selfNode && name != otherNode {
-				name = names.label(name, names.catalogued(name))
+			key := nodeKey(c, i)
+			if c > 0 && c < last {
+				// A middle node is a box holding its bar and its label.
+				fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" data-node="%s" style="fill:%s"><title>%s</title></rect>`,
+					n.x, n.y, n.w, n.h, key, css(tint(colour, 0.85)), html.EscapeString(n.label))
+				fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%g" height="%.1f" style="fill:%s"/>`, n.x, n.y, sankeyBar, n.h, css(colour))
+			} else {
+				fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%g" height="%.1f" data-node="%s" style="fill:%s"><title>%s</title></rect>`,
+					n.x, n.y, sankeyBar, n.h, key, css(colour), html.EscapeString(n.label))
 			}
-			label := chartLabel(name) + " " + count(int(value(c, i)))
-			x, anchor := xs[c]-5, "end"
-			if c > 0 {
-				x, anchor = xs[c]+sankeyBar+5, "start"
-			}
-			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%g" height="%.1f" style="fill:%s"><title>%s</title></rect>`,
-				xs[c], n.y, sankeyBar, n.h, css(colour), html.EscapeString(label))
-			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" style="font-family:sans-serif;font-size:13px;text-anchor:%s;dominant-baseline:middle;paint-order:stroke;stroke:#fff;stroke-width:3px">%s</text>`,
-				x, n.y+n.h/2, anchor, html.EscapeString(label))
+			x, _, _, _ := lay.labelBox(c, i)
+			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" data-label="%s" style="font-family:sans-serif;font-size:%gpx;dominant-baseline:middle">%s</text>`,
+				x, n.y+n.h/2, key, sankeyFont, html.EscapeString(n.label))
 		}
 	}
 	b.WriteString(`</svg>`)
@@ -320,3 +329,7 @@ func sankeySVG(sd *sankeyData, col colors, title string, names *Names) ([]byte, 
 	}
 	return b.Bytes(), nil
 }
+
+// nodeKey names node i of column c in the data attributes of the flow
+// chart: "c:i" (names could hold what checkSVG refuses).
+func nodeKey(c, i int) string { return fmt.Sprintf("%d:%d", c, i) }

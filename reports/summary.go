@@ -15,7 +15,9 @@ const summaryTop = 5
 
 // WriteSummary writes the short terminal summary of a run: per layer the
 // top third-party providers with their shares, the self-hosted share, the
-// HHI and its band, and the critical-dependency rate. The shares are those
+// HHI and its band, the EMD (metrics.EMD) and the critical-dependency
+// rate; a layer some domains of which were not measured (ca without TLS
+// probes) says how many. The shares are those
 // of report.html and providers.csv (shareDefinition); self-hosting is
 // never among the top providers. Providers are named by run.Names when
 // set, else by id. Names go through visible, so a hostile name from DNS
@@ -43,7 +45,7 @@ func WriteSummary(w io.Writer, run *Run, sum *metrics.Summary) error {
 	if run != nil {
 		names = run.Names
 	}
-	fmt.Fprintln(tw, "LAYER\tKNOWN\tTOP PROVIDERS (share of known)\tSELF-HOSTED\tHHI\tCRITICAL")
+	fmt.Fprintln(tw, "LAYER\tKNOWN\tTOP PROVIDERS (share of known)\tSELF-HOSTED\tHHI\tEMD\tCRITICAL")
 	for _, ls := range sum.Layers {
 		var top []string
 		for _, r := range ls.Rows {
@@ -68,12 +70,18 @@ func WriteSummary(w io.Writer, run *Run, sum *metrics.Summary) error {
 		case ls.Providers > 0:
 			hhi = fmt.Sprintf("%.0f (%s)", ls.HHI, hhi2010Band(ls.HHI))
 		}
+		emd := "—"
 		if ls.Known > 0 {
 			critical = fmt.Sprintf("%.1f%%", 100*ls.CriticalRate)
 			self = fmt.Sprintf("%.1f%%", 100*ls.SelfHostedRate)
+			emd = fmt.Sprintf("%.3f", ls.EMD)
 		}
-		fmt.Fprintf(tw, "%s\t%d/%d\t%s\t%s\t%s\t%s\n",
-			ls.Layer, ls.Known, ls.Domains, strings.Join(top, ", "), self, hhi, critical)
+		known := fmt.Sprintf("%d/%d", ls.Known, ls.Domains)
+		if ls.NotMeasured > 0 {
+			known += fmt.Sprintf(" (%d not measured)", ls.NotMeasured)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+			ls.Layer, known, strings.Join(top, ", "), self, hhi, emd, critical)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -39,7 +39,7 @@ func TestWriteSummary(t *testing.T) {
 	}
 	for line := range strings.Lines(out) {
 		if f := strings.Fields(line); len(f) > 0 && f[0] == "cdn" {
-			if want := []string{"cdn", "0/10", "—", "—", "—", "(no", "third-party", "provider)", "—"}; !slices.Equal(f, want) {
+			if want := []string{"cdn", "0/10", "—", "—", "—", "(no", "third-party", "provider)", "—", "—"}; !slices.Equal(f, want) {
 				t.Errorf("a layer without provider reads %q, want %q", f, want)
 			}
 		}

@@ -24,11 +24,15 @@ const (
 	MetricsFile      = "metrics.csv"
 	RunFile          = "run.json"
 	HTMLFile         = "report.html"
+	// SiteCountriesFile has the concentration of every layer per country
+	// of the sites (the list's country column); countries.csv is about
+	// the countries of the servers.
+	SiteCountriesFile = "site_countries.csv"
 )
 
 // WriteAll writes every output file in dir, creating it if needed:
-// domains.csv, dependencies.csv, providers.csv, metrics.csv, run.json and
-// report.html. Each file is written to a temporary file in dir and renamed
+// domains.csv, dependencies.csv, providers.csv, metrics.csv,
+// site_countries.csv, run.json and report.html. Each file is written to a temporary file in dir and renamed
 // into place, so a reader never sees half a file and a failed run leaves
 // the previous file of that name intact. The files are written
 // concurrently (they only read their inputs); the first error is
@@ -47,10 +51,11 @@ func WriteAll(dir string, run *Run, results []classify.Result, sum *metrics.Summ
 		name  string
 		write func(io.Writer) error
 	}{
-		{DomainsFile, func(w io.Writer) error { return writeCSV(w, domainRows(sorted, run.Graph)) }},
+		{DomainsFile, func(w io.Writer) error { return writeCSV(w, domainRows(sorted, run.Graph, run.SiteCountries)) }},
 		{DependenciesFile, func(w io.Writer) error { return writeCSV(w, dependencyRows(sorted)) }},
 		{ProvidersFile, func(w io.Writer) error { return WriteProviders(w, sum) }},
 		{MetricsFile, func(w io.Writer) error { return WriteMetrics(w, sum) }},
+		{SiteCountriesFile, func(w io.Writer) error { return WriteSiteCountries(w, sum) }},
 		{RunFile, func(w io.Writer) error { return WriteRun(w, run) }},
 		{HTMLFile, func(w io.Writer) error { return WriteHTML(w, run, results, sum) }},
 	}
@@ -68,7 +73,7 @@ func WriteAll(dir string, run *Run, results []classify.Result, sum *metrics.Summ
 // that a folder never holds files of two runs.
 func OutputFiles() []string {
 	return []string{
-		DomainsFile, DependenciesFile, ProvidersFile, MetricsFile, HTMLFile,
+		DomainsFile, DependenciesFile, ProvidersFile, MetricsFile, SiteCountriesFile, HTMLFile,
 		BlastFile, SPOFFile, CoDependencyFile, ProviderEdgesFile, RegionsFile, ASNsFile, CountriesFile,
 		DomainsParquet, DependenciesParquet, ProvidersParquet, MetricsParquet,
 		RunFile,

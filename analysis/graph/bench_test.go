@@ -34,8 +34,8 @@ func compareDomains() int { return min(benchDomains(), 200_000) }
 // syntheticResults returns n results over a skewed market of 300
 // companies with 2,000 ASes, 60 countries and 20 regions of one cloud:
 // redundancy on a fifth of the layers, self-hosting, CDN on half of the
-// domains, one to three addresses per web and mail layer. Deterministic
-// for a seed.
+// domains, one to three addresses per web and mail layer; one CA of 8 and
+// one registry of 5 per domain. Deterministic for a seed.
 func syntheticResults(n int, seed uint64) []classify.Result {
 	rng := rand.New(rand.NewPCG(seed, 11))
 	const companies, asns, countries, regions = 300, 2000, 60, 20
@@ -46,6 +46,18 @@ func syntheticResults(n int, seed uint64) []classify.Result {
 		domain := "d" + strconv.Itoa(i) + ".example"
 		r := classify.Result{Domain: domain, Rank: i + 1, Status: dnscrawl.StatusOK, States: make(map[catalog.Layer]classify.State, 4)}
 		for li, l := range slotLayers {
+			switch l {
+			case catalog.LayerCA, catalog.LayerTLD:
+				// One CA of 8 and one registry of 5, skewed, no
+				// addresses: as classify gives them.
+				r.States[l] = classify.StateKnown
+				c := "ca" + strconv.Itoa(pick(8))
+				if l == catalog.LayerTLD {
+					c = "reg" + strconv.Itoa(pick(5))
+				}
+				r.Deps = append(r.Deps, classify.Dependency{Domain: domain, Rank: r.Rank, Layer: l, Provider: c, Service: string(l), Confidence: 1, ThirdParty: true})
+				continue
+			}
 			if l == catalog.LayerCDN && rng.IntN(2) == 0 {
 				r.States[l] = classify.StateNone
 				continue

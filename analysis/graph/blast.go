@@ -25,6 +25,15 @@ type Blast struct {
 	EmailShare    float64
 	// Services counts the services that fail with it, itself included.
 	Services int
+	// CADomains and TLDDomains count the domains, among Domains, whose ca
+	// layer (a critical CA) or tld layer (the registry) failed: a CA's or
+	// a registry's blast radius, or the part of a provider's that passes
+	// through the CAs whose revocation hosts it serves.
+	CADomains, TLDDomains int
+	// ServingDomains counts the domains, among Domains, whose dns, cdn or
+	// hosting layer failed: 0 for a CA or a registry whose whole blast
+	// radius passes through the ca and tld layers.
+	ServingDomains int
 }
 
 // BlastRadii returns the blast radius of every element of the graph
@@ -60,6 +69,17 @@ func (g *Graph) BlastRadii(workers int) []Blast {
 					Share: o.Share, WeightedShare: o.WeightedShare,
 					EmailFailed: o.EmailFailed, EmailShare: o.EmailShare, Services: len(o.Services),
 				}
+				for _, d := range sc.failed {
+					if g.servingDown(sc, d) {
+						out[i].ServingDomains++
+					}
+					if sc.slots[d*numLayers+slotCA].dead == sc.epoch && g.caRequired[d] {
+						out[i].CADomains++
+					}
+					if sc.slots[d*numLayers+slotTLD].dead == sc.epoch {
+						out[i].TLDDomains++
+					}
+				}
 			}
 		}()
 	}
@@ -84,8 +104,13 @@ type SPOF struct {
 	NoEscapeHatch string
 }
 
-// SinglePoints returns the domains that one company can take down alone,
-// by rank then domain.
+// SinglePoints returns the domains that one company can take down alone
+// through a serving layer (dns, cdn or hosting, directly or through the
+// company's upstreams), by rank then domain. The registry of a domain's
+// TLD and a certificate authority it depends on critically can take it
+// down alone too, but every domain has exactly one registry and most one
+// CA: they are left out here, or every domain would be listed, and shown
+// by their blast radii and the critical counts of the ca and tld layers.
 func (g *Graph) SinglePoints() []SPOF {
 	var companies []Element
 	for _, e := range g.Elements() {
@@ -100,7 +125,9 @@ func (g *Graph) SinglePoints() []SPOF {
 	for ci, e := range companies {
 		g.fail(sc, []Element{e}, false)
 		for _, d := range sc.failed {
-			pd, pc = append(pd, d), append(pc, int32(ci))
+			if g.servingDown(sc, d) {
+				pd, pc = append(pd, d), append(pc, int32(ci))
+			}
 		}
 	}
 	byDomain := buildCSR(len(g.domains), pd, pc)
@@ -170,6 +197,18 @@ func (g *Graph) SinglePoints() []SPOF {
 	return out
 }
 
+// servingDown reports whether a serving layer (dns, cdn, hosting) of
+// failed domain d died in the scenario last run on sc, as opposed to its
+// TLD registry or its certificate authority alone.
+func (g *Graph) servingDown(sc *scratch, d int32) bool {
+	for li := range slotEmail {
+		if sc.slots[d*numLayers+int32(li)].dead == sc.epoch {
+			return true
+		}
+	}
+	return false
+}
+
 func byRank(ra, rb int, da, db string) int {
 	if (ra > 0) != (rb > 0) {
 		if ra > 0 {
@@ -198,8 +237,9 @@ type Pair struct {
 }
 
 // CoDependency returns the k pairs of companies that share the most
-// domains (on any layer, e-mail included), by Domains descending then
-// names.
+// domains (on the serving layers and e-mail; not ca or tld, where nearly
+// every domain would pair its CA with its registry), by Domains
+// descending then names.
 func (g *Graph) CoDependency(k int) []Pair {
 	// Pair counts over company indexes: a dense triangle when the
 	// companies are few enough (the usual case), a map otherwise.
@@ -215,7 +255,7 @@ func (g *Graph) CoDependency(k int) []Pair {
 	var cos []int32
 	for d := range g.domains {
 		cos = cos[:0]
-		for _, key := range g.slotKeys.list[g.slotKeys.off[d*numLayers]:g.slotKeys.off[(d+1)*numLayers]] {
+		for _, key := range g.slotKeys.list[g.slotKeys.off[d*numLayers]:g.slotKeys.off[d*numLayers+slotEmail+1]] {
 			if key >= 0 {
 				if c := g.svcCompany[g.keySvc[key]]; !slices.Contains(cos, c) {
 					cos = append(cos, c)

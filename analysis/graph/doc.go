@@ -42,6 +42,12 @@
 //     service's zones fails, its names stop resolving but the service runs
 //     on (NamesOnly), so only the dependencies that reach it by name
 //     (cname_suffix evidence) fail, and the failure spreads no further.
+//     Cert-host edges (SourceCertHost) are full edges: a certificate
+//     authority depends on the DNS and CDN providers of the hosts its
+//     certificates name (OCSP responder, CRL distribution point, issuer
+//     URL), and fails, for hard-fail clients, when every one of them on
+//     a layer has failed. So "Akamai fails" reaches the sites critically
+//     dependent on a CA whose OCSP host is on Akamai.
 //  2. A dependency of a domain (service, region) fails if its service
 //     failed (or lost its names, for a dependency reached by name) or its
 //     region is in S. Self-hosted dependencies never fail by
@@ -54,7 +60,13 @@
 //     address there) and for dns only when no name server was recognised
 //     by name (classify records the addresses of the other ones only).
 //  4. A domain fails when any required layer fails (AND across layers).
-//     The required layers are dns and the web path. The web path is the
+//     The required layers are dns, the web path, tld and, for some
+//     domains, ca. tld: every domain has one registry, the operator of its
+//     TLD; when it fails the delegation is gone and every domain under its
+//     TLDs with it. ca: required only for a domain critically dependent
+//     on its certificate authority (classify.Result.Critical: one CA, no
+//     OCSP stapling), which hard-fail clients cannot reach when the CA's
+//     revocation service is down; a stapled site stays up. The web path is the
 //     CDN in front of the origin, in series: cdn and hosting are each
 //     required when the domain has them (providers or addresses), so a
 //     site behind a CDN fails when the CDN fails or when its origin's

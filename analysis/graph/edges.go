@@ -17,6 +17,11 @@ type EdgeSource string
 const (
 	SourceCatalog EdgeSource = "catalog" // the catalog's upstreams
 	SourceCrawl   EdgeSource = "crawl"   // the NS of a CNAME target's zone
+	// SourceCertHost: the DNS or CDN provider of a host named in a CA's
+	// certificates (OCSP responder, CRL distribution point, issuer URL),
+	// seen in the crawl. The CA fails when every such provider of a
+	// layer fails: its revocation service cannot be reached.
+	SourceCertHost EdgeSource = "cert_host"
 )
 
 func (s EdgeSource) String() string { return string(s) }
@@ -24,7 +29,7 @@ func (s EdgeSource) String() string { return string(s) }
 // ParseEdgeSource returns the edge source named s.
 func ParseEdgeSource(s string) (EdgeSource, error) {
 	switch EdgeSource(s) {
-	case SourceCatalog, SourceCrawl:
+	case SourceCatalog, SourceCrawl, SourceCertHost:
 		return EdgeSource(s), nil
 	}
 	return "", fmt.Errorf("unknown edge source %q", s)

@@ -13,14 +13,17 @@ import (
 )
 
 // Layer slots: every domain has one slot per layer, numbered
-// domain*numLayers + layer index (catalog.Layers order).
+// domain*numLayers + layer index (catalog.Layers order). The slots before
+// slotEmail are the serving layers (dns, cdn, hosting).
 const (
-	numLayers = 4
+	numLayers = 6
 	slotDNS   = 0
 	slotEmail = 3
+	slotCA    = 4
+	slotTLD   = 5
 )
 
-var slotLayers = [numLayers]catalog.Layer{catalog.LayerDNS, catalog.LayerCDN, catalog.LayerHosting, catalog.LayerEmail}
+var slotLayers = [numLayers]catalog.Layer{catalog.LayerDNS, catalog.LayerCDN, catalog.LayerHosting, catalog.LayerEmail, catalog.LayerCA, catalog.LayerTLD}
 
 func layerIndex(l catalog.Layer) int {
 	for i, x := range slotLayers {
@@ -40,7 +43,9 @@ type upGroup struct {
 	// names is true for a group made of crawl edges: the DNS providers of
 	// the zones the service's CNAME targets live in. When it dies, the
 	// service's names stop resolving, but the service itself runs on: only
-	// the domains that reach it by name fail.
+	// the domains that reach it by name fail. Cert-host edges (a CA's
+	// revocation and issuer hosts) are not names-only: a CA whose OCSP
+	// and CRL hosts cannot be reached has failed for hard-fail clients.
 	names bool
 }
 
@@ -76,8 +81,12 @@ func buildCSR(n int, from, to []int32) csr {
 // read-only afterwards and safe for concurrent use.
 type Graph struct {
 	// Domains, in the order of the results given to Build.
-	domains     []string
-	ranks       []int32
+	domains []string
+	ranks   []int32
+	// caRequired is true for a domain critically dependent on its
+	// certificate authority (classify.Result.Critical on the ca layer:
+	// one CA, no OCSP stapling): only then does a failed CA take it down.
+	caRequired  []bool
 	weights     []float64 // 1/rank, 0 when unranked
 	totalWeight float64
 
@@ -139,6 +148,7 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 	g := &Graph{
 		domains:      make([]string, n),
 		ranks:        make([]int32, n),
+		caRequired:   make([]bool, n),
 		weights:      make([]float64, n),
 		companyIndex: map[string]int32{},
 		svcIndex:     map[string]int32{},
@@ -177,6 +187,7 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 		if r.Rank > 0 {
 			g.weights[d] = 1 / float64(r.Rank)
 		}
+		_, g.caRequired[d] = r.Critical(catalog.LayerCA)
 		dnsByName := false
 		for i := range r.Deps {
 			dep := &r.Deps[i]
@@ -354,7 +365,7 @@ func (g *Graph) addEdges(edges []ProviderEdge) {
 		}
 		f := g.service(from[0], from[1])
 		t := g.service(to[0], to[1])
-		names := e.Source == SourceCrawl
+		names := e.Source == SourceCrawl // cert-host edges are full edges
 		key := e.From + "|" + string(e.Layer) + "|" + string(e.Source)
 		gi, ok := groupIndex[key]
 		if !ok {

@@ -55,7 +55,9 @@ type DomainFailure struct {
 	// Direct is true when the domain goes down with the scenario's
 	// elements alone, false when only through a provider's upstreams.
 	Direct bool
-	// Layers are the required layers that fail, in catalog order.
+	// Layers are the required layers that fail, in catalog order: dns,
+	// cdn, hosting, ca (only when the domain is critically dependent on
+	// its CA) and tld.
 	Layers []catalog.Layer
 	// Email is true when every mail provider of the domain fails.
 	Email bool
@@ -341,12 +343,17 @@ func (g *Graph) slotFails(sc *scratch, st *slotState, slot, cause int32, direct 
 	}
 	st.dead, st.cause = sc.epoch, cause
 	d := slot / numLayers
-	if slot%numLayers == slotEmail {
+	switch slot % numLayers {
+	case slotEmail:
 		if sc.mailEpoch[d] != sc.epoch {
 			sc.mailEpoch[d] = sc.epoch
 			sc.mailFailed = append(sc.mailFailed, d)
 		}
 		return
+	case slotCA:
+		if !g.caRequired[d] {
+			return // stapled or several CAs: the site stays up
+		}
 	}
 	if sc.domEpoch[d] != sc.epoch {
 		sc.domEpoch[d], sc.domDirect[d] = sc.epoch, direct
@@ -368,7 +375,7 @@ func (g *Graph) rows(sc *scratch, scenario []Element) []DomainFailure {
 		first := int32(-1)
 		for li := range numLayers {
 			slot := d*numLayers + int32(li)
-			if sc.slots[slot].dead != sc.epoch {
+			if sc.slots[slot].dead != sc.epoch || (li == slotCA && !g.caRequired[d]) {
 				continue
 			}
 			if li != slotEmail {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/chokepoint-dev/chokepoint/analysis/classify"
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
+	"github.com/chokepoint-dev/chokepoint/data/iso3166"
 	"github.com/chokepoint-dev/chokepoint/data/refdata"
 )
 
@@ -375,7 +376,7 @@ func (r *Resolver) unknownName(s string, e Element) error {
 		}
 	}
 	if e.Kind == KindProvider {
-		if cc := strings.ToUpper(e.Company); isCountryCode(cc) {
+		if cc := strings.ToUpper(e.Company); iso3166.IsCode(cc) {
 			sug = append(sug, "country:"+cc)
 		} else if n, err := strconv.ParseUint(e.Company, 10, 32); err == nil && n > 0 && r.asnKnown(uint32(n)) {
 			sug = prepend(sug, Element{Kind: KindASN, ASN: uint32(n)}.String())
@@ -715,9 +716,9 @@ func (r *Resolver) resolveCountry(e Element) (Target, error) {
 	if _, ok := r.g.countryIndex[e.Country]; ok {
 		return t, nil
 	}
-	if !countryAssigned(e.Country) {
+	if !iso3166.Assigned(e.Country) {
 		te := &TargetError{Input: e.String(), Message: fmt.Sprintf("unknown country %s: not an assigned ISO 3166-1 alpha-2 code", e.Country), err: ErrUnknownTarget}
-		if cc := countryReserved(e.Country); cc != "" {
+		if cc := iso3166.Reserved(e.Country); cc != "" {
 			te.Suggestions = []string{"country:" + cc}
 		}
 		return Target{}, te

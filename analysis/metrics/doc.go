@@ -26,9 +26,28 @@
 //     domains each run their own server; they are not one provider and are
 //     reported apart (SelfHosted, SelfHostedRate).
 //
+// # EMD beside HHI
+//
+// EMD is the centralisation measure of Akiwate et al. (IMC 2024): the
+// Earth Mover's Distance between the distribution of the sites over
+// providers and one provider per site (see EMD for the formula). Where
+// the HHI leaves self-hosting out and looks at the large providers, the
+// EMD takes each self-hosted site as a provider of its own and sees the
+// long tail. Both are given per layer, and per country of the sites when
+// the domain list gives one (Options.Countries, Summary.Countries).
+//
+// # Layers ca and tld
+//
+// They are summarised like the others. On ca a domain is critical when
+// classify.Result.Critical says so (one CA and no OCSP stapling), and a
+// domain whose crawl ran no TLS probe is "not measured"
+// (StateNotMeasured, LayerSummary.NotMeasured), never "none". The "any"
+// summary spans AnyLayers (dns, cdn, hosting, email) only.
+//
 // # Invariants
 //
-//   - For every layer, Known + None + Unattributed + Unresolved = Domains:
+//   - For every layer, Known + None + Unattributed + Unresolved +
+//     NotMeasured = Domains:
 //     no input domain is dropped from a denominator.
 //   - Shares and rates use Known as denominator; they are 0, not NaN,
 //     when Known is 0 (read them together with Known).

@@ -14,7 +14,8 @@ import (
 // Options tunes Compute. The zero value is ready to use.
 type Options struct {
 	// Layers are the layers to summarise, in this order; nil means
-	// catalog.Layers. Summary.Any is computed over these layers.
+	// catalog.Layers. Summary.Any is computed over those of them that
+	// are in AnyLayers.
 	Layers []catalog.Layer
 	// Bootstrap is the number of bootstrap replicates for the 95 %
 	// intervals of the HHI and the top shares; 0 disables them.
@@ -22,11 +23,35 @@ type Options struct {
 	// Seed seeds the bootstrap: the same seed and results give the same
 	// intervals.
 	Seed uint64
+	// Countries gives the country of each site of the list (domain ->
+	// ISO 3166-1 alpha-2 code, from the list's country column); when it
+	// is not empty, Summary.Countries has the concentration of every
+	// layer per country of the sites.
+	Countries map[string]string
 }
 
 // AnyLayer names the summary over all layers together (Summary.Any): a
-// domain uses a provider when it uses it on any layer.
+// domain uses a provider when it uses it on any layer of AnyLayers.
 const AnyLayer catalog.Layer = "any"
+
+// AnyLayers are the layers the "any" summary spans: the serving layers and
+// e-mail. The ca and tld layers do not join it: every domain has exactly
+// one registry and nearly every one a CA, so they would put a registry
+// and a CA in every domain's provider set, make "any" known for every
+// domain with a TLD, and drown the shares of the providers that serve
+// the sites. They have their own summaries.
+var AnyLayers = []catalog.Layer{catalog.LayerDNS, catalog.LayerCDN, catalog.LayerHosting, catalog.LayerEmail}
+
+// StateNotMeasured is the state of a layer the crawl did not measure: the
+// ca layer of a resolved domain (status ok) whose observation has no TLS
+// probe at all (a crawl run with --no-probe, or an observation file
+// written before the probes existed, schema version 1). It is not one of
+// classify.States: analyze sets it with NotMeasured. A domain whose
+// lookups failed stays unresolved. Such a domain is counted apart
+// (LayerSummary.NotMeasured), never as "none" (no CA): like every state
+// but known it is outside the denominators of shares and rates, and it
+// is shown as "not measured", not as a finding.
+const StateNotMeasured classify.State = "not_measured"
 
 // Summary is the concentration summary of a classified domain list.
 type Summary struct {
@@ -38,11 +63,15 @@ type Summary struct {
 	Statuses map[dnscrawl.Status]int `json:"statuses"`
 	// Layers has one entry per layer, in Options.Layers order.
 	Layers []LayerSummary `json:"layers"`
-	// Any is the summary over every layer together (Layer is AnyLayer):
-	// a domain is known when it has a provider on some layer, and uses a
-	// provider when it uses it on any layer. Its state otherwise is the
-	// first of unattributed, unresolved, none that one of its layers has.
+	// Any is the summary over the layers of AnyLayers together (Layer is
+	// AnyLayer): a domain is known when it has a provider on one of them,
+	// and uses a provider when it uses it on any of them. Its state
+	// otherwise is the first of unattributed, unresolved, none that one
+	// of its layers has.
 	Any LayerSummary `json:"any"`
+	// Countries has one entry per country of the sites (Options.Countries),
+	// by country code; empty when the list gives no country.
+	Countries []CountrySummary `json:"countries,omitempty"`
 }
 
 // Layer returns the summary of layer l.
@@ -60,12 +89,14 @@ func (s *Summary) Layer(l catalog.Layer) (*LayerSummary, bool) {
 type LayerSummary struct {
 	Layer catalog.Layer `json:"layer"`
 	// Domains is the list size; Known + None + Unattributed + Unresolved
-	// add up to it (see classify.State).
+	// + NotMeasured add up to it (see classify.State and
+	// StateNotMeasured).
 	Domains      int `json:"domains"`
 	Known        int `json:"known"`
 	None         int `json:"none"`
 	Unattributed int `json:"unattributed"`
 	Unresolved   int `json:"unresolved"`
+	NotMeasured  int `json:"not_measured"`
 	// Ranked is the number of known domains with a rank: the base of the
 	// rank-weighted shares.
 	Ranked int `json:"ranked"`
@@ -91,6 +122,12 @@ type LayerSummary struct {
 	EntropyBits float64 `json:"entropy_bits"`
 	EntropyNorm float64 `json:"entropy_norm"`
 	EffectiveN  float64 `json:"effective_n"`
+	// EMD is the centralisation of the layer after Akiwate et al. (IMC
+	// 2024): the Earth Mover's Distance of the distribution of the known
+	// domains over providers from one provider per domain, each
+	// self-hosted domain counting as its own provider (see EMD). 0 is
+	// fully decentralised, just under 0.5 one provider for all.
+	EMD float64 `json:"emd"`
 
 	// Weighted concentration: the same figures over the providers' rank
 	// weights (Σ 1/rank of the known domains using each) instead of their
@@ -119,7 +156,8 @@ type LayerSummary struct {
 
 	// Coverage counts the known domains by how their providers on the
 	// layer were named, by the strongest evidence among them: a product
-	// suffix of the catalog, a company's owner domain, the address
+	// suffix of the catalog (on ca and tld: its issuer patterns and TLD
+	// registry table), a company's owner domain, the address
 	// (published range or AS of a catalogued provider), self-hosting, or
 	// only operators the catalog does not know (named by registrable
 	// domain or AS). The five add up to Known.
@@ -162,7 +200,8 @@ func (c *Coverage) of(r *classify.Result, layers ...catalog.Layer) *int {
 			k = 3
 		case d.Uncatalogued:
 			k = 4
-		case d.Evidence == classify.EvidenceNSSuffix || d.Evidence == classify.EvidenceCNAMESuffix || d.Evidence == classify.EvidenceMXSuffix:
+		case d.Evidence == classify.EvidenceNSSuffix || d.Evidence == classify.EvidenceCNAMESuffix || d.Evidence == classify.EvidenceMXSuffix,
+			d.Evidence == classify.EvidenceIssuer || d.Evidence == classify.EvidenceTLD:
 			k = 0
 		case d.Evidence == classify.EvidenceOwnerDomain:
 			k = 1
@@ -301,6 +340,12 @@ func Compute(results []classify.Result, opts Options) *Summary {
 		}
 	}
 	anyAcc := &accs[len(layers)]
+	var anyLayers []catalog.Layer
+	for _, l := range layers {
+		if slices.Contains(AnyLayers, l) {
+			anyLayers = append(anyLayers, l)
+		}
+	}
 
 	// Visit ranked domains by rank so that floating-point sums of rank
 	// weights do not depend on the order of results.
@@ -320,7 +365,7 @@ func Compute(results []classify.Result, opts Options) *Summary {
 		for j := range layers {
 			accs[j].add(r, r.Providers(layers[j]), effectiveState(r.States[layers[j]], hasLayer(r, layers[j])), w, layers[j:j+1])
 		}
-		anyAcc.add(r, anyProviders(r, layers), anyState(r, layers), w, layers)
+		anyAcc.add(r, anyProviders(r, anyLayers), anyState(r, anyLayers), w, anyLayers)
 	}
 	// Layers are finished in parallel: with the bootstrap on, each is
 	// seconds of independent work on a large list.
@@ -336,6 +381,9 @@ func Compute(results []classify.Result, opts Options) *Summary {
 	wg.Wait()
 	sum.Layers = done[:len(layers)]
 	sum.Any = done[len(layers)]
+	if len(opts.Countries) > 0 {
+		sum.Countries = byCountry(results, opts.Countries, layers)
+	}
 	return sum
 }
 
@@ -369,7 +417,7 @@ func anyState(r *classify.Result, layers []catalog.Layer) classify.State {
 			seen[0] = true
 		case classify.StateUnresolved:
 			seen[1] = true
-		case classify.StateNone:
+		case classify.StateNone, StateNotMeasured:
 			seen[2] = true
 		}
 	}
@@ -398,6 +446,9 @@ func (a *layerAcc) add(r *classify.Result, ps []string, st classify.State, w flo
 	case classify.StateUnresolved:
 		a.sum.Unresolved++
 		return
+	case StateNotMeasured:
+		a.sum.NotMeasured++
+		return
 	}
 	a.sum.Known++
 	if w > 0 {
@@ -422,7 +473,7 @@ func (a *layerAcc) add(r *classify.Result, ps []string, st classify.State, w flo
 	if len(ps) >= 2 {
 		a.sum.RedundantDomains++
 	}
-	if len(ps) == 1 && ps[0] != classify.SelfProvider {
+	if critical(r, ps, layers) {
 		a.providers[ps[0]].critical++
 		a.sum.CriticalDomains++
 	}
@@ -433,6 +484,19 @@ func (a *layerAcc) add(r *classify.Result, ps []string, st classify.State, w flo
 			a.groups[strings.Join(ps, groupSep)]++
 		}
 	}
+}
+
+// critical reports whether r, with providers ps on layers, depends
+// critically on its one provider there: for one layer, as
+// classify.Result.Critical says (which knows, on the ca layer, whether
+// the certificate's OCSP status is stapled); over several layers ("any"),
+// when ps is one third-party provider.
+func critical(r *classify.Result, ps []string, layers []catalog.Layer) bool {
+	if len(layers) == 1 {
+		_, ok := r.Critical(layers[0])
+		return ok
+	}
+	return len(ps) == 1 && ps[0] != classify.SelfProvider
 }
 
 // catalogued reports whether provider p of r is a catalogued one (or
@@ -454,7 +518,7 @@ func effectiveState(st classify.State, hasDeps bool) classify.State {
 		return classify.StateKnown
 	case st == classify.StateKnown:
 		return classify.StateUnattributed
-	case st == classify.StateNone, st == classify.StateUnattributed, st == classify.StateUnresolved:
+	case st == classify.StateNone, st == classify.StateUnattributed, st == classify.StateUnresolved, st == StateNotMeasured:
 		return st
 	}
 	return classify.StateUnresolved
@@ -505,6 +569,7 @@ func (a *layerAcc) finish(opts Options) LayerSummary {
 		s.EntropyBits, s.EntropyNorm = entropy(shares)
 	}
 	s.EffectiveN = EffectiveN(s.HHI)
+	s.EMD = EMD(sizesWithSelf(s.Rows, s.SelfHosted))
 	s.LorenzX, s.LorenzY = Lorenz(thirdPartySizes(s.Rows))
 
 	var wsizes []float64

@@ -162,20 +162,20 @@ func TestCompute(t *testing.T) {
 			},
 		},
 	}
-	got := Compute(handResults(), Options{})
+	got := Compute(handResults(), Options{Layers: AnyLayers})
 	// 1e-9: every expected value above is exact or given to 10 digits.
 	// The weighted figures, the Lorenz curve and the any-layer summary
-	// are checked by TestComputeWeightedAndAny.
+	// are checked by TestComputeWeightedAndAny, the EMD by TestEMD*.
 	opt := cmp.Options{cmpopts.EquateApprox(0, 1e-9),
 		cmpopts.IgnoreFields(Summary{}, "Any"),
 		cmpopts.IgnoreFields(LayerSummary{}, "WeightedHHI", "WeightedCR1", "WeightedCR3", "WeightedCR5", "WeightedGini",
-			"WeightedEntropyBits", "WeightedEntropyNorm", "WeightedEffectiveN", "LorenzX", "LorenzY")}
+			"WeightedEntropyBits", "WeightedEntropyNorm", "WeightedEffectiveN", "LorenzX", "LorenzY", "EMD")}
 	if d := cmp.Diff(want, got, opt); d != "" {
 		t.Errorf("Compute (-want +got):\n%s", d)
 	}
 
 	for _, ls := range got.Layers {
-		if n := ls.Known + ls.None + ls.Unattributed + ls.Unresolved; n != ls.Domains {
+		if n := ls.Known + ls.None + ls.Unattributed + ls.Unresolved + ls.NotMeasured; n != ls.Domains {
 			t.Errorf("%s: states add up to %d, want %d", ls.Layer, n, ls.Domains)
 		}
 	}
@@ -183,7 +183,7 @@ func TestCompute(t *testing.T) {
 	t.Run("order independent", func(t *testing.T) {
 		rs := handResults()
 		slices.Reverse(rs)
-		if d := cmp.Diff(got, Compute(rs, Options{})); d != "" {
+		if d := cmp.Diff(got, Compute(rs, Options{Layers: AnyLayers})); d != "" {
 			t.Errorf("reversed input changes the summary (-orig +reversed):\n%s", d)
 		}
 	})

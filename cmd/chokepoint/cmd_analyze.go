@@ -2,27 +2,17 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
-	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime/debug"
-	"slices"
-	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/sync/errgroup"
 
-	"github.com/chokepoint-dev/chokepoint/analysis/classify"
-	"github.com/chokepoint-dev/chokepoint/analysis/graph"
-	"github.com/chokepoint-dev/chokepoint/analysis/metrics"
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
 	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
+	"github.com/chokepoint-dev/chokepoint/data/domains"
 	"github.com/chokepoint-dev/chokepoint/data/refdata"
-	"github.com/chokepoint-dev/chokepoint/reports"
+	"github.com/chokepoint-dev/chokepoint/pipeline"
 )
 
 // analyzeMemoryLimit is the soft memory limit of the Go runtime during
@@ -57,6 +47,14 @@ type analyzeOptions struct {
 	// InputFormat is the format of the inputs: "chokepoint" (observations
 	// written by crawl) or "zdns" (zmap/zdns JSON lines).
 	InputFormat string
+	// List is the domain list that was crawled, read for its country
+	// column (the country of each site); empty for none. ListFormat is
+	// its format (auto-detected when empty).
+	List       string
+	ListFormat domains.Format
+	// listQuiet: the crawl read the list and reported its bad lines
+	// already (run).
+	listQuiet bool
 
 	// beforeWrite, when set, is called with the temporary directory the
 	// outputs are written to, before they are written; an error stops
@@ -64,17 +62,20 @@ type analyzeOptions struct {
 	beforeWrite func(tmp string) error
 }
 
-// check rejects option values that make no sense, as usage errors, before
-// any work is done. It returns whether Parquet files are asked for.
-func (o *analyzeOptions) check() (parquet bool, err error) {
-	if err := checkFormats(o.Formats); err != nil {
-		return false, err
+// pipelineOptions returns the options of pipeline.Run that o stands for, with
+// the command's standard output and error.
+func (o *analyzeOptions) pipelineOptions(crawl *dnscrawl.Manifest, stdout, stderr io.Writer) pipeline.Options {
+	p := pipeline.Options{
+		Inputs: o.Inputs, InputFormat: o.InputFormat, Out: o.Out,
+		List: o.List, ListFormat: o.ListFormat, ListQuiet: o.listQuiet,
+		Catalog: o.Catalog, DataDir: o.DataDir, ASNDB: o.ASNDB, CountryDB: o.CountryDB, ASNTables: o.ASNTables,
+		Bootstrap: o.Bootstrap, BootstrapSeed: o.BootstrapSeed, Formats: o.Formats,
+		Crawl: crawl, ToolVersion: version, Log: stderr, BeforeWrite: o.beforeWrite,
 	}
-	parquet = slices.Contains(o.Formats, "parquet")
-	if o.Bootstrap < 0 {
-		return false, usagef("--bootstrap %d: want a number of replicates, 0 or more (0 disables the intervals)", o.Bootstrap)
+	if !o.Quiet {
+		p.Summary = stdout
 	}
-	return parquet, nil
+	return p
 }
 
 func addAnalyzeFlags(cmd *cobra.Command, o *analyzeOptions) {
@@ -88,6 +89,7 @@ func addAnalyzeFlags(cmd *cobra.Command, o *analyzeOptions) {
 	f.IntVar(&o.Bootstrap, "bootstrap", defaultBootstrap, "bootstrap replicates for the 95% intervals of HHI and top shares (0 disables)")
 	f.Uint64Var(&o.BootstrapSeed, "bootstrap-seed", 1, "seed of the bootstrap (same seed, same intervals)")
 	f.StringSliceVar(&o.Formats, "format", []string{"csv"}, "table formats: csv (always written) and parquet (adds domains.parquet, dependencies.parquet, providers.parquet, metrics.parquet)")
+	f.StringVar(&o.List, "list", o.List, "the crawled domain list, read for its country column: the country of each site, for site_countries.csv and the report (run passes its list)")
 }
 
 func newAnalyzeCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -114,311 +116,33 @@ countries.csv, run.json and report.html to --out.`,
 	return cmd
 }
 
-// runAnalyze classifies the observation files and writes the reports.
-// crawl is the manifest of the crawl when the caller has it; otherwise the
-// crawl.json beside the first input is used when present.
+// runAnalyze classifies the observation files and writes the reports
+// (pipeline.Run). crawl is the manifest of the crawl when the caller has
+// it; otherwise the crawl.json beside the first input is used when
+// present.
 func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest, stdout, stderr io.Writer) error {
-	start := time.Now().UTC()
 	if os.Getenv("GOMEMLIMIT") == "" {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(analyzeMemoryLimit))
 	}
-	parquet, err := o.check()
-	if err != nil {
-		return err
-	}
-	cat, err := loadCatalog(o.Catalog)
-	if err != nil {
-		return err
-	}
-	ref, err := loadRefData(&o, stderr)
-	if err != nil {
-		return err
-	}
-	db, err := refdata.Open(o.ASNDB, o.CountryDB)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if ref.ASNTable != nil {
-		db.WithASNTable(ref.ASNTable)
-	}
-	if !db.HasASN() {
-		fmt.Fprintln(stderr, "chokepoint: no --asn-db given: addresses are not attributed, hosting and some CDN dependencies will be unattributed")
-	}
-	if crawl == nil {
-		if m, err := dnscrawl.ReadManifest(filepath.Join(filepath.Dir(o.Inputs[0]), dnscrawl.ManifestName)); err == nil {
-			crawl = m
-		} else if !errors.Is(err, os.ErrNotExist) {
-			fmt.Fprintf(stderr, "chokepoint: ignoring crawl manifest: %v\n", err)
-		}
-	}
-
-	cl := classify.New(cat, db).WithRanges(ref.Ranges)
-	finder := graph.NewEdgeFinder(cat)
-	var results []classify.Result
-	seen := make(map[string]bool)
-	files := make([]reports.ObservationFile, len(o.Inputs))
-	skipped := 0
-	// simulated: an observation says it came from the simulated internet
-	// (shards, or a file without its crawl.json, keep the banner).
-	simulated := false
-	for i, path := range o.Inputs {
-		file := &files[i]
-		file.Path = path
-		keep := func(ob *dnscrawl.Observation, r classify.Result) {
-			if seen[ob.Domain] {
-				file.Duplicates++
-				fmt.Fprintf(stderr, "chokepoint: %s: domain %s already read, keeping the first\n", path, ob.Domain)
-				return
-			}
-			seen[ob.Domain] = true
-			simulated = simulated || ob.Simulated
-			file.Observations++
-			finder.Add(ob)
-			results = append(results, r)
-		}
-		printed, done := printSkipped(stderr, path)
-		skip := func(le *dnscrawl.LineError) {
-			file.Skip(le.Line)
-			printed(le)
-		}
-		var err error
-		if o.InputFormat == "" || o.InputFormat == "chokepoint" {
-			err = classifyObservations(ctx, path, cl, skip, keep)
-		} else {
-			err = readInputSkipping(ctx, o.InputFormat, path, skip, func(ob *dnscrawl.Observation) { keep(ob, cl.Classify(ob)) })
-		}
-		done()
-		if err != nil {
-			return err
-		}
-		skipped += file.Skipped
-	}
-	if len(results) == 0 {
-		if skipped > 0 {
-			return usagef("no readable observation in %v: %d lines skipped", o.Inputs, skipped)
-		}
-		return usagef("no observation in %v", o.Inputs)
-	}
-	classify.Finish(results)
-
-	// In report order once, so that the writers of domains.csv,
-	// dependencies.csv and report.html only check it. The figures do not
-	// depend on the order of results.
-	reports.SortResults(results)
-
-	// The metrics and the graph only read results: compute them side by
-	// side.
-	var sum *metrics.Summary
-	var computed errgroup.Group
-	computed.Go(func() error {
-		sum = metrics.Compute(results, metrics.Options{Bootstrap: o.Bootstrap, Seed: o.BootstrapSeed})
-		return nil
-	})
-	gr := reports.NewGraphReport(graph.Build(results, cat, slices.Concat(graph.CatalogEdges(cat), finder.Edges())), 0)
-	computed.Wait()
-	run := &reports.Run{
-		ToolVersion:    version,
-		StartedAt:      start,
-		CatalogVersion: cat.Version,
-		Names:          &reports.Names{Catalog: cat, AS: asNames(results, ref.ASNTable, db)},
-	}
-	if crawl != nil {
-		run.StartedAt = crawl.StartedAt
-		run.Input = crawl.Input
-		run.Resolvers = crawl.Resolvers
-		run.Simulated = crawl.Simulated
-		run.Counts = reports.InputCounts{Lines: crawl.Lines, Domains: crawl.Domains, BadLines: crawl.BadLines, Duplicates: crawl.Duplicates}
-	} else {
-		run.Counts.Domains = len(results)
-	}
-	run.Simulated = run.Simulated || simulated
-	run.Counts.SkippedObservations = skipped
-	run.ObservationFiles = files
-	if skipped > 0 {
-		fmt.Fprintf(stderr, "chokepoint: %d observation lines skipped: their domains have no row (counted in run.json and report.html)\n", skipped)
-	}
-	for _, p := range []struct{ name, path string }{{"ASN database", o.ASNDB}, {"country database", o.CountryDB}} {
-		if p.path == "" {
-			continue
-		}
-		rf, err := refFile(p.name, p.path)
-		if err != nil {
-			return err
-		}
-		run.RefData = append(run.RefData, rf)
-	}
-	run.RefData = append(run.RefData, rangeRefFiles(o.DataDir, ref)...)
-	run.FinishedAt = time.Now().UTC()
-	run.BlastRadius = reports.TopBlastRows(gr, blastReportRows)
-	run.Graph = gr
-	// All outputs go to a temporary folder first and replace the
-	// previous run's as a whole: a full disk leaves the previous set.
-	err = reports.WriteSet(o.Out, func(tmp string) error {
-		if o.beforeWrite != nil {
-			if err := o.beforeWrite(tmp); err != nil {
-				return err
-			}
-		}
-		var written errgroup.Group
-		written.Go(func() error { return reports.WriteAll(tmp, run, results, sum) })
-		written.Go(func() error { return reports.WriteGraph(tmp, gr) })
-		if err := written.Wait(); err != nil {
-			return err
-		}
-		if parquet {
-			return reports.WriteParquet(tmp, results, sum, gr)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	if !o.Quiet {
-		if err := reports.WriteSummary(stdout, run, sum); err != nil {
-			return err
-		}
-		if err := reports.WriteBlastSummary(stdout, gr, blastSummaryRows, run.Names); err != nil {
-			return err
-		}
-	}
-	if w := reports.DataMissing(sum); w != nil {
-		fmt.Fprintf(stderr, "chokepoint: %s\n", w.Message)
-	}
-	fmt.Fprintf(stderr, "analyze: %d domains, reports in %s\n", len(results), o.Out)
-	return nil
+	_, err := pipeline.Run(ctx, o.pipelineOptions(crawl, stdout, stderr))
+	return err
 }
 
-// asNames returns the name of each AS the results reach: from the ASN
-// table's names (asnames) when it has one, else the organisation the ASN
-// database gives for an address of the AS (one lookup per AS).
-func asNames(results []classify.Result, table *refdata.ASNTable, db *refdata.DB) func(uint32) string {
-	orgs := make(map[uint32]string)
-	for i := range results {
-		for _, a := range results[i].Addrs {
-			if a.ASN == 0 {
-				continue
-			}
-			if _, done := orgs[a.ASN]; done {
-				continue
-			}
-			name := table.ASName(a.ASN)
-			if name == "" && db != nil {
-				if info := db.Lookup(a.Addr); info.ASN == a.ASN {
-					name = info.Org
-				}
-			}
-			orgs[a.ASN] = name
-		}
-	}
-	return func(asn uint32) string { return orgs[asn] }
-}
+// loadCatalog reads the catalog of --catalog ("" for the embedded one).
+func loadCatalog(path string) (*catalog.Catalog, error) { return pipeline.LoadCatalog(path) }
 
-func loadCatalog(path string) (*catalog.Catalog, error) {
-	if path == "" {
-		return catalog.Default()
-	}
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, usagef("read catalog: %w", err)
-	}
-	var c *catalog.Catalog
-	if st.IsDir() {
-		// A catalog folder: catalog.json and its catalog.d fragments.
-		c, err = catalog.ParseFS(os.DirFS(path))
-	} else {
-		var b []byte
-		if b, err = os.ReadFile(path); err != nil {
-			return nil, usagef("read catalog: %w", err)
-		}
-		c, err = catalog.Parse(b)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("catalog %s: %w", path, err)
-	}
-	return c, nil
-}
-
-// readObservations decodes an observations file, reporting bad lines on
-// stderr with their numbers and going on.
-func readObservations(ctx context.Context, path string, stderr io.Writer, fn func(*dnscrawl.Observation)) error {
-	skip, done := printSkipped(stderr, path)
-	defer done()
-	return decodeObservations(ctx, path, skip, fn)
-}
-
-// decodeObservations decodes an observations file, passing bad lines to
-// skip with their numbers and going on.
-func decodeObservations(ctx context.Context, path string, skip func(*dnscrawl.LineError), fn func(*dnscrawl.Observation)) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return usagef("read observations: %w", err)
-	}
-	defer f.Close()
-	dec := dnscrawl.NewDecoder(f)
-	for {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		ob, err := dec.Next()
-		var le *dnscrawl.LineError
-		switch {
-		case errors.Is(err, io.EOF):
-			return nil
-		case errors.As(err, &le):
-			skip(le)
-			continue
-		case err != nil:
-			return fmt.Errorf("read observations %s: %w", path, err)
-		}
-		fn(ob)
-	}
-}
-
-func refFile(name, path string) (reports.RefFile, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return reports.RefFile{}, fmt.Errorf("%s: %w", name, err)
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return reports.RefFile{}, fmt.Errorf("%s %s: %w", name, path, err)
-	}
-	st, err := f.Stat()
-	if err != nil {
-		return reports.RefFile{}, fmt.Errorf("%s %s: %w", name, path, err)
-	}
-	return reports.RefFile{Name: name, Path: path, Date: st.ModTime().UTC(), SHA256: hex.EncodeToString(h.Sum(nil))}, nil
-}
-
-// loadRefData reads the data directory and the ASN tables of o. The
-// databases of the data directory are used unless --asn-db or
-// --country-db name others; a missing data directory is not an error.
+// loadRefData reads the data directory and the ASN tables of o, and sets
+// the databases of the data directory in o unless --asn-db or
+// --country-db name others (pipeline.Options.LoadRefData).
 func loadRefData(o *analyzeOptions, stderr io.Writer) (*refdata.Data, error) {
-	ref := &refdata.Data{Ranges: &refdata.Ranges{}}
-	if o.DataDir != "" {
-		d, err := refdata.Load(o.DataDir)
-		if err != nil {
-			return nil, err
-		}
-		ref = d
-		if o.ASNDB == "" {
-			o.ASNDB = d.ASNDB
-		}
-		if o.CountryDB == "" {
-			o.CountryDB = d.CountryDB
-		}
-	}
-	if len(o.ASNTables) > 0 {
-		t, err := refdata.LoadASNTable(o.ASNTables...)
-		if err != nil {
-			return nil, err
-		}
-		ref.ASNTable = t
-	}
-	if ref.Ranges.Len() == 0 {
-		fmt.Fprintln(stderr, `chokepoint: no provider range data loaded (run "chokepoint data update"): no ip_range evidence, no cloud regions`)
-	}
-	return ref, nil
+	p := o.pipelineOptions(nil, nil, stderr)
+	ref, err := p.LoadRefData(stderr)
+	o.ASNDB, o.CountryDB = p.ASNDB, p.CountryDB
+	return ref, err
+}
+
+// readInput reads one input of analyze in the given format, calling fn for
+// each observation and reporting the lines it cannot read on stderr.
+func readInput(ctx context.Context, format, path string, stderr io.Writer, fn func(*dnscrawl.Observation)) error {
+	return pipeline.ReadInput(ctx, format, path, stderr, fn)
 }

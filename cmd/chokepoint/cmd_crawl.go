@@ -37,6 +37,12 @@ type crawlOptions struct {
 	Progress       time.Duration
 	Resume         bool
 	Shard          dnscrawl.Shard
+	// ShardAuto is N of --shard auto/N (0 otherwise): the shard is taken
+	// from a Kubernetes Indexed Job's JOB_COMPLETION_INDEX and the output
+	// goes to the folder Out/shard=K (resolveShard). lookupEnv, when
+	// set, replaces os.LookupEnv (tests).
+	ShardAuto int
+	lookupEnv func(string) (string, bool)
 	// MaxFailed is the largest fraction of the domains looked up that may
 	// fail on network errors (timeout, network_error) before the crawl
 	// ends with exit code 1; 1 accepts any crawl.
@@ -47,6 +53,9 @@ type crawlOptions struct {
 	// AllowDifferentList lets Resume continue a crawl made from another
 	// list (or shard); crawl.json then names both.
 	AllowDifferentList bool
+	// Iterative resolves from the root down instead of through
+	// Resolvers (data/iterative); see iterativeOptions.
+	Iterative iterativeOptions
 	// Simulated marks a crawl of the simulated internet (set by demo).
 	// Such a crawl may replace the output of an earlier simulated crawl
 	// without Force: demo regenerates it.
@@ -66,6 +75,7 @@ func defaultCrawlOptions() crawlOptions {
 		// queries/s per client address); raise it or set 0 for a
 		// resolver of your own.
 		QPSPerResolver: 1000,
+		Iterative:      defaultIterativeOptions(),
 		Progress:       5 * time.Second,
 		// The report's threshold of missing data: a crawl that exits 0
 		// never gets a report that says its data is missing.
@@ -88,7 +98,8 @@ func addCrawlFlags(cmd *cobra.Command, o *crawlOptions) {
 	f.BoolVar(&o.Force, "force", o.Force, "replace the observations.jsonl already in the output directory (without --force or --resume the crawl refuses to start)")
 	f.BoolVar(&o.AllowDifferentList, "allow-different-list", o.AllowDifferentList, "with --resume: continue although crawl.json says the observations come from another list or shard; crawl.json then names both")
 	f.Float64Var(&o.MaxFailed, "max-failed", o.MaxFailed, "exit with code 1 when more than this fraction of the domains looked up failed on network errors (timeout, network_error); 1: never")
-	f.Var(&o.Shard, "shard", "crawl only part K of N of the list (1 <= K <= N), by a stable hash of each domain; analyze takes the shards' outputs together")
+	addIterativeFlags(cmd, &o.Iterative)
+	f.Var(shardValue{o}, "shard", "crawl only part K of N of the list (1 <= K <= N), by a stable hash of each domain; analyze takes the shards' outputs together. auto/N: K is JOB_COMPLETION_INDEX+1 (Kubernetes Indexed Job) and the output goes to OUT/shard=K")
 }
 
 func newCrawlCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
@@ -136,6 +147,12 @@ func (o *crawlOptions) validate() error {
 	case o.AllowDifferentList && !o.Resume:
 		return usagef("--allow-different-list goes with --resume")
 	}
+	if err := o.Iterative.validate(len(o.Resolvers) > 0); err != nil {
+		return err
+	}
+	if err := o.resolveShard(); err != nil {
+		return err
+	}
 	if o.Shard.N != 0 {
 		if _, err := dnscrawl.ParseShard(o.Shard.String()); err != nil {
 			return usageError{err}
@@ -167,16 +184,26 @@ func runCrawl(ctx context.Context, o crawlOptions, stdin io.Reader, stdout, stde
 		return nil, err
 	}
 	resolvers := o.Resolvers
-	if len(resolvers) == 0 {
+	iter, err := o.Iterative.resolver(o.Timeout, o.Retries)
+	if err != nil {
+		return nil, err
+	}
+	if iter != nil {
+		resolvers = []string{o.Iterative.describe()}
+	} else if len(resolvers) == 0 {
 		var err error
 		if resolvers, err = dnscrawl.SystemResolvers(o.ResolvConf); err != nil {
 			return nil, fmt.Errorf("no --resolver given and %w", err)
 		}
 	}
-	crawler, err := dnscrawl.New(dnscrawl.Config{
+	cfg := dnscrawl.Config{
 		Resolvers: resolvers, Concurrency: o.Concurrency, Timeout: o.Timeout,
 		DomainTimeout: o.DomainTimeout, Retries: retriesFlag(o.Retries), QPS: o.QPS, QPSPerResolver: o.QPSPerResolver,
-	})
+	}
+	if iter != nil {
+		cfg.Resolvers, cfg.Iterative = nil, iter
+	}
+	crawler, err := dnscrawl.New(cfg)
 	if err != nil {
 		return nil, usageError{err}
 	}
@@ -212,7 +239,7 @@ func runCrawl(ctx context.Context, o crawlOptions, stdin io.Reader, stdout, stde
 	plan := list.plan(o.Shard, &resumed.Done)
 
 	simulated := o.Simulated || (prev != nil && prev.Simulated)
-	if !o.Simulated && ctx.Err() == nil {
+	if !o.Simulated && iter == nil && ctx.Err() == nil {
 		if sims := dnscrawl.SimulatedResolvers(ctx, resolvers, o.Timeout); len(sims) > 0 {
 			simulated = true
 			fmt.Fprintf(stderr, "crawl: %s is the simulated internet (chokepoint simnet): the observations are marked simulated\n", strings.Join(sims, ", "))

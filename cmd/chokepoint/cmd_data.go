@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -14,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/chokepoint-dev/chokepoint/data/refdata"
-	"github.com/chokepoint-dev/chokepoint/reports"
 )
 
 type dataOptions struct {
@@ -250,26 +248,4 @@ func humanAge(d time.Duration) string {
 		return fmt.Sprintf("%dh", int(d.Hours()))
 	}
 	return fmt.Sprintf("%dd", int(d.Hours()/24))
-}
-
-// rangeRefFiles lists the stored range files analysis used, for run.json:
-// one entry per file, with the date it was stored and its hash.
-func rangeRefFiles(dir string, ref *refdata.Data) []reports.RefFile {
-	if ref == nil || ref.Manifest == nil {
-		return nil
-	}
-	var out []reports.RefFile
-	for _, s := range refdata.Sources {
-		st := ref.Manifest.Sources[s.ID]
-		if s.Kind != refdata.KindRanges || st == nil || st.UpdatedAt.IsZero() {
-			continue
-		}
-		for _, f := range st.Files {
-			out = append(out, reports.RefFile{
-				Name: s.ID + " " + f.Name, Path: filepath.Join(dir, s.ID, f.Name),
-				Date: f.FetchedAt, SHA256: f.SHA256,
-			})
-		}
-	}
-	return out
 }

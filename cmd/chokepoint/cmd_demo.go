@@ -66,7 +66,7 @@ func runDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) error
 		return fmt.Errorf("start simulated DNS server: %w", err)
 	}
 	defer srv.Close()
-	fmt.Fprintf(stderr, "demo: simulated internet of %d domains (seed %d) served on %s\n", o.Domains, o.Seed, srv.Addr())
+	fmt.Fprintf(stderr, "demo: simulated internet of %d domains (seed %d) served on %s (sites: %s)\n", o.Domains, o.Seed, srv.Addr(), srv.Endpoint().Advert())
 
 	c := defaultCrawlOptions()
 	c.Input = files.Domains

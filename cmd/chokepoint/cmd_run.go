@@ -12,7 +12,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/chokepoint-dev/chokepoint/data/domains"
 	"github.com/chokepoint-dev/chokepoint/data/refdata"
+	"github.com/chokepoint-dev/chokepoint/pipeline"
 )
 
 type runOptions struct {
@@ -56,6 +58,9 @@ func runRun(ctx context.Context, o runOptions, stdin io.Reader, stdout, stderr i
 	if err := o.Crawl.validate(); err != nil {
 		return err
 	}
+	if o.Crawl.ShardAuto > 0 {
+		o.Analyze.Out = o.Crawl.Out // the shard's folder
+	}
 	if err := checkAnalyzeInputs(o.Analyze); err != nil {
 		return err
 	}
@@ -66,6 +71,10 @@ func runRun(ctx context.Context, o runOptions, stdin io.Reader, stdout, stderr i
 	}
 	obs := filepath.Join(o.Crawl.Out, ObservationsName)
 	o.Analyze.Inputs = []string{obs}
+	if o.Analyze.List == "" && o.Crawl.Input != domains.StdinPath {
+		// The list's country column, read again for the analysis.
+		o.Analyze.List, o.Analyze.ListFormat, o.Analyze.listQuiet = o.Crawl.Input, o.Crawl.InputFormat, true
+	}
 	if err := runAnalyze(ctx, o.Analyze, m, stdout, stderr); err != nil {
 		again := fmt.Sprintf("the crawl is kept in %s: analyse it again with %s", obs, reanalyseCommand(o.Analyze, obs))
 		if errors.Is(err, context.Canceled) {
@@ -91,32 +100,7 @@ func (e messageError) Unwrap() error { return e.err }
 // country databases (those of --data-dir included). It keeps nothing
 // open.
 func checkAnalyzeInputs(o analyzeOptions) error {
-	if _, err := o.check(); err != nil {
-		return err
-	}
-	if _, err := loadCatalog(o.Catalog); err != nil {
-		return err
-	}
-	// loadRefData sets the databases of the data directory in o, a copy;
-	// its notes (no range data, ...) are printed by the analysis itself.
-	if _, err := loadRefData(&o, io.Discard); err != nil {
-		return err
-	}
-	db, err := refdata.Open(o.ASNDB, o.CountryDB)
-	if err != nil {
-		return err
-	}
-	return db.Close()
-}
-
-// checkFormats checks the table formats of --format: csv and parquet.
-func checkFormats(formats []string) error {
-	for _, f := range formats {
-		if f != "csv" && f != "parquet" {
-			return usagef("--format %q: want csv or parquet", f)
-		}
-	}
-	return nil
+	return pipeline.CheckInputs(o.pipelineOptions(nil, nil, io.Discard))
 }
 
 // reanalyseCommand is the command line that analyses obs again with the
@@ -124,6 +108,9 @@ func checkFormats(formats []string) error {
 func reanalyseCommand(o analyzeOptions, obs string) string {
 	args := []string{"chokepoint", "analyze", obs, "--out", o.Out}
 	add := func(flag, v string) { args = append(args, flag, v) }
+	if o.List != "" {
+		add("--list", o.List)
+	}
 	if o.ASNDB != "" {
 		add("--asn-db", o.ASNDB)
 	}

@@ -19,20 +19,13 @@ import (
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
 	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
 	"github.com/chokepoint-dev/chokepoint/data/refdata"
+	"github.com/chokepoint-dev/chokepoint/pipeline"
 	"github.com/chokepoint-dev/chokepoint/reports"
 )
 
 // defaultBootstrap is the default number of bootstrap replicates of
 // analyze: enough for stable 95 % intervals, cheap on a million domains.
 const defaultBootstrap = 200
-
-// blastReportRows is the number of providers whose blast radius run.json
-// and report.html show.
-const blastReportRows = 20
-
-// blastSummaryRows is the number of providers in the blast-radius table
-// printed by analyze.
-const blastSummaryRows = 10
 
 type whatifOptions struct {
 	Analyze analyzeOptions
@@ -50,12 +43,16 @@ func newWhatifCmd(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Show which domains go down when providers, regions, ASes or countries fail",
 		Long: `whatif fails every --fail element together and propagates the failure
 through the providers' own dependencies: a domain goes down when every
-provider it has on a required layer (dns, cdn, hosting) has failed. It
-prints the totals and the affected domains, each with the chain that
-explains it, and writes whatif.csv to --out.
+provider it has on a required layer (dns, cdn, hosting, its TLD registry,
+and its certificate authority when it depends on it critically: one CA,
+no OCSP stapling) has failed. It prints the totals and the affected
+domains, each with the chain that explains it, and writes whatif.csv to
+--out.
 
 Elements: a provider (cloudflare, or an uncatalogued operator by its
-registrable domain: example-dns.net), a service (cloudflare/cdn), a region
+registrable domain: example-dns.net; a certificate authority: letsencrypt;
+a TLD registry: verisign), a service (cloudflare/cdn; one TLD of a
+registry: verisign/com), a region
 (amazon:us-east-1), an AS (AS13335), a country (country:US). Providers and
 services can also be written by the catalog's names and aliases, in any
 case ("AWS", "Route 53"). An element that names nothing known (a typo, an
@@ -168,7 +165,7 @@ func loadGraph(ctx context.Context, o *analyzeOptions, cat *catalog.Catalog, std
 		db.WithASNTable(ref.ASNTable)
 	}
 	cl := classify.New(cat, db).WithRanges(ref.Ranges)
-	finder := graph.NewEdgeFinder(cat)
+	edges := pipeline.NewEdgeGatherer(cat, cl)
 	var results []classify.Result
 	seen := make(map[string]bool)
 	for _, path := range inputs {
@@ -177,7 +174,7 @@ func loadGraph(ctx context.Context, o *analyzeOptions, cat *catalog.Catalog, std
 				return
 			}
 			seen[ob.Domain] = true
-			finder.Add(ob)
+			edges.Add(ob)
 			results = append(results, cl.Classify(ob))
 		}); err != nil {
 			return nil, nil, err
@@ -187,7 +184,7 @@ func loadGraph(ctx context.Context, o *analyzeOptions, cat *catalog.Catalog, std
 		return nil, nil, usagef("no observation in %v", o.Inputs)
 	}
 	classify.Finish(results)
-	return graph.Build(results, cat, slices.Concat(graph.CatalogEdges(cat), finder.Edges())), ref.Ranges, nil
+	return graph.Build(results, cat, edges.Edges()), ref.Ranges, nil
 }
 
 // runRefData sets the databases of o from the run.json of a run

@@ -563,7 +563,7 @@ func TestRunAnalysisFailureKeepsCrawl(t *testing.T) {
 	}
 	obs := filepath.Join(out, ObservationsName)
 	last := lastLine(stderr)
-	wantCmd := fmt.Sprintf("chokepoint analyze %s --out %s --asn-db '%s' --data-dir '' --quiet", obs, out, asn)
+	wantCmd := fmt.Sprintf("chokepoint analyze %s --out %s --list %s --asn-db '%s' --data-dir '' --quiet", obs, out, list, asn)
 	for _, want := range []string{"analysis failed", "the crawl is kept in " + obs, wantCmd} {
 		if !strings.Contains(last, want) {
 			t.Errorf("last line does not say %q:\n%s", want, last)

@@ -10,6 +10,7 @@ import (
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
 	"github.com/chokepoint-dev/chokepoint/data/domains"
 	"github.com/chokepoint-dev/chokepoint/data/refdata"
+	"github.com/chokepoint-dev/chokepoint/pipeline"
 )
 
 // Exit codes: the table of the README's "Exit codes" section, which
@@ -60,7 +61,8 @@ func exitCode(err error, stderr io.Writer) int {
 		errors.Is(err, refdata.ErrDatabase),
 		errors.Is(err, refdata.ErrFormat),
 		errors.Is(err, refdata.ErrValidation),
-		errors.Is(err, catalog.ErrInvalid):
+		errors.Is(err, catalog.ErrInvalid),
+		errors.Is(err, pipeline.ErrInput):
 		return exitUsage
 	}
 	return exitFailure
@@ -84,39 +86,23 @@ func isMissingInput(err error) bool {
 }
 
 // maxShownLineErrors is the number of bad lines of one input printed on
-// stderr; the others are counted in one line. A garbage file of a million
-// lines must not bury the message that matters. The counts in crawl.json
-// and run.json are kept by the readers and stay exact.
-const maxShownLineErrors = 20
+// stderr; the others are counted in one line (pipeline.LineReport).
+const maxShownLineErrors = pipeline.MaxShownLineErrors
 
 // lineReport prints the bad lines of one input on stderr: the first
 // maxShownLineErrors of them, then only counts them; done prints the count
-// of those not shown.
-type lineReport struct {
-	w     io.Writer
-	input string // names the input in the count line
-	n     int    // bad lines reported so far
-	ended bool   // done has printed the count
-}
+// of those not shown. It is the analysis pipeline's LineReport, used by
+// crawl for the domain list too.
+type lineReport struct{ r *pipeline.LineReport }
 
 func newLineReport(w io.Writer, input string) *lineReport {
-	return &lineReport{w: w, input: input}
+	return &lineReport{pipeline.NewLineReport(w, input)}
 }
 
 // printf prints one bad line as a line of its own (format has no "\n"),
 // or only counts it once maxShownLineErrors lines have been printed.
-func (r *lineReport) printf(format string, a ...any) {
-	r.n++
-	if r.n <= maxShownLineErrors {
-		fmt.Fprintf(r.w, format+"\n", a...)
-	}
-}
+func (r *lineReport) printf(format string, a ...any) { r.r.Printf(format, a...) }
 
 // done prints how many bad lines were not shown, if any. Calling it again
 // prints nothing new.
-func (r *lineReport) done() {
-	if r.n > maxShownLineErrors && !r.ended {
-		fmt.Fprintf(r.w, "chokepoint: %s: %d more bad lines not shown (%d in all)\n", r.input, r.n-maxShownLineErrors, r.n)
-	}
-	r.ended = true
-}
+func (r *lineReport) done() { r.r.Done() }

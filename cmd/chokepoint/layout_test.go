@@ -14,7 +14,8 @@ import (
 const modulePath = "github.com/chokepoint-dev/chokepoint"
 
 // stage returns the pipeline stage of a package path inside the module:
-// data 0, analysis 1, reports 2, cmd 3; -1 for anything else.
+// data 0, analysis 1, reports 2, pipeline 3 (the analysis run that reads,
+// computes and writes: it needs reports), cmd 4; -1 for anything else.
 func stage(pkg string) int {
 	rel, ok := strings.CutPrefix(pkg, modulePath+"/")
 	if !ok {
@@ -28,13 +29,16 @@ func stage(pkg string) int {
 		return 1
 	case "reports":
 		return 2
-	case "cmd":
+	case "pipeline":
 		return 3
+	case "cmd":
+		return 4
 	}
 	return -1
 }
 
-// checkImport enforces the direction cmd -> reports -> analysis -> data:
+// checkImport enforces the direction cmd -> pipeline -> reports ->
+// analysis -> data:
 // a package may import its own stage or a lower one, never a higher one,
 // and nothing imports cmd.
 func checkImport(importer, imported string) bool {
@@ -42,7 +46,7 @@ func checkImport(importer, imported string) bool {
 	if sd < 0 {
 		return !strings.HasPrefix(imported, modulePath) // outside the module: fine; an unknown top-level package: not
 	}
-	if sd == 3 {
+	if sd == 4 {
 		return false
 	}
 	return si >= sd
@@ -59,6 +63,8 @@ func TestCheckImport(t *testing.T) {
 		{m + "reports", m + "analysis/metrics", true},
 		{m + "analysis/classify", m + "data/catalog", true},
 		{m + "analysis/metrics", m + "analysis/classify", true},
+		{m + "cmd/chokepoint", m + "pipeline", true},
+		{m + "pipeline", m + "reports", true},
 		{m + "data/simnet", m + "data/refdata", true},
 		{m + "data/simnet", "github.com/miekg/dns", true},
 		// The cases that must fail.
@@ -66,6 +72,9 @@ func TestCheckImport(t *testing.T) {
 		{m + "data/catalog", m + "reports", false},
 		{m + "analysis/graph", m + "reports", false},
 		{m + "reports", m + "cmd/chokepoint", false},
+		{m + "reports", m + "pipeline", false},
+		{m + "analysis/classify", m + "pipeline", false},
+		{m + "pipeline", m + "cmd/chokepoint", false},
 		{m + "analysis/metrics", m + "util", false},
 	}
 	for _, tt := range tests {
@@ -109,12 +118,12 @@ func TestImportDirection(t *testing.T) {
 		rel, _ := filepath.Rel(root, filepath.Dir(path))
 		importer := modulePath + "/" + filepath.ToSlash(rel)
 		if stage(importer) < 0 {
-			t.Errorf("%s: package outside the data/analysis/reports/cmd layout", rel)
+			t.Errorf("%s: package outside the data/analysis/reports/pipeline/cmd layout", rel)
 		}
 		for _, imp := range f.Imports {
 			p, _ := strconv.Unquote(imp.Path.Value)
 			if !checkImport(importer, p) {
-				t.Errorf("%s imports %s: against the direction cmd -> reports -> analysis -> data", rel, p)
+				t.Errorf("%s imports %s: against the direction cmd -> pipeline -> reports -> analysis -> data", rel, p)
 			}
 		}
 		return nil

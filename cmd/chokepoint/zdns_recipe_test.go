@@ -303,6 +303,11 @@ func TestZDNSRecipe(t *testing.T) {
 			if zr[i] == cr[i] {
 				continue
 			}
+			if strings.HasPrefix(col, "ca_") {
+				// zdns does DNS only: from its output the ca layer is not
+				// measured, where the crawl's TLS probe names the CA.
+				continue
+			}
 			if col == "error" && cr[statusCol] != "ok" {
 				// The raw texts of two programs' failures differ; for
 				// an ok domain both are empty, and zdns's names the

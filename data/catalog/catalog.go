@@ -25,13 +25,13 @@ const (
 	LayerEmail   Layer = "email"
 	// LayerCA is the certificate authority of the site's TLS certificate
 	// and LayerTLD the registry operator of its top-level domain (issue
-	// 12). They are not in Layers until the analysis handles them.
+	// 12).
 	LayerCA  Layer = "ca"
 	LayerTLD Layer = "tld"
 )
 
 // Layers lists every layer in report order.
-var Layers = []Layer{LayerDNS, LayerCDN, LayerHosting, LayerEmail}
+var Layers = []Layer{LayerDNS, LayerCDN, LayerHosting, LayerEmail, LayerCA, LayerTLD}
 
 // knownLayer reports whether l is a layer a catalog entry may serve: one
 // of Layers, or ca or tld (which the catalog knows before every analysis

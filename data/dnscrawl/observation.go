@@ -2,7 +2,6 @@ package dnscrawl
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -91,6 +90,10 @@ type Observation struct {
 	// TargetZones holds the NS set of the zones that the CNAME targets of
 	// the apex and www live in (the DNS provider of a CDN or platform).
 	TargetZones []ZoneNS `json:"target_zones,omitempty"`
+	// Delegation is the delegation of the domain's zone from both sides,
+	// with its lame servers; only a crawl from the root down (crawl
+	// --iterative) records it. See delegation.go.
+	Delegation *Delegation `json:"delegation,omitempty"`
 
 	// TLS and HTTP are the probes of the apex and www hosts (absent when
 	// the crawl ran without probes); CertHosts the resolution of the
@@ -221,17 +224,19 @@ type LineError struct {
 func (e *LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
 func (e *LineError) Unwrap() error { return e.Err }
 
-// Decoder reads observations from JSON lines.
+// Decoder reads observations from JSON lines, with their recurring names
+// interned (Parser).
 type Decoder struct {
-	sc   *bufio.Scanner
-	line int
+	sc    *bufio.Scanner
+	line  int
+	names *Parser
 }
 
 // NewDecoder returns a decoder reading from r.
 func NewDecoder(r io.Reader) *Decoder {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
-	return &Decoder{sc: sc}
+	return &Decoder{sc: sc, names: NewParser()}
 }
 
 // Next decodes the next observation. It returns io.EOF at the end, and a
@@ -244,7 +249,7 @@ func (d *Decoder) Next() (*Observation, error) {
 		if len(b) == 0 {
 			continue
 		}
-		o, err := ParseObservation(b)
+		o, err := d.names.Parse(b)
 		if err != nil {
 			return nil, &LineError{Line: d.line, Err: err}
 		}
@@ -260,9 +265,13 @@ func (d *Decoder) Next() (*Observation, error) {
 // checks it as Next does: schema version, domain, status. It does not
 // keep b. Callers that read lines themselves (to decode them on several
 // goroutines) use it; the error is not a *LineError.
-func ParseObservation(b []byte) (*Observation, error) {
+func ParseObservation(b []byte) (*Observation, error) { return parseObservation(b, nil) }
+
+// parseObservation is ParseObservation, with names interned by p when p
+// is not nil.
+func parseObservation(b []byte, p *Parser) (*Observation, error) {
 	var o Observation
-	if err := json.Unmarshal(b, &o); err != nil {
+	if err := decodeWith(b, &o, p); err != nil {
 		return nil, err
 	}
 	if o.SchemaVersion != SchemaVersion {
@@ -303,18 +312,7 @@ func (o *Observation) CheckNames() error {
 	if norm != o.Domain {
 		return fmt.Errorf("%w: domain %s is not in normal form (%q)", ErrName, quoteName(o.Domain), norm)
 	}
-	check := func(what, name string) error {
-		if name == "" || name == "." {
-			return nil
-		}
-		if len(name) > maxNameBytes {
-			return fmt.Errorf("%w: %s of %d bytes (a name has at most 255 octets)", ErrName, what, len(name))
-		}
-		if _, ok := dns.IsDomainName(name); !ok {
-			return fmt.Errorf("%w: %s %s is not a DNS name", ErrName, what, quoteName(name))
-		}
-		return nil
-	}
+	check := checkName
 	hostNames := func(what string, h *Host) error {
 		// The crawler names the hosts after the domain, and the www
 		// name of a domain of 250 characters or more is too long for
@@ -364,6 +362,21 @@ func (o *Observation) CheckNames() error {
 				return err
 			}
 		}
+	}
+	return o.Delegation.checkNames()
+}
+
+// checkName checks one name from a DNS answer for CheckNames: empty, the
+// root, or a DNS name in presentation format of bounded length.
+func checkName(what, name string) error {
+	if name == "" || name == "." {
+		return nil
+	}
+	if len(name) > maxNameBytes {
+		return fmt.Errorf("%w: %s of %d bytes (a name has at most 255 octets)", ErrName, what, len(name))
+	}
+	if _, ok := dns.IsDomainName(name); !ok {
+		return fmt.Errorf("%w: %s %s is not a DNS name", ErrName, what, quoteName(name))
 	}
 	return nil
 }

@@ -12,23 +12,27 @@ import (
 	"unicode/utf8"
 
 	"github.com/gocarina/gocsv"
+
+	"github.com/chokepoint-dev/chokepoint/data/iso3166"
 )
 
 // csvRow holds the columns of a CSV list that chokepoint uses. The rank is
 // a string so that a bad rank is a bad line with our message, not a gocsv
 // conversion error.
 type csvRow struct {
-	Domain string `csv:"domain"`
-	Rank   string `csv:"rank"`
+	Domain  string `csv:"domain"`
+	Rank    string `csv:"rank"`
+	Country string `csv:"country"`
 }
 
 // csvRows reads the records of a CSV list after its header.
 type csvRows struct {
-	cr      *csv.Reader
-	um      *gocsv.Unmarshaller
-	rec     *recorder
-	base    int  // lines of the input before the header, the CSV reader's line 0
-	hasRank bool // the header has a rank column
+	cr         *csv.Reader
+	um         *gocsv.Unmarshaller
+	rec        *recorder
+	base       int  // lines of the input before the header, the CSV reader's line 0
+	hasRank    bool // the header has a rank column
+	hasCountry bool // the header has a country column
 }
 
 // startCSV reads the header of a CSV list whose first content line is first;
@@ -63,19 +67,21 @@ func (r *Reader) startCSV(first []byte) error {
 	}); err != nil {
 		return fmt.Errorf("read domain list %s: line %d: CSV header: %w", r.source, headerLine, err)
 	}
-	var domains, ranks int
+	var domains, ranks, countries int
 	for _, h := range um.Headers {
 		switch h {
 		case "domain":
 			domains++
 		case "rank":
 			ranks++
+		case "country":
+			countries++
 		}
 	}
 	switch {
 	case domains == 0:
 		return r.noDomainColumn(headerLine, columns, false)
-	case domains > 1 || ranks > 1:
+	case domains > 1 || ranks > 1 || countries > 1:
 		return fmt.Errorf("read domain list %s: line %d: CSV header names a column twice", r.source, headerLine)
 	}
 
@@ -83,7 +89,7 @@ func (r *Reader) startCSV(first []byte) error {
 	n := countLines(rec.take(cr.InputOffset()))
 	r.stats.Lines += n
 	r.stats.Skipped += n
-	r.csv = &csvRows{cr: cr, um: um, rec: rec, base: base, hasRank: ranks == 1}
+	r.csv = &csvRows{cr: cr, um: um, rec: rec, base: base, hasRank: ranks == 1, hasCountry: countries == 1}
 	return nil
 }
 
@@ -132,7 +138,28 @@ func (r *Reader) nextRecord() (e Entry, ok bool, err error) {
 			return r.bad(start, text, err)
 		}
 	}
-	return r.accept(row.Domain, rank, start, text)
+	country := ""
+	if c.hasCountry {
+		if country, err = parseCountry(row.Country); err != nil {
+			return r.bad(start, text, err)
+		}
+	}
+	e, ok, err = r.accept(row.Domain, rank, start, text)
+	e.Country = country
+	return e, ok, err
+}
+
+// parseCountry reads the country of a site: an assigned ISO 3166-1
+// alpha-2 code in any case ("de" is DE), or empty for none.
+func parseCountry(s string) (string, error) {
+	cc := strings.ToUpper(strings.TrimSpace(s))
+	if cc == "" || iso3166.Assigned(cc) {
+		return cc, nil
+	}
+	if alt := iso3166.Reserved(cc); alt != "" {
+		return "", fmt.Errorf("%w %q: ISO 3166-1 writes it %s", ErrInvalidCountry, s, alt)
+	}
+	return "", fmt.Errorf("%w %q: want an assigned ISO 3166-1 alpha-2 code (US, DE, ...) or nothing", ErrInvalidCountry, s)
 }
 
 // headerName is the form in which CSV column names are compared.

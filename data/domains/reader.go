@@ -11,12 +11,15 @@ import (
 	"unicode/utf8"
 )
 
-// Sentinel errors. ErrInvalidName, ErrInvalidRank, ErrMalformed and
+// Sentinel errors. ErrInvalidName, ErrInvalidRank, ErrInvalidCountry, ErrMalformed and
 // ErrLineTooLong are wrapped by the Err of a *LineError; ErrNoDomainColumn
 // and ErrEmpty are operational.
 var (
 	// ErrInvalidRank is a rank that is not an integer of at least 1.
 	ErrInvalidRank = errors.New("invalid rank")
+	// ErrInvalidCountry is a country column cell that is not an assigned
+	// ISO 3166-1 alpha-2 code.
+	ErrInvalidCountry = errors.New("invalid country")
 	// ErrMalformed is a line that does not have the shape of its format: a
 	// Tranco line without exactly two fields, a CSV record with a stray quote.
 	ErrMalformed = errors.New("malformed line")
@@ -40,6 +43,9 @@ type Entry struct {
 	Domain string // normalised as by Normalize
 	Rank   int    // rank given by the list, 1 is the top; 0 when the list has none
 	Line   int    // 1-based line of the input where the entry starts
+	// Country is the country of the site as a CSV list's country column
+	// gives it (ISO 3166-1 alpha-2, upper case); empty without one.
+	Country string
 }
 
 // Stats counts the lines a Reader has consumed. After every call of Next,

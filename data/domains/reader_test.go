@@ -139,18 +139,20 @@ var fixtures = []struct {
 		format: FormatAuto,
 		want: result{
 			Format: FormatCSV,
+			// The Country column is read and checked: the record over
+			// lines 6 and 7 has two lines of text there, not a country.
 			Entries: []Entry{
-				{Domain: "example.com", Rank: 1, Line: 3},
-				{Domain: "xn--bcher-kva.de", Rank: 2, Line: 4},
-				{Domain: "multi.example.com", Rank: 3, Line: 6},
-				{Domain: "no-rank.example.org", Line: 12},
+				{Domain: "example.com", Rank: 1, Line: 3, Country: "US"},
+				{Domain: "xn--bcher-kva.de", Rank: 2, Line: 4, Country: "DE"},
+				{Domain: "no-rank.example.org", Line: 12, Country: "GB"},
 			},
 			Bad: []badLine{
+				{Line: 6, Text: "3,\"multi.example.com\",\"line one\r\nline two\"", Err: ErrInvalidCountry},
 				{Line: 8, Text: "four,bad-rank.example.org,FR", Err: ErrInvalidRank},
 				{Line: 9, Text: "5,,NL", Err: ErrInvalidName},
 				{Line: 11, Text: `6,"stray"quote.example.org,SE`, Err: ErrMalformed},
 			},
-			Stats: Stats{Lines: 13, Domains: 4, Duplicates: 1, Bad: 3, Skipped: 5},
+			Stats: Stats{Lines: 13, Domains: 3, Duplicates: 1, Bad: 4, Skipped: 5},
 		},
 	},
 	{

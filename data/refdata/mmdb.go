@@ -45,10 +45,33 @@ var ErrDatabase = errors.New("unusable database")
 // DB answers address lookups from MaxMind DB files (GeoLite2-ASN or DB-IP
 // ASN lite for AS numbers; GeoLite2/GeoIP2 Country or City, DB-IP country
 // for countries). Either may be absent. A DB is safe for concurrent use.
+//
+// Lookups decode only the fields Info needs (asnRecord, countryRecord),
+// not geoip2's whole records: a country record holds the names of the
+// country and its continent in every language, which a million lookups
+// would decode into maps for nothing.
 type DB struct {
-	asn     *geoip2.Reader
-	country *geoip2.Reader
+	asn     *maxminddb.Reader
+	country *maxminddb.Reader
 	table   *ASNTable
+}
+
+// asnRecord is the part of a GeoLite2-ASN (or DB-IP ASN) record that
+// Lookup reads, under geoip2's field names.
+type asnRecord struct {
+	Number uint   `maxminddb:"autonomous_system_number"`
+	Org    string `maxminddb:"autonomous_system_organization"`
+}
+
+// countryRecord is the part of a GeoLite2/GeoIP2 Country or City (or
+// DB-IP country) record that Lookup reads.
+type countryRecord struct {
+	Country struct {
+		ISOCode string `maxminddb:"iso_code"`
+	} `maxminddb:"country"`
+	RegisteredCountry struct {
+		ISOCode string `maxminddb:"iso_code"`
+	} `maxminddb:"registered_country"`
 }
 
 // WithASNTable makes db answer from t, after the MaxMind databases: the
@@ -89,9 +112,10 @@ func Open(asnPath, countryPath string) (*DB, error) {
 }
 
 // openMMDB opens path and checks that a probe lookup of the expected kind
-// works, so that a wrong or corrupt file is refused at start, not at the
-// first address.
-func openMMDB(path, kind string, probe func(*geoip2.Reader) error) (*geoip2.Reader, error) {
+// works (geoip2 checks the database type), so that a wrong or corrupt
+// file is refused at start, not at the first address. The reader
+// returned is the plain MaxMind DB reader the lookups use.
+func openMMDB(path, kind string, probe func(*geoip2.Reader) error) (*maxminddb.Reader, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("open %s database: %w", kind, err)
 	}
@@ -112,11 +136,16 @@ func openMMDB(path, kind string, probe func(*geoip2.Reader) error) (*geoip2.Read
 		}
 		return nil, fmt.Errorf("open %s database %s: %w: %v", kind, path, ErrDatabase, err)
 	}
-	if err := probe(r); err != nil {
-		r.Close()
+	err = probe(r)
+	r.Close()
+	if err != nil {
 		return nil, fmt.Errorf("open %s database %s: %w: %v", kind, path, ErrDatabase, err)
 	}
-	return r, nil
+	mr, err = maxminddb.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open %s database %s: %w: %v", kind, path, ErrDatabase, err)
+	}
+	return mr, nil
 }
 
 // Lookup returns what the databases know of a. A lookup error (a corrupt
@@ -128,13 +157,15 @@ func (db *DB) Lookup(a netip.Addr) Info {
 	}
 	a = a.Unmap()
 	if db.asn != nil {
-		if r, err := db.asn.ASN(a); err == nil && r != nil {
-			info.ASN = uint32(r.AutonomousSystemNumber)
-			info.Org = r.AutonomousSystemOrganization
+		var r asnRecord
+		if err := db.asn.Lookup(a).Decode(&r); err == nil {
+			info.ASN = uint32(r.Number)
+			info.Org = r.Org
 		}
 	}
 	if db.country != nil {
-		if r, err := db.country.Country(a); err == nil && r != nil {
+		var r countryRecord
+		if err := db.country.Lookup(a).Decode(&r); err == nil {
 			info.Country = r.Country.ISOCode
 			if info.Country == "" {
 				info.Country = r.RegisteredCountry.ISOCode

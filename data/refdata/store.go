@@ -366,7 +366,7 @@ func checkMMDB(k Kind, name string, b []byte) (int, time.Time, error) {
 	if r == nil {
 		r = db.country
 	}
-	md := r.Metadata()
+	md := r.Metadata
 	return int(md.NodeCount), time.Unix(int64(md.BuildEpoch), 0).UTC(), nil
 }
 

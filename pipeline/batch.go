@@ -1,4 +1,4 @@
-package main
+package pipeline
 
 import (
 	"bufio"
@@ -38,7 +38,7 @@ const batchLines = 512
 // its lines on a pool of workers, and calls fn for every observation in
 // file order, from the calling goroutine, so that the results are those
 // of a sequential read. Bad lines are passed to skip with their numbers,
-// in file order, from the calling goroutine, as readObservations does.
+// in file order, from the calling goroutine, as decodeObservations does.
 //
 // One goroutine reads lines in batches and hands each batch both to the
 // workers (runtime.GOMAXPROCS of them, decoding and classifying) and, in
@@ -47,7 +47,7 @@ const batchLines = 512
 func classifyObservations(ctx context.Context, path string, cl *classify.Classifier, skip func(*dnscrawl.LineError), fn func(*dnscrawl.Observation, classify.Result)) error {
 	f, err := os.Open(path)
 	if err != nil {
-		return usagef("read observations: %w", err)
+		return inputf("read observations: %w", err)
 	}
 	defer f.Close()
 
@@ -105,9 +105,10 @@ func classifyObservations(ctx context.Context, path string, cl *classify.Classif
 	})
 	for range workers {
 		g.Go(func() error {
+			names := dnscrawl.NewParser() // one per worker: not shared
 			for b := range todo {
 				buf := b.buf
-				b.work(cl)
+				b.work(cl, names)
 				select {
 				case free <- buf[:0]:
 				default:
@@ -137,8 +138,9 @@ func classifyObservations(ctx context.Context, path string, cl *classify.Classif
 	return cmp.Or(g.Wait(), ctx.Err())
 }
 
-// work decodes and classifies the lines of b and closes b.ready.
-func (b *lineBatch) work(cl *classify.Classifier) {
+// work decodes the lines of b with names, classifies them and closes
+// b.ready.
+func (b *lineBatch) work(cl *classify.Classifier, names *dnscrawl.Parser) {
 	defer close(b.ready)
 	n := len(b.ends)
 	b.obs = make([]*dnscrawl.Observation, n)
@@ -151,7 +153,7 @@ func (b *lineBatch) work(cl *classify.Classifier) {
 		if len(line) == 0 {
 			continue
 		}
-		ob, err := dnscrawl.ParseObservation(line)
+		ob, err := names.Parse(line)
 		if err != nil {
 			b.errs[i] = err
 			continue

@@ -1,0 +1,806 @@
+package dnscrawl
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"net/netip"
+	"strconv"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// This file holds the decoder of observation lines: a hand-written JSON
+// reader for the Observation type, without reflection, about five times
+// faster than encoding/json on crawl output (docs/benchmarks.md). It
+// accepts what encoding/json accepts, with the same values (a field name
+// matched exactly, else without regard to case; invalid UTF-8 in a string
+// replaced by U+FFFD; null leaves a field empty; unknown fields skipped,
+// after their syntax is checked), with one difference: a field given
+// twice in one object is an error, where encoding/json would merge the
+// two. The probe fields (tls, http, cert_hosts), rare and still growing,
+// are handed to encoding/json.
+//
+// Every field of Observation must be decoded here: TestDecodeEveryField
+// fills every field of the type, recursively, by reflection and fails on
+// any that does not come back. A new field needs a case below.
+
+// Parser decodes observation lines like ParseObservation, and keeps one
+// copy of the names that recur from domain to domain (name servers, mail
+// exchangers, CNAME targets, zones, SOA names, error texts): the
+// observations of a large list then share them, and so do the
+// dependencies classified from them, which hold them as evidence. A
+// Parser is not safe for concurrent use: give each goroutine its own. Its
+// memory is bounded: past maxInterned names it starts afresh.
+type Parser struct {
+	names map[string]string
+}
+
+// maxInterned bounds the names a Parser keeps (about 5 MB).
+const maxInterned = 1 << 16
+
+// NewParser returns a Parser.
+func NewParser() *Parser { return &Parser{names: make(map[string]string)} }
+
+// Parse decodes and checks one non-empty line, as ParseObservation does.
+func (p *Parser) Parse(b []byte) (*Observation, error) { return parseObservation(b, p) }
+
+// intern returns b as a string, the same string for the same bytes.
+func (p *Parser) intern(b []byte) string {
+	if s, ok := p.names[string(b)]; ok {
+		return s
+	}
+	if len(p.names) >= maxInterned {
+		clear(p.names)
+	}
+	s := string(b)
+	p.names[s] = s
+	return s
+}
+
+// decodeObservation decodes one JSON object into o, which must be zero.
+func decodeObservation(b []byte, o *Observation) error { return decodeWith(b, o, nil) }
+
+// decodeWith decodes one JSON object into o, which must be zero, with
+// names interned by p when p is not nil.
+func decodeWith(b []byte, o *Observation, p *Parser) error {
+	r := jsonReader{b: b, names: p}
+	r.ws()
+	if r.null() {
+		return r.end()
+	}
+	var seen fieldSet
+	err := r.object(func(key []byte) error {
+		switch k := matchKey(key, observationKeys); k {
+		case "schema_version":
+			return seen.once(0, k, r.intInto(&o.SchemaVersion))
+		case "domain":
+			return seen.once(1, k, r.strInto(&o.Domain))
+		case "rank":
+			return seen.once(2, k, r.intInto(&o.Rank))
+		case "status":
+			return seen.once(3, k, r.statusInto(&o.Status))
+		case "error":
+			return seen.once(4, k, r.nameInto(&o.Error))
+		case "ns":
+			return seen.once(5, k, r.array(func() error {
+				o.NS = append(o.NS, NSHost{})
+				return r.nsHost(&o.NS[len(o.NS)-1])
+			}))
+		case "soa":
+			return seen.once(6, k, r.soa(&o.SOA))
+		case "apex":
+			return seen.once(7, k, r.host(&o.Apex))
+		case "www":
+			return seen.once(8, k, r.host(&o.WWW))
+		case "mx":
+			return seen.once(9, k, r.array(func() error {
+				o.MX = append(o.MX, MXHost{})
+				return r.mxHost(&o.MX[len(o.MX)-1])
+			}))
+		case "mx_status":
+			return seen.once(10, k, r.statusInto(&o.MXStatus))
+		case "target_zones":
+			return seen.once(11, k, r.array(func() error {
+				o.TargetZones = append(o.TargetZones, ZoneNS{})
+				return r.zoneNS(&o.TargetZones[len(o.TargetZones)-1])
+			}))
+		case "delegation":
+			return seen.once(21, k, r.reflect(&o.Delegation))
+		case "tls":
+			return seen.once(12, k, r.reflect(&o.TLS))
+		case "http":
+			return seen.once(13, k, r.reflect(&o.HTTP))
+		case "cert_hosts":
+			return seen.once(14, k, r.reflect(&o.CertHosts))
+		case "resolver":
+			return seen.once(15, k, r.nameInto(&o.Resolver))
+		case "simulated":
+			return seen.once(16, k, r.boolInto(&o.Simulated))
+		case "started_at":
+			return seen.once(17, k, r.time(&o.StartedAt))
+		case "duration_ms":
+			return seen.once(18, k, r.floatInto(&o.DurationMS))
+		case "queries":
+			return seen.once(19, k, r.intInto(&o.Queries))
+		case "attempts":
+			return seen.once(20, k, r.intInto(&o.Attempts))
+		}
+		return r.skip()
+	})
+	if err != nil {
+		return err
+	}
+	return r.end()
+}
+
+var (
+	observationKeys = []string{"schema_version", "domain", "rank", "status", "error", "ns", "soa", "apex", "www", "mx",
+		"mx_status", "target_zones", "delegation", "tls", "http", "cert_hosts", "resolver", "simulated", "started_at", "duration_ms",
+		"queries", "attempts"}
+	nsHostKeys = []string{"name", "addrs"}
+	soaKeys    = []string{"mname", "rname", "serial"}
+	hostKeys   = []string{"name", "status", "error", "cnames", "a", "aaaa"}
+	mxHostKeys = []string{"preference", "name", "addrs"}
+	zoneNSKeys = []string{"zone", "ns"}
+)
+
+func (r *jsonReader) nsHost(h *NSHost) error {
+	if r.null() {
+		return nil
+	}
+	var seen fieldSet
+	return r.object(func(key []byte) error {
+		switch k := matchKey(key, nsHostKeys); k {
+		case "name":
+			return seen.once(0, k, r.nameInto(&h.Name))
+		case "addrs":
+			return seen.once(1, k, r.addrs(&h.Addrs))
+		}
+		return r.skip()
+	})
+}
+
+func (r *jsonReader) soa(p **SOA) error {
+	if r.null() {
+		return nil
+	}
+	s := new(SOA)
+	*p = s
+	var seen fieldSet
+	return r.object(func(key []byte) error {
+		switch k := matchKey(key, soaKeys); k {
+		case "mname":
+			return seen.once(0, k, r.nameInto(&s.MName))
+		case "rname":
+			return seen.once(1, k, r.nameInto(&s.RName))
+		case "serial":
+			v, err := r.uint(32)
+			s.Serial = uint32(v)
+			return seen.once(2, k, err)
+		}
+		return r.skip()
+	})
+}
+
+func (r *jsonReader) host(h *Host) error {
+	if r.null() {
+		return nil
+	}
+	var seen fieldSet
+	return r.object(func(key []byte) error {
+		switch k := matchKey(key, hostKeys); k {
+		case "name":
+			return seen.once(0, k, r.strInto(&h.Name))
+		case "status":
+			return seen.once(1, k, r.statusInto(&h.Status))
+		case "error":
+			return seen.once(2, k, r.nameInto(&h.Error))
+		case "cnames":
+			return seen.once(3, k, r.strings(&h.CNAMEs))
+		case "a":
+			return seen.once(4, k, r.addrs(&h.A))
+		case "aaaa":
+			return seen.once(5, k, r.addrs(&h.AAAA))
+		}
+		return r.skip()
+	})
+}
+
+func (r *jsonReader) mxHost(h *MXHost) error {
+	if r.null() {
+		return nil
+	}
+	var seen fieldSet
+	return r.object(func(key []byte) error {
+		switch k := matchKey(key, mxHostKeys); k {
+		case "preference":
+			v, err := r.uint(16)
+			h.Preference = uint16(v)
+			return seen.once(0, k, err)
+		case "name":
+			return seen.once(1, k, r.nameInto(&h.Name))
+		case "addrs":
+			return seen.once(2, k, r.addrs(&h.Addrs))
+		}
+		return r.skip()
+	})
+}
+
+func (r *jsonReader) zoneNS(z *ZoneNS) error {
+	if r.null() {
+		return nil
+	}
+	var seen fieldSet
+	return r.object(func(key []byte) error {
+		switch k := matchKey(key, zoneNSKeys); k {
+		case "zone":
+			return seen.once(0, k, r.nameInto(&z.Zone))
+		case "ns":
+			return seen.once(1, k, r.strings(&z.NS))
+		}
+		return r.skip()
+	})
+}
+
+// fieldSet records the fields of one object already read.
+type fieldSet uint64
+
+// once marks field i (named name) read, after its value was decoded with
+// err; a field read twice is an error.
+func (s *fieldSet) once(i int, name string, err error) error {
+	if err != nil {
+		return err
+	}
+	if *s&(1<<i) != 0 {
+		return fmt.Errorf("field %q given twice", name)
+	}
+	*s |= 1 << i
+	return nil
+}
+
+// matchKey returns the name of keys that key is: the same bytes, else the
+// same without regard to case (bytes.EqualFold, as encoding/json does);
+// "" for none.
+func matchKey(key []byte, keys []string) string {
+	for _, k := range keys {
+		if string(key) == k {
+			return k
+		}
+	}
+	for _, k := range keys {
+		if bytes.EqualFold(key, []byte(k)) {
+			return k
+		}
+	}
+	return ""
+}
+
+// jsonReader reads JSON values from b, from position i.
+type jsonReader struct {
+	b     []byte
+	i     int
+	buf   []byte  // scratch for unescaping strings
+	names *Parser // interns names when not nil
+}
+
+var errEnd = errors.New("unexpected end of JSON input")
+
+func (r *jsonReader) errorf(format string, a ...any) error {
+	return fmt.Errorf("invalid JSON at offset %d: %s", r.i, fmt.Sprintf(format, a...))
+}
+
+// ws skips white space.
+func (r *jsonReader) ws() {
+	for r.i < len(r.b) {
+		switch r.b[r.i] {
+		case ' ', '\t', '\n', '\r':
+			r.i++
+		default:
+			return
+		}
+	}
+}
+
+// end checks that only white space follows.
+func (r *jsonReader) end() error {
+	r.ws()
+	if r.i != len(r.b) {
+		return r.errorf("data after the object")
+	}
+	return nil
+}
+
+// null consumes a null literal (after white space) and reports whether
+// there was one.
+func (r *jsonReader) null() bool {
+	r.ws()
+	if bytes.HasPrefix(r.b[r.i:], []byte("null")) {
+		r.i += 4
+		return true
+	}
+	return false
+}
+
+// literal consumes the literal lit or fails.
+func (r *jsonReader) literal(lit string) error {
+	if !bytes.HasPrefix(r.b[r.i:], []byte(lit)) {
+		if len(r.b)-r.i < len(lit) && bytes.HasPrefix([]byte(lit), r.b[r.i:]) {
+			return errEnd
+		}
+		return r.errorf("invalid literal")
+	}
+	r.i += len(lit)
+	return nil
+}
+
+// object reads an object, calling fn with each key (unescaped; valid only
+// during the call) with the reader at the start of its value; fn reads or
+// skips the value.
+func (r *jsonReader) object(fn func(key []byte) error) error {
+	r.ws()
+	if r.i >= len(r.b) {
+		return errEnd
+	}
+	if r.b[r.i] != '{' {
+		return r.errorf("want an object")
+	}
+	r.i++
+	r.ws()
+	if r.i < len(r.b) && r.b[r.i] == '}' {
+		r.i++
+		return nil
+	}
+	for {
+		r.ws()
+		key, err := r.strBytes()
+		if err != nil {
+			return err
+		}
+		r.ws()
+		if r.i >= len(r.b) {
+			return errEnd
+		}
+		if r.b[r.i] != ':' {
+			return r.errorf("want ':' after a key")
+		}
+		r.i++
+		r.ws()
+		if err := fn(key); err != nil {
+			return err
+		}
+		r.ws()
+		if r.i >= len(r.b) {
+			return errEnd
+		}
+		switch r.b[r.i] {
+		case ',':
+			r.i++
+		case '}':
+			r.i++
+			return nil
+		default:
+			return r.errorf("want ',' or '}' in an object")
+		}
+	}
+}
+
+// array reads an array (null is an empty one), calling fn at the start of
+// each element; fn reads the element.
+func (r *jsonReader) array(fn func() error) error {
+	if r.null() {
+		return nil
+	}
+	if r.i >= len(r.b) {
+		return errEnd
+	}
+	if r.b[r.i] != '[' {
+		return r.errorf("want an array")
+	}
+	r.i++
+	r.ws()
+	if r.i < len(r.b) && r.b[r.i] == ']' {
+		r.i++
+		return nil
+	}
+	for {
+		r.ws()
+		if err := fn(); err != nil {
+			return err
+		}
+		r.ws()
+		if r.i >= len(r.b) {
+			return errEnd
+		}
+		switch r.b[r.i] {
+		case ',':
+			r.i++
+		case ']':
+			r.i++
+			return nil
+		default:
+			return r.errorf("want ',' or ']' in an array")
+		}
+	}
+}
+
+// strBytes reads a string and returns its unescaped bytes, valid until
+// the next read: a slice of the input when the string has no escape and
+// valid UTF-8, else of the scratch buffer.
+func (r *jsonReader) strBytes() ([]byte, error) {
+	if r.i >= len(r.b) {
+		return nil, errEnd
+	}
+	if r.b[r.i] != '"' {
+		return nil, r.errorf("want a string")
+	}
+	r.i++
+	start := r.i
+	for r.i < len(r.b) {
+		c := r.b[r.i]
+		switch {
+		case c == '"':
+			s := r.b[start:r.i]
+			r.i++
+			return s, nil
+		case c == '\\' || c >= utf8.RuneSelf:
+			return r.strSlow(start)
+		case c < ' ':
+			return nil, r.errorf("control character in a string")
+		}
+		r.i++
+	}
+	return nil, errEnd
+}
+
+// strSlow unescapes the string that began at start, from r.i, into the
+// scratch buffer.
+func (r *jsonReader) strSlow(start int) ([]byte, error) {
+	out := append(r.buf[:0], r.b[start:r.i]...)
+	for r.i < len(r.b) {
+		c := r.b[r.i]
+		switch {
+		case c == '"':
+			r.i++
+			r.buf = out
+			return out, nil
+		case c < ' ':
+			return nil, r.errorf("control character in a string")
+		case c == '\\':
+			if r.i+1 >= len(r.b) {
+				return nil, errEnd
+			}
+			e := r.b[r.i+1]
+			r.i += 2
+			switch e {
+			case '"', '\\', '/':
+				out = append(out, e)
+			case 'b':
+				out = append(out, '\b')
+			case 'f':
+				out = append(out, '\f')
+			case 'n':
+				out = append(out, '\n')
+			case 'r':
+				out = append(out, '\r')
+			case 't':
+				out = append(out, '\t')
+			case 'u':
+				c1, ok := r.hex4()
+				if !ok {
+					return nil, r.errorf("bad \\u escape")
+				}
+				if utf16.IsSurrogate(c1) {
+					// A high surrogate followed by an escaped low one
+					// is one rune; anything else is U+FFFD.
+					save := r.i
+					if r.i+1 < len(r.b) && r.b[r.i] == '\\' && r.b[r.i+1] == 'u' {
+						r.i += 2
+						if c2, ok := r.hex4(); ok {
+							if d := utf16.DecodeRune(c1, c2); d != utf8.RuneError {
+								out = utf8.AppendRune(out, d)
+								break
+							}
+						}
+					}
+					r.i = save
+					c1 = utf8.RuneError
+				}
+				out = utf8.AppendRune(out, c1)
+			default:
+				return nil, r.errorf("bad escape")
+			}
+		case c < utf8.RuneSelf:
+			out = append(out, c)
+			r.i++
+		default:
+			ru, size := utf8.DecodeRune(r.b[r.i:])
+			if ru == utf8.RuneError && size == 1 {
+				out = utf8.AppendRune(out, utf8.RuneError)
+			} else {
+				out = append(out, r.b[r.i:r.i+size]...)
+			}
+			r.i += size
+		}
+	}
+	return nil, errEnd
+}
+
+// hex4 reads four hex digits.
+func (r *jsonReader) hex4() (rune, bool) {
+	if r.i+4 > len(r.b) {
+		return 0, false
+	}
+	var v rune
+	for _, c := range r.b[r.i : r.i+4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		v = v<<4 | rune(c)
+	}
+	r.i += 4
+	return v, true
+}
+
+// strInto reads a string (or null) into p.
+func (r *jsonReader) strInto(p *string) error {
+	if r.null() {
+		return nil
+	}
+	b, err := r.strBytes()
+	if err != nil {
+		return err
+	}
+	*p = string(b)
+	return nil
+}
+
+// statusInto reads a status, without allocating for one of the closed
+// set.
+func (r *jsonReader) statusInto(p *Status) error {
+	if r.null() {
+		return nil
+	}
+	b, err := r.strBytes()
+	if err != nil {
+		return err
+	}
+	for _, s := range Statuses {
+		if string(b) == string(s) {
+			*p = s
+			return nil
+		}
+	}
+	*p = Status(b)
+	return nil
+}
+
+// nameInto reads a string (or null) into p, interned when the reader has
+// a Parser.
+func (r *jsonReader) nameInto(p *string) error {
+	if r.names == nil {
+		return r.strInto(p)
+	}
+	if r.null() {
+		return nil
+	}
+	b, err := r.strBytes()
+	if err != nil {
+		return err
+	}
+	*p = r.names.intern(b)
+	return nil
+}
+
+// strings reads an array of names (null: none).
+func (r *jsonReader) strings(p *[]string) error {
+	return r.array(func() error {
+		var s string
+		if err := r.nameInto(&s); err != nil {
+			return err
+		}
+		*p = append(*p, s)
+		return nil
+	})
+}
+
+// addrs reads an array of addresses, as netip.Addr.UnmarshalText takes
+// them ("" is the zero Addr; null leaves the zero Addr).
+func (r *jsonReader) addrs(p *[]netip.Addr) error {
+	return r.array(func() error {
+		var a netip.Addr
+		if !r.null() {
+			b, err := r.strBytes()
+			if err != nil {
+				return err
+			}
+			if err := a.UnmarshalText(b); err != nil {
+				return err
+			}
+		}
+		*p = append(*p, a)
+		return nil
+	})
+}
+
+// number reads a number literal and returns its bytes.
+func (r *jsonReader) number() ([]byte, error) {
+	start := r.i
+	if r.i < len(r.b) && r.b[r.i] == '-' {
+		r.i++
+	}
+	digits := func() int {
+		n := 0
+		for r.i < len(r.b) && '0' <= r.b[r.i] && r.b[r.i] <= '9' {
+			r.i++
+			n++
+		}
+		return n
+	}
+	if r.i >= len(r.b) {
+		return nil, errEnd
+	}
+	switch {
+	case r.b[r.i] == '0':
+		r.i++
+	case '1' <= r.b[r.i] && r.b[r.i] <= '9':
+		digits()
+	default:
+		return nil, r.errorf("want a value")
+	}
+	if r.i < len(r.b) && r.b[r.i] == '.' {
+		r.i++
+		if digits() == 0 {
+			return nil, r.errorf("bad number")
+		}
+	}
+	if r.i < len(r.b) && (r.b[r.i] == 'e' || r.b[r.i] == 'E') {
+		r.i++
+		if r.i < len(r.b) && (r.b[r.i] == '+' || r.b[r.i] == '-') {
+			r.i++
+		}
+		if digits() == 0 {
+			return nil, r.errorf("bad number")
+		}
+	}
+	return r.b[start:r.i], nil
+}
+
+// numberOf reads a number, or fails naming what was there.
+func (r *jsonReader) numberOf(what string) ([]byte, error) {
+	if r.i < len(r.b) {
+		if c := r.b[r.i]; c != '-' && (c < '0' || c > '9') {
+			if err := r.skip(); err != nil {
+				return nil, err
+			}
+			return nil, fmt.Errorf("cannot read a %s from a non-number", what)
+		}
+	}
+	return r.number()
+}
+
+// intInto reads an integer (or null) into p, as a Go int.
+func (r *jsonReader) intInto(p *int) error {
+	if r.null() {
+		return nil
+	}
+	b, err := r.numberOf("number")
+	if err != nil {
+		return err
+	}
+	v, err := strconv.ParseInt(string(b), 10, strconv.IntSize)
+	if err != nil {
+		return fmt.Errorf("number %s: not an int", b)
+	}
+	*p = int(v)
+	return nil
+}
+
+// uint reads an unsigned integer of the given size (null: 0).
+func (r *jsonReader) uint(bits int) (uint64, error) {
+	if r.null() {
+		return 0, nil
+	}
+	b, err := r.numberOf("number")
+	if err != nil {
+		return 0, err
+	}
+	v, err := strconv.ParseUint(string(b), 10, bits)
+	if err != nil {
+		return 0, fmt.Errorf("number %s: not a uint%d", b, bits)
+	}
+	return v, nil
+}
+
+// floatInto reads a number (or null) into p.
+func (r *jsonReader) floatInto(p *float64) error {
+	if r.null() {
+		return nil
+	}
+	b, err := r.numberOf("number")
+	if err != nil {
+		return err
+	}
+	v, err := strconv.ParseFloat(string(b), 64)
+	if err != nil || math.IsInf(v, 0) {
+		return fmt.Errorf("number %s: out of range", b)
+	}
+	*p = v
+	return nil
+}
+
+// boolInto reads true, false (or null) into p.
+func (r *jsonReader) boolInto(p *bool) error {
+	if r.null() {
+		return nil
+	}
+	if r.i >= len(r.b) {
+		return errEnd
+	}
+	switch r.b[r.i] {
+	case 't':
+		*p = true
+		return r.literal("true")
+	case 'f':
+		*p = false
+		return r.literal("false")
+	}
+	if err := r.skip(); err != nil {
+		return err
+	}
+	return errors.New("cannot read a bool from a non-bool")
+}
+
+// time reads a time as time.Time.UnmarshalJSON does, from the raw value
+// (RFC 3339 in a string; null leaves it zero), as encoding/json calls it.
+func (r *jsonReader) time(t *time.Time) error {
+	start := r.i
+	if err := r.skip(); err != nil {
+		return err
+	}
+	return t.UnmarshalJSON(r.b[start:r.i])
+}
+
+// reflect hands the next value to encoding/json, which decodes it into v.
+func (r *jsonReader) reflect(v any) error {
+	start := r.i
+	if err := r.skip(); err != nil {
+		return err
+	}
+	return json.Unmarshal(r.b[start:r.i], v)
+}
+
+// skip reads one value of any kind, checking its syntax.
+func (r *jsonReader) skip() error {
+	r.ws()
+	if r.i >= len(r.b) {
+		return errEnd
+	}
+	switch c := r.b[r.i]; {
+	case c == '{':
+		return r.object(func([]byte) error { return r.skip() })
+	case c == '[':
+		return r.array(r.skip)
+	case c == '"':
+		_, err := r.strBytes()
+		return err
+	case c == 't':
+		return r.literal("true")
+	case c == 'f':
+		return r.literal("false")
+	case c == 'n':
+		return r.literal("null")
+	}
+	_, err := r.number()
+	return err
+}

@@ -1,0 +1,363 @@
+package dnscrawl
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// fill sets every field of v, recursively, to a value of its own: strings,
+// numbers, times and addresses all differ, slices get two elements, maps
+// one key, pointers a value. n numbers the values.
+func fill(t *testing.T, v reflect.Value, n *int) {
+	t.Helper()
+	*n++
+	switch v.Type() {
+	case reflect.TypeFor[time.Time]():
+		v.Set(reflect.ValueOf(time.Date(2026, 1, 2, 3, 4, 5, *n, time.UTC)))
+		return
+	case reflect.TypeFor[netip.Addr]():
+		if *n%2 == 0 {
+			v.Set(reflect.ValueOf(netip.AddrFrom4([4]byte{192, 0, 2, byte(*n)})))
+		} else {
+			v.Set(reflect.ValueOf(netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 14: byte(*n >> 8), 15: byte(*n)})))
+		}
+		return
+	}
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(fmt.Sprintf("s%d.example", *n))
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		v.SetInt(int64(*n))
+	case reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		v.SetUint(uint64(*n))
+	case reflect.Float64:
+		v.SetFloat(float64(*n) + 0.25)
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
+		fill(t, v.Elem(), n)
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 2, 2))
+		for i := range 2 {
+			fill(t, v.Index(i), n)
+		}
+	case reflect.Map:
+		v.Set(reflect.MakeMap(v.Type()))
+		k := reflect.New(v.Type().Key()).Elem()
+		fill(t, k, n)
+		e := reflect.New(v.Type().Elem()).Elem()
+		fill(t, e, n)
+		v.SetMapIndex(k, e)
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				fill(t, v.Field(i), n)
+			}
+		}
+	default:
+		t.Fatalf("fill: no value for a %s (%s): add one", v.Type(), v.Kind())
+	}
+}
+
+// zeroFields lists the exported fields of v, recursively, left at their
+// zero value: fill must leave none.
+func zeroFields(v reflect.Value, path string) []string {
+	if v.IsZero() {
+		return []string{path}
+	}
+	var out []string
+	switch v.Kind() {
+	case reflect.Pointer:
+		return zeroFields(v.Elem(), path)
+	case reflect.Slice:
+		for i := range v.Len() {
+			out = append(out, zeroFields(v.Index(i), fmt.Sprintf("%s[%d]", path, i))...)
+		}
+	case reflect.Struct:
+		if v.Type() == reflect.TypeFor[time.Time]() || v.Type() == reflect.TypeFor[netip.Addr]() {
+			return nil
+		}
+		for i := range v.NumField() {
+			if f := v.Type().Field(i); f.IsExported() {
+				out = append(out, zeroFields(v.Field(i), path+"."+f.Name)...)
+			}
+		}
+	}
+	return out
+}
+
+// everyFieldLine returns an observation with every field set, and its
+// JSON line written by the Encoder.
+func everyFieldLine(t *testing.T) (*Observation, []byte) {
+	t.Helper()
+	var want Observation
+	n := 0
+	fill(t, reflect.ValueOf(&want).Elem(), &n)
+	if z := zeroFields(reflect.ValueOf(want), "Observation"); len(z) > 0 {
+		t.Fatalf("fill left fields empty: %v", z)
+	}
+	var buf bytes.Buffer
+	enc := NewEncoder(&buf)
+	if err := enc.Encode(&want); err != nil {
+		t.Fatal(err)
+	}
+	if err := enc.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	return &want, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+}
+
+// TestDecodeEveryField writes an observation with every field of the
+// type set (nested ones too) and decodes it: a field the decoder does not
+// read, such as one added to Observation without a case in decode.go,
+// comes back empty and fails the test.
+func TestDecodeEveryField(t *testing.T) {
+	t.Parallel()
+	want, line := everyFieldLine(t)
+	var got Observation
+	if err := decodeObservation(line, &got); err != nil {
+		t.Fatalf("decode: %v\n%s", err, line)
+	}
+	if diff := cmp.Diff(want, &got, addrEqual); diff != "" {
+		t.Errorf("decoded observation (-written +decoded): a field is not decoded (add it to decode.go):\n%s", diff)
+	}
+
+	// The check can fail: the same line without one field.
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(line, &m); err != nil {
+		t.Fatal(err)
+	}
+	for key := range m {
+		short := make(map[string]json.RawMessage, len(m))
+		for k, v := range m {
+			if k != key {
+				short[k] = v
+			}
+		}
+		b, err := json.Marshal(short)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var partial Observation
+		if err := decodeObservation(b, &partial); err != nil {
+			t.Fatalf("decode without %s: %v", key, err)
+		}
+		if cmp.Equal(want, &partial, addrEqual) {
+			t.Errorf("the line without %q decodes to the full observation: the comparison cannot see a missing field", key)
+		}
+	}
+}
+
+// addrEqual compares addresses with ==.
+var addrEqual = cmpopts.EquateComparable(netip.Addr{})
+
+// decodeBoth decodes b with decodeObservation and with encoding/json.
+func decodeBoth(b []byte) (got, want Observation, gotErr, wantErr error) {
+	gotErr = decodeObservation(b, &got)
+	wantErr = json.Unmarshal(b, &want)
+	return
+}
+
+// checkSameAsEncodingJSON fails when decodeObservation and encoding/json
+// disagree on b: one accepts and the other refuses it, or both accept it
+// with different values. A field given twice, which encoding/json merges,
+// is refused on purpose.
+func checkSameAsEncodingJSON(t *testing.T, b []byte) {
+	t.Helper()
+	got, want, gotErr, wantErr := decodeBoth(b)
+	switch {
+	case gotErr != nil && wantErr != nil:
+	case gotErr != nil && strings.Contains(gotErr.Error(), "given twice"):
+	case gotErr != nil:
+		t.Errorf("decodeObservation refuses what encoding/json reads: %v\n%q", gotErr, b)
+	case wantErr != nil:
+		t.Errorf("decodeObservation reads what encoding/json refuses (%v)\n%q", wantErr, b)
+	default:
+		if diff := cmp.Diff(want, got, cmpopts.EquateEmpty(), addrEqual); diff != "" {
+			t.Errorf("decoded differently (-encoding/json +decodeObservation):\n%s\n%q", diff, b)
+		}
+	}
+	// A Parser, which interns names, gives the same values, the second
+	// time too (from its table).
+	p := NewParser()
+	for range 2 {
+		var interned Observation
+		err := decodeWith(b, &interned, p)
+		if (err == nil) != (gotErr == nil) {
+			t.Fatalf("with a Parser: err %v, without: %v\n%q", err, gotErr, b)
+		}
+		if diff := cmp.Diff(got, interned, addrEqual); err == nil && diff != "" {
+			t.Errorf("decoded differently with a Parser (-without +with):\n%s\n%q", diff, b)
+		}
+	}
+}
+
+// decodeCases are lines that decoders get wrong: escapes, invalid UTF-8,
+// surrogates, case-folded names, nulls, numbers at their limits, syntax
+// errors, unknown fields, trailing data.
+var decodeCases = []string{
+	`{"schema_version":1,"domain":"a.example","status":"ok"}`,
+	` {"schema_version" : 1 , "domain" : "a.example" , "status" : "ok" } ` + "\r\n",
+	`{"SCHEMA_VERSION":1,"Domain":"a.example","sTaTuS":"ok"}`,
+	`{"domain":"a\u002eexample\"\\\/\b\f\n\r\t","status":"\u006fk"}`,
+	`{"domain":"\ud83d\ude00 \ud83d x \ude00 \ud83d\u0041","status":"ok"}`,
+	"{\"domain\":\"bad \xff\xfe utf8 \xc3\x28 é\",\"status\":\"ok\"}",
+	"{\"domain\":\"ctl \x01\",\"status\":\"ok\"}",
+	`{"domain":"a","status":"ok","ns":null,"soa":null,"apex":null,"mx":[null],"target_zones":[{"zone":null,"ns":[null,"x"]}]}`,
+	`{"ns":[{"name":"ns1","addrs":["192.0.2.1","2001:db8::1",null,""]}]}`,
+	`{"ns":[{"name":"ns1","addrs":["192.0.2.300"]}]}`,
+	`{"ns":[{"name":"ns1","addrs":[5]}]}`,
+	`{"soa":{"mname":"m","rname":"r","serial":4294967295}}`,
+	`{"soa":{"serial":4294967296}}`,
+	`{"soa":{"serial":-1}}`,
+	`{"soa":{"serial":1.5}}`,
+	`{"mx":[{"preference":65535,"name":"mx"}]}`,
+	`{"mx":[{"preference":65536}]}`,
+	`{"rank":-0,"queries":9223372036854775807}`,
+	`{"rank":9223372036854775808}`,
+	`{"rank":1e2}`,
+	`{"rank":"5"}`,
+	`{"rank":01}`,
+	`{"rank":-}`,
+	`{"duration_ms":1.5e3,"attempts":0}`,
+	`{"duration_ms":1e400}`,
+	`{"duration_ms":-0.0}`,
+	`{"duration_ms":.5}`,
+	`{"duration_ms":1.}`,
+	`{"simulated":true}`,
+	`{"simulated":"true"}`,
+	`{"simulated":tru}`,
+	`{"started_at":"2026-12-05T09:07:57.588149495Z"}`,
+	`{"started_at":"2026-12-05T09:07:57+02:00"}`,
+	`{"started_at":"yesterday"}`,
+	`{"started_at":null}`,
+	`{"started_at":5}`,
+	`{"unknown":{"deep":[1,2,{"x":null}],"s":"\u00e9"},"domain":"a"}`,
+	`{"unknown":[1,2,}`,
+	`{"unknown":"\x"}`,
+	`{"domain":"a"} x`,
+	`{"domain":"a",}`,
+	`{"domain":"a"`,
+	`{"domain":"a`,
+	`{"domain"}`,
+	`{domain:"a"}`,
+	`[1]`,
+	`null`,
+	`"str"`,
+	``,
+	`{}`,
+	`{"apex":{"name":"a","status":"nodata","cnames":["c1","c2"],"a":["192.0.2.1"],"aaaa":["2001:db8::1"],"error":"e"}}`,
+	`{"apex":{"cnames":"c1"}}`,
+	`{"www":[]}`,
+	`{"tls":[{"host":"a","addr":"192.0.2.1","port":443,"status":"ok","chain":[{"subject_cn":"a","not_before":"2026-01-01T00:00:00Z","not_after":"2027-01-01T00:00:00Z"}]}]}`,
+	`{"http":[{"url":"https://a","addr":"192.0.2.1","status":"ok","headers":{"Server":["x"]}}]}`,
+	`{"cert_hosts":[{"name":"ocsp.example","host":{"name":"ocsp.example","status":"ok"},"zone":{"zone":"example","ns":["ns1"]}}]}`,
+	`{"tls":{"host":"a"}}`,
+	`{"status":"weird-status"}`,
+	`{"domain":"a","domain":"b"}`,
+}
+
+func TestDecodeSameAsEncodingJSON(t *testing.T) {
+	t.Parallel()
+	for _, c := range decodeCases {
+		checkSameAsEncodingJSON(t, []byte(c))
+	}
+	_, line := everyFieldLine(t)
+	checkSameAsEncodingJSON(t, line)
+}
+
+func TestDecodeDuplicateField(t *testing.T) {
+	t.Parallel()
+	for _, c := range []string{
+		`{"domain":"a","domain":"b"}`,
+		`{"domain":"a","DOMAIN":"b"}`,
+		`{"apex":{"name":"a","name":"b"}}`,
+		`{"ns":[{"addrs":[],"addrs":[]}]}`,
+	} {
+		var o Observation
+		if err := decodeObservation([]byte(c), &o); err == nil || !strings.Contains(err.Error(), "given twice") {
+			t.Errorf("%s: err = %v, want a field given twice", c, err)
+		}
+	}
+}
+
+// FuzzDecodeObservation checks the decoder against encoding/json on any
+// input (see checkSameAsEncodingJSON).
+func FuzzDecodeObservation(f *testing.F) {
+	for _, c := range decodeCases {
+		f.Add([]byte(c))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		checkSameAsEncodingJSON(t, b)
+	})
+}
+
+// BenchmarkDecodeObservation decodes crawl-like lines with the decoder
+// and, for comparison, with encoding/json.
+func BenchmarkDecodeObservation(b *testing.B) {
+	var buf bytes.Buffer
+	enc := NewEncoder(&buf)
+	for i := range 1000 {
+		d := fmt.Sprintf("site%d.example", i)
+		o := &Observation{Domain: d, Rank: i + 1, Status: StatusOK, Resolver: "127.0.0.1:53", StartedAt: time.Now(), DurationMS: 12.5, Queries: 7, Attempts: 7,
+			NS: []NSHost{
+				{Name: "ada.ns.cloudflare.com", Addrs: []netip.Addr{netip.MustParseAddr("173.245.58.47"), netip.MustParseAddr("2606:4700:58::9ae")}},
+				{Name: "bob.ns.cloudflare.com", Addrs: []netip.Addr{netip.MustParseAddr("108.162.192.115"), netip.MustParseAddr("2606:4700:58::e37")}},
+			},
+			SOA:  &SOA{MName: "bob.ns.cloudflare.com", RName: "dns.cloudflare.com", Serial: 2025042797},
+			Apex: Host{Name: d, Status: StatusOK, A: []netip.Addr{netip.MustParseAddr("104.21.43.73")}, AAAA: []netip.Addr{netip.MustParseAddr("2606:4700:3030::c9f")}},
+			WWW:  Host{Name: "www." + d, Status: StatusOK, CNAMEs: []string{d + ".cdn.cloudflare.net"}, A: []netip.Addr{netip.MustParseAddr("104.21.43.73")}},
+			MX: []MXHost{{Preference: 10, Name: "mxa.gslb.pphosted.com", Addrs: []netip.Addr{netip.MustParseAddr("148.163.138.234")}},
+				{Preference: 20, Name: "mxb.gslb.pphosted.com", Addrs: []netip.Addr{netip.MustParseAddr("148.163.148.9")}}},
+			MXStatus: StatusOK,
+		}
+		if err := enc.Encode(o); err != nil {
+			b.Fatal(err)
+		}
+	}
+	enc.Flush()
+	lines := bytes.Split(bytes.TrimSpace(buf.Bytes()), []byte("\n"))
+	b.Run("decoder", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, l := range lines {
+				var o Observation
+				if err := decodeObservation(l, &o); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+	b.Run("parser", func(b *testing.B) {
+		b.ReportAllocs()
+		p := NewParser()
+		for b.Loop() {
+			for _, l := range lines {
+				if _, err := p.Parse(l); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+	b.Run("encoding-json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, l := range lines {
+				var o Observation
+				if err := json.Unmarshal(l, &o); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,105 @@
+package pipeline
+
+import (
+	"context"
+	"iter"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
+	"github.com/chokepoint-dev/chokepoint/data/simnet"
+)
+
+// benchCrawl returns the observations, ASN and country databases and the
+// data directory of a simulated crawl: the one in the folder
+// CHOKEPOINT_BENCH_CRAWL names (written by "chokepoint demo --out DIR"),
+// else a crawl of BENCH_DOMAINS (default 20,000) simulated domains made
+// here, against the simulated internet served on 127.0.0.1.
+func benchCrawl(b *testing.B) (obs string, files simnet.Files) {
+	b.Helper()
+	if dir := os.Getenv("CHOKEPOINT_BENCH_CRAWL"); dir != "" {
+		sim := filepath.Join(dir, "simnet")
+		return filepath.Join(dir, "observations.jsonl"), simnet.Files{
+			ASN: filepath.Join(sim, "simnet-asn.mmdb"), Country: filepath.Join(sim, "simnet-country.mmdb"), DataDir: filepath.Join(sim, "simnet-data"),
+		}
+	}
+	n := 20_000
+	if s := os.Getenv("BENCH_DOMAINS"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v < 1 {
+			b.Fatalf("BENCH_DOMAINS=%q: want a number of domains", s)
+		}
+		n = v
+	}
+	inet, err := simnet.Generate(simnet.Config{Domains: n, Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	sim := filepath.Join(dir, "simnet")
+	if err := os.Mkdir(sim, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	if files, err = inet.WriteAll(sim); err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	srv, err := simnet.Serve(ctx, inet, "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	c, err := dnscrawl.New(dnscrawl.Config{Resolvers: []string{srv.Addr()}, Concurrency: 128, Timeout: time.Second, Retries: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	obs = filepath.Join(dir, "observations.jsonl")
+	f, err := os.Create(obs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	enc := dnscrawl.NewEncoder(f)
+	targets := func(yield func(dnscrawl.Target) bool) {
+		for r := 1; r <= inet.Len(); r++ {
+			if !yield(dnscrawl.Target{Domain: inet.Domain(r), Rank: r}) {
+				return
+			}
+		}
+	}
+	if _, err := c.Crawl(ctx, iter.Seq[dnscrawl.Target](targets), func(o *dnscrawl.Observation) error {
+		o.Simulated = true
+		return enc.Encode(o)
+	}); err != nil {
+		b.Fatal(err)
+	}
+	if err := enc.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	return obs, files
+}
+
+// BenchmarkRun is the whole analysis of a simulated crawl with the Go
+// engine, as "chokepoint analyze -q" runs it: decoding, classification,
+// metrics with 200 bootstrap replicates, the graph and every blast
+// radius, every CSV file, run.json and report.html.
+func BenchmarkRun(b *testing.B) {
+	obs, files := benchCrawl(b)
+	out := b.TempDir()
+	o := Options{Inputs: []string{obs}, Out: out, ASNDB: files.ASN, CountryDB: files.Country, DataDir: files.DataDir,
+		Bootstrap: 200, BootstrapSeed: 1}
+	b.ReportAllocs()
+	domains := 0
+	for b.Loop() {
+		sum, err := Run(context.Background(), o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		domains = sum.Domains
+	}
+	b.ReportMetric(float64(domains), "domains")
+}

@@ -1,0 +1,174 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/chokepoint-dev/chokepoint/analysis/classify"
+	"github.com/chokepoint-dev/chokepoint/analysis/graph"
+	"github.com/chokepoint-dev/chokepoint/analysis/metrics"
+	"github.com/chokepoint-dev/chokepoint/data/catalog"
+	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
+	"github.com/chokepoint-dev/chokepoint/reports"
+)
+
+// GoEngine is the engine in Go: it classifies the observations on a
+// pool of workers (GOMAXPROCS of them) in one process and holds every
+// classified domain in memory, so the list it can take is bounded by the
+// machine's memory: about 1.4 KB of live heap per domain (1.4 GB for a
+// million, docs/benchmarks.md).
+type GoEngine struct{}
+
+// Name returns "go".
+func (GoEngine) Name() string { return "go" }
+
+// goAnalysis is a run computed by GoEngine.
+type goAnalysis struct {
+	parquet bool
+	results []classify.Result
+	sum     Summary
+}
+
+func (a *goAnalysis) Summary() Summary { return a.sum }
+
+// Write writes the CSV files, run.json and report.html (and the Parquet
+// tables when asked) into dir.
+func (a *goAnalysis) Write(ctx context.Context, dir string) error {
+	var written errgroup.Group
+	written.Go(func() error { return reports.WriteAll(dir, a.sum.Run, a.results, a.sum.Metrics) })
+	written.Go(func() error { return reports.WriteGraph(dir, a.sum.Graph) })
+	if err := written.Wait(); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if a.parquet {
+		return reports.WriteParquet(dir, a.results, a.sum.Metrics, a.sum.Graph, a.sum.Run.SiteCountries)
+	}
+	return nil
+}
+
+// Analyze reads and classifies every input, then computes the metrics
+// and the provider graph with the blast radius of every element.
+func (GoEngine) Analyze(ctx context.Context, j *Job) (Analysis, error) {
+	start := time.Now().UTC()
+	log := j.Log
+	cl := classify.New(j.Catalog, j.DB).WithRanges(j.Ref.Ranges)
+	var countries map[string]string
+	if j.List != "" {
+		w := log
+		if j.ListQuiet {
+			w = io.Discard
+		}
+		var err error
+		if countries, err = ReadSiteCountries(ctx, j.List, j.ListFormat, w); err != nil {
+			return nil, err
+		}
+	}
+	edges := NewEdgeGatherer(j.Catalog, cl)
+	// The ca layer of a resolved domain whose crawl ran no TLS probe
+	// (--no-probe, observations from before the probes, zdns input) is
+	// not measured, never "no CA".
+	notMeasured := metrics.NewNotMeasured(catalog.LayerCA)
+	var results []classify.Result
+	seen := make(map[string]bool)
+	files := make([]reports.ObservationFile, len(j.Inputs))
+	skipped := 0
+	// simulated: an observation says it came from the simulated internet
+	// (shards, or a file without its crawl.json, keep the banner).
+	simulated := false
+	for i, path := range j.Inputs {
+		file := &files[i]
+		file.Path = path
+		keep := func(ob *dnscrawl.Observation, r classify.Result) {
+			if seen[ob.Domain] {
+				file.Duplicates++
+				fmt.Fprintf(log, "chokepoint: %s: domain %s already read, keeping the first\n", path, ob.Domain)
+				return
+			}
+			seen[ob.Domain] = true
+			simulated = simulated || ob.Simulated
+			file.Observations++
+			edges.Add(ob)
+			if ob.Status == dnscrawl.StatusOK && len(ob.TLS) == 0 {
+				notMeasured.Mark(&r)
+			}
+			results = append(results, r)
+		}
+		printed, done := printSkipped(log, path)
+		skip := func(le *dnscrawl.LineError) {
+			file.Skip(le.Line)
+			printed(le)
+		}
+		var err error
+		if j.InputFormat == "" || j.InputFormat == InputChokepoint {
+			err = classifyObservations(ctx, path, cl, skip, keep)
+		} else {
+			err = ReadInputSkipping(ctx, j.InputFormat, path, skip, func(ob *dnscrawl.Observation) { keep(ob, cl.Classify(ob)) })
+		}
+		done()
+		if err != nil {
+			return nil, err
+		}
+		skipped += file.Skipped
+	}
+	if len(results) == 0 {
+		if skipped > 0 {
+			return nil, inputf("no readable observation in %v: %d lines skipped", j.Inputs, skipped)
+		}
+		return nil, inputf("no observation in %v", j.Inputs)
+	}
+	classify.Finish(results)
+
+	// In report order once, so that the writers of domains.csv,
+	// dependencies.csv and report.html only check it. The figures do not
+	// depend on the order of results.
+	reports.SortResults(results)
+
+	// The metrics and the graph only read results: compute them side by
+	// side.
+	var sum *metrics.Summary
+	var computed errgroup.Group
+	computed.Go(func() error {
+		sum = metrics.Compute(results, metrics.Options{Bootstrap: j.Bootstrap, Seed: j.BootstrapSeed, Countries: countries})
+		return nil
+	})
+	gr := reports.NewGraphReport(graph.Build(results, j.Catalog, edges.Edges()), 0)
+	computed.Wait()
+	run := &reports.Run{
+		ToolVersion:    j.ToolVersion,
+		StartedAt:      start,
+		CatalogVersion: j.Catalog.Version,
+		Names:          &reports.Names{Catalog: j.Catalog, AS: asNames(results, j.Ref.ASNTable, j.DB)},
+		SiteCountries:  countries,
+	}
+	if crawl := j.Crawl; crawl != nil {
+		run.StartedAt = crawl.StartedAt
+		run.Input = crawl.Input
+		run.Resolvers = crawl.Resolvers
+		run.Simulated = crawl.Simulated
+		run.Counts = reports.InputCounts{Lines: crawl.Lines, Domains: crawl.Domains, BadLines: crawl.BadLines, Duplicates: crawl.Duplicates}
+	} else {
+		run.Counts.Domains = len(results)
+	}
+	run.Simulated = run.Simulated || simulated
+	run.Counts.SkippedObservations = skipped
+	run.ObservationFiles = files
+	if skipped > 0 {
+		fmt.Fprintf(log, "chokepoint: %d observation lines skipped: their domains have no row (counted in run.json and report.html)\n", skipped)
+	}
+	run.RefData = j.RefFiles
+	run.FinishedAt = time.Now().UTC()
+	run.BlastRadius = reports.TopBlastRows(gr, BlastReportRows)
+	run.Graph = gr
+	return &goAnalysis{
+		parquet: j.Parquet(),
+		results: results,
+		sum:     Summary{Domains: len(results), SkippedLines: skipped, Run: run, Metrics: sum, Graph: gr},
+	}, nil
+}
