@@ -57,9 +57,15 @@ func TestParseObservationProbes(t *testing.T) {
 		{"HTTP probe URL not http", func(o *dnscrawl.Observation) { good(o); o.HTTP[0].URL = "javascript:alert(1)" }, "not an http"},
 		{"certificate host not a name", func(o *dnscrawl.Observation) { good(o); o.CertHosts[0].Name = "a..b" }, "not a DNS name"},
 		{"certificate host resolved as another", func(o *dnscrawl.Observation) { good(o); o.CertHosts[0].Host.Name = "other.test" }, "resolved as"},
-		{"certificate host CNAME not a name", func(o *dnscrawl.Observation) { good(o); o.CertHosts[0].Host.CNAMEs = []string{strings.Repeat("x", 64) + ".test"} }, "not a DNS name"},
+		{"certificate host CNAME not a name", func(o *dnscrawl.Observation) {
+			good(o)
+			o.CertHosts[0].Host.CNAMEs = []string{strings.Repeat("x", 64) + ".test"}
+		}, "not a DNS name"},
 		{"certificate host zone server not a name", func(o *dnscrawl.Observation) { good(o); o.CertHosts[0].Zone.NS = []string{"a..b"} }, "not a DNS name"},
-		{"long subject", func(o *dnscrawl.Observation) { good(o); o.TLS[0].Chain[0].SubjectCN = strings.Repeat("x", dnscrawl.MaxCertText+1) }, "at most"},
+		{"long subject", func(o *dnscrawl.Observation) {
+			good(o)
+			o.TLS[0].Chain[0].SubjectCN = strings.Repeat("x", dnscrawl.MaxCertText+1)
+		}, "at most"},
 		{"long chain", func(o *dnscrawl.Observation) {
 			good(o)
 			o.TLS[0].Chain = make([]dnscrawl.Cert, dnscrawl.MaxChain+1)
@@ -70,8 +76,15 @@ func TestParseObservationProbes(t *testing.T) {
 				o.HTTP[0].Headers[strings.Repeat("X", i+1)] = []string{"v"}
 			}
 		}, "at most"},
-		{"long header value", func(o *dnscrawl.Observation) { good(o); o.HTTP[0].Headers["Server"] = []string{strings.Repeat("v", 1000)} }, "at most"},
-		{"many probes", func(o *dnscrawl.Observation) { good(o); o.TLS = append(o.TLS, o.TLS...); o.TLS = append(o.TLS, o.TLS[0]) }, "at most"},
+		{"long header value", func(o *dnscrawl.Observation) {
+			good(o)
+			o.HTTP[0].Headers["Server"] = []string{strings.Repeat("v", 1000)}
+		}, "at most"},
+		{"many probes", func(o *dnscrawl.Observation) {
+			good(o)
+			o.TLS = append(o.TLS, o.TLS...)
+			o.TLS = append(o.TLS, o.TLS[0])
+		}, "at most"},
 		{"many cert hosts", func(o *dnscrawl.Observation) {
 			good(o)
 			for range dnscrawl.MaxCertHosts {
