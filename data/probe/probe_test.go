@@ -168,7 +168,7 @@ func TestProbeHostileCertificates(t *testing.T) {
 		c.Write([]byte("SSH-2.0-OpenSSH_9.6\r\n\x00\x01garbage"))
 	}
 
-	const timeout = 400 * time.Millisecond
+	const timeout = time.Second
 	tests := []struct {
 		name      string
 		tlsEP     func() netip.AddrPort
