@@ -60,6 +60,11 @@ type crawlOptions struct {
 	ProbeTimeout     time.Duration
 	ProbeConcurrency int
 	CARoots          string
+	// ProbePerAddress is the number of probe connections open at once
+	// to one address (0: the prober's default, 2). No flag sets it: demo
+	// raises it, as it lifts the rate limit, since the simulator runs
+	// on this machine.
+	ProbePerAddress int
 }
 
 func defaultCrawlOptions() crawlOptions {

@@ -75,7 +75,7 @@ func newCrawlProber(ctx context.Context, o crawlOptions, roots *x509.CertPool, s
 	if len(kinds) == 0 {
 		return nil, nil
 	}
-	cfg := probe.Config{Timeout: o.ProbeTimeout, Roots: roots, UserAgent: "chokepoint/" + version + " (web dependency measurement)"}
+	cfg := probe.Config{Timeout: o.ProbeTimeout, PerAddress: o.ProbePerAddress, Roots: roots, UserAgent: "chokepoint/" + version + " (web dependency measurement)"}
 	for _, k := range kinds {
 		cfg.TLS = cfg.TLS || k == probe.KindTLS
 		cfg.HTTP = cfg.HTTP || k == probe.KindHTTP
