@@ -31,7 +31,7 @@ type testCA struct {
 
 var serial atomic.Int64
 
-func newKey(t *testing.T) *ecdsa.PrivateKey {
+func newKey(t testing.TB) *ecdsa.PrivateKey {
 	t.Helper()
 	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -42,7 +42,7 @@ func newKey(t *testing.T) *ecdsa.PrivateKey {
 
 // newCA returns a root CA (parent nil) or an intermediate signed by
 // parent.
-func newCA(t *testing.T, cn, org string, parent *testCA) *testCA {
+func newCA(t testing.TB, cn, org string, parent *testCA) *testCA {
 	t.Helper()
 	key := newKey(t)
 	tmpl := &x509.Certificate{
@@ -81,7 +81,7 @@ type leafSpec struct {
 // leaf issues a leaf for spec, signed by ca (or by its own key when
 // spec.selfSigned), and returns it as a tls.Certificate with the chain
 // up to but not including the root.
-func (ca *testCA) leaf(t *testing.T, spec leafSpec, chain ...*testCA) tls.Certificate {
+func (ca *testCA) leaf(t testing.TB, spec leafSpec, chain ...*testCA) tls.Certificate {
 	t.Helper()
 	key := newKey(t)
 	if spec.notBefore.IsZero() {
@@ -134,7 +134,7 @@ func (ca *testCA) pool() *x509.CertPool {
 // tlsServer starts an HTTPS server on 127.0.0.1 that gives the
 // certificate of certs by SNI (else def) and answers with the headers
 // set by hdr.
-func tlsServer(t *testing.T, def tls.Certificate, certs map[string]tls.Certificate, hdr func(http.Header)) netip.AddrPort {
+func tlsServer(t testing.TB, def tls.Certificate, certs map[string]tls.Certificate, hdr func(http.Header)) netip.AddrPort {
 	t.Helper()
 	s := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if hdr != nil {
