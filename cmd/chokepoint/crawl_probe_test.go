@@ -182,11 +182,13 @@ func TestCrawlProbeSimulated(t *testing.T) {
 	})
 	t.Run("not simulated", func(t *testing.T) {
 		t.Parallel()
-		// A real crawl dials the addresses themselves: loopback ones
-		// here, so the test stays on this machine.
-		res, asked := probeResolver(t, "some-real-resolver", "tls="+endpoint, "127.0.0.1", "127.0.0.1")
-		m, o, _ := crawl(t, res, "--probe", "tls", "--probe-timeout", "500ms")
-		if asked.Load() != 0 || m.Simulated || m.ProbeRedirect != "" || len(o.TLS) != 2 || o.TLS[0].Addr.String() != "127.0.0.1" {
+		// A real crawl dials the addresses themselves, public ones
+		// only: these (loopback) are recorded as not_public, and the
+		// resolver is never asked where the simulated sites are.
+		res, asked := probeResolver(t, "some-real-resolver", "tls="+endpoint, "127.0.0.1", "192.0.2.81")
+		m, o, _ := crawl(t, res, "--probe", "tls")
+		if asked.Load() != 0 || m.Simulated || m.ProbeRedirect != "" || len(o.TLS) != 2 ||
+			o.TLS[0].Status != dnscrawl.ProbeNotPublic || o.TLS[1].Status != dnscrawl.ProbeNotPublic {
 			t.Errorf("a real resolver was asked for probe endpoints %d times (redirect %q), or probes %+v", asked.Load(), m.ProbeRedirect, o.TLS)
 		}
 	})

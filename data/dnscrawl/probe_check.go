@@ -50,7 +50,7 @@ const (
 
 // ProbeStatuses lists every probe status in a fixed order.
 var ProbeStatuses = []ProbeStatus{
-	ProbeOK, ProbeNoAddress, ProbeRefused, ProbeTimeout, ProbeTLSError, ProbeHTTPError, ProbeError,
+	ProbeOK, ProbeNoAddress, ProbeNotPublic, ProbeRefused, ProbeTimeout, ProbeTLSError, ProbeHTTPError, ProbeError,
 }
 
 // ParseProbeStatus returns the probe status named s, or an error when s is

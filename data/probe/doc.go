@@ -34,5 +34,8 @@
 //     MaxHeaders, ...), and the response read is at most MaxResponseBytes;
 //   - an outcome is a dnscrawl.ProbeStatus, never a Go error;
 //   - a Prober with a Redirect never dials anything but the loopback
-//     endpoints it names.
+//     endpoints it names; one without dials public addresses only
+//     (IsPublic), so that a hostile zone cannot aim it at a private
+//     network and the tests, whose zones use documentation addresses,
+//     never leave the machine.
 package probe

@@ -106,8 +106,9 @@ func New(cfg Config) (*Prober, error) {
 // Probe fills o.TLS and o.HTTP: a TLS probe of the apex and of the www
 // host (when TLS is on), and the HEAD request to the www host, or to the
 // apex when www has no address (when HTTP is on). A host without an
-// address gets a probe with status no_address. The apex and www are
-// probed at the same time.
+// address gets a probe with status no_address; one whose address is not
+// public (IsPublic), on the real internet, not_public, and no connection.
+// The apex and www are probed at the same time.
 func (p *Prober) Probe(ctx context.Context, o *dnscrawl.Observation) {
 	wwwAddr, wwwOK := firstAddr(o.WWW)
 	apexAddr, apexOK := firstAddr(o.Apex)
@@ -156,6 +157,17 @@ func (p *Prober) host(ctx context.Context, name string, addr netip.Addr, hasAddr
 		}
 		if wantHTTP {
 			r.http = []dnscrawl.HTTPProbe{{URL: httpsURL, Status: dnscrawl.ProbeNoAddress}}
+		}
+		return r
+	}
+	if p.cfg.Redirect == nil && !IsPublic(addr) {
+		// Only on the real internet: the simulated one's addresses are
+		// never dialled, whatever they are.
+		if wantTLS {
+			r.tls = &dnscrawl.TLSProbe{Host: name, Addr: addr, Port: 443, Status: dnscrawl.ProbeNotPublic}
+		}
+		if wantHTTP {
+			r.http = []dnscrawl.HTTPProbe{{URL: httpsURL, Addr: addr, Status: dnscrawl.ProbeNotPublic}}
 		}
 		return r
 	}

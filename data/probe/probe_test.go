@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -497,5 +498,45 @@ func TestRecordHeadersBounds(t *testing.T) {
 	}
 	if recordHeaders(http.Header{}) != nil {
 		t.Error("no headers should record nil")
+	}
+}
+
+// TestIsPublic: addresses of the special-purpose registries are not
+// dialled on the real internet. Expected values from RFC 1918, RFC 6598,
+// RFC 5737, RFC 3849, RFC 9637, RFC 2544, RFC 4193 and RFC 1122.
+func TestIsPublic(t *testing.T) {
+	t.Parallel()
+	for _, a := range []string{"10.1.2.3", "172.16.0.1", "192.168.1.1", "127.0.0.1", "169.254.1.1", "100.64.0.1",
+		"192.0.2.7", "198.51.100.7", "203.0.113.7", "198.18.0.1", "0.1.2.3", "255.255.255.255", "224.0.0.1", "240.0.0.1",
+		"::1", "fe80::1", "fd00::1", "2001:db8::1", "3fff::1", "ff02::1", "::", "::ffff:10.0.0.1"} {
+		if IsPublic(netip.MustParseAddr(a)) {
+			t.Errorf("IsPublic(%s) = true", a)
+		}
+	}
+	for _, a := range []string{"104.16.132.229", "8.8.8.8", "151.101.1.69", "2606:4700::6810:84e5", "2a04:4e42::81", "::ffff:8.8.8.8"} {
+		if !IsPublic(netip.MustParseAddr(a)) {
+			t.Errorf("IsPublic(%s) = false", a)
+		}
+	}
+}
+
+// TestProbeNotPublic: a real crawl (no redirect) records not_public for a
+// host on a documentation or loopback address and connects nowhere.
+func TestProbeNotPublic(t *testing.T) {
+	t.Parallel()
+	var conns atomic.Int64
+	ep := rawServer(t, func(c net.Conn) { conns.Add(1) })
+	p, err := New(Config{TLS: true, HTTP: true, Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := observation("example.test", "192.0.2.10", ep.Addr().String())
+	p.Probe(context.Background(), o)
+	if len(o.TLS) != 2 || o.TLS[0].Status != dnscrawl.ProbeNotPublic || o.TLS[1].Status != dnscrawl.ProbeNotPublic ||
+		len(o.HTTP) != 1 || o.HTTP[0].Status != dnscrawl.ProbeNotPublic {
+		t.Errorf("TLS %+v HTTP %+v, want not_public everywhere", o.TLS, o.HTTP)
+	}
+	if n := conns.Load(); n != 0 {
+		t.Errorf("%d connections made to a loopback address on a real crawl", n)
 	}
 }
