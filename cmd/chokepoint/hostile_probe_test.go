@@ -217,18 +217,26 @@ func TestHostileCertificatesEndToEnd(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		for i, row := range rows {
-			for j, cell := range row {
-				if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) && !isNumber(cell) {
-					t.Errorf("%s row %d column %s: cell %q can start a formula", filepath.Base(name), i, rows[0][j], cell)
-				}
+		checkCSVCells(t, filepath.Base(name), b)
+	}
+}
+
+// checkCSVCells fails the test for every cell of a CSV file that a
+// spreadsheet could take for a formula, and returns the rows.
+func checkCSVCells(t *testing.T, name string, b []byte) [][]string {
+	t.Helper()
+	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	for i, row := range rows {
+		for j, cell := range row {
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) && !isNumber(cell) {
+				t.Errorf("%s row %d column %s: cell %q can start a formula", name, i, rows[0][j], cell)
 			}
 		}
 	}
+	return rows
 }
 
 // serveHostileTLS answers one connection of TestHostileCertificatesEndToEnd

@@ -76,17 +76,8 @@ func (w *worker) certHost(ctx context.Context, name string, tl *tally) CertHost 
 		var t tally
 		ch := CertHost{Name: name, Host: w.host(ctx, name, &t)}
 		if z, err := targetZone(ch.Host.Canonical()); err == nil {
-			zr, zc := w.cache.zone(ctx, z, func(ctx context.Context) *zoneNS {
-				var zt tally
-				_, ns, _ := w.zoneNS(ctx, z, &zt)
-				return &zoneNS{ns: ns, queries: zt.queries, attempts: zt.attempts}
-			})
-			if !zc {
-				t.queries += zr.queries
-				t.attempts += zr.attempts
-			}
-			if len(zr.ns) > 0 {
-				ch.Zone = &ZoneNS{Zone: z, NS: zr.ns}
+			if ns := w.sharedZone(ctx, z, &t); len(ns) > 0 {
+				ch.Zone = &ZoneNS{Zone: z, NS: ns}
 			}
 		}
 		return &certHost{ch: ch, queries: t.queries, attempts: t.attempts}
