@@ -112,7 +112,7 @@ func addCrawlFlags(cmd *cobra.Command, o *crawlOptions) {
 	f.BoolVar(&o.NoProbe, "no-probe", o.NoProbe, "no TLS or HTTP probe: DNS only")
 	f.DurationVar(&o.ProbeTimeout, "probe-timeout", o.ProbeTimeout, "timeout of one probe connection: connect, handshake and response")
 	f.IntVar(&o.ProbeConcurrency, "probe-concurrency", o.ProbeConcurrency, "domains probed at once (at most 2 connections at once to any one address)")
-	f.StringVar(&o.CARoots, "ca-roots", o.CARoots, "PEM file of root certificates to verify the chains against, instead of the system's (simnet writes simnet-roots.pem)")
+	f.StringVar(&o.CARoots, "ca-roots", o.CARoots, "PEM `FILE` of root certificates to verify the chains against, instead of the system's (simnet writes simnet-roots.pem)")
 }
 
 func newCrawlCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
