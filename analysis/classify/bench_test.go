@@ -2,6 +2,7 @@ package classify
 
 import (
 	"fmt"
+	"math"
 	"net/netip"
 	"testing"
 
@@ -66,6 +67,42 @@ func BenchmarkClassify(b *testing.B) {
 	}
 }
 
+// withProbes adds to each observation what the TLS and HTTP probes of a
+// crawl record: a leaf certificate of www from one of three issuers (two
+// catalogued, one not), stapled on every third domain, and an HTTP
+// answer with edge headers on the sites behind the CDN.
+func withProbes(obs []*dnscrawl.Observation) []*dnscrawl.Observation {
+	issuers := [][2]string{{"Let's Encrypt", "R11"}, {"Google Trust Services", "WR2"}, {"Example Trust Services, Inc.", "Example TLS CA 1"}}
+	out := make([]*dnscrawl.Observation, len(obs))
+	for i, o := range obs {
+		c := *o
+		is := issuers[i%len(issuers)]
+		c.TLS = []dnscrawl.TLSProbe{{Host: "www." + o.Domain, Port: 443, Status: dnscrawl.ProbeOK, OCSPStapled: i%3 == 0,
+			Chain: []dnscrawl.Cert{{SubjectCN: "www." + o.Domain, IssuerOrg: is[0], IssuerCN: is[1], SANs: 2}}}}
+		h := map[string][]string{"Server": {"nginx"}}
+		if i%3 == 0 {
+			h = map[string][]string{"Server": {"cloudflare"}, "Cf-Ray": {"8c5d9d4a5e3c1f2a-FRA"}}
+		}
+		c.HTTP = []dnscrawl.HTTPProbe{{URL: "https://www." + o.Domain + "/", Status: dnscrawl.ProbeOK, StatusCode: 200, Headers: h}}
+		out[i] = &c
+	}
+	return out
+}
+
+// BenchmarkClassifyProbes is BenchmarkClassify on observations that also
+// carry TLS and HTTP probes: the cost of the ca layer and the header
+// rules over the DNS-only classification.
+func BenchmarkClassifyProbes(b *testing.B) {
+	obs := withProbes(syntheticObservations(100_000))
+	b.ReportAllocs()
+	for b.Loop() {
+		c := benchClassifier(b)
+		for _, o := range obs {
+			c.Classify(o)
+		}
+	}
+}
+
 // BenchmarkClassifyParallel is BenchmarkClassify from GOMAXPROCS
 // goroutines sharing one classifier (and its address cache), as analyze
 // does.
@@ -110,7 +147,8 @@ func TestStateSets(t *testing.T) {
 			for _, hosting := range States {
 				for _, email := range States {
 					want := states(dns, cdn, hosting, email)
-					got := s.get([]State{dns, cdn, hosting, email})
+					want[catalog.LayerCA], want[catalog.LayerTLD] = StateUnresolved, StateKnown
+					got := s.get([]State{dns, cdn, hosting, email, StateUnresolved, StateKnown})
 					if diff := cmp.Diff(want, got); diff != "" {
 						t.Fatalf("get(%s %s %s %s) (-want +got):\n%s", dns, cdn, hosting, email, diff)
 					}
@@ -119,11 +157,14 @@ func TestStateSets(t *testing.T) {
 			}
 		}
 	}
-	if len(seen) != len(s.maps) {
-		t.Errorf("%d distinct maps handed out, want %d", len(seen), len(s.maps))
+	if n := len(States) * len(States) * len(States) * len(States); len(seen) != n {
+		t.Errorf("%d distinct maps handed out, want %d", len(seen), n)
+	}
+	if len(s.maps) != int(math.Pow(float64(len(States)), float64(len(StateLayers)))) {
+		t.Errorf("%d maps for %d layers", len(s.maps), len(StateLayers))
 	}
 	// The check above can fail: two layers swapped give another map.
-	if cmp.Equal(s.get([]State{StateKnown, StateNone, StateNone, StateNone}), s.get([]State{StateNone, StateKnown, StateNone, StateNone})) {
+	if cmp.Equal(s.get([]State{StateKnown, StateNone, StateNone, StateNone, StateNone, StateNone}), s.get([]State{StateNone, StateKnown, StateNone, StateNone, StateNone, StateNone})) {
 		t.Error("different states share a map")
 	}
 }

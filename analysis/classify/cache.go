@@ -93,21 +93,21 @@ func (c *Classifier) facts(a netip.Addr) addrFacts {
 
 // stateSets holds one States map for every combination of layer states,
 // shared by the results that have that combination: a million domains
-// have at most 4^len(catalog.Layers) distinct ones.
+// have at most 4^len(StateLayers) distinct ones.
 type stateSets struct {
 	maps []map[catalog.Layer]State
 }
 
 func newStateSets() *stateSets {
 	n := 1
-	for range catalog.Layers {
+	for range StateLayers {
 		n *= len(States)
 	}
 	s := &stateSets{maps: make([]map[catalog.Layer]State, n)}
 	for i := range s.maps {
-		m := make(map[catalog.Layer]State, len(catalog.Layers))
+		m := make(map[catalog.Layer]State, len(StateLayers))
 		k := i
-		for _, l := range catalog.Layers {
+		for _, l := range StateLayers {
 			m[l] = States[k%len(States)]
 			k /= len(States)
 		}
@@ -116,7 +116,7 @@ func newStateSets() *stateSets {
 	return s
 }
 
-// get returns the shared map holding states, given in catalog.Layers
+// get returns the shared map holding states, given in StateLayers
 // order.
 func (s *stateSets) get(states []State) map[catalog.Layer]State {
 	i, mul := 0, 1

@@ -37,6 +37,12 @@ const (
 	confZoneNS      = 0.8
 	confRegistrable = 0.7
 	confSOA         = 0.6
+	// The issuer of a certificate names its CA as surely as a suffix; an
+	// uncatalogued CA named by its organisation as surely as an operator
+	// named by its domain. A TLD's registry is a fact of the root zone.
+	confIssuer    = 1.0
+	confIssuerOrg = confRegistrable
+	confTLD       = 1.0
 )
 
 // Confidence returns the confidence given to evidence of kind e.
@@ -60,6 +66,14 @@ func Confidence(e Evidence) float64 {
 		return confZoneNS
 	case EvidenceRegistrableDomain:
 		return confRegistrable
+	case EvidenceIssuer:
+		return confIssuer
+	case EvidenceIssuerOrg:
+		return confIssuerOrg
+	case EvidenceTLD:
+		return confTLD
+	case EvidenceHTTPHeader:
+		return confHeader
 	}
 	return 0
 }
@@ -89,6 +103,9 @@ type Classifier struct {
 	states   *stateSets
 	builders *sync.Pool
 	asn      *sync.Map // uint32 -> asName
+	// names caches the verdicts on certificate issuers and TLDs, which
+	// recur across most domains (namesCache).
+	names *namesCache
 }
 
 // New returns a classifier. addr may be nil: no AS evidence is used then.
@@ -96,6 +113,7 @@ func New(cat *catalog.Catalog, addr AddrLookup) *Classifier {
 	return &Classifier{
 		cat: cat, addr: addr, cache: newAddrCache(), states: newStateSets(),
 		builders: &sync.Pool{New: func() any { return new(builder) }}, asn: new(sync.Map),
+		names: new(namesCache),
 	}
 }
 
@@ -244,9 +262,9 @@ func (b *builder) has(l catalog.Layer) bool {
 func (c *Classifier) Classify(o *dnscrawl.Observation) Result {
 	r := Result{Domain: o.Domain, Rank: o.Rank, Status: o.Status, Error: o.Error}
 	// The states are gathered on the stack: stateSets.get keeps none.
-	var stBuf [8]State
+	var stBuf [8]State // StateLayers has at most 8
 	if o.Status != dnscrawl.StatusOK {
-		st := stBuf[:len(catalog.Layers)]
+		st := stBuf[:len(StateLayers)]
 		for i := range st {
 			st[i] = StateUnresolved
 		}
@@ -261,10 +279,12 @@ func (c *Classifier) Classify(o *dnscrawl.Observation) Result {
 	if err != nil {
 		own = o.Domain
 	}
-	st := stBuf[:len(catalog.Layers)]
+	st := stBuf[:len(StateLayers)]
 	st[layerIndex(catalog.LayerDNS)] = c.dns(b, o, own)
 	st[layerIndex(catalog.LayerCDN)], st[layerIndex(catalog.LayerHosting)] = c.web(b, o, own)
 	st[layerIndex(catalog.LayerEmail)] = c.email(b, o, own)
+	st[layerIndex(catalog.LayerCA)], r.OCSPStapled = c.ca(b, o)
+	st[layerIndex(catalog.LayerTLD)] = c.tld(b, o)
 	b.dropSubsumed()
 	r.States = c.states.get(st)
 	r.hints = c.hints(b, o, own)
@@ -280,10 +300,23 @@ func (c *Classifier) Classify(o *dnscrawl.Observation) Result {
 	return r
 }
 
-// layerIndex returns the position of l in catalog.Layers.
+// layerIndex returns the position of l in StateLayers.
 func layerIndex(l catalog.Layer) int {
-	return slices.Index(catalog.Layers, l)
+	return slices.Index(StateLayers, l)
 }
+
+// StateLayers are the layers a Result has a state for, in report order:
+// catalog.Layers, followed by ca and tld while catalog.Layers does not
+// list them yet.
+var StateLayers = func() []catalog.Layer {
+	out := slices.Clone(catalog.Layers)
+	for _, l := range []catalog.Layer{catalog.LayerCA, catalog.LayerTLD} {
+		if !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}()
 
 // under reports whether name is registrable domain own or below it.
 //
@@ -449,7 +482,7 @@ func (c *Classifier) dnsByAddr(addrs []netip.Addr) owner {
 // else the AS of its addresses names the network it is hosted in.
 func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, hosting State) {
 	resolved, failed, unattributed := false, false, false
-	for _, h := range []dnscrawl.Host{o.Apex, o.WWW} {
+	for hi, h := range []dnscrawl.Host{o.Apex, o.WWW} {
 		switch h.Status {
 		case dnscrawl.StatusOK:
 			resolved = true
@@ -520,6 +553,18 @@ func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, 
 				o.p = nil // a DNS-only product's range (Route 53) says nothing of the web
 			}
 			seen = append(seen, owned{a, f, o})
+		}
+		// The HTTP probe's response headers of this host: a CDN that no
+		// CNAME and no address showed (an edge on the customer's own
+		// addresses), or a confirmation of the one found.
+		hostName := h.Name
+		if hostName == "" {
+			hostName = [2]string{o.Domain, "www." + o.Domain}[hi]
+		}
+		if len(o.HTTP) > 0 {
+			if c.headerCDN(b, o, hostName, sawCDN) {
+				sawCDN, named = true, true
+			}
 		}
 		// The host's other addresses: its origin when no CDN is in its
 		// path, else the CDN's (matched by CNAME, announced by an AS that

@@ -54,11 +54,26 @@ type want struct {
 }
 
 func summarize(r Result) want {
-	w := want{deps: map[catalog.Layer][]string{}, states: r.States}
+	w := want{deps: map[catalog.Layer][]string{}, states: webLayers(r.States)}
 	for _, d := range r.Deps {
+		if d.Layer == catalog.LayerCA || d.Layer == catalog.LayerTLD {
+			continue // tested in layers_test.go
+		}
 		w.deps[d.Layer] = append(w.deps[d.Layer], d.Provider+"/"+d.Service)
 	}
 	return w
+}
+
+// webLayers returns the states of m on the dns, cdn, hosting and email
+// layers, the ones these tables are about (ca and tld: layers_test.go).
+func webLayers(m map[catalog.Layer]State) map[catalog.Layer]State {
+	out := make(map[catalog.Layer]State, 4)
+	for _, l := range []catalog.Layer{catalog.LayerDNS, catalog.LayerCDN, catalog.LayerHosting, catalog.LayerEmail} {
+		if st, ok := m[l]; ok {
+			out[l] = st
+		}
+	}
+	return out
 }
 
 func states(dns, cdn, hosting, email State) map[catalog.Layer]State {

@@ -34,12 +34,26 @@ const (
 	// EvidenceZoneNS: a CNAME target's zone is served by the site's own
 	// name servers (a private CDN or the site's own infrastructure).
 	EvidenceZoneNS Evidence = "zone_ns"
+	// EvidenceIssuer: the issuer of the site's leaf certificate matches a
+	// certificate authority's issuer organisation or CN prefix (ca layer).
+	EvidenceIssuer Evidence = "issuer"
+	// EvidenceIssuerOrg: a certificate authority the catalog does not
+	// know, named by the issuer organisation (or CN) of the leaf.
+	EvidenceIssuerOrg Evidence = "issuer_org"
+	// EvidenceHTTPHeader: a response header of the HTTP probe that only a
+	// CDN's edge sends (cdn layer), used when no CNAME or address names a
+	// CDN for the host.
+	EvidenceHTTPHeader Evidence = "http_header"
+	// EvidenceTLD: the registry of the domain's top-level domain, from the
+	// IANA root zone database (tld layer).
+	EvidenceTLD Evidence = "tld"
 )
 
 // Evidences lists every evidence kind in a fixed order.
 var Evidences = []Evidence{
 	EvidenceNSSuffix, EvidenceCNAMESuffix, EvidenceMXSuffix, EvidenceOwnerDomain, EvidenceIPRange,
 	EvidenceASN, EvidenceSOA, EvidenceSelf, EvidenceFamily, EvidenceZoneNS, EvidenceRegistrableDomain,
+	EvidenceIssuer, EvidenceIssuerOrg, EvidenceHTTPHeader, EvidenceTLD,
 }
 
 // ParseEvidence returns the evidence kind named s.

@@ -1,5 +1,6 @@
 // Package classify turns one domain's observation into its dependencies:
-// which DNS, CDN, hosting and e-mail providers it uses, each with the
+// which DNS, CDN, hosting and e-mail providers, certificate authority and
+// TLD registry it uses, each with the
 // evidence that shows it and a confidence, and the state of every layer
 // (known, none, unattributed, unresolved).
 //
@@ -34,6 +35,21 @@
 //     else the AS of its addresses ("as64500").
 //   - email: each MX host by MX suffix; under the site's own domain,
 //     self; by a company's domain; otherwise an uncatalogued operator.
+//   - cdn, from the HTTP probe: when neither a CNAME hop nor an address
+//     of a host names a CDN, the response headers of that host's HTTP
+//     probe can (catalog header rules, "http_header" evidence with the
+//     rule's confidence); the host's addresses are then the CDN's edge.
+//     When a CDN was found, a header of the same company confirms it.
+//   - ca: the issuer of the leaf certificate of www, else of the apex,
+//     by the catalog's issuer patterns (longest CN prefix, then the
+//     organisation), else by the issuers up the chain the server sent
+//     (a reseller's sub-CA); self-signed is self; otherwise an uncatalogued CA
+//     named by the issuer organisation. Result.OCSPStapled records
+//     stapling, and Critical on the ca layer needs one CA and no stapling.
+//     CertHostEdges gives the CA's upstream DNS and CDN providers from the
+//     resolution of its OCSP, CRL and AIA hosts.
+//   - tld: the registry of the domain's TLD (its last label) from the
+//     catalog's TLD table, exactly one per resolved domain.
 //
 // Finish makes the decisions that need the whole list: it groups an
 // uncatalogued operator's TLD variants, turns the name servers and mail

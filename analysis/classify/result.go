@@ -49,11 +49,12 @@ type Result struct {
 	Rank   int
 	Status dnscrawl.Status
 	Error  string
-	// States has one entry per layer in catalog.Layers. The results of a
+	// States has one entry per layer in StateLayers (catalog.Layers, ca
+	// and tld). The results of a
 	// Classifier with the same states share one map: it must not be
 	// modified.
 	States map[catalog.Layer]State
-	// Deps is sorted by layer (catalog.Layers order), provider, service.
+	// Deps is sorted by layer (StateLayers order), provider, service.
 	Deps []Dependency
 	// Addrs are the addresses each layer reaches (name servers for dns,
 	// the web hosts' final addresses for cdn and hosting, mail exchangers
@@ -62,6 +63,12 @@ type Result struct {
 	// address shared by cdn and hosting is listed under the layer it was
 	// attributed to, or under hosting when unattributed.
 	Addrs []AddrInfo
+
+	// OCSPStapled is true when every certificate the ca layer was
+	// classified from came with a stapled OCSP response: a client then
+	// needs no answer from the CA's responder, so the CA is not a critical
+	// dependency (Critical).
+	OCSPStapled bool
 
 	// hints holds what Finish needs to decide list-level questions for
 	// this domain; nil for most domains, and nil after Finish.
@@ -107,8 +114,14 @@ func (r *Result) Providers(l catalog.Layer) []string {
 // Critical returns the provider r critically depends on for layer l: the
 // single third-party provider when every provider of r on l is that one
 // provider (no second provider, no self-hosted server), after Kashaf et
-// al., IMC 2020. ok is false when r is not critically dependent on l.
+// al., IMC 2020. On the ca layer a site whose certificates come with a
+// stapled OCSP response is not critically dependent on its CA (Kashaf et
+// al.: one CA and no stapling). ok is false when r is not critically
+// dependent on l.
 func (r *Result) Critical(l catalog.Layer) (provider string, ok bool) {
+	if l == catalog.LayerCA && r.OCSPStapled {
+		return "", false
+	}
 	ps := r.Providers(l)
 	if len(ps) != 1 || ps[0] == SelfProvider {
 		return "", false

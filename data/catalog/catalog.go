@@ -33,6 +33,13 @@ const (
 // Layers lists every layer in report order.
 var Layers = []Layer{LayerDNS, LayerCDN, LayerHosting, LayerEmail}
 
+// knownLayer reports whether l is a layer a catalog entry may serve: one
+// of Layers, or ca or tld (which the catalog knows before every analysis
+// does).
+func knownLayer(l Layer) bool {
+	return slices.Contains(Layers, l) || l == LayerCA || l == LayerTLD
+}
+
 // ParseLayer returns the layer named s, or an error when s is not a layer.
 func ParseLayer(s string) (Layer, error) {
 	for _, l := range Layers {
@@ -83,6 +90,12 @@ type Provider struct {
 	// Aliases are other names of the product ("Route 53", "Dyn"), used to
 	// match labels that users write.
 	Aliases []string `json:"aliases,omitempty"`
+	// Issuers name a certificate authority's issuing CAs (layer ca), each
+	// "O=<organisation>" (the issuer's organisation, matched whole) or
+	// "CN=<prefix>" (the start of the issuer's common name): a leaf
+	// certificate whose issuer matches counts for this provider. See
+	// MatchIssuer.
+	Issuers []string `json:"issuers,omitempty"`
 	// Upstreams are IDs of providers this one runs on (a platform behind a
 	// CDN), with the layer on which it depends on them.
 	Upstreams []Upstream `json:"upstreams,omitempty"`
@@ -149,6 +162,9 @@ type Catalog struct {
 	// owners maps an owner domain to its owner; byCompanyLayer the
 	// provider a company has on a layer (nil when it has several).
 	owners         map[string]Owner
+	issuers        *issuerIndex
+	headers        []*HeaderRule
+	tlds           map[string]*TLD
 	byCompanyLayer map[companyLayer]*Provider
 	companyLayers  map[companyLayer]int
 	webByCompany   map[string][]*Provider
@@ -163,6 +179,9 @@ type file struct {
 	Version   string      `json:"version"`
 	Companies []*Company  `json:"companies"`
 	Providers []*Provider `json:"providers"`
+	// HTTPHeaders are the rules that name a CDN from the response
+	// headers of the HTTP probe (header.go).
+	HTTPHeaders []*HeaderRule `json:"http_headers,omitempty"`
 }
 
 // FragmentDir is the folder beside catalog.json whose *.json files are
@@ -170,7 +189,7 @@ type file struct {
 // and no version.
 const FragmentDir = "catalog.d"
 
-//go:embed catalog.json catalog.d
+//go:embed catalog.json catalog.d tld.json
 var embeddedFS embed.FS
 
 // Default returns the catalog embedded in the binary: catalog.json and the
@@ -184,7 +203,8 @@ func Default() (*Catalog, error) {
 }
 
 // ParseFS reads catalog.json at the root of fsys and every catalog.d/*.json
-// fragment beside it (in name order) and validates them as one catalog.
+// fragment beside it (in name order) and validates them as one catalog,
+// with the TLD registry table tld.json when the folder has one.
 func ParseFS(fsys fs.FS) (*Catalog, error) {
 	main, err := fs.ReadFile(fsys, "catalog.json")
 	if err != nil {
@@ -203,7 +223,21 @@ func ParseFS(fsys fs.FS) (*Catalog, error) {
 		}
 		frags = append(frags, Fragment{Name: n, Data: b})
 	}
-	return parse(main, frags)
+	c, err := parse(main, frags)
+	if err != nil {
+		return nil, err
+	}
+	tb, err := fs.ReadFile(fsys, TLDFile)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return c, nil
+	case err != nil:
+		return nil, err
+	}
+	if err := c.loadTLDs(tb); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // mergeCompanies adds the companies of one fragment file to those read
@@ -344,6 +378,12 @@ func parse(b []byte, frags []Fragment) (*Catalog, error) {
 		f.Companies, errs = mergeCompanies(f.Companies, ff.Companies, fr.Name)
 		mergeErrs = append(mergeErrs, errs...)
 		f.Providers = append(f.Providers, ff.Providers...)
+		for _, h := range ff.HTTPHeaders {
+			if h != nil {
+				h.file = fr.Name
+			}
+		}
+		f.HTTPHeaders = append(f.HTTPHeaders, ff.HTTPHeaders...)
 	}
 	if err := errors.Join(mergeErrs...); err != nil {
 		return nil, err
@@ -359,6 +399,7 @@ func parse(b []byte, frags []Fragment) (*Catalog, error) {
 
 		companies:      make(map[string]*Company),
 		owners:         make(map[string]Owner),
+		issuers:        newIssuerIndex(),
 		byCompanyLayer: make(map[companyLayer]*Provider),
 		companyLayers:  make(map[companyLayer]int),
 		webByCompany:   make(map[string][]*Provider),
@@ -405,8 +446,8 @@ func parse(b []byte, frags []Fragment) (*Catalog, error) {
 			bad(p, "no layer")
 		}
 		for i, l := range p.Layers {
-			if _, err := ParseLayer(string(l)); err != nil {
-				bad(p, "%v", err)
+			if !knownLayer(l) {
+				bad(p, "unknown layer %q", l)
 			} else if slices.Contains(p.Layers[:i], l) {
 				bad(p, "layer %q listed twice", l)
 			}
@@ -422,6 +463,14 @@ func parse(b []byte, frags []Fragment) (*Catalog, error) {
 		}
 		if len(p.ASNs) > 0 && p.WebLayer() == "" && !p.HasLayer(LayerDNS) {
 			bad(p, "asns without a dns, cdn or hosting layer")
+		}
+		if len(p.Issuers) > 0 && !p.HasLayer(LayerCA) {
+			bad(p, "issuers without the ca layer")
+		}
+		for _, is := range p.Issuers {
+			if err := c.issuers.add(is, p); err != nil {
+				bad(p, "issuer: %v", err)
+			}
 		}
 		for _, d := range p.Domains {
 			if err := c.addOwner(d, Owner{Provider: p}); err != nil {
@@ -547,6 +596,7 @@ func parse(b []byte, frags []Fragment) (*Catalog, error) {
 	if len(c.providers) == 0 {
 		errs = append(errs, fmt.Errorf("%w: no providers", ErrInvalid))
 	}
+	errs = append(errs, c.addHeaderRules(f.HTTPHeaders)...)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}

@@ -36,13 +36,13 @@ func TestDefault(t *testing.T) {
 		for _, l := range p.Layers {
 			perLayer[l]++
 		}
-		if len(p.NSSuffixes)+len(p.CNAMESuffixes)+len(p.MXSuffixes)+len(p.ASNs) == 0 {
+		if len(p.NSSuffixes)+len(p.CNAMESuffixes)+len(p.MXSuffixes)+len(p.ASNs)+len(p.Issuers) == 0 {
 			t.Errorf("%s: no evidence (no suffix, no ASN): nothing can ever point to it", p.ID)
 		}
 	}
 	// The breadth targets of the catalog: providers serving each layer.
-	minPerLayer := map[Layer]int{LayerDNS: 400, LayerCDN: 150, LayerHosting: 200, LayerEmail: 100}
-	for _, l := range Layers {
+	minPerLayer := map[Layer]int{LayerDNS: 400, LayerCDN: 150, LayerHosting: 200, LayerEmail: 100, LayerCA: 30}
+	for _, l := range append(slices.Clone(Layers), LayerCA) {
 		if perLayer[l] < minPerLayer[l] {
 			t.Errorf("layer %s has %d providers, want at least %d", l, perLayer[l], minPerLayer[l])
 		}
@@ -120,6 +120,25 @@ func TestDefaultOwnerDomains(t *testing.T) {
 		{"raw.githubusercontent.com", "github", ""},
 		{"example.sakura.ne.jp", "sakura", ""},
 		{"api.arvancloud.com", "arvancloud", ""},
+		// OCSP, CRL and AIA hosts as the CAs write them in their
+		// certificates (issue 12): the CA company's domains.
+		{"r11.o.lencr.org", "letsencrypt", ""},
+		{"x1.c.lencr.org", "letsencrypt", ""},
+		{"ocsp.sectigo.com", "sectigo", ""},
+		{"crt.usertrust.com", "sectigo", ""},
+		{"ocsp.comodoca.com", "sectigo", ""},
+		{"ocsp.digicert.com", "digicert", ""},
+		{"status.rapidssl.com", "digicert", ""},
+		{"o.pki.goog", "google", ""},
+		{"ocsp.r2m02.amazontrust.com", "amazon", ""},
+		{"ocsp.globalsign.com", "globalsign", ""},
+		{"ocsp.entrust.net", "entrust", ""},
+		{"ocsp.starfieldtech.com", "godaddy", ""},
+		{"commercial.ocsp.identrust.com", "identrust", ""},
+		{"ocsp.buypass.com", "buypass", ""},
+		{"ocsp.harica.gr", "harica", ""},
+		{"ocsps.ssl.com", "sslcom", ""},
+		{"oneocsp.microsoft.com", "microsoft", ""},
 		{"a-0001.a-msedge.net", "", ""}, // a product suffix, no owner domain
 		{"example.msedge.net", "microsoft", "microsoft-frontdoor"},
 		{"notakamai.net", "", ""},

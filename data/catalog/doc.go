@@ -1,6 +1,6 @@
 // Package catalog is the provider catalog that chokepoint writes and
 // embeds: which companies and products exist (Provider), the layers they
-// serve (dns, cdn, hosting, email), the evidence that points to them (name
+// serve (dns, cdn, hosting, email, ca), the evidence that points to them (name
 // server, CNAME and mail exchanger host-name suffixes, AS numbers), the
 // providers they themselves run on (Upstream), and public sources for
 // every fact, and the companies that own them (Company: display name,
@@ -9,7 +9,13 @@
 // fragments; Default returns the one embedded in the binary. A Catalog
 // answers the classifier's questions through its indexes: MatchNS,
 // MatchCNAME, MatchMX, MatchDomain (owner domains, resolved to a product
-// by Resolve), ByASN and ByRange.
+// by Resolve), ByASN and ByRange. For the layers of issue 12 it also holds
+// the certificate authorities' issuer patterns (MatchIssuer: the longest
+// CN prefix, then the organisation, of a leaf certificate's issuer), the
+// HTTP header rules that name a CDN (MatchHeaders, from the
+// "http_headers" of a fragment) and the TLD registry table tld.json (TLD:
+// the sponsoring organisation of every delegated TLD, the company that is
+// or owns it, and its back-end operator).
 //
 // What does not belong here: downloaded reference data (IP range files,
 // ASN and country databases: data/refdata), anything that talks to the

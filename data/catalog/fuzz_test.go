@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -107,6 +108,36 @@ func FuzzMatch(f *testing.F) {
 		}
 		if want := referenceMatch(owners, name); got != want {
 			t.Fatalf("Match(%q) = %+v, reference = %+v", name, got, want)
+		}
+	})
+}
+
+// FuzzMatchIssuer checks the issuer matching on any organisation and
+// common name: the normal form is idempotent, bounded and free of
+// anything but lower-case letters, digits and single spaces; a match is
+// the same for a name and its normal form; and a CN match is a pattern
+// the catalog holds that starts the normalised CN at a word boundary.
+func FuzzMatchIssuer(f *testing.F) {
+	f.Add("Let's Encrypt", "R11")
+	f.Add("DigiCert, Inc.", "RapidSSL TLS RSA CA G1")
+	f.Add("", "Amazon RSA 2048 M02")
+	f.Add("=HYPERLINK(\"x\")", "\x00\u202e")
+	f.Add("Big Trust", "Brand TLS Special ECC")
+	c := caCatalog(f)
+	f.Fuzz(func(t *testing.T, org, cn string) {
+		n := NormalizeIssuer(cn)
+		if NormalizeIssuer(n) != n || len(n) > maxIssuerLen*4 || strings.Contains(n, "  ") || strings.HasPrefix(n, " ") || strings.HasSuffix(n, " ") {
+			t.Fatalf("NormalizeIssuer(%q) = %q", cn, n)
+		}
+		m1, ok1 := c.MatchIssuer(org, cn)
+		m2, ok2 := c.MatchIssuer(NormalizeIssuer(org), n)
+		if ok1 != ok2 || m1 != m2 {
+			t.Fatalf("MatchIssuer(%q, %q) = %v %v, on the normal forms %v %v", org, cn, m1, ok1, m2, ok2)
+		}
+		if pre, isCN := strings.CutPrefix(m1.Pattern, "CN="); ok1 && isCN {
+			if !strings.HasPrefix(n, pre) || (len(n) > len(pre) && n[len(pre)] != ' ') {
+				t.Fatalf("CN %q matched %q not at a word boundary", n, pre)
+			}
 		}
 	})
 }

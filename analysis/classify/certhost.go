@@ -1,0 +1,158 @@
+package classify
+
+import (
+	"cmp"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/chokepoint-dev/chokepoint/data/catalog"
+	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
+)
+
+// CertEdge says that certificate authority From depends on provider To
+// on layer Layer (dns or cdn) because a host its certificates name for
+// OCSP, CRL or AIA (Host) is served by To: when To fails, clients that
+// check revocation cannot reach the CA, and hard-failing clients lose the
+// sites critically dependent on that CA.
+type CertEdge struct {
+	From  *catalog.Provider // the CA product ("letsencrypt-ca")
+	To    *catalog.Provider // the DNS or CDN product serving Host
+	Layer catalog.Layer
+	Host  string
+	// Evidence says what showed the edge: "zone lencr.org NS
+	// ns1.example-dns.net", "CNAME o.lencr.edgesuite.net" or an address.
+	Evidence string
+}
+
+// revocationHosts returns the host names of the OCSP, CRL and AIA URLs
+// of certificate c, lower case, each once.
+func revocationHosts(c *dnscrawl.Cert) []string {
+	var out []string
+	for _, list := range [][]string{c.OCSP, c.CRL, c.AIA} {
+		for _, s := range list {
+			u, err := url.Parse(s)
+			if err != nil {
+				continue
+			}
+			if h := catalog.NormalizeName(u.Hostname()); h != "" && !slices.Contains(out, h) {
+				out = append(out, h)
+			}
+		}
+	}
+	return out
+}
+
+// CertHostEdges returns the provider edges that one observation shows
+// from its certificate authority to the DNS and CDN providers of that
+// CA's OCSP, CRL and AIA hosts (Observation.CertHosts): the CA of each
+// leaf certificate the ca layer uses (www, else the apex; catalogued
+// CAs only), and for each host its certificate names, the DNS provider
+// of the zone the host lives in (its NS set) and the CDN its CNAME chain
+// or, with a Classifier, its addresses show. An edge from a company to
+// itself is left out. The result is sorted and has each (From, To,
+// Layer) once, with the smallest host and evidence that showed it.
+//
+// This function uses names only; (*Classifier).CertHostEdges also
+// attributes the hosts' addresses by the published ranges and ASes.
+func CertHostEdges(o *dnscrawl.Observation, cat *catalog.Catalog) []CertEdge {
+	return certHostEdges(o, cat, nil)
+}
+
+// CertHostEdges is the package function CertHostEdges with the
+// classifier's reference data: a host whose address is in a CDN's
+// published range or AS counts for that CDN too.
+func (c *Classifier) CertHostEdges(o *dnscrawl.Observation) []CertEdge {
+	return certHostEdges(o, c.cat, c)
+}
+
+func certHostEdges(o *dnscrawl.Observation, cat *catalog.Catalog, c *Classifier) []CertEdge {
+	if len(o.CertHosts) == 0 {
+		return nil
+	}
+	var out []CertEdge
+	add := func(from, to *catalog.Provider, l catalog.Layer, host, ev string) {
+		if to == nil || from.Company == to.Company {
+			return
+		}
+		ev = cleanValue(ev)
+		for i := range out {
+			e := &out[i]
+			if e.From == from && e.To == to && e.Layer == l {
+				if cmp.Or(strings.Compare(host, e.Host), strings.Compare(ev, e.Evidence)) < 0 {
+					e.Host, e.Evidence = host, ev
+				}
+				return
+			}
+		}
+		out = append(out, CertEdge{From: from, To: to, Layer: l, Host: host, Evidence: ev})
+	}
+	for _, p := range leafProbes(o) {
+		leaf := &p.Chain[0]
+		if leaf.SelfSigned {
+			continue
+		}
+		ca, _ := chainCA(cat, p.Chain)
+		if ca == nil {
+			continue
+		}
+		for _, name := range revocationHosts(leaf) {
+			for i := range o.CertHosts {
+				ch := &o.CertHosts[i]
+				if catalog.NormalizeName(ch.Name) != name {
+					continue
+				}
+				if ch.Zone != nil {
+					for _, ns := range ch.Zone.NS {
+						add(ca, dnsProviderOf(cat, ns), catalog.LayerDNS, name, "zone "+ch.Zone.Zone+" NS "+catalog.NormalizeName(ns))
+					}
+				}
+				for _, hop := range ch.Host.CNAMEs {
+					if p := cdnProviderOf(cat, hop); p != nil {
+						add(ca, p, catalog.LayerCDN, name, "CNAME "+catalog.NormalizeName(hop))
+					}
+				}
+				if c == nil {
+					continue
+				}
+				for _, a := range ch.Host.Addrs() {
+					if ow := c.facts(a).owner; ow.p != nil && ow.p.WebLayer() == catalog.LayerCDN {
+						add(ca, ow.p, catalog.LayerCDN, name, ow.value)
+					}
+				}
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b CertEdge) int {
+		return cmp.Or(strings.Compare(a.From.ID, b.From.ID), strings.Compare(a.To.ID, b.To.ID), strings.Compare(string(a.Layer), string(b.Layer)))
+	})
+	return out
+}
+
+// dnsProviderOf returns the DNS product a name server names: by its NS
+// suffix, else by the owner domain it is under; nil when neither.
+func dnsProviderOf(cat *catalog.Catalog, ns string) *catalog.Provider {
+	if p, _, ok := cat.MatchNS(ns); ok {
+		return p
+	}
+	if o, ok := cat.MatchDomain(ns); ok {
+		return cat.Resolve(o, catalog.LayerDNS)
+	}
+	return nil
+}
+
+// cdnProviderOf returns the CDN product a CNAME target names: by its
+// CNAME suffix, else by the owner domain it is under when that counts on
+// the cdn layer; nil otherwise.
+func cdnProviderOf(cat *catalog.Catalog, name string) *catalog.Provider {
+	if p, _, ok := cat.MatchCNAME(name); ok {
+		if p.WebLayer() == catalog.LayerCDN {
+			return p
+		}
+		return nil
+	}
+	if o, ok := cat.MatchDomain(name); ok && cat.OwnerWebLayer(o) == catalog.LayerCDN {
+		return cat.Resolve(o, catalog.LayerCDN)
+	}
+	return nil
+}
