@@ -6,7 +6,7 @@ LDFLAGS   := -X main.version=$(VERSION)
 BENCH_DOMAINS ?= 100000
 FUZZTIME  ?= 20s
 
-.PHONY: all deps build demo test test-race bench lint fuzz zdns clean report-shots
+.PHONY: all deps build demo test test-race bench bench-peers lint fuzz zdns clean report-shots
 
 all: build
 
@@ -33,6 +33,19 @@ test-race: deps
 # Benchmarks; BENCH_DOMAINS sets the size of the crawl and analysis runs.
 bench:
 	BENCH_DOMAINS=$(BENCH_DOMAINS) $(GO) test -run '^$$' -bench . -benchmem ./... | tee bench.out
+
+# chokepoint's crawler beside dnsperf, zdns, dnsx and a bare miekg/dns
+# client, all against one NSD on 127.0.0.1 serving PEERS_DOMAINS synthetic
+# zones, three interleaved rounds each; prints one table (see
+# docs/benchmarks.md). Installs NSD and dnsperf (apt-get, as root), zdns
+# and dnsx (pinned, Go module proxy). Not run by CI.
+PEERS_DOMAINS ?= 200000
+PEERS_ROUNDS  ?= 3
+PEERS_FLAGS   ?=
+bench-peers: build
+	bash scripts/bench-peers/install.sh "$(ZDNS_DIR)"
+	$(GO) build -o bin/bench-peers ./cmd/bench-peers
+	PATH="$(ZDNS_DIR):$$PATH" ./bin/bench-peers -domains $(PEERS_DOMAINS) -rounds $(PEERS_ROUNDS) -chokepoint $(BIN) $(PEERS_FLAGS)
 
 lint:
 	$(GO) vet ./...

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net"
+	"net/netip"
 	"os"
 	"strings"
 	"sync"
@@ -114,13 +115,17 @@ func (r *resolver) report(ok bool, now time.Time) {
 // healthy reports whether r is not being avoided at now.
 func (r *resolver) healthy(now int64) bool { return r.until.Load() <= now }
 
-// conn is a worker's client: one persistent UDP socket per resolver,
-// reused for every query (a new socket per query halves throughput).
+// conn is a worker's client. Its UDP queries go through the crawl's
+// shared transport (a few sockets for all workers, see transport.go), on
+// the socket numbered by the worker; TCP, for truncated answers, opens a
+// connection per question.
 type conn struct {
-	udp       *dns.Client
+	tr        *transport
+	sock      int // the worker's socket of the transport
+	call      *call
+	addrs     []netip.AddrPort // of resolvers, parsed
 	tcp       *dns.Client
 	resolvers []*resolver
-	socks     []*dns.Conn
 	next      int
 	global    *rate.Limiter
 	retries   int
@@ -137,15 +142,6 @@ type answer struct {
 	err      string
 	attempts int
 	resolver string
-}
-
-func (c *conn) close() {
-	for i, s := range c.socks {
-		if s != nil {
-			s.Close()
-			c.socks[i] = nil
-		}
-	}
 }
 
 // query asks name/qtype, retrying retryable outcomes with jittered
@@ -230,30 +226,16 @@ func (c *conn) exchange(ctx context.Context, name string, qtype uint16) (*dns.Ms
 	m.RecursionDesired = true
 	c.queries.Add(1)
 
-	if c.socks[i] == nil {
-		s, err := c.udp.DialContext(ctx, r.addr)
-		if err != nil {
-			r.report(false, time.Now())
-			return nil, r.addr, err
-		}
-		c.socks[i] = s
-	}
-	resp, err := exchangeOn(ctx, c.udp, m, c.socks[i])
-	var ne net.Error
-	var de *dns.Error
-	switch {
-	case err == nil && resp.Truncated, errors.As(err, &de) && !errors.Is(err, dns.ErrId):
+	resp, err := c.exchangeUDP(ctx, m, c.addrs[i])
+	if errors.Is(err, errNeedTCP) {
 		// Truncated, or an answer that could not be unpacked (larger
 		// than the buffer, malformed): ask again over TCP.
 		resp, err = exchangeTCP(ctx, c.tcp, m, r.addr)
-	case err != nil && !(errors.As(err, &ne) && ne.Timeout()):
-		// The socket may be unusable (ICMP refused, closed): redial
-		// next time. A timeout leaves it as it is; a late reply is
-		// skipped by its ID.
-		c.socks[i].Close()
-		c.socks[i] = nil
 	}
 	if err != nil {
+		if errors.Is(ctx.Err(), context.Canceled) {
+			err = fmt.Errorf("%w: %v", ctx.Err(), err)
+		}
 		if ctx.Err() == nil {
 			r.report(false, time.Now())
 		}
@@ -264,6 +246,36 @@ func (c *conn) exchange(ctx context.Context, name string, qtype uint16) (*dns.Ms
 		return nil, r.addr, err
 	}
 	return resp, r.addr, nil
+}
+
+// exchangeUDP asks m over the shared transport: it packs m with a
+// random ID into the worker's buffer, waits for the matching reply and
+// unpacks it. An answer that is truncated, cut by the receive buffer or
+// cannot be unpacked gives errNeedTCP.
+func (c *conn) exchangeUDP(ctx context.Context, m *dns.Msg, to netip.AddrPort) (*dns.Msg, error) {
+	cl := c.call
+	b, err := m.PackBuffer(cl.query[:cap(cl.query)])
+	if err != nil {
+		return nil, err
+	}
+	cl.query, cl.to = b, to
+	// The question section: the name (uncompressed in a query of one
+	// question), type and class.
+	i := 12
+	for i < len(b) && b[i] != 0 {
+		i += int(b[i]) + 1
+	}
+	cl.qlen = i + 1 + 4 - 12
+	if err := c.tr.exchange(ctx, cl, c.sock); err != nil {
+		return nil, err
+	}
+	resp := new(dns.Msg)
+	if err := resp.Unpack(cl.resp); err != nil {
+		return nil, errNeedTCP
+	}
+	// The ID the transport chose: the query and its answer carry it.
+	m.Id = cl.id
+	return resp, nil
 }
 
 // exchangeOn sends m on co and reads the answer. miekg/dns takes only the

@@ -155,6 +155,12 @@ func (c *Crawler) Crawl(ctx context.Context, targets iter.Seq[Target], emit func
 		}
 	}
 	shared := newCache()
+	addrs := make([]netip.AddrPort, len(c.cfg.Resolvers))
+	for i, r := range c.cfg.Resolvers {
+		addrs[i] = netip.MustParseAddrPort(r) // checked by New
+	}
+	tr := newTransport(c.cfg.Timeout)
+	defer tr.close()
 
 	// When ctx is cancelled (or emit fails), workers stop taking targets
 	// and the lookups in flight end at once: every query watches gctx.
@@ -187,8 +193,7 @@ func (c *Crawler) Crawl(ctx context.Context, targets iter.Seq[Target], emit func
 		dnsWorkers.Add(1)
 		g.Go(func() error {
 			defer dnsWorkers.Done()
-			w := c.newWorker(i, start, resolvers, global, shared, &queries)
-			defer w.c.close()
+			w := c.newWorker(i, start, tr, addrs, resolvers, global, shared, &queries)
 			for t := range work {
 				o := w.lookup(gctx, t)
 				if gctx.Err() != nil {
@@ -211,8 +216,7 @@ func (c *Crawler) Crawl(ctx context.Context, targets iter.Seq[Target], emit func
 		})
 		for i := range c.cfg.ProbeConcurrency {
 			g.Go(func() error {
-				w := c.newWorker(c.cfg.Concurrency+i, start, resolvers, global, shared, &queries)
-				defer w.c.close()
+				w := c.newWorker(c.cfg.Concurrency+i, start, tr, addrs, resolvers, global, shared, &queries)
 				for o := range looked {
 					w.probe(gctx, c.cfg.Prober, o)
 					if gctx.Err() != nil {
@@ -263,13 +267,15 @@ func (c *Crawler) Crawl(ctx context.Context, targets iter.Seq[Target], emit func
 	return stats, waitErr
 }
 
-func (c *Crawler) newWorker(i int, start time.Time, resolvers []*resolver, global *rate.Limiter, shared *cache, queries *atomic.Int64) *worker {
+func (c *Crawler) newWorker(i int, start time.Time, tr *transport, addrs []netip.AddrPort, resolvers []*resolver, global *rate.Limiter, shared *cache, queries *atomic.Int64) *worker {
 	return &worker{
 		c: &conn{
-			udp:       &dns.Client{Net: "udp", Timeout: c.cfg.Timeout, UDPSize: ednsSize},
+			tr:        tr,
+			sock:      i,
+			call:      newCall(),
+			addrs:     addrs,
 			tcp:       &dns.Client{Net: "tcp", Timeout: c.cfg.Timeout},
 			resolvers: resolvers,
-			socks:     make([]*dns.Conn, len(resolvers)),
 			next:      i,
 			global:    global,
 			retries:   c.cfg.Retries,

@@ -7,10 +7,11 @@
 // HTTP in a second stage of the pool, and the OCSP, CRL and AIA hosts its
 // certificates name are resolved into the observation (CertHosts).
 //
-// It talks to recursive resolvers with github.com/miekg/dns: one
-// persistent UDP socket per worker and resolver, EDNS0 with a 1232-byte
-// buffer, TCP when an answer is truncated or does not fit the buffer,
-// answers checked against the question and ID. Queries go to the
+// It talks to recursive resolvers with github.com/miekg/dns messages over
+// its own UDP transport (transport.go): a few sockets shared by all the
+// queries in flight, random IDs, replies matched by source, ID and
+// question, read in batches; EDNS0 with a 1232-byte buffer, TCP when an
+// answer is truncated or does not fit the buffer. Queries go to the
 // resolvers in turn; one that fails several times in a row is avoided for
 // a while (resolver.report). Rate limits (golang.org/x/time/rate, overall
 // and per resolver) give up with ErrRateLimited rather than wait past the

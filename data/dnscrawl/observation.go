@@ -188,26 +188,31 @@ var ErrName = errors.New("invalid name in observation")
 // parsed or copied.
 const maxNameBytes = 4 * 255
 
-// Encoder writes observations as JSON lines.
+// Encoder writes observations as JSON lines, as encoding/json would
+// write them, without its reflection (see appendObservation).
 type Encoder struct {
 	w   *bufio.Writer
-	enc *json.Encoder
+	buf []byte
 }
 
 // NewEncoder returns an encoder writing to w. Call Flush when done.
 func NewEncoder(w io.Writer) *Encoder {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
-	return &Encoder{w: bw, enc: enc}
+	return &Encoder{w: bufio.NewWriterSize(w, 64<<10), buf: make([]byte, 0, 4096)}
 }
 
-// Encode writes one observation as one line.
+// Encode writes one observation as one line. On an error (a value JSON
+// cannot hold) nothing is written.
 func (e *Encoder) Encode(o *Observation) error {
 	if o.SchemaVersion == 0 {
 		o.SchemaVersion = SchemaVersion
 	}
-	return e.enc.Encode(o)
+	b, err := appendObservation(e.buf[:0], o)
+	if err != nil {
+		return err
+	}
+	e.buf = b
+	_, err = e.w.Write(b)
+	return err
 }
 
 // Flush writes any buffered lines to the underlying writer.
