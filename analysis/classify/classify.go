@@ -281,6 +281,7 @@ func (c *Classifier) Classify(o *dnscrawl.Observation) Result {
 	}
 	st := stBuf[:len(StateLayers)]
 	st[layerIndex(catalog.LayerDNS)] = c.dns(b, o, own)
+	st[layerIndex(catalog.LayerDNS)] = c.delegation(b, o, own, st[layerIndex(catalog.LayerDNS)])
 	st[layerIndex(catalog.LayerCDN)], st[layerIndex(catalog.LayerHosting)] = c.web(b, o, own)
 	st[layerIndex(catalog.LayerEmail)] = c.email(b, o, own)
 	st[layerIndex(catalog.LayerCA)], r.OCSPStapled = c.ca(b, o)

@@ -48,6 +48,9 @@ type crawlOptions struct {
 	// AllowDifferentList lets Resume continue a crawl made from another
 	// list (or shard); crawl.json then names both.
 	AllowDifferentList bool
+	// Iterative resolves from the root down instead of through
+	// Resolvers (data/iterative); see iterativeOptions.
+	Iterative iterativeOptions
 	// Simulated marks a crawl of the simulated internet (set by demo).
 	// Such a crawl may replace the output of an earlier simulated crawl
 	// without Force: demo regenerates it.
@@ -80,6 +83,7 @@ func defaultCrawlOptions() crawlOptions {
 		// queries/s per client address); raise it or set 0 for a
 		// resolver of your own.
 		QPSPerResolver: 1000,
+		Iterative:      defaultIterativeOptions(),
 		Progress:       5 * time.Second,
 		// The report's threshold of missing data: a crawl that exits 0
 		// never gets a report that says its data is missing.
@@ -107,6 +111,7 @@ func addCrawlFlags(cmd *cobra.Command, o *crawlOptions) {
 	f.BoolVar(&o.Force, "force", o.Force, "replace the observations.jsonl already in the output directory (without --force or --resume the crawl refuses to start)")
 	f.BoolVar(&o.AllowDifferentList, "allow-different-list", o.AllowDifferentList, "with --resume: continue although crawl.json says the observations come from another list or shard; crawl.json then names both")
 	f.Float64Var(&o.MaxFailed, "max-failed", o.MaxFailed, "exit with code 1 when more than this fraction of the domains looked up failed on network errors (timeout, network_error); 1: never")
+	addIterativeFlags(cmd, &o.Iterative)
 	f.Var(&o.Shard, "shard", "crawl only part K of N of the list (1 <= K <= N), by a stable hash of each domain; analyze takes the shards' outputs together")
 	f.Var(&o.Probe, "probe", "probes made after each domain's DNS lookups: tls (handshake with the apex and www on 443: certificate chain, OCSP stapling), http (one HEAD to www: edge headers), or both")
 	f.BoolVar(&o.NoProbe, "no-probe", o.NoProbe, "no TLS or HTTP probe: DNS only")
@@ -166,6 +171,9 @@ func (o *crawlOptions) validate() error {
 	case o.ProbeConcurrency < 1:
 		return usagef("--probe-concurrency %d: want 1 or more domains at once", o.ProbeConcurrency)
 	}
+	if err := o.Iterative.validate(len(o.Resolvers) > 0); err != nil {
+		return err
+	}
 	if o.Shard.N != 0 {
 		if _, err := dnscrawl.ParseShard(o.Shard.String()); err != nil {
 			return usageError{err}
@@ -197,7 +205,13 @@ func runCrawl(ctx context.Context, o crawlOptions, stdin io.Reader, stdout, stde
 		return nil, err
 	}
 	resolvers := o.Resolvers
-	if len(resolvers) == 0 {
+	iter, err := o.Iterative.resolver(o.Timeout, o.Retries)
+	if err != nil {
+		return nil, err
+	}
+	if iter != nil {
+		resolvers = []string{o.Iterative.describe()}
+	} else if len(resolvers) == 0 {
 		var err error
 		if resolvers, err = dnscrawl.SystemResolvers(o.ResolvConf); err != nil {
 			return nil, fmt.Errorf("no --resolver given and %w", err)
@@ -207,6 +221,9 @@ func runCrawl(ctx context.Context, o crawlOptions, stdin io.Reader, stdout, stde
 		Resolvers: resolvers, Concurrency: o.Concurrency, Timeout: o.Timeout,
 		DomainTimeout: o.DomainTimeout, Retries: retriesFlag(o.Retries), QPS: o.QPS, QPSPerResolver: o.QPSPerResolver,
 		ProbeConcurrency: o.ProbeConcurrency,
+	}
+	if iter != nil {
+		crawlCfg.Resolvers, crawlCfg.Iterative = nil, iter
 	}
 	if _, err := dnscrawl.New(crawlCfg); err != nil {
 		return nil, usageError{err}
@@ -248,7 +265,7 @@ func runCrawl(ctx context.Context, o crawlOptions, stdin io.Reader, stdout, stde
 
 	simulated := o.Simulated || (prev != nil && prev.Simulated)
 	var sims []string
-	if (!o.Simulated || len(o.probeKinds()) > 0) && ctx.Err() == nil {
+	if (!o.Simulated || len(o.probeKinds()) > 0) && iter == nil && ctx.Err() == nil {
 		// Asked for demo's crawls too when they probe: the probes
 		// need the simulated resolver to say where it serves TLS.
 		sims = dnscrawl.SimulatedResolvers(ctx, resolvers, o.Timeout)

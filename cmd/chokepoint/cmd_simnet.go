@@ -17,6 +17,7 @@ type simnetServeOptions struct {
 	Seed    int64
 	Addr    string
 	List    string
+	Roots   string
 }
 
 // newSimnetCmd is a hidden command for benchmarks and experiments: it
@@ -35,7 +36,10 @@ func newSimnetCmd(stdout, stderr io.Writer) *cobra.Command {
 		Long: `serve generates the simulated internet, optionally writes its domain list,
 prints the address it serves DNS on (UDP and TCP) as one line on stdout and
 serves until interrupted. Asked who it is (TXT id.server. in class CHAOS),
-it answers "chokepoint-simnet": a crawl against it is marked simulated.`,
+it answers "chokepoint-simnet": a crawl against it is marked simulated.
+Asked TXT probe.simnet. in class CHAOS, it answers where the simulated
+sites serve TLS and HTTP ("tls=127.0.0.1:PORT http=127.0.0.1:PORT");
+--roots writes the simulated CAs' root certificates for crawl --ca-roots.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runSimnetServe(cmd.Context(), o, stdout, stderr)
@@ -46,6 +50,7 @@ it answers "chokepoint-simnet": a crawl against it is marked simulated.`,
 	f.Int64Var(&o.Seed, "seed", o.Seed, "seed of the simulated population")
 	f.StringVar(&o.Addr, "addr", o.Addr, "loopback address to serve on (port 0: any free port)")
 	f.StringVar(&o.List, "list", "", "also write the domain list to this file")
+	f.StringVar(&o.Roots, "roots", "", "also write the simulated CAs' root certificates (PEM) to this file")
 	cmd.AddCommand(serve)
 	return cmd
 }
@@ -63,6 +68,11 @@ func runSimnetServe(ctx context.Context, o simnetServeOptions, stdout, stderr io
 			return fmt.Errorf("write domain list: %w", err)
 		}
 	}
+	if o.Roots != "" {
+		if err := atomicfile.Write(o.Roots, inet.WriteRoots); err != nil {
+			return fmt.Errorf("write CA roots: %w", err)
+		}
+	}
 	srv, err := simnet.Serve(ctx, inet, o.Addr)
 	if err != nil {
 		return usagef("serve simulated internet: %w", err)
@@ -72,9 +82,10 @@ func runSimnetServe(ctx context.Context, o simnetServeOptions, stdout, stderr io
 	if f, ok := stdout.(*os.File); ok {
 		f.Sync()
 	}
-	fmt.Fprintf(stderr, "simnet: %d simulated domains (seed %d) served on %s until interrupted; crawls against it are marked simulated\n", o.Domains, o.Seed, srv.Addr())
+	fmt.Fprintf(stderr, "simnet: %d simulated domains (seed %d) served on %s until interrupted (sites: %s); crawls against it are marked simulated\n", o.Domains, o.Seed, srv.Addr(), srv.Endpoint().Advert())
 	<-ctx.Done()
 	st := srv.Stats()
-	fmt.Fprintf(stderr, "simnet: %d questions, %d over TCP, %d answered\n", st.Queries, st.TCP, st.Answered)
+	hs, reqs := srv.Endpoint().Counts()
+	fmt.Fprintf(stderr, "simnet: %d questions, %d over TCP, %d answered; %d TLS handshakes, %d HTTP requests\n", st.Queries, st.TCP, st.Answered, hs, reqs)
 	return nil
 }

@@ -55,11 +55,15 @@ type Config struct {
 	// ProbeConcurrency is the number of domains probed at once (default
 	// 32).
 	ProbeConcurrency int
+	// Iterative, when set, answers every question instead of Resolvers
+	// (which may then be empty): data/iterative resolves from the root
+	// down, and the crawl records each zone's Delegation.
+	Iterative Resolver
 }
 
 func (c *Config) withDefaults() (Config, error) {
 	out := *c
-	if len(out.Resolvers) == 0 {
+	if len(out.Resolvers) == 0 && out.Iterative == nil {
 		return out, errors.New("no resolver")
 	}
 	for _, r := range out.Resolvers {

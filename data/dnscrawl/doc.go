@@ -18,6 +18,11 @@
 // domain's deadline. It does not use net.Resolver, which hides CNAME hops
 // and response codes.
 //
+// With Config.Iterative set, every question goes to a Resolver instead
+// (data/iterative resolves from the root down), and each observation also
+// records the Delegation of the domain's zone from both sides, with its
+// lame servers (delegation.go).
+//
 // Besides crawling, the package owns the observation format (Encoder,
 // Decoder), the crawl manifest and the hash that identifies a list
 // (ListHash), resuming an interrupted crawl from its output (ReadResume),

@@ -61,8 +61,10 @@ func (w *worker) lookup(ctx context.Context, t Target) *Observation {
 		ctx, cancel = context.WithTimeout(ctx, w.cfg.DomainTimeout)
 		defer cancel()
 	}
+	ctx = w.domainScope(ctx)
 
 	zone, ns, a := w.zoneNS(ctx, t.Domain, &tl)
+	w.delegation(ctx, o, zone, a.status, &tl)
 	o.Resolver = a.resolver
 	if a.status != StatusOK && a.status != StatusNoData {
 		// The delegation itself is broken (NXDOMAIN, SERVFAIL, timeout,
@@ -128,7 +130,7 @@ func (w *worker) zoneNS(ctx context.Context, name string, tl *tally) (zone strin
 	cur := name
 	floor, _ := publicsuffix.EffectiveTLDPlusOne(name)
 	for range 8 {
-		a = w.c.query(ctx, cur, dns.TypeNS)
+		a = w.query(ctx, cur, dns.TypeNS)
 		tl.add(a)
 		if a.status != StatusOK {
 			return "", nil, a
@@ -164,7 +166,7 @@ func (w *worker) zoneNS(ctx context.Context, name string, tl *tally) (zone strin
 
 // soa returns the SOA of zone, nil when there is none, with the answer.
 func (w *worker) soa(ctx context.Context, zone string, tl *tally) (*SOA, answer) {
-	a := w.c.query(ctx, zone, dns.TypeSOA)
+	a := w.query(ctx, zone, dns.TypeSOA)
 	tl.add(a)
 	if a.status != StatusOK {
 		return nil, a
@@ -218,7 +220,7 @@ func (w *worker) follow(ctx context.Context, name string, qtype uint16, tl *tall
 	c := chainWalk{cur: normName(name)}
 	c.seen = append(seenBuf[:0], c.cur)
 	for range MaxCNAMEHops + 1 {
-		a := w.c.query(ctx, c.cur, qtype)
+		a := w.query(ctx, c.cur, qtype)
 		tl.add(a)
 		if a.status != StatusOK && a.status != StatusNXDomain {
 			return c.chain, nil, a.status, a.err
@@ -305,7 +307,7 @@ func (c *chainWalk) step(m *dns.Msg) (advanced bool, st Status, errText string) 
 // mx returns the mail exchangers of domain with their addresses, sorted
 // by preference then name. A null MX (RFC 7505) is kept as the name ".".
 func (w *worker) mx(ctx context.Context, domain string, tl *tally) ([]MXHost, Status) {
-	a := w.c.query(ctx, domain, dns.TypeMX)
+	a := w.query(ctx, domain, dns.TypeMX)
 	tl.add(a)
 	if a.status != StatusOK {
 		return nil, a.status

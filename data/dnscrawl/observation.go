@@ -97,6 +97,10 @@ type Observation struct {
 	// TargetZones holds the NS set of the zones that the CNAME targets of
 	// the apex and www live in (the DNS provider of a CDN or platform).
 	TargetZones []ZoneNS `json:"target_zones,omitempty"`
+	// Delegation is the delegation of the domain's zone from both sides,
+	// with its lame servers; only a crawl from the root down (crawl
+	// --iterative) records it. See delegation.go.
+	Delegation *Delegation `json:"delegation,omitempty"`
 
 	// TLS and HTTP are the probes of the apex and www hosts (absent when
 	// the crawl ran without probes); CertHosts the resolution of the
@@ -316,18 +320,7 @@ func (o *Observation) CheckNames() error {
 	if norm != o.Domain {
 		return fmt.Errorf("%w: domain %s is not in normal form (%q)", ErrName, quoteName(o.Domain), norm)
 	}
-	check := func(what, name string) error {
-		if name == "" || name == "." {
-			return nil
-		}
-		if len(name) > maxNameBytes {
-			return fmt.Errorf("%w: %s of %d bytes (a name has at most 255 octets)", ErrName, what, len(name))
-		}
-		if _, ok := dns.IsDomainName(name); !ok {
-			return fmt.Errorf("%w: %s %s is not a DNS name", ErrName, what, quoteName(name))
-		}
-		return nil
-	}
+	check := checkName
 	hostNames := func(what string, h *Host) error {
 		// The crawler names the hosts after the domain, and the www
 		// name of a domain of 250 characters or more is too long for
@@ -378,7 +371,25 @@ func (o *Observation) CheckNames() error {
 			}
 		}
 	}
-	return o.checkProbeNames(check, hostNames)
+	if err := o.checkProbeNames(check, hostNames); err != nil {
+		return err
+	}
+	return o.Delegation.checkNames()
+}
+
+// checkName checks one name from a DNS answer for CheckNames: empty, the
+// root, or a DNS name in presentation format of bounded length.
+func checkName(what, name string) error {
+	if name == "" || name == "." {
+		return nil
+	}
+	if len(name) > maxNameBytes {
+		return fmt.Errorf("%w: %s of %d bytes (a name has at most 255 octets)", ErrName, what, len(name))
+	}
+	if _, ok := dns.IsDomainName(name); !ok {
+		return fmt.Errorf("%w: %s %s is not a DNS name", ErrName, what, quoteName(name))
+	}
+	return nil
 }
 
 // quoteName quotes a name for an error message, cut after 64 bytes.

@@ -15,9 +15,10 @@ import (
 // omitempty honoured, nil slices without omitempty written null. It
 // writes the fields of the DNS crawl by hand, without reflection (the
 // crawler writes one line per domain); the probe fields (TLS, HTTP,
-// CertHosts), absent from a crawl without probes, go through
-// encoding/json. TestEncoderMatchesJSON fills every field of Observation
-// and fails when a field is missing here.
+// CertHosts), absent from a crawl without probes, and Delegation, absent
+// from a crawl through recursive resolvers, go through encoding/json.
+// TestEncoderMatchesJSON fills every field of Observation and fails when
+// a field is missing here.
 func appendObservation(b []byte, o *Observation) ([]byte, error) {
 	b = append(b, `{"schema_version":`...)
 	b = strconv.AppendInt(b, int64(o.SchemaVersion), 10)
@@ -99,6 +100,14 @@ func appendObservation(b []byte, o *Observation) ([]byte, error) {
 		b = append(b, ']')
 	}
 	var err error
+	if o.Delegation != nil {
+		// Only a crawl from the root down records it, one per domain,
+		// at a rate the authoritative servers' limits bound.
+		b = append(b, `,"delegation":`...)
+		if b, err = appendJSON(b, o.Delegation); err != nil {
+			return b, err
+		}
+	}
 	if len(o.TLS) > 0 {
 		b = append(b, `,"tls":`...)
 		if b, err = appendJSON(b, o.TLS); err != nil {

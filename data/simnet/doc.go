@@ -25,6 +25,23 @@
 // and classification must find; the rules it follows are those of
 // analysis/classify, stated on Truth.
 //
+// Serve also starts the web endpoint (http.go): one loopback TLS listener
+// that picks each simulated host's certificate by SNI and one plain HTTP
+// listener, both answering HEAD and GET by Host with the headers of the
+// host's edge (Cloudflare's CF-RAY, CloudFront's X-Amz-Cf-Id, Fastly's
+// X-Served-By, ...). The sites keep their real-looking addresses; the DNS
+// server advertises the endpoint in answer to TXT "probe.simnet." in
+// class CHAOS, and a crawler that knows it is on the simulated internet
+// dials it instead. Certificates come from simulated CAs named like Let's
+// Encrypt, DigiCert, Sectigo, Google Trust Services, Amazon, GlobalSign
+// and one CA the catalog does not know (ca.go), made with crypto/x509 on
+// first use and issued per host lazily; the TLS plan of each domain (CA,
+// stapling, no TLS, expired, self-signed, a CDN only headers show) is
+// drawn like the rest of the model (tls.go). The CAs' OCSP, CRL and
+// CA-issuer hosts resolve in the simulated DNS through CNAMEs into CDNs,
+// as the real ones do. Truth adds the ca and tld layers (tld.go: each
+// TLD's registry operator from IANA's root zone database).
+//
 // The population does not mirror the catalog. About a quarter of it
 // depends on operators the catalog does not know (uncatalogued.go):
 // generated DNS operators, some spreading their name servers over TLD
@@ -59,5 +76,11 @@
 //   - Records and truth come from the same per-domain plan, so they cannot
 //     disagree; TestTruthMatchesRecords checks it through the resolver,
 //     with the attribution rules applied independently to the records.
-//   - An Internet is immutable after Generate; queries take no lock.
+//   - An Internet is immutable after Generate; queries take no lock. The
+//     CAs are made once on first use (sync.Once) and leaves are cached in
+//     a bounded concurrent map.
+//   - The same Config gives the same certificates but for their keys and
+//     signatures (fresh keys each run): subjects, SANs, serials,
+//     validity, URLs and stapling are drawn from the seed.
+//   - The web endpoint binds loopback addresses only.
 package simnet

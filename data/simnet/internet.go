@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/net/idna"
 )
@@ -60,6 +61,10 @@ type Internet struct {
 	doms  []domain
 	names string // all domain names, concatenated
 	index index
+	// The simulated CAs (ca.go), made on first use.
+	pkiOnce sync.Once
+	pkiVal  *pki
+	pkiErr  error
 }
 
 // Generate builds the population cfg describes.

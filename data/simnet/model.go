@@ -123,6 +123,10 @@ const (
 	pNetlify      = "netlify-cdn"
 	pVercel       = "vercel-cdn"
 	pHeroku       = "salesforce-heroku"
+	// Edgio's DNS serves phicdn.net, the CDN zone of DigiCert's OCSP host
+	// (ca.go).
+	pEdgioDNS = "edgio-route"
+	pEdgioCDN = "edgio-edgecast"
 
 	// Self is the provider ID of a self-hosted dependency, as the
 	// classifier writes it.
@@ -164,7 +168,7 @@ const (
 // provider counts, as the catalog says (cdn for a CDN, hosting otherwise).
 var webLayers = map[string]catalog.Layer{
 	pCloudflareCDN: catalog.LayerCDN, pCloudFront: catalog.LayerCDN, pAkamaiCDN: catalog.LayerCDN,
-	pFastly: catalog.LayerCDN, pFrontDoor: catalog.LayerCDN, pNetlify: catalog.LayerCDN, pVercel: catalog.LayerCDN,
+	pFastly: catalog.LayerCDN, pFrontDoor: catalog.LayerCDN, pEdgioCDN: catalog.LayerCDN, pNetlify: catalog.LayerCDN, pVercel: catalog.LayerCDN,
 	pEC2: catalog.LayerHosting, pELB: catalog.LayerHosting, pS3: catalog.LayerHosting, pGoogleCloud: catalog.LayerHosting, pAzure: catalog.LayerHosting,
 	pLinode: catalog.LayerHosting, pGoDaddyHosting: catalog.LayerHosting, pOVHHosting: catalog.LayerHosting,
 	pHetznerHosting: catalog.LayerHosting, pDOHosting: catalog.LayerHosting, pShopify: catalog.LayerHosting,
@@ -535,14 +539,17 @@ type tld struct {
 
 // tlds: a top list's mix, .com about half, country-code TLDs for a third,
 // including the multi-label public suffixes co.uk, com.au, com.br, co.jp,
-// co.za.
+// co.za. Each TLD's registry is in registries (tld.go). .cn came last,
+// with weight taken from the row before it, so that no other domain's TLD
+// changed.
 var tlds = []tld{
 	{"com", "", 5380}, {"net", "", 400}, {"org", "", 450}, {"io", "", 200}, {"co", "", 80},
 	{"ai", "", 60}, {"app", "", 50}, {"dev", "", 40}, {"de", "DE", 600}, {"co.uk", "GB", 450},
 	{"fr", "FR", 300}, {"nl", "NL", 220}, {"com.au", "AU", 200}, {"com.br", "BR", 220},
 	{"co.jp", "JP", 120}, {"ca", "CA", 200}, {"it", "IT", 180}, {"es", "ES", 150},
 	{"pl", "PL", 130}, {"se", "SE", 100}, {"ch", "CH", 100}, {"in", "IN", 120},
-	{"ru", "RU", 150}, {"eu", "", 60}, {"co.za", "ZA", 40},
+	{"ru", "RU", 150}, {"eu", "", 60}, {"co.za", "ZA", 25},
+	{"cn", "CN", 15},
 }
 
 func tldTable() table[uint8] {

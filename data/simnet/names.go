@@ -45,6 +45,17 @@ const (
 	drawS3
 )
 
+// Purposes of the TLS and HTTP draws (tls.go, http.go), apart from the
+// others so that a purpose plus a small offset never meets another.
+const (
+	drawTLS       uint64 = 0x7100
+	drawCA        uint64 = 0x7200
+	drawStaple    uint64 = 0x7300
+	drawHeaderCDN uint64 = 0x7400
+	drawCertAge   uint64 = 0x7500
+	drawServer    uint64 = 0x7600
+)
+
 // hashString is 64-bit FNV-1a over s, lower-casing ASCII letters, so that
 // a query name hashes the same in any letter case.
 func hashString(s string) uint64 {

@@ -17,6 +17,9 @@ const (
 	TruthFile   = "simnet-truth.csv"
 	ASNFile     = "simnet-asn.mmdb"
 	CountryFile = "simnet-country.mmdb"
+	// RootsFile holds the root certificates of the simulated CAs (PEM),
+	// for crawl --ca-roots.
+	RootsFile = "simnet-roots.pem"
 )
 
 // Descriptions stored in the metadata of the simulated databases.
@@ -37,6 +40,8 @@ type Files struct {
 	// into (pass it as the analysis's data directory).
 	Ranges  string
 	DataDir string
+	// Roots is the PEM file of the simulated CAs' roots.
+	Roots string
 }
 
 // WriteReference writes the ASN and country databases of the simulated
@@ -59,8 +64,9 @@ func (in *Internet) WriteReference(dir string) (Files, error) {
 	return f, nil
 }
 
-// WriteAll writes the domain list, the ground truth and the reference
-// databases into dir and returns their paths.
+// WriteAll writes the domain list, the ground truth, the reference
+// databases and the simulated CAs' roots into dir and returns their
+// paths.
 func (in *Internet) WriteAll(dir string) (Files, error) {
 	f, err := in.WriteReference(dir)
 	if err != nil {
@@ -75,6 +81,10 @@ func (in *Internet) WriteAll(dir string) (Files, error) {
 		return Files{}, err
 	}
 	if f.Ranges, f.DataDir, err = in.WriteRanges(dir); err != nil {
+		return Files{}, err
+	}
+	f.Roots = filepath.Join(dir, RootsFile)
+	if err := writeFile(f.Roots, in.WriteRoots); err != nil {
 		return Files{}, err
 	}
 	return f, nil

@@ -307,6 +307,9 @@ func (in *Internet) decode(f nameForm, rest string) (int, bool) {
 
 // cname returns the next node and the target of n's CNAME, if it has one.
 func (p *plan) cname(n node) (node, string, bool) {
+	if n.kind == nodeStatic && n.st.cname != nil {
+		return node{kind: nodeStatic, st: n.st.cname}, n.st.cname.fqdn, true
+	}
 	if n.kind != nodeChain {
 		return node{}, "", false
 	}

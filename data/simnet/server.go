@@ -38,6 +38,8 @@ type Server struct {
 	closeOnce sync.Once
 	closeErr  error
 	stats     counters
+	web       *Endpoint
+	advert    string
 }
 
 // Stats counts what a Server has done since it started.
@@ -72,7 +74,14 @@ func Serve(ctx context.Context, in *Internet, addr string) (*Server, error) {
 		// at net.core.rmem_max.
 		_ = u.SetReadBuffer(udpReadBuffer)
 	}
-	s := &Server{in: in, addr: ln.Addr().String(), done: make(chan struct{})}
+	host, _, _ := net.SplitHostPort(ln.Addr().String())
+	web, err := ServeEndpoint(ctx, in, host)
+	if err != nil {
+		pc.Close()
+		ln.Close()
+		return nil, fmt.Errorf("simnet serve %s: %w", addr, err)
+	}
+	s := &Server{in: in, addr: ln.Addr().String(), done: make(chan struct{}), web: web, advert: web.Advert()}
 	h := dns.HandlerFunc(s.serveDNS)
 	started := make(chan struct{}, 2)
 	notify := func() { started <- struct{}{} }
@@ -91,10 +100,12 @@ func Serve(ctx context.Context, in *Internet, addr string) (*Server, error) {
 		case err := <-errc:
 			pc.Close()
 			ln.Close()
+			web.Close()
 			return nil, fmt.Errorf("simnet serve %s: %w", addr, err)
 		case <-timer.C:
 			pc.Close()
 			ln.Close()
+			web.Close()
 			return nil, fmt.Errorf("simnet serve %s: servers did not start", addr)
 		}
 	}
@@ -112,6 +123,10 @@ func Serve(ctx context.Context, in *Internet, addr string) (*Server, error) {
 // "127.0.0.1:port".
 func (s *Server) Addr() string { return s.addr }
 
+// Endpoint returns the web endpoint (TLS and HTTP) started with the
+// server, which it advertises in answer to TXT ProbeName in class CHAOS.
+func (s *Server) Endpoint() *Endpoint { return s.web }
+
 // Stats returns the counters of the server.
 func (s *Server) Stats() Stats {
 	c := &s.stats
@@ -128,7 +143,7 @@ func (s *Server) Close() error {
 		close(s.done)
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		s.closeErr = errors.Join(s.udp.ShutdownContext(ctx), s.tcp.ShutdownContext(ctx))
+		s.closeErr = errors.Join(s.udp.ShutdownContext(ctx), s.tcp.ShutdownContext(ctx), s.web.Close())
 	})
 	return s.closeErr
 }
@@ -158,6 +173,14 @@ func (s *Server) serveDNS(w dns.ResponseWriter, req *dns.Msg) {
 		m.Answer = []dns.RR{&dns.TXT{
 			Hdr: dns.RR_Header{Name: req.Question[0].Name, Rrtype: dns.TypeTXT, Class: dns.ClassCHAOS},
 			Txt: []string{dnscrawl.SimulatedServerID},
+		}}
+	case isChaosTXT(req.Question[0], ProbeName):
+		// Where the simulated sites answer TLS and HTTP: a crawler that
+		// knows it is on the simulated internet dials this endpoint
+		// instead of a site's address.
+		m.Answer = []dns.RR{&dns.TXT{
+			Hdr: dns.RR_Header{Name: req.Question[0].Name, Rrtype: dns.TypeTXT, Class: dns.ClassCHAOS},
+			Txt: []string{s.advert},
 		}}
 	case req.Question[0].Qclass != dns.ClassINET:
 		m.Rcode = dns.RcodeRefused
@@ -198,6 +221,9 @@ func (s *Server) serveDNS(w dns.ResponseWriter, req *dns.Msg) {
 
 // isIDServer reports whether q asks for the server's identity: TXT
 // "id.server." in class CHAOS (RFC 4892).
-func isIDServer(q dns.Question) bool {
-	return q.Qclass == dns.ClassCHAOS && q.Qtype == dns.TypeTXT && strings.EqualFold(q.Name, "id.server.")
+func isIDServer(q dns.Question) bool { return isChaosTXT(q, "id.server.") }
+
+// isChaosTXT reports whether q asks for TXT name in class CHAOS.
+func isChaosTXT(q dns.Question, name string) bool {
+	return q.Qclass == dns.ClassCHAOS && q.Qtype == dns.TypeTXT && strings.EqualFold(q.Name, name)
 }

@@ -127,6 +127,11 @@ var addressPlan = []netSpec{
 	{[]string{"136.143.188.0/23"}, 2639, "ZOHO-AS", "US", "", "", ""},
 	{[]string{"185.20.208.0/22"}, 2639, "ZOHO-AS", "NL", "", "", ""},
 	{[]string{"198.54.112.0/20"}, 22612, "NAMECHEAP-NET", "US", "", pNamecheapHosting, ""},
+
+	// Edgio (Edgecast), AS15133: the CDN behind DigiCert's OCSP and CRL
+	// hosts (fp2e7a.wpc.phicdn.net, 192.229.211.108, as resolvers showed
+	// it in 2023) and its DNS (RIR data).
+	{[]string{"192.229.128.0/17", "192.16.0.0/18", "2606:2800::/32"}, 15133, "EDGECAST", "US", "", pEdgioCDN, ""},
 }
 
 // isp is a local access or hosting ISP that is not in the catalog: its

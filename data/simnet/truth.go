@@ -52,6 +52,29 @@ import (
 // The truth assumes that the list classified is the whole population,
 // as the end-to-end test crawls it: the sharing of an operator is counted
 // over the list.
+//
+// The layers of issue 12 (tls.go, tld.go):
+//   - TLD: every resolving domain has exactly one: the registry operator
+//     of its TLD (the last label of its public suffix) with the TLD as
+//     service, "verisign-com", "nominet-uk" (TLDID); like every layer,
+//     none for a domain that does not resolve (the TLDName and Registry
+//     facts are there for all).
+//   - CA: the issuer of the leaf certificate www serves, or the apex's
+//     when www serves no TLS (or does not exist): the CA's catalog id
+//     ("letsencrypt-ca", "google-trustservices"), an expired certificate
+//     counting for its issuer; "self" for a self-signed certificate; a
+//     CA the catalog does not know by its issuer organisation, lower
+//     case, words joined by "-" ("quillmark-trust-services-ltd", which
+//     Uncatalogued recognises). Empty when neither host
+//     serves TLS, and for domains that do not resolve. CAStapled says
+//     whether that host staples an OCSP response; Cert is the state of
+//     its certificate (ok, expired, self_signed, or none).
+//   - HeaderCDN: the CDN of www that only the HTTP headers show (an
+//     address outside every range file, no CNAME). It is not in CDN,
+//     which holds what the DNS answers and the range files show; the
+//     truth CSV lists it as a cdn row with source http_header, and
+//     ProvidersProbed adds it to the cdn layer. It changes no other
+//     layer: the address still names the hosting.
 type Truth struct {
 	Rank    int
 	Domain  string
@@ -60,6 +83,18 @@ type Truth struct {
 	CDN     []string
 	Hosting []string
 	Email   []string
+
+	CA        []string
+	TLD       []string
+	HeaderCDN []string
+	// TLDName is the domain's TLD ("uk"), Registry the company id of its
+	// sponsoring organisation and RegistryBackEnd of the back-end
+	// operator when another company runs the registry ("" otherwise).
+	TLDName         string
+	Registry        string
+	RegistryBackEnd string
+	CAStapled       bool
+	Cert            string
 }
 
 // Providers returns the expected providers of t on layer l.
@@ -73,8 +108,23 @@ func (t *Truth) Providers(l catalog.Layer) []string {
 		return t.Hosting
 	case catalog.LayerEmail:
 		return t.Email
+	case catalog.LayerCA:
+		return t.CA
+	case catalog.LayerTLD:
+		return t.TLD
 	}
 	return nil
+}
+
+// ProvidersProbed is Providers for a crawl that ran the TLS and HTTP
+// probes: the cdn layer adds the CDN only the headers show.
+func (t *Truth) ProvidersProbed(l catalog.Layer) []string {
+	if l == catalog.LayerCDN && len(t.HeaderCDN) > 0 {
+		ids := slices.Concat(t.CDN, t.HeaderCDN)
+		slices.Sort(ids)
+		return slices.Compact(ids)
+	}
+	return t.Providers(l)
 }
 
 var statusNames = [...]dnscrawl.Status{
@@ -115,9 +165,24 @@ func (in *Internet) Truths() iter.Seq[Truth] {
 }
 
 func (p *plan) truth() Truth {
-	t := Truth{Rank: p.idx + 1, Domain: p.name, Status: statusNames[p.d.status]}
+	t := Truth{Rank: p.idx + 1, Domain: p.name, Status: statusNames[p.d.status], Cert: certKindNames[certNone]}
+	tld, reg := p.tldOf()
+	t.TLDName, t.Registry, t.RegistryBackEnd = tld, reg.id, reg.backEnd
 	if p.d.status != statusOK {
 		return t
+	}
+	t.TLD = []string{TLDID(reg.id, tld)}
+	tp := p.tlsPlan()
+	if _, c, ok := tp.webCert(); ok {
+		t.Cert, t.CAStapled = certKindNames[c.kind], c.stapled
+		if c.kind == certSelfSigned {
+			t.CA = []string{Self}
+		} else {
+			t.CA = []string{caSpecs[c.ca].id}
+		}
+	}
+	if tp.headerCDN != "" {
+		t.HeaderCDN = []string{tp.headerCDN}
 	}
 	for _, ns := range p.ns {
 		switch {
@@ -232,10 +297,11 @@ func (p *plan) selfNSID() string {
 func ASID(asn uint32) string { return "as" + strconv.FormatUint(uint64(asn), 10) }
 
 // Uncatalogued reports whether a truth id names an operator the catalog
-// does not know: a registrable domain or an AS ("as64700"); not a catalog
-// provider id, "<company>-unknown" or "self".
+// does not know: a registrable domain, an AS ("as64700"), or a simulated
+// CA the catalog does not know (by its issuer organisation); not a
+// catalog provider id, "<company>-unknown" or "self".
 func Uncatalogued(id string) bool {
-	if strings.Contains(id, ".") {
+	if strings.Contains(id, ".") || id == caSpecs[caQuillmark].id {
 		return true
 	}
 	digits, ok := strings.CutPrefix(id, "as")
@@ -252,17 +318,31 @@ func Uncatalogued(id string) bool {
 
 // truthRow is one line of the truth CSV: one expected dependency, or an
 // empty provider_id for a layer without any.
+//
+// The columns after provider_id describe the domain, the same on each of
+// its rows: tld, registry and registry_backend (TLD layer), ca,
+// ca_stapled and cert (the certificate the CA layer is read from, see
+// Truth); source is "http_header" on a cdn row that only the HTTP
+// headers show, "" otherwise.
 type truthRow struct {
-	Rank       int    `csv:"rank"`
-	Domain     string `csv:"domain"`
-	Status     string `csv:"status"`
-	Layer      string `csv:"layer"`
-	ProviderID string `csv:"provider_id"`
+	Rank            int    `csv:"rank"`
+	Domain          string `csv:"domain"`
+	Status          string `csv:"status"`
+	Layer           string `csv:"layer"`
+	ProviderID      string `csv:"provider_id"`
+	Source          string `csv:"source"`
+	TLD             string `csv:"tld"`
+	Registry        string `csv:"registry"`
+	RegistryBackEnd string `csv:"registry_backend"`
+	CA              string `csv:"ca"`
+	CAStapled       string `csv:"ca_stapled"`
+	Cert            string `csv:"cert"`
 }
 
 // WriteTruth writes the ground truth as CSV (rank, domain, status, layer,
-// provider_id): one row per expected dependency, in rank and layer order,
-// and one row with an empty provider_id for each layer without one.
+// provider_id, then the columns truthRow describes): one row per expected
+// dependency, in rank and layer order, and one row with an empty
+// provider_id for each layer without one.
 func (in *Internet) WriteTruth(w io.Writer) error {
 	bw := bufio.NewWriterSize(w, 256<<10)
 	rows := make([]truthRow, 0, 4096)
@@ -279,13 +359,30 @@ func (in *Internet) WriteTruth(w io.Writer) error {
 		return err
 	}
 	for t := range in.Truths() {
+		base := truthRow{Rank: t.Rank, Domain: t.Domain, Status: string(t.Status), TLD: t.TLDName,
+			Registry: t.Registry, RegistryBackEnd: t.RegistryBackEnd, Cert: t.Cert}
+		if len(t.CA) > 0 {
+			base.CA, base.CAStapled = t.CA[0], strconv.FormatBool(t.CAStapled)
+		}
+		// The layers the catalog knows: ca and tld rows appear once
+		// catalog.Layers lists them, so that readers of this file never
+		// meet a layer they cannot parse.
 		for _, l := range catalog.Layers {
+			r := base
+			r.Layer = string(l)
 			ids := t.Providers(l)
-			if len(ids) == 0 {
-				rows = append(rows, truthRow{t.Rank, t.Domain, string(t.Status), string(l), ""})
+			if len(ids) == 0 && (l != catalog.LayerCDN || len(t.HeaderCDN) == 0) {
+				rows = append(rows, r)
 			}
 			for _, id := range ids {
-				rows = append(rows, truthRow{t.Rank, t.Domain, string(t.Status), string(l), id})
+				r.ProviderID = id
+				rows = append(rows, r)
+			}
+			if l == catalog.LayerCDN {
+				for _, id := range t.HeaderCDN {
+					r.ProviderID, r.Source = id, "http_header"
+					rows = append(rows, r)
+				}
 			}
 		}
 		if len(rows) >= 4000 {

@@ -2,6 +2,7 @@ package simnet
 
 import (
 	"bytes"
+	"fmt"
 	"net"
 	"net/netip"
 	"path/filepath"
@@ -31,11 +32,12 @@ func TestReferenceCoversAddresses(t *testing.T) {
 		Domains: filepath.Join(dir, DomainsFile), Truth: filepath.Join(dir, TruthFile),
 		ASN: filepath.Join(dir, ASNFile), Country: filepath.Join(dir, CountryFile),
 		Ranges: filepath.Join(dir, RangesDir), DataDir: filepath.Join(dir, DataDir),
+		Roots: filepath.Join(dir, RootsFile),
 	}
 	if diff := cmp.Diff(want, files); diff != "" {
 		t.Errorf("WriteAll paths (-want +got):\n%s", diff)
 	}
-	for _, f := range []string{files.Domains, files.Truth, files.ASN, files.Country} {
+	for _, f := range []string{files.Domains, files.Truth, files.ASN, files.Country, files.Roots} {
 		if !strings.Contains(filepath.Base(f), "simnet") {
 			t.Errorf("%s: file name does not say simulated", f)
 		}
@@ -129,34 +131,50 @@ func TestWriteTruthCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
-	if lines[0] != "rank,domain,status,layer,provider_id" {
+	if lines[0] != "rank,domain,status,layer,provider_id,source,tld,registry,registry_backend,ca,ca_stapled,cert" {
 		t.Errorf("header = %q", lines[0])
 	}
 	// Rebuild the truth from the rows and compare.
 	got := map[string]map[string][]string{}
 	status := map[string]string{}
+	facts := map[string]string{}
 	for _, l := range lines[1:] {
 		f := strings.Split(l, ",")
-		if len(f) != 5 {
+		if len(f) != 12 {
 			t.Fatalf("row %q: %d fields", l, len(f))
 		}
 		if got[f[1]] == nil {
 			got[f[1]] = map[string][]string{}
 		}
 		status[f[1]] = f[2]
+		fact := strings.Join(f[6:], ",")
+		if old, ok := facts[f[1]]; ok && old != fact {
+			t.Errorf("%s: domain columns differ between rows: %q and %q", f[1], old, fact)
+		}
+		facts[f[1]] = fact
 		if _, ok := got[f[1]][f[3]]; !ok {
 			got[f[1]][f[3]] = []string{}
 		}
 		if f[4] != "" {
 			got[f[1]][f[3]] = append(got[f[1]][f[3]], f[4])
 		}
+		if f[5] != "" && (f[5] != "http_header" || f[3] != "cdn") {
+			t.Errorf("row %q: source %q on layer %s", l, f[5], f[3])
+		}
 	}
 	for tr := range in.Truths() {
 		if status[tr.Domain] != string(tr.Status) {
 			t.Errorf("%s: status %q, want %q", tr.Domain, status[tr.Domain], tr.Status)
 		}
+		ca, stapled := "", ""
+		if len(tr.CA) > 0 {
+			ca, stapled = tr.CA[0], fmt.Sprint(tr.CAStapled)
+		}
+		if want := strings.Join([]string{tr.TLDName, tr.Registry, tr.RegistryBackEnd, ca, stapled, tr.Cert}, ","); facts[tr.Domain] != want {
+			t.Errorf("%s: domain columns %q, want %q", tr.Domain, facts[tr.Domain], want)
+		}
 		for _, l := range catalog.Layers {
-			want := tr.Providers(l)
+			want := tr.ProvidersProbed(l)
 			if want == nil {
 				want = []string{}
 			}

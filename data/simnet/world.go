@@ -42,6 +42,9 @@ type staticName struct {
 	// that runs the name: the registrable domain of an ISP's or a
 	// generated operator's name server or mail exchanger (truth.go).
 	op string
+	// cname is the name this one is an alias of (the CAs' hosts and the
+	// CDN names they point to, ca.go), nil for a name with addresses.
+	cname *staticName
 }
 
 // family is a kind of provider name generated per domain: the name embeds
@@ -200,6 +203,8 @@ var poolSpecs = []poolSpec{
 	{"zoho-us", []string{"136.143.188.0/23"}, nil, 1, 0},
 	{"zoho-eu", []string{"185.20.208.0/22"}, nil, 1, 0},
 	{"namecheap-mail", []string{"198.54.122.0/24"}, nil, 1, 0},
+	{"edgio", []string{"192.229.211.108"}, nil, 1, 0},
+	{"edgio-ns", []string{"192.16.16.0/24"}, []string{"2606:2800:3::/48"}, 1, 1},
 }
 
 // nsFamily is a DNS operator: its name servers and how it hands out
@@ -293,6 +298,7 @@ func newWorld() (*world, error) {
 	w.buildDNS()
 	w.buildMail()
 	w.buildTargets()
+	w.buildCertHosts()
 	if err := w.assignZoneNS(); err != nil {
 		return nil, err
 	}
@@ -500,7 +506,7 @@ func (w *world) addZone(name string) *zone {
 }
 
 func (w *world) buildZones() {
-	for _, z := range providerZones {
+	for _, z := range slices.Concat(providerZones, certZones) {
 		w.addZone(z)
 	}
 	for i := range 64 {
@@ -916,6 +922,17 @@ func (w *world) assignZoneNS() error {
 		"pphosted.com": set(dnsUltra, 0), "mimecast.com": set(dnsUltra, 1), "mimecast.co.za": set(dnsUltra, 2),
 		"zoho.com": set(dnsUltra, 3), "zoho.eu": set(dnsUltra, 4),
 	}
+	// The CAs' zones (ca.go); plausible, not verified, like the rest.
+	// Edgio's phicdn.net is served by its own Edgecast DNS.
+	edgioNS := []*staticName{w.host("ns1.edgecastdns.net", "edgio-ns", pEdgioDNS), w.host("ns2.edgecastdns.net", "edgio-ns", pEdgioDNS)}
+	assign["lencr.org"] = set(dnsNS1, 11)
+	assign["digicert.com"] = set(dnsUltra, 6)
+	assign["phicdn.net"], assign["edgecastdns.net"] = edgioNS, edgioNS
+	assign["sectigo.com"] = set(dnsCloudflare, 43)
+	assign["pki.goog"] = googleOwn
+	assign["amazontrust.com"] = set(dnsRoute53, 5)
+	assign["globalsign.com"] = set(dnsCloudflare, 47)
+	assign["quillmarkca.net"] = set(dnsHetzner, 0)
 	for _, t := range []string{"com", "net", "org", "info"} {
 		assign["azure-dns."+t] = set(dnsAzure, 4)
 	}
