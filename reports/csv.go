@@ -133,7 +133,8 @@ type DomainRow struct {
 	EmailCritical    bool           `csv:"email_critical" parquet:"email_critical"`
 	// The certificate authority of the site's certificate (www, else the
 	// apex): ca_state is not_measured when the crawl ran no TLS probe;
-	// ca_critical is true for one CA and no OCSP stapling.
+	// ca_critical is true for one CA, an OCSP responder named and no
+	// OCSP stapling.
 	CAProviders string         `csv:"ca_providers" parquet:"ca_providers"`
 	CAState     classify.State `csv:"ca_state" parquet:"ca_state"`
 	CACritical  bool           `csv:"ca_critical" parquet:"ca_critical"`

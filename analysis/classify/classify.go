@@ -284,7 +284,7 @@ func (c *Classifier) Classify(o *dnscrawl.Observation) Result {
 	st[layerIndex(catalog.LayerDNS)] = c.delegation(b, o, own, st[layerIndex(catalog.LayerDNS)])
 	st[layerIndex(catalog.LayerCDN)], st[layerIndex(catalog.LayerHosting)] = c.web(b, o, own)
 	st[layerIndex(catalog.LayerEmail)] = c.email(b, o, own)
-	st[layerIndex(catalog.LayerCA)], r.OCSPStapled = c.ca(b, o)
+	st[layerIndex(catalog.LayerCA)], r.OCSPStapled, r.NoOCSPFetch = c.ca(b, o)
 	st[layerIndex(catalog.LayerTLD)] = c.tld(b, o)
 	b.dropSubsumed()
 	r.States = c.states.get(st)

@@ -45,7 +45,9 @@
 //     organisation), else by the issuers up the chain the server sent
 //     (a reseller's sub-CA); self-signed is self; otherwise an uncatalogued CA
 //     named by the issuer organisation. Result.OCSPStapled records
-//     stapling, and Critical on the ca layer needs one CA and no stapling.
+//     stapling; Critical on the ca layer needs one CA and a certificate
+//     that makes clients ask the CA's OCSP responder (an OCSP URL and no
+//     staple: Result.NoOCSPFetch is false).
 //     CertHostEdges gives the CA's upstream DNS and CDN providers from the
 //     resolution of its OCSP, CRL and AIA hosts.
 //   - tld: the registry of the domain's TLD (its last label) from the

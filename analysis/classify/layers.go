@@ -178,20 +178,24 @@ func (c *Classifier) issuer(chain []dnscrawl.Cert) issuerVerdict {
 // catalog's issuer patterns, then the issuers up the chain the server
 // sent (a reseller's sub-CA is run by the CA that signed it); a
 // self-signed leaf is the site's own; any other issuer is an uncatalogued
-// CA named by its organisation (or its CN when it has none). stapled is true when every certificate used came
-// with a stapled OCSP response.
+// CA named by its organisation (or its CN when it has none). stapled is
+// true when every certificate used came with a stapled OCSP response,
+// noFetch when every certificate used came
+// stapled or names no OCSP responder.
 //
 // The state: known when a CA was named; none when no host speaks TLS
 // (refused, no address); unattributed when a handshake was made but no
 // CA could be named (a failed handshake, an issuer with no name);
 // unresolved when the probes timed out or failed otherwise, or when the
 // crawl ran without TLS probes.
-func (c *Classifier) ca(b *builder, o *dnscrawl.Observation) (State, bool) {
+func (c *Classifier) ca(b *builder, o *dnscrawl.Observation) (st State, stapled, noFetch bool) {
 	probes := leafProbes(o)
-	stapled := len(probes) > 0
+	stapled = len(probes) > 0
+	noFetch = len(probes) > 0
 	for _, p := range probes {
 		stapled = stapled && p.OCSPStapled
 		leaf := &p.Chain[0]
+		noFetch = noFetch && (p.OCSPStapled || len(leaf.OCSP) == 0)
 		v := c.issuer(p.Chain)
 		value := v.value
 		if p.OCSPStapled {
@@ -210,22 +214,22 @@ func (c *Classifier) ca(b *builder, o *dnscrawl.Observation) (State, bool) {
 		}
 	}
 	if b.has(catalog.LayerCA) {
-		return StateKnown, stapled
+		return StateKnown, stapled, noFetch
 	}
 	if len(o.TLS) == 0 {
-		return StateUnresolved, false
+		return StateUnresolved, false, false
 	}
-	st := StateNone
+	st = StateNone
 	for i := range o.TLS {
 		switch o.TLS[i].Status {
 		case dnscrawl.ProbeOK, dnscrawl.ProbeTLSError:
-			return StateUnattributed, false
+			return StateUnattributed, false, false
 		case dnscrawl.ProbeNoAddress, dnscrawl.ProbeRefused:
 		default:
 			st = StateUnresolved
 		}
 	}
-	return st, false
+	return st, false, false
 }
 
 // tld attributes the registry of the domain's top-level domain (its last

@@ -23,8 +23,19 @@ import (
 type issuer struct{ org, cn string }
 
 // tlsOn adds one successful TLS probe of host name (the apex when name
-// is "", www when "www") whose leaf certificate was issued by is.
+// is "", www when "www") whose leaf certificate was issued by is and names
+// an OCSP responder, as the CAs' leaves did until 2025 and most still do.
 func tlsOn(name string, is issuer, stapled bool) obsOpt {
+	return func(o *dnscrawl.Observation) {
+		tlsNoOCSP(name, is, stapled)(o)
+		o.TLS[len(o.TLS)-1].Chain[0].OCSP = []string{"http://ocsp.ca.example"}
+	}
+}
+
+// tlsNoOCSP is tlsOn with a leaf that names no OCSP responder (only a CRL
+// URL), as Let's Encrypt's leaves since May 2025
+// (https://letsencrypt.org/2024/12/05/ending-ocsp/).
+func tlsNoOCSP(name string, is issuer, stapled bool) obsOpt {
 	return func(o *dnscrawl.Observation) {
 		h := o.Domain
 		if name != "" {
@@ -45,7 +56,7 @@ func tlsChain(leaf, up issuer, upSelf bool) obsOpt {
 	return func(o *dnscrawl.Observation) {
 		h := "www." + o.Domain
 		o.TLS = append(o.TLS, dnscrawl.TLSProbe{Host: h, Port: 443, Status: dnscrawl.ProbeOK, Chain: []dnscrawl.Cert{
-			{SubjectCN: h, IssuerOrg: leaf.org, IssuerCN: leaf.cn},
+			{SubjectCN: h, IssuerOrg: leaf.org, IssuerCN: leaf.cn, OCSP: []string{"http://ocsp.ca.example"}},
 			{SubjectOrg: leaf.org, SubjectCN: leaf.cn, IssuerOrg: up.org, IssuerCN: up.cn, SelfSigned: upSelf},
 		}})
 	}
@@ -124,6 +135,8 @@ func TestRealWorldCA(t *testing.T) {
 	}{
 		{"Let's Encrypt on www, no stapling: critical", site("le-example.com", www("192.0.2.10"), tlsOn("www", le, false)),
 			[]string{"letsencrypt-ca issuer"}, classify.StateKnown, "letsencrypt", false},
+		{"Let's Encrypt leaf without an OCSP URL (2025 on), no stapling: not critical, nothing to ask the CA", site("le-example.com", www("192.0.2.10"), tlsNoOCSP("www", le, false)),
+			[]string{"letsencrypt-ca issuer"}, classify.StateKnown, "", false},
 		{"Let's Encrypt ECDSA intermediate E6 with stapling: not critical", site("le-example.com", www("192.0.2.10"), tlsOn("www", issuer{"Let's Encrypt", "E6"}, true)),
 			[]string{"letsencrypt-ca issuer"}, classify.StateKnown, "", true},
 		{"Google Trust Services WR2", site("gts-example.com", tlsOn("www", gts, false)),

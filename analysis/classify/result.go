@@ -65,10 +65,15 @@ type Result struct {
 	Addrs []AddrInfo
 
 	// OCSPStapled is true when every certificate the ca layer was
-	// classified from came with a stapled OCSP response: a client then
-	// needs no answer from the CA's responder, so the CA is not a critical
-	// dependency (Critical).
+	// classified from came with a stapled OCSP response.
 	OCSPStapled bool
+	// NoOCSPFetch is true when no certificate the ca layer was classified
+	// from needs an answer from its CA's OCSP responder at connection
+	// time: each came with a stapled response or names no OCSP responder
+	// (Let's Encrypt's certificates since 2025, which carry only a CRL
+	// URL; clients do not hard-fail on CRLs). The CA is then not a
+	// critical dependency (Critical).
+	NoOCSPFetch bool
 
 	// hints holds what Finish needs to decide list-level questions for
 	// this domain; nil for most domains, and nil after Finish.
@@ -115,11 +120,13 @@ func (r *Result) Providers(l catalog.Layer) []string {
 // single third-party provider when every provider of r on l is that one
 // provider (no second provider, no self-hosted server), after Kashaf et
 // al., IMC 2020. On the ca layer a site whose certificates come with a
-// stapled OCSP response is not critically dependent on its CA (Kashaf et
-// al.: one CA and no stapling). ok is false when r is not critically
+// stapled OCSP response, or name no OCSP responder, is not critically
+// dependent on its CA (Kashaf et al.: one CA and no stapling; a
+// certificate without an OCSP URL asks nothing of the CA when a client
+// connects). ok is false when r is not critically
 // dependent on l.
 func (r *Result) Critical(l catalog.Layer) (provider string, ok bool) {
-	if l == catalog.LayerCA && r.OCSPStapled {
+	if l == catalog.LayerCA && r.NoOCSPFetch {
 		return "", false
 	}
 	ps := r.Providers(l)

@@ -389,7 +389,8 @@ func TestAnalyzeSimulatedFromObservations(t *testing.T) {
 		dir := t.TempDir()
 		line := obsLine(t, "a.example", dnscrawl.StatusOK)
 		if simulated {
-			line = strings.Replace(line, `"schema_version":1,`, `"schema_version":1,"simulated":true,`, 1)
+			v := fmt.Sprintf(`"schema_version":%d,`, dnscrawl.SchemaVersion)
+			line = strings.Replace(line, v, v+`"simulated":true,`, 1)
 		}
 		in := observations(t, dir, "shard.jsonl", line)
 		o := analyzeOptions{Inputs: []string{in}, Out: filepath.Join(dir, "out"), Quiet: true, Formats: []string{"csv"}}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
 	"github.com/chokepoint-dev/chokepoint/data/domains"
+	"github.com/chokepoint-dev/chokepoint/data/probe"
 	"github.com/chokepoint-dev/chokepoint/reports"
 )
 
@@ -60,6 +61,19 @@ type crawlOptions struct {
 	// Such a crawl may replace the output of an earlier simulated crawl
 	// without Force: demo regenerates it.
 	Simulated bool
+	// Probe, NoProbe, ProbeTimeout, ProbeConcurrency and CARoots set
+	// the TLS and HTTP probes made after each domain's DNS lookups
+	// (data/probe).
+	Probe            probeFlag
+	NoProbe          bool
+	ProbeTimeout     time.Duration
+	ProbeConcurrency int
+	CARoots          string
+	// ProbePerAddress is the number of probe connections open at once
+	// to one address (0: the prober's default, 2). No flag sets it: demo
+	// raises it, as it lifts the rate limit, since the simulator runs
+	// on this machine.
+	ProbePerAddress int
 }
 
 func defaultCrawlOptions() crawlOptions {
@@ -80,6 +94,11 @@ func defaultCrawlOptions() crawlOptions {
 		// The report's threshold of missing data: a crawl that exits 0
 		// never gets a report that says its data is missing.
 		MaxFailed: reports.MissingFraction,
+		Probe:     probeFlag{kinds: []probe.Kind{probe.KindTLS, probe.KindHTTP}},
+		// One connection is bounded by ProbeTimeout; a domain takes at
+		// most two at once (apex and www) and two in a row (HTTPS, HTTP).
+		ProbeTimeout:     5 * time.Second,
+		ProbeConcurrency: 32,
 	}
 }
 
@@ -100,6 +119,11 @@ func addCrawlFlags(cmd *cobra.Command, o *crawlOptions) {
 	f.Float64Var(&o.MaxFailed, "max-failed", o.MaxFailed, "exit with code 1 when more than this fraction of the domains looked up failed on network errors (timeout, network_error); 1: never")
 	addIterativeFlags(cmd, &o.Iterative)
 	f.Var(shardValue{o}, "shard", "crawl only part K of N of the list (1 <= K <= N), by a stable hash of each domain; analyze takes the shards' outputs together. auto/N: K is JOB_COMPLETION_INDEX+1 (Kubernetes Indexed Job) and the output goes to OUT/shard=K")
+	f.Var(&o.Probe, "probe", "probes made after each domain's DNS lookups: tls (handshake with the apex and www on 443: certificate chain, OCSP stapling), http (one HEAD to www: edge headers), or both")
+	f.BoolVar(&o.NoProbe, "no-probe", o.NoProbe, "no TLS or HTTP probe: DNS only")
+	f.DurationVar(&o.ProbeTimeout, "probe-timeout", o.ProbeTimeout, "timeout of one probe connection: connect, handshake and response")
+	f.IntVar(&o.ProbeConcurrency, "probe-concurrency", o.ProbeConcurrency, "domains probed at once (at most 2 connections at once to any one address)")
+	f.StringVar(&o.CARoots, "ca-roots", o.CARoots, "PEM `FILE` of root certificates to verify the chains against, instead of the system's (simnet writes simnet-roots.pem)")
 }
 
 func newCrawlCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
@@ -146,6 +170,12 @@ func (o *crawlOptions) validate() error {
 		return usagef("--resume keeps observations.jsonl and --force replaces it: give one of them")
 	case o.AllowDifferentList && !o.Resume:
 		return usagef("--allow-different-list goes with --resume")
+	case o.NoProbe && o.Probe.set:
+		return usagef("--probe says which probes to make and --no-probe makes none: give one of them")
+	case o.ProbeTimeout <= 0:
+		return usagef("--probe-timeout %s: want a positive duration, such as 5s", o.ProbeTimeout)
+	case o.ProbeConcurrency < 1:
+		return usagef("--probe-concurrency %d: want 1 or more domains at once", o.ProbeConcurrency)
 	}
 	if err := o.Iterative.validate(len(o.Resolvers) > 0); err != nil {
 		return err
@@ -196,16 +226,20 @@ func runCrawl(ctx context.Context, o crawlOptions, stdin io.Reader, stdout, stde
 			return nil, fmt.Errorf("no --resolver given and %w", err)
 		}
 	}
-	cfg := dnscrawl.Config{
+	crawlCfg := dnscrawl.Config{
 		Resolvers: resolvers, Concurrency: o.Concurrency, Timeout: o.Timeout,
 		DomainTimeout: o.DomainTimeout, Retries: retriesFlag(o.Retries), QPS: o.QPS, QPSPerResolver: o.QPSPerResolver,
+		ProbeConcurrency: o.ProbeConcurrency,
 	}
 	if iter != nil {
-		cfg.Resolvers, cfg.Iterative = nil, iter
+		crawlCfg.Resolvers, crawlCfg.Iterative = nil, iter
 	}
-	crawler, err := dnscrawl.New(cfg)
-	if err != nil {
+	if _, err := dnscrawl.New(crawlCfg); err != nil {
 		return nil, usageError{err}
+	}
+	roots, err := loadCARoots(o.CARoots)
+	if err != nil {
+		return nil, err
 	}
 	path := filepath.Join(o.Out, ObservationsName)
 	manifestPath := filepath.Join(o.Out, dnscrawl.ManifestName)
@@ -239,8 +273,12 @@ func runCrawl(ctx context.Context, o crawlOptions, stdin io.Reader, stdout, stde
 	plan := list.plan(o.Shard, &resumed.Done)
 
 	simulated := o.Simulated || (prev != nil && prev.Simulated)
-	if !o.Simulated && iter == nil && ctx.Err() == nil {
-		if sims := dnscrawl.SimulatedResolvers(ctx, resolvers, o.Timeout); len(sims) > 0 {
+	var sims []string
+	if (!o.Simulated || len(o.probeKinds()) > 0) && iter == nil && ctx.Err() == nil {
+		// Asked for demo's crawls too when they probe: the probes
+		// need the simulated resolver to say where it serves TLS.
+		sims = dnscrawl.SimulatedResolvers(ctx, resolvers, o.Timeout)
+		if len(sims) > 0 && !o.Simulated {
 			simulated = true
 			fmt.Fprintf(stderr, "crawl: %s is the simulated internet (chokepoint simnet): the observations are marked simulated\n", strings.Join(sims, ", "))
 		}
@@ -260,6 +298,20 @@ func runCrawl(ctx context.Context, o crawlOptions, stdin io.Reader, stdout, stde
 		StartedAt: time.Now().UTC(), Simulated: simulated,
 	}
 	countStatuses(m, resumed, dnscrawl.Stats{})
+	prober, err := newCrawlProber(ctx, o, roots, simulated, sims, m, stderr)
+	if err != nil {
+		return nil, err
+	}
+	if prober != nil {
+		crawlCfg.Prober = prober
+	}
+	if prev != nil && strings.Join(prev.Probes, ",") != strings.Join(m.Probes, ",") {
+		fmt.Fprintf(stderr, "crawl: resuming a crawl made with probes %q, now %q: the domains already done keep what they had\n", strings.Join(prev.Probes, ","), strings.Join(m.Probes, ","))
+	}
+	crawler, err := dnscrawl.New(crawlCfg)
+	if err != nil {
+		return nil, usageError{err}
+	}
 	// crawl.json first, then the observations: a file of observations
 	// always has the crawl.json that says which list it comes from, even
 	// after kill -9.
@@ -299,9 +351,9 @@ func runCrawl(ctx context.Context, o crawlOptions, stdin io.Reader, stdout, stde
 	if m.Interrupted {
 		return m, interruptedError{done: plan.inShard - plan.todo + stats.Domains, total: plan.inShard}
 	}
-	fmt.Fprintf(stderr, "crawl: %d domains in %s (%d queries, %.0f domains/s)\n",
+	fmt.Fprintf(stderr, "crawl: %d domains in %s (%d queries, %.0f domains/s%s)\n",
 		stats.Domains, stats.Elapsed.Round(time.Millisecond), stats.Queries,
-		float64(stats.Domains)/max(stats.Elapsed.Seconds(), 1e-9))
+		float64(stats.Domains)/max(stats.Elapsed.Seconds(), 1e-9), probeSummary(stats))
 	if crawlErr != nil {
 		return m, crawlErr
 	}

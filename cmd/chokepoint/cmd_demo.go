@@ -77,6 +77,11 @@ func runDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) error
 	c.Retries = 1
 	c.QPSPerResolver = 0 // the simulator runs here: no need to be polite
 	c.Simulated = true
+	// The chains of the simulated CAs verify against their roots, as
+	// real chains against the system's; the probes go to the local
+	// endpoint, so they need no politeness either.
+	c.CARoots = files.Roots
+	c.ProbeConcurrency, c.ProbePerAddress = o.Concurrency, o.Concurrency
 	return runRun(ctx, runOptions{
 		Crawl:   c,
 		Analyze: analyzeOptions{Out: o.Out, ASNDB: files.ASN, CountryDB: files.Country, DataDir: files.DataDir, Bootstrap: defaultBootstrap, BootstrapSeed: 1},

@@ -32,61 +32,59 @@ type zoneNS struct {
 // kept), so memory stays flat in the list size even when a provider
 // names a host per customer.
 type cache struct {
-	mu    sync.Mutex
-	hosts map[string]*addrs
-	zones map[string]*zoneNS
-	group singleflight.Group
+	mu        sync.Mutex
+	hosts     map[string]*addrs
+	zones     map[string]*zoneNS
+	certHosts map[string]*certHost
+	group     singleflight.Group
 }
 
 // maxCacheEntries bounds each map of the cache.
 const maxCacheEntries = 200_000
 
 func newCache() *cache {
-	return &cache{hosts: make(map[string]*addrs), zones: make(map[string]*zoneNS)}
+	return &cache{hosts: make(map[string]*addrs), zones: make(map[string]*zoneNS), certHosts: make(map[string]*certHost)}
 }
 
 // host returns the addresses of name, resolving them with fn once. The
 // boolean is true when the result came from the cache (the caller then
 // counts no queries for it).
 func (c *cache) host(ctx context.Context, name string, fn func(context.Context) *addrs) (*addrs, bool) {
-	c.mu.Lock()
-	if a, ok := c.hosts[name]; ok {
-		c.mu.Unlock()
-		return a, true
-	}
-	c.mu.Unlock()
-	v, _, shared := c.group.Do("h:"+name, func() (any, error) {
-		a := fn(ctx)
-		if ctx.Err() == nil {
-			c.mu.Lock()
-			if len(c.hosts) < maxCacheEntries {
-				c.hosts[name] = a
-			}
-			c.mu.Unlock()
-		}
-		return a, nil
-	})
-	return v.(*addrs), shared
+	return lookupOnce(ctx, c, c.hosts, "h:", name, fn)
 }
 
 // zone returns the NS set of zone, resolving it with fn once.
 func (c *cache) zone(ctx context.Context, zone string, fn func(context.Context) *zoneNS) (*zoneNS, bool) {
+	return lookupOnce(ctx, c, c.zones, "z:", zone, fn)
+}
+
+// certHost returns the resolution of a certificate host, made with fn
+// once.
+func (c *cache) certHost(ctx context.Context, name string, fn func(context.Context) *certHost) (*certHost, bool) {
+	return lookupOnce(ctx, c, c.certHosts, "c:", name, fn)
+}
+
+// lookupOnce returns m[key], or makes it with fn, once for all the
+// callers that ask at the same time, and keeps it unless ctx ended (the
+// result would describe the interruption) or m is full. The boolean is
+// true when the result was not made by this call.
+func lookupOnce[T any](ctx context.Context, c *cache, m map[string]T, kind, key string, fn func(context.Context) T) (T, bool) {
 	c.mu.Lock()
-	if z, ok := c.zones[zone]; ok {
+	if v, ok := m[key]; ok {
 		c.mu.Unlock()
-		return z, true
+		return v, true
 	}
 	c.mu.Unlock()
-	v, _, shared := c.group.Do("z:"+zone, func() (any, error) {
-		z := fn(ctx)
+	v, _, shared := c.group.Do(kind+key, func() (any, error) {
+		v := fn(ctx)
 		if ctx.Err() == nil {
 			c.mu.Lock()
-			if len(c.zones) < maxCacheEntries {
-				c.zones[zone] = z
+			if len(m) < maxCacheEntries {
+				m[key] = v
 			}
 			c.mu.Unlock()
 		}
-		return z, nil
+		return v, nil
 	})
-	return v.(*zoneNS), shared
+	return v.(T), shared
 }

@@ -359,20 +359,50 @@ const SimulatedServerID = "chokepoint-simnet"
 // answer, "" when the resolver gives none (many refuse the question or
 // answer with a host name). It gives up after timeout or when ctx ends.
 func Identify(ctx context.Context, addr string, timeout time.Duration) (string, error) {
+	id, err := chaosTXT(ctx, addr, "id.server.", timeout)
+	if err != nil {
+		return "", fmt.Errorf("identify resolver %s: %w", addr, err)
+	}
+	return id, nil
+}
+
+// SimulatedProbeName is the CHAOS-class TXT question by which the
+// simulated internet says where it serves TLS and HTTP for its hosts
+// (SimulatedProbeEndpoints).
+const SimulatedProbeName = "probe.simnet."
+
+// SimulatedProbeEndpoints asks the resolver at addr, which must have
+// identified itself as the simulated internet (Identify), where it serves
+// TLS and HTTP for the simulated hosts: TXT "probe.simnet." in class
+// CHAOS, answered "tls=127.0.0.1:PORT http=127.0.0.1:PORT"
+// (data/probe.ParseRedirect reads it). It returns "" when there is no
+// answer. A real resolver is never asked: a crawl of the real internet
+// never redirects its probes.
+func SimulatedProbeEndpoints(ctx context.Context, addr string, timeout time.Duration) (string, error) {
+	txt, err := chaosTXT(ctx, addr, SimulatedProbeName, timeout)
+	if err != nil {
+		return "", fmt.Errorf("ask resolver %s for its probe endpoints: %w", addr, err)
+	}
+	return txt, nil
+}
+
+// chaosTXT asks addr the TXT question name in class CHAOS and returns the
+// strings of the first TXT answer joined, "" when there is none.
+func chaosTXT(ctx context.Context, addr, name string, timeout time.Duration) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	m := new(dns.Msg)
-	m.SetQuestion("id.server.", dns.TypeTXT)
+	m.SetQuestion(name, dns.TypeTXT)
 	m.Question[0].Qclass = dns.ClassCHAOS
 	cl := &dns.Client{Net: "udp", Timeout: timeout}
 	co, err := cl.DialContext(ctx, addr)
 	if err != nil {
-		return "", fmt.Errorf("identify resolver %s: %w", addr, err)
+		return "", err
 	}
 	defer co.Close()
 	resp, err := exchangeOn(ctx, cl, m, co)
 	if err != nil {
-		return "", fmt.Errorf("identify resolver %s: %w", addr, err)
+		return "", err
 	}
 	if err := checkAnswer(m, resp); err != nil || resp.Rcode != dns.RcodeSuccess {
 		return "", nil

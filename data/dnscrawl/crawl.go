@@ -7,6 +7,7 @@ import (
 	"iter"
 	"math/rand/v2"
 	"net/netip"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -44,6 +45,16 @@ type Config struct {
 	// QPSPerResolver limits each resolver.
 	QPS            float64
 	QPSPerResolver float64
+	// Prober, when set, probes the web hosts of every domain whose NS
+	// lookup succeeded, after its DNS lookups, in a stage of its own
+	// (ProbeConcurrency domains at once) so that slow probes do not hold
+	// the DNS workers; the hosts its certificates name are then resolved
+	// through the crawl's resolvers and cache. Nil: no probes, and the
+	// crawl runs exactly as without this stage.
+	Prober Prober
+	// ProbeConcurrency is the number of domains probed at once (default
+	// 32).
+	ProbeConcurrency int
 	// Iterative, when set, answers every question instead of Resolvers
 	// (which may then be empty): data/iterative resolves from the root
 	// down, and the crawl records each zone's Delegation.
@@ -77,6 +88,9 @@ func (c *Config) withDefaults() (Config, error) {
 	if out.Backoff <= 0 {
 		out.Backoff = 50 * time.Millisecond
 	}
+	if out.ProbeConcurrency <= 0 {
+		out.ProbeConcurrency = 32
+	}
 	return out, nil
 }
 
@@ -101,6 +115,9 @@ type Stats struct {
 	ByStatus map[Status]int `json:"by_status"`
 	Queries  int64          `json:"queries"`
 	Elapsed  time.Duration  `json:"elapsed_ns"`
+	// TLS and HTTP count the probes by status (empty without a prober).
+	TLS  map[ProbeStatus]int `json:"tls,omitempty"`
+	HTTP map[ProbeStatus]int `json:"http,omitempty"`
 }
 
 // Crawler crawls domains with a bounded pool of workers. It holds no
@@ -128,7 +145,7 @@ func New(cfg Config) (*Crawler, error) {
 // from emit stops the crawl the same way and is returned.
 func (c *Crawler) Crawl(ctx context.Context, targets iter.Seq[Target], emit func(*Observation) error) (Stats, error) {
 	start := time.Now()
-	stats := Stats{ByStatus: make(map[Status]int)}
+	stats := Stats{ByStatus: make(map[Status]int), TLS: make(map[ProbeStatus]int), HTTP: make(map[ProbeStatus]int)}
 	var queries atomic.Int64
 	var global *rate.Limiter
 	if c.cfg.QPS > 0 {
@@ -169,8 +186,17 @@ func (c *Crawler) Crawl(ctx context.Context, targets iter.Seq[Target], emit func
 		}
 		return nil
 	})
+	// Without a prober the DNS workers hand their observations straight
+	// to the writer; with one, to the probe stage, which hands them on.
+	looked := results
+	if c.cfg.Prober != nil {
+		looked = make(chan *Observation)
+	}
+	var dnsWorkers sync.WaitGroup
 	for i := range c.cfg.Concurrency {
+		dnsWorkers.Add(1)
 		g.Go(func() error {
+			defer dnsWorkers.Done()
 			w := c.newWorker(i, start, tr, addrs, resolvers, global, shared, &queries)
 			for t := range work {
 				o := w.lookup(gctx, t)
@@ -178,13 +204,36 @@ func (c *Crawler) Crawl(ctx context.Context, targets iter.Seq[Target], emit func
 					return nil // abandoned: the domain is done again on resume
 				}
 				select {
-				case results <- o:
+				case looked <- o:
 				case <-gctx.Done():
 					return nil
 				}
 			}
 			return nil
 		})
+	}
+	if c.cfg.Prober != nil {
+		g.Go(func() error {
+			dnsWorkers.Wait()
+			close(looked)
+			return nil
+		})
+		for i := range c.cfg.ProbeConcurrency {
+			g.Go(func() error {
+				w := c.newWorker(c.cfg.Concurrency+i, start, tr, addrs, resolvers, global, shared, &queries)
+				for o := range looked {
+					w.probe(gctx, c.cfg.Prober, o)
+					if gctx.Err() != nil {
+						return nil // abandoned, as in the DNS stage
+					}
+					select {
+					case results <- o:
+					case <-gctx.Done():
+					}
+				}
+				return nil
+			})
+		}
 	}
 	var waitErr error
 	go func() {
@@ -204,6 +253,12 @@ func (c *Crawler) Crawl(ctx context.Context, targets iter.Seq[Target], emit func
 		}
 		stats.Domains++
 		stats.ByStatus[o.Status]++
+		for _, p := range o.TLS {
+			stats.TLS[p.Status]++
+		}
+		for _, p := range o.HTTP {
+			stats.HTTP[p.Status]++
+		}
 	}
 	stats.Queries = queries.Load()
 	stats.Elapsed = time.Since(start)

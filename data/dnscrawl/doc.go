@@ -2,7 +2,10 @@
 // sees as observations: one JSON line per input domain with the raw facts
 // (NS hosts and their addresses, SOA, the apex and www host each with its
 // CNAME chain and A/AAAA answers, MX hosts with addresses, the NS of the
-// zones CNAME targets live in), timings and query counts.
+// zones CNAME targets live in), timings and query counts. With a Prober
+// (data/probe), each domain that resolved is then probed over TLS and
+// HTTP in a second stage of the pool, and the OCSP, CRL and AIA hosts its
+// certificates name are resolved into the observation (CertHosts).
 //
 // It talks to recursive resolvers with github.com/miekg/dns messages over
 // its own UDP transport (transport.go): a few sockets shared by all the
@@ -43,8 +46,15 @@
 //   - CNAME chains are followed across answers with loop detection and a
 //     limit of MaxCNAMEHops;
 //   - names shared between domains (provider NS and MX hosts, the zones of
-//     CNAME targets) are resolved once per crawl and cached, in a cache of
-//     bounded size, so memory does not grow with the list;
+//     CNAME targets, certificate hosts) are resolved once per crawl and
+//     cached, in a cache of bounded size, so memory does not grow with
+//     the list;
+//   - without a Prober the crawl is the DNS crawl alone, stage for stage;
+//     with one, an observation is emitted only once its probes are done,
+//     so an interruption abandons the probes in flight with their domains;
+//   - ParseObservation reads schema versions MinSchemaVersion to
+//     SchemaVersion and refuses probe facts past their bounds (MaxChain,
+//     MaxHeaders, ...);
 //   - after ReadResume, the observations file holds whole lines only, one
 //     per domain in Resumed.Done.
 package dnscrawl

@@ -84,6 +84,10 @@ func FuzzDecoder(f *testing.F) {
 	f.Add([]byte(`{"schema_version":1,"domain":"example.com","status":"ok","apex":{"name":"example.com","status":"ok","a":["192.0.2.1"]},"www":{"name":"www.example.com","status":"nxdomain"}}` + "\n"))
 	f.Add([]byte("{}\n\n{\"schema_version\":1}\n"))
 	f.Add([]byte(`{"schema_version":1,"domain":"x","status":"bogus"}`))
+	f.Add([]byte(`{"schema_version":2,"domain":"example.com","status":"ok","apex":{"name":"example.com"},"www":{"name":"www.example.com","status":"ok","a":["192.0.2.1"]},` +
+		`"tls":[{"host":"www.example.com","addr":"192.0.2.1","port":443,"status":"ok","chain":[{"subject_cn":"<b>x</b>","issuer_org":"=1+1","not_before":"2026-01-01T00:00:00Z","not_after":"2027-01-01T00:00:00Z","ocsp":["http://ocsp.ca.test"]}],"ocsp_stapled":true}],` +
+		`"http":[{"url":"https://www.example.com/","addr":"192.0.2.1","status":"ok","status_code":200,"headers":{"Server":["cloudflare"]}}],` +
+		`"cert_hosts":[{"name":"ocsp.ca.test","host":{"name":"ocsp.ca.test","status":"ok"},"zone":{"zone":"ca.test","ns":["ns.ca.test"]}}]}` + "\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		dec := NewDecoder(bytes.NewReader(b))
 		for range 1000 {

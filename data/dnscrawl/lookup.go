@@ -436,18 +436,25 @@ func (w *worker) targetZones(ctx context.Context, domain string, tl *tally, chai
 	slices.Sort(zones)
 	var out []ZoneNS
 	for _, z := range zones {
-		r, cached := w.cache.zone(ctx, z, func(ctx context.Context) *zoneNS {
-			var t tally
-			_, ns, _ := w.zoneNS(ctx, z, &t)
-			return &zoneNS{ns: ns, queries: t.queries, attempts: t.attempts}
-		})
-		if !cached {
-			tl.queries += r.queries
-			tl.attempts += r.attempts
-		}
-		if len(r.ns) > 0 {
-			out = append(out, ZoneNS{Zone: z, NS: r.ns})
+		if ns := w.sharedZone(ctx, z, tl); len(ns) > 0 {
+			out = append(out, ZoneNS{Zone: z, NS: ns})
 		}
 	}
 	return out
+}
+
+// sharedZone returns the NS set of a zone shared between domains (a CDN's,
+// a CA's), resolved once per crawl through the cache; the questions are
+// counted in tl when they were asked for this call.
+func (w *worker) sharedZone(ctx context.Context, z string, tl *tally) []string {
+	r, cached := w.cache.zone(ctx, z, func(ctx context.Context) *zoneNS {
+		var t tally
+		_, ns, _ := w.zoneNS(ctx, z, &t)
+		return &zoneNS{ns: ns, queries: t.queries, attempts: t.attempts}
+	})
+	if !cached {
+		tl.queries += r.queries
+		tl.attempts += r.attempts
+	}
+	return r.ns
 }

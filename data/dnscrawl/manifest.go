@@ -62,6 +62,17 @@ type Manifest struct {
 	// run by demo, or a resolver that identified itself as the
 	// simulated internet (Identify) when the crawl started.
 	Simulated bool `json:"simulated"`
+	// Probes are the probes made after each domain's DNS lookups ("tls",
+	// "http"; absent without probes), with their timeout and
+	// concurrency, the file of root certificates the chains were
+	// verified against (absent: the system's) and, on the simulated
+	// internet, the loopback endpoints dialled instead of the simulated
+	// addresses ("tls=127.0.0.1:PORT http=127.0.0.1:PORT").
+	Probes           []string `json:"probes,omitempty"`
+	ProbeTimeout     string   `json:"probe_timeout,omitempty"`
+	ProbeConcurrency int      `json:"probe_concurrency,omitempty"`
+	CARoots          string   `json:"ca_roots,omitempty"`
+	ProbeRedirect    string   `json:"probe_redirect,omitempty"`
 }
 
 // ListRef names a domain list by its path and ListHash, with the shard

@@ -14,9 +14,15 @@ import (
 )
 
 // SchemaVersion is the version of the observation JSONL format written by
-// this package. It changes when a field changes meaning or disappears;
-// adding a field does not change it.
-const SchemaVersion = 1
+// this package. It changes when a field changes meaning or disappears,
+// or when a reader of the previous version would miss facts: version 2
+// adds the TLS and HTTP probes and the certificate hosts (tls, http,
+// cert_hosts), whose absence in a version-1 line means "not probed".
+const SchemaVersion = 2
+
+// MinSchemaVersion is the oldest observation format this build still
+// reads: version 1, the same lines without probes.
+const MinSchemaVersion = 1
 
 // Status is the outcome of a lookup, from a closed vocabulary. It is data,
 // not an error: every input domain gets one, whatever happened.
@@ -262,7 +268,8 @@ func (d *Decoder) Next() (*Observation, error) {
 }
 
 // ParseObservation decodes one non-empty line of an observations file and
-// checks it as Next does: schema version, domain, status. It does not
+// checks it as Next does: schema version, domain, status, the bounds of
+// the probe facts (checkProbes), the names (CheckNames). It does not
 // keep b. Callers that read lines themselves (to decode them on several
 // goroutines) use it; the error is not a *LineError.
 func ParseObservation(b []byte) (*Observation, error) { return parseObservation(b, nil) }
@@ -274,13 +281,16 @@ func parseObservation(b []byte, p *Parser) (*Observation, error) {
 	if err := decodeWith(b, &o, p); err != nil {
 		return nil, err
 	}
-	if o.SchemaVersion != SchemaVersion {
-		return nil, fmt.Errorf("%w %d (this build reads %d)", ErrSchema, o.SchemaVersion, SchemaVersion)
+	if o.SchemaVersion < MinSchemaVersion || o.SchemaVersion > SchemaVersion {
+		return nil, fmt.Errorf("%w %d (this build reads %d to %d)", ErrSchema, o.SchemaVersion, MinSchemaVersion, SchemaVersion)
 	}
 	if o.Domain == "" {
 		return nil, errors.New("observation without domain")
 	}
 	if _, err := ParseStatus(string(o.Status)); err != nil {
+		return nil, err
+	}
+	if err := o.checkProbes(); err != nil {
 		return nil, err
 	}
 	if err := o.CheckNames(); err != nil {
@@ -298,7 +308,10 @@ func parseObservation(b []byte, p *Parser) (*Observation, error) {
 // section 11): it must be empty or a DNS name in presentation format, at
 // most 255 octets on the wire with labels of 1 to 63 octets, escapes
 // allowed; the apex and www hosts may also be named as the crawler names
-// them, the domain and "www." before it. So a hostile but valid name
+// them, the domain and "www." before it. The hosts of the TLS and HTTP
+// probes must be the apex or www host; the certificate hosts and the
+// names of their resolution (CNAMEs, zone, zone name servers) are DNS
+// names like the rest. So a hostile but valid name
 // passes, and a name of megabytes from a forged file does not. The error
 // wraps ErrName and never quotes more than the start of a long name.
 func (o *Observation) CheckNames() error {
@@ -362,6 +375,9 @@ func (o *Observation) CheckNames() error {
 				return err
 			}
 		}
+	}
+	if err := o.checkProbeNames(check, hostNames); err != nil {
+		return err
 	}
 	return o.Delegation.checkNames()
 }

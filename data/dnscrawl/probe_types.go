@@ -16,6 +16,10 @@ type ProbeStatus string
 const (
 	ProbeOK        ProbeStatus = "ok"         // handshake done / response read
 	ProbeNoAddress ProbeStatus = "no_address" // the host has no address to probe
+	// ProbeNotPublic: the address is not a public one (private,
+	// loopback, link-local, shared, documentation, reserved: RFC 6890):
+	// a crawl of the real internet does not connect to it.
+	ProbeNotPublic ProbeStatus = "not_public"
 	ProbeRefused   ProbeStatus = "refused"    // connection refused
 	ProbeTimeout   ProbeStatus = "timeout"    // connect, handshake or response timed out
 	ProbeTLSError  ProbeStatus = "tls_error"  // the handshake failed (alert, protocol error)

@@ -100,7 +100,7 @@ func (r *Resumed) take(line []byte) bool {
 		Status        Status `json:"status"`
 		Queries       int64  `json:"queries"`
 	}
-	if json.Unmarshal(line, &o) != nil || o.SchemaVersion != SchemaVersion || o.Domain == "" {
+	if json.Unmarshal(line, &o) != nil || o.SchemaVersion < MinSchemaVersion || o.SchemaVersion > SchemaVersion || o.Domain == "" {
 		return false
 	}
 	if _, err := ParseStatus(string(o.Status)); err != nil {
