@@ -55,6 +55,7 @@ type options struct {
 	dir         string
 	port        int
 	chokepoint  string
+	baseline    string
 	concurrency int
 	tools       string
 }
@@ -67,6 +68,7 @@ func benchMain(args []string) int {
 	fs.StringVar(&o.dir, "dir", "bin/bench-peers", "working directory: zones, NSD's files, tool outputs")
 	fs.IntVar(&o.port, "port", 5399, "NSD's UDP and TCP port on 127.0.0.1")
 	fs.StringVar(&o.chokepoint, "chokepoint", "bin/chokepoint", "the chokepoint binary")
+	fs.StringVar(&o.baseline, "baseline", "", "another chokepoint binary (an older build), run as the tool chokepoint-base to compare builds in one run")
 	fs.IntVar(&o.concurrency, "concurrency", 256, "in-flight queries or workers of every tool")
 	fs.StringVar(&o.tools, "tools", "dnsperf,bare,chokepoint,zdns,dnsx", "tools to run, in round order")
 	fs.Parse(args)
@@ -112,6 +114,14 @@ func run(o options) error {
 		},
 		"chokepoint": func(r int) (result, error) {
 			return runChokepoint(pop, dir, addr, o, r)
+		},
+		"chokepoint-base": func(r int) (result, error) {
+			if o.baseline == "" {
+				return result{}, fmt.Errorf("chokepoint-base needs -baseline")
+			}
+			base := o
+			base.chokepoint = o.baseline
+			return runChokepoint(pop, dir, addr, base, r)
 		},
 		"zdns": func(r int) (result, error) {
 			return runZdns(pop, dir, addr, o, r)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -47,7 +48,7 @@ const benchWorkers = 64
 // measures what the wire gives, once before and once after the crawl;
 // ratio is crawl queries/s over the mean of the two bare rates;
 // cpu-us/query is the crawling process's CPU time (user and system)
-// during the crawl per query sent. peak-RSS-MB is the crawling process's high-water mark of
+// during the crawl per query sent, allocs/query its heap allocations. peak-RSS-MB is the crawling process's high-water mark of
 // resident memory during the crawl (VmHWM, reset before it).
 func BenchmarkCrawl(b *testing.B) {
 	n := benchDomains(b)
@@ -61,6 +62,9 @@ func BenchmarkCrawl(b *testing.B) {
 	var queries, domainsDone int64
 	var elapsed time.Duration
 	resetPeakRSS()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	mallocs0 := ms.Mallocs
 	cpu0 := processCPU()
 	b.ResetTimer()
 	for b.Loop() {
@@ -104,6 +108,8 @@ func BenchmarkCrawl(b *testing.B) {
 	}
 	b.StopTimer()
 	cpu := processCPU() - cpu0
+	runtime.ReadMemStats(&ms)
+	mallocs := ms.Mallocs - mallocs0
 	peak := peakRSS()
 	// The machine is shared: the bare client runs before and after the
 	// crawl, and the ratio uses the mean of both, so that a change of
@@ -116,6 +122,7 @@ func BenchmarkCrawl(b *testing.B) {
 	b.ReportMetric(bare, "bare-queries/s")
 	b.ReportMetric(qps/bare, "ratio")
 	b.ReportMetric(float64(cpu.Microseconds())/float64(queries), "cpu-us/query")
+	b.ReportMetric(float64(mallocs)/float64(queries), "allocs/query")
 	if peak > 0 {
 		b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MB")
 	}

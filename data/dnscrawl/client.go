@@ -132,7 +132,8 @@ type conn struct {
 	backoff   time.Duration
 	rng       *rand.Rand
 	queries   *atomic.Int64
-	msg       dns.Msg // the query, reused
+	msg       dns.Msg     // the query, reused
+	names     internTable // names in replies' records, shared across replies
 }
 
 // answer is the outcome of one question after retries.
@@ -218,19 +219,30 @@ func (c *conn) exchange(ctx context.Context, name string, qtype uint16) (*dns.Ms
 	if err := wait(ctx, r.limiter); err != nil {
 		return nil, r.addr, err
 	}
-	m := &c.msg
-	if len(m.Extra) == 0 {
-		m.SetEdns0(ednsSize, false)
-	}
-	m.SetQuestion(dns.Fqdn(name), qtype)
-	m.RecursionDesired = true
 	c.queries.Add(1)
 
-	resp, err := c.exchangeUDP(ctx, m, c.addrs[i])
+	// The query is packed by hand into the worker's buffer (wire.go);
+	// the dns.Msg is built only for a name that needs miekg/dns to pack
+	// it and for TCP.
+	var m *dns.Msg
+	b, ok := packQuery(c.call.query[:cap(c.call.query)], name, qtype)
+	var resp *dns.Msg
+	var err error
+	tcp := false
+	if ok {
+		resp, err = c.roundTrip(ctx, b, c.addrs[i])
+	} else {
+		m = c.question(name, qtype)
+		resp, err = c.exchangeUDP(ctx, m, c.addrs[i])
+	}
 	if errors.Is(err, errNeedTCP) {
 		// Truncated, or an answer that could not be unpacked (larger
 		// than the buffer, malformed): ask again over TCP.
+		if m == nil {
+			m = c.question(name, qtype)
+		}
 		resp, err = exchangeTCP(ctx, c.tcp, m, r.addr)
+		tcp = true
 	}
 	if err != nil {
 		if errors.Is(ctx.Err(), context.Canceled) {
@@ -242,22 +254,48 @@ func (c *conn) exchange(ctx context.Context, name string, qtype uint16) (*dns.Ms
 		return nil, r.addr, err
 	}
 	r.report(true, time.Time{})
-	if err := checkAnswer(m, resp); err != nil {
-		return nil, r.addr, err
+	// Over UDP the transport matched the reply to the question; over TCP
+	// it is checked here.
+	if tcp {
+		if err := checkAnswer(m, resp); err != nil {
+			return nil, r.addr, err
+		}
 	}
 	return resp, r.addr, nil
 }
 
-// exchangeUDP asks m over the shared transport: it packs m with a
-// random ID into the worker's buffer, waits for the matching reply and
-// unpacks it. An answer that is truncated, cut by the receive buffer or
-// cannot be unpacked gives errNeedTCP.
+// question returns the worker's reused dns.Msg asking name/qtype with
+// EDNS0, as packQuery packs it.
+func (c *conn) question(name string, qtype uint16) *dns.Msg {
+	m := &c.msg
+	if len(m.Extra) == 0 {
+		m.SetEdns0(ednsSize, false)
+	}
+	m.SetQuestion(dns.Fqdn(name), qtype)
+	m.RecursionDesired = true
+	return m
+}
+
+// exchangeUDP asks m over the shared transport: it packs m into the
+// worker's buffer, waits for the matching reply (the transport sets the
+// ID, and so m.Id) and unpacks it.
 func (c *conn) exchangeUDP(ctx context.Context, m *dns.Msg, to netip.AddrPort) (*dns.Msg, error) {
-	cl := c.call
-	b, err := m.PackBuffer(cl.query[:cap(cl.query)])
+	b, err := m.PackBuffer(c.call.query[:cap(c.call.query)])
 	if err != nil {
 		return nil, err
 	}
+	resp, err := c.roundTrip(ctx, b, to)
+	// The ID the transport chose: the query and its answer carry it.
+	m.Id = c.call.id
+	return resp, err
+}
+
+// roundTrip sends the packed query b (the transport sets its ID) to to
+// and unpacks the reply, which the transport has matched to the question
+// (source, ID, name, type and class). An answer that is truncated, cut
+// by the receive buffer or cannot be unpacked gives errNeedTCP.
+func (c *conn) roundTrip(ctx context.Context, b []byte, to netip.AddrPort) (*dns.Msg, error) {
+	cl := c.call
 	cl.query, cl.to = b, to
 	// The question section: the name (uncompressed in a query of one
 	// question), type and class.
@@ -269,12 +307,10 @@ func (c *conn) exchangeUDP(ctx context.Context, m *dns.Msg, to netip.AddrPort) (
 	if err := c.tr.exchange(ctx, cl, c.sock); err != nil {
 		return nil, err
 	}
-	resp := new(dns.Msg)
-	if err := resp.Unpack(cl.resp); err != nil {
+	resp, err := unpackReply(cl.resp, &c.names)
+	if err != nil {
 		return nil, errNeedTCP
 	}
-	// The ID the transport chose: the query and its answer carry it.
-	m.Id = cl.id
 	return resp, nil
 }
 

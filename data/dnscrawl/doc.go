@@ -11,7 +11,10 @@
 // its own UDP transport (transport.go): a few sockets shared by all the
 // queries in flight, random IDs, replies matched by source, ID and
 // question, read in batches; EDNS0 with a 1232-byte buffer, TCP when an
-// answer is truncated or does not fit the buffer. Queries go to the
+// answer is truncated or does not fit the buffer. Queries are packed and
+// replies unpacked by hand for the common case (wire.go), into the same
+// dns.Msg that miekg/dns gives, which stays the fallback and the
+// reference. Queries go to the
 // resolvers in turn; one that fails several times in a row is avoided for
 // a while (resolver.report). Rate limits (golang.org/x/time/rate, overall
 // and per resolver) give up with ErrRateLimited rather than wait past the
