@@ -795,16 +795,30 @@ func demoSizedReport(t *testing.T, dir string) string {
 	return filepath.Join(dir, HTMLFile)
 }
 
+// Printed pages of a report the size of the demo: issue 14 asks for at
+// most 12 A4 pages. The ca and tld layers of issue 12 added two layer
+// sections and the section on CAs and registries; with them printed
+// compactly (no repeated chart explanations, the naming rows of the
+// metrics tables and the CA and registry tables of those layers left out
+// in print and said so, charts 2.2 in high, the appendix in smaller
+// type) the demo prints on 12 A4 pages and 13 Letter pages, a Letter page
+// being 0.69 in shorter. TestReportShots holds the demo to these.
+const (
+	demoMaxA4     = 12
+	demoMaxLetter = 13
+)
+
 // TestReportLayout lays out the fixture report and a demo-sized one at
 // 1400 px and 800 px, on screen and in print, and checks them as a reader
-// would look at them (layoutJS); the demo-sized one must print on at most
-// 14 A4 pages. Screenshots and the PDF go to the artifact directory.
+// would look at them (layoutJS) and counts their printed pages.
+// Screenshots and the PDF go to the artifact directory.
 func TestReportLayout(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
-		name     string
-		path     func(t *testing.T, dir string) string
-		maxPages int
+		name string
+		path func(t *testing.T, dir string) string
+		// Most printed pages on A4 and Letter.
+		maxA4, maxLetter int
 	}{
 		{"fixture", func(t *testing.T, dir string) string {
 			results := fixtureResults()
@@ -814,11 +828,12 @@ func TestReportLayout(t *testing.T) {
 				t.Fatal(err)
 			}
 			return filepath.Join(dir, HTMLFile)
-		}, 12},
-		// 12 pages for the four layers of issue 14, and one more for each
-		// of the ca and tld layers of issue 12 (their sections, and the
-		// section on CAs and registries).
-		{"demo-sized", demoSizedReport, 14},
+		}, demoMaxA4, demoMaxA4},
+		// The synthetic list of the demo's size names 40 providers in its
+		// flow chart (39 platforms behind co0, against the demo's 20 or
+		// so), which fills a page of its own: one A4 page more than the
+		// demo.
+		{"demo-sized", demoSizedReport, demoMaxA4 + 1, demoMaxLetter},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
@@ -844,11 +859,12 @@ func TestReportLayout(t *testing.T) {
 			for _, p := range probs {
 				t.Error(p)
 			}
-			if pages < 1 || pages > c.maxPages {
-				t.Errorf("printed on %d A4 pages; want 1 to %d", pages, c.maxPages)
+			t.Logf("printed on %d A4 pages, %d Letter pages", pages, letter)
+			if pages < 1 || pages > c.maxA4 {
+				t.Errorf("printed on %d A4 pages; want 1 to %d", pages, c.maxA4)
 			}
-			if letter < 1 || letter > c.maxPages {
-				t.Errorf("printed on %d Letter pages; want 1 to %d", letter, c.maxPages)
+			if letter < 1 || letter > c.maxLetter {
+				t.Errorf("printed on %d Letter pages; want 1 to %d", letter, c.maxLetter)
 			}
 		})
 	}
@@ -890,7 +906,7 @@ func TestReportShots(t *testing.T) {
 	for _, p := range probs {
 		t.Error(p)
 	}
-	if pages > 12 || letter > 12 {
-		t.Errorf("printed on %d A4 pages and %d Letter pages; want at most 12 of each", pages, letter)
+	if pages > demoMaxA4 || letter > demoMaxLetter {
+		t.Errorf("printed on %d A4 pages and %d Letter pages; want at most %d and %d", pages, letter, demoMaxA4, demoMaxLetter)
 	}
 }

@@ -83,6 +83,16 @@ func TestSankey(t *testing.T) {
 		t.Error(err)
 	}
 
+	// The CA and the TLD registry are left to their own section: the
+	// layers' results with CAs and registries give the DNS flows alone.
+	layered := newSankeyData(layerResults(), nil)
+	if d := cmp.Diff([]string{"DNS"}, layered.layers); d != "" {
+		t.Errorf("layers of the flow chart (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]flow{{"DNS", "cloudflare", 2}, {"DNS", "amazon", 1}}, layered.first, cmp.AllowUnexported(flow{})); d != "" {
+		t.Errorf("flows with ca and tld deps (-want +got):\n%s", d)
+	}
+
 	hostile := hostileResults()
 	svg, err = sankeySVG(newSankeyData(hostile, nil), newColors(metrics.Compute(hostile, metrics.Options{})), `<script>alert(1)</script>`, nil)
 	if err != nil {

@@ -98,7 +98,10 @@ type view struct {
 	// BlastNote says what the bars of BlastCharts are, once for all.
 	BlastNote string
 	Flow      template.HTML // checked by checkSVG
-	SPOF      *spofView
+	// FlowLayers names the layers the flow chart draws ("DNS, CDN,
+	// hosting and e-mail"), for its caption.
+	FlowLayers string
+	SPOF       *spofView
 	// Exec is the executive summary: plain sentences on the providers
 	// whose failure takes down most of the list, the domains without
 	// redundancy on DNS and the cloud region with the largest blast
@@ -136,7 +139,7 @@ type blastView struct {
 }
 
 type glanceRow struct {
-	Layer, ID, Known, Top, HHI, Band, Critical string
+	Layer, ID, Known, Top, HHI, EMD, Band, Critical string
 	// TopShare is the share of Top, kept on one line apart from the
 	// name, which may wrap between words.
 	TopShare string
@@ -155,10 +158,20 @@ type layerView struct {
 	// PrintNote and UncataloguedPrintNote say how many rows of each table
 	// a printed report shows, when it shows fewer than there are.
 	PrintNote, UncataloguedPrintNote string
+	// MetricsPrintNote says which rows of the metrics table a printed
+	// report leaves out.
+	MetricsPrintNote string
+	// PrintElsewhere, on the ca and tld layers, says that a printed
+	// report shows their providers in the section on CAs and registries
+	// (their tables here are left out of print).
+	PrintElsewhere string
 }
 
 type metricView struct {
 	Name, Value, Reading string
+	// Detail marks a row a printed report leaves out (the caption says
+	// so: layerView.MetricsPrintNote).
+	Detail bool
 }
 
 type providerView struct {
@@ -241,7 +254,8 @@ func newView(run *Run, results []classify.Result, sum *metrics.Summary) (*view, 
 			Known:    fmt.Sprintf("%s (%s)", count(ls.Known), pct(ls.Known, ls.Domains)),
 			Top:      "—",
 			HHI:      "—",
-			Band:     readHHI(&ls, v.Missing != ""),
+			EMD:      emdValue(&ls),
+			Band:     glanceHHI(&ls, v.Missing != ""),
 			Critical: pct(ls.CriticalDomains, ls.Known),
 		}
 		if top := topThirdParty(&ls); top != nil {
@@ -263,7 +277,17 @@ func newView(run *Run, results []classify.Result, sum *metrics.Summary) (*view, 
 		return nil, err
 	}
 	v.Exec = v.execSummary(run, sum)
-	v.CATLD = newCATLDView(run, results, sum)
+	v.CATLD = newCATLDView(run, results, sum, labels)
+	for i := range v.Layers {
+		lv := &v.Layers[i]
+		switch {
+		case v.CATLD == nil:
+		case lv.ID == "layer-"+anchor(string(catalog.LayerCA)) && len(v.CATLD.CAs) > 0:
+			lv.PrintElsewhere = "In print, this layer's certificate authorities are listed in the section “Certificate authorities and TLD registries”, with the domains each takes down (on screen also here; all in providers.csv)."
+		case lv.ID == "layer-"+anchor(string(catalog.LayerTLD)) && len(v.CATLD.Registries) > 0:
+			lv.PrintElsewhere = "In print, this layer's registries are listed in the section “Certificate authorities and TLD registries”, with their TLDs and the domains each takes down (on screen also here; all in providers.csv)."
+		}
+	}
 	v.SiteCountries = newSiteCountriesView(sum)
 	if v.Missing == "" {
 		v.Tops = topFigures(results, sum, labels)
@@ -358,34 +382,58 @@ func newLayerView(ls *metrics.LayerSummary, col colors, labels productLabels, mi
 		return s
 	}
 	lv.Metrics = []metricView{
-		{"Domains in the list", count(ls.Domains), ""},
-		{"Provider known", list(ls.Known), "the base of shares and rates below"},
-		{"Layer not used", list(ls.None), "resolved, no such service (no MX, no CDN)"},
-		{"Provider not identified", list(ls.Unattributed), "records present, no operator could be named"},
-		{"Lookups failed", list(ls.Unresolved), "counted, never dropped"},
-		{notMeasuredRow, list(ls.NotMeasured), "no TLS probe in the crawl: outside every base, not counted as no CA"},
-		{"Third-party providers", count(ls.Providers), ""},
-		{"Self-hosted", known(ls.SelfHosted), "excluded from the concentration figures"},
-		{"HHI", conc(decimal(ls.HHI, 0)), readHHI(ls, missing)},
-		{"HHI 95 % interval", conc(hhiInterval(ls)), "bootstrap over the domains of the list"},
-		{"EMD", emdValue(ls), "Earth Mover's Distance from one provider per domain (Akiwate et al., IMC 2024): 0 decentralised, near 0.5 one provider; self-hosting counts as decentralised"},
-		{"Rank-weighted HHI", conc(decimal(ls.WeightedHHI, 0)), "each domain weighted 1/rank"},
-		{"CR1 / CR3 / CR5", conc(pctF(ls.CR1) + " / " + pctF(ls.CR3) + " / " + pctF(ls.CR5)), crReading},
-		{"Gini coefficient", conc(decimal(ls.Gini, 3)), "inequality among the providers present"},
-		{"Entropy", conc(decimal(ls.EntropyBits, 3) + " bits (" + decimal(ls.EntropyNorm, 3) + " of maximum)"), ""},
-		{"Effective number of providers", conc(decimal(ls.EffectiveN, 2)), "10,000 / HHI"},
-		{"Critically dependent", known(ls.CriticalDomains), "one third-party provider, no alternative"},
-		{"Redundant", known(ls.RedundantDomains), "two providers or more (self-hosting counts)"},
-		{"Named by a product suffix", known(ls.Coverage.Suffix), "name server, CNAME or MX under a catalogued product's suffix"},
-		{"Named by a company's domain", known(ls.Coverage.OwnerDomain), "a name under a domain a catalogued company operates"},
-		{"Named by address", known(ls.Coverage.Address), "a catalogued provider's published range or AS"},
-		{"Self-hosted only", known(ls.Coverage.Self), "the site's own servers"},
-		{"Named by registrable domain or AS only", known(ls.Coverage.Uncatalogued), "operators outside the catalog (marked ◦)"},
+		{"Domains in the list", count(ls.Domains), "", false},
+		{"Provider known", list(ls.Known), "the base of shares and rates below", false},
+		{"Layer not used", list(ls.None), "resolved, no such service (no MX, no CDN)", false},
+		{"Provider not identified", list(ls.Unattributed), "records present, no operator could be named", false},
+		{"Lookups failed", list(ls.Unresolved), "counted, never dropped", false},
+		{notMeasuredRow, list(ls.NotMeasured), "no TLS probe in the crawl: outside every base, not counted as no CA", false},
+		{"Third-party providers", count(ls.Providers), "", false},
+		{"Self-hosted", known(ls.SelfHosted), "excluded from the concentration figures", false},
+		{"HHI", conc(decimal(ls.HHI, 0)), readHHI(ls, missing), false},
+		{"HHI 95 % interval", conc(hhiInterval(ls)), "bootstrap over the domains of the list", false},
+		{"EMD", emdValue(ls), "0 a provider per domain, near 0.5 one for all; see Methodology", false},
+		{"Rank-weighted HHI", conc(decimal(ls.WeightedHHI, 0)), "each domain weighted 1/rank", false},
+		{"CR1 / CR3 / CR5", conc(pctF(ls.CR1) + " / " + pctF(ls.CR3) + " / " + pctF(ls.CR5)), crReading, false},
+		{"Gini coefficient", conc(decimal(ls.Gini, 3)), "inequality among the providers present", false},
+		{"Entropy", conc(decimal(ls.EntropyBits, 3) + " bits (" + decimal(ls.EntropyNorm, 3) + " of maximum)"), "", false},
+		{"Effective number of providers", conc(decimal(ls.EffectiveN, 2)), "10,000 / HHI", false},
+		{"Critically dependent", known(ls.CriticalDomains), "one third-party provider, no alternative", false},
+		{"Redundant", known(ls.RedundantDomains), "two providers or more (self-hosting counts)", false},
+	}
+	// How the providers were named (metrics.csv, by_* columns): details
+	// a printed report leaves out.
+	switch ls.Layer {
+	case catalog.LayerCA:
+		// A CA is named by the issuer of the certificate, never by a
+		// company's domain or an address.
+		lv.Metrics = append(lv.Metrics,
+			metricView{"Named by the certificate's issuer", known(ls.Coverage.Suffix), "the issuer (or a CA up its chain) is a catalogued CA", true},
+			metricView{"Self-signed", known(ls.Coverage.Self), "the site's own certificate", true},
+			metricView{"Named by the issuer's organisation only", known(ls.Coverage.Uncatalogued), "CAs outside the catalog (marked ◦)", true})
+	case catalog.LayerTLD:
+		lv.Metrics = append(lv.Metrics,
+			metricView{"Named from the root zone database", known(ls.Coverage.Suffix), "the TLD's registry is a catalogued company", true},
+			metricView{"Registry outside the catalog", known(ls.Coverage.Uncatalogued), "named by its sponsoring organisation (marked ◦)", true})
+	default:
+		lv.Metrics = append(lv.Metrics,
+			metricView{"Named by a product suffix", known(ls.Coverage.Suffix), "name server, CNAME or MX under a catalogued product's suffix", true},
+			metricView{"Named by a company's domain", known(ls.Coverage.OwnerDomain), "a name under a domain a catalogued company operates", true},
+			metricView{"Named by address", known(ls.Coverage.Address), "a catalogued provider's published range or AS", true},
+			metricView{"Self-hosted only", known(ls.Coverage.Self), "the site's own servers", true},
+			metricView{"Named by registrable domain or AS only", known(ls.Coverage.Uncatalogued), "operators outside the catalog (marked ◦)", true})
 	}
 	if ls.Layer != catalog.LayerCA && ls.NotMeasured == 0 {
 		// Only the ca layer can be left unmeasured (no TLS probe).
 		lv.Metrics = slices.DeleteFunc(lv.Metrics, func(m metricView) bool { return m.Name == notMeasuredRow })
 	}
+	details := 0
+	for _, m := range lv.Metrics {
+		if m.Detail {
+			details++
+		}
+	}
+	lv.MetricsPrintNote = fmt.Sprintf("the %d rows on how the providers were named left out in print; in metrics.csv", details)
 	row := func(r *metrics.ProviderRow) providerView {
 		return providerView{
 			Provider:      labels.of(ls.Layer, r.Provider, true),
@@ -451,6 +499,11 @@ func topThirdParty(ls *metrics.LayerSummary) *metrics.ProviderRow {
 func criticalHeadline(sum *metrics.Summary, labels productLabels) string {
 	var best *metrics.ProviderRow
 	for i := range sum.Layers {
+		if sum.Layers[i].Layer == catalog.LayerTLD {
+			// A TLD has one registry: every domain depends on it alone,
+			// by construction, and the section on registries says so.
+			continue
+		}
 		for j := range sum.Layers[i].Rows {
 			r := &sum.Layers[i].Rows[j]
 			if r.CriticalDomains > 0 && (best == nil || r.CriticalDomains > best.CriticalDomains) {
@@ -496,6 +549,20 @@ func hhiBand(ls *metrics.LayerSummary) string {
 const notRead = "Not read: the data is missing"
 
 // readHHI is hhiBand, or notRead when the data is missing.
+// glanceHHI is readHHI in the few words the at a glance table has room
+// for beside the EMD ("highly concentrated (2010); above 1,800 (2023)");
+// the layer's metrics table reads it in full.
+func glanceHHI(ls *metrics.LayerSummary, missing bool) string {
+	if missing || ls.Providers == 0 {
+		return readHHI(ls, missing)
+	}
+	rel := "below"
+	if ls.HHI > hhi2023High {
+		rel = "above"
+	}
+	return fmt.Sprintf("%s (2010); %s 1,800 (2023)", hhi2010Band(ls.HHI), rel)
+}
+
 func readHHI(ls *metrics.LayerSummary, missing bool) string {
 	if missing {
 		return notRead

@@ -181,6 +181,11 @@ func (v *view) addGraph(run *Run, results []classify.Result, col colors) error {
 			return err
 		}
 		v.Flow = template.HTML(svg) // accepted by checkSVG in sankeySVG
+		var ls []string
+		for _, l := range sd.layers {
+			ls = append(ls, inSentence(l))
+		}
+		v.FlowLayers = joinAnd(ls)
 	}
 
 	sp := &spofView{}

@@ -41,8 +41,9 @@ type caTLDRow struct {
 const caTLDRows = 10
 
 // newCATLDView builds the CA and TLD section; nil when the list has
-// neither layer known.
-func newCATLDView(run *Run, results []classify.Result, sum *metrics.Summary) *caTLDView {
+// neither layer known. CAs and registries are named as in their layer's
+// section (labels).
+func newCATLDView(run *Run, results []classify.Result, sum *metrics.Summary, labels productLabels) *caTLDView {
 	cl, okCA := sum.Layer(catalog.LayerCA)
 	tl, okTLD := sum.Layer(catalog.LayerTLD)
 	if (!okCA || cl.Known == 0) && (!okTLD || tl.Known == 0) && (!okCA || cl.NotMeasured == 0) {
@@ -79,7 +80,7 @@ func newCATLDView(run *Run, results []classify.Result, sum *metrics.Summary) *ca
 				more++
 				continue
 			}
-			v.CAs = append(v.CAs, caTLDRow{Name: run.Names.label(r.Provider, r.Catalogued), Domains: count(r.Domains), Share: pctF(r.Share),
+			v.CAs = append(v.CAs, caTLDRow{Name: labels.of(catalog.LayerCA, r.Provider, r.Catalogued), Domains: count(r.Domains), Share: pctF(r.Share),
 				Critical: count(r.CriticalDomains), Down: down(r.Provider)})
 		}
 	}
@@ -90,7 +91,7 @@ func newCATLDView(run *Run, results []classify.Result, sum *metrics.Summary) *ca
 				more++
 				continue
 			}
-			v.Registries = append(v.Registries, caTLDRow{Name: run.Names.label(r.Provider, r.Catalogued), TLDs: visible(tlds[r.Provider]),
+			v.Registries = append(v.Registries, caTLDRow{Name: labels.of(catalog.LayerTLD, r.Provider, r.Catalogued), TLDs: visible(tlds[r.Provider]),
 				Domains: count(r.Domains), Share: pctF(r.Share), Critical: count(r.CriticalDomains), Down: down(r.Provider)})
 		}
 	}

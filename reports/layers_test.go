@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -141,6 +142,79 @@ func TestLayersOutputs(t *testing.T) {
 	}
 }
 
+// TestLayersReportText: with the catalog's names, the CA and registry
+// tables name each as its layer's table does, never by id; the at a
+// glance table has the EMD beside the HHI; the navigation links to the
+// new sections; the methodology defines the five states and the EMD, and
+// the flow chart's caption says which layers it draws.
+func TestLayersReportText(t *testing.T) {
+	t.Parallel()
+	results := layerResults()
+	countries := map[string]string{"a.com": "US", "b.com": "US", "c.de": "DE"}
+	sum := metrics.Compute(results, metrics.Options{Countries: countries})
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gr := NewGraphReport(graph.Build(results, cat, nil), 1)
+	run := &Run{Graph: gr, SiteCountries: countries, BlastRadius: TopBlastRows(gr, 10), Names: testNames(t)}
+	var buf bytes.Buffer
+	if err := WriteHTML(&buf, run, results, sum); err != nil {
+		t.Fatal(err)
+	}
+	doc := buf.String()
+	names := func(section, table string) []string {
+		t.Helper()
+		var out []string
+		for _, row := range strings.Split(between(t, between(t, doc, section, "</section>"), table, "</table>"), "<tr>")[2:] {
+			name, _, _ := strings.Cut(strings.TrimPrefix(row, `<td class="name">`), "<")
+			out = append(out, name)
+		}
+		return out
+	}
+	for _, c := range []struct{ layer, table string }{{"layer-ca", `id="ca-table"`}, {"layer-tld", `id="tld-table"`}} {
+		inLayer := names(`<section class="layer" id="`+c.layer+`">`, `<table class="providers`)
+		inSection := names(`<section id="ca-tld">`, c.table)
+		if len(inSection) != 2 || len(inLayer) != 2 {
+			t.Errorf("%s names %q, the %s section %q; want two each", c.table, inSection, c.layer, inLayer)
+		}
+		for _, n := range inSection {
+			if !slices.Contains(inLayer, n) {
+				t.Errorf("%s names %q, which the %s section does not (it has %q)", c.table, n, c.layer, inLayer)
+			}
+			if n == "letsencrypt" || n == "verisign" || n == "denic" {
+				t.Errorf("%s names %q by its id", c.table, n)
+			}
+		}
+	}
+	glance := between(t, doc, "<caption>At a glance</caption>", "</table>")
+	if !strings.Contains(glance, `<th class="n">HHI</th><th>Reading (HHI)</th><th class="n">EMD</th>`) {
+		t.Errorf("At a glance has no EMD column beside the HHI:\n%s", glance)
+	}
+	// tld: verisign 2 of 3, denic 1: EMD 2/9 (see TestLayersOutputs).
+	if !strings.Contains(glance, `<td class="n">0.222</td>`) {
+		t.Errorf("At a glance lacks the tld EMD 0.222:\n%s", glance)
+	}
+	nav := between(t, doc, "<nav>", "</nav>")
+	for _, want := range []string{`href="#ca-tld"`, `href="#site-countries"`} {
+		if !strings.Contains(nav, want) {
+			t.Errorf("navigation lacks %s: %s", want, nav)
+		}
+	}
+	method := between(t, doc, `<section id="methodology">`, "</section>")
+	for _, want := range []string{"<em>not measured</em>", "<dt>EMD (Earth Mover's Distance)</dt>", "The states add up"} {
+		if !strings.Contains(method, want) {
+			t.Errorf("methodology lacks %q", want)
+		}
+	}
+	if strings.Contains(method, "four add up") {
+		t.Error("methodology still counts four states")
+	}
+	if flow := between(t, doc, `<figure class="wide">`, "</figure>"); !strings.Contains(flow, "DNS together") || !strings.Contains(flow, `href="#ca-tld"`) {
+		t.Errorf("flow chart caption does not say which layers it draws:\n%s", between(t, flow, "<figcaption>", "</figcaption>"))
+	}
+}
+
 // TestLayersNoProbeNoSection: a list without ca or tld data has neither
 // section nor a country table.
 func TestLayersNoProbeNoSection(t *testing.T) {
@@ -163,4 +237,20 @@ func columnIndex(header []string) map[string]int {
 		col[h] = i
 	}
 	return col
+}
+
+// TestCriticalHeadlineSkipsTLD: the headline's largest critical
+// dependency is never a TLD registry (every domain has one alone): with
+// Verisign the only registry of three domains and Cloudflare the only DNS
+// provider of two, the headline names Cloudflare.
+func TestCriticalHeadlineSkipsTLD(t *testing.T) {
+	t.Parallel()
+	results := append(layerResults(), mkResult("d.com", 4, dnscrawl.StatusOK, "", []dep{
+		{catalog.LayerDNS, "google", "clouddns", "", classify.EvidenceNSSuffix, "ns-cloud-a1.googledomains.com", 1},
+		{catalog.LayerTLD, "verisign", "com", "", classify.EvidenceTLD, ".com VeriSign Global Registry Services", 1},
+	}, nil))
+	got := criticalHeadline(metrics.Compute(results, metrics.Options{}), newProductLabels(nil, results))
+	if want := "cloudflare is the only DNS provider of 2 domains (50.0 % of the list)."; got != want {
+		t.Errorf("headline %q, want %q", got, want)
+	}
 }

@@ -103,6 +103,11 @@ func (n *Names) product(company, service string) string {
 	if strings.Contains(strings.ToLower(p.Name), strings.ToLower(name)) {
 		return visible(p.Name)
 	}
+	if strings.Contains(strings.ToLower(name), strings.ToLower(visible(p.Name))) {
+		// The company's name already says it: "Let's Encrypt (ISRG)",
+		// not "Let's Encrypt (ISRG) Let's Encrypt".
+		return name
+	}
 	return name + " " + visible(p.Name)
 }
 

@@ -38,7 +38,9 @@ type flow struct {
 // sankeyData is what the flow chart shows: for each layer, the domains
 // using each provider on it, and for each provider, the domains that use
 // one of its services that itself depends on another company's service
-// (an edge of the provider graph).
+// (an edge of the provider graph). Only the flow layers count (DNS, CDN,
+// hosting, e-mail): every domain has a CA and a TLD registry, and the
+// report gives those their own section.
 type sankeyData struct {
 	layers    []string // display names, in catalog order
 	providers []string // the named providers, then otherNode, selfNode when used
@@ -74,6 +76,9 @@ func newSankeyData(results []classify.Result, edges []graph.ProviderEdge) *sanke
 		seen := map[lp]bool{}
 		reached := map[pu]bool{}
 		for _, d := range r.Deps {
+			if !flowLayer(d.Layer) {
+				continue
+			}
 			k := lp{d.Layer, d.Provider}
 			if !seen[k] {
 				seen[k] = true
@@ -128,6 +133,9 @@ func newSankeyData(results []classify.Result, edges []graph.ProviderEdge) *sanke
 	sd := &sankeyData{}
 	first := map[[2]string]int{}
 	for _, l := range catalog.Layers {
+		if !flowLayer(l) {
+			continue
+		}
 		ln := layerName(l)
 		used := false
 		for k, n := range perLayer {
@@ -175,6 +183,14 @@ func newSankeyData(results []classify.Result, edges []graph.ProviderEdge) *sanke
 	}
 	return sd
 }
+
+// flowLayer reports whether the flow chart draws layer l: the serving
+// layers and e-mail, not the certificate authority and the TLD registry
+// (as the blast summary and the single points of failure leave them to
+// their own section). Counted with the others, they would be the largest
+// "providers" of the chart (every domain has one of each) and push the
+// serving providers out of it.
+func flowLayer(l catalog.Layer) bool { return l != catalog.LayerCA && l != catalog.LayerTLD }
 
 // Geometry of the flow chart, in SVG user units (the chart scales with
 // the page).
