@@ -496,19 +496,19 @@ func MetricsRows(sum *metrics.Summary) iter.Seq[MetricsRow] {
 // sites of one country, the country the domain list gives each site (not
 // where its servers are: that is countries.csv).
 type SiteCountryRow struct {
-	Country string        `csv:"country"`
-	Layer   catalog.Layer `csv:"layer"`
+	Country string        `csv:"country" parquet:"country"`
+	Layer   catalog.Layer `csv:"layer" parquet:"layer"`
 	// Domains is the number of sites of the country in the list; Known
 	// those with a known provider on the layer, the base of the figures.
-	Domains   int     `csv:"domains"`
-	Known     int     `csv:"known"`
-	Providers int     `csv:"providers"`
-	HHI       float64 `csv:"hhi"`
-	EMD       float64 `csv:"emd"`
+	Domains   int     `csv:"domains" parquet:"domains"`
+	Known     int     `csv:"known" parquet:"known"`
+	Providers int     `csv:"providers" parquet:"providers"`
+	HHI       float64 `csv:"hhi" parquet:"hhi"`
+	EMD       float64 `csv:"emd" parquet:"emd"`
 	// TopProvider is the largest third-party provider and TopShare its
 	// share of Known.
-	TopProvider string  `csv:"top_provider"`
-	TopShare    float64 `csv:"top_share"`
+	TopProvider string  `csv:"top_provider" parquet:"top_provider"`
+	TopShare    float64 `csv:"top_share" parquet:"top_share"`
 }
 
 // WriteSiteCountries writes site_countries.csv from the summary: the

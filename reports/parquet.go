@@ -20,10 +20,13 @@ const (
 	DependenciesParquet = "dependencies.parquet"
 	ProvidersParquet    = "providers.parquet"
 	MetricsParquet      = "metrics.parquet"
+	// SiteCountriesParquet is site_countries.csv's twin: no rows when
+	// the list gives no country.
+	SiteCountriesParquet = "site_countries.parquet"
 )
 
-// WriteParquet writes domains, dependencies, providers and metrics as
-// Parquet files in dir, with the same columns and row order as the CSV
+// WriteParquet writes domains, dependencies, providers, metrics and the
+// figures per country of the sites as Parquet files in dir, with the same columns and row order as the CSV
 // files. Values are written as they are: the formula neutralising of the
 // CSV files is for spreadsheets, which do not open Parquet.
 //
@@ -38,6 +41,7 @@ func WriteParquet(dir string, results []classify.Result, sum *metrics.Summary, g
 		{DependenciesParquet, func(w io.Writer) error { return writeParquet(w, DependencyRows(results)) }},
 		{ProvidersParquet, func(w io.Writer) error { return writeParquet(w, ProviderRows(sum)) }},
 		{MetricsParquet, func(w io.Writer) error { return writeParquet(w, MetricsRows(sum)) }},
+		{SiteCountriesParquet, func(w io.Writer) error { return writeParquet(w, SiteCountryRows(sum)) }},
 	}
 	for _, f := range files {
 		if err := atomicfile.Write(filepath.Join(dir, f.name), f.write); err != nil {

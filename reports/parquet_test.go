@@ -63,4 +63,24 @@ func TestWriteParquet(t *testing.T) {
 	if st, err := os.Stat(filepath.Join(dir, DomainsParquet)); err != nil || st.Size() == 0 {
 		t.Errorf("domains.parquet missing or empty: %v", err)
 	}
+	if rows := readParquet[SiteCountryRow](t, filepath.Join(dir, SiteCountriesParquet)); len(rows) != 0 {
+		t.Errorf("site_countries.parquet of a list without countries has %d rows, want none", len(rows))
+	}
+
+	// With the country of each site, site_countries.parquet holds the rows
+	// of site_countries.csv.
+	countries := map[string]string{}
+	for i, r := range results {
+		countries[r.Domain] = []string{"DE", "FR"}[i%2]
+	}
+	sum = metrics.Compute(results, metrics.Options{Countries: countries})
+	dir = t.TempDir()
+	if err := WriteParquet(dir, results, sum, nil, countries); err != nil {
+		t.Fatal(err)
+	}
+	want := slices.Collect(SiteCountryRows(sum))
+	if len(want) == 0 {
+		t.Fatal("no site_countries rows for a list with countries")
+	}
+	check(SiteCountriesParquet, readParquet[SiteCountryRow](t, filepath.Join(dir, SiteCountriesParquet)), want)
 }

@@ -75,7 +75,7 @@ func OutputFiles() []string {
 	return []string{
 		DomainsFile, DependenciesFile, ProvidersFile, MetricsFile, SiteCountriesFile, HTMLFile,
 		BlastFile, SPOFFile, CoDependencyFile, ProviderEdgesFile, RegionsFile, ASNsFile, CountriesFile,
-		DomainsParquet, DependenciesParquet, ProvidersParquet, MetricsParquet,
+		DomainsParquet, DependenciesParquet, ProvidersParquet, MetricsParquet, SiteCountriesParquet,
 		RunFile,
 	}
 }

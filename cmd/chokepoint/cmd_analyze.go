@@ -88,7 +88,7 @@ func addAnalyzeFlags(cmd *cobra.Command, o *analyzeOptions) {
 	f.BoolVarP(&o.Quiet, "quiet", "q", o.Quiet, "do not print the summary table")
 	f.IntVar(&o.Bootstrap, "bootstrap", defaultBootstrap, "bootstrap replicates for the 95% intervals of HHI and top shares (0 disables)")
 	f.Uint64Var(&o.BootstrapSeed, "bootstrap-seed", 1, "seed of the bootstrap (same seed, same intervals)")
-	f.StringSliceVar(&o.Formats, "format", []string{"csv"}, "table formats: csv (always written) and parquet (adds domains.parquet, dependencies.parquet, providers.parquet, metrics.parquet)")
+	f.StringSliceVar(&o.Formats, "format", []string{"csv"}, "table formats: csv (always written) and parquet (adds domains.parquet, dependencies.parquet, providers.parquet, metrics.parquet, site_countries.parquet)")
 	f.StringVar(&o.List, "list", o.List, "the crawled domain list, read for its country column: the country of each site, for site_countries.csv and the report (run passes its list)")
 }
 
