@@ -234,22 +234,7 @@ func TestIterativeAndRecursiveAgree(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	type facts struct {
-		Status      dnscrawl.Status
-		NS          []dnscrawl.NSHost
-		SOA         *dnscrawl.SOA
-		Apex, WWW   dnscrawl.Host
-		MX          []dnscrawl.MXHost
-		TargetZones []dnscrawl.ZoneNS
-	}
-	of := func(o *dnscrawl.Observation) facts {
-		return facts{o.Status, o.NS, o.SOA, o.Apex, o.WWW, o.MX, o.TargetZones}
-	}
-	for _, d := range domains {
-		if diff := cmp.Diff(of(rec[d]), of(iter[d]), eqAddr, cmpopts.IgnoreFields(dnscrawl.Host{}, "Error")); diff != "" {
-			t.Errorf("%s (-recursive +iterative):\n%s", d, diff)
-		}
-	}
+	sameFacts(t, "recursive", rec, iter, domains)
 }
 
 func targetsOf(domains []string) []dnscrawl.Target {
@@ -310,5 +295,29 @@ func TestHostileDelegationNames(t *testing.T) {
 	enc.Flush()
 	if _, err := dnscrawl.ParseObservation([]byte(b.String())); err != nil {
 		t.Fatalf("the observation does not read back: %v\n%s", err, b.String())
+	}
+}
+
+// sameFacts checks that the iterative crawl (iter) found the same DNS
+// facts as another way of resolving (want, named by what) for each domain:
+// status, name servers, SOA, hosts, mail exchangers and target zones,
+// error texts aside.
+func sameFacts(t *testing.T, what string, want, iter map[string]*dnscrawl.Observation, domains []string) {
+	t.Helper()
+	type facts struct {
+		Status      dnscrawl.Status
+		NS          []dnscrawl.NSHost
+		SOA         *dnscrawl.SOA
+		Apex, WWW   dnscrawl.Host
+		MX          []dnscrawl.MXHost
+		TargetZones []dnscrawl.ZoneNS
+	}
+	of := func(o *dnscrawl.Observation) facts {
+		return facts{o.Status, o.NS, o.SOA, o.Apex, o.WWW, o.MX, o.TargetZones}
+	}
+	for _, d := range domains {
+		if diff := cmp.Diff(of(want[d]), of(iter[d]), eqAddr, cmpopts.IgnoreFields(dnscrawl.Host{}, "Error")); diff != "" {
+			t.Errorf("%s (-%s +iterative):\n%s", d, what, diff)
+		}
 	}
 }

@@ -13,8 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/miekg/dns"
 
 	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
@@ -82,22 +80,7 @@ func TestUnboundAgrees(t *testing.T) {
 		t.Errorf("nosuch.com through unbound: %s", o.Status)
 	}
 	iter := crawl(t, newResolver(t, tree, iterative.Config{}), 2, domains...)
-	type facts struct {
-		Status      dnscrawl.Status
-		NS          []dnscrawl.NSHost
-		SOA         *dnscrawl.SOA
-		Apex, WWW   dnscrawl.Host
-		MX          []dnscrawl.MXHost
-		TargetZones []dnscrawl.ZoneNS
-	}
-	of := func(o *dnscrawl.Observation) facts {
-		return facts{o.Status, o.NS, o.SOA, o.Apex, o.WWW, o.MX, o.TargetZones}
-	}
-	for _, d := range domains {
-		if diff := cmp.Diff(of(viaUnbound[d]), of(iter[d]), eqAddr, cmpopts.IgnoreFields(dnscrawl.Host{}, "Error")); diff != "" {
-			t.Errorf("%s (-unbound +iterative):\n%s", d, diff)
-		}
-	}
+	sameFacts(t, "unbound", viaUnbound, iter, domains)
 }
 
 // startUnbound runs unbound in the foreground on a free port of
