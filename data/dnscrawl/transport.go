@@ -82,6 +82,10 @@ type transport struct {
 	wg      sync.WaitGroup
 
 	wrongSource, unknownID, mismatch, malformed atomic.Int64
+
+	// names are the names in replies' records, shared by every worker's
+	// unpacking (wire.go).
+	names internTable
 }
 
 // muxSocket is one UDP socket with its queries in flight by ID.
