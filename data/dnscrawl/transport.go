@@ -129,9 +129,10 @@ type call struct {
 	s        *muxSocket
 	id       uint16
 	to       netip.AddrPort
-	udpTo    *net.UDPAddr // to, for batched sends; never changed, replaced
-	query    []byte       // the packed query
-	qlen     int          // length of its question section (name, type, class)
+	udpTo    *net.UDPAddr // udpToKey, for batched sends; never changed, replaced
+	udpToKey netip.AddrPort
+	query    []byte // the packed query
+	qlen     int    // length of its question section (name, type, class)
 	deadline int64
 	mismatch bool  // a reply with the ID but another question was seen
 	err      error // outcome: nil (resp holds the reply), timeout, errNeedTCP
@@ -292,8 +293,8 @@ func (s *muxSocket) enqueue(c *call) bool {
 		s.wmu.Unlock()
 		return false
 	}
-	if c.udpTo == nil || c.udpTo.AddrPort() != c.to {
-		c.udpTo = net.UDPAddrFromAddrPort(c.to)
+	if c.udpTo == nil || c.udpToKey != c.to {
+		c.udpTo, c.udpToKey = net.UDPAddrFromAddrPort(c.to), c.to
 	}
 	if q.n == len(q.bufs) {
 		q.bufs = append(q.bufs, make([]byte, 0, 512))
