@@ -16,7 +16,9 @@
 //
 // The same binary is the in-repo bare client (`bench-peers bare`): a
 // miekg/dns client with one persistent UDP socket per worker, each worker
-// asking one question at a time.
+// asking one question at a time. `bench-peers profile` crawls a list
+// in-process through the dnscrawl library against a running server, with
+// CPU and allocation profiles (see profile.go).
 package main
 
 import (
@@ -45,6 +47,9 @@ import (
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "bare" {
 		os.Exit(bareMain(os.Args[2:]))
+	}
+	if len(os.Args) > 1 && os.Args[1] == "profile" {
+		os.Exit(profileMain(os.Args[2:]))
 	}
 	os.Exit(benchMain(os.Args[1:]))
 }

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"net"
 	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/miekg/dns"
@@ -116,5 +118,42 @@ func TestZoneErrors(t *testing.T) {
 	}
 	if err := zoneErrors(filepath.Join(dir, "missing.log")); err == nil {
 		t.Error("missing log: no error")
+	}
+}
+
+// TestProfileCrawl: `bench-peers profile` crawls a list against a server
+// on loopback (one that answers every question with NXDOMAIN) and writes
+// both profiles; a missing list is an error.
+func TestProfileCrawl(t *testing.T) {
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var asked atomic.Int64
+	srv := &dns.Server{PacketConn: pc, Handler: dns.HandlerFunc(func(w dns.ResponseWriter, q *dns.Msg) {
+		asked.Add(1)
+		m := new(dns.Msg)
+		m.SetRcode(q, dns.RcodeNameError)
+		w.WriteMsg(m)
+	})}
+	go srv.ActivateAndServe()
+	defer srv.Shutdown()
+	dir := t.TempDir()
+	list := filepath.Join(dir, "domains.txt")
+	os.WriteFile(list, []byte("a.test\nb.test\nc.test\n"), 0o644)
+	cpu, mem := filepath.Join(dir, "cpu.prof"), filepath.Join(dir, "mem.prof")
+	if err := profileCrawl(pc.LocalAddr().String(), list, 4, cpu, mem); err != nil {
+		t.Fatal(err)
+	}
+	if asked.Load() < 3 {
+		t.Errorf("the server was asked %d questions for 3 domains", asked.Load())
+	}
+	for _, p := range []string{cpu, mem} {
+		if fi, err := os.Stat(p); err != nil || fi.Size() == 0 {
+			t.Errorf("profile %s: %v", p, err)
+		}
+	}
+	if err := profileCrawl(pc.LocalAddr().String(), filepath.Join(dir, "missing.txt"), 4, "", ""); err == nil {
+		t.Error("missing list: no error")
 	}
 }
