@@ -24,8 +24,9 @@ import (
 // section is the question asked (name compared without regard to case,
 // type and class exactly). Anything else is dropped and counted. One
 // goroutine per socket reads replies in batches (recvmmsg through
-// golang.org/x/net), and one goroutine scans the deadlines of the
-// queries in flight instead of a timer per query.
+// golang.org/x/net) and sends the questions that the workers it woke ask
+// next in one batch (sendmmsg; see read), and one goroutine scans the
+// deadlines of the queries in flight instead of a timer per query.
 
 // udpReadSize is the receive buffer of one datagram: more than the EDNS
 // size we advertise, so that an answer larger than that (a server that
@@ -35,8 +36,6 @@ const udpReadSize = 4096
 
 // readBatch is the number of datagrams taken by one recvmmsg call.
 const readBatch = 32
-
-var yieldAfterRead = false
 
 // socketsPerFamily is the number of UDP sockets per address family. One
 // reader goroutine serves each; two keep the readers of a 2-core machine
