@@ -40,6 +40,7 @@ func benchResults(n int) []classify.Result {
 	for i := range out {
 		domain := "d" + strconv.Itoa(i) + ".example"
 		r := classify.Result{Domain: domain, Rank: i + 1, Status: dnscrawl.StatusOK, States: make(map[catalog.Layer]classify.State, 4)}
+		var as []classify.AddrInfo
 		for li, l := range catalog.Layers {
 			if l == catalog.LayerCA || l == catalog.LayerTLD {
 				// One CA of 8 and one registry of 20, skewed, no
@@ -76,11 +77,12 @@ func benchResults(n int) []classify.Result {
 			}
 			if li > 0 {
 				for a := range 1 + rng.IntN(3) {
-					r.Addrs = append(r.Addrs, classify.AddrInfo{Layer: l, Addr: netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(a)}),
+					as = append(as, classify.AddrInfo{Layer: l, Addr: netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(a)}),
 						ASN: uint32(64512 + pick(2000)), Country: string(rune('A'+pick(26))) + string(rune('A'+pick(26)))})
 				}
 			}
 		}
+		r.SetAddrs(as)
 		out[i] = r
 	}
 	return out

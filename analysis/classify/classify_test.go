@@ -282,7 +282,7 @@ func TestClassifyAddrs(t *testing.T) {
 		{Layer: catalog.LayerHosting, Addr: a("52.1.2.3"), ASN: 16509},
 		{Layer: catalog.LayerEmail, Addr: a("192.0.2.25")},
 	}
-	if diff := cmp.Diff(want, r.Addrs, cmp.Comparer(func(x, y netip.Addr) bool { return x == y })); diff != "" {
+	if diff := cmp.Diff(want, r.AddrInfos(), cmp.Comparer(func(x, y netip.Addr) bool { return x == y })); diff != "" {
 		t.Errorf("Addrs mismatch (-want +got):\n%s", diff)
 	}
 }

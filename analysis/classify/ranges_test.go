@@ -239,7 +239,8 @@ func TestClassifyRealWorldRanges(t *testing.T) {
 	// The addresses carry the region of their range too.
 	ro := obs("brand-example.com")
 	ro.Apex = web(ro.Domain, nil, "3.210.1.2", "84.130.1.2")
-	got := c.Classify(ro).Addrs
+	res := c.Classify(ro)
+	got := res.AddrInfos()
 	want := []AddrInfo{
 		{Layer: catalog.LayerHosting, Addr: a("3.210.1.2"), ASN: 14618, Region: "us-east-1"},
 		{Layer: catalog.LayerHosting, Addr: a("84.130.1.2"), ASN: 3320},

@@ -56,13 +56,15 @@ type Result struct {
 	States map[catalog.Layer]State
 	// Deps is sorted by layer (StateLayers order), provider, service.
 	Deps []Dependency
-	// Addrs are the addresses each layer reaches (name servers for dns,
+	// addrs are the addresses each layer reaches (name servers for dns,
 	// the web hosts' final addresses for cdn and hosting, mail exchangers
 	// for email) with their AS and country, so that failures of an AS or
 	// a country can be computed. Sorted by layer, then address; an
 	// address shared by cdn and hosting is listed under the layer it was
-	// attributed to, or under hosting when unattributed.
-	Addrs []AddrInfo
+	// attributed to, or under hosting when unattributed. Packed
+	// (addrs.go): read them with Addrs, AddrASN or AddrInfos, set them
+	// with SetAddrs.
+	addrs []packedAddr
 
 	// OCSPStapled is true when every certificate the ca layer was
 	// classified from came with a stapled OCSP response.

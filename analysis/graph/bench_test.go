@@ -45,6 +45,7 @@ func syntheticResults(n int, seed uint64) []classify.Result {
 	for i := range out {
 		domain := "d" + strconv.Itoa(i) + ".example"
 		r := classify.Result{Domain: domain, Rank: i + 1, Status: dnscrawl.StatusOK, States: make(map[catalog.Layer]classify.State, 4)}
+		var as []classify.AddrInfo
 		for li, l := range slotLayers {
 			switch l {
 			case catalog.LayerCA, catalog.LayerTLD:
@@ -83,11 +84,12 @@ func syntheticResults(n int, seed uint64) []classify.Result {
 			}
 			if li > 0 {
 				for a := range 1 + rng.IntN(3) {
-					r.Addrs = append(r.Addrs, classify.AddrInfo{Layer: l, Addr: netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(a)}),
+					as = append(as, classify.AddrInfo{Layer: l, Addr: netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(a)}),
 						ASN: uint32(64512 + pick(asns)), Country: fmt.Sprintf("C%c", 'A'+pick(countries)%26)})
 				}
 			}
 		}
+		r.SetAddrs(as)
 		out[i] = r
 	}
 	return out

@@ -174,7 +174,7 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 	nDeps, nAddrs := 0, 0
 	for i := range results {
 		nDeps += len(results[i].Deps)
-		nAddrs += len(results[i].Addrs)
+		nAddrs += results[i].NumAddrs()
 	}
 	kFrom, kTo := make([]int32, 0, nDeps), make([]int32, 0, nDeps)
 	sFrom, sTo := make([]int32, 0, nDeps), make([]int32, 0, nDeps)
@@ -238,16 +238,17 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 			}
 			slot := int32(d*numLayers + li)
 			slotClassBuf = slotClassBuf[:0]
-			for _, a := range r.Addrs {
-				if layerIndex(a.Layer) != li {
+			for i := range r.NumAddrs() {
+				layer, asn, country := r.AddrASN(i)
+				if layerIndex(layer) != li {
 					continue
 				}
 				ai, ci := int32(-1), int32(-1)
-				if a.ASN != 0 {
-					ai = g.asn(a.ASN)
+				if asn != 0 {
+					ai = g.asn(asn)
 				}
-				if a.Country != "" {
-					ci = g.country(a.Country)
+				if country != "" {
+					ci = g.country(country)
 				}
 				cc := [2]int32{ai, ci}
 				c, ok := classIndex[cc]

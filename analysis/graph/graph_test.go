@@ -28,6 +28,7 @@ const (
 // "layer=ASN/country".
 func dom(domain string, rank int, deps []string, addrs ...string) classify.Result {
 	r := classify.Result{Domain: domain, Rank: rank, Status: dnscrawl.StatusOK, States: map[catalog.Layer]classify.State{}}
+	var as []classify.AddrInfo
 	for _, s := range deps {
 		l, rest, _ := strings.Cut(s, "=")
 		rest, region, _ := strings.Cut(rest, "@")
@@ -48,9 +49,10 @@ func dom(domain string, rank int, deps []string, addrs ...string) classify.Resul
 		asn, country, _ := strings.Cut(rest, "/")
 		var n uint32
 		fmt.Sscan(asn, &n)
-		r.Addrs = append(r.Addrs, classify.AddrInfo{Layer: catalog.Layer(l),
+		as = append(as, classify.AddrInfo{Layer: catalog.Layer(l),
 			Addr: netip.AddrFrom4([4]byte{192, 0, 2, byte(i + 1)}), ASN: n, Country: country})
 	}
+	r.SetAddrs(as)
 	return r
 }
 

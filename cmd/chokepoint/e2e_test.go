@@ -146,7 +146,7 @@ func TestEndToEnd(t *testing.T) {
 		}
 		// Every address given a region is in a simulated network of that
 		// region (geofeeds write it upper case).
-		for _, ai := range r.Addrs {
+		for _, ai := range r.Addrs() {
 			if ai.Region == "" {
 				continue
 			}
