@@ -41,6 +41,7 @@ func benchResults(n int) []classify.Result {
 		domain := "d" + strconv.Itoa(i) + ".example"
 		r := classify.Result{Domain: domain, Rank: i + 1, Status: dnscrawl.StatusOK, States: make(map[catalog.Layer]classify.State, 4)}
 		var as []classify.AddrInfo
+		var deps []classify.Dependency
 		for li, l := range catalog.Layers {
 			if l == catalog.LayerCA || l == catalog.LayerTLD {
 				// One CA of 8 and one registry of 20, skewed, no
@@ -50,7 +51,7 @@ func benchResults(n int) []classify.Result {
 				if l == catalog.LayerTLD {
 					c = "reg" + strconv.Itoa(pick(20))
 				}
-				r.Deps = append(r.Deps, classify.Dependency{Domain: domain, Rank: r.Rank, Layer: l, Provider: c, Service: string(l),
+				deps = append(deps, classify.Dependency{Domain: domain, Rank: r.Rank, Layer: l, Provider: c, Service: string(l),
 					Evidence: classify.EvidenceIssuer, Confidence: 1, ThirdParty: true})
 				continue
 			}
@@ -65,7 +66,7 @@ func benchResults(n int) []classify.Result {
 				if rng.IntN(25) == 0 {
 					c = classify.SelfProvider
 				}
-				if j == 1 && r.Deps[len(r.Deps)-1].Provider == c {
+				if j == 1 && deps[len(deps)-1].Provider == c {
 					continue
 				}
 				d := classify.Dependency{Domain: domain, Rank: r.Rank, Layer: l, Provider: c, Service: string(l),
@@ -73,7 +74,7 @@ func benchResults(n int) []classify.Result {
 				if c == "co0" && l == catalog.LayerHosting {
 					d.Region = "r" + strconv.Itoa(pick(20))
 				}
-				r.Deps = append(r.Deps, d)
+				deps = append(deps, d)
 			}
 			if li > 0 {
 				for a := range 1 + rng.IntN(3) {
@@ -83,6 +84,7 @@ func benchResults(n int) []classify.Result {
 			}
 		}
 		r.SetAddrs(as)
+		r.SetDeps(deps)
 		out[i] = r
 	}
 	return out

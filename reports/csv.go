@@ -181,7 +181,7 @@ func domainRow(r *classify.Result) DomainRow {
 		_, *critical = r.Critical(l)
 	}
 	var tlds []string
-	for _, d := range r.Deps {
+	for _, d := range r.Deps() {
 		if d.Layer == catalog.LayerTLD && !slices.Contains(tlds, d.Service) {
 			tlds = append(tlds, d.Service)
 		}
@@ -406,6 +406,18 @@ func depOrder(a, b classify.Dependency) int {
 	)
 }
 
+// depsSorted reports whether the dependencies of r are in depOrder.
+func depsSorted(r *classify.Result) bool {
+	var prev classify.Dependency
+	for i, d := range r.Deps() {
+		if i > 0 && depOrder(prev, d) > 0 {
+			return false
+		}
+		prev = d
+	}
+	return true
+}
+
 // WriteDependencies writes dependencies.csv: one DependencyRow per
 // dependency, domains in report order, then by layer, provider and
 // service.
@@ -425,10 +437,11 @@ func DependencyRows(results []classify.Result) iter.Seq[DependencyRow] {
 func dependencyRows(sorted []*classify.Result) iter.Seq[DependencyRow] {
 	return func(yield func(DependencyRow) bool) {
 		for _, r := range sorted {
-			deps := r.Deps
-			if !slices.IsSortedFunc(deps, depOrder) {
-				deps = slices.Clone(deps)
-				slices.SortStableFunc(deps, depOrder)
+			deps := r.Deps()
+			if !depsSorted(r) {
+				list := r.DepList()
+				slices.SortStableFunc(list, depOrder)
+				deps = slices.All(list)
 			}
 			for _, d := range deps {
 				row := DependencyRow{

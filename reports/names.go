@@ -177,8 +177,7 @@ type productLabels struct {
 func newProductLabels(names *Names, results []classify.Result) productLabels {
 	pl := productLabels{names: names, services: map[catalog.Layer]map[string][]string{}}
 	for i := range results {
-		for j := range results[i].Deps {
-			d := &results[i].Deps[j]
+		for _, d := range results[i].Deps() {
 			if d.Provider == classify.SelfProvider || d.Uncatalogued {
 				continue
 			}

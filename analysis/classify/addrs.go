@@ -3,8 +3,6 @@ package classify
 import (
 	"iter"
 	"net/netip"
-	"sync"
-	"sync/atomic"
 
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
 )
@@ -14,7 +12,7 @@ import (
 // and a region as strings, a netip.Addr) they were the largest part of
 // the live heap (80 bytes each, all of them pointers for the collector to
 // follow). A packedAddr is 28 bytes and holds no pointer: the address's
-// 16 bytes, its AS, its layer as a position in StateLayers and the
+// 16 bytes, its AS, its layer as a one-byte code and the
 // country, region and zone as one index into a table of the distinct
 // triples (places), shared by every Result of the process.
 
@@ -23,7 +21,7 @@ type packedAddr struct {
 	ip    [16]byte // netip.Addr.As16
 	asn   uint32
 	place uint32 // index in places: country, region, zone
-	layer uint8  // position in StateLayers
+	layer uint8  // in layerCodes: StateLayers in their order
 	kind  uint8  // addrInvalid, addr4 or addr6: the order of netip.Addr.BitLen
 }
 
@@ -40,71 +38,23 @@ type place struct {
 	country, region, zone string
 }
 
-// placeChunk is the size of the chunks of the place table.
-const placeChunk = 1024
-
-// places interns the place of every address a Result holds. Index 0 is
-// the empty place. It only grows: the places of a run are the countries
-// times the regions that occur, a few thousand at most.
-//
-// Readers do not lock: an index is handed out only after its entry is
-// written, and reaches a reader through the Result that holds it, so the
-// entry is visible to whoever holds the index; the chunk directory is
-// replaced, never changed, when it grows.
-var places struct {
-	mu    sync.Mutex
-	index map[place]uint32
-	n     uint32
-	dir   atomic.Pointer[[]*[placeChunk]place]
-}
-
-func init() {
-	dir := []*[placeChunk]place{new([placeChunk]place)}
-	places.dir.Store(&dir)
-	places.index = map[place]uint32{{}: 0}
-	places.n = 1
-}
+// places interns the place of every address a Result holds.
+var places = newInternTable[place]()
 
 // placeIndex returns the index of p in places, adding it when new.
-func placeIndex(p place) uint32 {
-	if p == (place{}) {
-		return 0
-	}
-	places.mu.Lock()
-	defer places.mu.Unlock()
-	if i, ok := places.index[p]; ok {
-		return i
-	}
-	i := places.n
-	dir := *places.dir.Load()
-	if int(i/placeChunk) == len(dir) {
-		grown := append(dir[:len(dir):len(dir)], new([placeChunk]place))
-		places.dir.Store(&grown)
-		dir = grown
-	}
-	dir[i/placeChunk][i%placeChunk] = p
-	places.index[p] = i
-	places.n++
-	return i
-}
+func placeIndex(p place) uint32 { return places.index(p) }
 
 // placeAt returns the place of index i.
-func placeAt(i uint32) *place {
-	return &(*places.dir.Load())[i/placeChunk][i%placeChunk]
-}
+func placeAt(i uint32) *place { return places.at(i) }
 
-// pack packs a; its layer must be one of StateLayers.
+// pack packs a.
 func pack(a AddrInfo) packedAddr {
 	return packAddr(a.Layer, a.Addr, a.ASN, placeIndex(place{a.Country, a.Region, a.Addr.Zone()}))
 }
 
 // packAddr packs address a on layer l with its AS and place index.
 func packAddr(l catalog.Layer, a netip.Addr, asn, pl uint32) packedAddr {
-	li := layerIndex(l)
-	if li < 0 {
-		panic("classify: address on layer " + string(l) + ", not one of StateLayers")
-	}
-	p := packedAddr{ip: a.As16(), asn: asn, layer: uint8(li), place: pl}
+	p := packedAddr{ip: a.As16(), asn: asn, layer: layerCodes.code(l), place: pl}
 	switch {
 	case a.Is4():
 		p.kind = addr4
@@ -115,7 +65,7 @@ func packAddr(l catalog.Layer, a netip.Addr, asn, pl uint32) packedAddr {
 }
 
 // Layer returns the layer of p.
-func (p *packedAddr) Layer() catalog.Layer { return StateLayers[p.layer] }
+func (p *packedAddr) Layer() catalog.Layer { return layerCodes.value(p.layer) }
 
 // addr returns the address of p.
 func (p *packedAddr) addr() netip.Addr {
@@ -141,7 +91,8 @@ func (p *packedAddr) info() AddrInfo {
 }
 
 // compare orders packed addresses as the AddrInfos they hold: by layer in
-// StateLayers order, then address (netip.Addr.Compare).
+// StateLayers order (layers outside it after those, in the order they
+// were first seen), then address (netip.Addr.Compare).
 func (p *packedAddr) compare(q *packedAddr) int {
 	switch {
 	case p.layer != q.layer:
@@ -202,8 +153,7 @@ func (r *Result) AddrInfos() []AddrInfo {
 }
 
 // SetAddrs sets the addresses of r to as, in their order (a classifier
-// sorts them by layer, then address). The layer of each must be one of
-// StateLayers.
+// sorts them by layer, then address).
 func (r *Result) SetAddrs(as []AddrInfo) {
 	if len(as) == 0 {
 		r.addrs = nil

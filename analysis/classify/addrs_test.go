@@ -104,7 +104,7 @@ func sign(x int) int {
 // -race): every index gives back its place.
 func TestPlacesConcurrent(t *testing.T) {
 	var wg sync.WaitGroup
-	const n = 3 * placeChunk // enough to grow the chunk directory
+	const n = 3 * internChunk // enough to grow the chunk directory
 	got := make([][]uint32, 4)
 	for g := range got {
 		wg.Go(func() {

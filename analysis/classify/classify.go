@@ -112,7 +112,7 @@ type Classifier struct {
 func New(cat *catalog.Catalog, addr AddrLookup) *Classifier {
 	return &Classifier{
 		cat: cat, addr: addr, cache: newAddrCache(), states: newStateSets(),
-		builders: &sync.Pool{New: func() any { return new(builder) }}, asn: new(sync.Map),
+		builders: &sync.Pool{New: func() any { return &builder{names: namer{}} }}, asn: new(sync.Map),
 		names: new(namesCache),
 	}
 }
@@ -144,6 +144,8 @@ type builder struct {
 	// nsOwned says a name server was named by a company's domain.
 	nsOps, mxOps []string
 	nsOwned      bool
+	// names caches the indexes of provider, service and region names.
+	names namer
 }
 
 // exact returns a copy of s with no spare capacity, nil when s is empty.
@@ -291,7 +293,7 @@ func (c *Classifier) Classify(o *dnscrawl.Observation) Result {
 	r.hints = c.hints(b, o, own)
 	sortDeps(b.deps)
 	slices.SortFunc(b.addrs, func(x, y packedAddr) int { return x.compare(&y) })
-	r.Deps, r.addrs = exact(b.deps), exact(b.addrs)
+	r.deps, r.addrs = packDeps(b.deps, b.names), exact(b.addrs)
 	return r
 }
 

@@ -215,7 +215,7 @@ func TestClassifyRealWorldRanges(t *testing.T) {
 			tt.obs(o)
 			r := ClassifyAll(c, []*dnscrawl.Observation{o})[0]
 			var got []string
-			for _, d := range r.Deps {
+			for _, d := range r.Deps() {
 				if d.Layer == catalog.LayerCA || d.Layer == catalog.LayerTLD {
 					continue // layers_test.go
 				}
@@ -229,7 +229,7 @@ func TestClassifyRealWorldRanges(t *testing.T) {
 					t.Errorf("states (-want +got):\n%s", diff)
 				}
 			}
-			for _, d := range r.Deps {
+			for _, d := range r.Deps() {
 				if d.Evidence == EvidenceIPRange && !strings.Contains(d.EvidenceValue, " in ") {
 					t.Errorf("ip_range evidence value %q does not name the prefix", d.EvidenceValue)
 				}

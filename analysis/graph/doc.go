@@ -8,7 +8,7 @@
 // services "amazon/ec2"), provider regions ("amazon:us-east-1"), ASNs
 // ("AS16509") and countries ("country:US"). Edges mean "depends on":
 //
-//   - domain -> service, per layer, from classify.Result.Deps (a dependency
+//   - domain -> service, per layer, from the dependencies of classify.Result (a dependency
 //     with a region depends on the region too);
 //   - domain -> ASN and country, per layer, from the addresses of classify.Result (AddrASN);
 //   - service -> service, per layer, from the catalog's upstreams (a

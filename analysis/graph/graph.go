@@ -173,7 +173,7 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 	// Size the pair lists once: they are the bulk of the graph's memory.
 	nDeps, nAddrs := 0, 0
 	for i := range results {
-		nDeps += len(results[i].Deps)
+		nDeps += results[i].NumDeps()
 		nAddrs += results[i].NumAddrs()
 	}
 	kFrom, kTo := make([]int32, 0, nDeps), make([]int32, 0, nDeps)
@@ -189,8 +189,7 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 		}
 		_, g.caRequired[d] = r.Critical(catalog.LayerCA)
 		dnsByName := false
-		for i := range r.Deps {
-			dep := &r.Deps[i]
+		for _, dep := range r.Deps() {
 			li := layerIndex(dep.Layer)
 			if li < 0 {
 				continue

@@ -139,7 +139,7 @@ func TestEndToEnd(t *testing.T) {
 			shown++
 			t.Logf("%s: status %s, truth %s (%s)", tr.Domain, o.Status, tr.Status, o.Error)
 		}
-		for _, d := range r.Deps {
+		for _, d := range r.Deps() {
 			if d.Evidence == classify.EvidenceIPRange && d.Region != "" {
 				regions++
 			}
