@@ -310,7 +310,8 @@ func (s *muxSocket) enqueue(c *call) bool {
 
 // flush sends the queued queries, in batches (sendmmsg), until the queue
 // is empty, and then ends the deferring: queries are sent by their
-// workers again.
+// workers again. Only the socket's reader calls it (s.spare and s.out
+// are its own).
 func (s *muxSocket) flush() {
 	for {
 		s.wmu.Lock()

@@ -491,7 +491,7 @@ func TestTransportBatchedSend(t *testing.T) {
 		}
 		time.Sleep(time.Millisecond)
 	}
-	s.flush()
+	s.flush() // as the reader would; the reader waits in recvmmsg: nothing was sent yet
 	wg.Wait()
 	for i := range n {
 		if i == 2 {
