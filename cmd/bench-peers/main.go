@@ -9,7 +9,9 @@
 // AAAA of the domain, A and AAAA of its www host), except chokepoint,
 // which runs its whole lookup plan (it follows the www CNAME chains into
 // the CDN-like zones and asks for name server and mail host addresses
-// when the answers do not carry them). Rounds are interleaved: round 1 of
+// when the answers do not carry them), DNS only (`--no-probe`: its TLS
+// and HTTP probes, on by default, are no part of what the other tools
+// do). Rounds are interleaved: round 1 of
 // every tool, then round 2, and so on, so that a change of load on a
 // shared machine touches every tool alike. CPU is the client process's
 // user+system time (getrusage of the child), peak RSS its ru_maxrss.
@@ -259,7 +261,7 @@ func runChokepoint(pop, dir, addr string, o options, round int) (result, error) 
 	out := filepath.Join(dir, fmt.Sprintf("chokepoint-%d", round))
 	cmd := exec.Command(o.chokepoint, "crawl", filepath.Join(pop, "domains.txt"), "--resolver", addr,
 		"--qps-per-resolver", "0", "--concurrency", fmt.Sprint(o.concurrency), "--progress", "0",
-		"--timeout", "2s", "--out", out, "--force")
+		"--timeout", "2s", "--out", out, "--force", "--no-probe")
 	wall, cpu, rss, err := measure(cmd)
 	if err != nil {
 		return result{}, err
