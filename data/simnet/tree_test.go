@@ -1,0 +1,198 @@
+package simnet
+
+import (
+	"context"
+	"net/netip"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/miekg/dns"
+
+	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
+	"github.com/chokepoint-dev/chokepoint/data/iterative"
+)
+
+// treeCrawl crawls the first n domains of in through the delegation tree
+// from its root and returns the observations by domain, their name
+// servers' addresses mapped back to the plan's.
+func treeCrawl(t *testing.T, ctx context.Context, in *Internet, tree *Tree, n int, cfg iterative.Config) map[string]*dnscrawl.Observation {
+	t.Helper()
+	cfg.Roots, cfg.Port = tree.Hints(), tree.Port()
+	if cfg.QPSPerServer == 0 {
+		cfg.QPSPerServer = -1
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = time.Second
+	}
+	r, err := iterative.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obs := crawlSim(t, ctx, in, n, dnscrawl.Config{Iterative: r, Concurrency: 16, DomainTimeout: 20 * time.Second})
+	for _, o := range obs {
+		tree.PlanObservation(o)
+	}
+	return obs
+}
+
+// crawlSim crawls the first n domains of in with cfg.
+func crawlSim(t *testing.T, ctx context.Context, in *Internet, n int, cfg dnscrawl.Config) map[string]*dnscrawl.Observation {
+	t.Helper()
+	c, err := dnscrawl.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]*dnscrawl.Observation{}
+	targets := func(yield func(dnscrawl.Target) bool) {
+		for r := 1; r <= n; r++ {
+			if !yield(dnscrawl.Target{Domain: in.Domain(r), Rank: r}) {
+				return
+			}
+		}
+	}
+	if _, err := c.Crawl(ctx, targets, func(o *dnscrawl.Observation) error {
+		out[o.Domain] = o
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != n {
+		t.Fatalf("%d observations for %d domains", len(out), n)
+	}
+	return out
+}
+
+func startTree(t *testing.T, in *Internet, cfg TreeConfig) *Tree {
+	t.Helper()
+	tree, err := ServeTree(context.Background(), in, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(tree.Close)
+	return tree
+}
+
+// TestTreeAgreesWithRecursive crawls the same domains from the tree's
+// root and through the recursive-style server: the facts the analysis
+// reads are the same, and the delegations are the ones planted.
+func TestTreeAgreesWithRecursive(t *testing.T) {
+	t.Parallel()
+	const n = 300
+	in := generate(t, Config{Domains: n, Seed: 3})
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	tree := startTree(t, in, TreeConfig{})
+	iter := treeCrawl(t, ctx, in, tree, n, iterative.Config{})
+
+	srv, err := Serve(ctx, in, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	rec := crawlSim(t, ctx, in, n, dnscrawl.Config{Resolvers: []string{srv.Addr()}, Concurrency: 16, Timeout: time.Second})
+
+	type facts struct {
+		Status      dnscrawl.Status
+		NS          []dnscrawl.NSHost
+		SOA         *dnscrawl.SOA
+		Apex, WWW   dnscrawl.Host
+		MX          []dnscrawl.MXHost
+		TargetZones []dnscrawl.ZoneNS
+	}
+	of := func(o *dnscrawl.Observation) facts {
+		return facts{o.Status, o.NS, o.SOA, o.Apex, o.WWW, o.MX, o.TargetZones}
+	}
+	eq := cmpopts.EquateComparable(netip.Addr{})
+	for r := 1; r <= n; r++ {
+		d := in.Domain(r)
+		i, c := iter[d], rec[d]
+		if c.Status != dnscrawl.StatusOK {
+			if i.Status != c.Status {
+				t.Errorf("%s: status %s from the root, %s through the resolver (%s)", d, i.Status, c.Status, i.Error)
+			}
+		} else if diff := cmp.Diff(of(c), of(i), eq, cmpopts.IgnoreFields(dnscrawl.Host{}, "Error")); diff != "" {
+			t.Errorf("%s (-recursive +iterative):\n%s", d, diff)
+		}
+		want, ok := in.DelegationAt(r)
+		if !ok {
+			if i.Delegation != nil {
+				t.Errorf("%s: not delegated, got %+v", d, i.Delegation)
+			}
+			continue
+		}
+		if i.Delegation == nil {
+			t.Errorf("%s: no delegation recorded, want %+v", d, want)
+			continue
+		}
+		got := TruthDelegation{ChildNS: i.Delegation.ChildNS, Mismatch: i.Delegation.Mismatch}
+		for _, ns := range i.Delegation.ParentNS {
+			got.ParentNS = append(got.ParentNS, ns.Name)
+		}
+		for _, l := range i.Delegation.Lame {
+			lm := TruthLame{l.Name, l.Why}
+			if !slices.Contains(got.Lame, lm) {
+				got.Lame = append(got.Lame, lm)
+			}
+		}
+		if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("%s delegation (-planted +found):\n%s", d, diff)
+		}
+	}
+}
+
+// TestTreeReferrals checks the answers of the tree's servers the way a
+// resolver meets them.
+func TestTreeReferrals(t *testing.T) {
+	t.Parallel()
+	in := generate(t, Config{Domains: 50, Seed: 3})
+	tree := startTree(t, in, TreeConfig{})
+	ask := func(server netip.Addr, name string, qt uint16) *dns.Msg {
+		t.Helper()
+		m := new(dns.Msg)
+		m.SetQuestion(dns.Fqdn(name), qt)
+		m.RecursionDesired = false
+		c := &dns.Client{Timeout: 2 * time.Second}
+		r, _, err := c.Exchange(m, netip.AddrPortFrom(server, tree.Port()).String())
+		if err != nil {
+			t.Fatalf("%s %s at %s: %v", name, dns.TypeToString[qt], server, err)
+		}
+		return r
+	}
+	root := tree.Hints()[0].Addrs[0]
+	r := ask(root, "www.example.com", dns.TypeA)
+	if r.Authoritative || len(r.Ns) != 2 || r.Ns[0].Header().Name != "com." || len(r.Extra) != 2 {
+		t.Errorf("root's referral to com: %v", r)
+	}
+	if r := ask(root, "nosuch.invalid", dns.TypeA); !r.Authoritative || r.Rcode != dns.RcodeNameError {
+		t.Errorf("root for an unknown TLD: %v", r)
+	}
+	if r := ask(root, "", dns.TypeNS); !r.Authoritative || len(r.Answer) != 2 {
+		t.Errorf("root NS: %v", r)
+	}
+	// The com server refers a domain to its servers.
+	var d string
+	for rk := 1; rk <= in.Len(); rk++ {
+		if dd := in.Domain(rk); lastLabel(dd) == "com" && in.TruthAt(rk).Status == dnscrawl.StatusOK {
+			d = dd
+			break
+		}
+	}
+	gtld := netip.MustParseAddr("127.53.1.1")
+	r = ask(gtld, "www."+d, dns.TypeA)
+	if r.Authoritative || len(r.Ns) == 0 || r.Ns[0].Header().Name != d+"." {
+		t.Fatalf("com's referral for %s: %v", d, r)
+	}
+	ns := r.Ns[0].(*dns.NS).Ns
+	addrs := tree.in.planAddrs(ns[:len(ns)-1])
+	srv := tree.Addr(addrs[0])
+	a := ask(srv, d, dns.TypeSOA)
+	if !a.Authoritative || len(a.Answer) != 1 {
+		t.Errorf("%s SOA at %s (%s): %v", d, srv, ns, a)
+	}
+	if r := ask(srv, "nosuch-"+d, dns.TypeA); r.Rcode != dns.RcodeRefused {
+		t.Errorf("a name outside every zone at %s: %v", srv, r)
+	}
+}
