@@ -154,12 +154,24 @@ type TruthLame struct {
 }
 
 // DelegationAt returns the delegation of the domain of rank r (1-based)
-// as the tree serves it; ok is false for a domain that is not delegated
-// (status nxdomain).
+// as the tree serves it (Truth.Delegation); ok is false for a domain that
+// is not delegated (status nxdomain).
 func (in *Internet) DelegationAt(rank int) (d TruthDelegation, ok bool) {
 	var p plan
-	if !in.delegationPlan(&p, rank-1) {
+	in.makePlan(&p, rank-1)
+	return p.delegation()
+}
+
+// delegation returns the delegation of the domain of p as the tree
+// serves it, false when the domain is not delegated.
+func (p *plan) delegation() (d TruthDelegation, ok bool) {
+	switch p.d.status {
+	case statusNXDomain:
 		return d, false
+	case statusServFail, statusTimeout:
+		if len(p.ns) == 0 {
+			p.nameServers()
+		}
 	}
 	kind, k := p.fault()
 	for j, ns := range p.ns {

@@ -110,7 +110,10 @@ func TestTreeAgreesWithRecursive(t *testing.T) {
 		d := in.Domain(r)
 		i, c := iter[d], rec[d]
 		if c.Status != dnscrawl.StatusOK {
-			if i.Status != c.Status {
+			// From the root, a domain whose servers all answer SERVFAIL
+			// is a lame delegation, which a recursive resolver can only
+			// say as SERVFAIL.
+			if i.Status != c.Status && !(c.Status == dnscrawl.StatusServFail && i.Status == dnscrawl.StatusLameDelegation) {
 				t.Errorf("%s: status %s from the root, %s through the resolver (%s)", d, i.Status, c.Status, i.Error)
 			}
 		} else if diff := cmp.Diff(of(c), of(i), eq, cmpopts.IgnoreFields(dnscrawl.Host{}, "Error")); diff != "" {
