@@ -331,3 +331,50 @@ remote-control:
 	t.Fatalf("unbound did not answer at %s within 5 s: %s", addr, stderr.String())
 	return ""
 }
+
+// TestSimnetServeTree runs simnet serve --tree: it prints root hints a
+// crawl can read (and writes them to --hints), and its root server
+// answers for the root zone on --auth-port.
+func TestSimnetServeTree(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	hints := filepath.Join(dir, "named.root")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout strings.Builder
+	done := make(chan error, 1)
+	port := uint16(20000 + rand.IntN(40000))
+	o := simnetServeOptions{Domains: 50, Seed: 1, Addr: "127.0.0.1:0", Tree: true, Hints: hints, AuthPort: port}
+	go func() { done <- runSimnetServe(ctx, o, &stdout, io.Discard) }()
+	for range 100 {
+		if _, err := os.Stat(hints); err == nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	roots, err := iterative.ReadRootHints(hints)
+	if err != nil {
+		t.Fatalf("root hints: %v", err)
+	}
+	if len(roots) != 2 || roots[0].Name != "a.root-servers.net" || !roots[0].Addrs[0].IsLoopback() {
+		t.Fatalf("root hints %+v", roots)
+	}
+	m := new(dns.Msg)
+	m.SetQuestion(".", dns.TypeNS)
+	r, _, err := (&dns.Client{Timeout: 2 * time.Second}).Exchange(m, netip.AddrPortFrom(roots[0].Addrs[0], port).String())
+	if err != nil || !r.Authoritative || len(r.Answer) != 2 {
+		t.Errorf("root NS at port %d: %v %v", port, r, err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	file, _ := os.ReadFile(hints)
+	if stdout.String() != string(file) {
+		t.Errorf("stdout %q, hints file %q: want the root hints on both", stdout.String(), file)
+	}
+	code, _, stderr := execute(t, "", "simnet", "serve", "--auth-port", "5353")
+	if code != exitUsage || !strings.Contains(stderr, "go with --tree") {
+		t.Errorf("--auth-port without --tree: exit %d, %q", code, stderr)
+	}
+}

@@ -199,3 +199,45 @@ func TestTreeReferrals(t *testing.T) {
 		t.Errorf("a name outside every zone at %s: %v", srv, r)
 	}
 }
+
+// TestTreePerServerLimit crawls from the tree's root with a limit per
+// server and counts, at every server of the tree, the questions it read
+// in any window of a second: none gets more than the limit allows. The
+// times are those at which the server read the questions, which bunch up
+// when the loaded machine runs the server late: the bound is the burst
+// plus what the rate allows in one and a half windows.
+func TestTreePerServerLimit(t *testing.T) {
+	t.Parallel()
+	const n, qps = 120, 40
+	in := generate(t, Config{Domains: n, Seed: 5})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	tree := startTree(t, in, TreeConfig{Log: true})
+	treeCrawl(t, ctx, in, tree, n, iterative.Config{QPSPerServer: qps, Timeout: 2 * time.Second})
+	const window = time.Second
+	limit := qps/10 + int(qps*1.5*window.Seconds())
+	busiest, total := 0, uint64(0)
+	for _, sq := range tree.Queries() {
+		total += sq.Queries
+		log := tree.Log(sq.Addr)
+		if uint64(len(log)) != sq.Queries {
+			t.Fatalf("%s: %d questions logged, %d counted", sq.Addr, len(log), sq.Queries)
+		}
+		busiest = max(busiest, len(log))
+		for i := range log {
+			k := i
+			for k < len(log) && log[k].Sub(log[i]) < window {
+				k++
+			}
+			if k-i > limit {
+				t.Fatalf("%s (%s) got %d questions in %s from %s, above %d", sq.Addr, sq.Role, k-i, window, log[i].Format("15:04:05.000"), limit)
+			}
+		}
+	}
+	// The limit was reached: some server was asked more than it allows
+	// in a second, so the crawl had to wait for it.
+	if busiest <= limit {
+		t.Errorf("the busiest server got %d questions in all: the limit of %d a second was never tested", busiest, qps)
+	}
+	t.Logf("%d questions to %d servers, the busiest %d", total, len(tree.Queries()), busiest)
+}
