@@ -219,6 +219,7 @@ func runCrawl(ctx context.Context, o crawlOptions, stdin io.Reader, stdout, stde
 		return nil, err
 	}
 	if iter != nil {
+		defer iter.Close()
 		resolvers = []string{o.Iterative.describe()}
 	} else if len(resolvers) == 0 {
 		var err error

@@ -31,6 +31,7 @@ func treeCrawl(t *testing.T, ctx context.Context, in *Internet, tree *Tree, n in
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer r.Close()
 	obs := crawlSim(t, ctx, in, n, dnscrawl.Config{Iterative: r, Concurrency: 16, DomainTimeout: 20 * time.Second})
 	for _, o := range obs {
 		tree.PlanObservation(o)
