@@ -191,6 +191,9 @@ func simnetClassifier(t *testing.T, files simnet.Files) *classify.Classifier {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if ref.Ranges.Len() == 0 {
+		t.Fatal("simnet wrote no range data")
+	}
 	return classify.New(cat, db).WithRanges(ref.Ranges)
 }
 

@@ -364,27 +364,17 @@ func (t *Tree) PlanAddrs(host string, addrs []netip.Addr) []netip.Addr {
 	return out
 }
 
-// planAddrs returns the plan addresses of a host name (its A and AAAA
-// records as the recursive-style server answers them).
+// planAddrs returns the plan addresses of a name server's host name: a
+// host of the world, or ns1/ns2 under a domain.
 func (in *Internet) planAddrs(host string) []netip.Addr {
-	var out []netip.Addr
-	for _, qt := range []uint16{dns.TypeA, dns.TypeAAAA} {
-		var r reply
-		in.answer(dns.Question{Name: host + ".", Qtype: qt, Qclass: dns.ClassINET}, &r)
-		for _, rr := range r.ans {
-			switch rr := rr.(type) {
-			case *dns.A:
-				if a, ok := netip.AddrFromSlice(rr.A.To4()); ok {
-					out = append(out, a)
-				}
-			case *dns.AAAA:
-				if a, ok := netip.AddrFromSlice(rr.AAAA.To16()); ok {
-					out = append(out, a)
-				}
-			}
-		}
+	var p plan
+	switch n := in.resolve(host, &p); n.kind {
+	case nodeStatic:
+		return n.st.addrs
+	case nodeSelfNS:
+		return p.selfAddrs(p.selfAddrs(nil, uint64(n.which), false), uint64(n.which), true)
 	}
-	return out
+	return nil
 }
 
 // PlanObservation maps the name servers' addresses a crawl of the tree
