@@ -128,8 +128,10 @@ func (s *Server) Addr() string { return s.addr }
 func (s *Server) Endpoint() *Endpoint { return s.web }
 
 // Stats returns the counters of the server.
-func (s *Server) Stats() Stats {
-	c := &s.stats
+func (s *Server) Stats() Stats { return s.stats.snapshot() }
+
+// snapshot returns the counts.
+func (c *counters) snapshot() Stats {
 	return Stats{
 		Queries: c.queries.Load(), TCP: c.tcp.Load(), Answered: c.answered.Load(),
 		NXDomain: c.nxdomain.Load(), ServFail: c.servfail.Load(), Dropped: c.dropped.Load(),
@@ -151,17 +153,7 @@ func (s *Server) Close() error {
 // serveDNS answers one message. It reads only immutable data and atomic
 // counters: no lock on the path of a query.
 func (s *Server) serveDNS(w dns.ResponseWriter, req *dns.Msg) {
-	respond(w, req, &s.stats, true, func(q dns.Question, m *dns.Msg) bool {
-		if isChaosTXT(q, ProbeName) {
-			// Where the simulated sites answer TLS and HTTP: a crawler
-			// that knows it is on the simulated internet dials this
-			// endpoint instead of a site's address.
-			m.Answer = []dns.RR{&dns.TXT{
-				Hdr: dns.RR_Header{Name: q.Name, Rrtype: dns.TypeTXT, Class: dns.ClassCHAOS},
-				Txt: []string{s.advert},
-			}}
-			return false
-		}
+	respond(w, req, &s.stats, true, s.advert, func(q dns.Question, m *dns.Msg) bool {
 		var r reply
 		s.in.answer(q, &r)
 		if r.drop {
@@ -174,11 +166,13 @@ func (s *Server) serveDNS(w dns.ResponseWriter, req *dns.Msg) {
 
 // respond answers one message: the checks every server makes, the
 // server's identity (TXT id.server. in class CHAOS, RFC 4892: the crawler
-// asks, and marks what it crawls here as simulated), EDNS0 and
-// truncation, counted in st. answer fills the reply to a question in
-// class IN, and to TXT ProbeName in class CHAOS; it reports
-// whether to send nothing. recursive sets the RA bit.
-func respond(w dns.ResponseWriter, req *dns.Msg, st *counters, recursive bool, answer func(dns.Question, *dns.Msg) (drop bool)) {
+// asks, and marks what it crawls here as simulated), where the simulated
+// sites answer TLS and HTTP (TXT ProbeName in class CHAOS: advert; a
+// crawler that knows it is on the simulated internet dials this endpoint
+// instead of a site's address), EDNS0 and truncation, counted in st.
+// answer fills the reply to a question in class IN; it reports whether to
+// send nothing. recursive sets the RA bit.
+func respond(w dns.ResponseWriter, req *dns.Msg, st *counters, recursive bool, advert string, answer func(dns.Question, *dns.Msg) (drop bool)) {
 	st.queries.Add(1)
 	_, tcp := w.RemoteAddr().(*net.TCPAddr)
 	if tcp {
@@ -201,10 +195,10 @@ func respond(w dns.ResponseWriter, req *dns.Msg, st *counters, recursive bool, a
 			Txt: []string{dnscrawl.SimulatedServerID},
 		}}
 	case isChaosTXT(req.Question[0], ProbeName):
-		if answer(req.Question[0], m) {
-			st.dropped.Add(1)
-			return
-		}
+		m.Answer = []dns.RR{&dns.TXT{
+			Hdr: dns.RR_Header{Name: req.Question[0].Name, Rrtype: dns.TypeTXT, Class: dns.ClassCHAOS},
+			Txt: []string{advert},
+		}}
 	case req.Question[0].Qclass != dns.ClassINET:
 		m.Rcode = dns.RcodeRefused
 	case req.IsEdns0() != nil && req.IsEdns0().Version() != 0:

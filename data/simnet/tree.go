@@ -75,6 +75,10 @@ type Tree struct {
 	stats   counters
 	stops   []func()
 	once    sync.Once
+	// web is the sites' TLS and HTTP endpoint (http.go), on the first
+	// root server's address; every server of the tree advertises it, as
+	// the recursive-style server does.
+	web *Endpoint
 }
 
 type serverRole uint8
@@ -116,6 +120,11 @@ func ServeTree(ctx context.Context, in *Internet, cfg TreeConfig) (*Tree, error)
 	t := &Tree{in: in, log: cfg.Log, servers: map[netip.Addr]*treeServer{}, tlds: map[string]*tldZone{},
 		infra: map[string]*tldZone{}, ents: map[string]bool{}, nsHosts: map[*staticName]bool{}}
 	t.build()
+	web, err := ServeEndpoint(ctx, in, t.hints[0].Addrs[0].String())
+	if err != nil {
+		return nil, fmt.Errorf("simnet tree: %w", err)
+	}
+	t.web = web
 	var lastErr error
 	for try := range 20 {
 		port := uint16(20000 + rand.IntN(40000))
@@ -127,8 +136,7 @@ func ServeTree(ctx context.Context, in *Internet, cfg TreeConfig) (*Tree, error)
 		}
 		if err := t.listen(ctx, port); err != nil {
 			lastErr = err
-			t.Close()
-			t.stops, t.once = nil, sync.Once{}
+			t.stopServers()
 			continue
 		}
 		t.port = port
@@ -138,6 +146,7 @@ func ServeTree(ctx context.Context, in *Internet, cfg TreeConfig) (*Tree, error)
 		}()
 		return t, nil
 	}
+	web.Close()
 	if errors.Is(lastErr, dnsserver.ErrNotLoopback) {
 		return nil, fmt.Errorf("simnet tree: %w: %v", ErrNotLoopback, lastErr)
 	}
@@ -279,14 +288,26 @@ func (t *Tree) listen(ctx context.Context, port uint16) error {
 	return nil
 }
 
-// Close stops every server of the tree.
+// Close stops every server of the tree and the web endpoint.
 func (t *Tree) Close() {
 	t.once.Do(func() {
-		for _, stop := range t.stops {
-			stop()
-		}
+		t.stopServers()
+		t.web.Close()
 	})
 }
+
+// stopServers stops the DNS servers started so far.
+func (t *Tree) stopServers() {
+	for _, stop := range t.stops {
+		stop()
+	}
+	t.stops = nil
+}
+
+// Endpoint returns the web endpoint (TLS and HTTP) of the simulated
+// sites, which every server of the tree advertises in answer to TXT
+// ProbeName in class CHAOS.
+func (t *Tree) Endpoint() *Endpoint { return t.web }
 
 // Port returns the port every server of the tree listens on.
 func (t *Tree) Port() uint16 { return t.port }
@@ -296,14 +317,7 @@ func (t *Tree) Port() uint16 { return t.port }
 func (t *Tree) Hints() []iterative.Hint { return slices.Clone(t.hints) }
 
 // Stats returns the counters of the tree, all servers together.
-func (t *Tree) Stats() Stats {
-	c := &t.stats
-	return Stats{
-		Queries: c.queries.Load(), TCP: c.tcp.Load(), Answered: c.answered.Load(),
-		NXDomain: c.nxdomain.Load(), ServFail: c.servfail.Load(), Dropped: c.dropped.Load(),
-		Truncated: c.truncated.Load(),
-	}
-}
+func (t *Tree) Stats() Stats { return t.stats.snapshot() }
 
 // ServerQueries is what one server of the tree was asked.
 type ServerQueries struct {
@@ -405,13 +419,7 @@ func (t *Tree) serve(s *treeServer, w dns.ResponseWriter, req *dns.Msg) {
 		s.times = append(s.times, time.Now())
 		s.mu.Unlock()
 	}
-	respond(w, req, &t.stats, false, func(q dns.Question, m *dns.Msg) bool {
-		if isChaosTXT(q, ProbeName) {
-			m.Rcode = dns.RcodeRefused // the tree serves no web endpoint
-			return false
-		}
-		return t.answer(s, q, m)
-	})
+	respond(w, req, &t.stats, false, t.web.Advert(), func(q dns.Question, m *dns.Msg) bool { return t.answer(s, q, m) })
 }
 
 // answer fills m with server s's answer to q; it reports whether to send
