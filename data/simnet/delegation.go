@@ -45,7 +45,7 @@ const drawFault uint64 = 0x7700
 
 // treeSlots is the number of loopback addresses the delegation tree
 // spreads the name servers of the population over (tree.go).
-const treeSlots = 1024
+const treeSlots = 256
 
 // treeSlot is the slot of the tree where the name server at plan address
 // a listens (IPv4 only).
