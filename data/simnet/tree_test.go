@@ -34,6 +34,15 @@ func treeCrawl(t *testing.T, ctx context.Context, in *Internet, tree *Tree, n in
 	defer r.Close()
 	obs := crawlSim(t, ctx, in, n, dnscrawl.Config{Iterative: r, Concurrency: 16, DomainTimeout: 20 * time.Second})
 	for _, o := range obs {
+		// Every name server's IPv4 address the crawl met is on
+		// loopback: the tree never sends a resolver off the machine.
+		for _, ns := range o.NS {
+			for _, a := range ns.Addrs {
+				if a.Is4() && !a.IsLoopback() {
+					t.Fatalf("%s: name server %s at %s, not on loopback", o.Domain, ns.Name, a)
+				}
+			}
+		}
 		tree.PlanObservation(o)
 	}
 	return obs
