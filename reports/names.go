@@ -40,8 +40,7 @@ type LayerProducts map[catalog.Layer]map[string][]string
 func ProductsOf(results []classify.Result) LayerProducts {
 	lp := LayerProducts{}
 	for i := range results {
-		for j := range results[i].Deps {
-			d := &results[i].Deps[j]
+		for _, d := range results[i].Deps() {
 			if d.Provider == classify.SelfProvider || d.Uncatalogued {
 				continue
 			}
