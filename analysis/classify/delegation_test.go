@@ -82,8 +82,8 @@ func TestDelegationOfFailedDomain(t *testing.T) {
 	c := New(cat, testASN)
 	o := &dnscrawl.Observation{SchemaVersion: dnscrawl.SchemaVersion, Domain: "broken.example", Status: dnscrawl.StatusServFail, Error: "SERVFAIL"}
 	r := c.Classify(o)
-	if len(r.Deps) != 0 {
-		t.Errorf("without delegation: %+v", r.Deps)
+	if r.NumDeps() != 0 {
+		t.Errorf("without delegation: %+v", r.DepList())
 	}
 	for l, st := range r.States {
 		if st != StateUnresolved {
@@ -113,7 +113,7 @@ func TestDelegationOfFailedDomain(t *testing.T) {
 			t.Errorf("with delegation: %s %s, want %s", l, r.States[l], want)
 		}
 	}
-	for _, d := range r.Deps {
+	for _, d := range r.Deps() {
 		if !strings.HasSuffix(d.EvidenceValue, "(parent-side NS)") {
 			t.Errorf("evidence %q: want it to say parent-side", d.EvidenceValue)
 		}
