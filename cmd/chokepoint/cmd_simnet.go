@@ -143,6 +143,11 @@ func runSimnetTree(ctx context.Context, o simnetServeOptions, inet *simnet.Inter
 		o.Domains, o.Seed, len(tree.Queries()), tree.Port(), tree.Port())
 	<-ctx.Done()
 	st := tree.Stats()
-	fmt.Fprintf(stderr, "simnet: %d questions, %d over TCP, %d answered\n", st.Queries, st.TCP, st.Answered)
+	roles := map[string]uint64{}
+	for _, q := range tree.Queries() {
+		roles[q.Role] += q.Queries
+	}
+	fmt.Fprintf(stderr, "simnet: %d questions (root %d, TLD %d, name servers %d), %d over TCP, %d answered\n",
+		st.Queries, roles["root"], roles["tld"], roles["auth"], st.TCP, st.Answered)
 	return nil
 }
