@@ -214,6 +214,7 @@ func (t *Tree) build() {
 		b := a.Next()
 		ns := []glueNS{{"a.nic." + l + ".", []netip.Addr{a}}, {"b.nic." + l + ".", []netip.Addr{b}}}
 		t.tlds[l] = &tldZone{name: l, ns: ns, soa: tldSOA(l)}
+		t.ents["nic."+l] = true // above a.nic.<tld> and b.nic.<tld>
 		addServer(a, roleTLD, l)
 		addServer(b, roleTLD, l)
 	}

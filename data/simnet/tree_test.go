@@ -177,6 +177,14 @@ func TestTreeReferrals(t *testing.T) {
 	if r := ask(root, "", dns.TypeNS); !r.Authoritative || len(r.Answer) != 2 {
 		t.Errorf("root NS: %v", r)
 	}
+	// A TLD's own servers: an address, and NODATA above them.
+	org := tree.tlds["org"].ns[0].addrs[0]
+	if r := ask(org, "a.nic.org", dns.TypeA); !r.Authoritative || len(r.Answer) != 1 {
+		t.Errorf("a.nic.org A: %v", r)
+	}
+	if r := ask(org, "nic.org", dns.TypeA); !r.Authoritative || r.Rcode != dns.RcodeSuccess || len(r.Answer) != 0 {
+		t.Errorf("nic.org A: %v", r)
+	}
 	// The com server refers a domain to its servers.
 	var d string
 	for rk := 1; rk <= in.Len(); rk++ {
