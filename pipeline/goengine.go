@@ -165,7 +165,7 @@ func (GoEngine) Analyze(ctx context.Context, j *Job) (Analysis, error) {
 		ToolVersion:    j.ToolVersion,
 		StartedAt:      start,
 		CatalogVersion: j.Catalog.Version,
-		Names:          &reports.Names{Catalog: j.Catalog, AS: asNames(results, j.Ref.ASNTable, j.DB)},
+		Names:          &reports.Names{Catalog: j.Catalog, AS: asNames(results, j.Ref.ASNTable, j.DB), Products: reports.ProductsOf(results)},
 		SiteCountries:  countries,
 	}
 	if crawl := j.Crawl; crawl != nil {

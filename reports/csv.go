@@ -266,7 +266,9 @@ type MetricsRow struct {
 	EntropyNorm float64 `csv:"entropy_norm" parquet:"entropy_norm"`
 	EffectiveN  float64 `csv:"effective_n" parquet:"effective_n"`
 	// EMD is the centralisation after Akiwate et al. (IMC 2024), 0 (one
-	// provider per domain) to just under 0.5 (one provider for all).
+	// provider per domain) to just under 0.5 (one provider for all, and
+	// near it whenever providers are far fewer than domains; see
+	// metrics.EMD).
 	EMD            float64 `csv:"emd" parquet:"emd"`
 	CriticalRate   float64 `csv:"critical_rate" parquet:"critical_rate"`
 	RedundancyRate float64 `csv:"redundancy_rate" parquet:"redundancy_rate"`

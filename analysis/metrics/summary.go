@@ -126,7 +126,8 @@ type LayerSummary struct {
 	// 2024): the Earth Mover's Distance of the distribution of the known
 	// domains over providers from one provider per domain, each
 	// self-hosted domain counting as its own provider (see EMD). 0 is
-	// fully decentralised, just under 0.5 one provider for all.
+	// fully decentralised, just under 0.5 one provider for all, and close
+	// to 0.5 whenever the providers are far fewer than the domains.
 	EMD float64 `json:"emd"`
 
 	// Weighted concentration: the same figures over the providers' rank
