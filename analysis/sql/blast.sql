@@ -1,0 +1,124 @@
+-- The blast radius of every element (graph.Graph.BlastRadii): provider,
+-- service, region, AS and country, one row each in the order of the
+-- elements table. An element takes down:
+--   * services: its own (a provider's every service, a service itself)
+--     and those of the closure table, computed in Go from the provider
+--     graph (a service fails when all its upstreams of one kind fail; a
+--     CDN whose target zone's DNS fails loses its names only; an AS takes
+--     down a catalogued service all of whose AS numbers it is);
+--   * dependencies: those on a failed service (on a names-only one: those
+--     found by a CNAME name), those in a failed region;
+--   * address sets: a domain's addresses on one layer all in a failed AS
+--     or country;
+--   * a domain's layer (a "slot") when all its dependencies there failed
+--     (a self-hosted one never does) or all its addresses there did;
+--   * a domain when its dns, cdn, hosting or tld layer fails, or its ca
+--     layer and it depends critically on its CA; its e-mail when the
+--     email layer fails.
+-- A domain goes down directly when a slot of it fails through the
+-- element itself (its own services, region, AS or country), transitively
+-- when only through an upstream's failure.
+-- The views below are also read by spof.sql. Portable: see views.sql.
+CREATE OR REPLACE TEMPORARY VIEW own_services AS
+SELECT DISTINCT e.element, d.svc
+FROM elements e
+JOIN (SELECT DISTINCT provider, svc FROM dependencies WHERE svc <> '') d
+  ON (e.kind = 'provider' AND d.provider = e.company) OR (e.kind = 'service' AND d.svc = e.svc);
+
+CREATE OR REPLACE TEMPORARY VIEW failed_services AS
+SELECT element, svc,
+       MAX(direct) AS direct,
+       MIN(names_only) AS names_only
+FROM (
+  SELECT element, svc, 1 AS direct, 0 AS names_only FROM own_services
+  UNION ALL
+  SELECT element, svc, CASE WHEN direct THEN 1 ELSE 0 END, CASE WHEN names_only THEN 1 ELSE 0 END FROM closure
+) s
+GROUP BY element, svc;
+
+CREATE OR REPLACE TEMPORARY VIEW failed_deps AS
+SELECT element, domain, layer, seq, MAX(direct) AS direct
+FROM (
+  SELECT f.element, d.domain, d.layer, d.seq, f.direct
+  FROM dependencies d
+  JOIN failed_services f ON f.svc = d.svc
+  WHERE f.names_only = 0 OR d.by_name
+  UNION ALL
+  SELECT e.element, d.domain, d.layer, d.seq, 1
+  FROM dependencies d
+  JOIN elements e ON e.kind = 'region' AND e.region_key = d.region_key
+) x
+GROUP BY element, domain, layer, seq;
+
+CREATE OR REPLACE TEMPORARY VIEW slot_deps AS
+SELECT domain, layer, COUNT(*) AS deps FROM dependencies GROUP BY domain, layer;
+
+CREATE OR REPLACE TEMPORARY VIEW key_dead AS
+SELECT f.element, f.domain, f.layer,
+       CASE WHEN SUM(f.direct) = MAX(s.deps) THEN 1 ELSE 0 END AS direct
+FROM failed_deps f
+JOIN slot_deps s ON s.domain = f.domain AND s.layer = f.layer
+GROUP BY f.element, f.domain, f.layer
+HAVING COUNT(*) = MAX(s.deps);
+
+CREATE OR REPLACE TEMPORARY VIEW slot_addrs AS
+SELECT domain, layer, COUNT(*) AS addrs FROM addresses WHERE in_graph GROUP BY domain, layer;
+
+CREATE OR REPLACE TEMPORARY VIEW class_dead AS
+SELECT m.element, m.domain, m.layer, 1 AS direct
+FROM (
+  SELECT e.element, a.domain, a.layer
+  FROM addresses a JOIN elements e ON e.kind = 'asn' AND e.asn = a.asn
+  WHERE a.in_graph
+  UNION ALL
+  SELECT e.element, a.domain, a.layer
+  FROM addresses a JOIN elements e ON e.kind = 'country' AND e.country = a.country
+  WHERE a.in_graph
+) m
+JOIN slot_addrs s ON s.domain = m.domain AND s.layer = m.layer
+GROUP BY m.element, m.domain, m.layer
+HAVING COUNT(*) = MAX(s.addrs);
+
+CREATE OR REPLACE TEMPORARY VIEW dead_slots AS
+SELECT element, domain, layer, MAX(direct) AS direct
+FROM (SELECT * FROM key_dead UNION ALL SELECT * FROM class_dead) x
+GROUP BY element, domain, layer;
+
+CREATE OR REPLACE TEMPORARY VIEW domain_outcome AS
+SELECT s.element, s.domain, MAX(d.weight) AS weight,
+       MAX(CASE WHEN s.layer IN ('dns', 'cdn', 'hosting', 'tld') OR (s.layer = 'ca' AND d.ca_critical) THEN 1 ELSE 0 END) AS down,
+       MAX(CASE WHEN s.layer IN ('dns', 'cdn', 'hosting', 'tld') OR (s.layer = 'ca' AND d.ca_critical) THEN s.direct ELSE 0 END) AS direct,
+       MAX(CASE WHEN s.layer = 'email' THEN 1 ELSE 0 END) AS email,
+       MAX(CASE WHEN s.layer = 'ca' AND d.ca_critical THEN 1 ELSE 0 END) AS ca,
+       MAX(CASE WHEN s.layer = 'tld' THEN 1 ELSE 0 END) AS tld,
+       MAX(CASE WHEN s.layer IN ('dns', 'cdn', 'hosting') THEN 1 ELSE 0 END) AS serving
+FROM dead_slots s
+JOIN domains d ON d.domain = s.domain
+GROUP BY s.element, s.domain;
+
+CREATE OR REPLACE TEMPORARY VIEW radius AS
+SELECT element,
+       SUM(down) AS domains,
+       SUM(CASE WHEN down = 1 AND direct = 1 THEN 1 ELSE 0 END) AS direct,
+       SUM(CASE WHEN down = 1 THEN weight ELSE 0 END) AS weight,
+       SUM(email) AS email_domains,
+       SUM(CASE WHEN down = 1 AND ca = 1 THEN 1 ELSE 0 END) AS ca_domains,
+       SUM(CASE WHEN down = 1 AND tld = 1 THEN 1 ELSE 0 END) AS tld_domains
+FROM domain_outcome
+GROUP BY element;
+
+CREATE OR REPLACE TEMPORARY VIEW service_counts AS
+SELECT element, COUNT(*) AS services FROM failed_services GROUP BY element;
+
+SELECT e.ord, e.kind, e.element, e.company, e.svc, e.region_key, e.asn, e.country,
+       COALESCE(r.domains, 0) AS domains,
+       COALESCE(r.direct, 0) AS direct,
+       COALESCE(r.weight, 0) AS weight,
+       COALESCE(r.email_domains, 0) AS email_domains,
+       COALESCE(c.services, 0) AS services,
+       COALESCE(r.ca_domains, 0) AS ca_domains,
+       COALESCE(r.tld_domains, 0) AS tld_domains
+FROM elements e
+LEFT JOIN radius r ON r.element = e.element
+LEFT JOIN service_counts c ON c.element = e.element
+ORDER BY e.ord
