@@ -45,8 +45,8 @@ var ErrNoDuckDB = errors.New(`--engine duckdb: this chokepoint was built without
 // provider_edges.csv, regions.csv, asns.csv, countries.csv, run.json and
 // report.html (whose domain-level parts it leaves out: it holds no
 // domain in memory). Not computed (a note says so): codependency.csv
-// (header only), the figures per country of the sites (--list), the
-// bootstrap intervals, and the Parquet copies of the tables.
+// (header only), the figures per country of the sites (--list) and the
+// Parquet copies of the tables.
 type DuckDBEngine struct {
 	// MemoryLimit is DuckDB's memory_limit ("2GB"; "" for DuckDB's
 	// default, 80 % of the memory).
@@ -73,8 +73,8 @@ func Classified(path string) bool {
 
 // duckAnalysis is a run computed by DuckDBEngine.
 type duckAnalysis struct {
-	sum Summary
-	db  *dbsql.DB
+	sum     Summary
+	db      *dbsql.DB
 	cleanup func()
 }
 
@@ -86,8 +86,8 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 	if !duckdbBuilt {
 		return nil, inputError{ErrNoDuckDB}
 	}
-	if j.List != "" || j.Bootstrap > 0 || j.Parquet() {
-		logf(j.Log, "chokepoint: --engine duckdb computes no figures per country of the sites (--list), no bootstrap intervals and no Parquet copies yet: left out\n")
+	if j.List != "" || j.Parquet() {
+		logf(j.Log, "chokepoint: --engine duckdb computes no figures per country of the sites (--list) and no Parquet copies yet: left out\n")
 	}
 	start := time.Now().UTC()
 	var cleanups []func()
@@ -184,6 +184,11 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 	sum, err := q.summary()
 	if err != nil {
 		return nil, err
+	}
+	if j.Bootstrap > 0 {
+		if err := q.bootstrap(sum, metrics.Options{Bootstrap: j.Bootstrap, Seed: j.BootstrapSeed}); err != nil {
+			return nil, err
+		}
 	}
 	edges, err := readEdges(filepath.Join(dir, TableProviderEdges, "*.parquet"))
 	if err != nil {
@@ -441,6 +446,44 @@ func (q *querier) summary() (*metrics.Summary, error) {
 		}
 	}
 	return sum, nil
+}
+
+// bootstrap sets the bootstrap intervals of every layer of sum from the
+// groups of its known domains (groups.sql: one row per domain and
+// provider, by layer and domain), counted here as they stream.
+func (q *querier) bootstrap(sum *metrics.Summary, opts metrics.Options) error {
+	groups := map[string]map[string]int{}
+	layer, domain := "", ""
+	var ps []string
+	flush := func() {
+		if domain == "" {
+			return
+		}
+		g := groups[layer]
+		if g == nil {
+			g = map[string]int{}
+			groups[layer] = g
+		}
+		g[metrics.GroupKey(ps)]++
+	}
+	err := q.rows(aql.Text(aql.Groups), func(r row) error {
+		l, d := r.str("layer"), r.str("domain")
+		if l != layer || d != domain {
+			flush()
+			layer, domain, ps = l, d, ps[:0]
+		}
+		ps = append(ps, r.str("provider"))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	flush()
+	for i := range sum.Layers {
+		metrics.BootstrapGroups(&sum.Layers[i], groups[string(sum.Layers[i].Layer)], opts)
+	}
+	metrics.BootstrapGroups(&sum.Any, groups[string(metrics.AnyLayer)], opts)
+	return nil
 }
 
 // blast turns the rows of blast.sql into the blast radius of every
