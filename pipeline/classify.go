@@ -240,6 +240,20 @@ func pendingRow(r *classify.Result) (PendingTableRow, error) {
 	return PendingTableRow{Domain: r.Domain, Result: string(res), Hints: string(h)}, nil
 }
 
+// decodePending is the pending result of row p, hints set.
+func decodePending(p PendingTableRow) (classify.Result, error) {
+	var r classify.Result
+	if err := json.Unmarshal([]byte(p.Result), &r); err != nil {
+		return r, fmt.Errorf("pending %s: %w", p.Domain, err)
+	}
+	var h classify.ListHints
+	if err := json.Unmarshal([]byte(p.Hints), &h); err != nil {
+		return r, fmt.Errorf("pending %s: %w", p.Domain, err)
+	}
+	r.SetListHints(&h)
+	return r, nil
+}
+
 // FinishSummary is what FinishClassified wrote.
 type FinishSummary struct {
 	// Shards are the shard folders found; Pending the domains decided.
@@ -279,17 +293,9 @@ func FinishClassified(ctx context.Context, dir string, cat *catalog.Catalog, log
 
 	var pending []classify.Result
 	err = readParquetFiles(files(TablePending), func(p PendingTableRow) error {
-		var r classify.Result
-		if err := json.Unmarshal([]byte(p.Result), &r); err != nil {
-			return fmt.Errorf("pending %s: %w", p.Domain, err)
-		}
-		var h classify.ListHints
-		if err := json.Unmarshal([]byte(p.Hints), &h); err != nil {
-			return fmt.Errorf("pending %s: %w", p.Domain, err)
-		}
-		r.SetListHints(&h)
+		r, err := decodePending(p)
 		pending = append(pending, r)
-		return nil
+		return err
 	})
 	if err != nil {
 		return sum, err
