@@ -6,12 +6,18 @@ LDFLAGS   := -X main.version=$(VERSION)
 BENCH_DOMAINS ?= 100000
 FUZZTIME  ?= 20s
 
-.PHONY: all deps build demo test test-race bench bench-peers lint fuzz zdns clean report-shots
+.PHONY: all deps build demo test test-duckdb test-race bench bench-peers lint fuzz zdns clean report-shots
 
 all: build
 
+# With DuckDB (build tag duckdb: analyze --engine duckdb) when a C compiler
+# is there, as cgo needs one; without it, the cgo-free build of a plain
+# "go install", and a note saying so.
+CC        ?= cc
+TAGS      ?= $(shell command -v $(CC) >/dev/null 2>&1 && echo duckdb)
 build:
-	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/chokepoint
+	@if [ -z "$(TAGS)" ]; then echo "note: no C compiler ($(CC)): building without DuckDB (analyze --engine duckdb unavailable)"; fi
+	$(GO) build -tags "$(TAGS)" -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/chokepoint
 
 # The whole job offline on the simulated internet; reports in reports/demo/.
 demo: build
@@ -26,6 +32,14 @@ deps:
 # the cache is an error, not a download.
 test: deps
 	GOPROXY=off $(GO) test -count=1 ./...
+	$(MAKE) test-duckdb
+
+# The tests of the DuckDB engine (build tag duckdb, cgo: a C compiler is
+# needed; .ci/run installs build-essential): the SQL analysis equals the Go
+# engine on simnet and on the golden simnet-400 run. The plain run above
+# tests the cgo-free build, in which --engine duckdb says how to build it.
+test-duckdb: deps
+	GOPROXY=off CGO_ENABLED=1 $(GO) test -count=1 -tags duckdb -run 'DuckDB|Finish' ./pipeline ./cmd/chokepoint
 
 test-race: deps
 	GOPROXY=off $(GO) test -race -count=1 ./...

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/chokepoint-dev/chokepoint/analysis/classify"
-	"github.com/chokepoint-dev/chokepoint/internal/csvcmp"
+	"github.com/chokepoint-dev/chokepoint/data/csvcmp"
 	"github.com/chokepoint-dev/chokepoint/reports"
 )
 

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chokepoint-dev/chokepoint/internal/csvcmp"
+	"github.com/chokepoint-dev/chokepoint/data/csvcmp"
 	"github.com/chokepoint-dev/chokepoint/reports"
 )
 
