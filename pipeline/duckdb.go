@@ -195,7 +195,7 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 		return nil, err
 	}
 	g := graph.Build(nil, j.Catalog, edges)
-	blasts, err := q.blast(blast[len(blast)-1], sum.Domains)
+	blasts, err := q.blast(blast[len(blast)-1])
 	if err != nil {
 		return nil, err
 	}
@@ -362,7 +362,6 @@ func (q *querier) summary() (*metrics.Summary, error) {
 		return nil, err
 	}
 	layers := map[catalog.Layer]*metrics.LayerSummary{}
-	weights := map[catalog.Layer]float64{}
 	err = q.rows(aql.Text(aql.Layers), func(r row) error {
 		l := catalog.Layer(r.str("layer"))
 		ls := &metrics.LayerSummary{
@@ -382,7 +381,6 @@ func (q *querier) summary() (*metrics.Summary, error) {
 		}
 		ls.EffectiveN = metrics.EffectiveN(ls.HHI)
 		ls.WeightedEffectiveN = metrics.EffectiveN(ls.WeightedHHI)
-		weights[l] = r.float("weight")
 		layers[l] = ls
 		return nil
 	})
@@ -396,8 +394,8 @@ func (q *querier) summary() (*metrics.Summary, error) {
 		}
 		ls.Rows = append(ls.Rows, metrics.ProviderRow{
 			Provider: r.str("provider"), Catalogued: r.bool("catalogued"), Layer: ls.Layer,
-			Domains: r.int("domains"), CriticalDomains: r.int("critical_domains"),
-			WeightedShare: r.float("weight"), // divided below
+			Domains: r.int("domains"), Share: r.float("share"), WeightedShare: r.float("weighted_share"),
+			CriticalDomains: r.int("critical_domains"), CriticalShare: r.float("critical_share"),
 		})
 		return nil
 	})
@@ -419,15 +417,7 @@ func (q *querier) summary() (*metrics.Summary, error) {
 			return cmp.Or(cmp.Compare(y.Domains, x.Domains), strings.Compare(x.Provider, y.Provider))
 		})
 		var sizes []float64
-		for i := range ls.Rows {
-			p := &ls.Rows[i]
-			p.Share = frac(p.Domains)
-			p.CriticalShare = frac(p.CriticalDomains)
-			if w := weights[l]; w > 0 {
-				p.WeightedShare /= w
-			} else {
-				p.WeightedShare = p.Share
-			}
+		for _, p := range ls.Rows {
 			if p.Provider != classify.SelfProvider {
 				sizes = append(sizes, float64(p.Domains))
 			}
@@ -488,11 +478,7 @@ func (q *querier) bootstrap(sum *metrics.Summary, opts metrics.Options) error {
 
 // blast turns the rows of blast.sql into the blast radius of every
 // element.
-func (q *querier) blast(query string, domains int) ([]graph.Blast, error) {
-	var total float64
-	if err := q.rows("SELECT weight FROM list_totals", func(r row) error { total = r.float("weight"); return nil }); err != nil {
-		return nil, err
-	}
+func (q *querier) blast(query string) ([]graph.Blast, error) {
 	var out []graph.Blast
 	err := q.rows(query, func(r row) error {
 		el := graph.Element{Kind: graph.Kind(r.str("kind"))}
@@ -508,21 +494,12 @@ func (q *querier) blast(query string, domains int) ([]graph.Blast, error) {
 		case graph.KindCountry:
 			el.Country = r.str("country")
 		}
-		b := graph.Blast{
-			Element: el, Domains: r.int("domains"), Direct: r.int("direct"),
-			EmailFailed: r.int("email_domains"), Services: r.int("services"),
+		out = append(out, graph.Blast{
+			Element: el, Domains: r.int("domains"), Direct: r.int("direct"), Transitive: r.int("transitive"),
+			Share: r.float("share"), WeightedShare: r.float("weighted_share"),
+			EmailFailed: r.int("email_domains"), EmailShare: r.float("email_share"), Services: r.int("services"),
 			CADomains: r.int("ca_domains"), TLDDomains: r.int("tld_domains"),
-		}
-		b.Transitive = b.Domains - b.Direct
-		if domains > 0 {
-			b.Share = float64(b.Domains) / float64(domains)
-			b.EmailShare = float64(b.EmailFailed) / float64(domains)
-			b.WeightedShare = b.Share
-			if total > 0 {
-				b.WeightedShare = r.float("weight") / total
-			}
-		}
-		out = append(out, b)
+		})
 		return nil
 	})
 	return out, err

@@ -110,15 +110,23 @@ GROUP BY element;
 CREATE OR REPLACE TEMPORARY VIEW service_counts AS
 SELECT element, COUNT(*) AS services FROM failed_services GROUP BY element;
 
+-- blast.csv's rows: shares of the whole list (weighted: Σ 1/rank of the
+-- domains down over the list's; the share when no domain has a rank).
 SELECT e.ord, e.kind, e.element, e.company, e.svc, e.region_key, e.asn, e.country,
        COALESCE(r.domains, 0) AS domains,
        COALESCE(r.direct, 0) AS direct,
-       COALESCE(r.weight, 0) AS weight,
+       COALESCE(r.domains, 0) - COALESCE(r.direct, 0) AS transitive,
+       CASE WHEN t.domains > 0 THEN CAST(COALESCE(r.domains, 0) AS DOUBLE) / t.domains ELSE 0 END AS share,
+       CASE WHEN t.domains = 0 THEN 0
+            WHEN t.weight > 0 THEN COALESCE(r.weight, 0) / t.weight
+            ELSE CAST(COALESCE(r.domains, 0) AS DOUBLE) / t.domains END AS weighted_share,
        COALESCE(r.email_domains, 0) AS email_domains,
+       CASE WHEN t.domains > 0 THEN CAST(COALESCE(r.email_domains, 0) AS DOUBLE) / t.domains ELSE 0 END AS email_share,
        COALESCE(c.services, 0) AS services,
        COALESCE(r.ca_domains, 0) AS ca_domains,
        COALESCE(r.tld_domains, 0) AS tld_domains
 FROM elements e
+CROSS JOIN list_totals t
 LEFT JOIN radius r ON r.element = e.element
 LEFT JOIN service_counts c ON c.element = e.element
 ORDER BY e.ord
