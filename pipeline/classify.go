@@ -94,7 +94,7 @@ func Classify(ctx context.Context, o ClassifyOptions) (ClassifySummary, error) {
 	log := j.Log
 
 	// Written to shard=K.tmp folders, renamed into place at the end.
-	tables := []string{TableDomains, TableDependencies, TableAddresses, TableEdges, TablePending}
+	tables := []string{TableDomains, TableDependencies, TableAddresses, TableEdges, TablePending, TableCrawl}
 	tmp := func(t string) string { return filepath.Join(o.Out, t, "shard="+o.Shard+".tmp") }
 	for _, t := range tables {
 		if err := os.RemoveAll(tmp(t)); err != nil {
@@ -149,7 +149,7 @@ func Classify(ctx context.Context, o ClassifyOptions) (ClassifySummary, error) {
 		}
 		if r.Pending() {
 			sum.Pending++
-			row, err := pendingRow(&r)
+			row, err := pendingRow(&r, ob.Simulated)
 			if err != nil {
 				werr = err
 				return
@@ -163,7 +163,9 @@ func Classify(ctx context.Context, o ClassifyOptions) (ClassifySummary, error) {
 		if werr = deps.Write(depRows...); werr != nil {
 			return
 		}
-		werr = doms.Write(domainTableRow(&r))
+		row := domainTableRow(&r)
+		row.Simulated = ob.Simulated
+		werr = doms.Write(row)
 	}
 	for _, path := range j.Inputs {
 		printed, done := printSkipped(log, path)
@@ -197,6 +199,14 @@ func Classify(ctx context.Context, o ClassifyOptions) (ClassifySummary, error) {
 	if err := errors.Join(doms.Close(), deps.Close(), addrs.Close(), edgesW.Close(), pend.Close()); err != nil {
 		return sum, err
 	}
+	if err := os.MkdirAll(tmp(TableCrawl), 0o755); err != nil {
+		return sum, err
+	}
+	if j.Crawl != nil {
+		if err := dnscrawl.WriteManifest(filepath.Join(tmp(TableCrawl), dnscrawl.ManifestName), j.Crawl); err != nil {
+			return sum, err
+		}
+	}
 	for _, t := range tables {
 		final := filepath.Join(o.Out, t, "shard="+o.Shard)
 		if err := os.RemoveAll(final); err != nil {
@@ -226,7 +236,7 @@ func edgeRow(e graph.ProviderEdge) EdgeTableRow {
 }
 
 // pendingRow is r (without its addresses) and its hints as JSON.
-func pendingRow(r *classify.Result) (PendingTableRow, error) {
+func pendingRow(r *classify.Result, simulated bool) (PendingTableRow, error) {
 	c := *r
 	c.Addrs = nil
 	res, err := json.Marshal(&c)
@@ -237,7 +247,7 @@ func pendingRow(r *classify.Result) (PendingTableRow, error) {
 	if err != nil {
 		return PendingTableRow{}, err
 	}
-	return PendingTableRow{Domain: r.Domain, Result: string(res), Hints: string(h)}, nil
+	return PendingTableRow{Domain: r.Domain, Result: string(res), Hints: string(h), Simulated: simulated}, nil
 }
 
 // decodePending is the pending result of row p, hints set.
@@ -292,9 +302,13 @@ func FinishClassified(ctx context.Context, dir string, cat *catalog.Catalog, log
 	files := func(table string) string { return filepath.Join(dir, table, "shard=*", "*.parquet") }
 
 	var pending []classify.Result
+	simulated := map[string]bool{}
 	err = readParquetFiles(files(TablePending), func(p PendingTableRow) error {
 		r, err := decodePending(p)
 		pending = append(pending, r)
+		if p.Simulated {
+			simulated[p.Domain] = true
+		}
 		return err
 	})
 	if err != nil {
@@ -320,7 +334,9 @@ func FinishClassified(ctx context.Context, dir string, cat *catalog.Catalog, log
 		r := &pending[i]
 		depRows = dependencyTableRows(depRows[:0], r)
 		fillKeys(depRows)
-		if err := errors.Join(deps.Write(depRows...), doms.Write(domainTableRow(r))); err != nil {
+		row := domainTableRow(r)
+		row.Simulated = simulated[r.Domain]
+		if err := errors.Join(deps.Write(depRows...), doms.Write(row)); err != nil {
 			return sum, err
 		}
 	}

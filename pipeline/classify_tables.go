@@ -31,6 +31,9 @@ const (
 	TableClosure       = "closure"
 	TableProviderEdges = "provider_edges"
 	TableElements      = "elements"
+	// TableCrawl holds each shard's crawl.json (the crawl manifest found
+	// beside its first input): DIR/crawl/shard=K/crawl.json.
+	TableCrawl = "crawl"
 )
 
 // FinishedShard is the shard name of the rows FinishClassified writes.
@@ -68,6 +71,8 @@ type DomainTableRow struct {
 	TLDState         string  `parquet:"tld_state"`
 	TLDCritical      bool    `parquet:"tld_critical"`
 	DNSByName        bool    `parquet:"dns_by_name"`
+	// Simulated: the observation came from the simulated internet.
+	Simulated bool `parquet:"simulated"`
 }
 
 // DependencyTableRow is one row of the dependencies table: the columns
@@ -132,9 +137,10 @@ type EdgeTableRow struct {
 // wait for every shard: its classification without addresses (in the
 // addresses table already) and its hints, as JSON.
 type PendingTableRow struct {
-	Domain string `parquet:"domain"`
-	Result string `parquet:"result"`
-	Hints  string `parquet:"hints"`
+	Domain    string `parquet:"domain"`
+	Result    string `parquet:"result"`
+	Hints     string `parquet:"hints"`
+	Simulated bool   `parquet:"simulated"`
 }
 
 // ClosureTableRow says that a service fails when an element fails:

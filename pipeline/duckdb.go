@@ -106,6 +106,17 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 	var files []reports.ObservationFile
 	if len(j.Inputs) == 1 && Classified(j.Inputs[0]) {
 		dir = j.Inputs[0]
+		if j.Crawl == nil {
+			// The crawl manifest of the first shard that has one, as the
+			// Go engine reads the one beside its first input.
+			ms, _ := filepath.Glob(filepath.Join(dir, TableCrawl, "shard=*", dnscrawl.ManifestName))
+			for _, m := range ms {
+				if c, err := dnscrawl.ReadManifest(m); err == nil {
+					j.Crawl = c
+					break
+				}
+			}
+		}
 		if _, err := os.Stat(filepath.Join(dir, TableClosure)); err != nil {
 			if _, err := FinishClassified(ctx, dir, j.Catalog, j.Log); err != nil {
 				return nil, err
@@ -194,7 +205,7 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 	if err != nil {
 		return nil, err
 	}
-	g := graph.Build(nil, j.Catalog, edges)
+	g := graph.Build(nil, j.Catalog, edges).Sized(sum.Domains)
 	blasts, err := q.blast(blast[len(blast)-1])
 	if err != nil {
 		return nil, err
@@ -220,6 +231,12 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 		run.Counts = reports.InputCounts{Lines: crawl.Lines, Domains: crawl.Domains, BadLines: crawl.BadLines, Duplicates: crawl.Duplicates}
 	} else {
 		run.Counts.Domains = sum.Domains
+	}
+	if err := q.rows("SELECT MAX(CASE WHEN simulated THEN 1 ELSE 0 END) AS simulated FROM domains", func(r row) error {
+		run.Simulated = run.Simulated || r.bool("simulated")
+		return nil
+	}); err != nil {
+		return nil, err
 	}
 	run.Counts.SkippedObservations = skipped
 	run.ObservationFiles = files
@@ -498,7 +515,7 @@ func (q *querier) blast(query string) ([]graph.Blast, error) {
 			Element: el, Domains: r.int("domains"), Direct: r.int("direct"), Transitive: r.int("transitive"),
 			Share: r.float("share"), WeightedShare: r.float("weighted_share"),
 			EmailFailed: r.int("email_domains"), EmailShare: r.float("email_share"), Services: r.int("services"),
-			CADomains: r.int("ca_domains"), TLDDomains: r.int("tld_domains"),
+			CADomains: r.int("ca_domains"), TLDDomains: r.int("tld_domains"), ServingDomains: r.int("serving_domains"),
 		})
 		return nil
 	})

@@ -82,7 +82,9 @@ func buildCSR(n int, from, to []int32) csr {
 type Graph struct {
 	// Domains, in the order of the results given to Build.
 	domains []string
-	ranks   []int32
+	// listSize is the list's size for a graph without domains (Sized).
+	listSize int
+	ranks    []int32
 	// caRequired is true for a domain critically dependent on its
 	// certificate authority (classify.Result.Critical on the ca layer:
 	// one CA, no OCSP stapling): only then does a failed CA take it down.
@@ -409,7 +411,7 @@ func splitService(name string) ([2]string, bool) {
 }
 
 // Domains returns the list size.
-func (g *Graph) Domains() int { return len(g.domains) }
+func (g *Graph) Domains() int { return max(len(g.domains), g.listSize) }
 
 // Cycles returns the strongly connected components of the provider graph
 // with more than one service, each sorted, in sorted order: groups of

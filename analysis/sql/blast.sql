@@ -103,7 +103,8 @@ SELECT element,
        SUM(CASE WHEN down = 1 THEN weight ELSE 0 END) AS weight,
        SUM(email) AS email_domains,
        SUM(CASE WHEN down = 1 AND ca = 1 THEN 1 ELSE 0 END) AS ca_domains,
-       SUM(CASE WHEN down = 1 AND tld = 1 THEN 1 ELSE 0 END) AS tld_domains
+       SUM(CASE WHEN down = 1 AND tld = 1 THEN 1 ELSE 0 END) AS tld_domains,
+       SUM(CASE WHEN down = 1 AND serving = 1 THEN 1 ELSE 0 END) AS serving_domains
 FROM domain_outcome
 GROUP BY element;
 
@@ -124,7 +125,8 @@ SELECT e.ord, e.kind, e.element, e.company, e.svc, e.region_key, e.asn, e.countr
        CASE WHEN t.domains > 0 THEN CAST(COALESCE(r.email_domains, 0) AS DOUBLE) / t.domains ELSE 0 END AS email_share,
        COALESCE(c.services, 0) AS services,
        COALESCE(r.ca_domains, 0) AS ca_domains,
-       COALESCE(r.tld_domains, 0) AS tld_domains
+       COALESCE(r.tld_domains, 0) AS tld_domains,
+       COALESCE(r.serving_domains, 0) AS serving_domains
 FROM elements e
 CROSS JOIN list_totals t
 LEFT JOIN radius r ON r.element = e.element
