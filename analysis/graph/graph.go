@@ -82,9 +82,7 @@ func buildCSR(n int, from, to []int32) csr {
 type Graph struct {
 	// Domains, in the order of the results given to Build.
 	domains []string
-	// listSize is the list's size for a graph without domains (Sized).
-	listSize int
-	ranks    []int32
+	ranks   []int32
 	// caRequired is true for a domain critically dependent on its
 	// certificate authority (classify.Result.Critical on the ca layer:
 	// one CA, no OCSP stapling): only then does a failed CA take it down.
@@ -140,6 +138,9 @@ type Graph struct {
 	nKeys    []uint16
 	nClasses []uint16
 	slotKeys csr
+
+	// listSize is the list's size for a graph without domains (Sized).
+	listSize int
 }
 
 // Build returns the graph of results, with the provider-to-provider edges
