@@ -283,6 +283,17 @@ type partWriter[T any] struct {
 // batchRows is the number of rows a partWriter holds before writing them.
 const batchRows = 4096
 
+// rowGroupRows is the number of rows of a Parquet row group: the writer
+// holds one row group's columns until it is full, so this bounds its
+// memory (a part file holds several row groups).
+const rowGroupRows = 64 << 10
+
+// newParquetWriter writes rows of T to w, zstd-compressed, in row groups
+// of rowGroupRows rows.
+func newParquetWriter[T any](w io.Writer) *parquet.GenericWriter[T] {
+	return parquet.NewGenericWriter[T](w, parquet.Compression(&parquet.Zstd), parquet.MaxRowsPerRowGroup(rowGroupRows))
+}
+
 func newPartWriter[T any](dir string, partRows int) (*partWriter[T], error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -309,7 +320,7 @@ func (p *partWriter[T]) flush() error {
 			if err != nil {
 				return err
 			}
-			p.f, p.w, p.rows = f, parquet.NewGenericWriter[T](f), 0
+			p.f, p.w, p.rows = f, newParquetWriter[T](f), 0
 		}
 		n := min(len(p.batch), p.partRows-p.rows)
 		if _, err := p.w.Write(p.batch[:n]); err != nil {
@@ -353,7 +364,7 @@ func (p *partWriter[T]) Close() error {
 		if err != nil {
 			return err
 		}
-		p.f, p.w = f, parquet.NewGenericWriter[T](f)
+		p.f, p.w = f, newParquetWriter[T](f)
 	}
 	return p.closePart()
 }
