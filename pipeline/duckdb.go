@@ -182,13 +182,23 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 	for _, t := range []string{TableElements, TableClosure} {
 		setup = append(setup, fmt.Sprintf("CREATE OR REPLACE TEMPORARY VIEW %s AS SELECT * FROM read_parquet(%s)", t, quote(filepath.Join(dir, t, "*.parquet"))))
 	}
-	setup = append(setup, aql.Statements(aql.Views)...)
+	// The helper views of the SQL files are made tables here: DuckDB
+	// computes a view again each time a query reads it, and several
+	// queries read the same ones (on Spark, CACHE TABLE does the same).
+	setup = append(setup, materialize(aql.Statements(aql.Views))...)
 	blast := aql.Statements(aql.Blast)
-	setup = append(setup, blast[:len(blast)-1]...)
+	setup = append(setup, materialize(blast[:len(blast)-1])...)
 	for _, s := range setup {
+		t := time.Now()
 		if _, err := db.ExecContext(ctx, s); err != nil {
 			return nil, fmt.Errorf("duckdb: %w\n%s", err, s)
 		}
+		logf(j.Log, "duckdb: %.1f s: %s\n", time.Since(t).Seconds(), firstLine(s))
+	}
+	phase := time.Now()
+	step := func(what string) {
+		logf(j.Log, "duckdb: %.1f s: %s\n", time.Since(phase).Seconds(), what)
+		phase = time.Now()
 	}
 
 	q := &querier{ctx: ctx, db: db}
@@ -196,10 +206,12 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 	if err != nil {
 		return nil, err
 	}
+	step("metrics (layers.sql, providers.sql, statuses.sql)")
 	if j.Bootstrap > 0 {
 		if err := q.bootstrap(sum, metrics.Options{Bootstrap: j.Bootstrap, Seed: j.BootstrapSeed}); err != nil {
 			return nil, err
 		}
+		step("bootstrap (groups.sql)")
 	}
 	edges, err := readEdges(filepath.Join(dir, TableProviderEdges, "*.parquet"))
 	if err != nil {
@@ -210,10 +222,12 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 	if err != nil {
 		return nil, err
 	}
+	step("blast radii (blast.sql)")
 	spof, err := q.spof()
 	if err != nil {
 		return nil, err
 	}
+	step("single points of failure (spof.sql)")
 	gr := &reports.GraphReport{Graph: g, Blast: blasts, SPOF: spof, Cycles: g.Cycles()}
 	asn, err := q.asNames(j)
 	if err != nil {
@@ -267,6 +281,22 @@ func (a *duckAnalysis) Write(ctx context.Context, dir string) error {
 		return err
 	}
 	return reports.WriteGraph(dir, a.sum.Graph)
+}
+
+// materialize turns the statements that create temporary views into
+// ones that create temporary tables, computed once.
+func materialize(stmts []string) []string {
+	out := make([]string, len(stmts))
+	for i, s := range stmts {
+		out[i] = strings.Replace(s, "CREATE OR REPLACE TEMPORARY VIEW", "CREATE OR REPLACE TEMPORARY TABLE", 1)
+	}
+	return out
+}
+
+// firstLine is the first line of s.
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
 }
 
 // quote is s as an SQL string literal.
