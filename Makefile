@@ -6,7 +6,7 @@ LDFLAGS   := -X main.version=$(VERSION)
 BENCH_DOMAINS ?= 100000
 FUZZTIME  ?= 20s
 
-.PHONY: all deps build demo test test-duckdb test-race bench bench-peers lint fuzz zdns clean report-shots
+.PHONY: all deps build demo test test-duckdb test-race bench-scale bench bench-peers lint fuzz zdns clean report-shots
 
 all: build
 
@@ -60,6 +60,23 @@ bench-peers: build
 	bash scripts/bench-peers/install.sh "$(ZDNS_DIR)"
 	$(GO) build -o bin/bench-peers ./cmd/bench-peers
 	PATH="$(ZDNS_DIR):$$PATH" ./bin/bench-peers -domains $(PEERS_DOMAINS) -rounds $(PEERS_ROUNDS) -chokepoint $(BIN) $(PEERS_FLAGS)
+
+# The SQL analysis on DuckDB over SCALE_DOMAINS simulated domains (default
+# ten million): simnet-tables writes their classified tables straight from
+# the market model into SCALE_DIR (observations of ten million domains
+# would be about 37 GB), then analyze --engine duckdb runs on them with a
+# SCALE_MEMORY memory limit, timed, with its peak memory (GNU time). See
+# docs/benchmarks.md. Needs a build with DuckDB (a C compiler).
+SCALE_DOMAINS ?= 10000000
+SCALE_SHARDS  ?= 8
+SCALE_DIR     ?= bin/scale
+SCALE_MEMORY  ?= 3GB
+bench-scale: build
+	$(GO) build -o bin/simnet-tables ./cmd/simnet-tables
+	rm -rf $(SCALE_DIR)
+	/usr/bin/time -f "tables: %e s, peak %M KB" ./bin/simnet-tables -domains $(SCALE_DOMAINS) -shards $(SCALE_SHARDS) -out $(SCALE_DIR)/tables
+	/usr/bin/time -f "analyze --engine duckdb: %e s, peak %M KB" ./$(BIN) analyze $(SCALE_DIR)/tables --engine duckdb \
+	  --duckdb-memory $(SCALE_MEMORY) --duckdb-temp $(SCALE_DIR)/spill --bootstrap 0 -q --data-dir "" --out $(SCALE_DIR)/report
 
 lint:
 	$(GO) vet ./...

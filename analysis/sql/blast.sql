@@ -36,30 +36,30 @@ FROM (
 ) s
 GROUP BY element, svc;
 
+-- No GROUP BY needed: a dependency fails at most once per element (its
+-- service's row is unique per element, and a region fails no service).
 CREATE OR REPLACE TEMPORARY VIEW failed_deps AS
-SELECT element, domain, layer, seq, MAX(direct) AS direct
-FROM (
-  SELECT f.element, d.domain, d.layer, d.seq, f.direct
-  FROM dependencies d
-  JOIN failed_services f ON f.svc = d.svc
-  WHERE f.names_only = 0 OR d.by_name
-  UNION ALL
-  SELECT e.element, d.domain, d.layer, d.seq, 1
-  FROM dependencies d
-  JOIN elements e ON e.kind = 'region' AND e.region_key = d.region_key
-) x
-GROUP BY element, domain, layer, seq;
+SELECT f.element, d.domain, d.layer, f.direct
+FROM dependencies d
+JOIN failed_services f ON f.svc = d.svc
+WHERE f.names_only = 0 OR d.by_name
+UNION ALL
+SELECT e.element, d.domain, d.layer, 1
+FROM dependencies d
+JOIN elements e ON e.kind = 'region' AND e.region_key = d.region_key;
 
 CREATE OR REPLACE TEMPORARY VIEW slot_deps AS
 SELECT domain, layer, COUNT(*) AS deps FROM dependencies GROUP BY domain, layer;
 
+-- A slot dies when all its dependencies failed (counted per slot first,
+-- then compared with the slot's dependencies).
 CREATE OR REPLACE TEMPORARY VIEW key_dead AS
 SELECT f.element, f.domain, f.layer,
-       CASE WHEN SUM(f.direct) = MAX(s.deps) THEN 1 ELSE 0 END AS direct
-FROM failed_deps f
+       CASE WHEN f.direct = s.deps THEN 1 ELSE 0 END AS direct
+FROM (SELECT element, domain, layer, COUNT(*) AS failed, SUM(direct) AS direct
+      FROM failed_deps GROUP BY element, domain, layer) f
 JOIN slot_deps s ON s.domain = f.domain AND s.layer = f.layer
-GROUP BY f.element, f.domain, f.layer
-HAVING COUNT(*) = MAX(s.deps);
+WHERE f.failed = s.deps;
 
 CREATE OR REPLACE TEMPORARY VIEW slot_addrs AS
 SELECT domain, layer, COUNT(*) AS addrs FROM addresses WHERE in_graph GROUP BY domain, layer;
@@ -67,34 +67,51 @@ SELECT domain, layer, COUNT(*) AS addrs FROM addresses WHERE in_graph GROUP BY d
 CREATE OR REPLACE TEMPORARY VIEW class_dead AS
 SELECT m.element, m.domain, m.layer, 1 AS direct
 FROM (
-  SELECT e.element, a.domain, a.layer
-  FROM addresses a JOIN elements e ON e.kind = 'asn' AND e.asn = a.asn
-  WHERE a.in_graph
-  UNION ALL
-  SELECT e.element, a.domain, a.layer
-  FROM addresses a JOIN elements e ON e.kind = 'country' AND e.country = a.country
-  WHERE a.in_graph
+  SELECT element, domain, layer, COUNT(*) AS failed
+  FROM (
+    SELECT e.element, a.domain, a.layer
+    FROM addresses a JOIN elements e ON e.kind = 'asn' AND e.asn = a.asn
+    WHERE a.in_graph
+    UNION ALL
+    SELECT e.element, a.domain, a.layer
+    FROM addresses a JOIN elements e ON e.kind = 'country' AND e.country = a.country
+    WHERE a.in_graph
+  ) x
+  GROUP BY element, domain, layer
 ) m
 JOIN slot_addrs s ON s.domain = m.domain AND s.layer = m.layer
-GROUP BY m.element, m.domain, m.layer
-HAVING COUNT(*) = MAX(s.addrs);
+WHERE m.failed = s.addrs;
 
 CREATE OR REPLACE TEMPORARY VIEW dead_slots AS
 SELECT element, domain, layer, MAX(direct) AS direct
 FROM (SELECT * FROM key_dead UNION ALL SELECT * FROM class_dead) x
 GROUP BY element, domain, layer;
 
+-- Per element and domain: which of its layers failed (grouped before the
+-- join with domains, which only adds the CA rule and the weight).
+CREATE OR REPLACE TEMPORARY VIEW slot_outcome AS
+SELECT element, domain,
+       MAX(CASE WHEN layer IN ('dns', 'cdn', 'hosting', 'tld') THEN 1 ELSE 0 END) AS required,
+       MAX(CASE WHEN layer IN ('dns', 'cdn', 'hosting', 'tld') THEN direct ELSE 0 END) AS required_direct,
+       MAX(CASE WHEN layer = 'ca' THEN 1 ELSE 0 END) AS ca_dead,
+       MAX(CASE WHEN layer = 'ca' THEN direct ELSE 0 END) AS ca_direct,
+       MAX(CASE WHEN layer = 'email' THEN 1 ELSE 0 END) AS email,
+       MAX(CASE WHEN layer = 'tld' THEN 1 ELSE 0 END) AS tld,
+       MAX(CASE WHEN layer IN ('dns', 'cdn', 'hosting') THEN 1 ELSE 0 END) AS serving
+FROM dead_slots
+GROUP BY element, domain;
+
+-- A domain is down when a required layer fails, or its CA's layer and it
+-- depends critically on its CA.
 CREATE OR REPLACE TEMPORARY VIEW domain_outcome AS
-SELECT s.element, s.domain, MAX(d.weight) AS weight,
-       MAX(CASE WHEN s.layer IN ('dns', 'cdn', 'hosting', 'tld') OR (s.layer = 'ca' AND d.ca_critical) THEN 1 ELSE 0 END) AS down,
-       MAX(CASE WHEN s.layer IN ('dns', 'cdn', 'hosting', 'tld') OR (s.layer = 'ca' AND d.ca_critical) THEN s.direct ELSE 0 END) AS direct,
-       MAX(CASE WHEN s.layer = 'email' THEN 1 ELSE 0 END) AS email,
-       MAX(CASE WHEN s.layer = 'ca' AND d.ca_critical THEN 1 ELSE 0 END) AS ca,
-       MAX(CASE WHEN s.layer = 'tld' THEN 1 ELSE 0 END) AS tld,
-       MAX(CASE WHEN s.layer IN ('dns', 'cdn', 'hosting') THEN 1 ELSE 0 END) AS serving
-FROM dead_slots s
-JOIN domains d ON d.domain = s.domain
-GROUP BY s.element, s.domain;
+SELECT o.element, o.domain, d.weight,
+       CASE WHEN o.required = 1 OR (o.ca_dead = 1 AND d.ca_critical) THEN 1 ELSE 0 END AS down,
+       CASE WHEN o.required_direct = 1 OR (o.ca_direct = 1 AND d.ca_critical) THEN 1 ELSE 0 END AS direct,
+       o.email,
+       CASE WHEN o.ca_dead = 1 AND d.ca_critical THEN 1 ELSE 0 END AS ca,
+       o.tld, o.serving
+FROM slot_outcome o
+JOIN domains d ON d.domain = o.domain;
 
 CREATE OR REPLACE TEMPORARY VIEW radius AS
 SELECT element,
