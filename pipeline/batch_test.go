@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"testing"
@@ -101,6 +102,14 @@ func TestClassifyObservationsOrder(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got, cmpopts.IgnoreUnexported(classify.Result{})); diff != "" {
 		t.Errorf("results (-sequential +pool):\n%s", diff)
+	}
+	for i := range min(len(want), len(got)) { // the packed addresses and dependencies, which IgnoreUnexported leaves out
+		if diff := cmp.Diff(want[i].Result.AddrInfos(), got[i].Result.AddrInfos(), cmpopts.EquateComparable(netip.Addr{})); diff != "" {
+			t.Errorf("%s: addresses (-sequential +pool):\n%s", want[i].Domain, diff)
+		}
+		if diff := cmp.Diff(want[i].Result.DepList(), got[i].Result.DepList()); diff != "" {
+			t.Errorf("%s: dependencies (-sequential +pool):\n%s", want[i].Domain, diff)
+		}
 	}
 	if wantErr.Len() == 0 {
 		t.Fatal("no bad line reported by the sequential read")

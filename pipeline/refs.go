@@ -119,7 +119,7 @@ func rangeRefFiles(dir string, ref *refdata.Data) []reports.RefFile {
 func asNames(results []classify.Result, table *refdata.ASNTable, db *refdata.DB) func(uint32) string {
 	orgs := make(map[uint32]string)
 	for i := range results {
-		for _, a := range results[i].Addrs {
+		for _, a := range results[i].Addrs() {
 			if a.ASN == 0 {
 				continue
 			}

@@ -40,6 +40,8 @@ func benchResults(n int) []classify.Result {
 	for i := range out {
 		domain := "d" + strconv.Itoa(i) + ".example"
 		r := classify.Result{Domain: domain, Rank: i + 1, Status: dnscrawl.StatusOK, States: make(map[catalog.Layer]classify.State, 4)}
+		var as []classify.AddrInfo
+		var deps []classify.Dependency
 		for li, l := range catalog.Layers {
 			if l == catalog.LayerCA || l == catalog.LayerTLD {
 				// One CA of 8 and one registry of 20, skewed, no
@@ -49,7 +51,7 @@ func benchResults(n int) []classify.Result {
 				if l == catalog.LayerTLD {
 					c = "reg" + strconv.Itoa(pick(20))
 				}
-				r.Deps = append(r.Deps, classify.Dependency{Domain: domain, Rank: r.Rank, Layer: l, Provider: c, Service: string(l),
+				deps = append(deps, classify.Dependency{Domain: domain, Rank: r.Rank, Layer: l, Provider: c, Service: string(l),
 					Evidence: classify.EvidenceIssuer, Confidence: 1, ThirdParty: true})
 				continue
 			}
@@ -64,7 +66,7 @@ func benchResults(n int) []classify.Result {
 				if rng.IntN(25) == 0 {
 					c = classify.SelfProvider
 				}
-				if j == 1 && r.Deps[len(r.Deps)-1].Provider == c {
+				if j == 1 && deps[len(deps)-1].Provider == c {
 					continue
 				}
 				d := classify.Dependency{Domain: domain, Rank: r.Rank, Layer: l, Provider: c, Service: string(l),
@@ -72,15 +74,17 @@ func benchResults(n int) []classify.Result {
 				if c == "co0" && l == catalog.LayerHosting {
 					d.Region = "r" + strconv.Itoa(pick(20))
 				}
-				r.Deps = append(r.Deps, d)
+				deps = append(deps, d)
 			}
 			if li > 0 {
 				for a := range 1 + rng.IntN(3) {
-					r.Addrs = append(r.Addrs, classify.AddrInfo{Layer: l, Addr: netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(a)}),
+					as = append(as, classify.AddrInfo{Layer: l, Addr: netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(a)}),
 						ASN: uint32(64512 + pick(2000)), Country: string(rune('A'+pick(26))) + string(rune('A'+pick(26)))})
 				}
 			}
 		}
+		r.SetAddrs(as)
+		r.SetDeps(deps)
 		out[i] = r
 	}
 	return out

@@ -5,7 +5,9 @@ import (
 	"encoding/csv"
 	"io"
 	"iter"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -67,40 +69,35 @@ func (c *cellWriter) Write(row []string) error {
 func (c *cellWriter) Flush()       { c.w.Flush() }
 func (c *cellWriter) Error() error { return c.w.Error() }
 
-// batchSize is the number of rows handed to gocsv at a time when
-// streaming.
-const batchSize = 1024
-
-// writeCSV writes the header of T and then rows, in batches, so that a
-// large file is never held in memory. With no rows it writes the header
-// alone.
+// writeCSV writes the header of T and then rows, one at a time, so that
+// a large file is never held in memory. With no rows it writes the
+// header alone. The cells are those gocsv would write (csvenc.go).
 func writeCSV[T any](w io.Writer, rows iter.Seq[T]) error {
-	cw := newCellWriter(w)
-	batch := make([]T, 0, batchSize)
-	header := true
-	flush := func() error {
-		var err error
-		if header {
-			err = gocsv.MarshalCSV(batch, cw)
-		} else {
-			err = gocsv.MarshalCSVWithoutHeaders(batch, cw)
-		}
-		header = false
-		batch = batch[:0]
+	var cur T
+	v := reflect.ValueOf(&cur).Elem()
+	codec, err := codecOf(v.Type())
+	if err != nil {
 		return err
 	}
+	cw := newCellWriter(w)
+	if err := cw.Write(codec.header); err != nil {
+		return err
+	}
+	own, _ := any(&cur).(cellAppender)
+	var cells []string
 	for r := range rows {
-		batch = append(batch, r)
-		if len(batch) == batchSize {
-			if err := flush(); err != nil {
-				return err
-			}
+		cur = r
+		if own != nil {
+			cells = own.appendCells(cells[:0])
+		} else if cells, err = codec.appendCells(cells[:0], v); err != nil {
+			return err
+		}
+		if err := cw.Write(cells); err != nil {
+			return err
 		}
 	}
-	if len(batch) > 0 || header {
-		return flush()
-	}
-	return nil
+	cw.Flush()
+	return cw.Error()
 }
 
 // DomainRow is one row of domains.csv: one per input domain.
@@ -184,7 +181,7 @@ func domainRow(r *classify.Result) DomainRow {
 		_, *critical = r.Critical(l)
 	}
 	var tlds []string
-	for _, d := range r.Deps {
+	for _, d := range r.Deps() {
 		if d.Layer == catalog.LayerTLD && !slices.Contains(tlds, d.Service) {
 			tlds = append(tlds, d.Service)
 		}
@@ -192,6 +189,17 @@ func domainRow(r *classify.Result) DomainRow {
 	slices.Sort(tlds)
 	row.TLD = strings.Join(tlds, ";")
 	return row
+}
+
+func (r *DomainRow) appendCells(dst []string) []string {
+	return append(dst, r.Domain, intCell(r.Rank), r.Country, string(r.Status), r.Error,
+		r.DNSProviders, string(r.DNSState), strconv.FormatBool(r.DNSCritical),
+		r.CDNProviders, string(r.CDNState), strconv.FormatBool(r.CDNCritical),
+		r.HostingProviders, string(r.HostingState), strconv.FormatBool(r.HostingCritical),
+		r.EmailProviders, string(r.EmailState), strconv.FormatBool(r.EmailCritical),
+		r.CAProviders, string(r.CAState), strconv.FormatBool(r.CACritical),
+		r.TLDProviders, r.TLD, string(r.TLDState), strconv.FormatBool(r.TLDCritical),
+		r.SPOFProviders)
 }
 
 // DependencyRow is one row of dependencies.csv: the columns of
@@ -210,6 +218,12 @@ type DependencyRow struct {
 	// Catalogued is false for an operator the catalog does not know,
 	// named by its registrable domain or AS.
 	Catalogued bool `csv:"catalogued" parquet:"catalogued"`
+}
+
+func (r *DependencyRow) appendCells(dst []string) []string {
+	return append(dst, r.Domain, intCell(r.Rank), string(r.Layer), r.Provider, r.Service, r.Region,
+		string(r.Evidence), r.EvidenceValue, floatCell(r.Confidence), strconv.FormatBool(r.ThirdParty),
+		strconv.FormatBool(r.Catalogued))
 }
 
 // ProviderRow is one row of providers.csv: one per provider and layer,
@@ -252,7 +266,9 @@ type MetricsRow struct {
 	EntropyNorm float64 `csv:"entropy_norm" parquet:"entropy_norm"`
 	EffectiveN  float64 `csv:"effective_n" parquet:"effective_n"`
 	// EMD is the centralisation after Akiwate et al. (IMC 2024), 0 (one
-	// provider per domain) to just under 0.5 (one provider for all).
+	// provider per domain) to just under 0.5 (one provider for all, and
+	// near it whenever providers are far fewer than domains; see
+	// metrics.EMD).
 	EMD            float64 `csv:"emd" parquet:"emd"`
 	CriticalRate   float64 `csv:"critical_rate" parquet:"critical_rate"`
 	RedundancyRate float64 `csv:"redundancy_rate" parquet:"redundancy_rate"`
@@ -392,6 +408,18 @@ func depOrder(a, b classify.Dependency) int {
 	)
 }
 
+// depsSorted reports whether the dependencies of r are in depOrder.
+func depsSorted(r *classify.Result) bool {
+	var prev classify.Dependency
+	for i, d := range r.Deps() {
+		if i > 0 && depOrder(prev, d) > 0 {
+			return false
+		}
+		prev = d
+	}
+	return true
+}
+
 // WriteDependencies writes dependencies.csv: one DependencyRow per
 // dependency, domains in report order, then by layer, provider and
 // service.
@@ -411,10 +439,11 @@ func DependencyRows(results []classify.Result) iter.Seq[DependencyRow] {
 func dependencyRows(sorted []*classify.Result) iter.Seq[DependencyRow] {
 	return func(yield func(DependencyRow) bool) {
 		for _, r := range sorted {
-			deps := r.Deps
-			if !slices.IsSortedFunc(deps, depOrder) {
-				deps = slices.Clone(deps)
-				slices.SortStableFunc(deps, depOrder)
+			deps := r.Deps()
+			if !depsSorted(r) {
+				list := r.DepList()
+				slices.SortStableFunc(list, depOrder)
+				deps = slices.All(list)
 			}
 			for _, d := range deps {
 				row := DependencyRow{

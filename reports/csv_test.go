@@ -202,7 +202,9 @@ func TestOrder(t *testing.T) {
 	}
 	slices.Reverse(rs)
 	for i := range rs {
-		slices.Reverse(rs[i].Deps)
+		deps := rs[i].DepList()
+		slices.Reverse(deps)
+		rs[i].SetDeps(deps)
 	}
 	if err := WriteDependencies(&b, rs); err != nil {
 		t.Fatal(err)

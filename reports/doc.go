@@ -24,8 +24,9 @@
 //
 // # Invariants
 //
-//   - All CSV goes through gocsv and one writer: RFC 4180 (comma, CRLF,
-//     quoting), UTF-8, header first. Every cell goes through Neutralize, so
+//   - All CSV goes through one writer (writeCSV: the cells gocsv's
+//     marshaller would give, made without its per-cell reflection):
+//     RFC 4180 (comma, CRLF, quoting), UTF-8, header first. Every cell goes through Neutralize, so
 //     a name from DNS cannot start a spreadsheet formula.
 //   - Row order is deterministic: domains by rank then name, dependencies
 //     by layer, provider and service within a domain, providers and layers

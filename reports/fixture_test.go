@@ -38,14 +38,16 @@ func mkResult(domain string, rank int, status dnscrawl.Status, errText string, d
 	for _, l := range catalog.Layers {
 		r.States[l] = states[l]
 	}
+	var list []classify.Dependency
 	for _, d := range deps {
 		r.States[d.layer] = classify.StateKnown
-		r.Deps = append(r.Deps, classify.Dependency{
+		list = append(list, classify.Dependency{
 			Domain: domain, Rank: rank, Layer: d.layer, Provider: d.provider, Service: d.service,
 			Region: d.region, Evidence: d.evidence, EvidenceValue: d.value, Confidence: d.confidence,
 			ThirdParty: d.provider != classify.SelfProvider,
 		})
 	}
+	r.SetDeps(list)
 	return r
 }
 

@@ -392,7 +392,7 @@ func newLayerView(ls *metrics.LayerSummary, col colors, labels productLabels, mi
 		{"Self-hosted", known(ls.SelfHosted), "excluded from the concentration figures", false},
 		{"HHI", conc(decimal(ls.HHI, 0)), readHHI(ls, missing), false},
 		{"HHI 95 % interval", conc(hhiInterval(ls)), "bootstrap over the domains of the list", false},
-		{"EMD", emdValue(ls), "0 a provider per domain, near 0.5 one for all; see Methodology", false},
+		{"EMD", emdValue(ls), "0 a provider per domain, near 0.5 one for all or few for many; see Methodology", false},
 		{"Rank-weighted HHI", conc(decimal(ls.WeightedHHI, 0)), "each domain weighted 1/rank", false},
 		{"CR1 / CR3 / CR5", conc(pctF(ls.CR1) + " / " + pctF(ls.CR3) + " / " + pctF(ls.CR5)), crReading, false},
 		{"Gini coefficient", conc(decimal(ls.Gini, 3)), "inequality among the providers present", false},

@@ -106,7 +106,7 @@ func newCATLDView(run *Run, results []classify.Result, sum *metrics.Summary, lab
 func registryTLDs(results []classify.Result) map[string]string {
 	sets := map[string][]string{}
 	for i := range results {
-		for _, d := range results[i].Deps {
+		for _, d := range results[i].Deps() {
 			if d.Layer == catalog.LayerTLD && !slices.Contains(sets[d.Provider], d.Service) {
 				sets[d.Provider] = append(sets[d.Provider], d.Service)
 			}

@@ -23,6 +23,38 @@ type Names struct {
 	// AS returns the name of an AS, "" when it has none (for example
 	// refdata.ASNTable.ASName, with an asnames file loaded).
 	AS func(asn uint32) string
+	// Products are the catalog products each company is used for on each
+	// layer by the domains of the run (ProductsOf), so that the terminal
+	// summary names a provider as the report does ("Google Trust
+	// Services", not "Google"). Nil names companies alone.
+	Products LayerProducts
+}
+
+// LayerProducts lists, per layer and company id, the services (catalog
+// product ids without the company prefix) the domains use.
+type LayerProducts map[catalog.Layer]map[string][]string
+
+// ProductsOf gathers the products the domains of results use on each
+// layer, for Names.Products and the report's labels. Self-hosting and
+// operators the catalog does not know have none.
+func ProductsOf(results []classify.Result) LayerProducts {
+	lp := LayerProducts{}
+	for i := range results {
+		for _, d := range results[i].Deps() {
+			if d.Provider == classify.SelfProvider || d.Uncatalogued {
+				continue
+			}
+			m := lp[d.Layer]
+			if m == nil {
+				m = map[string][]string{}
+				lp[d.Layer] = m
+			}
+			if !slices.Contains(m[d.Provider], d.Service) {
+				m[d.Provider] = append(m[d.Provider], d.Service)
+			}
+		}
+	}
+	return lp
 }
 
 // uncatMark follows the name of an operator the catalog does not know,
@@ -171,28 +203,22 @@ func (n *Names) blastElement(kind graph.Kind, s string) string {
 // company's name when one of them is not in the catalog.
 type productLabels struct {
 	names    *Names
-	services map[catalog.Layer]map[string][]string // layer -> company -> services
+	services LayerProducts // layer -> company -> services
 }
 
 func newProductLabels(names *Names, results []classify.Result) productLabels {
-	pl := productLabels{names: names, services: map[catalog.Layer]map[string][]string{}}
-	for i := range results {
-		for j := range results[i].Deps {
-			d := &results[i].Deps[j]
-			if d.Provider == classify.SelfProvider || d.Uncatalogued {
-				continue
-			}
-			m := pl.services[d.Layer]
-			if m == nil {
-				m = map[string][]string{}
-				pl.services[d.Layer] = m
-			}
-			if !slices.Contains(m[d.Provider], d.Service) {
-				m[d.Provider] = append(m[d.Provider], d.Service)
-			}
-		}
+	return productLabels{names: names, services: ProductsOf(results)}
+}
+
+// short is of without the list of products: the product when the domains
+// use one product of the company on layer l, otherwise the company, so
+// that a line of the terminal summary starts each provider as the
+// report's label does.
+func (pl productLabels) short(l catalog.Layer, id string, catalogued bool) string {
+	if s := pl.services[l][id]; catalogued && id != classify.SelfProvider && len(s) == 1 {
+		return pl.names.product(id, s[0])
 	}
-	return pl
+	return pl.names.label(id, catalogued)
 }
 
 // maxLabelProducts is the number of products named in a label; the rest

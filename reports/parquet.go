@@ -51,6 +51,10 @@ func WriteParquet(dir string, results []classify.Result, sum *metrics.Summary, g
 	return nil
 }
 
+// batchSize is the number of rows handed to the Parquet writer at a
+// time.
+const batchSize = 1024
+
 // writeParquet streams rows into one Parquet file, in batches, so a large
 // file is never held in memory as Go values.
 func writeParquet[T any](w io.Writer, rows iter.Seq[T]) error {

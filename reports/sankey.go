@@ -75,7 +75,7 @@ func newSankeyData(results []classify.Result, edges []graph.ProviderEdge) *sanke
 		r := &results[i]
 		seen := map[lp]bool{}
 		reached := map[pu]bool{}
-		for _, d := range r.Deps {
+		for _, d := range r.Deps() {
 			if !flowLayer(d.Layer) {
 				continue
 			}

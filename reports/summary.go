@@ -20,7 +20,10 @@ const summaryTop = 5
 // probes) says how many. The shares are those
 // of report.html and providers.csv (shareDefinition); self-hosting is
 // never among the top providers. Providers are named by run.Names when
-// set, else by id. Names go through visible, so a hostile name from DNS
+// set, else by id: by the product when the domains use one product of the
+// company on the layer and Names.Products says so ("Google Trust
+// Services", "Amazon Route 53"), as the report's tables begin their
+// labels, else by the company. Names go through visible, so a hostile name from DNS
 // cannot move the cursor or recolour a terminal.
 //
 // When the data is missing (DataMissing), it says so first and reads no
@@ -45,6 +48,10 @@ func WriteSummary(w io.Writer, run *Run, sum *metrics.Summary) error {
 	if run != nil {
 		names = run.Names
 	}
+	labels := productLabels{names: names}
+	if names != nil {
+		labels.services = names.Products
+	}
 	fmt.Fprintln(tw, "LAYER\tKNOWN\tTOP PROVIDERS (share of known)\tSELF-HOSTED\tHHI\tEMD\tCRITICAL")
 	for _, ls := range sum.Layers {
 		var top []string
@@ -55,7 +62,7 @@ func WriteSummary(w io.Writer, run *Run, sum *metrics.Summary) error {
 			if r.Provider == classify.SelfProvider {
 				continue
 			}
-			top = append(top, fmt.Sprintf("%s %.1f%%", names.label(r.Provider, r.Catalogued), 100*r.Share))
+			top = append(top, fmt.Sprintf("%s %.1f%%", labels.short(ls.Layer, r.Provider, r.Catalogued), 100*r.Share))
 			uncat = uncat || !r.Catalogued
 		}
 		if len(top) == 0 {

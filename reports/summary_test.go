@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chokepoint-dev/chokepoint/analysis/classify"
 	"github.com/chokepoint-dev/chokepoint/analysis/metrics"
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
 	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
@@ -46,5 +47,65 @@ func TestWriteSummary(t *testing.T) {
 	}
 	if strings.Contains(out, "\x1b") {
 		t.Errorf("summary carries an escape byte from a provider name:\n%q", out)
+	}
+}
+
+// TestSummaryNamesAsReport: the terminal summary names a provider as the
+// report's tables begin its label: the product when the domains use one
+// product of the company on the layer ("Google Trust Services" on ca,
+// "Amazon Route 53" on dns), the company when they use several (Amazon
+// on hosting, with S3 and Elastic Load Balancing), and Google on e-mail
+// stays apart from Google the CA.
+func TestSummaryNamesAsReport(t *testing.T) {
+	t.Parallel()
+	const (
+		dnsL, hosting, email, ca = catalog.LayerDNS, catalog.LayerHosting, catalog.LayerEmail, catalog.LayerCA
+		ns, issuer, cname, mx    = classify.EvidenceNSSuffix, classify.EvidenceIssuer, classify.EvidenceCNAMESuffix, classify.EvidenceMXSuffix
+	)
+	results := []classify.Result{
+		mkResult("a.com", 1, dnscrawl.StatusOK, "", []dep{
+			{dnsL, "amazon", "route53", "", ns, "ns-1.awsdns-01.org", 1},
+			{hosting, "amazon", "s3", "", cname, "a.s3.amazonaws.com", 1},
+			{email, "google", "workspace", "", mx, "smtp.google.com", 1},
+			{ca, "google", "trustservices", "", issuer, "O=Google Trust Services", 1},
+		}, nil),
+		mkResult("b.com", 2, dnscrawl.StatusOK, "", []dep{
+			{dnsL, "amazon", "route53", "", ns, "ns-2.awsdns-02.net", 1},
+			{hosting, "amazon", "elb", "", cname, "b.elb.amazonaws.com", 1},
+			{ca, "google", "trustservices", "", issuer, "O=Google Trust Services", 1},
+		}, nil),
+	}
+	sum := metrics.Compute(results, metrics.Options{})
+	names := testNames(t)
+	names.Products = ProductsOf(results)
+	var b bytes.Buffer
+	if err := WriteSummary(&b, &Run{Names: names}, sum); err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]string{}
+	for line := range strings.Lines(b.String()) {
+		if f := strings.Fields(line); len(f) > 0 {
+			rows[f[0]] = line
+		}
+	}
+	for layer, want := range map[string]string{
+		"ca": "Google Trust Services 100.0%", "dns": "Amazon Route 53 100.0%",
+		"hosting": "Amazon 100.0%", "email": "Google Workspace",
+	} {
+		if !strings.Contains(rows[layer], want) {
+			t.Errorf("summary's %s row lacks %q:\n%s", layer, want, rows[layer])
+		}
+	}
+	if strings.Contains(rows["hosting"], "S3") {
+		t.Errorf("hosting names one of Amazon's two products:\n%s", rows["hosting"])
+	}
+	// The report's at-a-glance table begins its ca label the same way.
+	var h bytes.Buffer
+	if err := WriteHTML(&h, &Run{Names: names}, results, sum); err != nil {
+		t.Fatal(err)
+	}
+	glance := between(t, h.String(), "<caption>At a glance</caption>", "</table>")
+	if !strings.Contains(glance, "Google Trust Services") || !strings.Contains(glance, "Amazon Route 53") {
+		t.Errorf("At a glance does not name Google Trust Services and Amazon Route 53:\n%s", glance)
 	}
 }

@@ -132,7 +132,7 @@ func TestClassifyCacheInvisible(t *testing.T) {
 	}
 	for _, o := range obs {
 		got, want := warm.Classify(o), New(warm.cat, testASN).Classify(o)
-		if diff := cmp.Diff(want, got, cmpopts.EquateComparable(netip.Addr{}), cmp.AllowUnexported(Result{}, listHints{})); diff != "" {
+		if diff := cmp.Diff(want, got, cmpopts.EquateComparable(netip.Addr{}, packedAddr{}, packedDep{}), cmp.AllowUnexported(Result{}, listHints{})); diff != "" {
 			t.Fatalf("%s: cached classification differs (-fresh +cached):\n%s", o.Domain, diff)
 		}
 	}

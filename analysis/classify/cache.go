@@ -17,6 +17,7 @@ type addrFacts struct {
 	info   refdata.Info
 	region string // region of the published range, "" when none
 	owner  owner
+	place  uint32 // index of its country, region and zone in places
 }
 
 // Bounds of the address cache: the same name-server, mail-exchanger and
@@ -87,6 +88,7 @@ func (c *Classifier) facts(a netip.Addr) addrFacts {
 		}
 	}
 	f.owner = c.ownerOf(a, f.info, rg, rok)
+	f.place = placeIndex(place{f.info.Country, f.region, a.Zone()})
 	c.cache.put(a, f)
 	return f
 }

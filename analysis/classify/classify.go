@@ -112,7 +112,7 @@ type Classifier struct {
 func New(cat *catalog.Catalog, addr AddrLookup) *Classifier {
 	return &Classifier{
 		cat: cat, addr: addr, cache: newAddrCache(), states: newStateSets(),
-		builders: &sync.Pool{New: func() any { return new(builder) }}, asn: new(sync.Map),
+		builders: &sync.Pool{New: func() any { return &builder{names: namer{}} }}, asn: new(sync.Map),
 		names: new(namesCache),
 	}
 }
@@ -138,12 +138,14 @@ type builder struct {
 	domain string
 	rank   int
 	deps   []Dependency
-	addrs  []AddrInfo
+	addrs  []packedAddr
 	// nsOps and mxOps are the uncatalogued operators (registrable
 	// domains) of the name servers and mail exchangers, for Finish;
 	// nsOwned says a name server was named by a company's domain.
 	nsOps, mxOps []string
 	nsOwned      bool
+	// names caches the indexes of provider, service and region names.
+	names namer
 }
 
 // exact returns a copy of s with no spare capacity, nil when s is empty.
@@ -289,15 +291,9 @@ func (c *Classifier) Classify(o *dnscrawl.Observation) Result {
 	b.dropSubsumed()
 	r.States = c.states.get(st)
 	r.hints = c.hints(b, o, own)
-	order := layerIndex
 	sortDeps(b.deps)
-	slices.SortFunc(b.addrs, func(x, y AddrInfo) int {
-		if x.Layer != y.Layer {
-			return order(x.Layer) - order(y.Layer)
-		}
-		return x.Addr.Compare(y.Addr)
-	})
-	r.Deps, r.Addrs = exact(b.deps), exact(b.addrs)
+	slices.SortFunc(b.addrs, func(x, y packedAddr) int { return x.compare(&y) })
+	r.deps, r.addrs = packDeps(b.deps, b.names), exact(b.addrs)
 	return r
 }
 
@@ -389,12 +385,13 @@ func rangeValue(a netip.Addr, r refdata.Range) string {
 
 // addAddr records an address the domain reaches on layer l.
 func (b *builder) addAddr(l catalog.Layer, a netip.Addr, f addrFacts) {
-	for _, x := range b.addrs {
-		if x.Layer == l && x.Addr == a {
+	p := packAddr(l, a, f.info.ASN, f.place)
+	for i := range b.addrs {
+		if b.addrs[i].sameAddr(&p) {
 			return
 		}
 	}
-	b.addrs = append(b.addrs, AddrInfo{Layer: l, Addr: a, ASN: f.info.ASN, Country: f.info.Country, Region: f.region})
+	b.addrs = append(b.addrs, p)
 }
 
 // dns attributes the name servers, each by the first rule that names it:

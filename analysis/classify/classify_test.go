@@ -55,7 +55,7 @@ type want struct {
 
 func summarize(r Result) want {
 	w := want{deps: map[catalog.Layer][]string{}, states: webLayers(r.States)}
-	for _, d := range r.Deps {
+	for _, d := range r.Deps() {
 		if d.Layer == catalog.LayerCA || d.Layer == catalog.LayerTLD {
 			continue // tested in layers_test.go
 		}
@@ -221,7 +221,7 @@ func TestClassify(t *testing.T) {
 			if diff := cmp.Diff(tt.want, summarize(r), cmp.AllowUnexported(want{})); diff != "" {
 				t.Errorf("mismatch (-want +got):\n%s", diff)
 			}
-			for _, d := range r.Deps {
+			for _, d := range r.Deps() {
 				if d.Evidence == "" || d.EvidenceValue == "" || d.Confidence <= 0 || d.Confidence > 1 {
 					t.Errorf("dependency without evidence or with confidence %v: %+v", d.Confidence, d)
 				}
@@ -235,14 +235,15 @@ func TestClassify(t *testing.T) {
 
 func TestCritical(t *testing.T) {
 	t.Parallel()
-	r := Result{Deps: []Dependency{
+	var r Result
+	r.SetDeps([]Dependency{
 		{Layer: catalog.LayerDNS, Provider: "amazon", Service: "route53"},
 		{Layer: catalog.LayerDNS, Provider: "ibm", Service: "ns1"},
 		{Layer: catalog.LayerCDN, Provider: "cloudflare", Service: "cdn"},
 		{Layer: catalog.LayerHosting, Provider: "self", Service: "self"},
 		{Layer: catalog.LayerEmail, Provider: "google", Service: "workspace"},
 		{Layer: catalog.LayerEmail, Provider: "self", Service: "self"},
-	}}
+	})
 	tests := []struct {
 		layer catalog.Layer
 		want  string
@@ -282,7 +283,7 @@ func TestClassifyAddrs(t *testing.T) {
 		{Layer: catalog.LayerHosting, Addr: a("52.1.2.3"), ASN: 16509},
 		{Layer: catalog.LayerEmail, Addr: a("192.0.2.25")},
 	}
-	if diff := cmp.Diff(want, r.Addrs, cmp.Comparer(func(x, y netip.Addr) bool { return x == y })); diff != "" {
+	if diff := cmp.Diff(want, r.AddrInfos(), cmp.Comparer(func(x, y netip.Addr) bool { return x == y })); diff != "" {
 		t.Errorf("Addrs mismatch (-want +got):\n%s", diff)
 	}
 }

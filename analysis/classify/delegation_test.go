@@ -50,7 +50,7 @@ func TestDelegationDependencies(t *testing.T) {
 	if got.states[catalog.LayerDNS] != StateKnown {
 		t.Errorf("DNS state %s", got.states[catalog.LayerDNS])
 	}
-	for _, d := range r.Deps {
+	for _, d := range r.Deps() {
 		switch d.Provider {
 		case "amazon":
 			if !strings.HasSuffix(d.EvidenceValue, "(parent-side NS)") {

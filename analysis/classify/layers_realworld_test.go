@@ -332,7 +332,7 @@ func TestRealWorldTLD(t *testing.T) {
 	gone.Status = dnscrawl.StatusNXDomain
 	r := classify.ClassifyAll(c, one(gone))[0]
 	if len(r.LayerDeps(catalog.LayerTLD)) != 0 || r.States[catalog.LayerTLD] != classify.StateUnresolved {
-		t.Errorf("nxdomain: %+v %s", r.Deps, r.States[catalog.LayerTLD])
+		t.Errorf("nxdomain: %+v %s", r.DepList(), r.States[catalog.LayerTLD])
 	}
 	// .org's back end is named in the evidence.
 	r = classify.ClassifyAll(c, one(site("example.org")))[0]

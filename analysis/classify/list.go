@@ -187,8 +187,9 @@ func Finish(results []Result) {
 		}
 		r.hints = nil
 		changed := false
-		for j := range r.Deps {
-			d := &r.Deps[j]
+		deps := r.DepList()
+		for j := range deps {
+			d := &deps[j]
 			if d.Layer == catalog.LayerDNS && d.Evidence == EvidenceOwnerDomain {
 				if m, ok := family(h, registrable(d.EvidenceValue)); ok {
 					d.selfFrom(EvidenceFamily, d.EvidenceValue+" (same SOA as "+m+")")
@@ -218,7 +219,7 @@ func Finish(results []Result) {
 			}
 		}
 		if changed {
-			r.Deps = mergeDeps(r.Deps)
+			r.SetDeps(mergeDeps(deps))
 		}
 	}
 }

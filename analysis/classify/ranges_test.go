@@ -215,7 +215,7 @@ func TestClassifyRealWorldRanges(t *testing.T) {
 			tt.obs(o)
 			r := ClassifyAll(c, []*dnscrawl.Observation{o})[0]
 			var got []string
-			for _, d := range r.Deps {
+			for _, d := range r.Deps() {
 				if d.Layer == catalog.LayerCA || d.Layer == catalog.LayerTLD {
 					continue // layers_test.go
 				}
@@ -229,7 +229,7 @@ func TestClassifyRealWorldRanges(t *testing.T) {
 					t.Errorf("states (-want +got):\n%s", diff)
 				}
 			}
-			for _, d := range r.Deps {
+			for _, d := range r.Deps() {
 				if d.Evidence == EvidenceIPRange && !strings.Contains(d.EvidenceValue, " in ") {
 					t.Errorf("ip_range evidence value %q does not name the prefix", d.EvidenceValue)
 				}
@@ -239,7 +239,8 @@ func TestClassifyRealWorldRanges(t *testing.T) {
 	// The addresses carry the region of their range too.
 	ro := obs("brand-example.com")
 	ro.Apex = web(ro.Domain, nil, "3.210.1.2", "84.130.1.2")
-	got := c.Classify(ro).Addrs
+	res := c.Classify(ro)
+	got := res.AddrInfos()
 	want := []AddrInfo{
 		{Layer: catalog.LayerHosting, Addr: a("3.210.1.2"), ASN: 14618, Region: "us-east-1"},
 		{Layer: catalog.LayerHosting, Addr: a("84.130.1.2"), ASN: 3320},

@@ -337,7 +337,7 @@ func catalogued(id string) bool {
 func verdictOf(t *testing.T, r classify.Result) verdict {
 	t.Helper()
 	var v verdict
-	for _, d := range r.Deps {
+	for _, d := range r.Deps() {
 		if d.Layer == catalog.LayerCA || d.Layer == catalog.LayerTLD {
 			continue // the new layers' cases: layers_realworld_test.go
 		}

@@ -54,15 +54,19 @@ type Result struct {
 	// Classifier with the same states share one map: it must not be
 	// modified.
 	States map[catalog.Layer]State
-	// Deps is sorted by layer (StateLayers order), provider, service.
-	Deps []Dependency
-	// Addrs are the addresses each layer reaches (name servers for dns,
+	// deps are sorted by layer (StateLayers order), provider, service,
+	// region. Packed (deps.go): read them with Deps, Dep, NumDeps or
+	// DepList, set them with SetDeps.
+	deps []packedDep
+	// addrs are the addresses each layer reaches (name servers for dns,
 	// the web hosts' final addresses for cdn and hosting, mail exchangers
 	// for email) with their AS and country, so that failures of an AS or
 	// a country can be computed. Sorted by layer, then address; an
 	// address shared by cdn and hosting is listed under the layer it was
-	// attributed to, or under hosting when unattributed.
-	Addrs []AddrInfo
+	// attributed to, or under hosting when unattributed. Packed
+	// (addrs.go): read them with Addrs, AddrASN or AddrInfos, set them
+	// with SetAddrs.
+	addrs []packedAddr
 
 	// OCSPStapled is true when every certificate the ca layer was
 	// classified from came with a stapled OCSP response.
@@ -95,9 +99,9 @@ type AddrInfo struct {
 // LayerDeps returns the dependencies of r on layer l.
 func (r *Result) LayerDeps(l catalog.Layer) []Dependency {
 	var out []Dependency
-	for _, d := range r.Deps {
-		if d.Layer == l {
-			out = append(out, d)
+	for i := range r.deps {
+		if r.DepLayer(i) == l {
+			out = append(out, r.dep(&r.deps[i]))
 		}
 	}
 	return out
@@ -107,9 +111,9 @@ func (r *Result) LayerDeps(l catalog.Layer) []Dependency {
 // of r on layer l, sorted.
 func (r *Result) Providers(l catalog.Layer) []string {
 	var out []string
-	for _, d := range r.Deps {
-		if d.Layer == l && !slices.Contains(out, d.Provider) {
-			out = append(out, d.Provider)
+	for i := range r.deps {
+		if p := r.DepProvider(i); r.DepLayer(i) == l && !slices.Contains(out, p) {
+			out = append(out, p)
 		}
 	}
 	slices.Sort(out)

@@ -45,6 +45,8 @@ func syntheticResults(n int, seed uint64) []classify.Result {
 	for i := range out {
 		domain := "d" + strconv.Itoa(i) + ".example"
 		r := classify.Result{Domain: domain, Rank: i + 1, Status: dnscrawl.StatusOK, States: make(map[catalog.Layer]classify.State, 4)}
+		var as []classify.AddrInfo
+		var deps []classify.Dependency
 		for li, l := range slotLayers {
 			switch l {
 			case catalog.LayerCA, catalog.LayerTLD:
@@ -55,7 +57,7 @@ func syntheticResults(n int, seed uint64) []classify.Result {
 				if l == catalog.LayerTLD {
 					c = "reg" + strconv.Itoa(pick(5))
 				}
-				r.Deps = append(r.Deps, classify.Dependency{Domain: domain, Rank: r.Rank, Layer: l, Provider: c, Service: string(l), Confidence: 1, ThirdParty: true})
+				deps = append(deps, classify.Dependency{Domain: domain, Rank: r.Rank, Layer: l, Provider: c, Service: string(l), Confidence: 1, ThirdParty: true})
 				continue
 			}
 			if l == catalog.LayerCDN && rng.IntN(2) == 0 {
@@ -72,22 +74,24 @@ func syntheticResults(n int, seed uint64) []classify.Result {
 				if rng.IntN(25) == 0 {
 					c = classify.SelfProvider
 				}
-				if j == 1 && r.Deps[len(r.Deps)-1].Provider == c {
+				if j == 1 && deps[len(deps)-1].Provider == c {
 					continue
 				}
 				d := classify.Dependency{Domain: domain, Rank: r.Rank, Layer: l, Provider: c, Service: string(l), Evidence: classify.EvidenceCNAMESuffix, Confidence: 1, ThirdParty: true}
 				if c == "co0" && l == catalog.LayerHosting {
 					d.Region = "r" + strconv.Itoa(pick(regions))
 				}
-				r.Deps = append(r.Deps, d)
+				deps = append(deps, d)
 			}
 			if li > 0 {
 				for a := range 1 + rng.IntN(3) {
-					r.Addrs = append(r.Addrs, classify.AddrInfo{Layer: l, Addr: netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(a)}),
+					as = append(as, classify.AddrInfo{Layer: l, Addr: netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(a)}),
 						ASN: uint32(64512 + pick(asns)), Country: fmt.Sprintf("C%c", 'A'+pick(countries)%26)})
 				}
 			}
 		}
+		r.SetAddrs(as)
+		r.SetDeps(deps)
 		out[i] = r
 	}
 	return out

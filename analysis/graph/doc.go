@@ -8,9 +8,9 @@
 // services "amazon/ec2"), provider regions ("amazon:us-east-1"), ASNs
 // ("AS16509") and countries ("country:US"). Edges mean "depends on":
 //
-//   - domain -> service, per layer, from classify.Result.Deps (a dependency
+//   - domain -> service, per layer, from the dependencies of classify.Result (a dependency
 //     with a region depends on the region too);
-//   - domain -> ASN and country, per layer, from classify.Result.Addrs;
+//   - domain -> ASN and country, per layer, from the addresses of classify.Result (AddrASN);
 //   - service -> service, per layer, from the catalog's upstreams (a
 //     platform behind a CDN) and from the crawl (the DNS provider of the
 //     zone a CDN's or platform's CNAME target lives in, see EdgeFinder),

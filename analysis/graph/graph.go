@@ -176,8 +176,8 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 	// Size the pair lists once: they are the bulk of the graph's memory.
 	nDeps, nAddrs := 0, 0
 	for i := range results {
-		nDeps += len(results[i].Deps)
-		nAddrs += len(results[i].Addrs)
+		nDeps += results[i].NumDeps()
+		nAddrs += results[i].NumAddrs()
 	}
 	kFrom, kTo := make([]int32, 0, nDeps), make([]int32, 0, nDeps)
 	sFrom, sTo := make([]int32, 0, nDeps), make([]int32, 0, nDeps)
@@ -192,8 +192,7 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 		}
 		_, g.caRequired[d] = r.Critical(catalog.LayerCA)
 		dnsByName := false
-		for i := range r.Deps {
-			dep := &r.Deps[i]
+		for _, dep := range r.Deps() {
 			li := layerIndex(dep.Layer)
 			if li < 0 {
 				continue
@@ -241,16 +240,17 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 			}
 			slot := int32(d*numLayers + li)
 			slotClassBuf = slotClassBuf[:0]
-			for _, a := range r.Addrs {
-				if layerIndex(a.Layer) != li {
+			for i := range r.NumAddrs() {
+				layer, asn, country := r.AddrASN(i)
+				if layerIndex(layer) != li {
 					continue
 				}
 				ai, ci := int32(-1), int32(-1)
-				if a.ASN != 0 {
-					ai = g.asn(a.ASN)
+				if asn != 0 {
+					ai = g.asn(asn)
 				}
-				if a.Country != "" {
-					ci = g.country(a.Country)
+				if country != "" {
+					ci = g.country(country)
 				}
 				cc := [2]int32{ai, ci}
 				c, ok := classIndex[cc]

@@ -28,6 +28,8 @@ const (
 // "layer=ASN/country".
 func dom(domain string, rank int, deps []string, addrs ...string) classify.Result {
 	r := classify.Result{Domain: domain, Rank: rank, Status: dnscrawl.StatusOK, States: map[catalog.Layer]classify.State{}}
+	var as []classify.AddrInfo
+	var list []classify.Dependency
 	for _, s := range deps {
 		l, rest, _ := strings.Cut(s, "=")
 		rest, region, _ := strings.Cut(rest, "@")
@@ -39,7 +41,7 @@ func dom(domain string, rank int, deps []string, addrs ...string) classify.Resul
 		if l == "dns" {
 			ev = classify.EvidenceNSSuffix
 		}
-		r.Deps = append(r.Deps, classify.Dependency{Domain: domain, Rank: rank, Layer: catalog.Layer(l),
+		list = append(list, classify.Dependency{Domain: domain, Rank: rank, Layer: catalog.Layer(l),
 			Provider: company, Service: service, Region: region, Evidence: ev, Confidence: 1, ThirdParty: company != classify.SelfProvider})
 		r.States[catalog.Layer(l)] = classify.StateKnown
 	}
@@ -48,9 +50,11 @@ func dom(domain string, rank int, deps []string, addrs ...string) classify.Resul
 		asn, country, _ := strings.Cut(rest, "/")
 		var n uint32
 		fmt.Sscan(asn, &n)
-		r.Addrs = append(r.Addrs, classify.AddrInfo{Layer: catalog.Layer(l),
+		as = append(as, classify.AddrInfo{Layer: catalog.Layer(l),
 			Addr: netip.AddrFrom4([4]byte{192, 0, 2, byte(i + 1)}), ASN: n, Country: country})
 	}
+	r.SetAddrs(as)
+	r.SetDeps(list)
 	return r
 }
 
@@ -250,7 +254,9 @@ func TestCrawlEdgeNamesOnly(t *testing.T) {
 	t.Parallel()
 	byName := dom("name.example", 1, []string{"dns=self", "hosting=do/app"})
 	byAddr := dom("addr.example", 2, []string{"dns=self", "hosting=do/app"})
-	byAddr.Deps[1].Evidence = classify.EvidenceASN
+	addrDeps := byAddr.DepList()
+	addrDeps[1].Evidence = classify.EvidenceASN
+	byAddr.SetDeps(addrDeps)
 	onTop := dom("top.example", 3, []string{"dns=self", "hosting=plat/web"})
 	g := Build([]classify.Result{byName, byAddr, onTop}, nil, []ProviderEdge{
 		{From: "do/app", To: "cf/dns", Layer: dns, Source: SourceCrawl, Evidence: "zone"},

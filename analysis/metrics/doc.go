@@ -30,7 +30,11 @@
 //
 // EMD is the centralisation measure of Akiwate et al. (IMC 2024): the
 // Earth Mover's Distance between the distribution of the sites over
-// providers and one provider per site (see EMD for the formula). Where
+// providers and one provider per site (see EMD for the formula, and for
+// what of the paper's section 3 could be read: the providers' ranking as
+// the support is ours). It equals (N+1)/2N − r̄/N, r̄ the mean rank of a
+// site's provider, so with far fewer providers than sites it sits just
+// under ½ on every layer and separates layers in the third decimal. Where
 // the HHI leaves self-hosting out and looks at the large providers, the
 // EMD takes each self-hosted site as a provider of its own and sees the
 // long tail. Both are given per layer, and per country of the sites when

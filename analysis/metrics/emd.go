@@ -4,20 +4,33 @@ import (
 	"slices"
 )
 
-// EMD returns the centralisation of a layer as defined by Akiwate, Ruth,
-// Habib and Durumeric, "On the Centralization and Regionalization of the
-// Web" (ACM IMC 2024, arXiv:2406.19569), section 3: the Earth Mover's
-// Distance (1-Wasserstein distance) between the observed distribution of
-// sites over providers and the fully decentralised distribution in which
+// EMD returns the centralisation of a layer after Akiwate, Ruth, Habib
+// and Durumeric, "On the Centralization and Regionalization of the Web"
+// (ACM IMC 2024, arXiv:2406.19569, section 3): the Earth Mover's Distance
+// (1-Wasserstein distance) between the observed distribution of sites over
+// providers and the fully decentralised reference distribution in which
 // every site has a provider of its own.
 //
+// What of the paper could be read here, and what is ours. The stored
+// copies of the paper and of the authors' Internet Society Pulse post
+// (December 2025, on the SIGCOMM 2025 follow-up) reach only their
+// beginning: they state that centralisation is the statistical distance,
+// by the Wasserstein distance (EMD), between the observed distribution of
+// providers and a hypothetical decentralised one where every site has a
+// unique provider, and that the metric must account for the number of
+// providers and how the sites spread over them, cope with skewed
+// distributions, and compare lists whatever providers are in them. The
+// support of the two distributions, any normalisation and the paper's
+// figures could not be read. The support below is ours: providers ranked
+// from largest to smallest, which makes the figure independent of which
+// providers they are, as the paper requires.
+//
 // sizes are the number of sites each provider serves. With N = Σ sizes
-// sites, the providers are ranked from largest to smallest and placed at
-// the points 1/N, 2/N, …, 1 of [0, 1]; the observed distribution puts the
-// mass c_(k)/N of the k-th largest provider at point k/N (nothing on the
-// points beyond the last provider), the decentralised one puts 1/N at
-// every point. On a line the distance is the area between the two
-// cumulative distributions:
+// sites, the providers are placed at the points 1/N, 2/N, …, 1 of [0, 1]
+// by rank; the observed distribution puts the mass c_(k)/N of the k-th
+// largest provider at point k/N (nothing on the points beyond the last
+// provider), the decentralised one puts 1/N at every point. On a line the
+// distance is the area between the two cumulative distributions:
 //
 //	EMD = Σ_{k=1..N} (1/N)·|F(k) − k/N|,    F(k) = Σ_{i≤k} c_(i) / N
 //
@@ -26,11 +39,23 @@ import (
 //
 //	EMD = (1/N²)·Σ_{k=1..N} (C_k − k),       C_k = Σ_{i≤min(k,M)} c_(i)
 //
-// with M the number of providers. EMD is 0 when every site has its own
-// provider and (N−1)/(2N), just under ½, when one provider serves every
-// site. Unlike the HHI it sees the long tail: a list where 100 sites share
-// 2 providers and one where they share 2 large providers and 40 one-site
-// ones have the same top shares but different EMDs. Sizes that are not
+// with M the number of providers. Counting each site once per rank it
+// covers, the same is
+//
+//	EMD = (N+1)/(2N) − r̄/N
+//
+// with r̄ the mean, over the sites, of the rank of the site's provider:
+// the EMD says how far down the ranking the average site's provider sits,
+// as a fraction of the list. It is 0 when every site has its own provider
+// (r̄ = (N+1)/2) and (N−1)/(2N), just under ½, when one provider serves
+// every site (r̄ = 1). When the providers are far fewer than the sites, as
+// on every layer of a top list, r̄ is small against N and the EMD is close
+// to ½ on every layer: it then separates layers in the third decimal only
+// (the HHI and the effective number of providers separate them better),
+// and it moves most with the long tail of single-site providers and
+// self-hosting. Merging two providers never lowers it, moving a site from
+// a smaller provider to a larger one never lowers it, and it does not
+// depend on the order or names of the providers. Sizes that are not
 // positive are ignored; EMD is 0 for no site.
 //
 // Each self-hosted site is its own provider here (a provider of size 1):

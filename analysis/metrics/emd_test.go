@@ -3,6 +3,7 @@ package metrics
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/chokepoint-dev/chokepoint/analysis/classify"
@@ -81,7 +82,81 @@ func TestEMDProperties(t *testing.T) {
 			if EMD(merged) < got-1e-12 {
 				t.Fatalf("merging two providers of %v lowered EMD: %v < %v", sizes, EMD(merged), got)
 			}
+			// One site moves from a provider to one at least as large.
+			moved := slices.Clone(sizes)
+			small, large := 0, 1
+			if moved[small] > moved[large] {
+				small, large = large, small
+			}
+			moved[small]--
+			moved[large]++
+			if EMD(moved) < got-1e-12 {
+				t.Fatalf("moving a site of %v to the larger provider lowered EMD: %v < %v", sizes, EMD(moved), got)
+			}
 		}
+		// The mean rank reading: (N+1)/2N − r̄/N, r̄ the mean over the
+		// sites of their provider's rank (1 the largest).
+		if want := (n+1)/(2*n) - meanRank(sizes)/n; math.Abs(got-want) > 1e-9 {
+			t.Fatalf("EMD(%v) = %v, (N+1)/2N − r̄/N = %v", sizes, got, want)
+		}
+	}
+}
+
+// meanRank is the mean, over the sites, of the rank of the site's
+// provider when the providers are ranked by size, largest first.
+func meanRank(sizes []float64) float64 {
+	desc := slices.Clone(sizes)
+	slices.Sort(desc)
+	slices.Reverse(desc)
+	var sum, n float64
+	for i, s := range desc {
+		sum += float64(i+1) * s
+		n += s
+	}
+	return sum / n
+}
+
+// TestEMDPaperStatements checks EMD against what Akiwate et al. (IMC
+// 2024, section 3) and the authors' Pulse post say of the metric, as far
+// as it could be read (see EMD): every site with a provider of its own is
+// the reference itself (0); one provider for every site is the farthest a
+// list of N sites can be from it; the more the sites crowd onto few
+// providers, the higher; and the figure does not depend on which
+// providers they are.
+func TestEMDPaperStatements(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{1, 2, 10, 1000} {
+		ones := make([]float64, n)
+		for i := range ones {
+			ones[i] = 1
+		}
+		if got := EMD(ones); got != 0 {
+			t.Errorf("%d sites each with its own provider: EMD %v, want 0", n, got)
+		}
+		// One provider: F = 1 at every point against k/N, the gaps
+		// (N−1)/N, …, 1/N, 0 times 1/N: (N−1)/2N.
+		want := float64(n-1) / float64(2*n)
+		if got := EMD([]float64{float64(n)}); math.Abs(got-want) > 1e-12 {
+			t.Errorf("one provider for %d sites: EMD %v, want %v", n, got, want)
+		}
+	}
+	// 100 sites: every step crowds them onto fewer providers.
+	steps := [][]float64{
+		{25, 25, 25, 25},
+		{40, 20, 20, 20},
+		{70, 10, 10, 10},
+		{70, 30},
+		{100},
+	}
+	for i := 1; i < len(steps); i++ {
+		if a, b := EMD(steps[i-1]), EMD(steps[i]); b <= a {
+			t.Errorf("EMD(%v) = %v, not above EMD(%v) = %v", steps[i], b, steps[i-1], a)
+		}
+	}
+	// Which providers: the same sizes under other names, in another
+	// order, give the same figure (the metric sees sizes only).
+	if a, b := EMD([]float64{3, 1, 2}), EMD([]float64{2, 3, 1}); a != b {
+		t.Errorf("EMD depends on the providers' order: %v vs %v", a, b)
 	}
 }
 

@@ -126,7 +126,8 @@ type LayerSummary struct {
 	// 2024): the Earth Mover's Distance of the distribution of the known
 	// domains over providers from one provider per domain, each
 	// self-hosted domain counting as its own provider (see EMD). 0 is
-	// fully decentralised, just under 0.5 one provider for all.
+	// fully decentralised, just under 0.5 one provider for all, and close
+	// to 0.5 whenever the providers are far fewer than the domains.
 	EMD float64 `json:"emd"`
 
 	// Weighted concentration: the same figures over the providers' rank
@@ -189,8 +190,7 @@ type Coverage struct {
 // on layers; nil when it has none there.
 func (c *Coverage) of(r *classify.Result, layers ...catalog.Layer) *int {
 	best := 5
-	for i := range r.Deps {
-		d := &r.Deps[i]
+	for _, d := range r.Deps() {
 		if !slices.Contains(layers, d.Layer) {
 			continue
 		}
@@ -388,16 +388,21 @@ func Compute(results []classify.Result, opts Options) *Summary {
 }
 
 func hasLayer(r *classify.Result, l catalog.Layer) bool {
-	return slices.ContainsFunc(r.Deps, func(d classify.Dependency) bool { return d.Layer == l })
+	for i := range r.NumDeps() {
+		if r.DepLayer(i) == l {
+			return true
+		}
+	}
+	return false
 }
 
 // anyProviders returns the distinct providers of r on any of layers,
 // sorted.
 func anyProviders(r *classify.Result, layers []catalog.Layer) []string {
 	var out []string
-	for _, d := range r.Deps {
-		if slices.Contains(layers, d.Layer) && !slices.Contains(out, d.Provider) {
-			out = append(out, d.Provider)
+	for i := range r.NumDeps() {
+		if p := r.DepProvider(i); slices.Contains(layers, r.DepLayer(i)) && !slices.Contains(out, p) {
+			out = append(out, p)
 		}
 	}
 	slices.Sort(out)
@@ -502,9 +507,9 @@ func critical(r *classify.Result, ps []string, layers []catalog.Layer) bool {
 // catalogued reports whether provider p of r is a catalogued one (or
 // self): whether any dependency of r on p says so.
 func catalogued(r *classify.Result, p string) bool {
-	for i := range r.Deps {
-		if r.Deps[i].Provider == p {
-			return !r.Deps[i].Uncatalogued
+	for i := range r.NumDeps() {
+		if r.DepProvider(i) == p {
+			return !r.Dep(i).Uncatalogued
 		}
 	}
 	return true

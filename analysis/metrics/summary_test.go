@@ -30,22 +30,24 @@ const (
 // layer without providers gets the state given in states.
 func result(domain string, rank int, status dnscrawl.Status, deps map[catalog.Layer][]string, states map[catalog.Layer]classify.State) classify.Result {
 	r := classify.Result{Domain: domain, Rank: rank, Status: status, States: map[catalog.Layer]classify.State{}}
+	var list []classify.Dependency
 	for _, l := range catalog.Layers {
 		if ps := deps[l]; len(ps) > 0 {
 			r.States[l] = known
 			for _, p := range ps {
-				r.Deps = append(r.Deps, classify.Dependency{
+				list = append(list, classify.Dependency{
 					Domain: domain, Rank: rank, Layer: l, Provider: p, Service: p,
 					Evidence: classify.EvidenceNSSuffix, Confidence: 1, ThirdParty: p != classify.SelfProvider,
 				})
 				if p == classify.SelfProvider {
-					r.Deps[len(r.Deps)-1].Evidence = classify.EvidenceSelf
+					list[len(list)-1].Evidence = classify.EvidenceSelf
 				}
 			}
 			continue
 		}
 		r.States[l] = states[l]
 	}
+	r.SetDeps(list)
 	return r
 }
 
@@ -232,9 +234,11 @@ func TestComputeStates(t *testing.T) {
 			if tt.state != "" {
 				r.States[dns] = tt.state
 			}
+			var deps []classify.Dependency
 			for _, p := range tt.deps {
-				r.Deps = append(r.Deps, classify.Dependency{Domain: r.Domain, Layer: dns, Provider: p})
+				deps = append(deps, classify.Dependency{Domain: r.Domain, Layer: dns, Provider: p})
 			}
+			r.SetDeps(deps)
 			ls := Compute([]classify.Result{r}, Options{Layers: []catalog.Layer{dns}}).Layers[0]
 			got := map[classify.State]int{known: ls.Known, none: ls.None, unattributed: ls.Unattributed, unresolved: ls.Unresolved}
 			want := map[classify.State]int{known: 0, none: 0, unattributed: 0, unresolved: 0}
@@ -285,15 +289,15 @@ func ExampleCompute() {
 	}
 	results := []classify.Result{
 		{Domain: "a.example", Rank: 1, Status: dnscrawl.StatusOK,
-			States: map[catalog.Layer]classify.State{catalog.LayerDNS: classify.StateKnown},
-			Deps:   []classify.Dependency{dep("a.example", "amazon"), dep("a.example", "cloudflare")}},
+			States: map[catalog.Layer]classify.State{catalog.LayerDNS: classify.StateKnown}},
 		{Domain: "b.example", Rank: 2, Status: dnscrawl.StatusOK,
-			States: map[catalog.Layer]classify.State{catalog.LayerDNS: classify.StateKnown},
-			Deps:   []classify.Dependency{dep("b.example", "cloudflare")}},
+			States: map[catalog.Layer]classify.State{catalog.LayerDNS: classify.StateKnown}},
 		{Domain: "c.example", Rank: 3, Status: dnscrawl.StatusOK,
-			States: map[catalog.Layer]classify.State{catalog.LayerDNS: classify.StateKnown},
-			Deps:   []classify.Dependency{dep("c.example", classify.SelfProvider)}},
+			States: map[catalog.Layer]classify.State{catalog.LayerDNS: classify.StateKnown}},
 	}
+	results[0].SetDeps([]classify.Dependency{dep("a.example", "amazon"), dep("a.example", "cloudflare")})
+	results[1].SetDeps([]classify.Dependency{dep("b.example", "cloudflare")})
+	results[2].SetDeps([]classify.Dependency{dep("c.example", classify.SelfProvider)})
 	s := Compute(results, Options{Layers: []catalog.Layer{catalog.LayerDNS}})
 	ls := s.Layers[0]
 	for _, r := range ls.Rows {
@@ -333,6 +337,7 @@ func syntheticResults(n int) []classify.Result {
 			out[i] = r
 			continue
 		}
+		var deps []classify.Dependency
 		for _, l := range catalog.Layers {
 			switch x := rng.IntN(100); {
 			case x < 5:
@@ -351,10 +356,11 @@ func syntheticResults(n int) []classify.Result {
 				slices.Sort(ps)
 				ps = slices.Compact(ps)
 				for _, p := range ps {
-					r.Deps = append(r.Deps, classify.Dependency{Domain: domain, Rank: r.Rank, Layer: l, Provider: p, Service: p})
+					deps = append(deps, classify.Dependency{Domain: domain, Rank: r.Rank, Layer: l, Provider: p, Service: p})
 				}
 			}
 		}
+		r.SetDeps(deps)
 		out[i] = r
 	}
 	return out
@@ -407,8 +413,10 @@ func TestComputeCoverage(t *testing.T) {
 			Confidence: classify.Confidence(ev), ThirdParty: provider != classify.SelfProvider, Uncatalogued: uncatalogued}
 	}
 	mk := func(domain string, deps ...classify.Dependency) classify.Result {
-		return classify.Result{Domain: domain, Status: dnscrawl.StatusOK, Deps: deps,
+		r := classify.Result{Domain: domain, Status: dnscrawl.StatusOK,
 			States: map[catalog.Layer]classify.State{dns: known, cdn: none, hosting: none, email: none}}
+		r.SetDeps(deps)
+		return r
 	}
 	results := []classify.Result{
 		mk("a.example", dep("a.example", "cloudflare", classify.EvidenceNSSuffix, false)),

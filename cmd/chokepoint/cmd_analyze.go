@@ -15,15 +15,6 @@ import (
 	"github.com/chokepoint-dev/chokepoint/pipeline"
 )
 
-// analyzeMemoryLimit is the soft memory limit of the Go runtime during
-// analyze, unless GOMEMLIMIT sets another. A million domains hold about
-// 1.4 GB of live classification results; with the default GOGC the heap
-// may grow to twice its live size before a collection, so the limit makes
-// the collector run earlier instead of letting the process pass 4 GB (the
-// budget of issue 5). It is soft: a larger list goes past it, with more
-// frequent collections.
-const analyzeMemoryLimit = 7 << 29 // 3.5 GiB
-
 type analyzeOptions struct {
 	Inputs    []string
 	Out       string
@@ -139,7 +130,7 @@ func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest,
 		return usagef("--engine %q: want go or duckdb", o.Engine)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		defer debug.SetMemoryLimit(debug.SetMemoryLimit(analyzeMemoryLimit))
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(pipeline.MemoryLimit(o.Inputs)))
 	}
 	_, err := pipeline.Run(ctx, o.pipelineOptions(crawl, stdout, stderr))
 	return err

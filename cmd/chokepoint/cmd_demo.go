@@ -69,7 +69,9 @@ func runDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) error
 	fmt.Fprintf(stderr, "demo: simulated internet of %d domains (seed %d) served on %s (sites: %s)\n", o.Domains, o.Seed, srv.Addr(), srv.Endpoint().Advert())
 
 	c := defaultCrawlOptions()
-	c.Input = files.Domains
+	// The list with the sites' countries, so the report has the figures
+	// per country of the sites.
+	c.Input = files.Sites
 	c.Out = o.Out
 	c.Resolvers = []string{srv.Addr()}
 	c.Concurrency = o.Concurrency

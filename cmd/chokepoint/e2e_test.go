@@ -139,14 +139,14 @@ func TestEndToEnd(t *testing.T) {
 			shown++
 			t.Logf("%s: status %s, truth %s (%s)", tr.Domain, o.Status, tr.Status, o.Error)
 		}
-		for _, d := range r.Deps {
+		for _, d := range r.Deps() {
 			if d.Evidence == classify.EvidenceIPRange && d.Region != "" {
 				regions++
 			}
 		}
 		// Every address given a region is in a simulated network of that
 		// region (geofeeds write it upper case).
-		for _, ai := range r.Addrs {
+		for _, ai := range r.Addrs() {
 			if ai.Region == "" {
 				continue
 			}

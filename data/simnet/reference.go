@@ -14,6 +14,8 @@ import (
 // simulated.
 const (
 	DomainsFile = "simnet-domains.txt"
+	// SitesFile is the same list as CSV with a country column.
+	SitesFile   = "simnet-sites.csv"
 	TruthFile   = "simnet-truth.csv"
 	ASNFile     = "simnet-asn.mmdb"
 	CountryFile = "simnet-country.mmdb"
@@ -32,6 +34,8 @@ const (
 // path is empty when that file was not written.
 type Files struct {
 	Domains string
+	// Sites is the list with the country of each site (WriteSiteList).
+	Sites   string
 	Truth   string
 	ASN     string
 	Country string
@@ -64,9 +68,9 @@ func (in *Internet) WriteReference(dir string) (Files, error) {
 	return f, nil
 }
 
-// WriteAll writes the domain list, the ground truth, the reference
-// databases and the simulated CAs' roots into dir and returns their
-// paths.
+// WriteAll writes the domain list (plain, and as CSV with the country of
+// each site), the ground truth, the reference databases and the simulated
+// CAs' roots into dir and returns their paths.
 func (in *Internet) WriteAll(dir string) (Files, error) {
 	f, err := in.WriteReference(dir)
 	if err != nil {
@@ -74,6 +78,10 @@ func (in *Internet) WriteAll(dir string) (Files, error) {
 	}
 	f.Domains = filepath.Join(dir, DomainsFile)
 	if err := writeFile(f.Domains, in.WriteDomainList); err != nil {
+		return Files{}, err
+	}
+	f.Sites = filepath.Join(dir, SitesFile)
+	if err := writeFile(f.Sites, in.WriteSiteList); err != nil {
 		return Files{}, err
 	}
 	f.Truth = filepath.Join(dir, TruthFile)

@@ -29,7 +29,7 @@ func TestReferenceCoversAddresses(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Files{
-		Domains: filepath.Join(dir, DomainsFile), Truth: filepath.Join(dir, TruthFile),
+		Domains: filepath.Join(dir, DomainsFile), Sites: filepath.Join(dir, SitesFile), Truth: filepath.Join(dir, TruthFile),
 		ASN: filepath.Join(dir, ASNFile), Country: filepath.Join(dir, CountryFile),
 		Ranges: filepath.Join(dir, RangesDir), DataDir: filepath.Join(dir, DataDir),
 		Roots: filepath.Join(dir, RootsFile),
@@ -37,7 +37,7 @@ func TestReferenceCoversAddresses(t *testing.T) {
 	if diff := cmp.Diff(want, files); diff != "" {
 		t.Errorf("WriteAll paths (-want +got):\n%s", diff)
 	}
-	for _, f := range []string{files.Domains, files.Truth, files.ASN, files.Country, files.Roots} {
+	for _, f := range []string{files.Domains, files.Sites, files.Truth, files.ASN, files.Country, files.Roots} {
 		if !strings.Contains(filepath.Base(f), "simnet") {
 			t.Errorf("%s: file name does not say simulated", f)
 		}

@@ -1,0 +1,115 @@
+package classify
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"net/netip"
+	"slices"
+	"strings"
+	"testing"
+	"unsafe"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/chokepoint-dev/chokepoint/data/catalog"
+	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
+)
+
+// randomDeps returns n dependencies of domain d (rank rank) with every
+// layer and evidence kind, empty and unusual values included.
+func randomDeps(rng *rand.Rand, d string, rank, n int) []Dependency {
+	names := []string{"", "amazon", "route53", "self", "us-east-1", "example-dns.net", "as64500", "ünï", "\xff"}
+	layers := append(slices.Clone(StateLayers), "", "other-layer")
+	evs := append(slices.Clone(Evidences), "", "other-evidence")
+	confs := []float64{0, 1, 0.9, 0.35, 1.0 / 3}
+	out := make([]Dependency, n)
+	for i := range out {
+		out[i] = Dependency{
+			Domain: d, Rank: rank, Layer: layers[rng.IntN(len(layers))],
+			Provider: names[rng.IntN(len(names))], Service: names[rng.IntN(len(names))], Region: names[rng.IntN(len(names))],
+			Evidence: evs[rng.IntN(len(evs))], EvidenceValue: names[rng.IntN(len(names))] + "." + names[rng.IntN(len(names))],
+			Confidence: confs[rng.IntN(len(confs))], ThirdParty: rng.IntN(2) == 0, Uncatalogued: rng.IntN(2) == 0,
+		}
+	}
+	return out
+}
+
+// TestPackedDeps checks that a Result gives back the dependencies it was
+// given through every reader.
+func TestPackedDeps(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 2))
+	r := Result{Domain: "example.com", Rank: 7}
+	deps := randomDeps(rng, r.Domain, r.Rank, 300)
+	r.SetDeps(deps)
+	if got := r.DepList(); !slices.Equal(got, deps) {
+		t.Fatalf("DepList gave back\n%v\nwant\n%v", got, deps)
+	}
+	if r.NumDeps() != len(deps) {
+		t.Fatalf("NumDeps %d, want %d", r.NumDeps(), len(deps))
+	}
+	for i, d := range r.Deps() {
+		if d != deps[i] || r.Dep(i) != deps[i] || r.DepLayer(i) != deps[i].Layer || r.DepProvider(i) != deps[i].Provider {
+			t.Fatalf("dependency %d: %v, want %v", i, d, deps[i])
+		}
+	}
+	for _, l := range StateLayers {
+		var want []Dependency
+		for _, d := range deps {
+			if d.Layer == l {
+				want = append(want, d)
+			}
+		}
+		if got := r.LayerDeps(l); !slices.Equal(got, want) {
+			t.Errorf("LayerDeps(%s) = %v, want %v", l, got, want)
+		}
+	}
+	r.SetDeps(nil)
+	if r.NumDeps() != 0 || r.DepList() != nil {
+		t.Error("SetDeps(nil) left dependencies")
+	}
+}
+
+// TestResultJSON checks that a Result written as JSON has its
+// dependencies and addresses as lists and reads back the same.
+func TestResultJSON(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 1))
+	r := Result{Domain: "example.com", Rank: 3, Status: dnscrawl.StatusOK, Error: "", OCSPStapled: true,
+		States: map[catalog.Layer]State{catalog.LayerDNS: StateKnown}}
+	deps := randomDeps(rng, r.Domain, r.Rank, 20)
+	for i := range deps { // JSON strings are UTF-8
+		d := &deps[i]
+		for _, s := range []*string{&d.Provider, &d.Service, &d.Region, &d.EvidenceValue} {
+			*s = strings.ToValidUTF8(*s, "\uFFFD")
+		}
+	}
+	r.SetDeps(deps)
+	r.SetAddrs(randomAddrInfos(rng, 4))
+	b, err := json.Marshal(&r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(b, &fields); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"Domain", "Rank", "Status", "Error", "States", "Deps", "Addrs", "OCSPStapled", "NoOCSPFetch"} {
+		if _, ok := fields[k]; !ok {
+			t.Errorf("JSON has no %s: %s", k, b)
+		}
+	}
+	var back Result
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(r, back, cmp.AllowUnexported(Result{}), cmpopts.EquateComparable(netip.Addr{}, packedAddr{}, packedDep{})); diff != "" {
+		t.Errorf("read back (-written +read):\n%s", diff)
+	}
+}
+
+// TestPackedDepSize keeps packedDep small.
+func TestPackedDepSize(t *testing.T) {
+	if s := unsafe.Sizeof(packedDep{}); s > 40 {
+		t.Errorf("packedDep is %d bytes, want at most 40", s)
+	}
+}
