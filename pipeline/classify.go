@@ -238,7 +238,7 @@ func edgeRow(e graph.ProviderEdge) EdgeTableRow {
 // pendingRow is r (without its addresses) and its hints as JSON.
 func pendingRow(r *classify.Result, simulated bool) (PendingTableRow, error) {
 	c := *r
-	c.Addrs = nil
+	c.SetAddrs(nil)
 	res, err := json.Marshal(&c)
 	if err != nil {
 		return PendingTableRow{}, err

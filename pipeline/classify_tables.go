@@ -197,7 +197,7 @@ func domainTableRow(r *classify.Result) DomainTableRow {
 // dnsByName reports whether a DNS provider of r was named by its name
 // servers' suffix (graph.Build then leaves the DNS addresses out).
 func dnsByName(r *classify.Result) bool {
-	for _, d := range r.Deps {
+	for _, d := range r.Deps() {
 		if d.Layer == catalog.LayerDNS && d.Evidence == classify.EvidenceNSSuffix {
 			return true
 		}
@@ -257,7 +257,7 @@ func coverageClass(d *DependencyTableRow) int32 {
 
 // addressTableRows appends the addresses-table rows of r to out.
 func addressTableRows(out []AddressTableRow, r *classify.Result, byName bool) []AddressTableRow {
-	for _, a := range r.Addrs {
+	for _, a := range r.Addrs() {
 		out = append(out, AddressTableRow{
 			Domain: r.Domain, Rank: int64(r.Rank), Layer: string(a.Layer), Address: a.Addr.String(),
 			ASN: int64(a.ASN), Country: strings.ToUpper(a.Country), Region: a.Region,

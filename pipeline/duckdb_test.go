@@ -175,7 +175,7 @@ func TestFinishNeedsAllShards(t *testing.T) {
 		classify.Finish(rs)
 		out := map[string][]classify.Dependency{}
 		for _, r := range rs {
-			out[r.Domain] = r.Deps
+			out[r.Domain] = r.DepList()
 		}
 		return out
 	}

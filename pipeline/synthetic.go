@@ -113,8 +113,10 @@ var syntheticLayers = []catalog.Layer{catalog.LayerDNS, catalog.LayerCDN, catalo
 
 // syntheticResult sets r to the classification the truth t describes.
 func syntheticResult(r *classify.Result, t *simnet.Truth, cat *catalog.Catalog, nets map[string][]simnet.Network) {
-	*r = classify.Result{Domain: t.Domain, Rank: t.Rank, Status: t.Status, Deps: r.Deps[:0], Addrs: r.Addrs[:0],
+	*r = classify.Result{Domain: t.Domain, Rank: t.Rank, Status: t.Status,
 		States: make(map[catalog.Layer]classify.State, len(syntheticLayers)), OCSPStapled: t.CAStapled, NoOCSPFetch: t.CAStapled}
+	var deps []classify.Dependency
+	var addrs []classify.AddrInfo
 	if t.Status != dnscrawl.StatusOK {
 		r.Error = strings.ToUpper(string(t.Status))
 	}
@@ -169,24 +171,24 @@ func syntheticResult(r *classify.Result, t *simnet.Truth, cat *catalog.Catalog, 
 					if l == catalog.LayerHosting && catalogued {
 						d.Region = n.Region
 					}
-					r.Addrs = append(r.Addrs, classify.AddrInfo{Layer: l, Addr: hostIn(n.Prefix, t.Domain), ASN: n.ASN, Country: n.Country, Region: n.Region})
+					addrs = append(addrs, classify.AddrInfo{Layer: l, Addr: hostIn(n.Prefix, t.Domain), ASN: n.ASN, Country: n.Country, Region: n.Region})
 				}
 			}
-			r.Deps = append(r.Deps, d)
+			deps = append(deps, d)
 		}
 	}
 	if ps := t.Providers(catalog.LayerCA); len(ps) != 1 {
 		r.NoOCSPFetch = true
 	}
-	slices.SortStableFunc(r.Deps, func(a, b classify.Dependency) int {
-		return cmpLayerProvider(a, b)
-	})
-	slices.SortStableFunc(r.Addrs, func(a, b classify.AddrInfo) int {
+	slices.SortStableFunc(deps, cmpLayerProvider)
+	slices.SortStableFunc(addrs, func(a, b classify.AddrInfo) int {
 		if c := slices.Index(syntheticLayers, a.Layer) - slices.Index(syntheticLayers, b.Layer); c != 0 {
 			return c
 		}
 		return a.Addr.Compare(b.Addr)
 	})
+	r.SetDeps(deps)
+	r.SetAddrs(addrs)
 }
 
 func cmpLayerProvider(a, b classify.Dependency) int {
