@@ -28,7 +28,6 @@ const (
 	Blast     = "blast.sql"     // one row per element
 	Groups    = "groups.sql"    // known domains' providers, for the bootstrap
 	SPOF      = "spof.sql"      // domains a provider's failure takes down
-	Pairs     = "pairs.sql"     // companies serving the same domain
 )
 
 // Text returns the SQL of file name (one of the constants).
