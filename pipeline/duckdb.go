@@ -237,14 +237,9 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 		ToolVersion: j.ToolVersion, StartedAt: start, CatalogVersion: j.Catalog.Version,
 		Names: &reports.Names{Catalog: j.Catalog, AS: asn},
 	}
-	if crawl := j.Crawl; crawl != nil {
-		run.StartedAt = crawl.StartedAt
-		run.Input = crawl.Input
-		run.Resolvers = crawl.Resolvers
-		run.Simulated = crawl.Simulated
-		run.Counts = reports.InputCounts{Lines: crawl.Lines, Domains: crawl.Domains, BadLines: crawl.BadLines, Duplicates: crawl.Duplicates}
-	} else {
-		run.Counts.Domains = sum.Domains
+	fromCrawl(run, j.Crawl, sum.Domains)
+	if run.Names.Products, err = q.products(); err != nil {
+		return nil, err
 	}
 	if err := q.rows("SELECT MAX(CASE WHEN simulated THEN 1 ELSE 0 END) AS simulated FROM domains", func(r row) error {
 		run.Simulated = run.Simulated || r.bool("simulated")
@@ -281,6 +276,37 @@ func (a *duckAnalysis) Write(ctx context.Context, dir string) error {
 		return err
 	}
 	return reports.WriteGraph(dir, a.sum.Graph)
+}
+
+// products gathers the catalogued products of the dependencies, for the
+// report's labels (reports.ProductsOf), each company's in sorted order.
+func (q *querier) products() (reports.LayerProducts, error) {
+	lp := reports.LayerProducts{}
+	err := q.rows(`SELECT DISTINCT layer, provider, service FROM dependencies WHERE provider <> 'self' AND catalogued ORDER BY layer, provider, service`, func(r row) error {
+		l := catalog.Layer(r.str("layer"))
+		if lp[l] == nil {
+			lp[l] = map[string][]string{}
+		}
+		lp[l][r.str("provider")] = append(lp[l][r.str("provider")], r.str("service"))
+		return nil
+	})
+	return lp, err
+}
+
+// stream runs query and yields the value conv makes of each row until
+// yield returns false.
+func stream[T any](q *querier, query string, conv func(row) T, yield func(T) bool) error {
+	stop := errors.New("stop")
+	err := q.rows(query, func(r row) error {
+		if !yield(conv(r)) {
+			return stop
+		}
+		return nil
+	})
+	if errors.Is(err, stop) {
+		return nil
+	}
+	return err
 }
 
 // materialize turns the statements that create temporary views into
@@ -631,9 +657,8 @@ func (q *querier) asNames(j *Job) (func(uint32) string, error) {
 
 // domainRows yields domains.csv's rows in report order.
 func (q *querier) domainRows(spof map[string]string, yield func(reports.DomainRow) bool) error {
-	stop := errors.New("stop")
-	err := q.rows(`SELECT * FROM domains ORDER BY CASE WHEN rank > 0 THEN 0 ELSE 1 END, rank, domain, status, error`, func(r row) error {
-		d := reports.DomainRow{
+	return stream(q, `SELECT * FROM domains ORDER BY CASE WHEN rank > 0 THEN 0 ELSE 1 END, rank, domain, status, error`, func(r row) reports.DomainRow {
+		return reports.DomainRow{
 			Domain: r.str("domain"), Rank: r.int("rank"), Status: dnscrawl.Status(r.str("status")), Error: r.str("error"),
 			DNSProviders: r.str("dns_providers"), DNSState: classify.State(r.str("dns_state")), DNSCritical: r.bool("dns_critical"),
 			CDNProviders: r.str("cdn_providers"), CDNState: classify.State(r.str("cdn_state")), CDNCritical: r.bool("cdn_critical"),
@@ -641,38 +666,21 @@ func (q *querier) domainRows(spof map[string]string, yield func(reports.DomainRo
 			EmailProviders: r.str("email_providers"), EmailState: classify.State(r.str("email_state")), EmailCritical: r.bool("email_critical"),
 			CAProviders: r.str("ca_providers"), CAState: classify.State(r.str("ca_state")), CACritical: r.bool("ca_critical"),
 			TLDProviders: r.str("tld_providers"), TLD: r.str("tld"), TLDState: classify.State(r.str("tld_state")), TLDCritical: r.bool("tld_critical"),
+			SPOFProviders: spof[r.str("domain")],
 		}
-		d.SPOFProviders = spof[d.Domain]
-		if !yield(d) {
-			return stop
-		}
-		return nil
-	})
-	if errors.Is(err, stop) {
-		return nil
-	}
-	return err
+	}, yield)
 }
 
 // dependencyRows yields dependencies.csv's rows in report order.
 func (q *querier) dependencyRows(yield func(reports.DependencyRow) bool) error {
-	stop := errors.New("stop")
-	err := q.rows(`SELECT * FROM dependencies ORDER BY CASE WHEN rank > 0 THEN 0 ELSE 1 END, rank, domain, seq`, func(r row) error {
-		d := reports.DependencyRow{
+	return stream(q, `SELECT * FROM dependencies ORDER BY CASE WHEN rank > 0 THEN 0 ELSE 1 END, rank, domain, seq`, func(r row) reports.DependencyRow {
+		return reports.DependencyRow{
 			Domain: r.str("domain"), Rank: r.int("rank"), Layer: catalog.Layer(r.str("layer")), Provider: r.str("provider"),
 			Service: r.str("service"), Region: r.str("region"), Evidence: classify.Evidence(r.str("evidence")),
 			EvidenceValue: r.str("evidence_value"), Confidence: r.float("confidence"), ThirdParty: r.bool("third_party"),
 			Catalogued: r.bool("catalogued"),
 		}
-		if !yield(d) {
-			return stop
-		}
-		return nil
-	})
-	if errors.Is(err, stop) {
-		return nil
-	}
-	return err
+	}, yield)
 }
 
 // readEdges reads the provider_edges table.
