@@ -265,8 +265,9 @@ func (c *Classifier) Classify(o *dnscrawl.Observation) Result {
 	r := Result{Domain: o.Domain, Rank: o.Rank, Status: o.Status, Error: o.Error}
 	// The states are gathered on the stack: stateSets.get keeps none.
 	var stBuf [8]State // StateLayers has at most 8
-	if o.Status != dnscrawl.StatusOK {
-		st := stBuf[:len(StateLayers)]
+	st := stBuf[:len(StateLayers)]
+	failed := o.Status != dnscrawl.StatusOK
+	if failed && o.Delegation == nil {
 		for i := range st {
 			st[i] = StateUnresolved
 		}
@@ -281,13 +282,24 @@ func (c *Classifier) Classify(o *dnscrawl.Observation) Result {
 	if err != nil {
 		own = o.Domain
 	}
-	st := stBuf[:len(StateLayers)]
-	st[layerIndex(catalog.LayerDNS)] = c.dns(b, o, own)
-	st[layerIndex(catalog.LayerDNS)] = c.delegation(b, o, own, st[layerIndex(catalog.LayerDNS)])
-	st[layerIndex(catalog.LayerCDN)], st[layerIndex(catalog.LayerHosting)] = c.web(b, o, own)
-	st[layerIndex(catalog.LayerEmail)] = c.email(b, o, own)
-	st[layerIndex(catalog.LayerCA)], r.OCSPStapled, r.NoOCSPFetch = c.ca(b, o)
-	st[layerIndex(catalog.LayerTLD)] = c.tld(b, o)
+	if failed {
+		// A domain that does not resolve, but whose delegation was seen
+		// (a crawl from the root down: its servers are lame, fail or
+		// never answer): the servers its parent names are still what it
+		// depends on, and what would have to come back for it to
+		// resolve. Every other layer is unresolved.
+		for i := range st {
+			st[i] = StateUnresolved
+		}
+		st[layerIndex(catalog.LayerDNS)] = c.delegation(b, o, own, StateUnresolved)
+	} else {
+		st[layerIndex(catalog.LayerDNS)] = c.dns(b, o, own)
+		st[layerIndex(catalog.LayerDNS)] = c.delegation(b, o, own, st[layerIndex(catalog.LayerDNS)])
+		st[layerIndex(catalog.LayerCDN)], st[layerIndex(catalog.LayerHosting)] = c.web(b, o, own)
+		st[layerIndex(catalog.LayerEmail)] = c.email(b, o, own)
+		st[layerIndex(catalog.LayerCA)], r.OCSPStapled, r.NoOCSPFetch = c.ca(b, o)
+		st[layerIndex(catalog.LayerTLD)] = c.tld(b, o)
+	}
 	b.dropSubsumed()
 	r.States = c.states.get(st)
 	r.hints = c.hints(b, o, own)

@@ -67,3 +67,55 @@ func TestDelegationDependencies(t *testing.T) {
 		}
 	}
 }
+
+// A domain that does not resolve keeps the name servers of its
+// delegation when the crawl saw it: all of Route 53's servers answer
+// SERVFAIL for it (NS names as AWS documents them), so it depends on
+// Route 53 and on nothing else. Without a delegation (a crawl through a
+// recursive resolver) every layer is unresolved, as before.
+func TestDelegationOfFailedDomain(t *testing.T) {
+	t.Parallel()
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := New(cat, testASN)
+	o := &dnscrawl.Observation{SchemaVersion: dnscrawl.SchemaVersion, Domain: "broken.example", Status: dnscrawl.StatusServFail, Error: "SERVFAIL"}
+	r := c.Classify(o)
+	if r.NumDeps() != 0 {
+		t.Errorf("without delegation: %+v", r.DepList())
+	}
+	for l, st := range r.States {
+		if st != StateUnresolved {
+			t.Errorf("without delegation: %s %s", l, st)
+		}
+	}
+
+	o.Delegation = &dnscrawl.Delegation{
+		Zone: "broken.example", Parent: "example",
+		ParentNS: []dnscrawl.NSHost{{Name: "ns-12.awsdns-01.com"}, {Name: "ns-600.awsdns-11.net"}},
+		Lame: []dnscrawl.LameServer{
+			{Name: "ns-12.awsdns-01.com", Addr: netip.MustParseAddr("192.0.2.1"), Why: dnscrawl.LameServFail},
+			{Name: "ns-600.awsdns-11.net", Addr: netip.MustParseAddr("192.0.2.2"), Why: dnscrawl.LameServFail},
+		},
+	}
+	r = c.Classify(o)
+	got := summarize(r)
+	if diff := cmp.Diff(map[catalog.Layer][]string{catalog.LayerDNS: {"amazon/route53"}}, got.deps); diff != "" {
+		t.Errorf("with delegation (-want +got):\n%s", diff)
+	}
+	for _, l := range StateLayers {
+		want := StateUnresolved
+		if l == catalog.LayerDNS {
+			want = StateKnown
+		}
+		if r.States[l] != want {
+			t.Errorf("with delegation: %s %s, want %s", l, r.States[l], want)
+		}
+	}
+	for _, d := range r.Deps() {
+		if !strings.HasSuffix(d.EvidenceValue, "(parent-side NS)") {
+			t.Errorf("evidence %q: want it to say parent-side", d.EvidenceValue)
+		}
+	}
+}

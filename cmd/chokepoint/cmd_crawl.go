@@ -219,6 +219,7 @@ func runCrawl(ctx context.Context, o crawlOptions, stdin io.Reader, stdout, stde
 		return nil, err
 	}
 	if iter != nil {
+		defer iter.Close()
 		resolvers = []string{o.Iterative.describe()}
 	} else if len(resolvers) == 0 {
 		var err error
@@ -274,10 +275,16 @@ func runCrawl(ctx context.Context, o crawlOptions, stdin io.Reader, stdout, stde
 
 	simulated := o.Simulated || (prev != nil && prev.Simulated)
 	var sims []string
-	if (!o.Simulated || len(o.probeKinds()) > 0) && iter == nil && ctx.Err() == nil {
+	if (!o.Simulated || len(o.probeKinds()) > 0) && ctx.Err() == nil {
 		// Asked for demo's crawls too when they probe: the probes
-		// need the simulated resolver to say where it serves TLS.
-		sims = dnscrawl.SimulatedResolvers(ctx, resolvers, o.Timeout)
+		// need the simulated resolver to say where it serves TLS. From
+		// the root down, the root servers of a simulated delegation
+		// tree are asked.
+		if iter == nil {
+			sims = dnscrawl.SimulatedResolvers(ctx, resolvers, o.Timeout)
+		} else {
+			sims = o.Iterative.simulatedRoots(ctx, o.Timeout)
+		}
 		if len(sims) > 0 && !o.Simulated {
 			simulated = true
 			fmt.Fprintf(stderr, "crawl: %s is the simulated internet (chokepoint simnet): the observations are marked simulated\n", strings.Join(sims, ", "))

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"net/netip"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
 	"github.com/chokepoint-dev/chokepoint/data/iterative"
 )
 
@@ -94,4 +97,29 @@ func (o *iterativeOptions) describe() string {
 		hints = "root hints " + o.RootHints
 	}
 	return fmt.Sprintf("iterative (%s)", hints)
+}
+
+// simulatedRoots asks the root servers of a root hints file who they are
+// (dnscrawl.SimulatedResolvers) and returns those that are the simulated
+// internet's delegation tree (simnet serve --tree), as IP:port on
+// --auth-port: the crawl's observations are then marked simulated, and
+// the tree says where the simulated sites serve TLS and HTTP. The
+// built-in root servers are the real ones, never asked.
+func (o *iterativeOptions) simulatedRoots(ctx context.Context, timeout time.Duration) []string {
+	if !o.On || o.RootHints == "" {
+		return nil
+	}
+	hints, err := iterative.ReadRootHints(o.RootHints)
+	if err != nil {
+		return nil // resolver() said so already
+	}
+	var addrs []string
+	for _, h := range hints {
+		for _, a := range h.Addrs {
+			if a.Is4() || o.IPv6 {
+				addrs = append(addrs, netip.AddrPortFrom(a, o.Port).String())
+			}
+		}
+	}
+	return dnscrawl.SimulatedResolvers(ctx, addrs, timeout)
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/chokepoint-dev/chokepoint/analysis/classify"
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
 	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
-	"github.com/chokepoint-dev/chokepoint/data/refdata"
 	"github.com/chokepoint-dev/chokepoint/data/simnet"
 	"github.com/chokepoint-dev/chokepoint/reports"
 )
@@ -85,23 +84,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 
 	// Classification against the ground truth, per layer.
-	cat, err := catalog.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := refdata.Open(files.ASN, files.Country)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	ref, err := refdata.Load(files.DataDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ref.Ranges.Len() == 0 {
-		t.Fatal("simnet wrote no range data")
-	}
-	cl := classify.New(cat, db).WithRanges(ref.Ranges)
+	cl := simnetClassifier(t, files)
 	truth := inet.Truth()
 	list := make([]*dnscrawl.Observation, len(truth))
 	for i, tr := range truth {

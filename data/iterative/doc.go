@@ -33,6 +33,11 @@
 //     to another server; when every server of a zone is lame the answer is
 //     SERVFAIL with Extended DNS Error 22 (No Reachable Authority).
 //
+// UDP queries go through the crawl's shared transport
+// (dnscrawl.UDPTransport: a few sockets, random IDs, replies matched by
+// source, ID and question), or each from a socket of its own with
+// Config.PortPerQuery; TCP when the answer is truncated.
+//
 // Config.Port sends every query to another port than 53: it is for test
 // and lab hierarchies on loopback (package lab), never for the real DNS.
 //

@@ -53,6 +53,12 @@ type Config struct {
 	// CacheEntries bounds each cache: zone cuts, name server addresses,
 	// servers (default 200,000).
 	CacheEntries int
+	// PortPerQuery sends each UDP query from a socket of its own, on a
+	// new random source port (RFC 5452), instead of through the crawl's
+	// shared transport (dnscrawl.UDPTransport: a few sockets, random IDs,
+	// replies matched by source, ID and question), which costs a fraction
+	// of the system calls.
+	PortPerQuery bool
 }
 
 func (c Config) withDefaults() (Config, error) {
@@ -112,6 +118,7 @@ type Resolver struct {
 	servers *servers
 	flight  singleflight.Group
 	udp     *dns.Client
+	shared  *dnscrawl.UDPTransport // nil with PortPerQuery
 	tcp     *dns.Client
 	sent    atomic.Int64
 	// now is the clock of the caches' TTLs (time.Now; tests move it).
@@ -128,12 +135,38 @@ func New(cfg Config) (*Resolver, error) {
 	for _, h := range c.Roots {
 		root.ns = append(root.ns, nsHost{name: normName(h.Name), addrs: slices.Clone(h.Addrs), glue: true})
 	}
-	return &Resolver{
+	r := &Resolver{
 		cfg: c, cache: newCache(root, c.CacheEntries), servers: newServers(c.QPSPerServer, c.CacheEntries),
 		udp: &dns.Client{Net: "udp", Timeout: c.Timeout, UDPSize: ednsSize},
 		tcp: &dns.Client{Net: "tcp", Timeout: c.Timeout},
 		now: time.Now,
-	}, nil
+	}
+	if !c.PortPerQuery {
+		r.shared = dnscrawl.NewUDPTransport(c.Timeout)
+	}
+	return r, nil
+}
+
+// Close releases the resolver's sockets; questions in flight fail.
+func (r *Resolver) Close() {
+	if r.shared != nil {
+		r.shared.Close()
+	}
+}
+
+// exchangeUDP asks m at addr over UDP, through the shared transport
+// unless every query has its own socket. needTCP is true when the answer
+// must be asked again over TCP.
+func (r *Resolver) exchangeUDP(ctx context.Context, m *dns.Msg, addr netip.AddrPort) (resp *dns.Msg, needTCP bool, err error) {
+	if r.shared == nil {
+		resp, _, err = r.udp.ExchangeContext(ctx, m, addr.String())
+		return resp, err == nil && resp.Truncated, err
+	}
+	resp, err = r.shared.Exchange(ctx, m, addr)
+	if errors.Is(err, dnscrawl.ErrNeedTCP) {
+		return nil, true, nil
+	}
+	return resp, false, err
 }
 
 // Sent returns the number of queries sent so far.
@@ -577,17 +610,17 @@ func (r *Resolver) exchange(ctx context.Context, a netip.Addr, qn string, qt uin
 	m.SetQuestion(dns.Fqdn(qn), qt)
 	m.RecursionDesired = false
 	m.SetEdns0(ednsSize, false)
-	addr := netip.AddrPortFrom(a, r.cfg.Port).String()
+	addr := netip.AddrPortFrom(a, r.cfg.Port)
 	qctx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
 	defer cancel()
 	start := time.Now()
 	sent := 1
 	r.sent.Add(1)
-	resp, _, err := r.udp.ExchangeContext(qctx, m, addr)
-	if err == nil && resp.Truncated {
+	resp, needTCP, err := r.exchangeUDP(qctx, m, addr)
+	if err == nil && needTCP {
 		sent++
 		r.sent.Add(1)
-		resp, _, err = r.tcp.ExchangeContext(qctx, m, addr)
+		resp, _, err = r.tcp.ExchangeContext(qctx, m, addr.String())
 	}
 	if err == nil {
 		err = checkAnswer(m, resp)

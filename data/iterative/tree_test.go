@@ -186,6 +186,7 @@ func newResolver(t *testing.T, tree *lab.Tree, cfg iterative.Config) *iterative.
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(r.Close)
 	return r
 }
 

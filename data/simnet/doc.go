@@ -25,6 +25,19 @@
 // and classification must find; the rules it follows are those of
 // analysis/classify, stated on Truth.
 //
+// ServeTree serves the same population as a delegation tree instead
+// (tree.go): root servers, TLD servers and the population's name servers,
+// each on its own loopback address, with referrals and glue, answers with
+// authority, the zone's SOA in negative answers and CNAME chains cut at
+// the zone's edge, for a crawl from the root down (crawl --iterative) or
+// a real recursive resolver (unbound). The population carries delegation
+// faults only the tree shows (delegation.go): lame servers (REFUSED, no
+// AA, silent) and parent/child NS mismatches, all on servers of the
+// domain's own provider, so that the dependencies stay those the
+// recursive-style server gives; Truth.Delegation says what a crawl from
+// the root must record. The tree moves each name server to a loopback
+// address; Tree.PlanObservation maps what a crawl recorded back.
+//
 // Serve also starts the web endpoint (http.go): one loopback TLS listener
 // that picks each simulated host's certificate by SNI and one plain HTTP
 // listener, both answering HEAD and GET by Host with the headers of the
@@ -57,8 +70,9 @@
 // What does not belong here: crawling (data/dnscrawl), classification
 // (analysis/classify), anything that touches the real internet. The
 // package imports data/catalog for the names of layers and the
-// registrable-domain rule, data/dnscrawl for the status vocabulary and
-// data/refdata to write the databases.
+// registrable-domain rule, data/dnscrawl for the status vocabulary,
+// data/refdata to write the databases and data/iterative for the root
+// hints type.
 //
 // Invariants:
 //   - The same Config gives byte-identical domain lists and truth files.
@@ -82,5 +96,6 @@
 //   - The same Config gives the same certificates but for their keys and
 //     signatures (fresh keys each run): subjects, SANs, serials,
 //     validity, URLs and stapling are drawn from the seed.
-//   - The web endpoint binds loopback addresses only.
+//   - The web endpoint and the delegation tree bind loopback addresses
+//     only.
 package simnet

@@ -401,6 +401,9 @@ func TestTruthMatchesRecords(t *testing.T) {
 		// endpoint's tests check them against what it serves.
 		got.CA, got.TLD, got.HeaderCDN, got.TLDName, got.Registry = want.CA, want.TLD, want.HeaderCDN, want.TLDName, want.Registry
 		got.RegistryBackEnd, got.CAStapled, got.Cert = want.RegistryBackEnd, want.CAStapled, want.Cert
+		// The delegation is served by the delegation tree only, which
+		// its tests check (tree_test.go).
+		got.Delegation = want.Delegation
 		for _, l := range catalog.Layers {
 			if slices.ContainsFunc(want.Providers(l), Uncatalogued) {
 				uncat++

@@ -67,7 +67,12 @@ const (
 const maxChain = 8
 
 // answer fills r with the reply to q.
-func (in *Internet) answer(q dns.Question, r *reply) {
+func (in *Internet) answer(q dns.Question, r *reply) { in.answerIn(q, "", r) }
+
+// answerIn fills r with the reply to q from the servers of zone: the
+// CNAME chain is followed as far as it stays in the zone ("" is the root:
+// all the way, as a recursive resolver does).
+func (in *Internet) answerIn(q dns.Question, zone string, r *reply) {
 	name := strings.ToLower(strings.TrimSuffix(q.Name, "."))
 	if name == "" {
 		r.auth = append(r.auth, in.w.rootSOA)
@@ -95,7 +100,7 @@ func (in *Internet) answer(q dns.Question, r *reply) {
 				ttl = ttlDomain
 			}
 			r.ans = append(r.ans, &dns.CNAME{Hdr: rrHeader(owner, dns.TypeCNAME, ttl), Target: target})
-			if q.Qtype == dns.TypeCNAME {
+			if q.Qtype == dns.TypeCNAME || !inZone(strings.ToLower(target), zone) {
 				return
 			}
 			owner, n = target, next

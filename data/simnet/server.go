@@ -128,8 +128,10 @@ func (s *Server) Addr() string { return s.addr }
 func (s *Server) Endpoint() *Endpoint { return s.web }
 
 // Stats returns the counters of the server.
-func (s *Server) Stats() Stats {
-	c := &s.stats
+func (s *Server) Stats() Stats { return s.stats.snapshot() }
+
+// snapshot returns the counts.
+func (c *counters) snapshot() Stats {
 	return Stats{
 		Queries: c.queries.Load(), TCP: c.tcp.Load(), Answered: c.answered.Load(),
 		NXDomain: c.nxdomain.Load(), ServFail: c.servfail.Load(), Dropped: c.dropped.Load(),
@@ -151,49 +153,61 @@ func (s *Server) Close() error {
 // serveDNS answers one message. It reads only immutable data and atomic
 // counters: no lock on the path of a query.
 func (s *Server) serveDNS(w dns.ResponseWriter, req *dns.Msg) {
-	s.stats.queries.Add(1)
+	respond(w, req, &s.stats, true, s.advert, func(q dns.Question, m *dns.Msg) bool {
+		var r reply
+		s.in.answer(q, &r)
+		if r.drop {
+			return true
+		}
+		m.Rcode, m.Answer, m.Ns, m.Extra = r.rcode, r.ans, r.auth, r.extra
+		return false
+	})
+}
+
+// respond answers one message: the checks every server makes, the
+// server's identity (TXT id.server. in class CHAOS, RFC 4892: the crawler
+// asks, and marks what it crawls here as simulated), where the simulated
+// sites answer TLS and HTTP (TXT ProbeName in class CHAOS: advert; a
+// crawler that knows it is on the simulated internet dials this endpoint
+// instead of a site's address), EDNS0 and truncation, counted in st.
+// answer fills the reply to a question in class IN; it reports whether to
+// send nothing. recursive sets the RA bit.
+func respond(w dns.ResponseWriter, req *dns.Msg, st *counters, recursive bool, advert string, answer func(dns.Question, *dns.Msg) (drop bool)) {
+	st.queries.Add(1)
 	_, tcp := w.RemoteAddr().(*net.TCPAddr)
 	if tcp {
-		s.stats.tcp.Add(1)
+		st.tcp.Add(1)
 	}
 	m := new(dns.Msg)
 	m.SetReply(req)
-	m.RecursionAvailable = true
+	m.RecursionAvailable = recursive
 	switch {
 	case req.Response:
-		s.stats.dropped.Add(1) // never answer an answer
+		st.dropped.Add(1) // never answer an answer
 		return
 	case req.Opcode != dns.OpcodeQuery:
 		m.Rcode = dns.RcodeNotImplemented
 	case len(req.Question) != 1:
 		m.Rcode = dns.RcodeFormatError
 	case isIDServer(req.Question[0]):
-		// Who is this? (RFC 4892) The crawler asks, and marks what it
-		// crawls here as simulated.
 		m.Answer = []dns.RR{&dns.TXT{
 			Hdr: dns.RR_Header{Name: req.Question[0].Name, Rrtype: dns.TypeTXT, Class: dns.ClassCHAOS},
 			Txt: []string{dnscrawl.SimulatedServerID},
 		}}
 	case isChaosTXT(req.Question[0], ProbeName):
-		// Where the simulated sites answer TLS and HTTP: a crawler that
-		// knows it is on the simulated internet dials this endpoint
-		// instead of a site's address.
 		m.Answer = []dns.RR{&dns.TXT{
 			Hdr: dns.RR_Header{Name: req.Question[0].Name, Rrtype: dns.TypeTXT, Class: dns.ClassCHAOS},
-			Txt: []string{s.advert},
+			Txt: []string{advert},
 		}}
 	case req.Question[0].Qclass != dns.ClassINET:
 		m.Rcode = dns.RcodeRefused
 	case req.IsEdns0() != nil && req.IsEdns0().Version() != 0:
 		m.Rcode = dns.RcodeBadVers // RFC 6891 6.1.3: only version 0 exists
 	default:
-		var r reply
-		s.in.answer(req.Question[0], &r)
-		if r.drop {
-			s.stats.dropped.Add(1)
+		if answer(req.Question[0], m) {
+			st.dropped.Add(1)
 			return
 		}
-		m.Rcode, m.Answer, m.Ns, m.Extra = r.rcode, r.ans, r.auth, r.extra
 	}
 	size := dns.MinMsgSize
 	if opt := req.IsEdns0(); opt != nil {
@@ -205,17 +219,17 @@ func (s *Server) serveDNS(w dns.ResponseWriter, req *dns.Msg) {
 	} else {
 		m.Truncate(size)
 		if m.Truncated {
-			s.stats.truncated.Add(1)
+			st.truncated.Add(1)
 		}
 	}
 	switch m.Rcode {
 	case dns.RcodeNameError:
-		s.stats.nxdomain.Add(1)
+		st.nxdomain.Add(1)
 	case dns.RcodeServerFailure:
-		s.stats.servfail.Add(1)
+		st.servfail.Add(1)
 	}
 	if err := w.WriteMsg(m); err == nil {
-		s.stats.answered.Add(1)
+		st.answered.Add(1)
 	}
 }
 

@@ -95,6 +95,12 @@ type Truth struct {
 	RegistryBackEnd string
 	CAStapled       bool
 	Cert            string
+	// Delegation is the domain's delegation as the delegation tree
+	// (ServeTree) serves it, with the lame servers and the parent/child
+	// mismatch planted in the population (delegation.go); zero for a
+	// domain that is not delegated. The recursive-style server hides it,
+	// as a recursive resolver does.
+	Delegation TruthDelegation
 }
 
 // Providers returns the expected providers of t on layer l.
@@ -168,6 +174,7 @@ func (p *plan) truth() Truth {
 	t := Truth{Rank: p.idx + 1, Domain: p.name, Status: statusNames[p.d.status], Cert: certKindNames[certNone]}
 	tld, reg := p.tldOf()
 	t.TLDName, t.Registry, t.RegistryBackEnd = tld, reg.id, reg.backEnd
+	t.Delegation, _ = p.delegation()
 	if p.d.status != statusOK {
 		return t
 	}
