@@ -86,6 +86,7 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 	if !duckdbBuilt {
 		return nil, inputError{ErrNoDuckDB}
 	}
+	logf(j.Log, "chokepoint: --engine duckdb does not compute codependency.csv (header only) nor the report's domain-level examples yet\n")
 	if j.List != "" || j.Parquet() {
 		logf(j.Log, "chokepoint: --engine duckdb computes no figures per country of the sites (--list) and no Parquet copies yet: left out\n")
 	}
