@@ -9,14 +9,18 @@
 // AAAA of the domain, A and AAAA of its www host), except chokepoint,
 // which runs its whole lookup plan (it follows the www CNAME chains into
 // the CDN-like zones and asks for name server and mail host addresses
-// when the answers do not carry them). Rounds are interleaved: round 1 of
+// when the answers do not carry them), DNS only (`--no-probe`: its TLS
+// and HTTP probes, on by default, are no part of what the other tools
+// do). Rounds are interleaved: round 1 of
 // every tool, then round 2, and so on, so that a change of load on a
 // shared machine touches every tool alike. CPU is the client process's
 // user+system time (getrusage of the child), peak RSS its ru_maxrss.
 //
 // The same binary is the in-repo bare client (`bench-peers bare`): a
 // miekg/dns client with one persistent UDP socket per worker, each worker
-// asking one question at a time.
+// asking one question at a time. `bench-peers profile` crawls a list
+// in-process through the dnscrawl library against a running server, with
+// CPU and allocation profiles (see profile.go).
 package main
 
 import (
@@ -45,6 +49,9 @@ import (
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "bare" {
 		os.Exit(bareMain(os.Args[2:]))
+	}
+	if len(os.Args) > 1 && os.Args[1] == "profile" {
+		os.Exit(profileMain(os.Args[2:]))
 	}
 	os.Exit(benchMain(os.Args[1:]))
 }
@@ -92,7 +99,7 @@ func run(o options) error {
 		return err
 	}
 	pop := filepath.Join(dir, fmt.Sprintf("pop-%d", o.domains))
-	if _, err := os.Stat(filepath.Join(pop, "done")); err != nil {
+	if done, err := os.ReadFile(filepath.Join(pop, "done")); err != nil || string(done) != generatorVersion {
 		fmt.Fprintf(os.Stderr, "generating %d zones in %s\n", o.domains, pop)
 		if err := generate(pop, o.domains); err != nil {
 			return err
@@ -218,8 +225,12 @@ func runDnsperf(pop string, o options) (result, error) {
 		return result{}, err
 	}
 	var completed, lost int64
+	note := ""
 	for _, line := range strings.Split(out.String(), "\n") {
 		line = strings.TrimSpace(line)
+		if v, ok := strings.CutPrefix(line, "Response codes:"); ok {
+			note = "(" + strings.TrimSpace(v) + ")"
+		}
 		if v, ok := strings.CutPrefix(line, "Queries completed:"); ok {
 			fmt.Sscan(v, &completed)
 		}
@@ -230,7 +241,7 @@ func runDnsperf(pop string, o options) (result, error) {
 	if completed == 0 {
 		return result{}, fmt.Errorf("dnsperf: no completed queries in its output:\n%s", out.String())
 	}
-	return result{queries: completed, domains: int64(o.domains), lost: lost, wall: wall, cpu: cpu, rssMB: rss}, nil
+	return result{queries: completed, domains: int64(o.domains), lost: lost, wall: wall, cpu: cpu, rssMB: rss, note: note}, nil
 }
 
 func runBare(self, pop, addr string, o options) (result, error) {
@@ -250,7 +261,7 @@ func runChokepoint(pop, dir, addr string, o options, round int) (result, error) 
 	out := filepath.Join(dir, fmt.Sprintf("chokepoint-%d", round))
 	cmd := exec.Command(o.chokepoint, "crawl", filepath.Join(pop, "domains.txt"), "--resolver", addr,
 		"--qps-per-resolver", "0", "--concurrency", fmt.Sprint(o.concurrency), "--progress", "0",
-		"--timeout", "2s", "--out", out, "--force")
+		"--timeout", "2s", "--out", out, "--force", "--no-probe")
 	wall, cpu, rss, err := measure(cmd)
 	if err != nil {
 		return result{}, err
@@ -431,12 +442,46 @@ pattern:
 	for time.Now().Before(deadline) {
 		r, _, err := cl.Exchange(m, fmt.Sprintf("127.0.0.1:%d", port))
 		if err == nil && r.Rcode == dns.RcodeSuccess && len(r.Answer) > 0 {
+			if err := zoneErrors(filepath.Join(run, "nsd.log")); err != nil {
+				stop()
+				return nil, err
+			}
 			return stop, nil
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
 	stop()
 	return nil, errors.New("NSD did not answer for the last zone within 10 minutes (see its log)")
+}
+
+// zoneErrors reads NSD's log and returns an error naming the first few
+// zones NSD refused, with their count: NSD answers SERVFAIL for a zone
+// whose file it could not read, which would make every tool's figures
+// those of a smaller, different population.
+func zoneErrors(logPath string) error {
+	f, err := os.Open(logPath)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var first []string
+	n := 0
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if line := sc.Text(); strings.Contains(line, " error: ") {
+			n++
+			if len(first) < 5 {
+				first = append(first, line)
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("%s: %w", logPath, err)
+	}
+	if n > 0 {
+		return fmt.Errorf("NSD logged %d errors loading the zones (%s), the first:\n%s", n, logPath, strings.Join(first, "\n"))
+	}
+	return nil
 }
 
 // bareMain is the in-repo bare client: workers, each with one persistent
@@ -539,6 +584,20 @@ func printTable(w *os.File, o options, names []string, results map[string][]resu
 		fmt.Fprintf(w, "| %s | %.0f (%.0f-%.0f) | %.0f | %.1f (%.1f-%.1f) | %.0f (max %.0f) | %s | %s | %s |\n",
 			n, q, qlo, qhi, d, c, clo, chi, m, mhi, lost, ratio("dnsperf"), ratio("bare"))
 	}
+}
+
+// generatorVersion is written to a population's "done" file; a
+// population written by another version of generate is written again.
+// Version 2: apex AAAA addresses valid beyond 65,535 domains (version 1
+// wrote a 5-digit group from domain 65,535 on, which NSD refuses: it
+// answered SERVFAIL for those zones).
+const generatorVersion = "generator 2\n"
+
+// domainAAAA is the apex AAAA address of domain i: the domain's index,
+// split into two 16-bit groups, after a prefix that spreads the domains
+// over 4,096 /48s.
+func domainAAAA(i int) string {
+	return fmt.Sprintf("2001:db8:%x::%x:%x", 0x1000+i%4096, (i+1)>>16, (i+1)&0xffff)
 }
 
 // generate writes a population of n zones to dir: zones/NAME.zone for
@@ -660,7 +719,7 @@ func generate(dir string, n int) error {
 			fmt.Fprintf(&b, "@ IN A 198.18.%d.%d\n", 192+i%8, 1+i%250)
 		}
 		if rng.IntN(2) == 0 {
-			fmt.Fprintf(&b, "@ IN AAAA 2001:db8:%x::%x\n", 0x1000+i%4096, i+1)
+			fmt.Fprintf(&b, "@ IN AAAA %s\n", domainAAAA(i))
 		}
 		if c := www[i]; c >= 0 {
 			fmt.Fprintf(&b, "www IN CNAME %s.cdn%d.net.\n", strings.ReplaceAll(d, ".", "-"), c)
@@ -692,7 +751,7 @@ func generate(dir string, n int) error {
 	}
 	files := map[string]string{
 		"zones.txt": zl.String(), "domains.txt": dl.String(), "www.txt": wl.String(), "questions.txt": ql.String(),
-		"apex.ini": "[NS]\n[SOA]\n[MX]\n[A]\n[AAAA]\n", "www.ini": "[A]\n[AAAA]\n", "done": "",
+		"apex.ini": "[NS]\n[SOA]\n[MX]\n[A]\n[AAAA]\n", "www.ini": "[A]\n[AAAA]\n", "done": generatorVersion,
 	}
 	for _, name := range []string{"zones.txt", "domains.txt", "www.txt", "questions.txt", "apex.ini", "www.ini", "done"} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(files[name]), 0o644); err != nil {

@@ -132,8 +132,7 @@ type conn struct {
 	backoff   time.Duration
 	rng       *rand.Rand
 	queries   *atomic.Int64
-	msg       dns.Msg     // the query, reused
-	names     internTable // names in replies' records, shared across replies
+	msg       dns.Msg // the query, reused
 }
 
 // answer is the outcome of one question after retries.
@@ -307,7 +306,7 @@ func (c *conn) roundTrip(ctx context.Context, b []byte, to netip.AddrPort) (*dns
 	if err := c.tr.exchange(ctx, cl, c.sock); err != nil {
 		return nil, err
 	}
-	resp, err := unpackReply(cl.resp, &c.names)
+	resp, err := unpackReply(cl.resp, &c.tr.names)
 	if err != nil {
 		return nil, errNeedTCP
 	}

@@ -10,7 +10,8 @@
 // It talks to recursive resolvers with github.com/miekg/dns messages over
 // its own UDP transport (transport.go): a few sockets shared by all the
 // queries in flight, random IDs, replies matched by source, ID and
-// question, read in batches; EDNS0 with a 1232-byte buffer, TCP when an
+// question, read in batches and, while replies come, sent in batches;
+// EDNS0 with a 1232-byte buffer, TCP when an
 // answer is truncated or does not fit the buffer. Queries are packed and
 // replies unpacked by hand for the common case (wire.go), into the same
 // dns.Msg that miekg/dns gives, which stays the fallback and the

@@ -24,8 +24,9 @@ import (
 // section is the question asked (name compared without regard to case,
 // type and class exactly). Anything else is dropped and counted. One
 // goroutine per socket reads replies in batches (recvmmsg through
-// golang.org/x/net), and one goroutine scans the deadlines of the
-// queries in flight instead of a timer per query.
+// golang.org/x/net) and sends the questions that the workers it woke ask
+// next in one batch (sendmmsg; see read), and one goroutine scans the
+// deadlines of the queries in flight instead of a timer per query.
 
 // udpReadSize is the receive buffer of one datagram: more than the EDNS
 // size we advertise, so that an answer larger than that (a server that
@@ -35,8 +36,6 @@ const udpReadSize = 4096
 
 // readBatch is the number of datagrams taken by one recvmmsg call.
 const readBatch = 32
-
-var yieldAfterRead = false
 
 // socketsPerFamily is the number of UDP sockets per address family. One
 // reader goroutine serves each; two keep the readers of a 2-core machine
@@ -66,9 +65,11 @@ type TransportStats struct {
 	Malformed int64
 }
 
-// batchConn is the batched reader of ipv4.PacketConn and ipv6.PacketConn.
+// batchConn is the batched reader and writer of ipv4.PacketConn and
+// ipv6.PacketConn.
 type batchConn interface {
 	ReadBatch(ms []ipv4.Message, flags int) (int, error)
+	WriteBatch(ms []ipv4.Message, flags int) (int, error)
 }
 
 // transport is the set of shared UDP sockets of one crawl.
@@ -82,15 +83,44 @@ type transport struct {
 	wg      sync.WaitGroup
 
 	wrongSource, unknownID, mismatch, malformed atomic.Int64
+
+	// names are the names in replies' records, shared by every worker's
+	// unpacking (wire.go).
+	names internTable
 }
 
 // muxSocket is one UDP socket with its queries in flight by ID.
 type muxSocket struct {
 	t      *transport
 	pc     *net.UDPConn
+	bc     batchConn
 	mu     sync.Mutex
 	flight map[uint16]*call
+
+	// Queries waiting for the reader's batched send (see read): while
+	// deferring is set, a query is copied into queue instead of being
+	// sent at once.
+	wmu       sync.Mutex
+	deferring bool
+	queue     sendQueue
+	spare     sendQueue // the queue being sent, swapped with queue
+	out       []ipv4.Message
 }
+
+// sendQueue is a list of queries to send: copies of their bytes (the
+// worker may reuse its buffer as soon as its query ends, even before the
+// copy is sent), with their calls and IDs to end them on a send error.
+type sendQueue struct {
+	n     int
+	bufs  [][]byte
+	to    []*net.UDPAddr
+	calls []*call
+	ids   []uint16
+}
+
+// maxQueued bounds a socket's queue of deferred sends; a query that finds
+// it full is sent at once.
+const maxQueued = 1024
 
 // call is one query in flight. A worker owns one and reuses it: it asks
 // one question at a time.
@@ -98,6 +128,8 @@ type call struct {
 	s        *muxSocket
 	id       uint16
 	to       netip.AddrPort
+	udpTo    *net.UDPAddr // udpToKey, for batched sends; never changed, replaced
+	udpToKey netip.AddrPort
 	query    []byte // the packed query
 	qlen     int    // length of its question section (name, type, class)
 	deadline int64
@@ -156,13 +188,12 @@ func (t *transport) sockets(to netip.AddrPort) ([]*muxSocket, error) {
 		pc.SetReadBuffer(8 << 20)
 		pc.SetWriteBuffer(4 << 20)
 		s := &muxSocket{t: t, pc: pc, flight: make(map[uint16]*call)}
-		var bc batchConn
 		if v6 {
-			bc = ipv6.NewPacketConn(pc)
+			s.bc = ipv6.NewPacketConn(pc)
 		} else {
-			bc = ipv4.NewPacketConn(pc)
+			s.bc = ipv4.NewPacketConn(pc)
 		}
-		t.wg.Go(func() { s.read(bc) })
+		t.wg.Go(s.read)
 		out = append(out, s)
 	}
 	*list = out
@@ -219,12 +250,14 @@ func (t *transport) exchange(ctx context.Context, c *call, pick int) error {
 	s.flight[c.id] = c
 	s.mu.Unlock()
 	c.query[0], c.query[1] = byte(c.id>>8), byte(c.id)
-	if _, err := s.pc.WriteToUDPAddrPort(c.query, c.to); err != nil {
-		if s.remove(c) {
+	if !s.enqueue(c) {
+		if _, err := s.pc.WriteToUDPAddrPort(c.query, c.to); err != nil {
+			if s.remove(c) {
+				return err
+			}
+			<-c.done // answered or timed out meanwhile: take the signal
 			return err
 		}
-		<-c.done // answered or timed out meanwhile: take the signal
-		return err
 	}
 	select {
 	case <-c.done:
@@ -249,14 +282,107 @@ func (s *muxSocket) remove(c *call) bool {
 	return true
 }
 
-// read takes the replies on s until it is closed.
-func (s *muxSocket) read(bc batchConn) {
+// enqueue copies c's query into the socket's queue when the reader is
+// about to send a batch (deferring), and reports whether it did; when it
+// did not, the caller sends the query itself.
+func (s *muxSocket) enqueue(c *call) bool {
+	s.wmu.Lock()
+	q := &s.queue
+	if !s.deferring || q.n == maxQueued {
+		s.wmu.Unlock()
+		return false
+	}
+	if c.udpTo == nil || c.udpToKey != c.to {
+		c.udpTo, c.udpToKey = net.UDPAddrFromAddrPort(c.to), c.to
+	}
+	if q.n == len(q.bufs) {
+		q.bufs = append(q.bufs, make([]byte, 0, 512))
+		q.to = append(q.to, nil)
+		q.calls = append(q.calls, nil)
+		q.ids = append(q.ids, 0)
+	}
+	q.bufs[q.n] = append(q.bufs[q.n][:0], c.query...)
+	q.to[q.n], q.calls[q.n], q.ids[q.n] = c.udpTo, c, c.id
+	q.n++
+	s.wmu.Unlock()
+	return true
+}
+
+// flush sends the queued queries, in batches (sendmmsg), until the queue
+// is empty, and then ends the deferring: queries are sent by their
+// workers again. Only the socket's reader calls it (s.spare and s.out
+// are its own).
+func (s *muxSocket) flush() {
+	for {
+		s.wmu.Lock()
+		if s.queue.n == 0 {
+			s.deferring = false
+			s.wmu.Unlock()
+			return
+		}
+		s.queue, s.spare = s.spare, s.queue
+		s.wmu.Unlock()
+		q := &s.spare
+		if len(s.out) < q.n {
+			s.out = make([]ipv4.Message, max(q.n, 2*len(s.out), readBatch))
+			for i := range s.out {
+				s.out[i].Buffers = make([][]byte, 1)
+			}
+		}
+		out := s.out[:q.n]
+		for i := range out {
+			out[i].Buffers[0], out[i].Addr = q.bufs[i], q.to[i]
+		}
+		for i := 0; i < len(out); {
+			n, err := s.bc.WriteBatch(out[i:], 0)
+			// sendmmsg sends up to the first datagram it cannot send;
+			// when that is the first, it gives its error (and x/net a
+			// count of -1).
+			i += max(n, 0)
+			if (err != nil || n <= 0) && i < len(out) {
+				if err == nil {
+					err = errors.New("sendmmsg sent nothing")
+				}
+				// The datagram at i could not be sent: its query ends
+				// with the error, unless it already ended.
+				s.fail(q.calls[i], q.ids[i], err)
+				i++
+			}
+		}
+		for i := range out {
+			out[i].Addr = nil
+			q.calls[i], q.to[i] = nil, nil
+		}
+		q.n = 0
+	}
+}
+
+// fail ends c's query with ID id with err, if it is still in flight.
+func (s *muxSocket) fail(c *call, id uint16, err error) {
+	s.mu.Lock()
+	if s.flight[id] != c {
+		s.mu.Unlock()
+		return
+	}
+	delete(s.flight, id)
+	s.mu.Unlock()
+	c.err = err
+	c.done <- struct{}{}
+}
+
+// read takes the replies on s until it is closed. After each batch of
+// replies it lets the workers they woke run, collects the questions they
+// ask next in the socket's queue and sends them in one sendmmsg (flush)
+// before it reads again: fewer system calls per query than a sendto per
+// question. While the reader waits for replies, workers send their
+// questions themselves, so that nothing waits on a reader that sleeps.
+func (s *muxSocket) read() {
 	ms := make([]ipv4.Message, readBatch)
 	for i := range ms {
 		ms[i].Buffers = [][]byte{make([]byte, udpReadSize)}
 	}
 	for {
-		n, err := bc.ReadBatch(ms, 0)
+		n, err := s.bc.ReadBatch(ms, 0)
 		if err != nil {
 			select {
 			case <-s.t.done:
@@ -270,16 +396,20 @@ func (s *muxSocket) read(bc batchConn) {
 			// go on reading.
 			continue
 		}
+		s.wmu.Lock()
+		s.deferring = true
+		s.wmu.Unlock()
 		for i := range n {
 			m := &ms[i]
 			s.deliver(m.Buffers[0][:m.N], m.Addr, m.Flags&msgTrunc != 0)
 		}
-		// Let the workers just woken run (and send their next
+		// Let the workers just woken run (and queue their next
 		// questions) before reading again: the next read then takes a
 		// larger batch, fewer system calls and wake-ups per reply
 		// (measured: 16-17 instead of 22-23 us of CPU per query in
 		// BenchmarkCrawl).
 		runtime.Gosched()
+		s.flush()
 	}
 }
 

@@ -438,3 +438,84 @@ func TestTransportIPv6(t *testing.T) {
 		t.Errorf("answer %s, %d IPv6 and %d IPv4 sockets", got, len(tr.v6), len(tr.v4))
 	}
 }
+
+// TestTransportBatchedSend: queries queued while the reader defers sends
+// go out in one batch; a datagram the kernel refuses (to port 0: EINVAL)
+// ends its own query with the error, and
+// the queries after it in the batch are still sent and answered.
+func TestTransportBatchedSend(t *testing.T) {
+	t.Parallel()
+	srv := newRawServer(t, func(pc *net.UDPConn, from netip.AddrPort, q *dns.Msg) {
+		send(t, pc, from, answerA(q, "192.0.2.7"))
+	})
+	tr := newTransport(10 * time.Second)
+	defer tr.close()
+	socks, err := tr.sockets(srv.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := socks[0]
+	// Hold the reader's deferring on, as between its read and its flush.
+	s.wmu.Lock()
+	s.deferring = true
+	s.wmu.Unlock()
+	refused := netip.MustParseAddrPort("127.0.0.1:0")
+	const n = 5
+	errs := make([]error, n)
+	answers := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		to := srv.addr
+		if i == 2 {
+			to = refused
+		}
+		wg.Go(func() {
+			var resp *dns.Msg
+			_, resp, errs[i] = ask(context.Background(), testConn(tr, to, 0), fmt.Sprintf("b%d.test", i))
+			if resp != nil {
+				answers[i] = firstA(resp)
+			}
+		})
+	}
+	// Wait until all five are queued, then send them as the reader does.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		s.wmu.Lock()
+		queued := s.queue.n
+		s.wmu.Unlock()
+		if queued == n {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d queries queued", queued, n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	s.flush() // as the reader would; the reader waits in recvmmsg: nothing was sent yet
+	wg.Wait()
+	for i := range n {
+		if i == 2 {
+			if errs[i] == nil || classifyError(errs[i]) == StatusTimeout {
+				t.Errorf("query to port 0: err = %v, want the send's error", errs[i])
+			}
+			continue
+		}
+		if errs[i] != nil || answers[i] != "192.0.2.7" {
+			t.Errorf("query %d: answer %q, err %v", i, answers[i], errs[i])
+		}
+	}
+	// The reader, woken by the answers, ends its own deferring when it
+	// has sent what was queued meanwhile (nothing here).
+	for {
+		s.wmu.Lock()
+		deferring, queued := s.deferring, s.queue.n
+		s.wmu.Unlock()
+		if !deferring && queued == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after flush: deferring %v, %d queued", deferring, queued)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}

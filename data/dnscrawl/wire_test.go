@@ -139,7 +139,7 @@ func replies(t testing.TB) (out [][]byte, fast []bool) {
 // miekg/dns's Unpack gives, and takes the ordinary replies itself.
 func TestUnpackReplyAsMiekg(t *testing.T) {
 	msgs, fast := replies(t)
-	var names internTable // shared by all, as a worker's is
+	var names internTable // shared by all, as the crawl's is
 	for i, b := range msgs {
 		want := new(dns.Msg)
 		if err := want.Unpack(b); err != nil {
@@ -230,7 +230,7 @@ func FuzzUnpackReply(f *testing.F) {
 }
 
 // BenchmarkUnpackReply: the replies of the crawl's kinds, unpacked by
-// miekg/dns and by unpackReply with a worker's table of names.
+// miekg/dns and by unpackReply with a table of names.
 func BenchmarkUnpackReply(b *testing.B) {
 	msgs, _ := replies(b)
 	b.Run("miekg", func(b *testing.B) {
