@@ -5,6 +5,7 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"testing"
 	"time"
@@ -102,4 +103,37 @@ func BenchmarkRun(b *testing.B) {
 		domains = sum.Domains
 	}
 	b.ReportMetric(float64(domains), "domains")
+}
+
+// BenchmarkLiveHeap measures the live heap of a classified crawl: the
+// heap left after GoEngine.Analyze of benchCrawl's observations (every
+// domain classified and held, the metrics and the graph computed) and a
+// collection, reported per domain (live-B/domain) and in all (live-MB).
+// It is what the soft memory limit of a run (MemoryLimit) must leave
+// room for.
+func BenchmarkLiveHeap(b *testing.B) {
+	obs, files := benchCrawl(b)
+	o := Options{Inputs: []string{obs}, Out: b.TempDir(), ASNDB: files.ASN, CountryDB: files.Country, DataDir: files.DataDir,
+		Bootstrap: 200, BootstrapSeed: 1}
+	j, err := Prepare(o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer j.DB.Close()
+	var live uint64
+	domains := 0
+	for b.Loop() {
+		an, err := GoEngine{}.Analyze(context.Background(), j)
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		live = ms.HeapAlloc
+		domains = an.Summary().Domains
+		runtime.KeepAlive(an)
+	}
+	b.ReportMetric(float64(live)/float64(domains), "live-B/domain")
+	b.ReportMetric(float64(live)/1e6, "live-MB")
 }

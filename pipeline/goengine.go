@@ -31,7 +31,8 @@ type GoEngine struct{}
 // observations (160 MB for the 211 MB of 200,000 simulated domains); with
 // the default GOGC the heap would grow to twice that before a collection,
 // so the limit makes the collector run earlier (a million domains: 1.3 GB
-// peak instead of 2.3 GB, for about a tenth more CPU time). It is soft:
+// peak instead of 2.3 GB, for more CPU time in the collector:
+// docs/benchmarks.md). It is soft:
 // when the live heap comes near it, collections are more frequent, never
 // a failure. An input that is not a regular file counts for nothing.
 func MemoryLimit(inputs []string) int64 {
