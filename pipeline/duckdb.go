@@ -42,11 +42,11 @@ var ErrNoDuckDB = errors.New(`--engine duckdb: this chokepoint was built without
 //
 // It writes the Go engine's files with the same figures: domains.csv,
 // dependencies.csv, providers.csv, metrics.csv, blast.csv, spof.csv,
-// provider_edges.csv, regions.csv, asns.csv, countries.csv, run.json and
-// report.html (whose domain-level parts it leaves out: it holds no
-// domain in memory). Not computed (a note says so): codependency.csv
-// (header only), the figures per country of the sites (--list) and the
-// Parquet copies of the tables.
+// codependency.csv, provider_edges.csv, regions.csv, asns.csv,
+// countries.csv, run.json and report.html (whose domain-level parts it
+// leaves out: it holds no domain in memory). Not computed (a note says
+// so): the figures per country of the sites (--list) and the Parquet
+// copies of the tables.
 type DuckDBEngine struct {
 	// MemoryLimit is DuckDB's memory_limit ("2GB"; "" for DuckDB's
 	// default, 80 % of the memory).
@@ -86,7 +86,7 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 	if !duckdbBuilt {
 		return nil, inputError{ErrNoDuckDB}
 	}
-	logf(j.Log, "chokepoint: --engine duckdb does not compute codependency.csv (header only) nor the report's domain-level examples yet\n")
+	logf(j.Log, "chokepoint: --engine duckdb does not compute the report's domain-level examples yet\n")
 	if j.List != "" || j.Parquet() {
 		logf(j.Log, "chokepoint: --engine duckdb computes no figures per country of the sites (--list) and no Parquet copies yet: left out\n")
 	}
@@ -170,6 +170,16 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 		cleanups = append(cleanups, func() { os.RemoveAll(tmp) })
 		spill = tmp
 	}
+	exec := func(stmts ...string) error {
+		for _, s := range stmts {
+			t := time.Now()
+			if _, err := db.ExecContext(ctx, s); err != nil {
+				return fmt.Errorf("duckdb: %w\n%s", err, s)
+			}
+			logf(j.Log, "duckdb: %.1f s: %s\n", time.Since(t).Seconds(), firstLine(s))
+		}
+		return nil
+	}
 	setup := []string{"SET temp_directory = " + quote(spill), "SET preserve_insertion_order = false"}
 	if e.MemoryLimit != "" {
 		setup = append(setup, "SET memory_limit = "+quote(e.MemoryLimit))
@@ -180,21 +190,36 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 	for _, t := range []string{TableDomains, TableDependencies, TableAddresses} {
 		setup = append(setup, fmt.Sprintf("CREATE OR REPLACE TEMPORARY VIEW %s AS SELECT * FROM read_parquet(%s)", t, quote(filepath.Join(dir, t, "shard=*", "*.parquet"))))
 	}
-	for _, t := range []string{TableElements, TableClosure} {
-		setup = append(setup, fmt.Sprintf("CREATE OR REPLACE TEMPORARY VIEW %s AS SELECT * FROM read_parquet(%s)", t, quote(filepath.Join(dir, t, "*.parquet"))))
-	}
+	// elements and closure also hold the co-dependent pairs of companies
+	// (codependency.sql), filled in once the pairs are known.
+	setup = append(setup,
+		"CREATE OR REPLACE TEMPORARY TABLE pair_elements (ord INTEGER, kind VARCHAR, element VARCHAR, company VARCHAR, svc VARCHAR, region_key VARCHAR, asn BIGINT, country VARCHAR)",
+		"CREATE OR REPLACE TEMPORARY TABLE pair_closure (kind VARCHAR, element VARCHAR, svc VARCHAR, direct BOOLEAN, names_only BOOLEAN)",
+		fmt.Sprintf("CREATE OR REPLACE TEMPORARY VIEW %s AS SELECT ord, kind, element, company, svc, region_key, asn, country FROM read_parquet(%s) UNION ALL SELECT * FROM pair_elements",
+			TableElements, quote(filepath.Join(dir, TableElements, "*.parquet"))),
+		fmt.Sprintf("CREATE OR REPLACE TEMPORARY VIEW %s AS SELECT kind, element, svc, direct, names_only FROM read_parquet(%s) UNION ALL SELECT * FROM pair_closure",
+			TableClosure, quote(filepath.Join(dir, TableClosure, "*.parquet"))),
+	)
 	// The helper views of the SQL files are made tables here: DuckDB
 	// computes a view again each time a query reads it, and several
 	// queries read the same ones (on Spark, CACHE TABLE does the same).
 	setup = append(setup, materialize(aql.Statements(aql.Views))...)
+	if err := exec(setup...); err != nil {
+		return nil, err
+	}
+	edges, err := readEdges(filepath.Join(dir, TableProviderEdges, "*.parquet"))
+	if err != nil {
+		return nil, err
+	}
+	g := graph.Build(nil, j.Catalog, edges)
+	q := &querier{ctx: ctx, db: db}
+	pairs, err := q.pairs(g, reports.CoDependencyPairs)
+	if err != nil {
+		return nil, err
+	}
 	blast := aql.Statements(aql.Blast)
-	setup = append(setup, materialize(blast[:len(blast)-1])...)
-	for _, s := range setup {
-		t := time.Now()
-		if _, err := db.ExecContext(ctx, s); err != nil {
-			return nil, fmt.Errorf("duckdb: %w\n%s", err, s)
-		}
-		logf(j.Log, "duckdb: %.1f s: %s\n", time.Since(t).Seconds(), firstLine(s))
+	if err := exec(materialize(blast[:len(blast)-1])...); err != nil {
+		return nil, err
 	}
 	phase := time.Now()
 	step := func(what string) {
@@ -202,7 +227,6 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 		phase = time.Now()
 	}
 
-	q := &querier{ctx: ctx, db: db}
 	sum, err := q.summary()
 	if err != nil {
 		return nil, err
@@ -214,11 +238,7 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 		}
 		step("bootstrap (groups.sql)")
 	}
-	edges, err := readEdges(filepath.Join(dir, TableProviderEdges, "*.parquet"))
-	if err != nil {
-		return nil, err
-	}
-	g := graph.Build(nil, j.Catalog, edges).Sized(sum.Domains)
+	g.Sized(sum.Domains)
 	blasts, err := q.blast(blast[len(blast)-1])
 	if err != nil {
 		return nil, err
@@ -229,7 +249,11 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 		return nil, err
 	}
 	step("single points of failure (spof.sql)")
-	gr := &reports.GraphReport{Graph: g, Blast: blasts, SPOF: spof, Cycles: g.Cycles()}
+	if err := q.downTogether(pairs, sum.Domains); err != nil {
+		return nil, err
+	}
+	step("co-dependent pairs (codependency.sql)")
+	gr := &reports.GraphReport{Graph: g, Blast: blasts, SPOF: spof, Pairs: pairs, Cycles: g.Cycles()}
 	asn, err := q.asNames(j)
 	if err != nil {
 		return nil, err
@@ -547,6 +571,60 @@ func (q *querier) bootstrap(sum *metrics.Summary, opts metrics.Options) error {
 		metrics.BootstrapGroups(&sum.Layers[i], groups[string(sum.Layers[i].Layer)], opts)
 	}
 	metrics.BootstrapGroups(&sum.Any, groups[string(metrics.AnyLayer)], opts)
+	return nil
+}
+
+// pairs runs codependency.sql's first query for the k pairs of companies
+// that share the most domains, and adds each pair to the elements and
+// closure tables: element "pair:N", one row per company, and the services
+// the two failing together take down in g (the provider graph).
+func (q *querier) pairs(g *graph.Graph, k int) ([]graph.Pair, error) {
+	var out []graph.Pair
+	err := q.rows(fmt.Sprintf("%s\nLIMIT %d", aql.Statements(aql.CoDependency)[0], k), func(r row) error {
+		out = append(out, graph.Pair{A: r.str("provider_a"), B: r.str("provider_b"), Domains: r.int("domains")})
+		return nil
+	})
+	if err != nil || len(out) == 0 {
+		return out, err
+	}
+	var els, cl []string
+	for i, p := range out {
+		el := quote(fmt.Sprintf("pair:%d", i))
+		els = append(els, fmt.Sprintf("(-1, 'pair', %s, %s, '', '', 0, '')", el, quote(p.A)), fmt.Sprintf("(-1, 'pair', %s, %s, '', '', 0, '')", el, quote(p.B)))
+		scenario := []graph.Element{{Kind: graph.KindProvider, Company: p.A}, {Kind: graph.KindProvider, Company: p.B}}
+		for _, s := range g.Fail(scenario, false).Services {
+			cl = append(cl, fmt.Sprintf("('pair', %s, %s, %t, %t)", el, quote(s.Service), s.Direct, s.NamesOnly))
+		}
+	}
+	stmts := []string{"INSERT INTO pair_elements VALUES " + strings.Join(els, ", ")}
+	if len(cl) > 0 {
+		stmts = append(stmts, "INSERT INTO pair_closure VALUES "+strings.Join(cl, ", "))
+	}
+	for _, s := range stmts {
+		if _, err := q.db.ExecContext(q.ctx, s); err != nil {
+			return nil, fmt.Errorf("duckdb: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// downTogether sets the share and Down of every pair from
+// codependency.sql's second query.
+func (q *querier) downTogether(pairs []graph.Pair, domains int) error {
+	down := map[string]int{}
+	if err := q.rows(aql.Statements(aql.CoDependency)[1], func(r row) error {
+		down[r.str("element")] = r.int("down_together")
+		return nil
+	}); err != nil {
+		return err
+	}
+	for i := range pairs {
+		p := &pairs[i]
+		if domains > 0 {
+			p.Share = float64(p.Domains) / float64(domains)
+		}
+		p.Down = down[fmt.Sprintf("pair:%d", i)]
+	}
 	return nil
 }
 

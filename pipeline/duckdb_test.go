@@ -5,10 +5,12 @@ package pipeline
 import (
 	"bufio"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -22,7 +24,7 @@ import (
 var engineFiles = []string{
 	reports.MetricsFile, reports.ProvidersFile, reports.BlastFile,
 	reports.DomainsFile, reports.DependenciesFile, reports.SPOFFile, reports.RegionsFile, reports.ASNsFile, reports.CountriesFile,
-	reports.ProviderEdgesFile,
+	reports.CoDependencyFile, reports.ProviderEdgesFile,
 }
 
 // splitLines writes the lines of path into n files in dir, line i into
@@ -75,6 +77,34 @@ func sameFiles(t *testing.T, wantDir, gotDir string, names []string) {
 	}
 }
 
+// nonEmpty fails t unless the CSV file at path has rows and column col
+// is not 0 in one of them, so that comparing it is no empty test.
+func nonEmpty(t *testing.T, path, col string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) < 2 {
+		t.Fatalf("%s: no rows", path)
+	}
+	i := slices.Index(rows[0], col)
+	if i < 0 {
+		t.Fatalf("%s: no column %s", path, col)
+	}
+	for _, r := range rows[1:] {
+		if r[i] != "0" && r[i] != "" {
+			return
+		}
+	}
+	t.Errorf("%s: %s is 0 in every row", path, col)
+}
+
 // TestDuckDBEqualsGo: on a simulated crawl of 600 domains (every third
 // unranked, so that the rank weights are exercised with unranked
 // domains), the DuckDB engine writes the Go engine's files with the same
@@ -111,6 +141,7 @@ func TestDuckDBEqualsGo(t *testing.T) {
 		t.Errorf("summary: engine %q, %d domains", sum.Engine, sum.Domains)
 	}
 	sameFiles(t, goOut, o.Out, engineFiles)
+	nonEmpty(t, filepath.Join(goOut, reports.CoDependencyFile), "down_together")
 
 	// Three shards, classified apart, finished together.
 	tables := filepath.Join(dir, "tables")

@@ -28,6 +28,9 @@ const (
 	Blast     = "blast.sql"     // one row per element
 	Groups    = "groups.sql"    // known domains' providers, for the bootstrap
 	SPOF      = "spof.sql"      // domains a provider's failure takes down
+	// CoDependency holds two statements: the pairs of companies that
+	// share the most domains, then what each pair takes down together.
+	CoDependency = "codependency.sql"
 )
 
 // Text returns the SQL of file name (one of the constants).

@@ -31,6 +31,10 @@ func TestStatements(t *testing.T) {
 			}
 		}
 	}
+	// codependency.sql: the pairs query, then the pairs' figures.
+	if st := Statements(CoDependency); len(st) != 2 || !strings.HasPrefix(st[0], "SELECT") || !strings.HasPrefix(st[1], "SELECT") {
+		t.Errorf("%s: want two queries, got %d statements", CoDependency, len(st))
+	}
 }
 
 // TestPortable: no file uses a construct that DuckDB and Spark SQL do not

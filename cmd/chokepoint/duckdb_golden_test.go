@@ -19,10 +19,10 @@ import (
 // TestGoldenSimnetDuckDB: on the golden simnet-400 crawl, the SQL
 // analysis on DuckDB gives the golden files of the Go engine (metrics
 // with bootstrap intervals, providers, blast radii, single points of
-// failure): counts exactly, figures to 1e-9. Once from the observations,
-// once through the command line as a cluster runs it: "classify" on two
-// shards, "classify --finish", then "analyze --engine duckdb" on the
-// tables.
+// failure, co-dependent pairs): counts exactly, figures to 1e-9. Once
+// from the observations, once through the command line as a cluster runs
+// it: "classify" on two shards, "classify --finish", then "analyze
+// --engine duckdb" on the tables.
 func TestGoldenSimnetDuckDB(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -32,7 +32,7 @@ func TestGoldenSimnetDuckDB(t *testing.T) {
 	obs := filepath.Join(out, ObservationsName)
 	golden := func(t *testing.T, got string) {
 		t.Helper()
-		for _, name := range []string{reports.MetricsFile, reports.ProvidersFile, reports.BlastFile, reports.SPOFFile} {
+		for _, name := range []string{reports.MetricsFile, reports.ProvidersFile, reports.BlastFile, reports.SPOFFile, reports.CoDependencyFile} {
 			want, err := os.ReadFile(filepath.Join(goldenDir, name+".golden"))
 			if err != nil {
 				t.Fatal(err)
