@@ -6,6 +6,7 @@ import (
 	dbsql "database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"math/big"
 	"net/netip"
 	"os"
@@ -45,8 +46,7 @@ var ErrNoDuckDB = errors.New(`--engine duckdb: this chokepoint was built without
 // codependency.csv, provider_edges.csv, regions.csv, asns.csv,
 // countries.csv, run.json and report.html (whose domain-level parts it
 // leaves out: it holds no domain in memory). Not computed (a note says
-// so): the figures per country of the sites (--list) and the Parquet
-// copies of the tables.
+// so): the Parquet copies of the tables.
 type DuckDBEngine struct {
 	// MemoryLimit is DuckDB's memory_limit ("2GB"; "" for DuckDB's
 	// default, 80 % of the memory).
@@ -87,8 +87,18 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 		return nil, inputError{ErrNoDuckDB}
 	}
 	logf(j.Log, "chokepoint: --engine duckdb does not compute the report's domain-level examples yet\n")
-	if j.List != "" || j.Parquet() {
-		logf(j.Log, "chokepoint: --engine duckdb computes no figures per country of the sites (--list) and no Parquet copies yet: left out\n")
+	if j.Parquet() {
+		logf(j.Log, "chokepoint: --engine duckdb writes no Parquet copies yet: left out\n")
+	}
+	var countries map[string]string
+	if j.List != "" {
+		w := j.Log
+		if j.ListQuiet {
+			w = io.Discard
+		}
+		if countries, err = ReadSiteCountries(ctx, j.List, j.ListFormat, w); err != nil {
+			return nil, err
+		}
 	}
 	start := time.Now().UTC()
 	var cleanups []func()
@@ -200,6 +210,17 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 		fmt.Sprintf("CREATE OR REPLACE TEMPORARY VIEW %s AS SELECT kind, element, svc, direct, names_only FROM read_parquet(%s) UNION ALL SELECT * FROM pair_closure",
 			TableClosure, quote(filepath.Join(dir, TableClosure, "*.parquet"))),
 	)
+	// The country of each site (--list), for site_countries.sql and
+	// domains.csv: through a Parquet file, which DuckDB reads in bulk.
+	setup = append(setup, "CREATE OR REPLACE TEMPORARY TABLE site_countries (domain VARCHAR, country VARCHAR)")
+	if len(countries) > 0 {
+		sites := filepath.Join(spill, "site_countries")
+		cleanups = append(cleanups, func() { os.RemoveAll(sites) })
+		if err := writeSiteCountries(sites, countries); err != nil {
+			return nil, err
+		}
+		setup = append(setup, "INSERT INTO site_countries SELECT domain, country FROM read_parquet("+quote(filepath.Join(sites, "*.parquet"))+")")
+	}
 	// The helper views of the SQL files are made tables here: DuckDB
 	// computes a view again each time a query reads it, and several
 	// queries read the same ones (on Spark, CACHE TABLE does the same).
@@ -232,6 +253,12 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 		return nil, err
 	}
 	step("metrics (layers.sql, providers.sql, statuses.sql)")
+	if len(countries) > 0 {
+		if sum.Countries, err = q.siteCountries(); err != nil {
+			return nil, err
+		}
+		step("figures per country of the sites (site_countries.sql)")
+	}
 	if j.Bootstrap > 0 {
 		if err := q.bootstrap(sum, metrics.Options{Bootstrap: j.Bootstrap, Seed: j.BootstrapSeed}); err != nil {
 			return nil, err
@@ -260,7 +287,8 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 	}
 	run := &reports.Run{
 		ToolVersion: j.ToolVersion, StartedAt: start, CatalogVersion: j.Catalog.Version,
-		Names: &reports.Names{Catalog: j.Catalog, AS: asn},
+		Names:         &reports.Names{Catalog: j.Catalog, AS: asn},
+		SiteCountries: countries,
 	}
 	fromCrawl(run, j.Crawl, sum.Domains)
 	if run.Names.Products, err = q.products(); err != nil {
@@ -536,6 +564,59 @@ func (q *querier) summary() (*metrics.Summary, error) {
 	return sum, nil
 }
 
+// siteCountryRow is one row of the site_countries table DuckDBEngine
+// writes from the list (--list).
+type siteCountryRow struct {
+	Domain  string `parquet:"domain"`
+	Country string `parquet:"country"`
+}
+
+// writeSiteCountries writes the country of each site into Parquet parts
+// in folder dir.
+func writeSiteCountries(dir string, countries map[string]string) error {
+	return writeTable(dir, func(w *partWriter[siteCountryRow]) error {
+		for d, c := range countries {
+			if err := w.Write(siteCountryRow{Domain: d, Country: c}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// siteCountries gathers the rows of site_countries.sql into one summary
+// per country, in country order, each with its layers in catalog order
+// (metrics.Compute's).
+func (q *querier) siteCountries() ([]metrics.CountrySummary, error) {
+	byCountry := map[string]*metrics.CountrySummary{}
+	layers := map[string]map[catalog.Layer]metrics.CountryLayer{}
+	err := q.rows(aql.Text(aql.SiteCountries), func(r row) error {
+		cc := r.str("country")
+		if byCountry[cc] == nil {
+			byCountry[cc] = &metrics.CountrySummary{Country: cc, Domains: r.int("domains")}
+			layers[cc] = map[catalog.Layer]metrics.CountryLayer{}
+		}
+		l := catalog.Layer(r.str("layer"))
+		layers[cc][l] = metrics.CountryLayer{Layer: l, Known: r.int("known"), Providers: r.int("providers"),
+			HHI: r.float("hhi"), EMD: r.float("emd"), Top: r.str("top_provider"), TopShare: r.float("top_share")}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]metrics.CountrySummary, 0, len(byCountry))
+	for cc, cs := range byCountry {
+		for _, l := range catalog.Layers {
+			if cl, ok := layers[cc][l]; ok {
+				cs.Layers = append(cs.Layers, cl)
+			}
+		}
+		out = append(out, *cs)
+	}
+	slices.SortFunc(out, func(a, b metrics.CountrySummary) int { return strings.Compare(a.Country, b.Country) })
+	return out, nil
+}
+
 // bootstrap sets the bootstrap intervals of every layer of sum from the
 // groups of its known domains (groups.sql: one row per domain and
 // provider, by layer and domain), counted here as they stream.
@@ -736,9 +817,10 @@ func (q *querier) asNames(j *Job) (func(uint32) string, error) {
 
 // domainRows yields domains.csv's rows in report order.
 func (q *querier) domainRows(spof map[string]string, yield func(reports.DomainRow) bool) error {
-	return stream(q, `SELECT * FROM domains ORDER BY CASE WHEN rank > 0 THEN 0 ELSE 1 END, rank, domain, status, error`, func(r row) reports.DomainRow {
+	return stream(q, `SELECT d.*, COALESCE(s.country, '') AS country FROM domains d LEFT JOIN site_countries s ON s.domain = d.domain
+ORDER BY CASE WHEN d.rank > 0 THEN 0 ELSE 1 END, d.rank, d.domain, d.status, d.error`, func(r row) reports.DomainRow {
 		return reports.DomainRow{
-			Domain: r.str("domain"), Rank: r.int("rank"), Status: dnscrawl.Status(r.str("status")), Error: r.str("error"),
+			Domain: r.str("domain"), Rank: r.int("rank"), Country: r.str("country"), Status: dnscrawl.Status(r.str("status")), Error: r.str("error"),
 			DNSProviders: r.str("dns_providers"), DNSState: classify.State(r.str("dns_state")), DNSCritical: r.bool("dns_critical"),
 			CDNProviders: r.str("cdn_providers"), CDNState: classify.State(r.str("cdn_state")), CDNCritical: r.bool("cdn_critical"),
 			HostingProviders: r.str("hosting_providers"), HostingState: classify.State(r.str("hosting_state")), HostingCritical: r.bool("hosting_critical"),

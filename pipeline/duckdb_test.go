@@ -6,11 +6,13 @@ import (
 	"bufio"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,7 +26,7 @@ import (
 var engineFiles = []string{
 	reports.MetricsFile, reports.ProvidersFile, reports.BlastFile,
 	reports.DomainsFile, reports.DependenciesFile, reports.SPOFFile, reports.RegionsFile, reports.ASNsFile, reports.CountriesFile,
-	reports.CoDependencyFile, reports.ProviderEdgesFile,
+	reports.CoDependencyFile, reports.SiteCountriesFile, reports.ProviderEdgesFile,
 }
 
 // splitLines writes the lines of path into n files in dir, line i into
@@ -77,6 +79,44 @@ func sameFiles(t *testing.T, wantDir, gotDir string, names []string) {
 	}
 }
 
+// countryList writes a domain list with a country column for the
+// domains of the observations at path into dir: four countries in turn,
+// every fifth domain without one, one line with an invalid country (its
+// domain gets none) and one domain the crawl did not see.
+func countryList(t *testing.T, path, dir string) string {
+	t.Helper()
+	in, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	var b strings.Builder
+	b.WriteString("domain,country\n")
+	sc := bufio.NewScanner(in)
+	sc.Buffer(nil, 16<<20)
+	countries := []string{"DE", "FR", "JP", "BR"}
+	for i := 0; sc.Scan(); i++ {
+		var ob struct{ Domain string }
+		if err := json.Unmarshal(sc.Bytes(), &ob); err != nil || ob.Domain == "" {
+			t.Fatalf("observation %d: %v", i, err)
+		}
+		switch {
+		case i == 7:
+			fmt.Fprintf(&b, "%s,XYZ1\n", ob.Domain)
+		case i%5 == 4:
+			fmt.Fprintf(&b, "%s,\n", ob.Domain)
+		default:
+			fmt.Fprintf(&b, "%s,%s\n", ob.Domain, countries[i%len(countries)])
+		}
+	}
+	b.WriteString("not-crawled.example,DE\n")
+	list := filepath.Join(dir, "list.csv")
+	if err := os.WriteFile(list, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return list
+}
+
 // nonEmpty fails t unless the CSV file at path has rows and column col
 // is not 0 in one of them, so that comparing it is no empty test.
 func nonEmpty(t *testing.T, path, col string) {
@@ -107,8 +147,8 @@ func nonEmpty(t *testing.T, path, col string) {
 
 // TestDuckDBEqualsGo: on a simulated crawl of 600 domains (every third
 // unranked, so that the rank weights are exercised with unranked
-// domains), the DuckDB engine writes the Go engine's files with the same
-// figures, bootstrap intervals included, from the observations and from
+// domains; a list giving most sites a country), the DuckDB engine writes
+// the Go engine's files with the same figures, bootstrap intervals included, from the observations and from
 // three shards classified apart and finished together.
 func TestDuckDBEqualsGo(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -121,7 +161,7 @@ func TestDuckDBEqualsGo(t *testing.T) {
 	})
 	dir := t.TempDir()
 	base := Options{Inputs: []string{obs}, ASNDB: files.ASN, CountryDB: files.Country, DataDir: files.DataDir,
-		Bootstrap: 40, BootstrapSeed: 7, Log: io.Discard}
+		Bootstrap: 40, BootstrapSeed: 7, List: countryList(t, obs, dir), Log: io.Discard}
 	goOut := filepath.Join(dir, "go")
 	o := base
 	o.Out = goOut
@@ -142,6 +182,7 @@ func TestDuckDBEqualsGo(t *testing.T) {
 	}
 	sameFiles(t, goOut, o.Out, engineFiles)
 	nonEmpty(t, filepath.Join(goOut, reports.CoDependencyFile), "down_together")
+	nonEmpty(t, filepath.Join(goOut, reports.SiteCountriesFile), "top_share")
 
 	// Three shards, classified apart, finished together.
 	tables := filepath.Join(dir, "tables")

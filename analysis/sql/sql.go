@@ -28,6 +28,8 @@ const (
 	Blast     = "blast.sql"     // one row per element
 	Groups    = "groups.sql"    // known domains' providers, for the bootstrap
 	SPOF      = "spof.sql"      // domains a provider's failure takes down
+	// SiteCountries: one row per country of the sites (--list) and layer.
+	SiteCountries = "site_countries.sql"
 	// CoDependency holds two statements: the pairs of companies that
 	// share the most domains, then what each pair takes down together.
 	CoDependency = "codependency.sql"

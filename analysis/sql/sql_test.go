@@ -19,7 +19,7 @@ func TestStatements(t *testing.T) {
 			t.Errorf("views.sql: not a view: %.60s", s)
 		}
 	}
-	for _, name := range []string{Layers, Providers, Statuses, Blast, Groups, SPOF} {
+	for _, name := range []string{Layers, Providers, Statuses, Blast, Groups, SPOF, SiteCountries} {
 		st := Statements(name)
 		last := st[len(st)-1]
 		if !strings.HasPrefix(last, "SELECT") && !strings.HasPrefix(last, "WITH") {
