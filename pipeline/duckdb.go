@@ -44,9 +44,9 @@ var ErrNoDuckDB = errors.New(`--engine duckdb: this chokepoint was built without
 // It writes the Go engine's files with the same figures: domains.csv,
 // dependencies.csv, providers.csv, metrics.csv, blast.csv, spof.csv,
 // codependency.csv, provider_edges.csv, regions.csv, asns.csv,
-// countries.csv, run.json and report.html (whose domain-level parts it
-// leaves out: it holds no domain in memory). Not computed (a note says
-// so): the Parquet copies of the tables.
+// countries.csv, site_countries.csv (--list), run.json and report.html
+// (whose domain-level parts it leaves out: it holds no domain in memory,
+// a note says so), and with --format parquet the Parquet copies.
 type DuckDBEngine struct {
 	// MemoryLimit is DuckDB's memory_limit ("2GB"; "" for DuckDB's
 	// default, 80 % of the memory).
@@ -74,6 +74,7 @@ func Classified(path string) bool {
 // duckAnalysis is a run computed by DuckDBEngine.
 type duckAnalysis struct {
 	sum     Summary
+	parquet bool // --format parquet: the Parquet copies too
 	db      *dbsql.DB
 	cleanup func()
 }
@@ -87,9 +88,6 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 		return nil, inputError{ErrNoDuckDB}
 	}
 	logf(j.Log, "chokepoint: --engine duckdb does not compute the report's domain-level examples yet\n")
-	if j.Parquet() {
-		logf(j.Log, "chokepoint: --engine duckdb writes no Parquet copies yet: left out\n")
-	}
 	var countries map[string]string
 	if j.List != "" {
 		w := j.Log
@@ -308,6 +306,7 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 	run.Graph = gr
 	return &duckAnalysis{
 		sum:     Summary{Domains: sum.Domains, SkippedLines: skipped, Run: run, Metrics: sum, Graph: gr},
+		parquet: j.Parquet(),
 		db:      db,
 		cleanup: cleanup,
 	}, nil
@@ -322,13 +321,18 @@ func (a *duckAnalysis) Write(ctx context.Context, dir string) error {
 	for _, s := range a.sum.Graph.SPOF {
 		spof[s.Domain] = strings.Join(s.Providers, ";")
 	}
-	if err := reports.WriteTables(dir, a.sum.Run, a.sum.Metrics,
-		func(yield func(reports.DomainRow) bool) error { return q.domainRows(spof, yield) },
-		func(yield func(reports.DependencyRow) bool) error { return q.dependencyRows(yield) },
-	); err != nil {
+	domains := func(yield func(reports.DomainRow) bool) error { return q.domainRows(spof, yield) }
+	deps := func(yield func(reports.DependencyRow) bool) error { return q.dependencyRows(yield) }
+	if err := reports.WriteTables(dir, a.sum.Run, a.sum.Metrics, domains, deps); err != nil {
 		return err
 	}
-	return reports.WriteGraph(dir, a.sum.Graph)
+	if err := reports.WriteGraph(dir, a.sum.Graph); err != nil {
+		return err
+	}
+	if a.parquet {
+		return reports.WriteParquetTables(dir, a.sum.Metrics, domains, deps)
+	}
+	return nil
 }
 
 // products gathers the catalogued products of the dependencies, for the

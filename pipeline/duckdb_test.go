@@ -9,8 +9,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -161,7 +163,7 @@ func TestDuckDBEqualsGo(t *testing.T) {
 	})
 	dir := t.TempDir()
 	base := Options{Inputs: []string{obs}, ASNDB: files.ASN, CountryDB: files.Country, DataDir: files.DataDir,
-		Bootstrap: 40, BootstrapSeed: 7, List: countryList(t, obs, dir), Log: io.Discard}
+		Bootstrap: 40, BootstrapSeed: 7, List: countryList(t, obs, dir), Formats: []string{FormatCSV, FormatParquet}, Log: io.Discard}
 	goOut := filepath.Join(dir, "go")
 	o := base
 	o.Out = goOut
@@ -183,6 +185,7 @@ func TestDuckDBEqualsGo(t *testing.T) {
 	sameFiles(t, goOut, o.Out, engineFiles)
 	nonEmpty(t, filepath.Join(goOut, reports.CoDependencyFile), "down_together")
 	nonEmpty(t, filepath.Join(goOut, reports.SiteCountriesFile), "top_share")
+	sameParquets(t, goOut, o.Out)
 
 	// Three shards, classified apart, finished together.
 	tables := filepath.Join(dir, "tables")
@@ -214,6 +217,60 @@ func TestDuckDBEqualsGo(t *testing.T) {
 	// provider_edges.csv's evidence is the smallest of the shards'
 	// (documented): the rows are compared through the graph's figures.
 	sameFiles(t, goOut, o.Out, engineFiles[:len(engineFiles)-1])
+	sameParquets(t, goOut, o.Out)
+}
+
+// sameParquets compares the Parquet copies of the Go engine's run in
+// wantDir and the DuckDB engine's in gotDir.
+func sameParquets(t *testing.T, wantDir, gotDir string) {
+	t.Helper()
+	sameParquet[reports.DomainRow](t, wantDir, gotDir, reports.DomainsParquet)
+	sameParquet[reports.DependencyRow](t, wantDir, gotDir, reports.DependenciesParquet)
+	sameParquet[reports.ProviderRow](t, wantDir, gotDir, reports.ProvidersParquet)
+	sameParquet[reports.MetricsRow](t, wantDir, gotDir, reports.MetricsParquet)
+	sameParquet[reports.SiteCountryRow](t, wantDir, gotDir, reports.SiteCountriesParquet)
+}
+
+// sameParquet reads the rows of the Parquet file name in wantDir and in
+// gotDir and compares them field by field: floating-point fields to 1e-9
+// (relative above 1), the others exactly. The Go engine's file must have
+// rows.
+func sameParquet[T any](t *testing.T, wantDir, gotDir, name string) {
+	t.Helper()
+	read := func(dir string) []T {
+		var rows []T
+		if err := readParquetFiles(filepath.Join(dir, name), func(r T) error {
+			rows = append(rows, r)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	want, got := read(wantDir), read(gotDir)
+	if len(want) == 0 {
+		t.Fatalf("%s of %s: no rows", name, wantDir)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%s of %s: %d rows, want %d", name, gotDir, len(got), len(want))
+	}
+	for i := range want {
+		w, g := reflect.ValueOf(want[i]), reflect.ValueOf(got[i])
+		for f := range w.NumField() {
+			wf, gf := w.Field(f), g.Field(f)
+			same := false
+			if wf.Kind() == reflect.Float64 {
+				a, b := wf.Float(), gf.Float()
+				same = math.Abs(a-b) <= 1e-9*max(1, math.Abs(a))
+			} else {
+				same = reflect.DeepEqual(wf.Interface(), gf.Interface())
+			}
+			if !same {
+				t.Errorf("%s of %s, row %d, %s: %v, want %v", name, gotDir, i+1, w.Type().Field(f).Name, gf.Interface(), wf.Interface())
+				return
+			}
+		}
+	}
 }
 
 // TestFinishNeedsAllShards shows why the pending domains are decided over

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -33,12 +34,20 @@ const (
 // gr gives domains' spof_providers column and countries its country
 // column; either may be nil.
 func WriteParquet(dir string, results []classify.Result, sum *metrics.Summary, gr *GraphReport, countries map[string]string) error {
+	return WriteParquetTables(dir, sum, seqSource(DomainRows(results, gr, countries)), seqSource(DependencyRows(results)))
+}
+
+// WriteParquetTables writes the files of WriteParquet for an engine that
+// holds no classification results in memory (pipeline.DuckDBEngine):
+// domains.parquet and dependencies.parquet from the rows domains and deps
+// yield in report order, streaming, the others from sum.
+func WriteParquetTables(dir string, sum *metrics.Summary, domains RowSource[DomainRow], deps RowSource[DependencyRow]) error {
 	files := []struct {
 		name  string
 		write func(io.Writer) error
 	}{
-		{DomainsParquet, func(w io.Writer) error { return writeParquet(w, DomainRows(results, gr, countries)) }},
-		{DependenciesParquet, func(w io.Writer) error { return writeParquet(w, DependencyRows(results)) }},
+		{DomainsParquet, func(w io.Writer) error { return writeParquetSource(w, domains) }},
+		{DependenciesParquet, func(w io.Writer) error { return writeParquetSource(w, deps) }},
 		{ProvidersParquet, func(w io.Writer) error { return writeParquet(w, ProviderRows(sum)) }},
 		{MetricsParquet, func(w io.Writer) error { return writeParquet(w, MetricsRows(sum)) }},
 		{SiteCountriesParquet, func(w io.Writer) error { return writeParquet(w, SiteCountryRows(sum)) }},
@@ -49,6 +58,22 @@ func WriteParquet(dir string, results []classify.Result, sum *metrics.Summary, g
 		}
 	}
 	return nil
+}
+
+// seqSource is rows as a RowSource that never fails.
+func seqSource[T any](rows iter.Seq[T]) RowSource[T] {
+	return func(yield func(T) bool) error {
+		rows(yield)
+		return nil
+	}
+}
+
+// writeParquetSource writes the rows of src as one Parquet file,
+// streaming.
+func writeParquetSource[T any](w io.Writer, src RowSource[T]) error {
+	var srcErr error
+	err := writeParquet(w, func(yield func(T) bool) { srcErr = src(yield) })
+	return errors.Join(srcErr, err)
 }
 
 // batchSize is the number of rows handed to the Parquet writer at a
