@@ -17,6 +17,7 @@ import (
 	"github.com/chokepoint-dev/chokepoint/analysis/metrics"
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
 	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
+	"github.com/chokepoint-dev/chokepoint/reports"
 )
 
 // ClassifyOptions are the inputs of Classify: the observation files of
@@ -50,6 +51,9 @@ type ClassifySummary struct {
 	// SkippedLines are the input lines that could not be read;
 	// Duplicates the domains seen again and not kept.
 	SkippedLines, Duplicates int
+	// Files are the inputs with what was read from each, in order (also
+	// written as the crawl table's InputsName).
+	Files []reports.ObservationFile
 }
 
 var shardNameRe = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
@@ -120,16 +124,19 @@ func Classify(ctx context.Context, o ClassifyOptions) (ClassifySummary, error) {
 	var depRows []DependencyTableRow
 	var addrRows []AddressTableRow
 	var werr error
-	keep := func(path string, ob *dnscrawl.Observation, r classify.Result) {
+	sum.Files = make([]reports.ObservationFile, len(j.Inputs))
+	keep := func(file *reports.ObservationFile, ob *dnscrawl.Observation, r classify.Result) {
 		if werr != nil {
 			return
 		}
 		if _, dup := seen[ob.Domain]; dup {
 			sum.Duplicates++
-			fmt.Fprintf(log, "chokepoint: %s: domain %s already read, keeping the first\n", path, ob.Domain)
+			file.Duplicates++
+			fmt.Fprintf(log, "chokepoint: %s: domain %s already read, keeping the first\n", file.Path, ob.Domain)
 			return
 		}
 		seen[ob.Domain] = struct{}{}
+		file.Observations++
 		names.Add(ob)
 		if ces := cl.CertHostEdges(ob); len(ces) > 0 {
 			hosts := make([]graph.CertHost, len(ces))
@@ -167,13 +174,16 @@ func Classify(ctx context.Context, o ClassifyOptions) (ClassifySummary, error) {
 		row.Simulated = ob.Simulated
 		werr = doms.Write(row)
 	}
-	for _, path := range j.Inputs {
+	for i, path := range j.Inputs {
+		file := &sum.Files[i]
+		file.Path = path
 		printed, done := printSkipped(log, path)
 		skip := func(le *dnscrawl.LineError) {
 			sum.SkippedLines++
+			file.Skip(le.Line)
 			printed(le)
 		}
-		keepFrom := func(ob *dnscrawl.Observation, r classify.Result) { keep(path, ob, r) }
+		keepFrom := func(ob *dnscrawl.Observation, r classify.Result) { keep(file, ob, r) }
 		if j.InputFormat == "" || j.InputFormat == InputChokepoint {
 			err = classifyObservations(ctx, path, cl, skip, keepFrom)
 		} else {
@@ -206,6 +216,13 @@ func Classify(ctx context.Context, o ClassifyOptions) (ClassifySummary, error) {
 		if err := dnscrawl.WriteManifest(filepath.Join(tmp(TableCrawl), dnscrawl.ManifestName), j.Crawl); err != nil {
 			return sum, err
 		}
+	}
+	inputs, err := json.MarshalIndent(sum.Files, "", "  ")
+	if err != nil {
+		return sum, err
+	}
+	if err := os.WriteFile(filepath.Join(tmp(TableCrawl), InputsName), append(inputs, '\n'), 0o644); err != nil {
+		return sum, err
 	}
 	for _, t := range tables {
 		final := filepath.Join(o.Out, t, "shard="+o.Shard)

@@ -32,9 +32,15 @@ const (
 	TableProviderEdges = "provider_edges"
 	TableElements      = "elements"
 	// TableCrawl holds each shard's crawl.json (the crawl manifest found
-	// beside its first input): DIR/crawl/shard=K/crawl.json.
+	// beside its first input): DIR/crawl/shard=K/crawl.json, and its
+	// InputsName.
 	TableCrawl = "crawl"
 )
+
+// InputsName is the file of the crawl table that lists a shard's
+// observation files with what was read from each (run.json's
+// observation_files): a JSON array of reports.ObservationFile.
+const InputsName = "inputs.json"
 
 // FinishedShard is the shard name of the rows FinishClassified writes.
 const FinishedShard = "finished"

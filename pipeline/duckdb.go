@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	dbsql "database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -131,6 +132,12 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 				return nil, err
 			}
 		}
+		if files, err = shardInputs(dir); err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			skipped += f.Skipped
+		}
 	} else {
 		dir = e.Keep
 		if dir == "" {
@@ -152,15 +159,7 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 		if _, err := FinishClassified(ctx, dir, j.Catalog, j.Log); err != nil {
 			return nil, err
 		}
-		files = make([]reports.ObservationFile, len(j.Inputs))
-		for i, p := range j.Inputs {
-			files[i].Path = p
-		}
-		if len(files) > 0 {
-			files[0].Observations = cs.Domains
-			files[0].Duplicates = cs.Duplicates
-			files[0].Skipped = cs.SkippedLines
-		}
+		files = cs.Files
 	}
 
 	db, err := dbsql.Open("duckdb", "")
@@ -333,6 +332,38 @@ func (a *duckAnalysis) Write(ctx context.Context, dir string) error {
 		return reports.WriteParquetTables(dir, a.sum.Metrics, domains, deps)
 	}
 	return nil
+}
+
+// shardInputs reads the observation files of every shard of the tables
+// in dir (the crawl table's InputsName, which tables classified before
+// it existed lack), shards in order of their names, shorter first (so
+// numbered shards in numeric order).
+func shardInputs(dir string) ([]reports.ObservationFile, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, TableCrawl, "shard=*", InputsName))
+	if err != nil {
+		return nil, err
+	}
+	shard := func(p string) string { return strings.TrimPrefix(filepath.Base(filepath.Dir(p)), "shard=") }
+	slices.SortFunc(paths, func(a, b string) int {
+		x, y := shard(a), shard(b)
+		return cmp.Or(cmp.Compare(len(x), len(y)), strings.Compare(x, y))
+	})
+	var out []reports.ObservationFile
+	for _, p := range paths {
+		if strings.HasSuffix(shard(p), ".tmp") {
+			continue
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		var fs []reports.ObservationFile
+		if err := json.Unmarshal(b, &fs); err != nil {
+			return nil, inputf("%s: %v", p, err)
+		}
+		out = append(out, fs...)
+	}
+	return out, nil
 }
 
 // products gathers the catalogued products of the dependencies, for the

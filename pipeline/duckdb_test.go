@@ -186,11 +186,15 @@ func TestDuckDBEqualsGo(t *testing.T) {
 	nonEmpty(t, filepath.Join(goOut, reports.CoDependencyFile), "down_together")
 	nonEmpty(t, filepath.Join(goOut, reports.SiteCountriesFile), "top_share")
 	sameParquets(t, goOut, o.Out)
+	if want, got := observationFiles(t, goOut), observationFiles(t, o.Out); !reflect.DeepEqual(got, want) || len(want) != 1 || want[0].Observations != 600 {
+		t.Errorf("run.json's observation_files: %+v, want %+v (600 observations)", got, want)
+	}
 
 	// Three shards, classified apart, finished together.
 	tables := filepath.Join(dir, "tables")
 	pending := 0
-	for k, part := range splitLines(t, obs, dir, 3) {
+	parts := splitLines(t, obs, dir, 3)
+	for k, part := range parts {
 		co := ClassifyOptions{Options: base, Shard: fmt.Sprint(k), PartRows: 150}
 		co.Inputs, co.Out = []string{part}, tables
 		cs, err := Classify(ctx, co)
@@ -205,9 +209,8 @@ func TestDuckDBEqualsGo(t *testing.T) {
 	if pending == 0 {
 		t.Fatal("no pending domain: the simulated list should have uncatalogued and self-hosted operators for Finish")
 	}
-	parts, _ := filepath.Glob(filepath.Join(tables, TableDependencies, "shard=0", "part-*.parquet"))
-	if len(parts) < 2 {
-		t.Errorf("shard 0's dependencies in %d parts of at most 150 rows, want several", len(parts))
+	if ps, _ := filepath.Glob(filepath.Join(tables, TableDependencies, "shard=0", "part-*.parquet")); len(ps) < 2 {
+		t.Errorf("shard 0's dependencies in %d parts of at most 150 rows, want several", len(ps))
 	}
 	o = base
 	o.Inputs, o.Out, o.Engine = []string{tables}, filepath.Join(dir, "shards"), duck
@@ -218,6 +221,30 @@ func TestDuckDBEqualsGo(t *testing.T) {
 	// (documented): the rows are compared through the graph's figures.
 	sameFiles(t, goOut, o.Out, engineFiles[:len(engineFiles)-1])
 	sameParquets(t, goOut, o.Out)
+	// The shards' files, in shard order, from the crawl table.
+	var want []reports.ObservationFile
+	for _, p := range parts {
+		want = append(want, reports.ObservationFile{Path: p, Observations: 200, SkippedLines: []int{}})
+	}
+	if got := observationFiles(t, o.Out); !reflect.DeepEqual(got, want) {
+		t.Errorf("run.json's observation_files from the shards: %+v, want %+v", got, want)
+	}
+}
+
+// observationFiles reads run.json's observation_files in dir.
+func observationFiles(t *testing.T, dir string) []reports.ObservationFile {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, reports.RunFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var run struct {
+		Files []reports.ObservationFile `json:"observation_files"`
+	}
+	if err := json.Unmarshal(b, &run); err != nil {
+		t.Fatal(err)
+	}
+	return run.Files
 }
 
 // sameParquets compares the Parquet copies of the Go engine's run in
@@ -321,4 +348,64 @@ func TestFinishNeedsAllShards(t *testing.T) {
 		t.Error("per-shard Finish decided every pending domain as the global one: the simulated list should have operators spanning shards")
 	}
 	t.Logf("%d of %d pending domains decided otherwise by their shard alone", differ, len(global))
+}
+
+// TestDuckDBObservationFiles: with two observation files, the second
+// holding a domain of the first again and an unreadable line, run.json's
+// observation_files of the DuckDB engine are the Go engine's (what was
+// kept, the duplicates, the skipped lines and their numbers, per file),
+// from the observations and from the tables classified apart.
+func TestDuckDBObservationFiles(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	obs, files := crawlSim(t, 120, 5, func(r int) int { return r })
+	dir := t.TempDir()
+	parts := splitLines(t, obs, dir, 2)
+	first, err := os.ReadFile(parts[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	dup, _, _ := strings.Cut(string(first), "\n")
+	f, err := os.OpenFile(parts[1], os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(f, "{not an observation\n%s\n", dup)
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	base := Options{Inputs: parts, ASNDB: files.ASN, CountryDB: files.Country, DataDir: files.DataDir, Log: io.Discard}
+	o := base
+	o.Out = filepath.Join(dir, "go")
+	if _, err := Run(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	want := observationFiles(t, o.Out)
+	if len(want) != 2 || want[1].Duplicates != 1 || want[1].Skipped != 1 || len(want[1].SkippedLines) != 1 {
+		t.Fatalf("the Go engine's observation_files: %+v, want one duplicate and one skipped line in the second", want)
+	}
+	duck := DuckDBEngine{MemoryLimit: "512MB", Threads: 2, TempDir: filepath.Join(dir, "spill")}
+	o = base
+	o.Out, o.Engine = filepath.Join(dir, "duck"), duck
+	if _, err := Run(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	if got := observationFiles(t, o.Out); !reflect.DeepEqual(got, want) {
+		t.Errorf("observation_files: %+v, want %+v", got, want)
+	}
+	// One shard, then analyze on the tables.
+	tables := filepath.Join(dir, "tables")
+	co := ClassifyOptions{Options: base}
+	co.Out = tables
+	if _, err := Classify(ctx, co); err != nil {
+		t.Fatal(err)
+	}
+	o = base
+	o.Inputs, o.Out, o.Engine = []string{tables}, filepath.Join(dir, "tables-out"), duck
+	if _, err := Run(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	if got := observationFiles(t, o.Out); !reflect.DeepEqual(got, want) {
+		t.Errorf("observation_files from the tables: %+v, want %+v", got, want)
+	}
 }
