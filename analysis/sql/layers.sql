@@ -4,7 +4,8 @@
 -- normalised) over the domain counts and over the rank weights (Σ 1/rank;
 -- the domain counts when no known domain has a rank), and the EMD from one
 -- provider per domain (each self-hosted domain its own provider of one).
--- The EMD follows analysis/metrics/emd.go: change both together.
+-- The EMD follows analysis/metrics/emd.go, as site_countries.sql does:
+-- change the three together.
 -- Portable: see views.sql.
 WITH counts AS (
   SELECT layer,

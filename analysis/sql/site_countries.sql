@@ -5,7 +5,8 @@
 -- (--list). One row per country and layer: the country's domains, those
 -- known on the layer, the third-party providers ("self" excluded), their
 -- HHI, the EMD (each self-hosted domain its own provider of one, as in
--- layers.sql) and the largest (ties by id) with its share of the known.
+-- layers.sql, whose window sums it repeats per country: change both
+-- together) and the largest (ties by id) with its share of the known.
 -- Portable: see views.sql.
 WITH sites AS (
   SELECT s.country, l.domain, l.layer, l.state, l.self
