@@ -197,16 +197,14 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 	for _, t := range []string{TableDomains, TableDependencies, TableAddresses} {
 		setup = append(setup, fmt.Sprintf("CREATE OR REPLACE TEMPORARY VIEW %s AS SELECT * FROM read_parquet(%s)", t, quote(filepath.Join(dir, t, "shard=*", "*.parquet"))))
 	}
-	// elements and closure also hold the co-dependent pairs of companies
-	// (codependency.sql), filled in once the pairs are known.
+	for _, t := range []string{TableElements, TableClosure} {
+		setup = append(setup, fmt.Sprintf("CREATE OR REPLACE TEMPORARY VIEW %s AS SELECT * FROM read_parquet(%s)", t, quote(filepath.Join(dir, t, "*.parquet"))))
+	}
+	// The co-dependent pairs of companies (codependency.sql), filled in
+	// once the pairs are known.
 	setup = append(setup,
-		"CREATE OR REPLACE TEMPORARY TABLE pair_elements (ord INTEGER, kind VARCHAR, element VARCHAR, company VARCHAR, svc VARCHAR, region_key VARCHAR, asn BIGINT, country VARCHAR)",
-		"CREATE OR REPLACE TEMPORARY TABLE pair_closure (kind VARCHAR, element VARCHAR, svc VARCHAR, direct BOOLEAN, names_only BOOLEAN)",
-		fmt.Sprintf("CREATE OR REPLACE TEMPORARY VIEW %s AS SELECT ord, kind, element, company, svc, region_key, asn, country FROM read_parquet(%s) UNION ALL SELECT * FROM pair_elements",
-			TableElements, quote(filepath.Join(dir, TableElements, "*.parquet"))),
-		fmt.Sprintf("CREATE OR REPLACE TEMPORARY VIEW %s AS SELECT kind, element, svc, direct, names_only FROM read_parquet(%s) UNION ALL SELECT * FROM pair_closure",
-			TableClosure, quote(filepath.Join(dir, TableClosure, "*.parquet"))),
-	)
+		"CREATE OR REPLACE TEMPORARY TABLE pair_elements (element VARCHAR, company VARCHAR)",
+		"CREATE OR REPLACE TEMPORARY TABLE pair_closure (element VARCHAR, svc VARCHAR, names_only BOOLEAN)")
 	// The country of each site (--list), for site_countries.sql and
 	// domains.csv: through a Parquet file, which DuckDB reads in bulk.
 	setup = append(setup, "CREATE OR REPLACE TEMPORARY TABLE site_countries (domain VARCHAR, country VARCHAR)")
@@ -691,9 +689,9 @@ func (q *querier) bootstrap(sum *metrics.Summary, opts metrics.Options) error {
 }
 
 // pairs runs codependency.sql's first query for the k pairs of companies
-// that share the most domains, and adds each pair to the elements and
-// closure tables: element "pair:N", one row per company, and the services
-// the two failing together take down in g (the provider graph).
+// that share the most domains, and fills the tables pair_elements (each
+// pair as element "pair:N", one row per company) and pair_closure (the
+// services the two failing together take down in g, the provider graph).
 func (q *querier) pairs(g *graph.Graph, k int) ([]graph.Pair, error) {
 	var out []graph.Pair
 	err := q.rows(fmt.Sprintf("%s\nLIMIT %d", aql.Statements(aql.CoDependency)[0], k), func(r row) error {
@@ -706,10 +704,10 @@ func (q *querier) pairs(g *graph.Graph, k int) ([]graph.Pair, error) {
 	var els, cl []string
 	for i, p := range out {
 		el := quote(fmt.Sprintf("pair:%d", i))
-		els = append(els, fmt.Sprintf("(-1, 'pair', %s, %s, '', '', 0, '')", el, quote(p.A)), fmt.Sprintf("(-1, 'pair', %s, %s, '', '', 0, '')", el, quote(p.B)))
+		els = append(els, fmt.Sprintf("(%s, %s)", el, quote(p.A)), fmt.Sprintf("(%s, %s)", el, quote(p.B)))
 		scenario := []graph.Element{{Kind: graph.KindProvider, Company: p.A}, {Kind: graph.KindProvider, Company: p.B}}
 		for _, s := range g.Fail(scenario, false).Services {
-			cl = append(cl, fmt.Sprintf("('pair', %s, %s, %t, %t)", el, quote(s.Service), s.Direct, s.NamesOnly))
+			cl = append(cl, fmt.Sprintf("(%s, %s, %t)", el, quote(s.Service), s.NamesOnly))
 		}
 	}
 	stmts := []string{"INSERT INTO pair_elements VALUES " + strings.Join(els, ", ")}
@@ -724,22 +722,32 @@ func (q *querier) pairs(g *graph.Graph, k int) ([]graph.Pair, error) {
 	return out, nil
 }
 
-// downTogether sets the share and Down of every pair from
-// codependency.sql's second query.
+// downTogether sets the share and Down of every pair from the views and
+// the last query of codependency.sql, run after blast.sql's views.
 func (q *querier) downTogether(pairs []graph.Pair, domains int) error {
+	for i := range pairs {
+		if domains > 0 {
+			pairs[i].Share = float64(pairs[i].Domains) / float64(domains)
+		}
+	}
+	if len(pairs) == 0 {
+		return nil
+	}
+	st := aql.Statements(aql.CoDependency)
+	for _, s := range materialize(st[1 : len(st)-1]) {
+		if _, err := q.db.ExecContext(q.ctx, s); err != nil {
+			return fmt.Errorf("duckdb: %w\n%s", err, s)
+		}
+	}
 	down := map[string]int{}
-	if err := q.rows(aql.Statements(aql.CoDependency)[1], func(r row) error {
+	if err := q.rows(st[len(st)-1], func(r row) error {
 		down[r.str("element")] = r.int("down_together")
 		return nil
 	}); err != nil {
 		return err
 	}
 	for i := range pairs {
-		p := &pairs[i]
-		if domains > 0 {
-			p.Share = float64(p.Domains) / float64(domains)
-		}
-		p.Down = down[fmt.Sprintf("pair:%d", i)]
+		pairs[i].Down = down[fmt.Sprintf("pair:%d", i)]
 	}
 	return nil
 }

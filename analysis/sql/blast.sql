@@ -18,14 +18,13 @@
 -- A domain goes down directly when a slot of it fails through the
 -- element itself (its own services, region, AS or country), transitively
 -- when only through an upstream's failure.
--- The views below are also read by spof.sql and codependency.sql (whose
--- pairs of companies are elements of kind 'pair', one row per company:
--- they fail together). Portable: see views.sql.
+-- The views below are also read by spof.sql and codependency.sql.
+-- Portable: see views.sql.
 CREATE OR REPLACE TEMPORARY VIEW own_services AS
 SELECT DISTINCT e.element, d.svc
 FROM elements e
 JOIN (SELECT DISTINCT provider, svc FROM dependencies WHERE svc <> '') d
-  ON (e.kind IN ('provider', 'pair') AND d.provider = e.company) OR (e.kind = 'service' AND d.svc = e.svc);
+  ON (e.kind = 'provider' AND d.provider = e.company) OR (e.kind = 'service' AND d.svc = e.svc);
 
 CREATE OR REPLACE TEMPORARY VIEW failed_services AS
 SELECT element, svc,
@@ -150,5 +149,4 @@ FROM elements e
 CROSS JOIN list_totals t
 LEFT JOIN radius r ON r.element = e.element
 LEFT JOIN service_counts c ON c.element = e.element
-WHERE e.kind <> 'pair'
 ORDER BY e.ord

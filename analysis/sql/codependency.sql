@@ -1,5 +1,5 @@
 -- The co-dependent pairs of companies (graph.Graph.CoDependency,
--- codependency.csv), in two statements. Portable: see views.sql.
+-- codependency.csv). Portable: see views.sql.
 --
 -- 1. The pairs of companies that share the most domains on dns, cdn,
 --    hosting and email (not ca or tld, where nearly every domain would
@@ -15,22 +15,85 @@ JOIN (SELECT DISTINCT domain, provider AS company FROM dependencies
 GROUP BY a.company, b.company
 ORDER BY domains DESC, provider_a, provider_b;
 
--- 2. The domains each pair takes down only together: those down when
---    both fail minus those down when either fails alone. Each pair is an
---    element of kind 'pair' (two rows of elements, one per company, and
---    the closure rows of the two failing at once), so the views of
---    blast.sql give its radius; the companies alone are their own
---    'provider' elements.
+-- 2. Then, for each pair, the domains it takes down only when both fail:
+--    down with both, down with neither alone. The engine registers
+--    pair_elements (element, company: two rows a pair) and pair_closure
+--    (element, svc, names_only: what the two failing together take down
+--    through the provider graph, computed in Go), after the views of
+--    blast.sql. A domain can count only when a slot of it dies with the
+--    pair and with neither company alone: a slot with two dependencies
+--    or more, or one on a service the pair takes down (names only or
+--    not) more than either company alone does. The pair's failure is
+--    computed over those candidate domains only, and the companies'
+--    own failures (blast.sql's, every domain) counted over the same.
+--
+-- The services each pair takes down: the two companies' own and the
+-- closure's.
+CREATE OR REPLACE TEMPORARY VIEW pair_services AS
+SELECT element, svc, MIN(names_only) AS names_only
+FROM (
+  SELECT p.element, d.svc, 0 AS names_only
+  FROM pair_elements p
+  JOIN (SELECT DISTINCT provider, svc FROM dependencies WHERE svc <> '') d ON d.provider = p.company
+  UNION ALL
+  SELECT element, svc, CASE WHEN names_only THEN 1 ELSE 0 END FROM pair_closure
+) s
+GROUP BY element, svc;
+
+-- The services either company of a pair takes down alone.
+CREATE OR REPLACE TEMPORARY VIEW pair_alone_services AS
+SELECT p.element, f.svc, MIN(f.names_only) AS names_only
+FROM pair_elements p
+JOIN elements e ON e.kind = 'provider' AND e.company = p.company
+JOIN failed_services f ON f.element = e.element
+GROUP BY p.element, f.svc;
+
+-- The candidate domains: those with a slot of two dependencies or more
+-- (of every pair), and of each pair those with a dependency on a service
+-- the pair takes down further than either company alone.
+CREATE OR REPLACE TEMPORARY VIEW multi_dep_domains AS
+SELECT DISTINCT domain FROM slot_deps WHERE deps >= 2;
+
+CREATE OR REPLACE TEMPORARY VIEW pair_joint_domains AS
+SELECT DISTINCT j.element, d.domain
+FROM pair_services j
+LEFT JOIN pair_alone_services a ON a.element = j.element AND a.svc = j.svc AND a.names_only <= j.names_only
+JOIN dependencies d ON d.svc = j.svc AND (j.names_only = 0 OR d.by_name)
+WHERE a.svc IS NULL;
+
+-- The candidates' slots that die with the pair, and the domains down.
+CREATE OR REPLACE TEMPORARY VIEW pair_dead_slots AS
+SELECT f.element, f.domain, f.layer
+FROM (SELECT s.element, d.domain, d.layer, COUNT(*) AS failed
+      FROM pair_services s
+      JOIN dependencies d ON d.svc = s.svc AND (s.names_only = 0 OR d.by_name)
+      LEFT JOIN multi_dep_domains m ON m.domain = d.domain
+      LEFT JOIN pair_joint_domains j ON j.element = s.element AND j.domain = d.domain
+      WHERE m.domain IS NOT NULL OR j.domain IS NOT NULL
+      GROUP BY s.element, d.domain, d.layer) f
+JOIN slot_deps n ON n.domain = f.domain AND n.layer = f.layer
+WHERE f.failed = n.deps;
+
+CREATE OR REPLACE TEMPORARY VIEW pair_down AS
+SELECT DISTINCT s.element, s.domain
+FROM pair_dead_slots s
+JOIN domains d ON d.domain = s.domain
+WHERE s.layer IN ('dns', 'cdn', 'hosting', 'tld') OR (s.layer = 'ca' AND d.ca_critical);
+
+-- 3. Per pair: its candidates down with both, less those down with
+--    either company alone.
 SELECT p.element,
-       COALESCE(MAX(r.domains), 0) - COALESCE(MAX(a.domains), 0) AS down_together
-FROM (SELECT DISTINCT element FROM elements WHERE kind = 'pair') p
-LEFT JOIN radius r ON r.element = p.element
+       COALESCE(MAX(b.domains), 0) - COALESCE(MAX(a.domains), 0) AS down_together
+FROM (SELECT DISTINCT element FROM pair_elements) p
+LEFT JOIN (SELECT element, COUNT(*) AS domains FROM pair_down GROUP BY element) b ON b.element = p.element
 LEFT JOIN (
   SELECT x.element, COUNT(DISTINCT o.domain) AS domains
-  FROM elements x
+  FROM pair_elements x
   JOIN elements e ON e.kind = 'provider' AND e.company = x.company
   JOIN domain_outcome o ON o.element = e.element AND o.down = 1
-  WHERE x.kind = 'pair'
+  LEFT JOIN multi_dep_domains m ON m.domain = o.domain
+  LEFT JOIN pair_joint_domains j ON j.element = x.element AND j.domain = o.domain
+  WHERE m.domain IS NOT NULL OR j.domain IS NOT NULL
   GROUP BY x.element
 ) a ON a.element = p.element
 GROUP BY p.element;

@@ -30,8 +30,9 @@ const (
 	SPOF      = "spof.sql"      // domains a provider's failure takes down
 	// SiteCountries: one row per country of the sites (--list) and layer.
 	SiteCountries = "site_countries.sql"
-	// CoDependency holds two statements: the pairs of companies that
-	// share the most domains, then what each pair takes down together.
+	// CoDependency holds the query of the pairs of companies that share
+	// the most domains, then views and the query of what each pair takes
+	// down only together.
 	CoDependency = "codependency.sql"
 )
 

@@ -31,9 +31,15 @@ func TestStatements(t *testing.T) {
 			}
 		}
 	}
-	// codependency.sql: the pairs query, then the pairs' figures.
-	if st := Statements(CoDependency); len(st) != 2 || !strings.HasPrefix(st[0], "SELECT") || !strings.HasPrefix(st[1], "SELECT") {
-		t.Errorf("%s: want two queries, got %d statements", CoDependency, len(st))
+	// codependency.sql: the pairs query, views, then the pairs' figures.
+	st := Statements(CoDependency)
+	if len(st) < 3 || !strings.HasPrefix(st[0], "SELECT") || !strings.HasPrefix(st[len(st)-1], "SELECT") {
+		t.Fatalf("%s: want a query, views, a query; got %d statements", CoDependency, len(st))
+	}
+	for _, s := range st[1 : len(st)-1] {
+		if !strings.HasPrefix(s, "CREATE OR REPLACE TEMPORARY VIEW ") {
+			t.Errorf("%s: not a view: %.60s", CoDependency, s)
+		}
 	}
 }
 
