@@ -6,12 +6,18 @@ LDFLAGS   := -X main.version=$(VERSION)
 BENCH_DOMAINS ?= 100000
 FUZZTIME  ?= 20s
 
-.PHONY: all deps build demo test test-race bench bench-peers lint fuzz zdns clean report-shots
+.PHONY: all deps build demo test test-duckdb test-race bench-scale bench bench-peers lint fuzz zdns clean report-shots
 
 all: build
 
+# With DuckDB (build tag duckdb: analyze --engine duckdb) when a C compiler
+# is there, as cgo needs one; without it, the cgo-free build of a plain
+# "go install", and a note saying so.
+CC        ?= cc
+TAGS      ?= $(shell command -v $(CC) >/dev/null 2>&1 && echo duckdb)
 build:
-	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/chokepoint
+	@if [ -z "$(TAGS)" ]; then echo "note: no C compiler ($(CC)): building without DuckDB (analyze --engine duckdb unavailable)"; fi
+	$(GO) build -tags "$(TAGS)" -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/chokepoint
 
 # The whole job offline on the simulated internet; reports in reports/demo/.
 demo: build
@@ -26,6 +32,14 @@ deps:
 # the cache is an error, not a download.
 test: deps
 	GOPROXY=off $(GO) test -count=1 ./...
+	$(MAKE) test-duckdb
+
+# The tests of the DuckDB engine (build tag duckdb, cgo: a C compiler is
+# needed; .ci/run installs build-essential): the SQL analysis equals the Go
+# engine on simnet and on the golden simnet-400 run. The plain run above
+# tests the cgo-free build, in which --engine duckdb says how to build it.
+test-duckdb: deps
+	GOPROXY=off CGO_ENABLED=1 $(GO) test -count=1 -tags duckdb -run 'DuckDB|Finish' ./pipeline ./cmd/chokepoint
 
 test-race: deps
 	GOPROXY=off $(GO) test -race -count=1 ./...
@@ -46,6 +60,23 @@ bench-peers: build
 	bash scripts/bench-peers/install.sh "$(ZDNS_DIR)"
 	$(GO) build -o bin/bench-peers ./cmd/bench-peers
 	PATH="$(ZDNS_DIR):$$PATH" ./bin/bench-peers -domains $(PEERS_DOMAINS) -rounds $(PEERS_ROUNDS) -chokepoint $(BIN) $(PEERS_FLAGS)
+
+# The SQL analysis on DuckDB over SCALE_DOMAINS simulated domains (default
+# ten million): simnet-tables writes their classified tables straight from
+# the market model into SCALE_DIR (observations of ten million domains
+# would be about 37 GB), then analyze --engine duckdb runs on them with a
+# SCALE_MEMORY memory limit, timed, with its peak memory (GNU time). See
+# docs/benchmarks.md. Needs a build with DuckDB (a C compiler).
+SCALE_DOMAINS ?= 10000000
+SCALE_SHARDS  ?= 8
+SCALE_DIR     ?= bin/scale
+SCALE_MEMORY  ?= 3GB
+bench-scale: build
+	$(GO) build -o bin/simnet-tables ./cmd/simnet-tables
+	rm -rf $(SCALE_DIR)
+	/usr/bin/time -f "tables: %e s, peak %M KB" ./bin/simnet-tables -domains $(SCALE_DOMAINS) -shards $(SCALE_SHARDS) -out $(SCALE_DIR)/tables
+	/usr/bin/time -f "analyze --engine duckdb: %e s, peak %M KB" ./$(BIN) analyze $(SCALE_DIR)/tables --engine duckdb \
+	  --duckdb-memory $(SCALE_MEMORY) --duckdb-temp $(SCALE_DIR)/spill --bootstrap 0 -q --data-dir "" --out $(SCALE_DIR)/report
 
 lint:
 	$(GO) vet ./...

@@ -2,15 +2,12 @@ package pipeline
 
 import (
 	"context"
-	"iter"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"testing"
-	"time"
 
-	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
 	"github.com/chokepoint-dev/chokepoint/data/simnet"
 )
 
@@ -35,53 +32,7 @@ func benchCrawl(b *testing.B) (obs string, files simnet.Files) {
 		}
 		n = v
 	}
-	inet, err := simnet.Generate(simnet.Config{Domains: n, Seed: 1})
-	if err != nil {
-		b.Fatal(err)
-	}
-	dir := b.TempDir()
-	sim := filepath.Join(dir, "simnet")
-	if err := os.Mkdir(sim, 0o755); err != nil {
-		b.Fatal(err)
-	}
-	if files, err = inet.WriteAll(sim); err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
-	defer cancel()
-	srv, err := simnet.Serve(ctx, inet, "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer srv.Close()
-	c, err := dnscrawl.New(dnscrawl.Config{Resolvers: []string{srv.Addr()}, Concurrency: 128, Timeout: time.Second, Retries: 1})
-	if err != nil {
-		b.Fatal(err)
-	}
-	obs = filepath.Join(dir, "observations.jsonl")
-	f, err := os.Create(obs)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	enc := dnscrawl.NewEncoder(f)
-	targets := func(yield func(dnscrawl.Target) bool) {
-		for r := 1; r <= inet.Len(); r++ {
-			if !yield(dnscrawl.Target{Domain: inet.Domain(r), Rank: r}) {
-				return
-			}
-		}
-	}
-	if _, err := c.Crawl(ctx, iter.Seq[dnscrawl.Target](targets), func(o *dnscrawl.Observation) error {
-		o.Simulated = true
-		return enc.Encode(o)
-	}); err != nil {
-		b.Fatal(err)
-	}
-	if err := enc.Flush(); err != nil {
-		b.Fatal(err)
-	}
-	return obs, files
+	return crawlSim(b, n, 1, func(r int) int { return r })
 }
 
 // BenchmarkRun is the whole analysis of a simulated crawl with the Go

@@ -190,15 +190,7 @@ func (GoEngine) Analyze(ctx context.Context, j *Job) (Analysis, error) {
 		Names:          &reports.Names{Catalog: j.Catalog, AS: asNames(results, j.Ref.ASNTable, j.DB), Products: reports.ProductsOf(results)},
 		SiteCountries:  countries,
 	}
-	if crawl := j.Crawl; crawl != nil {
-		run.StartedAt = crawl.StartedAt
-		run.Input = crawl.Input
-		run.Resolvers = crawl.Resolvers
-		run.Simulated = crawl.Simulated
-		run.Counts = reports.InputCounts{Lines: crawl.Lines, Domains: crawl.Domains, BadLines: crawl.BadLines, Duplicates: crawl.Duplicates}
-	} else {
-		run.Counts.Domains = len(results)
-	}
+	fromCrawl(run, j.Crawl, len(results))
 	run.Simulated = run.Simulated || simulated
 	run.Counts.SkippedObservations = skipped
 	run.ObservationFiles = files

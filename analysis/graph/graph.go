@@ -138,6 +138,9 @@ type Graph struct {
 	nKeys    []uint16
 	nClasses []uint16
 	slotKeys csr
+
+	// listSize is the list's size for a graph without domains (Sized).
+	listSize int
 }
 
 // Build returns the graph of results, with the provider-to-provider edges
@@ -409,7 +412,7 @@ func splitService(name string) ([2]string, bool) {
 }
 
 // Domains returns the list size.
-func (g *Graph) Domains() int { return len(g.domains) }
+func (g *Graph) Domains() int { return max(len(g.domains), g.listSize) }
 
 // Cycles returns the strongly connected components of the provider graph
 // with more than one service, each sorted, in sorted order: groups of

@@ -47,6 +47,13 @@ type analyzeOptions struct {
 	// already (run).
 	listQuiet bool
 
+	// Engine is the engine of --engine: "go" (also "") or "duckdb", with
+	// DuckDB's memory limit, spill folder and threads.
+	Engine      string
+	DuckMemory  string
+	DuckTemp    string
+	DuckThreads int
+
 	// beforeWrite, when set, is called with the temporary directory the
 	// outputs are written to, before they are written; an error stops
 	// the run there. Tests use it to make a write fail midway.
@@ -65,6 +72,9 @@ func (o *analyzeOptions) pipelineOptions(crawl *dnscrawl.Manifest, stdout, stder
 	}
 	if !o.Quiet {
 		p.Summary = stdout
+	}
+	if o.Engine == "duckdb" {
+		p.Engine = pipeline.DuckDBEngine{MemoryLimit: o.DuckMemory, TempDir: o.DuckTemp, Threads: o.DuckThreads}
 	}
 	return p
 }
@@ -103,6 +113,10 @@ countries.csv, run.json and report.html to --out.`,
 	}
 	cmd.Flags().StringVarP(&o.Out, "out", "o", o.Out, "output directory")
 	cmd.Flags().StringVar(&o.InputFormat, "input-format", "chokepoint", "format of the inputs: chokepoint (observations.jsonl) or zdns (zmap/zdns JSON lines)")
+	cmd.Flags().StringVar(&o.Engine, "engine", "go", `analysis engine: go (in memory), or duckdb (SQL on embedded DuckDB, out of core; its input is observation files or one folder of "chokepoint classify" tables; needs a build with -tags duckdb)`)
+	cmd.Flags().StringVar(&o.DuckMemory, "duckdb-memory", "", `DuckDB's memory limit ("2GB"; default: DuckDB's, 80% of the memory)`)
+	cmd.Flags().StringVar(&o.DuckTemp, "duckdb-temp", "", "folder where DuckDB spills what does not fit in its memory limit (default: a temporary folder)")
+	cmd.Flags().IntVar(&o.DuckThreads, "duckdb-threads", 0, "DuckDB's threads (default: one per core)")
 	addAnalyzeFlags(cmd, &o)
 	return cmd
 }
@@ -112,6 +126,9 @@ countries.csv, run.json and report.html to --out.`,
 // it; otherwise the crawl.json beside the first input is used when
 // present.
 func runAnalyze(ctx context.Context, o analyzeOptions, crawl *dnscrawl.Manifest, stdout, stderr io.Writer) error {
+	if o.Engine != "" && o.Engine != "go" && o.Engine != "duckdb" {
+		return usagef("--engine %q: want go or duckdb", o.Engine)
+	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(pipeline.MemoryLimit(o.Inputs)))
 	}

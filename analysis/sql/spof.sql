@@ -1,0 +1,13 @@
+-- The single points of failure (graph.Graph.SinglePoints): every domain
+-- whose dns, cdn or hosting layer one company's failure takes down
+-- (directly or through its upstreams), one row per domain and company, in
+-- report order (ranked domains first, by rank, then by name; companies
+-- sorted), with the domain's providers on those layers for the engine to
+-- tell "all on one" and "no escape hatch". Reads the views of blast.sql.
+-- Portable: see views.sql.
+SELECT o.domain, d.rank, e.company, d.dns_providers, d.cdn_providers, d.hosting_providers
+FROM domain_outcome o
+JOIN elements e ON e.element = o.element AND e.kind = 'provider'
+JOIN domains d ON d.domain = o.domain
+WHERE o.serving = 1
+ORDER BY CASE WHEN d.rank > 0 THEN 0 ELSE 1 END, d.rank, o.domain, e.company

@@ -1,0 +1,695 @@
+package pipeline
+
+import (
+	"cmp"
+	"context"
+	dbsql "database/sql"
+	"errors"
+	"fmt"
+	"math/big"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/chokepoint-dev/chokepoint/analysis/classify"
+	"github.com/chokepoint-dev/chokepoint/analysis/graph"
+	"github.com/chokepoint-dev/chokepoint/analysis/metrics"
+	aql "github.com/chokepoint-dev/chokepoint/analysis/sql"
+	"github.com/chokepoint-dev/chokepoint/data/catalog"
+	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
+	"github.com/chokepoint-dev/chokepoint/reports"
+)
+
+// duckdbBuilt is true when the DuckDB driver is compiled in (build tag
+// duckdb, which needs cgo).
+var duckdbBuilt bool
+
+// ErrNoDuckDB is returned by DuckDBEngine when this build has no DuckDB.
+var ErrNoDuckDB = errors.New(`--engine duckdb: this chokepoint was built without DuckDB; build it with "go build -tags duckdb ./cmd/chokepoint" (cgo and a C compiler needed) or "make build"`)
+
+// DuckDBEngine computes the analysis as SQL (package analysis/sql) on an
+// embedded DuckDB, over the Parquet tables of Classify: out of core, with
+// a memory limit and a spill folder, so the list it can take is bounded
+// by the disk rather than the memory.
+//
+// Its input (Options.Inputs) is either one folder of classified tables
+// (chokepoint classify --out DIR, for every shard; FinishClassified is
+// run first when the shards have not been finished), or observation
+// files, which it classifies first as one shard into a temporary folder.
+//
+// It writes the Go engine's files with the same figures: domains.csv,
+// dependencies.csv, providers.csv, metrics.csv, blast.csv, spof.csv,
+// provider_edges.csv, regions.csv, asns.csv, countries.csv, run.json and
+// report.html (whose domain-level parts it leaves out: it holds no
+// domain in memory). Not computed (a note says so): codependency.csv
+// (header only), the figures per country of the sites (--list) and the
+// Parquet copies of the tables.
+type DuckDBEngine struct {
+	// MemoryLimit is DuckDB's memory_limit ("2GB"; "" for DuckDB's
+	// default, 80 % of the memory).
+	MemoryLimit string
+	// TempDir is where DuckDB spills what does not fit ("" for a
+	// temporary folder removed at the end).
+	TempDir string
+	// Threads is DuckDB's number of threads (0 for its default, the
+	// number of cores).
+	Threads int
+	// Keep, when not "", is where the classified tables of observation
+	// inputs are written and kept ("" for a temporary folder).
+	Keep string
+}
+
+// Name returns "duckdb".
+func (DuckDBEngine) Name() string { return "duckdb" }
+
+// Classified reports whether path is a folder of classified tables.
+func Classified(path string) bool {
+	st, err := os.Stat(filepath.Join(path, TableDomains))
+	return err == nil && st.IsDir()
+}
+
+// duckAnalysis is a run computed by DuckDBEngine.
+type duckAnalysis struct {
+	sum     Summary
+	db      *dbsql.DB
+	cleanup func()
+}
+
+func (a *duckAnalysis) Summary() Summary { return a.sum }
+
+// Analyze classifies the inputs when they are observations, then runs the
+// SQL of package analysis/sql.
+func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err error) {
+	if !duckdbBuilt {
+		return nil, inputError{ErrNoDuckDB}
+	}
+	logf(j.Log, "chokepoint: --engine duckdb does not compute codependency.csv (header only) nor the report's domain-level examples yet\n")
+	if j.List != "" || j.Parquet() {
+		logf(j.Log, "chokepoint: --engine duckdb computes no figures per country of the sites (--list) and no Parquet copies yet: left out\n")
+	}
+	start := time.Now().UTC()
+	var cleanups []func()
+	cleanup := func() {
+		for _, c := range slices.Backward(cleanups) {
+			c()
+		}
+	}
+	defer func() {
+		if err != nil {
+			cleanup()
+		}
+	}()
+	dir := ""
+	skipped := 0
+	var files []reports.ObservationFile
+	if len(j.Inputs) == 1 && Classified(j.Inputs[0]) {
+		dir = j.Inputs[0]
+		if j.Crawl == nil {
+			// The crawl manifest of the first shard that has one, as the
+			// Go engine reads the one beside its first input.
+			ms, _ := filepath.Glob(filepath.Join(dir, TableCrawl, "shard=*", dnscrawl.ManifestName))
+			for _, m := range ms {
+				if c, err := dnscrawl.ReadManifest(m); err == nil {
+					j.Crawl = c
+					break
+				}
+			}
+		}
+		if _, err := os.Stat(filepath.Join(dir, TableClosure)); err != nil {
+			if _, err := FinishClassified(ctx, dir, j.Catalog, j.Log); err != nil {
+				return nil, err
+			}
+		}
+	} else {
+		dir = e.Keep
+		if dir == "" {
+			tmp, err := os.MkdirTemp("", "chokepoint-classified-")
+			if err != nil {
+				return nil, err
+			}
+			cleanups = append(cleanups, func() { os.RemoveAll(tmp) })
+			dir = tmp
+		}
+		co := ClassifyOptions{Options: j.Options, Shard: "0"}
+		co.Out = dir
+		co.Log = j.Log
+		cs, err := Classify(ctx, co)
+		if err != nil {
+			return nil, err
+		}
+		skipped = cs.SkippedLines
+		if _, err := FinishClassified(ctx, dir, j.Catalog, j.Log); err != nil {
+			return nil, err
+		}
+		files = make([]reports.ObservationFile, len(j.Inputs))
+		for i, p := range j.Inputs {
+			files[i].Path = p
+		}
+		if len(files) > 0 {
+			files[0].Observations = cs.Domains
+			files[0].Duplicates = cs.Duplicates
+			files[0].Skipped = cs.SkippedLines
+		}
+	}
+
+	db, err := dbsql.Open("duckdb", "")
+	if err != nil {
+		return nil, fmt.Errorf("duckdb: %w", err)
+	}
+	cleanups = append(cleanups, func() { db.Close() })
+	db.SetMaxOpenConns(1) // temporary views live in one connection
+	spill := e.TempDir
+	if spill == "" {
+		tmp, err := os.MkdirTemp("", "chokepoint-duckdb-")
+		if err != nil {
+			return nil, err
+		}
+		cleanups = append(cleanups, func() { os.RemoveAll(tmp) })
+		spill = tmp
+	}
+	setup := []string{"SET temp_directory = " + quote(spill), "SET preserve_insertion_order = false"}
+	if e.MemoryLimit != "" {
+		setup = append(setup, "SET memory_limit = "+quote(e.MemoryLimit))
+	}
+	if e.Threads > 0 {
+		setup = append(setup, fmt.Sprintf("SET threads = %d", e.Threads))
+	}
+	for _, t := range []string{TableDomains, TableDependencies, TableAddresses} {
+		setup = append(setup, fmt.Sprintf("CREATE OR REPLACE TEMPORARY VIEW %s AS SELECT * FROM read_parquet(%s)", t, quote(filepath.Join(dir, t, "shard=*", "*.parquet"))))
+	}
+	for _, t := range []string{TableElements, TableClosure} {
+		setup = append(setup, fmt.Sprintf("CREATE OR REPLACE TEMPORARY VIEW %s AS SELECT * FROM read_parquet(%s)", t, quote(filepath.Join(dir, t, "*.parquet"))))
+	}
+	// The helper views of the SQL files are made tables here: DuckDB
+	// computes a view again each time a query reads it, and several
+	// queries read the same ones (on Spark, CACHE TABLE does the same).
+	setup = append(setup, materialize(aql.Statements(aql.Views))...)
+	blast := aql.Statements(aql.Blast)
+	setup = append(setup, materialize(blast[:len(blast)-1])...)
+	for _, s := range setup {
+		t := time.Now()
+		if _, err := db.ExecContext(ctx, s); err != nil {
+			return nil, fmt.Errorf("duckdb: %w\n%s", err, s)
+		}
+		logf(j.Log, "duckdb: %.1f s: %s\n", time.Since(t).Seconds(), firstLine(s))
+	}
+	phase := time.Now()
+	step := func(what string) {
+		logf(j.Log, "duckdb: %.1f s: %s\n", time.Since(phase).Seconds(), what)
+		phase = time.Now()
+	}
+
+	q := &querier{ctx: ctx, db: db}
+	sum, err := q.summary()
+	if err != nil {
+		return nil, err
+	}
+	step("metrics (layers.sql, providers.sql, statuses.sql)")
+	if j.Bootstrap > 0 {
+		if err := q.bootstrap(sum, metrics.Options{Bootstrap: j.Bootstrap, Seed: j.BootstrapSeed}); err != nil {
+			return nil, err
+		}
+		step("bootstrap (groups.sql)")
+	}
+	edges, err := readEdges(filepath.Join(dir, TableProviderEdges, "*.parquet"))
+	if err != nil {
+		return nil, err
+	}
+	g := graph.Build(nil, j.Catalog, edges).Sized(sum.Domains)
+	blasts, err := q.blast(blast[len(blast)-1])
+	if err != nil {
+		return nil, err
+	}
+	step("blast radii (blast.sql)")
+	spof, err := q.spof()
+	if err != nil {
+		return nil, err
+	}
+	step("single points of failure (spof.sql)")
+	gr := &reports.GraphReport{Graph: g, Blast: blasts, SPOF: spof, Cycles: g.Cycles()}
+	asn, err := q.asNames(j)
+	if err != nil {
+		return nil, err
+	}
+	run := &reports.Run{
+		ToolVersion: j.ToolVersion, StartedAt: start, CatalogVersion: j.Catalog.Version,
+		Names: &reports.Names{Catalog: j.Catalog, AS: asn},
+	}
+	fromCrawl(run, j.Crawl, sum.Domains)
+	if run.Names.Products, err = q.products(); err != nil {
+		return nil, err
+	}
+	if err := q.rows("SELECT MAX(CASE WHEN simulated THEN 1 ELSE 0 END) AS simulated FROM domains", func(r row) error {
+		run.Simulated = run.Simulated || r.bool("simulated")
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	run.Counts.SkippedObservations = skipped
+	run.ObservationFiles = files
+	run.RefData = j.RefFiles
+	run.FinishedAt = time.Now().UTC()
+	run.BlastRadius = reports.TopBlastRows(gr, BlastReportRows)
+	run.Graph = gr
+	return &duckAnalysis{
+		sum:     Summary{Domains: sum.Domains, SkippedLines: skipped, Run: run, Metrics: sum, Graph: gr},
+		db:      db,
+		cleanup: cleanup,
+	}, nil
+}
+
+// Write writes the tables, run.json and report.html into dir, then closes
+// the database.
+func (a *duckAnalysis) Write(ctx context.Context, dir string) error {
+	defer a.cleanup()
+	q := &querier{ctx: ctx, db: a.db}
+	spof := map[string]string{}
+	for _, s := range a.sum.Graph.SPOF {
+		spof[s.Domain] = strings.Join(s.Providers, ";")
+	}
+	if err := reports.WriteTables(dir, a.sum.Run, a.sum.Metrics,
+		func(yield func(reports.DomainRow) bool) error { return q.domainRows(spof, yield) },
+		func(yield func(reports.DependencyRow) bool) error { return q.dependencyRows(yield) },
+	); err != nil {
+		return err
+	}
+	return reports.WriteGraph(dir, a.sum.Graph)
+}
+
+// products gathers the catalogued products of the dependencies, for the
+// report's labels (reports.ProductsOf), each company's in sorted order.
+func (q *querier) products() (reports.LayerProducts, error) {
+	lp := reports.LayerProducts{}
+	err := q.rows(`SELECT DISTINCT layer, provider, service FROM dependencies WHERE provider <> 'self' AND catalogued ORDER BY layer, provider, service`, func(r row) error {
+		l := catalog.Layer(r.str("layer"))
+		if lp[l] == nil {
+			lp[l] = map[string][]string{}
+		}
+		lp[l][r.str("provider")] = append(lp[l][r.str("provider")], r.str("service"))
+		return nil
+	})
+	return lp, err
+}
+
+// stream runs query and yields the value conv makes of each row until
+// yield returns false.
+func stream[T any](q *querier, query string, conv func(row) T, yield func(T) bool) error {
+	stop := errors.New("stop")
+	err := q.rows(query, func(r row) error {
+		if !yield(conv(r)) {
+			return stop
+		}
+		return nil
+	})
+	if errors.Is(err, stop) {
+		return nil
+	}
+	return err
+}
+
+// materialize turns the statements that create temporary views into
+// ones that create temporary tables, computed once.
+func materialize(stmts []string) []string {
+	out := make([]string, len(stmts))
+	for i, s := range stmts {
+		out[i] = strings.Replace(s, "CREATE OR REPLACE TEMPORARY VIEW", "CREATE OR REPLACE TEMPORARY TABLE", 1)
+	}
+	return out
+}
+
+// firstLine is the first line of s.
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
+}
+
+// quote is s as an SQL string literal.
+func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// querier runs the queries of one analysis.
+type querier struct {
+	ctx context.Context
+	db  *dbsql.DB
+}
+
+// rows runs query and calls fn with each row as a map of its columns.
+func (q *querier) rows(query string, fn func(row) error) error {
+	rs, err := q.db.QueryContext(q.ctx, query)
+	if err != nil {
+		return fmt.Errorf("duckdb: %w\n%s", err, query)
+	}
+	defer rs.Close()
+	cols, err := rs.Columns()
+	if err != nil {
+		return err
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	r := row{}
+	for rs.Next() {
+		if err := rs.Scan(ptrs...); err != nil {
+			return err
+		}
+		for i, c := range cols {
+			r[c] = vals[i]
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return rs.Err()
+}
+
+// row is one result row by column name; its getters convert the types
+// the engines return (DuckDB's HUGEINT sums, Spark's longs) to Go's.
+type row map[string]any
+
+func (r row) int(c string) int {
+	switch v := r[c].(type) {
+	case int64:
+		return int(v)
+	case int32:
+		return int(v)
+	case int:
+		return v
+	case *big.Int:
+		return int(v.Int64())
+	case float64:
+		return int(v)
+	case bool:
+		if v {
+			return 1
+		}
+	}
+	return 0
+}
+
+func (r row) float(c string) float64 {
+	switch v := r[c].(type) {
+	case float64:
+		return v
+	case float32:
+		return float64(v)
+	case *big.Int:
+		f, _ := new(big.Float).SetInt(v).Float64()
+		return f
+	}
+	return float64(r.int(c))
+}
+
+func (r row) str(c string) string {
+	switch v := r[c].(type) {
+	case string:
+		return v
+	case []byte:
+		return string(v)
+	}
+	return ""
+}
+
+func (r row) bool(c string) bool {
+	if v, ok := r[c].(bool); ok {
+		return v
+	}
+	return r.int(c) != 0
+}
+
+// summary builds the metrics summary from layers.sql, providers.sql and
+// statuses.sql.
+func (q *querier) summary() (*metrics.Summary, error) {
+	sum := &metrics.Summary{Statuses: map[dnscrawl.Status]int{}}
+	for _, st := range dnscrawl.Statuses {
+		sum.Statuses[st] = 0
+	}
+	err := q.rows(aql.Text(aql.Statuses), func(r row) error {
+		sum.Statuses[dnscrawl.Status(r.str("status"))] += r.int("domains")
+		sum.Domains += r.int("domains")
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	layers := map[catalog.Layer]*metrics.LayerSummary{}
+	err = q.rows(aql.Text(aql.Layers), func(r row) error {
+		l := catalog.Layer(r.str("layer"))
+		ls := &metrics.LayerSummary{
+			Layer: l, Domains: r.int("domains"), Known: r.int("known"), None: r.int("none"),
+			Unattributed: r.int("unattributed"), Unresolved: r.int("unresolved"), NotMeasured: r.int("not_measured"),
+			Ranked: r.int("ranked"), Providers: r.int("providers"), SelfHosted: r.int("self_hosted"),
+			CriticalDomains: r.int("critical_domains"), RedundantDomains: r.int("redundant_domains"),
+			HHI: r.float("hhi"), CR1: r.float("cr1"), CR3: r.float("cr3"), CR5: r.float("cr5"), Gini: r.float("gini"),
+			EntropyBits: r.float("entropy_bits"), EntropyNorm: r.float("entropy_norm"), EMD: r.float("emd"),
+			WeightedHHI: r.float("weighted_hhi"), WeightedCR1: r.float("weighted_cr1"), WeightedCR3: r.float("weighted_cr3"),
+			WeightedCR5: r.float("weighted_cr5"), WeightedGini: r.float("weighted_gini"),
+			WeightedEntropyBits: r.float("weighted_entropy_bits"), WeightedEntropyNorm: r.float("weighted_entropy_norm"),
+			Coverage: metrics.Coverage{
+				Suffix: r.int("cov_suffix"), OwnerDomain: r.int("cov_owner_domain"), Address: r.int("cov_address"),
+				Self: r.int("cov_self"), Uncatalogued: r.int("cov_uncatalogued"),
+			},
+		}
+		ls.EffectiveN = metrics.EffectiveN(ls.HHI)
+		ls.WeightedEffectiveN = metrics.EffectiveN(ls.WeightedHHI)
+		layers[l] = ls
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = q.rows(aql.Text(aql.Providers), func(r row) error {
+		ls := layers[catalog.Layer(r.str("layer"))]
+		if ls == nil {
+			return fmt.Errorf("duckdb: provider row of unknown layer %q", r.str("layer"))
+		}
+		ls.Rows = append(ls.Rows, metrics.ProviderRow{
+			Provider: r.str("provider"), Catalogued: r.bool("catalogued"), Layer: ls.Layer,
+			Domains: r.int("domains"), Share: r.float("share"), WeightedShare: r.float("weighted_share"),
+			CriticalDomains: r.int("critical_domains"), CriticalShare: r.float("critical_share"),
+		})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range append(slices.Clone(catalog.Layers), metrics.AnyLayer) {
+		ls := layers[l]
+		if ls == nil {
+			ls = &metrics.LayerSummary{Layer: l, Domains: sum.Domains}
+		}
+		frac := func(n int) float64 {
+			if ls.Known == 0 {
+				return 0
+			}
+			return float64(n) / float64(ls.Known)
+		}
+		slices.SortFunc(ls.Rows, func(x, y metrics.ProviderRow) int {
+			return cmp.Or(cmp.Compare(y.Domains, x.Domains), strings.Compare(x.Provider, y.Provider))
+		})
+		var sizes []float64
+		for _, p := range ls.Rows {
+			if p.Provider != classify.SelfProvider {
+				sizes = append(sizes, float64(p.Domains))
+			}
+		}
+		if ls.Rows == nil {
+			ls.Rows = []metrics.ProviderRow{}
+		}
+		ls.LorenzX, ls.LorenzY = metrics.Lorenz(sizes)
+		ls.CriticalRate = frac(ls.CriticalDomains)
+		ls.RedundancyRate = frac(ls.RedundantDomains)
+		ls.SelfHostedRate = frac(ls.SelfHosted)
+		if l == metrics.AnyLayer {
+			sum.Any = *ls
+		} else {
+			sum.Layers = append(sum.Layers, *ls)
+		}
+	}
+	return sum, nil
+}
+
+// bootstrap sets the bootstrap intervals of every layer of sum from the
+// groups of its known domains (groups.sql: one row per domain and
+// provider, by layer and domain), counted here as they stream.
+func (q *querier) bootstrap(sum *metrics.Summary, opts metrics.Options) error {
+	groups := map[string]map[string]int{}
+	layer, domain := "", ""
+	var ps []string
+	flush := func() {
+		if domain == "" {
+			return
+		}
+		g := groups[layer]
+		if g == nil {
+			g = map[string]int{}
+			groups[layer] = g
+		}
+		g[metrics.GroupKey(ps)]++
+	}
+	err := q.rows(aql.Text(aql.Groups), func(r row) error {
+		l, d := r.str("layer"), r.str("domain")
+		if l != layer || d != domain {
+			flush()
+			layer, domain, ps = l, d, ps[:0]
+		}
+		ps = append(ps, r.str("provider"))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	flush()
+	for i := range sum.Layers {
+		metrics.BootstrapGroups(&sum.Layers[i], groups[string(sum.Layers[i].Layer)], opts)
+	}
+	metrics.BootstrapGroups(&sum.Any, groups[string(metrics.AnyLayer)], opts)
+	return nil
+}
+
+// blast turns the rows of blast.sql into the blast radius of every
+// element.
+func (q *querier) blast(query string) ([]graph.Blast, error) {
+	var out []graph.Blast
+	err := q.rows(query, func(r row) error {
+		el := graph.Element{Kind: graph.Kind(r.str("kind"))}
+		switch el.Kind {
+		case graph.KindProvider:
+			el.Company = r.str("company")
+		case graph.KindService:
+			el.Company, el.Service, _ = strings.Cut(r.str("svc"), "/")
+		case graph.KindRegion:
+			el.Company, el.Region, _ = strings.Cut(r.str("region_key"), ":")
+		case graph.KindASN:
+			el.ASN = uint32(r.int("asn"))
+		case graph.KindCountry:
+			el.Country = r.str("country")
+		}
+		out = append(out, graph.Blast{
+			Element: el, Domains: r.int("domains"), Direct: r.int("direct"), Transitive: r.int("transitive"),
+			Share: r.float("share"), WeightedShare: r.float("weighted_share"),
+			EmailFailed: r.int("email_domains"), EmailShare: r.float("email_share"), Services: r.int("services"),
+			CADomains: r.int("ca_domains"), TLDDomains: r.int("tld_domains"), ServingDomains: r.int("serving_domains"),
+		})
+		return nil
+	})
+	return out, err
+}
+
+// spof gathers the rows of spof.sql, one domain at a time, into
+// graph.SPOF values.
+func (q *querier) spof() ([]graph.SPOF, error) {
+	var out []graph.SPOF
+	var layers [3]string
+	err := q.rows(aql.Text(aql.SPOF), func(r row) error {
+		d := r.str("domain")
+		if n := len(out); n == 0 || out[n-1].Domain != d {
+			if n > 0 {
+				finishSPOF(&out[n-1], layers)
+			}
+			out = append(out, graph.SPOF{Domain: d, Rank: r.int("rank")})
+			layers = [3]string{r.str("dns_providers"), r.str("cdn_providers"), r.str("hosting_providers")}
+		}
+		s := &out[len(out)-1]
+		s.Providers = append(s.Providers, r.str("company"))
+		return nil
+	})
+	if n := len(out); n > 0 {
+		finishSPOF(&out[n-1], layers)
+	}
+	return out, err
+}
+
+// finishSPOF sets AllOnOne and NoEscapeHatch of s from its providers on
+// dns, cdn and hosting (joined by ';'), as graph.Graph.SinglePoints does.
+func finishSPOF(s *graph.SPOF, providers [3]string) {
+	var co [3]string
+	var has [3]bool
+	for i, p := range providers {
+		if p == "" {
+			continue
+		}
+		has[i] = true
+		if !strings.Contains(p, ";") && p != classify.SelfProvider {
+			co[i] = p
+		}
+	}
+	all := ""
+	for i := range 3 {
+		if !has[i] {
+			continue
+		}
+		if co[i] == "" || (all != "" && all != co[i]) {
+			all = "-"
+			break
+		}
+		all = co[i]
+	}
+	if all != "-" {
+		s.AllOnOne = all
+	}
+	if has[0] && has[1] && co[0] != "" && co[0] == co[1] {
+		s.NoEscapeHatch = co[0]
+	}
+}
+
+// asNames names the AS numbers of the addresses, as asNames does for the
+// Go engine.
+func (q *querier) asNames(j *Job) (func(uint32) string, error) {
+	orgs := map[uint32]string{}
+	err := q.rows("SELECT asn, MIN(address) AS address FROM addresses WHERE asn <> 0 GROUP BY asn", func(r row) error {
+		asn := uint32(r.int("asn"))
+		name := j.Ref.ASNTable.ASName(asn)
+		if name == "" && j.DB != nil {
+			if a, err := netip.ParseAddr(r.str("address")); err == nil {
+				if info := j.DB.Lookup(a); info.ASN == asn {
+					name = info.Org
+				}
+			}
+		}
+		orgs[asn] = name
+		return nil
+	})
+	return func(a uint32) string { return orgs[a] }, err
+}
+
+// domainRows yields domains.csv's rows in report order.
+func (q *querier) domainRows(spof map[string]string, yield func(reports.DomainRow) bool) error {
+	return stream(q, `SELECT * FROM domains ORDER BY CASE WHEN rank > 0 THEN 0 ELSE 1 END, rank, domain, status, error`, func(r row) reports.DomainRow {
+		return reports.DomainRow{
+			Domain: r.str("domain"), Rank: r.int("rank"), Status: dnscrawl.Status(r.str("status")), Error: r.str("error"),
+			DNSProviders: r.str("dns_providers"), DNSState: classify.State(r.str("dns_state")), DNSCritical: r.bool("dns_critical"),
+			CDNProviders: r.str("cdn_providers"), CDNState: classify.State(r.str("cdn_state")), CDNCritical: r.bool("cdn_critical"),
+			HostingProviders: r.str("hosting_providers"), HostingState: classify.State(r.str("hosting_state")), HostingCritical: r.bool("hosting_critical"),
+			EmailProviders: r.str("email_providers"), EmailState: classify.State(r.str("email_state")), EmailCritical: r.bool("email_critical"),
+			CAProviders: r.str("ca_providers"), CAState: classify.State(r.str("ca_state")), CACritical: r.bool("ca_critical"),
+			TLDProviders: r.str("tld_providers"), TLD: r.str("tld"), TLDState: classify.State(r.str("tld_state")), TLDCritical: r.bool("tld_critical"),
+			SPOFProviders: spof[r.str("domain")],
+		}
+	}, yield)
+}
+
+// dependencyRows yields dependencies.csv's rows in report order.
+func (q *querier) dependencyRows(yield func(reports.DependencyRow) bool) error {
+	return stream(q, `SELECT * FROM dependencies ORDER BY CASE WHEN rank > 0 THEN 0 ELSE 1 END, rank, domain, seq`, func(r row) reports.DependencyRow {
+		return reports.DependencyRow{
+			Domain: r.str("domain"), Rank: r.int("rank"), Layer: catalog.Layer(r.str("layer")), Provider: r.str("provider"),
+			Service: r.str("service"), Region: r.str("region"), Evidence: classify.Evidence(r.str("evidence")),
+			EvidenceValue: r.str("evidence_value"), Confidence: r.float("confidence"), ThirdParty: r.bool("third_party"),
+			Catalogued: r.bool("catalogued"),
+		}
+	}, yield)
+}
+
+// readEdges reads the provider_edges table.
+func readEdges(pattern string) ([]graph.ProviderEdge, error) {
+	var out []graph.ProviderEdge
+	err := readParquetFiles(pattern, func(r EdgeTableRow) error {
+		out = append(out, graph.ProviderEdge{From: r.From, To: r.To, Layer: catalog.Layer(r.Layer), Source: graph.EdgeSource(r.Source), Evidence: r.Evidence, Domains: int(r.Domains)})
+		return nil
+	})
+	return out, err
+}
