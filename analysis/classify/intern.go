@@ -19,17 +19,11 @@ const internChunk = 1024
 // written, and reaches a reader through the Result that holds it, so the
 // entry is visible to whoever holds the index; the chunk directory is
 // replaced, never changed, when it grows.
-//
-// The directory, which every reader loads, sits on a cache line of its
-// own: next to the mutex, every index call (a lock and an unlock) took
-// the line from the cores reading, and at was 7 % of a profiled run.
 type internTable[T comparable] struct {
-	_   [64]byte
-	dir atomic.Pointer[[]*[internChunk]T]
-	_   [64]byte
 	mu  sync.Mutex
 	ids map[T]uint32
 	n   uint32
+	dir atomic.Pointer[[]*[internChunk]T]
 }
 
 func newInternTable[T comparable]() *internTable[T] {
