@@ -75,6 +75,27 @@ func (a *goAnalysis) Write(ctx context.Context, dir string) error {
 	return nil
 }
 
+// minObservationLine is less than the bytes of any observation line
+// ({"domain":"a.io","rank":1,"status":"nxdomain"} and its newline).
+const minObservationLine = 40
+
+// resultsHint returns the number of results to make room for at once:
+// the domains of the crawl when its manifest describes the one input,
+// so that the results are not grown step by step (a million results
+// are 128 MB; grown a quarter at a time, about four times that is
+// copied, and at each step the old and the new array are both live). The manifest is trusted no further than the input's size
+// allows; 0 when there is no manifest or several inputs.
+func resultsHint(j *Job) int {
+	if j.Crawl == nil || len(j.Inputs) != 1 || j.Crawl.Domains <= 0 {
+		return 0
+	}
+	fi, err := os.Stat(j.Inputs[0])
+	if err != nil {
+		return 0
+	}
+	return int(min(int64(j.Crawl.Domains), fi.Size()/minObservationLine))
+}
+
 // Analyze reads and classifies every input, then computes the metrics
 // and the provider graph with the blast radius of every element.
 func (GoEngine) Analyze(ctx context.Context, j *Job) (Analysis, error) {
@@ -97,7 +118,7 @@ func (GoEngine) Analyze(ctx context.Context, j *Job) (Analysis, error) {
 	// (--no-probe, observations from before the probes, zdns input) is
 	// not measured, never "no CA".
 	notMeasured := metrics.NewNotMeasured(catalog.LayerCA)
-	var results []classify.Result
+	results := make([]classify.Result, 0, resultsHint(j))
 	seen := make(map[string]bool)
 	files := make([]reports.ObservationFile, len(j.Inputs))
 	skipped := 0

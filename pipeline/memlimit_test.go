@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
 )
 
 // TestMemoryLimit checks the soft memory limit of a run: 9/8 of the
@@ -36,6 +38,39 @@ func TestMemoryLimit(t *testing.T) {
 	} {
 		if got := MemoryLimit(tt.inputs); got != tt.want {
 			t.Errorf("MemoryLimit(%v) = %d, want %d", tt.inputs, got, tt.want)
+		}
+	}
+}
+
+// TestResultsHint checks the room made for the results at once: the
+// manifest's domains for one input, no more than the input's size
+// allows, nothing without a manifest or with several inputs.
+func TestResultsHint(t *testing.T) {
+	dir := t.TempDir()
+	obs := filepath.Join(dir, "observations.jsonl")
+	if err := os.WriteFile(obs, make([]byte, 4000), 0o644); err != nil { // room for 100 lines of 40 bytes
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		inputs  []string
+		domains int
+		crawl   bool
+		want    int
+	}{
+		{[]string{obs}, 60, true, 60},
+		{[]string{obs}, 100, true, 100},
+		{[]string{obs}, 1 << 40, true, 100}, // a manifest that lies
+		{[]string{obs}, -5, true, 0},
+		{[]string{obs}, 60, false, 0},
+		{[]string{obs, obs}, 60, true, 0},
+		{[]string{filepath.Join(dir, "missing.jsonl")}, 60, true, 0},
+	} {
+		j := &Job{Options: Options{Inputs: tt.inputs}}
+		if tt.crawl {
+			j.Crawl = &dnscrawl.Manifest{Domains: tt.domains}
+		}
+		if got := resultsHint(j); got != tt.want {
+			t.Errorf("inputs %v, manifest %v with %d domains: resultsHint = %d, want %d", tt.inputs, tt.crawl, tt.domains, got, tt.want)
 		}
 	}
 }

@@ -60,7 +60,7 @@ func BenchmarkClassify(b *testing.B) {
 	obs := syntheticObservations(100_000)
 	b.ReportAllocs()
 	for b.Loop() {
-		c := benchClassifier(b) // a cold address cache each time
+		c := benchClassifier(b) // cold caches each time
 		for _, o := range obs {
 			c.Classify(o)
 		}
@@ -104,7 +104,7 @@ func BenchmarkClassifyProbes(b *testing.B) {
 }
 
 // BenchmarkClassifyParallel is BenchmarkClassify from GOMAXPROCS
-// goroutines sharing one classifier (and its address cache), as analyze
+// goroutines sharing one classifier (and its caches), as analyze
 // does.
 func BenchmarkClassifyParallel(b *testing.B) {
 	obs := syntheticObservations(100_000)
@@ -120,7 +120,7 @@ func BenchmarkClassifyParallel(b *testing.B) {
 	})
 }
 
-// TestClassifyCacheInvisible checks that the address cache and the shared
+// TestClassifyCacheInvisible checks that the caches of names and the shared
 // state maps change nothing: classifying with a warm classifier gives the
 // results of a fresh classifier per domain.
 func TestClassifyCacheInvisible(t *testing.T) {

@@ -97,9 +97,7 @@ type Classifier struct {
 	cat    *catalog.Catalog
 	addr   AddrLookup
 	ranges RangeLookup
-	// cache holds the facts of the addresses seen so far; states the
-	// shared States maps of the results.
-	cache    *addrCache
+	// states holds the shared States maps of the results.
 	states   *stateSets
 	builders *sync.Pool
 	asn      *sync.Map // uint32 -> asName
@@ -111,7 +109,7 @@ type Classifier struct {
 // New returns a classifier. addr may be nil: no AS evidence is used then.
 func New(cat *catalog.Catalog, addr AddrLookup) *Classifier {
 	return &Classifier{
-		cat: cat, addr: addr, cache: newAddrCache(), states: newStateSets(),
+		cat: cat, addr: addr, states: newStateSets(),
 		builders: &sync.Pool{New: func() any { return &builder{names: namer{}} }}, asn: new(sync.Map),
 		names: new(namesCache),
 	}
@@ -124,7 +122,6 @@ func New(cat *catalog.Catalog, addr AddrLookup) *Classifier {
 func (c *Classifier) WithRanges(r RangeLookup) *Classifier {
 	cc := *c
 	cc.ranges = r
-	cc.cache = newAddrCache()
 	return &cc
 }
 

@@ -113,3 +113,30 @@ func TestPackedDepSize(t *testing.T) {
 		t.Errorf("packedDep is %d bytes, want at most 40", s)
 	}
 }
+
+// TestCriticalAsProviders checks that Critical, which walks the packed
+// dependencies without making a list, says what its definition says of
+// Providers' list: one provider, not self; on random dependencies, empty
+// provider names and unknown layers included.
+func TestCriticalAsProviders(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(11, 4))
+	layers := append(slices.Clone(StateLayers), "", "other-layer")
+	for range 2000 {
+		var r Result
+		r.SetDeps(randomDeps(rng, "example.com", 1, rng.IntN(6)))
+		for _, l := range layers {
+			ps := r.Providers(l)
+			want, wantOK := "", false
+			if len(ps) == 1 && ps[0] != SelfProvider {
+				want, wantOK = ps[0], true
+			}
+			if l == catalog.LayerCA && r.NoOCSPFetch {
+				want, wantOK = "", false
+			}
+			if got, ok := r.Critical(l); got != want || ok != wantOK {
+				t.Fatalf("deps %+v: Critical(%q) = %q, %v; Providers %q", r.DepList(), l, got, ok, ps)
+			}
+		}
+	}
+}

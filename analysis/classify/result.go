@@ -133,9 +133,27 @@ func (r *Result) Critical(l catalog.Layer) (provider string, ok bool) {
 	if l == catalog.LayerCA && r.NoOCSPFetch {
 		return "", false
 	}
-	ps := r.Providers(l)
-	if len(ps) != 1 || ps[0] == SelfProvider {
+	// The distinct providers of l, as Providers finds them, without
+	// making the list: exactly one, not self. A name has one index in
+	// depNames, so the indexes compare as the names.
+	var pi uint32
+	found := false
+	for i := range r.deps {
+		if r.DepLayer(i) != l {
+			continue
+		}
+		switch {
+		case !found:
+			pi, found = r.deps[i].provider, true
+		case r.deps[i].provider != pi:
+			return "", false
+		}
+	}
+	if !found {
 		return "", false
 	}
-	return ps[0], true
+	if provider = *depNames.at(pi); provider == SelfProvider {
+		return "", false
+	}
+	return provider, true
 }

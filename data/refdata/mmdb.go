@@ -8,6 +8,8 @@ import (
 	"net/netip"
 	"os"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/maxmind/mmdbwriter"
 	"github.com/maxmind/mmdbwriter/mmdbtype"
@@ -54,6 +56,45 @@ type DB struct {
 	asn     *maxminddb.Reader
 	country *maxminddb.Reader
 	table   *ASNTable
+
+	// Decoded records by their offset in the file: many addresses share
+	// one record (every address of an AS's networks points at the same
+	// data), and decoding is most of a lookup's cost. See recordCache.
+	asnRecs     recordCache[asnRecord]
+	countryRecs recordCache[string]
+}
+
+// recordCacheLimit bounds the records a recordCache holds: a country
+// database has a few hundred distinct records, an ASN database tens of
+// thousands, a City database used for countries up to millions; past the
+// limit records are decoded at every lookup, as without a cache.
+const recordCacheLimit = 1 << 18
+
+// recordCache maps the offset of a data record in a MaxMind DB to its
+// decoded value. The offset names the record for the life of the
+// Reader, which a DB never replaces. It is safe for concurrent use;
+// reads take no lock once a record is stored.
+type recordCache[T any] struct {
+	m sync.Map // uintptr -> T
+	n atomic.Int64
+}
+
+func (c *recordCache[T]) get(off uintptr) (T, bool) {
+	v, ok := c.m.Load(off)
+	if !ok {
+		var zero T
+		return zero, false
+	}
+	return v.(T), true
+}
+
+func (c *recordCache[T]) put(off uintptr, v T) {
+	if c.n.Load() >= recordCacheLimit {
+		return
+	}
+	if _, loaded := c.m.LoadOrStore(off, v); !loaded {
+		c.n.Add(1)
+	}
 }
 
 // asnRecord is the part of a GeoLite2-ASN (or DB-IP ASN) record that
@@ -157,19 +198,14 @@ func (db *DB) Lookup(a netip.Addr) Info {
 	}
 	a = a.Unmap()
 	if db.asn != nil {
-		var r asnRecord
-		if err := db.asn.Lookup(a).Decode(&r); err == nil {
+		if r, ok := db.asnRecord(a); ok {
 			info.ASN = uint32(r.Number)
 			info.Org = r.Org
 		}
 	}
 	if db.country != nil {
-		var r countryRecord
-		if err := db.country.Lookup(a).Decode(&r); err == nil {
-			info.Country = r.Country.ISOCode
-			if info.Country == "" {
-				info.Country = r.RegisteredCountry.ISOCode
-			}
+		if c, ok := db.countryOf(a); ok {
+			info.Country = c
 		}
 	}
 	if db.table != nil && (info.ASN == 0 || info.Country == "") {
@@ -182,6 +218,53 @@ func (db *DB) Lookup(a netip.Addr) Info {
 		}
 	}
 	return info
+}
+
+// asnRecord returns the ASN database's record of a, false when it has
+// none or the record cannot be decoded.
+func (db *DB) asnRecord(a netip.Addr) (asnRecord, bool) {
+	res := db.asn.Lookup(a)
+	if !res.Found() {
+		var r asnRecord
+		// Decode of a result not found leaves r zero and reports any
+		// lookup error, as before the cache.
+		return r, res.Decode(&r) == nil
+	}
+	off := res.Offset()
+	if r, ok := db.asnRecs.get(off); ok {
+		return r, true
+	}
+	var r asnRecord
+	if err := res.Decode(&r); err != nil {
+		return r, false
+	}
+	db.asnRecs.put(off, r)
+	return r, true
+}
+
+// countryOf returns the country code the country database gives a (its
+// country, else its registered country), false when a record cannot be
+// decoded.
+func (db *DB) countryOf(a netip.Addr) (string, bool) {
+	res := db.country.Lookup(a)
+	if !res.Found() {
+		var r countryRecord
+		return "", res.Decode(&r) == nil
+	}
+	off := res.Offset()
+	if c, ok := db.countryRecs.get(off); ok {
+		return c, true
+	}
+	var r countryRecord
+	if err := res.Decode(&r); err != nil {
+		return "", false
+	}
+	c := r.Country.ISOCode
+	if c == "" {
+		c = r.RegisteredCountry.ISOCode
+	}
+	db.countryRecs.put(off, c)
+	return c, true
 }
 
 // HasASN reports whether an ASN database or table is loaded.

@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/maxmind/mmdbwriter/mmdbtype"
@@ -138,11 +139,33 @@ func compareWithGeoIP2(t *testing.T, asnPath, countryPath string, extra []netip.
 	if len(addrs) == 0 {
 		t.Fatalf("no network in %s, %s", asnPath, countryPath)
 	}
-	for _, a := range addrs {
-		if got, want := db.Lookup(a), geoip2Info(t, ga, gc, a.Unmap()); got != want {
-			t.Errorf("%s: Lookup(%s) = %+v, geoip2 says %+v", filepath.Base(countryPath), a, got, want)
+	want := make([]Info, len(addrs))
+	for i, a := range addrs {
+		want[i] = geoip2Info(t, ga, gc, a.Unmap())
+	}
+	// The first pass decodes the records (and fills DB's record caches),
+	// the next ones read them from the caches, from four goroutines at
+	// once, in other orders.
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	check := func(pass, i int) {
+		if got := db.Lookup(addrs[i]); got != want[i] {
+			mu.Lock()
+			t.Errorf("%s, pass %d: Lookup(%s) = %+v, geoip2 says %+v", filepath.Base(countryPath), pass, addrs[i], got, want[i])
+			mu.Unlock()
 		}
 	}
+	for i := range addrs {
+		check(0, i)
+	}
+	for g := range 4 {
+		wg.Go(func() {
+			for k := range addrs {
+				check(g+1, (len(addrs)-1-k+g*len(addrs)/4)%len(addrs))
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // BenchmarkLookupCountry looks up addresses in a database of whole
