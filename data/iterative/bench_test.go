@@ -70,7 +70,7 @@ func BenchmarkCrawl(b *testing.B) {
 	b.Run("iterative", func(b *testing.B) {
 		run(b, func() (dnscrawl.Config, *iterative.Resolver, func()) {
 			r := newR()
-			return dnscrawl.Config{Iterative: r, Concurrency: 32}, r, func() {}
+			return dnscrawl.Config{Iterative: r, Concurrency: 32}, r, r.Close
 		})
 	})
 	b.Run("iterative-no-qname-min", func(b *testing.B) {
@@ -79,7 +79,7 @@ func BenchmarkCrawl(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			return dnscrawl.Config{Iterative: r, Concurrency: 32}, r, func() {}
+			return dnscrawl.Config{Iterative: r, Concurrency: 32}, r, r.Close
 		})
 	})
 	b.Run("recursive", func(b *testing.B) {
@@ -89,7 +89,7 @@ func BenchmarkCrawl(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			return dnscrawl.Config{Resolvers: []string{addr}, Concurrency: 32}, r, stop
+			return dnscrawl.Config{Resolvers: []string{addr}, Concurrency: 32}, r, func() { stop(); r.Close() }
 		})
 	})
 }
