@@ -806,7 +806,8 @@ func (q *querier) spof() ([]graph.SPOF, error) {
 }
 
 // finishSPOF sets AllOnOne and NoEscapeHatch of s from its providers on
-// dns, cdn and hosting (joined by ';'), as graph.Graph.SinglePoints does.
+// dns, cdn and hosting (joined by ';'), with graph.SPOF.SetLayers, the rule
+// graph.Graph.SinglePoints uses.
 func finishSPOF(s *graph.SPOF, providers [3]string) {
 	var co [3]string
 	var has [3]bool
@@ -819,23 +820,7 @@ func finishSPOF(s *graph.SPOF, providers [3]string) {
 			co[i] = p
 		}
 	}
-	all := ""
-	for i := range 3 {
-		if !has[i] {
-			continue
-		}
-		if co[i] == "" || (all != "" && all != co[i]) {
-			all = "-"
-			break
-		}
-		all = co[i]
-	}
-	if all != "-" {
-		s.AllOnOne = all
-	}
-	if has[0] && has[1] && co[0] != "" && co[0] == co[1] {
-		s.NoEscapeHatch = co[0]
-	}
+	s.SetLayers(co, has)
 }
 
 // asNames names the AS numbers of the addresses, as asNames does for the

@@ -104,6 +104,30 @@ type SPOF struct {
 	NoEscapeHatch string
 }
 
+// SetLayers sets s.AllOnOne and s.NoEscapeHatch from the domain's serving
+// layers dns, cdn and hosting, in that order: has[i] is whether the domain
+// has layer i, co[i] the one company serving it alone ("" when several
+// providers or self-hosting serve it). Both engines decide them here.
+func (s *SPOF) SetLayers(co [3]string, has [3]bool) {
+	all := ""
+	for li := range 3 {
+		if !has[li] {
+			continue
+		}
+		if co[li] == "" || (all != "" && all != co[li]) {
+			all = "-"
+			break
+		}
+		all = co[li]
+	}
+	if all != "-" {
+		s.AllOnOne = all
+	}
+	if has[0] && has[1] && co[0] != "" && co[0] == co[1] {
+		s.NoEscapeHatch = co[0]
+	}
+}
+
 // SinglePoints returns the domains that one company can take down alone
 // through a serving layer (dns, cdn or hosting, directly or through the
 // company's upstreams), by rank then domain. The registry of a domain's
@@ -174,23 +198,7 @@ func (g *Graph) SinglePoints() []SPOF {
 				layerCo[li] = co
 			}
 		}
-		all := ""
-		for li := range 3 {
-			if !has[li] {
-				continue
-			}
-			if layerCo[li] == "" || (all != "" && all != layerCo[li]) {
-				all = "-"
-				break
-			}
-			all = layerCo[li]
-		}
-		if all != "-" {
-			s.AllOnOne = all
-		}
-		if has[0] && has[1] && layerCo[0] != "" && layerCo[0] == layerCo[1] {
-			s.NoEscapeHatch = layerCo[0]
-		}
+		s.SetLayers(layerCo, has)
 		out = append(out, s)
 	}
 	slices.SortFunc(out, func(a, b SPOF) int { return byRank(a.Rank, b.Rank, a.Domain, b.Domain) })
