@@ -295,14 +295,7 @@ func (c *conn) exchangeUDP(ctx context.Context, m *dns.Msg, to netip.AddrPort) (
 // by the receive buffer or cannot be unpacked gives errNeedTCP.
 func (c *conn) roundTrip(ctx context.Context, b []byte, to netip.AddrPort) (*dns.Msg, error) {
 	cl := c.call
-	cl.query, cl.to = b, to
-	// The question section: the name (uncompressed in a query of one
-	// question), type and class.
-	i := 12
-	for i < len(b) && b[i] != 0 {
-		i += int(b[i]) + 1
-	}
-	cl.qlen = i + 1 + 4 - 12
+	cl.setQuery(b, to)
 	if err := c.tr.exchange(ctx, cl, c.sock); err != nil {
 		return nil, err
 	}

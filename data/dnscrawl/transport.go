@@ -526,6 +526,18 @@ func sameAddr(from net.Addr, to netip.AddrPort) bool {
 	return ok && ip.Unmap() == to.Addr().Unmap()
 }
 
+// setQuery makes the packed query b to server to the call's query, with
+// the length of its question section: the name (uncompressed in a query
+// of one question), type and class.
+func (c *call) setQuery(b []byte, to netip.AddrPort) {
+	c.query, c.to = b, to
+	i := 12
+	for i < len(b) && b[i] != 0 {
+		i += int(b[i]) + 1
+	}
+	c.qlen = i + 1 + 4 - 12
+}
+
 // sameQuestion reports whether reply b holds exactly one question, the
 // question of query q (its qlen bytes after the header): the name equal
 // without regard to ASCII case, type and class equal. The question of a

@@ -43,14 +43,7 @@ func (u *UDPTransport) Exchange(ctx context.Context, m *dns.Msg, to netip.AddrPo
 	if err != nil {
 		return nil, err
 	}
-	cl.query, cl.to = b, to
-	// The question section: the name (uncompressed in a query of one
-	// question), type and class.
-	i := 12
-	for i < len(b) && b[i] != 0 {
-		i += int(b[i]) + 1
-	}
-	cl.qlen = i + 1 + 4 - 12
+	cl.setQuery(b, to)
 	err = u.t.exchange(ctx, cl, int(u.next.Add(1)))
 	m.Id = cl.id
 	if err != nil {
