@@ -99,6 +99,27 @@ func resultsHint(j *Job) int {
 // Analyze reads and classifies every input, then computes the metrics
 // and the provider graph with the blast radius of every element.
 func (GoEngine) Analyze(ctx context.Context, j *Job) (Analysis, error) {
+	in, err := gather(ctx, j)
+	if err != nil {
+		return nil, err
+	}
+	return in.analyze(j), nil
+}
+
+// gathered is what the read loop of GoEngine keeps: every classified
+// domain and what the figures need besides.
+type gathered struct {
+	start     time.Time
+	results   []classify.Result
+	countries map[string]string
+	edges     []graph.ProviderEdge
+	files     []reports.ObservationFile
+	skipped   int
+	simulated bool
+}
+
+// gather reads and classifies every input of j.
+func gather(ctx context.Context, j *Job) (*gathered, error) {
 	start := time.Now().UTC()
 	log := j.Log
 	cl := classify.New(j.Catalog, j.DB).WithRanges(j.Ref.Ranges)
@@ -167,43 +188,6 @@ func (GoEngine) Analyze(ctx context.Context, j *Job) (Analysis, error) {
 		return nil, inputf("no observation in %v", j.Inputs)
 	}
 	classify.Finish(results)
-
-	// In report order once, so that the writers of domains.csv,
-	// dependencies.csv and report.html only check it. The figures do not
-	// depend on the order of results.
-	reports.SortResults(results)
-
-	// The metrics and the graph only read results: compute them side by
-	// side.
-	var sum *metrics.Summary
-	var computed errgroup.Group
-	computed.Go(func() error {
-		sum = metrics.Compute(results, metrics.Options{Bootstrap: j.Bootstrap, Seed: j.BootstrapSeed, Countries: countries})
-		return nil
-	})
-	gr := reports.NewGraphReport(graph.Build(results, j.Catalog, edges.Edges()), 0)
-	computed.Wait()
-	run := &reports.Run{
-		ToolVersion:    j.ToolVersion,
-		StartedAt:      start,
-		CatalogVersion: j.Catalog.Version,
-		Names:          &reports.Names{Catalog: j.Catalog, AS: asNames(results, j.Ref.ASNTable, j.DB), Products: reports.ProductsOf(results)},
-		SiteCountries:  countries,
-	}
-	fromCrawl(run, j.Crawl, len(results))
-	run.Simulated = run.Simulated || simulated
-	run.Counts.SkippedObservations = skipped
-	run.ObservationFiles = files
-	if skipped > 0 {
-		fmt.Fprintf(log, "chokepoint: %d observation lines skipped: their domains have no row (counted in run.json and report.html)\n", skipped)
-	}
-	run.RefData = j.RefFiles
-	run.FinishedAt = time.Now().UTC()
-	run.BlastRadius = reports.TopBlastRows(gr, BlastReportRows)
-	run.Graph = gr
-	return &goAnalysis{
-		parquet: j.Parquet(),
-		results: results,
-		sum:     Summary{Domains: len(results), SkippedLines: skipped, Run: run, Metrics: sum, Graph: gr},
-	}, nil
+	return &gathered{start: start, results: results, countries: countries, edges: edges.Edges(),
+		files: files, skipped: skipped, simulated: simulated}, nil
 }

@@ -2,16 +2,12 @@ package reports
 
 import (
 	"cmp"
-	"encoding/csv"
 	"io"
 	"iter"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/gocarina/gocsv"
 
 	"github.com/chokepoint-dev/chokepoint/analysis/classify"
 	"github.com/chokepoint-dev/chokepoint/analysis/metrics"
@@ -42,36 +38,11 @@ func Neutralize(s string) string {
 	return s
 }
 
-// cellWriter is the gocsv.CSVWriter used for every file: an RFC 4180
-// writer (comma, CRLF line ends, quotes where needed) that neutralises
-// every cell.
-type cellWriter struct {
-	w   *csv.Writer
-	row []string
-}
-
-var _ gocsv.CSVWriter = (*cellWriter)(nil)
-
-func newCellWriter(w io.Writer) *cellWriter {
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
-	return &cellWriter{w: cw}
-}
-
-func (c *cellWriter) Write(row []string) error {
-	c.row = c.row[:0]
-	for _, cell := range row {
-		c.row = append(c.row, Neutralize(cell))
-	}
-	return c.w.Write(c.row)
-}
-
-func (c *cellWriter) Flush()       { c.w.Flush() }
-func (c *cellWriter) Error() error { return c.w.Error() }
-
 // writeCSV writes the header of T and then rows, one at a time, so that
 // a large file is never held in memory. With no rows it writes the
-// header alone. The cells are those gocsv would write (csvenc.go).
+// header alone. The cells are those gocsv would write (csvenc.go), in
+// the form encoding/csv gives them, every cell through Neutralize
+// (rowWriter).
 func writeCSV[T any](w io.Writer, rows iter.Seq[T]) error {
 	var cur T
 	v := reflect.ValueOf(&cur).Elem()
@@ -79,25 +50,23 @@ func writeCSV[T any](w io.Writer, rows iter.Seq[T]) error {
 	if err != nil {
 		return err
 	}
-	cw := newCellWriter(w)
-	if err := cw.Write(codec.header); err != nil {
-		return err
-	}
-	own, _ := any(&cur).(cellAppender)
+	e := newRowWriter(w)
+	e.row(codec.header)
+	own, _ := any(&cur).(cellWriterTo)
 	var cells []string
 	for r := range rows {
 		cur = r
 		if own != nil {
-			cells = own.appendCells(cells[:0])
-		} else if cells, err = codec.appendCells(cells[:0], v); err != nil {
+			own.writeCells(e)
+			e.end()
+			continue
+		}
+		if cells, err = codec.appendCells(cells[:0], v); err != nil {
 			return err
 		}
-		if err := cw.Write(cells); err != nil {
-			return err
-		}
+		e.row(cells)
 	}
-	cw.Flush()
-	return cw.Error()
+	return e.flush()
 }
 
 // DomainRow is one row of domains.csv: one per input domain.
@@ -191,15 +160,32 @@ func domainRow(r *classify.Result) DomainRow {
 	return row
 }
 
-func (r *DomainRow) appendCells(dst []string) []string {
-	return append(dst, r.Domain, intCell(r.Rank), r.Country, string(r.Status), r.Error,
-		r.DNSProviders, string(r.DNSState), strconv.FormatBool(r.DNSCritical),
-		r.CDNProviders, string(r.CDNState), strconv.FormatBool(r.CDNCritical),
-		r.HostingProviders, string(r.HostingState), strconv.FormatBool(r.HostingCritical),
-		r.EmailProviders, string(r.EmailState), strconv.FormatBool(r.EmailCritical),
-		r.CAProviders, string(r.CAState), strconv.FormatBool(r.CACritical),
-		r.TLDProviders, r.TLD, string(r.TLDState), strconv.FormatBool(r.TLDCritical),
-		r.SPOFProviders)
+func (r *DomainRow) writeCells(e *rowWriter) {
+	e.str(r.Domain)
+	e.int(r.Rank)
+	e.str(r.Country)
+	e.str(string(r.Status))
+	e.str(r.Error)
+	e.str(r.DNSProviders)
+	e.str(string(r.DNSState))
+	e.bool(r.DNSCritical)
+	e.str(r.CDNProviders)
+	e.str(string(r.CDNState))
+	e.bool(r.CDNCritical)
+	e.str(r.HostingProviders)
+	e.str(string(r.HostingState))
+	e.bool(r.HostingCritical)
+	e.str(r.EmailProviders)
+	e.str(string(r.EmailState))
+	e.bool(r.EmailCritical)
+	e.str(r.CAProviders)
+	e.str(string(r.CAState))
+	e.bool(r.CACritical)
+	e.str(r.TLDProviders)
+	e.str(r.TLD)
+	e.str(string(r.TLDState))
+	e.bool(r.TLDCritical)
+	e.str(r.SPOFProviders)
 }
 
 // DependencyRow is one row of dependencies.csv: the columns of
@@ -220,10 +206,18 @@ type DependencyRow struct {
 	Catalogued bool `csv:"catalogued" parquet:"catalogued"`
 }
 
-func (r *DependencyRow) appendCells(dst []string) []string {
-	return append(dst, r.Domain, intCell(r.Rank), string(r.Layer), r.Provider, r.Service, r.Region,
-		string(r.Evidence), r.EvidenceValue, floatCell(r.Confidence), strconv.FormatBool(r.ThirdParty),
-		strconv.FormatBool(r.Catalogued))
+func (r *DependencyRow) writeCells(e *rowWriter) {
+	e.str(r.Domain)
+	e.int(r.Rank)
+	e.str(string(r.Layer))
+	e.str(r.Provider)
+	e.str(r.Service)
+	e.str(r.Region)
+	e.str(string(r.Evidence))
+	e.str(r.EvidenceValue)
+	e.float(r.Confidence)
+	e.bool(r.ThirdParty)
+	e.bool(r.Catalogued)
 }
 
 // ProviderRow is one row of providers.csv: one per provider and layer,
@@ -398,14 +392,26 @@ func domainRows(sorted []*classify.Result, gr *GraphReport, countries map[string
 // depOrder is the order of dependency rows within a domain: layer in
 // catalog order, provider, service, then the evidence.
 func depOrder(a, b classify.Dependency) int {
-	return cmp.Or(
-		cmp.Compare(slices.Index(catalog.Layers, a.Layer), slices.Index(catalog.Layers, b.Layer)),
-		strings.Compare(a.Provider, b.Provider),
-		strings.Compare(a.Service, b.Service),
-		strings.Compare(a.Region, b.Region),
-		strings.Compare(string(a.Evidence), string(b.Evidence)),
-		strings.Compare(a.EvidenceValue, b.EvidenceValue),
-	)
+	// Not cmp.Or, whose arguments would all be computed: this runs for
+	// every dependency written.
+	if a.Layer != b.Layer {
+		if c := cmp.Compare(slices.Index(catalog.Layers, a.Layer), slices.Index(catalog.Layers, b.Layer)); c != 0 {
+			return c
+		}
+	}
+	if c := strings.Compare(a.Provider, b.Provider); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Service, b.Service); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Region, b.Region); c != 0 {
+		return c
+	}
+	if c := strings.Compare(string(a.Evidence), string(b.Evidence)); c != 0 {
+		return c
+	}
+	return strings.Compare(a.EvidenceValue, b.EvidenceValue)
 }
 
 // depsSorted reports whether the dependencies of r are in depOrder.

@@ -4,11 +4,15 @@ import (
 	"encoding"
 	"errors"
 	"fmt"
+	"io"
+	"math"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gocarina/gocsv"
 )
@@ -22,11 +26,11 @@ import (
 // format; a named type through its MarshalCSV, MarshalText or String
 // method, in that order, when it has one.
 
-// cellAppender is a row type that makes its own cells, in the order of
+// cellWriterTo is a row type that writes its own cells, in the order of
 // its fields, with the text rowCodec would give them: the rows of the
 // large files (domains.csv, dependencies.csv).
-type cellAppender interface {
-	appendCells(dst []string) []string
+type cellWriterTo interface {
+	writeCells(e *rowWriter)
 }
 
 // fieldCodec is how one column of a row type is made.
@@ -164,7 +168,181 @@ func methodText(v any) (string, error) {
 	return "", fmt.Errorf("csv cell of type %T: no method", v)
 }
 
-// Cells of the float and integer columns of the large files, as rowCodec
-// makes them.
-func floatCell(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
-func intCell(i int) string       { return strconv.Itoa(i) }
+// rowWriter writes CSV rows as encoding/csv's Writer does with UseCRLF
+// (comma, CRLF line ends, a cell quoted when it holds a comma, a quote, a
+// CR or a LF, begins with a space or is `\.`; a CR inside a quoted cell
+// dropped, a LF written as CRLF), every cell through Neutralize. The
+// cells are formatted into one buffer, numbers with strconv's Append
+// functions, and the buffer is written out when it is full: no cell is
+// a string of its own and no row a slice. The first error of the
+// underlying writer is kept and returned by flush; later rows are
+// dropped.
+type rowWriter struct {
+	w     io.Writer
+	buf   []byte
+	cells int // cells written in the current row
+	err   error
+	// scratch holds a cell made of parts (joined provider names).
+	scratch []byte
+}
+
+// rowWriterBuffer is the size the buffer is written out at.
+const rowWriterBuffer = 64 << 10
+
+func newRowWriter(w io.Writer) *rowWriter {
+	return &rowWriter{w: w, buf: make([]byte, 0, rowWriterBuffer+4<<10)}
+}
+
+// sep writes the comma before every cell but a row's first.
+func (e *rowWriter) sep() {
+	if e.cells > 0 {
+		e.buf = append(e.buf, ',')
+	}
+	e.cells++
+}
+
+// plainCell reports whether s is written as it is: ASCII, no character
+// Neutralize or quoting acts on.
+func plainCell[T string | []byte](s T) bool {
+	if len(s) == 0 {
+		return true
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r', ' ', '\n', '\v', '\f':
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf || c == ',' || c == '"' || c == '\r' || c == '\n' {
+			return false
+		}
+	}
+	return len(s) != 2 || s[0] != '\\' || s[1] != '.'
+}
+
+// str writes the cell s.
+func (e *rowWriter) str(s string) {
+	e.sep()
+	if plainCell(s) {
+		e.buf = append(e.buf, s...)
+		return
+	}
+	e.quoted(Neutralize(s))
+}
+
+// quoted writes the neutralised cell s, quoted when encoding/csv would.
+func (e *rowWriter) quoted(s string) {
+	if !fieldNeedsQuotes(s) {
+		e.buf = append(e.buf, s...)
+		return
+	}
+	e.buf = append(e.buf, '"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '"':
+			e.buf = append(e.buf, '"', '"')
+		case '\r':
+		case '\n':
+			e.buf = append(e.buf, '\r', '\n')
+		default:
+			e.buf = append(e.buf, c)
+		}
+	}
+	e.buf = append(e.buf, '"')
+}
+
+// fieldNeedsQuotes is encoding/csv's rule for a comma-separated file.
+func fieldNeedsQuotes(s string) bool {
+	if s == "" {
+		return false
+	}
+	if s == `\.` || strings.ContainsAny(s, ",\"\r\n") {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsSpace(r)
+}
+
+// join writes one cell of parts joined by sep, as str(strings.Join(parts,
+// sep)) would.
+func (e *rowWriter) join(parts []string, sep byte) {
+	if len(parts) == 1 {
+		e.str(parts[0])
+		return
+	}
+	b := e.scratch[:0]
+	for i, p := range parts {
+		if i > 0 {
+			b = append(b, sep)
+		}
+		b = append(b, p...)
+	}
+	e.scratch = b
+	e.bytes(b)
+}
+
+// bytes writes the cell b (not kept).
+func (e *rowWriter) bytes(b []byte) {
+	e.sep()
+	if plainCell(b) {
+		e.buf = append(e.buf, b...)
+		return
+	}
+	e.quoted(Neutralize(string(b)))
+}
+
+// int writes i in decimal.
+func (e *rowWriter) int(i int) {
+	if i < 0 {
+		e.str(strconv.Itoa(i))
+		return
+	}
+	e.sep()
+	e.buf = strconv.AppendInt(e.buf, int64(i), 10)
+}
+
+// float writes f with strconv's shortest 'f' format of a float64.
+func (e *rowWriter) float(f float64) {
+	if math.Signbit(f) || math.IsInf(f, 0) || math.IsNaN(f) {
+		e.str(strconv.FormatFloat(f, 'f', -1, 64))
+		return
+	}
+	e.sep()
+	e.buf = strconv.AppendFloat(e.buf, f, 'f', -1, 64)
+}
+
+// bool writes true or false.
+func (e *rowWriter) bool(b bool) {
+	e.sep()
+	e.buf = strconv.AppendBool(e.buf, b)
+}
+
+// end ends the row, and writes the buffer out when it is full.
+func (e *rowWriter) end() {
+	e.buf = append(e.buf, '\r', '\n')
+	e.cells = 0
+	if len(e.buf) >= rowWriterBuffer {
+		e.write()
+	}
+}
+
+func (e *rowWriter) write() {
+	if e.err == nil && len(e.buf) > 0 {
+		_, e.err = e.w.Write(e.buf)
+	}
+	e.buf = e.buf[:0]
+}
+
+// row writes the cells of a row and ends it.
+func (e *rowWriter) row(cells []string) {
+	for _, c := range cells {
+		e.str(c)
+	}
+	e.end()
+}
+
+// flush writes out what is buffered and returns the first error.
+func (e *rowWriter) flush() error {
+	e.write()
+	return e.err
+}

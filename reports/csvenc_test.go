@@ -2,10 +2,14 @@ package reports
 
 import (
 	"bytes"
+	"encoding/csv"
+	"io"
 	"math"
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/gocarina/gocsv"
@@ -44,8 +48,30 @@ func fillRow(rng *rand.Rand, v reflect.Value) {
 	}
 }
 
+// csvReference is the gocsv.CSVWriter the files were written with
+// before rowWriter: encoding/csv with CRLF line ends, every cell through
+// Neutralize. The tests compare rowWriter's bytes with it.
+type csvReference struct{ w *csv.Writer }
+
+func newCSVReference(w io.Writer) *csvReference {
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	return &csvReference{w: cw}
+}
+
+func (c *csvReference) Write(row []string) error {
+	cells := make([]string, len(row))
+	for i, cell := range row {
+		cells[i] = Neutralize(cell)
+	}
+	return c.w.Write(cells)
+}
+
+func (c *csvReference) Flush()       { c.w.Flush() }
+func (c *csvReference) Error() error { return c.w.Error() }
+
 // sameAsGocsv writes rows of T with writeCSV and with gocsv's marshaller
-// into the same cell writer, and fails when the bytes differ.
+// into encoding/csv (csvReference), and fails when the bytes differ.
 func sameAsGocsv[T any](t *testing.T, rng *rand.Rand) {
 	t.Helper()
 	rows := make([]T, 50)
@@ -55,7 +81,7 @@ func sameAsGocsv[T any](t *testing.T, rng *rand.Rand) {
 		}
 	}
 	var want, got bytes.Buffer
-	cw := newCellWriter(&want)
+	cw := newCSVReference(&want)
 	if err := gocsv.MarshalCSV(rows, cw); err != nil {
 		t.Fatal(err)
 	}
@@ -107,4 +133,105 @@ func TestCodecRejects(t *testing.T) {
 	if err := writeCSV(&buf, slices.Values([]bad{{Name: "x"}})); err == nil {
 		t.Error("a []string column was written")
 	}
+}
+
+// cellTexts are cells that exercise every rule of rowWriter: formula
+// starts, quotes, CR and LF alone and together, commas, leading spaces of
+// every kind, `\.`, invalid UTF-8 and non-ASCII text.
+var cellTexts = []string{
+	"", "a", "amazon", "=1+2", "+1", "-1", "@x", "\tx", "\rx", "\nx", " x", "\vx", "\fx", "\u0085x", "\u00a0x", "\u2003x",
+	"a,b", "say \"hi\"", "line\nbreak", "cr\ronly", "crlf\r\nend", "\\.", "\\.\\.", ".\\", "\xff\xfe", "ü", "x\xc3", "'quoted",
+	"tab\tinside", "end ", "\x00nul",
+}
+
+// TestRowWriterAsCSV checks rowWriter against encoding/csv and
+// Neutralize, cell by cell and on rows of random cells, numbers
+// included; and that an error of the underlying writer is returned.
+func TestRowWriterAsCSV(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 9))
+	floats := []float64{0, math.Copysign(0, -1), 1, 0.1, 1.0 / 3, 1e-9, 1e21, -0.75, math.Inf(1), math.Inf(-1), math.NaN(), math.MaxFloat64}
+	ints := []int{0, 1, 42, -1, math.MaxInt64, math.MinInt64}
+	for round := range 200 {
+		var want, got bytes.Buffer
+		ref := newCSVReference(&want)
+		e := newRowWriter(&got)
+		for range 1 + rng.IntN(5) {
+			var cells []string
+			for range 1 + rng.IntN(6) {
+				switch rng.IntN(6) {
+				case 0:
+					f := floats[rng.IntN(len(floats))]
+					cells = append(cells, strconv.FormatFloat(f, 'f', -1, 64))
+					e.float(f)
+				case 1:
+					n := ints[rng.IntN(len(ints))]
+					cells = append(cells, strconv.Itoa(n))
+					e.int(n)
+				case 2:
+					b := rng.IntN(2) == 0
+					cells = append(cells, strconv.FormatBool(b))
+					e.bool(b)
+				case 3:
+					parts := make([]string, 1+rng.IntN(3))
+					for i := range parts {
+						parts[i] = cellTexts[rng.IntN(len(cellTexts))]
+					}
+					cells = append(cells, strings.Join(parts, ";"))
+					e.join(parts, ';')
+				default:
+					s := cellTexts[rng.IntN(len(cellTexts))] + cellTexts[rng.IntN(len(cellTexts))]
+					cells = append(cells, s)
+					e.str(s)
+				}
+			}
+			if err := ref.Write(cells); err != nil {
+				t.Fatal(err)
+			}
+			e.end()
+		}
+		ref.Flush()
+		if err := e.flush(); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Fatalf("round %d: rowWriter wrote\n%q\nencoding/csv\n%q", round, got.String(), want.String())
+		}
+	}
+	e := newRowWriter(failingWriter{})
+	for range 2 * rowWriterBuffer / 8 {
+		e.str("1234567")
+		e.end()
+	}
+	if err := e.flush(); err == nil {
+		t.Error("the underlying writer's error was not returned")
+	}
+}
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, io.ErrShortWrite }
+
+// FuzzRowWriter checks one cell of any text against encoding/csv.
+func FuzzRowWriter(f *testing.F) {
+	for _, s := range cellTexts {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var want, got bytes.Buffer
+		ref := newCSVReference(&want)
+		if err := ref.Write([]string{s, s}); err != nil {
+			t.Fatal(err)
+		}
+		ref.Flush()
+		e := newRowWriter(&got)
+		e.str(s)
+		e.bytes([]byte(s))
+		e.end()
+		if err := e.flush(); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%q: rowWriter wrote %q, encoding/csv %q", s, got.String(), want.String())
+		}
+	})
 }

@@ -1,0 +1,140 @@
+package reports
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"testing"
+
+	"github.com/chokepoint-dev/chokepoint/analysis/classify"
+	"github.com/chokepoint-dev/chokepoint/analysis/graph"
+	"github.com/chokepoint-dev/chokepoint/data/catalog"
+	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
+)
+
+// randomCSVResults returns n results drawn by rng: names from cellTexts
+// (formula starts, quotes, line breaks, invalid UTF-8) beside plain
+// ones, ranks with ties and zeros, every status, several providers per
+// layer, self-hosting, regions, and dependencies that are sometimes not
+// in the order of dependencies.csv (a classifier sorts them; SetDeps
+// keeps what it is given).
+func randomCSVResults(rng *rand.Rand, n int) []classify.Result {
+	name := func(plain string) string {
+		if rng.IntN(6) == 0 {
+			return cellTexts[rng.IntN(len(cellTexts))] + plain
+		}
+		return plain
+	}
+	states := []classify.State{classify.StateKnown, classify.StateNone, classify.StateUnattributed, classify.StateUnresolved}
+	out := make([]classify.Result, n)
+	for i := range out {
+		r := classify.Result{
+			Domain: name("d" + strconv.Itoa(i) + ".example"),
+			Rank:   rng.IntN(n/2 + 1),
+			Status: dnscrawl.Statuses[rng.IntN(len(dnscrawl.Statuses))],
+			States: map[catalog.Layer]classify.State{},
+		}
+		if r.Status != dnscrawl.StatusOK {
+			r.Error = name("lookup failed")
+		}
+		var deps []classify.Dependency
+		for _, l := range classify.StateLayers {
+			r.States[l] = states[rng.IntN(len(states))]
+			for range rng.IntN(4) {
+				p := name("co" + strconv.Itoa(rng.IntN(12)))
+				if rng.IntN(8) == 0 {
+					p = classify.SelfProvider
+				}
+				d := classify.Dependency{Layer: l, Provider: p, Service: name(string(l)),
+					Evidence:      classify.Evidences[rng.IntN(len(classify.Evidences))],
+					EvidenceValue: name("ns" + strconv.Itoa(rng.IntN(5)) + ".example"),
+					Confidence:    float64(rng.IntN(5)) / 4, ThirdParty: p != classify.SelfProvider, Uncatalogued: rng.IntN(3) == 0}
+				if rng.IntN(4) == 0 {
+					d.Region = name("r" + strconv.Itoa(rng.IntN(3)))
+				}
+				deps = append(deps, d)
+			}
+		}
+		if rng.IntN(3) > 0 {
+			slices.SortStableFunc(deps, depOrder)
+		}
+		r.SetDeps(deps)
+		r.NoOCSPFetch = rng.IntN(3) == 0
+		out[i] = r
+	}
+	return out
+}
+
+// TestResultWritersAsRows checks that domains.csv and dependencies.csv
+// written straight from the results have the bytes of writeCSV over
+// domainRows and dependencyRows: with and without the graph's single
+// points of failure and the sites' countries, and with a graph of other
+// results (the single points matched by name).
+func TestResultWritersAsRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 21))
+	results := randomCSVResults(rng, 400)
+	sorted := sortedResults(results)
+	full := NewGraphReport(graph.Build(results, nil, nil), 1)
+	if len(full.SPOF) == 0 {
+		t.Fatal("no single point of failure: the test would not check the column")
+	}
+	part := NewGraphReport(graph.Build(results[:150], nil, nil), 1)
+	// The same domains ranked the other way round: the graph's single
+	// points of failure are in another order than the results.
+	reranked := slices.Clone(results)
+	for i := range reranked {
+		reranked[i].Rank = len(results) - reranked[i].Rank
+	}
+	other := NewGraphReport(graph.Build(reranked, nil, nil), 1)
+	countries := map[string]string{}
+	for i := range results {
+		if rng.IntN(2) == 0 {
+			countries[results[i].Domain] = cellTexts[rng.IntN(len(cellTexts))]
+		}
+	}
+	for _, c := range []struct {
+		name      string
+		gr        *GraphReport
+		countries map[string]string
+	}{
+		{"no graph", nil, nil},
+		{"graph", full, nil},
+		{"graph and countries", full, countries},
+		{"graph of part of the results", part, countries},
+		{"graph in another order", other, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var want, got bytes.Buffer
+			if err := writeCSV(&want, domainRows(sorted, c.gr, c.countries)); err != nil {
+				t.Fatal(err)
+			}
+			if err := writeDomainResults(&got, sorted, c.gr, c.countries); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), want.Bytes()) {
+				t.Errorf("domains.csv differs:\n%s", firstDiff(got.String(), want.String()))
+			}
+		})
+	}
+	var want, got bytes.Buffer
+	if err := writeCSV(&want, dependencyRows(sorted)); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeDependencyResults(&got, sorted); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Errorf("dependencies.csv differs:\n%s", firstDiff(got.String(), want.String()))
+	}
+}
+
+// firstDiff shows where two texts part.
+func firstDiff(got, want string) string {
+	i := 0
+	for i < len(got) && i < len(want) && got[i] == want[i] {
+		i++
+	}
+	lo := max(0, i-80)
+	return "got  …" + strconv.Quote(got[lo:min(len(got), i+80)]) + "\nwant …" + strconv.Quote(want[lo:min(len(want), i+80)])
+}
