@@ -206,10 +206,8 @@ type GraphReport struct {
 // NewGraphReport computes the blast radius of every element, the single
 // points of failure and the co-dependent pairs of g.
 func NewGraphReport(g *graph.Graph, workers int) *GraphReport {
-	return &GraphReport{
-		Graph: g, Blast: g.BlastRadii(workers), SPOF: g.SinglePoints(),
-		Pairs: g.CoDependency(CoDependencyPairs), Cycles: g.Cycles(),
-	}
+	blast, spof, pairs := g.Analyse(workers, CoDependencyPairs)
+	return &GraphReport{Graph: g, Blast: blast, SPOF: spof, Pairs: pairs, Cycles: g.Cycles()}
 }
 
 // WriteGraph writes blast.csv, spof.csv, codependency.csv,

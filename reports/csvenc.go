@@ -207,18 +207,35 @@ func plainCell[T string | []byte](s T) bool {
 	if len(s) == 0 {
 		return true
 	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r', ' ', '\n', '\v', '\f':
+	if cellStart[s[0]] {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= utf8.RuneSelf || c == ',' || c == '"' || c == '\r' || c == '\n' {
+		if cellInner[s[i]] {
 			return false
 		}
 	}
 	return len(s) != 2 || s[0] != '\\' || s[1] != '.'
 }
+
+// cellInner marks the bytes that make a cell more than its text: those
+// of non-ASCII characters (which may be invalid UTF-8) and those that
+// need quotes. cellStart marks, besides, those that Neutralize acts on
+// or that make encoding/csv quote a cell when they begin it (ASCII
+// spaces).
+var cellInner, cellStart = func() (inner, start [256]bool) {
+	for c := utf8.RuneSelf; c < 256; c++ {
+		inner[c] = true
+	}
+	for _, c := range []byte{',', '"', '\r', '\n'} {
+		inner[c] = true
+	}
+	start = inner
+	for _, c := range []byte{'=', '+', '-', '@', '\t', ' ', '\v', '\f'} {
+		start[c] = true
+	}
+	return inner, start
+}()
 
 // str writes the cell s.
 func (e *rowWriter) str(s string) {

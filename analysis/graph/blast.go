@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/chokepoint-dev/chokepoint/analysis/classify"
 )
@@ -41,50 +42,122 @@ type Blast struct {
 // number of CPUs). Each scenario costs time in proportion to the domains
 // and services it touches, not to the list size.
 func (g *Graph) BlastRadii(workers int) []Blast {
+	return g.radii(g.Elements(), workers, nil).blast
+}
+
+// Analyse returns BlastRadii(workers), SinglePoints() and
+// CoDependency(k) at once: the scenario of each company is run once for
+// the three of them (its blast radius, the domains it takes down alone,
+// the domains of the pairs it is in), and the scenarios of the pairs on
+// workers goroutines too.
+func (g *Graph) Analyse(workers, k int) ([]Blast, []SPOF, []Pair) {
+	pairs := g.topPairs(k)
+	inPair := map[string]bool{}
+	for _, p := range pairs {
+		inPair[p.A], inPair[p.B] = true, true
+	}
 	els := g.Elements()
-	out := make([]Blast, len(els))
+	r := g.radii(els, workers, inPair)
+	var companies []Element
+	var serving [][]int32
+	alone := map[string][]int32{}
+	for i, e := range els {
+		if e.Kind == KindProvider {
+			companies = append(companies, e)
+			serving = append(serving, r.serving[i])
+			if inPair[e.Company] {
+				alone[e.Company] = r.failed[i]
+			}
+		}
+	}
+	g.pairsDown(pairs, workers, func(sc *scratch, c string) []int32 {
+		if f, ok := alone[c]; ok {
+			return f
+		}
+		return g.failedAlone(sc, c) // not an element: never, as a pair's companies serve domains
+	})
+	return r.blast, g.singlePoints(companies, serving), pairs
+}
+
+// failedAlone returns the domains that go down when company c fails,
+// sorted.
+func (g *Graph) failedAlone(sc *scratch, c string) []int32 {
+	g.fail(sc, []Element{{Kind: KindProvider, Company: c}}, false)
+	f := slices.Clone(sc.failed)
+	slices.Sort(f)
+	return f
+}
+
+// radiiOut is what radii computes for every element: its blast radius,
+// and for a provider the domains whose serving layers it takes down (in
+// the order of failure) and, when asked, every domain it takes down,
+// sorted.
+type radiiOut struct {
+	blast   []Blast
+	serving [][]int32
+	failed  [][]int32
+}
+
+// radii runs the scenario of every element of els on workers goroutines
+// (0: the number of CPUs). keep names the companies whose failed domains
+// are kept in failed.
+func (g *Graph) radii(els []Element, workers int, keep map[string]bool) radiiOut {
+	out := radiiOut{blast: make([]Blast, len(els)), serving: make([][]int32, len(els)), failed: make([][]int32, len(els))}
+	g.parallel(len(els), workers, func(sc *scratch, i int) {
+		o := g.fail(sc, els[i:i+1], false)
+		b := Blast{
+			Element: els[i], Domains: o.Failed, Direct: o.Direct, Transitive: o.Transitive,
+			Share: o.Share, WeightedShare: o.WeightedShare,
+			EmailFailed: o.EmailFailed, EmailShare: o.EmailShare, Services: len(o.Services),
+		}
+		provider := els[i].Kind == KindProvider
+		var serving []int32
+		for _, d := range sc.failed {
+			if g.servingDown(sc, d) {
+				b.ServingDomains++
+				if provider {
+					serving = append(serving, d)
+				}
+			}
+			if sc.slots[d*numLayers+slotCA].dead == sc.epoch && g.caRequired[d] {
+				b.CADomains++
+			}
+			if sc.slots[d*numLayers+slotTLD].dead == sc.epoch {
+				b.TLDDomains++
+			}
+		}
+		out.blast[i], out.serving[i] = b, serving
+		if provider && keep[els[i].Company] {
+			out.failed[i] = slices.Sorted(slices.Values(sc.failed))
+		}
+	})
+	return out
+}
+
+// parallel calls fn for 0..n-1 on workers goroutines (0: the number of
+// CPUs), each with a scratch of its own.
+func (g *Graph) parallel(n, workers int, fn func(sc *scratch, i int)) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	workers = max(1, min(workers, len(els)))
+	workers = max(1, min(workers, n))
 	var wg sync.WaitGroup
-	var mu sync.Mutex
-	next := 0
+	var next atomic.Int64
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			sc := g.newScratch()
 			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if i >= len(els) {
+				i := int(next.Add(1) - 1)
+				if i >= n {
 					return
 				}
-				o := g.fail(sc, els[i:i+1], false)
-				out[i] = Blast{
-					Element: els[i], Domains: o.Failed, Direct: o.Direct, Transitive: o.Transitive,
-					Share: o.Share, WeightedShare: o.WeightedShare,
-					EmailFailed: o.EmailFailed, EmailShare: o.EmailShare, Services: len(o.Services),
-				}
-				for _, d := range sc.failed {
-					if g.servingDown(sc, d) {
-						out[i].ServingDomains++
-					}
-					if sc.slots[d*numLayers+slotCA].dead == sc.epoch && g.caRequired[d] {
-						out[i].CADomains++
-					}
-					if sc.slots[d*numLayers+slotTLD].dead == sc.epoch {
-						out[i].TLDDomains++
-					}
-				}
+				fn(sc, i)
 			}
 		}()
 	}
 	wg.Wait()
-	return out
 }
 
 // SPOF is a domain that one provider can take down alone.
@@ -142,16 +215,28 @@ func (g *Graph) SinglePoints() []SPOF {
 			companies = append(companies, e)
 		}
 	}
-	// (domain, company) pairs, then grouped by domain with a counting
-	// sort: no map or slice per domain.
-	var pd, pc []int32
+	serving := make([][]int32, len(companies))
 	sc := g.newScratch()
 	for ci, e := range companies {
 		g.fail(sc, []Element{e}, false)
 		for _, d := range sc.failed {
 			if g.servingDown(sc, d) {
-				pd, pc = append(pd, d), append(pc, int32(ci))
+				serving[ci] = append(serving[ci], d)
 			}
+		}
+	}
+	return g.singlePoints(companies, serving)
+}
+
+// singlePoints makes the rows of SinglePoints from the domains whose
+// serving layers each company (sorted) takes down alone.
+func (g *Graph) singlePoints(companies []Element, serving [][]int32) []SPOF {
+	// (domain, company) pairs, then grouped by domain with a counting
+	// sort: no map or slice per domain.
+	var pd, pc []int32
+	for ci, ds := range serving {
+		for _, d := range ds {
+			pd, pc = append(pd, d), append(pc, int32(ci))
 		}
 	}
 	byDomain := buildCSR(len(g.domains), pd, pc)
@@ -249,6 +334,22 @@ type Pair struct {
 // every domain would pair its CA with its registry), by Domains
 // descending then names.
 func (g *Graph) CoDependency(k int) []Pair {
+	pairs := g.topPairs(k)
+	alone := map[string][]int32{}
+	g.pairsDown(pairs, 1, func(sc *scratch, c string) []int32 {
+		if f, ok := alone[c]; ok {
+			return f
+		}
+		f := g.failedAlone(sc, c)
+		alone[c] = f
+		return f
+	})
+	return pairs
+}
+
+// topPairs returns the k pairs of CoDependency with Domains and Share,
+// without Down.
+func (g *Graph) topPairs(k int) []Pair {
 	// Pair counts over company indexes: a dense triangle when the
 	// companies are few enough (the usual case), a map otherwise.
 	nc := len(g.companies)
@@ -306,34 +407,35 @@ func (g *Graph) CoDependency(k int) []Pair {
 	if k >= 0 && len(out) > k {
 		out = out[:k]
 	}
-	// Down = |F(a, b)| − |F(a) ∪ F(b)|, with F the failed domains; each
-	// company's F is computed once.
-	sc := g.newScratch()
-	alone := map[string][]int32{}
-	failedAlone := func(c string) []int32 {
-		if f, ok := alone[c]; ok {
-			return f
-		}
-		g.fail(sc, []Element{{Kind: KindProvider, Company: c}}, false)
-		f := slices.Clone(sc.failed)
-		slices.Sort(f)
-		alone[c] = f
-		return f
-	}
 	for i := range out {
-		p := &out[i]
 		if len(g.domains) > 0 {
-			p.Share = float64(p.Domains) / float64(len(g.domains))
+			out[i].Share = float64(out[i].Domains) / float64(len(g.domains))
 		}
-		fa, fb := failedAlone(p.A), failedAlone(p.B)
+	}
+	return out
+}
+
+// pairsDown sets Down of every pair, on workers goroutines (0: the
+// number of CPUs): Down = |F(a, b)| − |F(a) ∪ F(b)|, with F the failed
+// domains. alone returns F of one company, sorted; it is called from
+// one goroutine at a time, before the pairs' scenarios.
+func (g *Graph) pairsDown(pairs []Pair, workers int, alone func(sc *scratch, company string) []int32) {
+	sc := g.newScratch()
+	single := make([]int, len(pairs)) // |F(a) ∪ F(b)|
+	for i := range pairs {
+		p := &pairs[i]
+		fa, fb := alone(sc, p.A), alone(sc, p.B)
 		inter := 0
 		for _, d := range fb {
 			if _, ok := slices.BinarySearch(fa, d); ok {
 				inter++
 			}
 		}
-		both := g.fail(sc, []Element{{Kind: KindProvider, Company: p.A}, {Kind: KindProvider, Company: p.B}}, false).Failed
-		p.Down = both - (len(fa) + len(fb) - inter)
+		single[i] = len(fa) + len(fb) - inter
 	}
-	return out
+	g.parallel(len(pairs), workers, func(sc *scratch, i int) {
+		p := &pairs[i]
+		both := g.fail(sc, []Element{{Kind: KindProvider, Company: p.A}, {Kind: KindProvider, Company: p.B}}, false).Failed
+		p.Down = both - single[i]
+	})
 }
