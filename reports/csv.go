@@ -296,27 +296,38 @@ type MetricsRow struct {
 // remaining ties, so that the faster unstable sort gives the same order.
 func sortedResults(results []classify.Result) []*classify.Result {
 	out := make([]*classify.Result, len(results))
+	idx := reportIndex(results)
 	for i := range results {
-		out[i] = &results[i]
+		j := i
+		if idx != nil {
+			j = int(idx[i])
+		}
+		out[i] = &results[j]
 	}
-	before := reportOrder
-	if slices.IsSortedFunc(out, before) {
-		return out
+	return out
+}
+
+// reportIndex returns the positions in results of the results in
+// report order, nil when results are in report order already.
+func reportIndex(results []classify.Result) []int32 {
+	sorted := true
+	for i := 1; i < len(results) && sorted; i++ {
+		sorted = reportOrder(&results[i-1], &results[i]) <= 0
+	}
+	if sorted {
+		return nil
 	}
 	idx := make([]int32, len(results))
 	for i := range idx {
 		idx[i] = int32(i)
 	}
 	slices.SortFunc(idx, func(a, b int32) int {
-		if c := before(&results[a], &results[b]); c != 0 {
+		if c := reportOrder(&results[a], &results[b]); c != 0 {
 			return c
 		}
 		return cmp.Compare(a, b)
 	})
-	for i, j := range idx {
-		out[i] = &results[j]
-	}
-	return out
+	return idx
 }
 
 // reportOrder compares two results in report order.
@@ -345,12 +356,27 @@ func reportOrder(a, b *classify.Result) int {
 // place. The writers sort what they are given; given sorted results they
 // only check the order.
 func SortResults(results []classify.Result) {
-	sorted := sortedResults(results)
-	out := make([]classify.Result, len(results))
-	for i, r := range sorted {
-		out[i] = *r
+	// Each result is moved once, along the cycles of the permutation,
+	// instead of copying them all into a second slice (128 MB for a
+	// million) and back.
+	idx := reportIndex(results)
+	for i := range idx {
+		if idx[i] == int32(i) {
+			continue
+		}
+		held := results[i]
+		j := i
+		for {
+			k := int(idx[j])
+			idx[j] = int32(j)
+			if k == i {
+				results[j] = held
+				break
+			}
+			results[j] = results[k]
+			j = k
+		}
 	}
-	copy(results, out)
 }
 
 // WriteDomains writes domains.csv: one DomainRow per result, in report

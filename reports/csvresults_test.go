@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strconv"
 	"testing"
@@ -137,4 +138,31 @@ func firstDiff(got, want string) string {
 	}
 	lo := max(0, i-80)
 	return "got  …" + strconv.Quote(got[lo:min(len(got), i+80)]) + "\nwant …" + strconv.Quote(want[lo:min(len(want), i+80)])
+}
+
+// TestSortResults checks that SortResults, which moves the results along
+// the cycles of the permutation, gives the order of a stable sort by
+// reportOrder (ties of rank, domain, status and error included), and
+// leaves sorted results as they are.
+func TestSortResults(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 5))
+	for round := range 20 {
+		results := randomCSVResults(rng, 1+rng.IntN(300))
+		for i := range results {
+			if rng.IntN(4) == 0 { // the same name twice, and ties on every key
+				results[i].Domain = results[rng.IntN(len(results))].Domain
+			}
+		}
+		want := slices.Clone(results)
+		slices.SortStableFunc(want, func(a, b classify.Result) int { return reportOrder(&a, &b) })
+		got := slices.Clone(results)
+		SortResults(got)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("round %d: SortResults differs from a stable sort", round)
+		}
+		SortResults(got)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("round %d: sorted results moved", round)
+		}
+	}
 }

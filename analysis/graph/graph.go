@@ -173,6 +173,9 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 	}
 	keyIndex := map[[3]int32]int32{}
 	classIndex := map[[2]int32]int32{}
+	// The services and regions of the dependencies by their parts, so
+	// that a dependency costs no concatenated name.
+	svcOf, regionOf := map[[2]string]int32{}, map[[2]string]int32{}
 	// Size the pair lists once: they are the bulk of the graph's memory.
 	nDeps, nAddrs := 0, 0
 	for i := range results {
@@ -206,10 +209,17 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 				sFrom, sTo = append(sFrom, slot), append(sTo, -1)
 				continue
 			}
-			svc := g.service(dep.Provider, dep.Service)
+			svc, ok := svcOf[[2]string{dep.Provider, dep.Service}]
+			if !ok {
+				svc = g.service(dep.Provider, dep.Service)
+				svcOf[[2]string{dep.Provider, dep.Service}] = svc
+			}
 			reg := int32(-1)
 			if dep.Region != "" {
-				reg = g.region(dep.Provider, dep.Region)
+				if reg, ok = regionOf[[2]string{dep.Provider, dep.Region}]; !ok {
+					reg = g.region(dep.Provider, dep.Region)
+					regionOf[[2]string{dep.Provider, dep.Region}] = reg
+				}
 			}
 			byName := int32(0)
 			if dep.Evidence == classify.EvidenceCNAMESuffix {
