@@ -7,8 +7,6 @@ import (
 	"os"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/chokepoint-dev/chokepoint/analysis/classify"
 	"github.com/chokepoint-dev/chokepoint/analysis/graph"
 	"github.com/chokepoint-dev/chokepoint/analysis/metrics"
@@ -47,33 +45,6 @@ func MemoryLimit(inputs []string) int64 {
 
 // Name returns "go".
 func (GoEngine) Name() string { return "go" }
-
-// goAnalysis is a run computed by GoEngine.
-type goAnalysis struct {
-	parquet bool
-	results []classify.Result
-	sum     Summary
-}
-
-func (a *goAnalysis) Summary() Summary { return a.sum }
-
-// Write writes the CSV files, run.json and report.html (and the Parquet
-// tables when asked) into dir.
-func (a *goAnalysis) Write(ctx context.Context, dir string) error {
-	var written errgroup.Group
-	written.Go(func() error { return reports.WriteAll(dir, a.sum.Run, a.results, a.sum.Metrics) })
-	written.Go(func() error { return reports.WriteGraph(dir, a.sum.Graph) })
-	if err := written.Wait(); err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if a.parquet {
-		return reports.WriteParquet(dir, a.results, a.sum.Metrics, a.sum.Graph, a.sum.Run.SiteCountries)
-	}
-	return nil
-}
 
 // minObservationLine is less than the bytes of any observation line
 // ({"domain":"a.io","rank":1,"status":"nxdomain"} and its newline).

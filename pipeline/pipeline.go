@@ -223,8 +223,6 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
-	sum := an.Summary()
-	sum.Engine = eng.Name()
 	// All outputs go to a temporary folder first and replace the
 	// previous run's as a whole: a full disk leaves the previous set.
 	err = reports.WriteSet(j.Out, func(tmp string) error {
@@ -235,6 +233,11 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 		}
 		return an.Write(ctx, tmp)
 	})
+	// After Write, which an engine may begin while it computes the
+	// figures (GoEngine); waited for on an error too, so that nothing of
+	// the run goes on after Run returns.
+	sum := an.Summary()
+	sum.Engine = eng.Name()
 	if err != nil {
 		return Summary{}, err
 	}

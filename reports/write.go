@@ -39,6 +39,28 @@ const (
 // returned. run may be nil; its SchemaVersion, Statuses and Metrics are
 // filled from sum when empty (run itself is not modified).
 func WriteAll(dir string, run *Run, results []classify.Result, sum *metrics.Summary) error {
+	return writeAll(dir, run, results, sum, true)
+}
+
+// WriteDependencyFile writes dependencies.csv in dir, atomically, as
+// WriteAll does: an engine can begin it, since it needs nothing but the
+// results, before their figures are computed, and then write the other
+// files with WriteRest.
+func WriteDependencyFile(dir string, results []classify.Result) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("write reports: %w", err)
+	}
+	sorted := sortedResults(results)
+	return atomicfile.Write(filepath.Join(dir, DependenciesFile), func(w io.Writer) error { return writeDependencyResults(w, sorted) })
+}
+
+// WriteRest writes every file of WriteAll but dependencies.csv
+// (WriteDependencyFile).
+func WriteRest(dir string, run *Run, results []classify.Result, sum *metrics.Summary) error {
+	return writeAll(dir, run, results, sum, false)
+}
+
+func writeAll(dir string, run *Run, results []classify.Result, sum *metrics.Summary, deps bool) error {
 	if sum == nil {
 		return errors.New("write reports: no metrics summary")
 	}
@@ -47,17 +69,21 @@ func WriteAll(dir string, run *Run, results []classify.Result, sum *metrics.Summ
 	}
 	run = complete(run, sum)
 	sorted := sortedResults(results) // once for both files
-	files := []struct {
+	type file struct {
 		name  string
 		write func(io.Writer) error
-	}{
-		{DomainsFile, func(w io.Writer) error { return writeCSV(w, domainRows(sorted, run.Graph, run.SiteCountries)) }},
-		{DependenciesFile, func(w io.Writer) error { return writeCSV(w, dependencyRows(sorted)) }},
+	}
+	// report.html first: it takes longest, on one goroutine.
+	files := []file{
+		{HTMLFile, func(w io.Writer) error { return WriteHTML(w, run, results, sum) }},
+		{DomainsFile, func(w io.Writer) error { return writeDomainResults(w, sorted, run.Graph, run.SiteCountries) }},
 		{ProvidersFile, func(w io.Writer) error { return WriteProviders(w, sum) }},
 		{MetricsFile, func(w io.Writer) error { return WriteMetrics(w, sum) }},
 		{SiteCountriesFile, func(w io.Writer) error { return WriteSiteCountries(w, sum) }},
 		{RunFile, func(w io.Writer) error { return WriteRun(w, run) }},
-		{HTMLFile, func(w io.Writer) error { return WriteHTML(w, run, results, sum) }},
+	}
+	if deps {
+		files = slices.Insert(files, 1, file{DependenciesFile, func(w io.Writer) error { return writeDependencyResults(w, sorted) }})
 	}
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
