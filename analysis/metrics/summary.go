@@ -355,6 +355,7 @@ func Compute(results []classify.Result, opts Options) *Summary {
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(results[a].Rank, results[b].Rank) })
 
+	var ps []string // one slice for the providers of every domain and layer
 	for _, i := range order {
 		r := &results[i]
 		sum.Statuses[r.Status]++
@@ -362,10 +363,12 @@ func Compute(results []classify.Result, opts Options) *Summary {
 		if r.Rank > 0 {
 			w = 1 / float64(r.Rank)
 		}
-		for j := range layers {
-			accs[j].add(r, r.Providers(layers[j]), effectiveState(r.States[layers[j]], hasLayer(r, layers[j])), w, layers[j:j+1])
+		for j, l := range layers {
+			ps = appendProviders(ps[:0], r, layers[j:j+1])
+			accs[j].add(r, ps, effectiveState(r.States[l], len(ps) > 0), w, layers[j:j+1])
 		}
-		anyAcc.add(r, anyProviders(r, anyLayers), anyState(r, anyLayers), w, anyLayers)
+		ps = appendProviders(ps[:0], r, anyLayers)
+		anyAcc.add(r, ps, anyState(r, anyLayers), w, anyLayers)
 	}
 	// Layers are finished in parallel: with the bootstrap on, each is
 	// seconds of independent work on a large list.
@@ -396,16 +399,19 @@ func hasLayer(r *classify.Result, l catalog.Layer) bool {
 	return false
 }
 
-// anyProviders returns the distinct providers of r on any of layers,
-// sorted.
-func anyProviders(r *classify.Result, layers []catalog.Layer) []string {
-	var out []string
+// appendProviders appends to out the distinct providers of r on any of
+// layers, sorted (for one layer, classify.Result.Providers), and returns
+// it.
+func appendProviders(out []string, r *classify.Result, layers []catalog.Layer) []string {
+	start := len(out)
 	for i := range r.NumDeps() {
-		if p := r.DepProvider(i); slices.Contains(layers, r.DepLayer(i)) && !slices.Contains(out, p) {
-			out = append(out, p)
+		if slices.Contains(layers, r.DepLayer(i)) {
+			if p := r.DepProvider(i); !slices.Contains(out[start:], p) {
+				out = append(out, p)
+			}
 		}
 	}
-	slices.Sort(out)
+	slices.Sort(out[start:])
 	return out
 }
 

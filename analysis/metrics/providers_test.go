@@ -1,0 +1,48 @@
+package metrics
+
+import (
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"testing"
+
+	"github.com/chokepoint-dev/chokepoint/analysis/classify"
+	"github.com/chokepoint-dev/chokepoint/data/catalog"
+)
+
+// TestAppendProviders checks appendProviders, which Compute calls with
+// one slice for every domain, against classify.Result.Providers (one
+// layer) and against the union of Providers over several layers, on
+// random dependencies, appended after other names.
+func TestAppendProviders(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 300 {
+		var deps []classify.Dependency
+		for range rng.IntN(8) {
+			deps = append(deps, classify.Dependency{Layer: catalog.Layers[rng.IntN(len(catalog.Layers))],
+				Provider: []string{"self", "b", "a", "c" + strconv.Itoa(rng.IntN(3)), ""}[rng.IntN(5)], Service: "s"})
+		}
+		var r classify.Result
+		r.SetDeps(deps)
+		prefix := []string{"zz", "aa"}
+		for _, l := range catalog.Layers {
+			got := appendProviders(slices.Clone(prefix), &r, []catalog.Layer{l})
+			if want := append(slices.Clone(prefix), r.Providers(l)...); !slices.Equal(got, want) {
+				t.Fatalf("layer %s of %v: %q, want %q", l, deps, got, want)
+			}
+		}
+		layers := catalog.Layers[:4]
+		var want []string
+		for _, l := range layers {
+			for _, p := range r.Providers(l) {
+				if !slices.Contains(want, p) {
+					want = append(want, p)
+				}
+			}
+		}
+		slices.Sort(want)
+		if got := appendProviders(nil, &r, layers); !slices.Equal(got, want) {
+			t.Fatalf("layers %v of %v: %q, want %q", layers, deps, got, want)
+		}
+	}
+}
