@@ -54,9 +54,9 @@ func (a *goAnalysis) Write(ctx context.Context, dir string) error {
 // analyze puts what gather read in report order and begins computing
 // its figures: the metrics, the provider graph with the blast radius of
 // every element, and the run's description. They are computed on other
-// goroutines; the Analysis returned has them when its Summary returns.
-// Nothing computed after analyze returns uses j's databases, which Run
-// closes.
+// goroutines; the Analysis returned has them when its Summary returns
+// (Run waits for it before it closes j's databases, which the names of
+// the ASes are looked up in).
 func (in *gathered) analyze(j *Job) *goAnalysis {
 	results := in.results
 	// In report order once, so that the writers of domains.csv,
@@ -67,7 +67,7 @@ func (in *gathered) analyze(j *Job) *goAnalysis {
 		ToolVersion:    j.ToolVersion,
 		StartedAt:      in.start,
 		CatalogVersion: j.Catalog.Version,
-		Names:          &reports.Names{Catalog: j.Catalog, AS: asNames(results, j.Ref.ASNTable, j.DB)},
+		Names:          &reports.Names{Catalog: j.Catalog},
 		SiteCountries:  in.countries,
 	}
 	fromCrawl(run, j.Crawl, len(results))
@@ -89,6 +89,7 @@ func (in *gathered) analyze(j *Job) *goAnalysis {
 		computed.Go(func() error {
 			sum = metrics.Compute(results, opts)
 			run.Names.Products = reports.ProductsOf(results)
+			run.Names.AS = asNames(results, j.Ref.ASNTable, j.DB)
 			return nil
 		})
 		gr := reports.NewGraphReport(graph.Build(results, j.Catalog, in.edges), 0)

@@ -119,12 +119,21 @@ func rangeRefFiles(dir string, ref *refdata.Data) []reports.RefFile {
 func asNames(results []classify.Result, table *refdata.ASNTable, db *refdata.DB) func(uint32) string {
 	orgs := make(map[uint32]string)
 	for i := range results {
-		for _, a := range results[i].Addrs() {
-			if a.ASN == 0 {
+		r := &results[i]
+		for k := range r.NumAddrs() {
+			// The AS alone first: the whole address only for an AS not
+			// seen yet (a few thousand in a run).
+			if _, asn, _ := r.AddrASN(k); asn == 0 {
+				continue
+			} else if _, done := orgs[asn]; done {
 				continue
 			}
-			if _, done := orgs[a.ASN]; done {
-				continue
+			var a classify.AddrInfo
+			for j, ai := range r.Addrs() {
+				if j == k {
+					a = ai
+					break
+				}
 			}
 			name := table.ASName(a.ASN)
 			if name == "" && db != nil {
