@@ -42,7 +42,7 @@ type Blast struct {
 // number of CPUs). Each scenario costs time in proportion to the domains
 // and services it touches, not to the list size.
 func (g *Graph) BlastRadii(workers int) []Blast {
-	return g.radii(g.Elements(), workers, nil).blast
+	return g.radii(g.Elements(), newWorkerScratch(workers), nil).blast
 }
 
 // Analyse returns BlastRadii(workers), SinglePoints() and
@@ -57,7 +57,8 @@ func (g *Graph) Analyse(workers, k int) ([]Blast, []SPOF, []Pair) {
 		inPair[p.A], inPair[p.B] = true, true
 	}
 	els := g.Elements()
-	r := g.radii(els, workers, inPair)
+	ws := newWorkerScratch(workers) // for the elements, then the pairs
+	r := g.radii(els, ws, inPair)
 	var companies []Element
 	var serving [][]int32
 	alone := map[string][]int32{}
@@ -70,11 +71,11 @@ func (g *Graph) Analyse(workers, k int) ([]Blast, []SPOF, []Pair) {
 			}
 		}
 	}
-	g.pairsDown(pairs, workers, func(sc *scratch, c string) []int32 {
+	g.pairsDown(pairs, ws, func(sc func() *scratch, c string) []int32 {
 		if f, ok := alone[c]; ok {
 			return f
 		}
-		return g.failedAlone(sc, c) // not an element: never, as a pair's companies serve domains
+		return g.failedAlone(sc(), c) // not an element: never, as a pair's companies serve domains
 	})
 	return r.blast, g.singlePoints(companies, serving), pairs
 }
@@ -98,12 +99,11 @@ type radiiOut struct {
 	failed  [][]int32
 }
 
-// radii runs the scenario of every element of els on workers goroutines
-// (0: the number of CPUs). keep names the companies whose failed domains
-// are kept in failed.
-func (g *Graph) radii(els []Element, workers int, keep map[string]bool) radiiOut {
+// radii runs the scenario of every element of els on the goroutines of
+// ws. keep names the companies whose failed domains are kept in failed.
+func (g *Graph) radii(els []Element, ws workerScratch, keep map[string]bool) radiiOut {
 	out := radiiOut{blast: make([]Blast, len(els)), serving: make([][]int32, len(els)), failed: make([][]int32, len(els))}
-	g.parallel(len(els), workers, func(sc *scratch, i int) {
+	g.parallel(len(els), ws, func(sc *scratch, i int) {
 		o := g.fail(sc, els[i:i+1], false)
 		b := Blast{
 			Element: els[i], Domains: o.Failed, Direct: o.Direct, Transitive: o.Transitive,
@@ -134,20 +134,30 @@ func (g *Graph) radii(els []Element, workers int, keep map[string]bool) radiiOut
 	return out
 }
 
-// parallel calls fn for 0..n-1 on workers goroutines (0: the number of
-// CPUs), each with a scratch of its own.
-func (g *Graph) parallel(n, workers int, fn func(sc *scratch, i int)) {
+// workerScratch holds the scratch of each of workers goroutines (0: the
+// number of CPUs), made when first used, for the calls of parallel.
+type workerScratch []*scratch
+
+func newWorkerScratch(workers int) workerScratch {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	workers = max(1, min(workers, n))
+	return make(workerScratch, max(1, workers))
+}
+
+// parallel calls fn for 0..n-1 on the goroutines of ws (no more than
+// n), each with its scratch.
+func (g *Graph) parallel(n int, ws workerScratch, fn func(sc *scratch, i int)) {
 	var wg sync.WaitGroup
 	var next atomic.Int64
-	for range workers {
+	for w := range min(len(ws), n) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sc := g.newScratch()
+			if ws[w] == nil {
+				ws[w] = g.newScratch()
+			}
+			sc := ws[w]
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= n {
@@ -336,11 +346,11 @@ type Pair struct {
 func (g *Graph) CoDependency(k int) []Pair {
 	pairs := g.topPairs(k)
 	alone := map[string][]int32{}
-	g.pairsDown(pairs, 1, func(sc *scratch, c string) []int32 {
+	g.pairsDown(pairs, newWorkerScratch(1), func(sc func() *scratch, c string) []int32 {
 		if f, ok := alone[c]; ok {
 			return f
 		}
-		f := g.failedAlone(sc, c)
+		f := g.failedAlone(sc(), c)
 		alone[c] = f
 		return f
 	})
@@ -415,16 +425,22 @@ func (g *Graph) topPairs(k int) []Pair {
 	return out
 }
 
-// pairsDown sets Down of every pair, on workers goroutines (0: the
-// number of CPUs): Down = |F(a, b)| − |F(a) ∪ F(b)|, with F the failed
+// pairsDown sets Down of every pair, on the goroutines of ws: Down = |F(a, b)| − |F(a) ∪ F(b)|, with F the failed
 // domains. alone returns F of one company, sorted; it is called from
-// one goroutine at a time, before the pairs' scenarios.
-func (g *Graph) pairsDown(pairs []Pair, workers int, alone func(sc *scratch, company string) []int32) {
-	sc := g.newScratch()
+// one goroutine at a time, before the pairs' scenarios, with a scratch
+// made on its first call.
+func (g *Graph) pairsDown(pairs []Pair, ws workerScratch, alone func(sc func() *scratch, company string) []int32) {
+	var sc *scratch // made when alone needs it: Analyse's has every answer
+	scratchOf := func() *scratch {
+		if sc == nil {
+			sc = g.newScratch()
+		}
+		return sc
+	}
 	single := make([]int, len(pairs)) // |F(a) ∪ F(b)|
 	for i := range pairs {
 		p := &pairs[i]
-		fa, fb := alone(sc, p.A), alone(sc, p.B)
+		fa, fb := alone(scratchOf, p.A), alone(scratchOf, p.B)
 		inter := 0
 		for _, d := range fb {
 			if _, ok := slices.BinarySearch(fa, d); ok {
@@ -433,7 +449,7 @@ func (g *Graph) pairsDown(pairs []Pair, workers int, alone func(sc *scratch, com
 		}
 		single[i] = len(fa) + len(fb) - inter
 	}
-	g.parallel(len(pairs), workers, func(sc *scratch, i int) {
+	g.parallel(len(pairs), ws, func(sc *scratch, i int) {
 		p := &pairs[i]
 		both := g.fail(sc, []Element{{Kind: KindProvider, Company: p.A}, {Kind: KindProvider, Company: p.B}}, false).Failed
 		p.Down = both - single[i]
