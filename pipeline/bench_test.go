@@ -63,14 +63,7 @@ func BenchmarkRun(b *testing.B) {
 // It is what the soft memory limit of a run (MemoryLimit) must leave
 // room for.
 func BenchmarkLiveHeap(b *testing.B) {
-	obs, files := benchCrawl(b)
-	o := Options{Inputs: []string{obs}, Out: b.TempDir(), ASNDB: files.ASN, CountryDB: files.Country, DataDir: files.DataDir,
-		Bootstrap: 200, BootstrapSeed: 1}
-	j, err := Prepare(o)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer j.DB.Close()
+	j := benchJob(b)
 	var live uint64
 	domains := 0
 	for b.Loop() {

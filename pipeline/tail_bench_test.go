@@ -16,14 +16,7 @@ import (
 // the measure; each round starts from the results in the order the read
 // loop gave them.
 func BenchmarkTail(b *testing.B) {
-	obs, files := benchCrawl(b)
-	o := Options{Inputs: []string{obs}, Out: b.TempDir(), ASNDB: files.ASN, CountryDB: files.Country, DataDir: files.DataDir,
-		Bootstrap: 200, BootstrapSeed: 1}
-	j, err := Prepare(o)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer j.DB.Close()
+	j := benchJob(b)
 	in, err := gather(context.Background(), j)
 	if err != nil {
 		b.Fatal(err)
@@ -43,6 +36,22 @@ func BenchmarkTail(b *testing.B) {
 	}
 	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 	b.ReportMetric(float64(len(read)), "domains")
+}
+
+// benchJob prepares the analysis of benchCrawl's observations as
+// "chokepoint analyze -q" runs it (200 bootstrap replicates); its
+// databases are closed when the benchmark ends.
+func benchJob(b *testing.B) *Job {
+	b.Helper()
+	obs, files := benchCrawl(b)
+	o := Options{Inputs: []string{obs}, Out: b.TempDir(), ASNDB: files.ASN, CountryDB: files.Country, DataDir: files.DataDir,
+		Bootstrap: 200, BootstrapSeed: 1}
+	j, err := Prepare(o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { j.DB.Close() })
+	return j
 }
 
 // cpuTime returns the user and system CPU time of the process so far:

@@ -166,25 +166,15 @@ func (r *DomainRow) writeCells(e *rowWriter) {
 	e.str(r.Country)
 	e.str(string(r.Status))
 	e.str(r.Error)
-	e.str(r.DNSProviders)
-	e.str(string(r.DNSState))
-	e.bool(r.DNSCritical)
-	e.str(r.CDNProviders)
-	e.str(string(r.CDNState))
-	e.bool(r.CDNCritical)
-	e.str(r.HostingProviders)
-	e.str(string(r.HostingState))
-	e.bool(r.HostingCritical)
-	e.str(r.EmailProviders)
-	e.str(string(r.EmailState))
-	e.bool(r.EmailCritical)
-	e.str(r.CAProviders)
-	e.str(string(r.CAState))
-	e.bool(r.CACritical)
-	e.str(r.TLDProviders)
-	e.str(r.TLD)
-	e.str(string(r.TLDState))
-	e.bool(r.TLDCritical)
+	for _, l := range domainLayers {
+		providers, state, critical := r.layer(l)
+		e.str(*providers)
+		if l == catalog.LayerTLD {
+			e.str(r.TLD)
+		}
+		e.str(string(*state))
+		e.bool(*critical)
+	}
 	e.str(r.SPOFProviders)
 }
 
@@ -478,17 +468,21 @@ func dependencyRows(sorted []*classify.Result) iter.Seq[DependencyRow] {
 				deps = slices.All(list)
 			}
 			for _, d := range deps {
-				row := DependencyRow{
-					Domain: d.Domain, Rank: d.Rank, Layer: d.Layer, Provider: d.Provider,
-					Service: d.Service, Region: d.Region, Evidence: d.Evidence,
-					EvidenceValue: d.EvidenceValue, Confidence: d.Confidence, ThirdParty: d.ThirdParty,
-					Catalogued: !d.Uncatalogued,
-				}
-				if !yield(row) {
+				if !yield(dependencyRow(&d)) {
 					return
 				}
 			}
 		}
+	}
+}
+
+// dependencyRow is the row of d.
+func dependencyRow(d *classify.Dependency) DependencyRow {
+	return DependencyRow{
+		Domain: d.Domain, Rank: d.Rank, Layer: d.Layer, Provider: d.Provider,
+		Service: d.Service, Region: d.Region, Evidence: d.Evidence,
+		EvidenceValue: d.EvidenceValue, Confidence: d.Confidence, ThirdParty: d.ThirdParty,
+		Catalogued: !d.Uncatalogued,
 	}
 }
 

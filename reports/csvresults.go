@@ -134,18 +134,8 @@ func writeDependencyResults(w io.Writer, sorted []*classify.Result) error {
 			slices.SortStableFunc(list, depOrder)
 		}
 		for k := range list {
-			d := &list[k]
-			e.str(r.Domain)
-			e.int(r.Rank)
-			e.str(string(d.Layer))
-			e.str(d.Provider)
-			e.str(d.Service)
-			e.str(d.Region)
-			e.str(string(d.Evidence))
-			e.str(d.EvidenceValue)
-			e.float(d.Confidence)
-			e.bool(d.ThirdParty)
-			e.bool(!d.Uncatalogued)
+			row := dependencyRow(&list[k])
+			row.writeCells(e)
 			e.end()
 		}
 	}
