@@ -67,8 +67,10 @@ func resultsHint(j *Job) int {
 	return int(min(int64(j.Crawl.Domains), fi.Size()/minObservationLine))
 }
 
-// Analyze reads and classifies every input, then computes the metrics
-// and the provider graph with the blast radius of every element.
+// Analyze reads and classifies every input, then begins computing the
+// metrics and the provider graph with the blast radius of every element
+// (gathered.analyze): the Analysis's Summary waits for them, its Write
+// begins dependencies.csv beside them.
 func (GoEngine) Analyze(ctx context.Context, j *Job) (Analysis, error) {
 	in, err := gather(ctx, j)
 	if err != nil {
