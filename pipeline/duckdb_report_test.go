@@ -1,0 +1,74 @@
+//go:build duckdb
+
+package pipeline
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/chokepoint-dev/chokepoint/reports"
+)
+
+// reportTimes matches the timestamps of report.html (generated, started,
+// finished), which differ between two runs.
+var reportTimes = regexp.MustCompile(`\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC`)
+
+// sameReport fails t unless the report.html files in wantDir (the Go
+// engine's) and gotDir (the DuckDB engine's) are equal apart from their
+// timestamps, and unless the Go engine's has every part on the list's
+// domains (so that two pages lacking one do not pass): the table of
+// domains with a line per domain and its Rank column, the top-of-list
+// figures, the flow chart with its upstream step, the registries' TLDs
+// and products named by the catalog.
+func sameReport(t *testing.T, wantDir, gotDir string, domains int) {
+	t.Helper()
+	read := func(dir string) string {
+		b, err := os.ReadFile(filepath.Join(dir, reports.HTMLFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return reportTimes.ReplaceAllString(string(b), "TIME")
+	}
+	want, got := read(wantDir), read(gotDir)
+	parts := map[string]*regexp.Regexp{
+		"table of domains":        regexp.MustCompile(`(?s)<pre class="tsv" id="dt-data" hidden>rank\tdomain\tstatus\tDNS[^\n]*\n(.*?)</pre>`),
+		"Rank column shown":       regexp.MustCompile(`<th class="n"><button type="button">Rank</button></th>`),
+		"top-of-list figures":     regexp.MustCompile(`<table id="top-of-list">[\s\S]*?<th class="n">Top 100</th>`),
+		"flow chart":              regexp.MustCompile(`<path d="M[^"]*" data-from="0:\d+" data-to="1:\d+"`),
+		"flow chart's upstreams":  regexp.MustCompile(`<path d="M[^"]*" data-from="1:\d+" data-to="2:\d+"`),
+		"registries with TLDs":    regexp.MustCompile(`<table id="tld-table">[\s\S]*?<td class="name">\.[a-z]+`),
+		"product names in labels": regexp.MustCompile(`Route 53|Cloud DNS|Azure DNS|CloudFront`),
+	}
+	for what, re := range parts {
+		m := re.FindStringSubmatch(want)
+		if m == nil {
+			t.Errorf("the Go engine's report.html has no %s (%s)", what, re)
+			continue
+		}
+		if what == "table of domains" {
+			if n := strings.Count(m[1], "\n"); n != domains {
+				t.Errorf("the Go engine's table of domains has %d lines, want %d", n, domains)
+			}
+		}
+	}
+	if want == got {
+		return
+	}
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := range max(len(wl), len(gl)) {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g {
+			t.Errorf("report.html of %s differs from the Go engine's at line %d:\n go:     %.300s\n duckdb: %.300s", gotDir, i+1, w, g)
+			return
+		}
+	}
+}
