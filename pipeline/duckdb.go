@@ -301,7 +301,7 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 	run.FinishedAt = time.Now().UTC()
 	run.BlastRadius = reports.TopBlastRows(gr, BlastReportRows)
 	run.Graph = gr
-	doms, err := q.htmlDomains(g.Edges(), run.Names.Products)
+	doms, err := q.htmlDomains(g.Edges(), run.Names.Products, sum)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/chokepoint-dev/chokepoint/analysis/classify"
 	"github.com/chokepoint-dev/chokepoint/analysis/graph"
+	"github.com/chokepoint-dev/chokepoint/analysis/metrics"
 	aql "github.com/chokepoint-dev/chokepoint/analysis/sql"
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
 	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
@@ -17,7 +18,6 @@ import (
 const (
 	reportRanked = iota
 	reportTLDs
-	reportFlows
 	reportReach
 	reportTopDomains
 	reportTopDeps
@@ -31,13 +31,15 @@ const (
 // reports.MaxTableDomains rows of the table of domains, so that what it
 // holds is bounded whatever the size of the list. edges are the provider
 // graph's, products the catalogued products of the dependencies (the
-// run's Names.Products).
-func (q *querier) htmlDomains(edges []graph.ProviderEdge, products reports.LayerProducts) (*reports.HTMLDomains, error) {
+// run's Names.Products), sum the figures (the flow chart's first step is
+// the providers' domains, reports.FlowsOf).
+func (q *querier) htmlDomains(edges []graph.ProviderEdge, products reports.LayerProducts, sum *metrics.Summary) (*reports.HTMLDomains, error) {
 	st := aql.Statements(aql.Report)
 	if len(st) != reportQueries {
 		return nil, fmt.Errorf("duckdb: %s has %d statements, want %d", aql.Report, len(st), reportQueries)
 	}
-	h := &reports.HTMLDomains{Products: products, TLDs: map[string][]string{}, Table: reports.NewDomainTable()}
+	h := &reports.HTMLDomains{Products: products, Flows: reports.FlowsOf(sum), TLDs: map[string][]string{},
+		Table: reports.NewDomainTable(min(sum.Domains, reports.MaxTableDomains))}
 
 	// The upstream companies of each service, for the flow chart.
 	var ups []string
@@ -67,12 +69,6 @@ func (q *querier) htmlDomains(edges []graph.ProviderEdge, products reports.Layer
 	if err := q.rows(st[reportTLDs], func(r row) error {
 		p := r.str("provider")
 		h.TLDs[p] = append(h.TLDs[p], r.str("service"))
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	if err := q.rows(st[reportFlows], func(r row) error {
-		h.Flows = append(h.Flows, reports.FlowCount{Layer: catalog.Layer(r.str("layer")), Provider: r.str("provider"), Domains: r.int("domains")})
 		return nil
 	}); err != nil {
 		return nil, err

@@ -3,12 +3,16 @@
 package pipeline
 
 import (
+	"context"
+	dbsql "database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/chokepoint-dev/chokepoint/analysis/metrics"
 	"github.com/chokepoint-dev/chokepoint/reports"
 )
 
@@ -70,5 +74,51 @@ func sameReport(t *testing.T, wantDir, gotDir string, domains int) {
 			t.Errorf("report.html of %s differs from the Go engine's at line %d:\n go:     %.300s\n duckdb: %.300s", gotDir, i+1, w, g)
 			return
 		}
+	}
+}
+
+// BenchmarkDuckDBReport times htmlDomains, the report's parts on the
+// domains, over the classified tables (finished: classify --finish or
+// simnet-tables) in the folder $CHOKEPOINT_BENCH_TABLES; skipped without
+// it. For example, with a million domains:
+//
+//	go run ./cmd/simnet-tables -domains 1000000 -shards 8 -out /tmp/t1m
+//	CHOKEPOINT_BENCH_TABLES=/tmp/t1m go test -tags duckdb -run '^$' -bench DuckDBReport -benchtime 1x ./pipeline
+func BenchmarkDuckDBReport(b *testing.B) {
+	dir := os.Getenv("CHOKEPOINT_BENCH_TABLES")
+	if dir == "" {
+		b.Skip("CHOKEPOINT_BENCH_TABLES is not set")
+	}
+	ctx := context.Background()
+	db, err := dbsql.Open("duckdb", "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	for _, t := range []string{TableDomains, TableDependencies} {
+		s := fmt.Sprintf("CREATE OR REPLACE TEMPORARY VIEW %s AS SELECT * FROM read_parquet(%s)", t, quote(filepath.Join(dir, t, "shard=*", "*.parquet")))
+		if _, err := db.ExecContext(ctx, s); err != nil {
+			b.Fatal(err)
+		}
+	}
+	edges, err := readEdges(filepath.Join(dir, TableProviderEdges, "*.parquet"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	q := &querier{ctx: ctx, db: db}
+	// The flow chart's first step comes from the figures (providers.sql),
+	// which Analyze computes anyway: only the list size is needed here.
+	sum := &metrics.Summary{}
+	if err := q.rows("SELECT COUNT(*) AS n FROM domains", func(r row) error { sum.Domains = r.int("n"); return nil }); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		h, err := q.htmlDomains(edges, nil, sum)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(h.Table.Rows()), "table-rows")
+		b.ReportMetric(float64(len(h.Top)), "top-domains")
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/chokepoint-dev/chokepoint/analysis/classify"
 	"github.com/chokepoint-dev/chokepoint/analysis/graph"
+	"github.com/chokepoint-dev/chokepoint/analysis/metrics"
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
 	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
 )
@@ -58,6 +59,23 @@ type ReachCount struct {
 	Domains            int
 }
 
+// FlowsOf returns the first step of the flow chart from the figures: the
+// domains using each provider on each layer it draws are the providers'
+// domains of metrics.Summary (a domain with a dependency on a layer is
+// known there, and counts once for each of its providers).
+func FlowsOf(sum *metrics.Summary) []FlowCount {
+	var out []FlowCount
+	for _, ls := range sum.Layers {
+		if !flowLayer(ls.Layer) {
+			continue
+		}
+		for _, r := range ls.Rows {
+			out = append(out, FlowCount{Layer: ls.Layer, Provider: r.Provider, Domains: r.Domains})
+		}
+	}
+	return out
+}
+
 // FlowLayer reports whether the flow chart draws layer l (flowLayer).
 func FlowLayer(l catalog.Layer) bool { return flowLayer(l) }
 
@@ -81,7 +99,7 @@ func FlowUpstreams(edges []graph.ProviderEdge) map[string][]string {
 func NewHTMLDomains(run *Run, results []classify.Result) *HTMLDomains {
 	h := &HTMLDomains{
 		Ranked:   slices.ContainsFunc(results, func(r classify.Result) bool { return r.Rank > 0 }),
-		Table:    NewDomainTable(),
+		Table:    NewDomainTable(min(len(results), MaxTableDomains)),
 		Products: ProductsOf(results),
 		TLDs:     map[string][]string{},
 	}
@@ -124,9 +142,11 @@ type DomainTable struct {
 // 50 bytes each): the first ones in report order; domains.csv has all.
 const MaxTableDomains = 1_000_000
 
-// NewDomainTable returns a table with its header line.
-func NewDomainTable() *DomainTable {
+// NewDomainTable returns a table with its header line, with room for
+// about rows lines.
+func NewDomainTable(rows int) *DomainTable {
 	t := &DomainTable{limit: MaxTableDomains}
+	t.b.Grow(64 * (rows + 1))
 	t.b.WriteString("rank\tdomain\tstatus")
 	for _, l := range catalog.Layers {
 		t.b.WriteByte('\t')
