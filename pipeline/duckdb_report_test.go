@@ -120,5 +120,6 @@ func BenchmarkDuckDBReport(b *testing.B) {
 		}
 		b.ReportMetric(float64(h.Table.Rows()), "table-rows")
 		b.ReportMetric(float64(len(h.Top)), "top-domains")
+		b.ReportMetric(float64(len(h.Table.String()))/1e6, "table-MB")
 	}
 }
