@@ -207,10 +207,6 @@ type productLabels struct {
 }
 
 func newProductLabels(names *Names, results []classify.Result) productLabels {
-	if len(results) > 0 && names != nil && names.Products != nil {
-		// ProductsOf(results), as Names.Products is: not gathered again.
-		return productLabels{names: names, services: names.Products}
-	}
 	return productLabels{names: names, services: ProductsOf(results)}
 }
 
