@@ -21,8 +21,9 @@ import (
 // replaced by U+FFFD; null leaves a field empty; unknown fields skipped,
 // after their syntax is checked), with one difference: a field given
 // twice in one object is an error, where encoding/json would merge the
-// two. The probe fields (tls, http, cert_hosts), rare and still growing,
-// are handed to encoding/json.
+// two. The probe fields (tls, http, cert_hosts) are read in
+// decode_probe.go; the delegation, which only a crawl from the root down
+// records, is handed to encoding/json.
 //
 // Every field of Observation must be decoded here: TestDecodeEveryField
 // fills every field of the type, recursively, by reflection and fails on
@@ -111,11 +112,11 @@ func decodeWith(b []byte, o *Observation, p *Parser) error {
 		case "delegation":
 			return seen.once(21, k, r.reflect(&o.Delegation))
 		case "tls":
-			return seen.once(12, k, r.reflect(&o.TLS))
+			return seen.once(12, k, r.tlsProbes(&o.TLS))
 		case "http":
-			return seen.once(13, k, r.reflect(&o.HTTP))
+			return seen.once(13, k, r.httpProbes(&o.HTTP))
 		case "cert_hosts":
-			return seen.once(14, k, r.reflect(&o.CertHosts))
+			return seen.once(14, k, r.certHosts(&o.CertHosts))
 		case "resolver":
 			return seen.once(15, k, r.nameInto(&o.Resolver))
 		case "simulated":
@@ -602,6 +603,14 @@ func (r *jsonReader) nameInto(p *string) error {
 	return nil
 }
 
+// name returns b as a string, interned when the reader has a Parser.
+func (r *jsonReader) name(b []byte) string {
+	if r.names == nil {
+		return string(b)
+	}
+	return r.names.intern(b)
+}
+
 // strings reads an array of names (null: none).
 func (r *jsonReader) strings(p *[]string) error {
 	return r.array(func() error {
@@ -619,18 +628,29 @@ func (r *jsonReader) strings(p *[]string) error {
 func (r *jsonReader) addrs(p *[]netip.Addr) error {
 	return r.array(func() error {
 		var a netip.Addr
-		if !r.null() {
-			b, err := r.strBytes()
-			if err != nil {
-				return err
-			}
-			if err := a.UnmarshalText(b); err != nil {
-				return err
-			}
+		if err := r.addr(&a); err != nil {
+			return err
 		}
 		*p = append(*p, a)
 		return nil
 	})
+}
+
+// addr reads an address as netip.Addr.UnmarshalText takes it ("" is the
+// zero Addr); null leaves p as it is.
+func (r *jsonReader) addr(p *netip.Addr) error {
+	if r.null() {
+		return nil
+	}
+	b, err := r.strBytes()
+	if err != nil {
+		return err
+	}
+	if a, ok := parseAddr(b); ok {
+		*p = a
+		return nil
+	}
+	return p.UnmarshalText(b)
 }
 
 // number reads a number literal and returns its bytes.
