@@ -121,7 +121,7 @@ func certHostEdges(o *dnscrawl.Observation, cat *catalog.Catalog, c *Classifier)
 				if c == nil {
 					continue
 				}
-				for _, a := range ch.Host.Addrs() {
+				for a := range hostAddrs(&ch.Host) {
 					if ow := c.facts(fc, a).owner; ow.p != nil && ow.p.WebLayer() == catalog.LayerCDN {
 						add(ca, ow.p, catalog.LayerCDN, name, ow.value)
 					}

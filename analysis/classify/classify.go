@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"iter"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -308,6 +309,20 @@ func (c *Classifier) Classify(o *dnscrawl.Observation) Result {
 	return r
 }
 
+// hostAddrs yields the addresses of h in the order of h.Addrs (IPv4
+// first) without making a slice of them.
+func hostAddrs(h *dnscrawl.Host) iter.Seq[netip.Addr] {
+	return func(yield func(netip.Addr) bool) {
+		for _, list := range [2][]netip.Addr{h.A, h.AAAA} {
+			for _, a := range list {
+				if !yield(a) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // layerIndex returns the position of l in StateLayers.
 func layerIndex(l catalog.Layer) int {
 	return slices.Index(StateLayers, l)
@@ -549,7 +564,7 @@ func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, 
 		}
 		var seenBuf [8]owned
 		seen := seenBuf[:0]
-		for _, a := range h.Addrs() {
+		for a := range hostAddrs(&h) {
 			f := c.facts(b.fc, a)
 			o := f.owner
 			if o.p != nil && o.p.WebLayer() == catalog.LayerCDN {
