@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -463,4 +464,30 @@ func BenchmarkDecodeProbes(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkDecodeFile decodes the first lines (at most 50,000) of the
+// observations file CHOKEPOINT_BENCH_OBS names with one Parser, as a
+// worker of analyze does; skipped without it.
+func BenchmarkDecodeFile(b *testing.B) {
+	path := os.Getenv("CHOKEPOINT_BENCH_OBS")
+	if path == "" {
+		b.Skip("CHOKEPOINT_BENCH_OBS names no observations file")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	lines := bytes.Split(bytes.TrimSpace(data), []byte("\n"))
+	lines = lines[:min(len(lines), 50_000)]
+	b.ReportAllocs()
+	for b.Loop() {
+		p := NewParser()
+		for _, l := range lines {
+			if _, err := p.Parse(l); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(len(lines)), "lines")
 }
