@@ -99,10 +99,7 @@ func decodeWith(b []byte, o *Observation, p *Parser) error {
 		case "error":
 			return seen.once(4, k, r.nameInto(&o.Error))
 		case "ns":
-			return seen.once(5, k, r.array(func() error {
-				o.NS = append(o.NS, NSHost{})
-				return r.nsHost(&o.NS[len(o.NS)-1])
-			}))
+			return seen.once(5, k, objects(&r, &o.NS, r.nsHost))
 		case "soa":
 			return seen.once(6, k, r.soa(&o.SOA))
 		case "apex":
@@ -110,17 +107,11 @@ func decodeWith(b []byte, o *Observation, p *Parser) error {
 		case "www":
 			return seen.once(8, k, r.host(&o.WWW))
 		case "mx":
-			return seen.once(9, k, r.array(func() error {
-				o.MX = append(o.MX, MXHost{})
-				return r.mxHost(&o.MX[len(o.MX)-1])
-			}))
+			return seen.once(9, k, objects(&r, &o.MX, r.mxHost))
 		case "mx_status":
 			return seen.once(10, k, r.statusInto(&o.MXStatus))
 		case "target_zones":
-			return seen.once(11, k, r.array(func() error {
-				o.TargetZones = append(o.TargetZones, ZoneNS{})
-				return r.zoneNS(&o.TargetZones[len(o.TargetZones)-1])
-			}))
+			return seen.once(11, k, objects(&r, &o.TargetZones, r.zoneNS))
 		case "delegation":
 			return seen.once(21, k, r.reflect(&o.Delegation))
 		case "tls":

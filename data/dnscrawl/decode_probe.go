@@ -21,12 +21,7 @@ var (
 )
 
 // tlsProbes reads the tls field.
-func (r *jsonReader) tlsProbes(p *[]TLSProbe) error {
-	return r.array(func() error {
-		*p = append(*p, TLSProbe{})
-		return r.tlsProbe(&(*p)[len(*p)-1])
-	})
-}
+func (r *jsonReader) tlsProbes(p *[]TLSProbe) error { return objects(r, p, r.tlsProbe) }
 
 func (r *jsonReader) tlsProbe(t *TLSProbe) error {
 	if r.null() {
@@ -50,10 +45,7 @@ func (r *jsonReader) tlsProbe(t *TLSProbe) error {
 		case "version":
 			return seen.once(5, k, r.nameInto(&t.Version))
 		case "chain":
-			return seen.once(6, k, r.array(func() error {
-				t.Chain = append(t.Chain, Cert{})
-				return r.cert(&t.Chain[len(t.Chain)-1])
-			}))
+			return seen.once(6, k, objects(r, &t.Chain, r.cert))
 		case "ocsp_stapled":
 			return seen.once(7, k, r.boolInto(&t.OCSPStapled))
 		case "verified":
@@ -104,12 +96,7 @@ func (r *jsonReader) cert(c *Cert) error {
 }
 
 // httpProbes reads the http field.
-func (r *jsonReader) httpProbes(p *[]HTTPProbe) error {
-	return r.array(func() error {
-		*p = append(*p, HTTPProbe{})
-		return r.httpProbe(&(*p)[len(*p)-1])
-	})
-}
+func (r *jsonReader) httpProbes(p *[]HTTPProbe) error { return objects(r, p, r.httpProbe) }
 
 func (r *jsonReader) httpProbe(h *HTTPProbe) error {
 	if r.null() {
@@ -168,12 +155,7 @@ func (r *jsonReader) headers(p *map[string][]string) error {
 }
 
 // certHosts reads the cert_hosts field.
-func (r *jsonReader) certHosts(p *[]CertHost) error {
-	return r.array(func() error {
-		*p = append(*p, CertHost{})
-		return r.certHost(&(*p)[len(*p)-1])
-	})
-}
+func (r *jsonReader) certHosts(p *[]CertHost) error { return objects(r, p, r.certHost) }
 
 func (r *jsonReader) certHost(c *CertHost) error {
 	if r.null() {
@@ -195,6 +177,16 @@ func (r *jsonReader) certHost(c *CertHost) error {
 			return seen.once(2, k, r.zoneNS(c.Zone))
 		}
 		return r.skip()
+	})
+}
+
+// objects reads an array of objects (null: none) into p, each element
+// with read.
+func objects[T any](r *jsonReader, p *[]T, read func(*T) error) error {
+	return r.array(func() error {
+		var zero T
+		*p = append(*p, zero)
+		return read(&(*p)[len(*p)-1])
 	})
 }
 

@@ -370,6 +370,11 @@ func BenchmarkDecodeObservation(b *testing.B) {
 			}
 		}
 	})
+	benchParsers(b, lines)
+}
+
+// benchParsers decodes lines with a Parser and with encoding/json.
+func benchParsers(b *testing.B, lines [][]byte) {
 	b.Run("parser", func(b *testing.B) {
 		b.ReportAllocs()
 		p := NewParser()
@@ -442,28 +447,7 @@ func BenchmarkDecodeProbes(b *testing.B) {
 	}
 	enc.Flush()
 	lines := bytes.Split(bytes.TrimSpace(buf.Bytes()), []byte("\n"))
-	b.Run("parser", func(b *testing.B) {
-		b.ReportAllocs()
-		p := NewParser()
-		for b.Loop() {
-			for _, l := range lines {
-				if _, err := p.Parse(l); err != nil {
-					b.Fatal(err)
-				}
-			}
-		}
-	})
-	b.Run("encoding-json", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			for _, l := range lines {
-				var o Observation
-				if err := json.Unmarshal(l, &o); err != nil {
-					b.Fatal(err)
-				}
-			}
-		}
-	})
+	benchParsers(b, lines)
 }
 
 // BenchmarkDecodeFile decodes the first lines (at most 50,000) of the
