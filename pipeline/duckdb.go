@@ -395,12 +395,27 @@ func stream[T any](q *querier, query string, conv func(row) T, yield func(T) boo
 	return err
 }
 
+// unstoredViews are the helper views of the SQL files that stay views:
+// each is read once, or is a cheap unfolding of a stored table
+// (domain_wide's one row per domain into one row per domain and layer),
+// so storing it would cost more than computing it where it is read.
+var unstoredViews = map[string]bool{
+	"domain_layers": true, "all_layers": true, "all_providers": true,
+	"slot_failures": true, "slot_outcome": true,
+}
+
 // materialize turns the statements that create temporary views into
-// ones that create temporary tables, computed once.
+// ones that create temporary tables, computed once, but for
+// unstoredViews.
 func materialize(stmts []string) []string {
+	const view = "CREATE OR REPLACE TEMPORARY VIEW "
 	out := make([]string, len(stmts))
 	for i, s := range stmts {
-		out[i] = strings.Replace(s, "CREATE OR REPLACE TEMPORARY VIEW", "CREATE OR REPLACE TEMPORARY TABLE", 1)
+		name, _, _ := strings.Cut(strings.TrimPrefix(s, view), " ")
+		if strings.HasPrefix(s, view) && !unstoredViews[name] {
+			s = "CREATE OR REPLACE TEMPORARY TABLE " + strings.TrimPrefix(s, view)
+		}
+		out[i] = s
 	}
 	return out
 }
