@@ -81,31 +81,17 @@ LEFT JOIN (
   GROUP BY did
 ) a ON a.did = k.did;
 
--- What each element fails of each domain, in one grouping (not stored):
--- on each layer L the dependencies failed (L_deps; a dependency fails at
--- most once per element: its service's row is unique per element, and a
--- region fails no service), of them those failed directly (L_direct),
--- and the addresses failed (L_addrs, in a failed AS or country).
+-- What each element fails of each domain's slot (domain and layer), not
+-- stored: the dependencies failed (deps; a dependency fails at most once
+-- per element: its service's row is unique per element, and a region
+-- fails no service), of them those failed directly (direct), and the
+-- addresses failed (addrs, in a failed AS or country). COUNT, not SUM:
+-- small states, one grouping of a few columns.
 CREATE OR REPLACE TEMPORARY VIEW slot_failures AS
-SELECT eid, did,
-       SUM(CASE WHEN addr = 0 AND layer = 'dns' THEN 1 ELSE 0 END) AS dns_deps,
-       SUM(CASE WHEN addr = 0 AND layer = 'dns' THEN direct ELSE 0 END) AS dns_direct,
-       SUM(CASE WHEN addr = 1 AND layer = 'dns' THEN 1 ELSE 0 END) AS dns_addrs,
-       SUM(CASE WHEN addr = 0 AND layer = 'cdn' THEN 1 ELSE 0 END) AS cdn_deps,
-       SUM(CASE WHEN addr = 0 AND layer = 'cdn' THEN direct ELSE 0 END) AS cdn_direct,
-       SUM(CASE WHEN addr = 1 AND layer = 'cdn' THEN 1 ELSE 0 END) AS cdn_addrs,
-       SUM(CASE WHEN addr = 0 AND layer = 'hosting' THEN 1 ELSE 0 END) AS hosting_deps,
-       SUM(CASE WHEN addr = 0 AND layer = 'hosting' THEN direct ELSE 0 END) AS hosting_direct,
-       SUM(CASE WHEN addr = 1 AND layer = 'hosting' THEN 1 ELSE 0 END) AS hosting_addrs,
-       SUM(CASE WHEN addr = 0 AND layer = 'email' THEN 1 ELSE 0 END) AS email_deps,
-       SUM(CASE WHEN addr = 0 AND layer = 'email' THEN direct ELSE 0 END) AS email_direct,
-       SUM(CASE WHEN addr = 1 AND layer = 'email' THEN 1 ELSE 0 END) AS email_addrs,
-       SUM(CASE WHEN addr = 0 AND layer = 'ca' THEN 1 ELSE 0 END) AS ca_deps,
-       SUM(CASE WHEN addr = 0 AND layer = 'ca' THEN direct ELSE 0 END) AS ca_direct,
-       SUM(CASE WHEN addr = 1 AND layer = 'ca' THEN 1 ELSE 0 END) AS ca_addrs,
-       SUM(CASE WHEN addr = 0 AND layer = 'tld' THEN 1 ELSE 0 END) AS tld_deps,
-       SUM(CASE WHEN addr = 0 AND layer = 'tld' THEN direct ELSE 0 END) AS tld_direct,
-       SUM(CASE WHEN addr = 1 AND layer = 'tld' THEN 1 ELSE 0 END) AS tld_addrs
+SELECT eid, did, layer,
+       COUNT(CASE WHEN addr = 0 THEN 1 END) AS deps,
+       COUNT(CASE WHEN addr = 0 AND direct = 1 THEN 1 END) AS direct,
+       COUNT(CASE WHEN addr = 1 THEN 1 END) AS addrs
 FROM (
   SELECT f.eid, k.did, k.layer, f.direct, 0 AS addr
   FROM dep_keys k
@@ -124,41 +110,34 @@ FROM (
   FROM addr_keys a
   JOIN elements e ON e.kind = 'country' AND e.country = a.country
 ) x
-GROUP BY eid, did;
+GROUP BY eid, did, layer;
 
--- Per element and domain, not stored: which of its slots died (L_dead:
--- all its dependencies or all its addresses failed) and which directly
--- (L_direct: all its dependencies failed directly, or its addresses).
-CREATE OR REPLACE TEMPORARY VIEW slot_outcome AS
-SELECT f.eid, f.did, s.weight, s.ca_critical,
-       CASE WHEN (f.dns_deps > 0 AND f.dns_deps = s.dns_deps) OR (f.dns_addrs > 0 AND f.dns_addrs = s.dns_addrs) THEN 1 ELSE 0 END AS dns_dead,
-       CASE WHEN (f.dns_deps > 0 AND f.dns_direct = s.dns_deps) OR (f.dns_addrs > 0 AND f.dns_addrs = s.dns_addrs) THEN 1 ELSE 0 END AS dns_direct,
-       CASE WHEN (f.cdn_deps > 0 AND f.cdn_deps = s.cdn_deps) OR (f.cdn_addrs > 0 AND f.cdn_addrs = s.cdn_addrs) THEN 1 ELSE 0 END AS cdn_dead,
-       CASE WHEN (f.cdn_deps > 0 AND f.cdn_direct = s.cdn_deps) OR (f.cdn_addrs > 0 AND f.cdn_addrs = s.cdn_addrs) THEN 1 ELSE 0 END AS cdn_direct,
-       CASE WHEN (f.hosting_deps > 0 AND f.hosting_deps = s.hosting_deps) OR (f.hosting_addrs > 0 AND f.hosting_addrs = s.hosting_addrs) THEN 1 ELSE 0 END AS hosting_dead,
-       CASE WHEN (f.hosting_deps > 0 AND f.hosting_direct = s.hosting_deps) OR (f.hosting_addrs > 0 AND f.hosting_addrs = s.hosting_addrs) THEN 1 ELSE 0 END AS hosting_direct,
-       CASE WHEN (f.email_deps > 0 AND f.email_deps = s.email_deps) OR (f.email_addrs > 0 AND f.email_addrs = s.email_addrs) THEN 1 ELSE 0 END AS email_dead,
-       CASE WHEN (f.email_deps > 0 AND f.email_direct = s.email_deps) OR (f.email_addrs > 0 AND f.email_addrs = s.email_addrs) THEN 1 ELSE 0 END AS email_direct,
-       CASE WHEN (f.ca_deps > 0 AND f.ca_deps = s.ca_deps) OR (f.ca_addrs > 0 AND f.ca_addrs = s.ca_addrs) THEN 1 ELSE 0 END AS ca_dead,
-       CASE WHEN (f.ca_deps > 0 AND f.ca_direct = s.ca_deps) OR (f.ca_addrs > 0 AND f.ca_addrs = s.ca_addrs) THEN 1 ELSE 0 END AS ca_direct,
-       CASE WHEN (f.tld_deps > 0 AND f.tld_deps = s.tld_deps) OR (f.tld_addrs > 0 AND f.tld_addrs = s.tld_addrs) THEN 1 ELSE 0 END AS tld_dead,
-       CASE WHEN (f.tld_deps > 0 AND f.tld_direct = s.tld_deps) OR (f.tld_addrs > 0 AND f.tld_addrs = s.tld_addrs) THEN 1 ELSE 0 END AS tld_direct
+-- The slots each element takes down, not stored: all their dependencies
+-- or all their addresses failed; directly when all their dependencies
+-- failed directly, or their addresses did.
+CREATE OR REPLACE TEMPORARY VIEW dead_slots AS
+SELECT f.eid, f.did, f.layer, s.weight, s.ca_critical,
+       CASE WHEN f.deps > 0 AND f.direct = CASE f.layer WHEN 'dns' THEN s.dns_deps WHEN 'cdn' THEN s.cdn_deps WHEN 'hosting' THEN s.hosting_deps WHEN 'email' THEN s.email_deps WHEN 'ca' THEN s.ca_deps ELSE s.tld_deps END THEN 1
+            WHEN f.addrs > 0 AND f.addrs = CASE f.layer WHEN 'dns' THEN s.dns_addrs WHEN 'cdn' THEN s.cdn_addrs WHEN 'hosting' THEN s.hosting_addrs WHEN 'email' THEN s.email_addrs WHEN 'ca' THEN s.ca_addrs ELSE s.tld_addrs END THEN 1
+            ELSE 0 END AS direct
 FROM slot_failures f
-JOIN domain_slots s ON s.did = f.did;
+JOIN domain_slots s ON s.did = f.did
+WHERE (f.deps > 0 AND f.deps = CASE f.layer WHEN 'dns' THEN s.dns_deps WHEN 'cdn' THEN s.cdn_deps WHEN 'hosting' THEN s.hosting_deps WHEN 'email' THEN s.email_deps WHEN 'ca' THEN s.ca_deps ELSE s.tld_deps END)
+   OR (f.addrs > 0 AND f.addrs = CASE f.layer WHEN 'dns' THEN s.dns_addrs WHEN 'cdn' THEN s.cdn_addrs WHEN 'hosting' THEN s.hosting_addrs WHEN 'email' THEN s.email_addrs WHEN 'ca' THEN s.ca_addrs ELSE s.tld_addrs END);
 
 -- Per element and domain with a dead slot: down when a required layer
 -- (dns, cdn, hosting, tld) fails, or its CA's layer and it depends
 -- critically on its CA; direct when one of those failed directly.
 CREATE OR REPLACE TEMPORARY VIEW domain_outcome AS
-SELECT eid, did, weight,
-       CASE WHEN dns_dead + cdn_dead + hosting_dead + tld_dead > 0 OR (ca_dead = 1 AND ca_critical) THEN 1 ELSE 0 END AS down,
-       CASE WHEN dns_direct + cdn_direct + hosting_direct + tld_direct > 0 OR (ca_direct = 1 AND ca_critical) THEN 1 ELSE 0 END AS direct,
-       email_dead AS email,
-       CASE WHEN ca_dead = 1 AND ca_critical THEN 1 ELSE 0 END AS ca,
-       tld_dead AS tld,
-       CASE WHEN dns_dead + cdn_dead + hosting_dead > 0 THEN 1 ELSE 0 END AS serving
-FROM slot_outcome
-WHERE dns_dead + cdn_dead + hosting_dead + email_dead + ca_dead + tld_dead > 0;
+SELECT eid, did, MAX(weight) AS weight,
+       MAX(CASE WHEN layer IN ('dns', 'cdn', 'hosting', 'tld') OR (layer = 'ca' AND ca_critical) THEN 1 ELSE 0 END) AS down,
+       MAX(CASE WHEN (layer IN ('dns', 'cdn', 'hosting', 'tld') OR (layer = 'ca' AND ca_critical)) AND direct = 1 THEN 1 ELSE 0 END) AS direct,
+       MAX(CASE WHEN layer = 'email' THEN 1 ELSE 0 END) AS email,
+       MAX(CASE WHEN layer = 'ca' AND ca_critical THEN 1 ELSE 0 END) AS ca,
+       MAX(CASE WHEN layer = 'tld' THEN 1 ELSE 0 END) AS tld,
+       MAX(CASE WHEN layer IN ('dns', 'cdn', 'hosting') THEN 1 ELSE 0 END) AS serving
+FROM dead_slots
+GROUP BY eid, did;
 
 CREATE OR REPLACE TEMPORARY VIEW radius AS
 SELECT eid,

@@ -11,7 +11,8 @@
 WITH sites AS (
   SELECT s.country, l.did, l.layer, l.state, l.self
   FROM site_countries s
-  JOIN domain_layers l ON l.domain = s.domain
+  JOIN domain_keys k ON k.domain = s.domain
+  JOIN domain_layers l ON l.did = k.did
 ),
 counts AS (
   SELECT country, layer,

@@ -22,11 +22,20 @@
 -- domain_layers, all_providers (pipeline.DuckDBEngine lists them).
 
 -- Each domain with its integer key: its position in report order (ranked
--- domains first, by rank, then by name), which domains.csv, spof.csv and
--- the joins below use.
+-- domains first, by rank, then by name; spof.csv's order), and only the
+-- columns the analysis reads (a stored copy of every column costs more
+-- than the rest of this file).
 CREATE OR REPLACE TEMPORARY VIEW domain_keys AS
-SELECT ROW_NUMBER() OVER (ORDER BY CASE WHEN rank > 0 THEN 0 ELSE 1 END, rank, domain, status, error) AS did, d.*
-FROM domains d;
+SELECT ROW_NUMBER() OVER (ORDER BY CASE WHEN rank > 0 THEN 0 ELSE 1 END, rank, domain, status, error) AS did,
+       domain, rank, weight,
+       dns_state, dns_critical,
+       cdn_state, cdn_critical,
+       hosting_state, hosting_critical,
+       email_state, email_critical,
+       ca_state, ca_critical,
+       tld_state, tld_critical,
+       dns_providers, cdn_providers, hosting_providers
+FROM domains;
 
 -- The dependencies with their domain's key, and the columns the
 -- analysis reads.
@@ -66,7 +75,7 @@ GROUP BY did, provider;
 -- asked), its number of providers (L_n), whether one is self (L_self),
 -- the best coverage class (L_cov); the same counts over the "any" layers.
 CREATE OR REPLACE TEMPORARY VIEW domain_wide AS
-SELECT k.did, k.domain, k.rank, k.weight,
+SELECT k.did, k.rank, k.weight,
        CASE WHEN COALESCE(p.dns_n, 0) > 0 THEN 'known'
             WHEN k.dns_state = 'known' THEN 'unattributed'
             WHEN k.dns_state IN ('none', 'unattributed', 'unresolved', 'not_measured') THEN k.dns_state
@@ -134,12 +143,12 @@ LEFT JOIN (
 -- each layer, whether it depends critically on one provider there, its
 -- number of providers, whether one is self, the best coverage class.
 CREATE OR REPLACE TEMPORARY VIEW domain_layers AS
-SELECT did, domain, rank, weight, 'dns' AS layer, dns_state AS state, dns_critical AS critical, dns_n AS providers, dns_self AS self, dns_cov AS coverage FROM domain_wide
-UNION ALL SELECT did, domain, rank, weight, 'cdn', cdn_state, cdn_critical, cdn_n, cdn_self, cdn_cov FROM domain_wide
-UNION ALL SELECT did, domain, rank, weight, 'hosting', hosting_state, hosting_critical, hosting_n, hosting_self, hosting_cov FROM domain_wide
-UNION ALL SELECT did, domain, rank, weight, 'email', email_state, email_critical, email_n, email_self, email_cov FROM domain_wide
-UNION ALL SELECT did, domain, rank, weight, 'ca', ca_state, ca_critical, ca_n, ca_self, ca_cov FROM domain_wide
-UNION ALL SELECT did, domain, rank, weight, 'tld', tld_state, tld_critical, tld_n, tld_self, tld_cov FROM domain_wide;
+SELECT did, rank, weight, 'dns' AS layer, dns_state AS state, dns_critical AS critical, dns_n AS providers, dns_self AS self, dns_cov AS coverage FROM domain_wide
+UNION ALL SELECT did, rank, weight, 'cdn', cdn_state, cdn_critical, cdn_n, cdn_self, cdn_cov FROM domain_wide
+UNION ALL SELECT did, rank, weight, 'hosting', hosting_state, hosting_critical, hosting_n, hosting_self, hosting_cov FROM domain_wide
+UNION ALL SELECT did, rank, weight, 'email', email_state, email_critical, email_n, email_self, email_cov FROM domain_wide
+UNION ALL SELECT did, rank, weight, 'ca', ca_state, ca_critical, ca_n, ca_self, ca_cov FROM domain_wide
+UNION ALL SELECT did, rank, weight, 'tld', tld_state, tld_critical, tld_n, tld_self, tld_cov FROM domain_wide;
 
 -- Every layer and "any" together, not stored. On "any" a domain is known
 -- when one of dns, cdn, hosting and email is, else the first of
@@ -148,7 +157,7 @@ UNION ALL SELECT did, domain, rank, weight, 'tld', tld_state, tld_critical, tld_
 CREATE OR REPLACE TEMPORARY VIEW all_layers AS
 SELECT * FROM domain_layers
 UNION ALL
-SELECT did, domain, rank, weight, 'any',
+SELECT did, rank, weight, 'any',
        CASE WHEN dns_state = 'known' OR cdn_state = 'known' OR hosting_state = 'known' OR email_state = 'known' THEN 'known'
             WHEN dns_state = 'unattributed' OR cdn_state = 'unattributed' OR hosting_state = 'unattributed' OR email_state = 'unattributed' THEN 'unattributed'
             WHEN dns_state = 'unresolved' OR cdn_state = 'unresolved' OR hosting_state = 'unresolved' OR email_state = 'unresolved' THEN 'unresolved'
@@ -163,7 +172,7 @@ FROM domain_wide;
 -- whether the domain depends on that provider alone (critical), not
 -- stored.
 CREATE OR REPLACE TEMPORARY VIEW all_providers AS
-SELECT p.did, w.domain, p.layer, p.provider, p.catalogued, w.weight,
+SELECT p.did, p.layer, p.provider, p.catalogued, w.weight,
        CASE p.layer
          WHEN 'dns' THEN w.dns_critical
          WHEN 'cdn' THEN w.cdn_critical
