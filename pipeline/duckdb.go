@@ -203,8 +203,8 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 	// The co-dependent pairs of companies (codependency.sql), filled in
 	// once the pairs are known.
 	setup = append(setup,
-		"CREATE OR REPLACE TEMPORARY TABLE pair_elements (element VARCHAR, company VARCHAR)",
-		"CREATE OR REPLACE TEMPORARY TABLE pair_closure (element VARCHAR, svc VARCHAR, names_only BOOLEAN)")
+		"CREATE OR REPLACE TEMPORARY TABLE pair_elements (element INTEGER, company VARCHAR)",
+		"CREATE OR REPLACE TEMPORARY TABLE pair_closure (element INTEGER, svc VARCHAR, names_only BOOLEAN)")
 	// The country of each site (--list), for site_countries.sql and
 	// domains.csv: through a Parquet file, which DuckDB reads in bulk.
 	setup = append(setup, "CREATE OR REPLACE TEMPORARY TABLE site_countries (domain VARCHAR, country VARCHAR)")
@@ -685,7 +685,7 @@ func (q *querier) bootstrap(sum *metrics.Summary, opts metrics.Options) error {
 
 // pairs runs codependency.sql's first query for the k pairs of companies
 // that share the most domains, and fills the tables pair_elements (each
-// pair as element "pair:N", one row per company) and pair_closure (the
+// pair as element N, its index, one row per company) and pair_closure (the
 // services the two failing together take down in g, the provider graph).
 func (q *querier) pairs(g *graph.Graph, k int) ([]graph.Pair, error) {
 	var out []graph.Pair
@@ -698,11 +698,10 @@ func (q *querier) pairs(g *graph.Graph, k int) ([]graph.Pair, error) {
 	}
 	var els, cl []string
 	for i, p := range out {
-		el := quote(fmt.Sprintf("pair:%d", i))
-		els = append(els, fmt.Sprintf("(%s, %s)", el, quote(p.A)), fmt.Sprintf("(%s, %s)", el, quote(p.B)))
+		els = append(els, fmt.Sprintf("(%d, %s)", i, quote(p.A)), fmt.Sprintf("(%d, %s)", i, quote(p.B)))
 		scenario := []graph.Element{{Kind: graph.KindProvider, Company: p.A}, {Kind: graph.KindProvider, Company: p.B}}
 		for _, s := range g.Fail(scenario, false).Services {
-			cl = append(cl, fmt.Sprintf("(%s, %s, %t)", el, quote(s.Service), s.NamesOnly))
+			cl = append(cl, fmt.Sprintf("(%d, %s, %t)", i, quote(s.Service), s.NamesOnly))
 		}
 	}
 	stmts := []string{"INSERT INTO pair_elements VALUES " + strings.Join(els, ", ")}
@@ -734,15 +733,15 @@ func (q *querier) downTogether(pairs []graph.Pair, domains int) error {
 			return fmt.Errorf("duckdb: %w\n%s", err, s)
 		}
 	}
-	down := map[string]int{}
+	down := map[int]int{}
 	if err := q.rows(st[len(st)-1], func(r row) error {
-		down[r.str("element")] = r.int("down_together")
+		down[r.int("element")] = r.int("down_together")
 		return nil
 	}); err != nil {
 		return err
 	}
 	for i := range pairs {
-		pairs[i].Down = down[fmt.Sprintf("pair:%d", i)]
+		pairs[i].Down = down[i]
 	}
 	return nil
 }
