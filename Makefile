@@ -81,8 +81,8 @@ SCALE_MEMORY  ?= 3GB
 bench-scale: build
 	$(GO) build -o bin/simnet-tables ./cmd/simnet-tables
 	rm -rf $(SCALE_DIR)
-	/usr/bin/time -f "tables: %e s, peak %M KB" ./bin/simnet-tables -domains $(SCALE_DOMAINS) -shards $(SCALE_SHARDS) -out $(SCALE_DIR)/tables
-	/usr/bin/time -f "analyze --engine duckdb: %e s, peak %M KB" ./$(BIN) analyze $(SCALE_DIR)/tables --engine duckdb \
+	/usr/bin/time -f "tables: %e s wall, %U s user, %S s sys, peak %M KB" ./bin/simnet-tables -domains $(SCALE_DOMAINS) -shards $(SCALE_SHARDS) -out $(SCALE_DIR)/tables
+	/usr/bin/time -f "analyze --engine duckdb: %e s wall, %U s user, %S s sys, peak %M KB" ./$(BIN) analyze $(SCALE_DIR)/tables --engine duckdb \
 	  --duckdb-memory $(SCALE_MEMORY) --duckdb-temp $(SCALE_DIR)/spill --bootstrap 0 -q --data-dir "" --out $(SCALE_DIR)/report
 
 lint:
