@@ -69,8 +69,8 @@ type replyArena struct {
 }
 
 const (
-	arenaBytes = 16 << 10
-	arenaRecs  = 512
+	arenaBytes = 4 << 10
+	arenaRecs  = 128
 )
 
 // reset makes the arena's memory reusable: no reply read from it before
@@ -85,7 +85,7 @@ func (a *replyArena) read(msg []byte, names *internTable) (reply, error) {
 	if len(a.pkt)+len(msg) > cap(a.pkt) {
 		a.pkt = make([]byte, 0, max(arenaBytes, len(msg)))
 	}
-	if cap(a.recs)-len(a.recs) < 64 {
+	if cap(a.recs)-len(a.recs) < 32 {
 		a.recs = make([]wireRR, 0, arenaRecs)
 	}
 	k := len(a.pkt)
