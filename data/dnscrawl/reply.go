@@ -62,7 +62,8 @@ var errReply = errors.New("malformed reply")
 // reply costs no allocation once the arena has grown to a domain's
 // answers. A reply keeps the arena's memory it was given: when the
 // arena is full it takes new memory and leaves the old to the replies
-// that use it.
+// that use it (so a worker that never resets it, the probe stage's,
+// only allocates a chunk per 4 KB of replies).
 type replyArena struct {
 	pkt  []byte
 	recs []wireRR
