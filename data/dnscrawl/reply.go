@@ -335,18 +335,13 @@ func scanName(msg []byte, off, end int) (next int, ok bool) {
 	}
 }
 
-// maxNameHops bounds the walk of a name already checked by scanName: its
-// labels and pointers.
-const maxNameHops = 255 + maxPointers
-
-// appendName appends the name at off, checked by scanName, in the form
-// the lookup code uses: miekg/dns's presentation form (special bytes
-// escaped) in lower case, without the final dot; the root is "".
-func appendName(dst, msg []byte, off int) []byte {
-	first := true
-	for range maxNameHops {
+// nextLabel returns the label of a name checked by scanName at off,
+// following pointers, and the offset after it; end is true at the end
+// of the name (and, defensively, at anything scanName refuses).
+func nextLabel(msg []byte, off int) (label []byte, next int, end bool) {
+	for range maxPointers + 1 {
 		if off >= len(msg) {
-			return dst
+			return nil, 0, true
 		}
 		c := int(msg[off])
 		if c&0xC0 == 0xC0 && off+1 < len(msg) {
@@ -354,16 +349,32 @@ func appendName(dst, msg []byte, off int) []byte {
 			continue
 		}
 		if c == 0 || c&0xC0 != 0 || off+1+c > len(msg) {
-			return dst
+			return nil, 0, true
 		}
-		if !first {
+		return msg[off+1 : off+1+c], off + 1 + c, false
+	}
+	return nil, 0, true
+}
+
+// maxLabels bounds the labels of a name (each takes 2 of 255 octets).
+const maxLabels = 128
+
+// appendName appends the name at off, checked by scanName, in the form
+// the lookup code uses: miekg/dns's presentation form (special bytes
+// escaped) in lower case, without the final dot; the root is "".
+func appendName(dst, msg []byte, off int) []byte {
+	for i := range maxLabels {
+		label, next, end := nextLabel(msg, off)
+		if end {
+			break
+		}
+		if i > 0 {
 			dst = append(dst, '.')
 		}
-		first = false
-		for _, b := range msg[off+1 : off+1+c] {
+		for _, b := range label {
 			dst = appendNameByte(dst, b)
 		}
-		off += 1 + c
+		off = next
 	}
 	return dst
 }
@@ -384,31 +395,19 @@ func appendNameByte(dst []byte, b byte) []byte {
 // the form appendName gives, comparing as it walks.
 func nameIs(msg []byte, off int, s string) bool {
 	k := 0
-	first := true
 	var esc [4]byte
-	for range maxNameHops {
-		if off >= len(msg) {
-			return false
-		}
-		c := int(msg[off])
-		if c&0xC0 == 0xC0 && off+1 < len(msg) {
-			off = (c&0x3F)<<8 | int(msg[off+1])
-			continue
-		}
-		if c == 0 {
+	for i := range maxLabels {
+		label, next, end := nextLabel(msg, off)
+		if end {
 			return k == len(s)
 		}
-		if c&0xC0 != 0 || off+1+c > len(msg) {
-			return false
-		}
-		if !first {
+		if i > 0 {
 			if k == len(s) || s[k] != '.' {
 				return false
 			}
 			k++
 		}
-		first = false
-		for _, b := range msg[off+1 : off+1+c] {
+		for _, b := range label {
 			if plainByte[b] {
 				if k == len(s) || s[k] != lower(b) {
 					return false
@@ -422,7 +421,7 @@ func nameIs(msg []byte, off int, s string) bool {
 			}
 			k += len(e)
 		}
-		off += 1 + c
+		off = next
 	}
 	return false
 }
