@@ -61,12 +61,17 @@ func (r *mmsgReader) read() (int, error) {
 		h.Len = 0
 	}
 	err := r.rc.Read(func(fd uintptr) bool {
-		n, _, e := unix.Syscall6(unix.SYS_RECVMMSG, fd, uintptr(unsafe.Pointer(&r.hdrs[0])), uintptr(len(r.hdrs)), unix.MSG_DONTWAIT, 0, 0)
-		if e == unix.EAGAIN || e == unix.EINTR {
-			return false // nothing yet: wait for the poller
+		for {
+			n, _, e := unix.Syscall6(unix.SYS_RECVMMSG, fd, uintptr(unsafe.Pointer(&r.hdrs[0])), uintptr(len(r.hdrs)), unix.MSG_DONTWAIT, 0, 0)
+			switch e {
+			case unix.EINTR:
+				continue // interrupted by a signal: datagrams may be waiting
+			case unix.EAGAIN:
+				return false // nothing yet: wait for the poller
+			}
+			r.n, r.errno = int(n), e
+			return true
 		}
-		r.n, r.errno = int(n), e
-		return true
 	})
 	if err != nil {
 		return 0, err
