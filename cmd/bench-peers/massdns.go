@@ -71,6 +71,10 @@ func massdnsQuestionFile(pop string) (string, error) {
 		tmp.Close()
 		return "", err
 	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return "", err
+	}
 	if err := tmp.Close(); err != nil {
 		return "", err
 	}
