@@ -123,28 +123,38 @@ func TestZoneErrors(t *testing.T) {
 	}
 }
 
-// TestProfileCrawl: `bench-peers profile` crawls a list against a server
-// on loopback (one that answers every question with NXDOMAIN) and writes
-// both profiles; a missing list is an error.
-func TestProfileCrawl(t *testing.T) {
+// countingServer serves DNS over UDP on loopback with handle until the
+// test ends, and counts the questions it was asked.
+func countingServer(t *testing.T, handle func(dns.ResponseWriter, *dns.Msg)) (string, *atomic.Int64) {
+	t.Helper()
 	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var asked atomic.Int64
+	asked := new(atomic.Int64)
 	srv := &dns.Server{PacketConn: pc, Handler: dns.HandlerFunc(func(w dns.ResponseWriter, q *dns.Msg) {
 		asked.Add(1)
+		handle(w, q)
+	})}
+	go srv.ActivateAndServe()
+	t.Cleanup(func() { srv.Shutdown() })
+	return pc.LocalAddr().String(), asked
+}
+
+// TestProfileCrawl: `bench-peers profile` crawls a list against a server
+// on loopback (one that answers every question with NXDOMAIN) and writes
+// both profiles; a missing list is an error.
+func TestProfileCrawl(t *testing.T) {
+	addr, asked := countingServer(t, func(w dns.ResponseWriter, q *dns.Msg) {
 		m := new(dns.Msg)
 		m.SetRcode(q, dns.RcodeNameError)
 		w.WriteMsg(m)
-	})}
-	go srv.ActivateAndServe()
-	defer srv.Shutdown()
+	})
 	dir := t.TempDir()
 	list := filepath.Join(dir, "domains.txt")
 	os.WriteFile(list, []byte("a.test\nb.test\nc.test\n"), 0o644)
 	cpu, mem := filepath.Join(dir, "cpu.prof"), filepath.Join(dir, "mem.prof")
-	if err := profileCrawl(pc.LocalAddr().String(), list, 4, cpu, mem); err != nil {
+	if err := profileCrawl(addr, list, 4, cpu, mem); err != nil {
 		t.Fatal(err)
 	}
 	if asked.Load() < 3 {
@@ -155,7 +165,7 @@ func TestProfileCrawl(t *testing.T) {
 			t.Errorf("profile %s: %v", p, err)
 		}
 	}
-	if err := profileCrawl(pc.LocalAddr().String(), filepath.Join(dir, "missing.txt"), 4, "", ""); err == nil {
+	if err := profileCrawl(addr, filepath.Join(dir, "missing.txt"), 4, "", ""); err == nil {
 		t.Error("missing list: no error")
 	}
 }
@@ -228,22 +238,14 @@ func TestRunMassdns(t *testing.T) {
 	if _, err := os.Stat("/usr/bin/time"); err != nil {
 		t.Skip("no GNU time")
 	}
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var asked atomic.Int64
-	srv := &dns.Server{PacketConn: pc, Handler: dns.HandlerFunc(func(w dns.ResponseWriter, q *dns.Msg) {
-		asked.Add(1)
+	addr, asked := countingServer(t, func(w dns.ResponseWriter, q *dns.Msg) {
 		if q.Question[0].Name == "lost.test." && q.Question[0].Qtype == dns.TypeMX {
 			return
 		}
 		m := new(dns.Msg)
 		m.SetReply(q)
 		w.WriteMsg(m)
-	})}
-	go srv.ActivateAndServe()
-	defer srv.Shutdown()
+	})
 	pop, dir := t.TempDir(), t.TempDir()
 	var q strings.Builder
 	for _, d := range []string{"a.test", "lost.test", "c.test"} {
@@ -253,7 +255,7 @@ func TestRunMassdns(t *testing.T) {
 		q.WriteString("www." + d + " A\nwww." + d + " AAAA\n")
 	}
 	os.WriteFile(filepath.Join(pop, "questions.txt"), []byte(q.String()), 0o644)
-	r, err := runMassdns(pop, dir, pc.LocalAddr().String(), options{domains: 3, concurrency: 4}, 1)
+	r, err := runMassdns(pop, dir, addr, options{domains: 3, concurrency: 4}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
