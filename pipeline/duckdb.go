@@ -46,8 +46,8 @@ var ErrNoDuckDB = errors.New(`--engine duckdb: this chokepoint was built without
 // dependencies.csv, providers.csv, metrics.csv, blast.csv, spof.csv,
 // codependency.csv, provider_edges.csv, regions.csv, asns.csv,
 // countries.csv, site_countries.csv (--list), run.json and report.html
-// (whose domain-level parts it leaves out: it holds no domain in memory,
-// a note says so), and with --format parquet the Parquet copies.
+// (its parts on the list's domains from report.sql, duckdb_report.go),
+// and with --format parquet the Parquet copies.
 type DuckDBEngine struct {
 	// MemoryLimit is DuckDB's memory_limit ("2GB"; "" for DuckDB's
 	// default, 80 % of the memory).
@@ -77,6 +77,7 @@ type duckAnalysis struct {
 	sum     Summary
 	parquet bool // --format parquet: the Parquet copies too
 	db      *dbsql.DB
+	doms    *reports.HTMLDomains // report.html's parts on the domains
 	cleanup func()
 }
 
@@ -88,7 +89,6 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 	if !duckdbBuilt {
 		return nil, inputError{ErrNoDuckDB}
 	}
-	logf(j.Log, "chokepoint: --engine duckdb does not compute the report's domain-level examples yet\n")
 	var countries map[string]string
 	if j.List != "" {
 		w := j.Log
@@ -301,10 +301,16 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 	run.FinishedAt = time.Now().UTC()
 	run.BlastRadius = reports.TopBlastRows(gr, BlastReportRows)
 	run.Graph = gr
+	doms, err := q.htmlDomains(g.Edges(), run.Names.Products, sum)
+	if err != nil {
+		return nil, err
+	}
+	step("the report's parts on the domains (report.sql)")
 	return &duckAnalysis{
 		sum:     Summary{Domains: sum.Domains, SkippedLines: skipped, Run: run, Metrics: sum, Graph: gr},
 		parquet: j.Parquet(),
 		db:      db,
+		doms:    doms,
 		cleanup: cleanup,
 	}, nil
 }
@@ -320,7 +326,7 @@ func (a *duckAnalysis) Write(ctx context.Context, dir string) error {
 	}
 	domains := func(yield func(reports.DomainRow) bool) error { return q.domainRows(spof, yield) }
 	deps := func(yield func(reports.DependencyRow) bool) error { return q.dependencyRows(yield) }
-	if err := reports.WriteTables(dir, a.sum.Run, a.sum.Metrics, domains, deps); err != nil {
+	if err := reports.WriteTables(dir, a.sum.Run, a.sum.Metrics, a.doms, domains, deps); err != nil {
 		return err
 	}
 	if err := reports.WriteGraph(dir, a.sum.Graph); err != nil {

@@ -183,6 +183,7 @@ func TestDuckDBEqualsGo(t *testing.T) {
 		t.Errorf("summary: engine %q, %d domains", sum.Engine, sum.Domains)
 	}
 	sameFiles(t, goOut, o.Out, engineFiles)
+	sameReport(t, goOut, o.Out, 600)
 	nonEmpty(t, filepath.Join(goOut, reports.CoDependencyFile), "down_together")
 	nonEmpty(t, filepath.Join(goOut, reports.SiteCountriesFile), "top_share")
 	sameParquets(t, goOut, o.Out)
@@ -220,6 +221,7 @@ func TestDuckDBEqualsGo(t *testing.T) {
 	// provider_edges.csv's evidence is the smallest of the shards'
 	// (documented): the rows are compared through the graph's figures.
 	sameFiles(t, goOut, o.Out, engineFiles[:len(engineFiles)-1])
+	sameReport(t, goOut, o.Out, 600)
 	sameParquets(t, goOut, o.Out)
 	// The shards' files, in shard order, from the crawl table.
 	var want []reports.ObservationFile

@@ -10,6 +10,7 @@ import (
 	"github.com/chokepoint-dev/chokepoint/analysis/classify"
 	"github.com/chokepoint-dev/chokepoint/analysis/metrics"
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
+	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
 )
 
 // The table of every domain is written as tab-separated lines in a hidden
@@ -29,43 +30,40 @@ const (
 	markNotMeasured  = "n/m"
 )
 
-// domainTable returns the header and the lines of the table of domains,
-// by rank then name (the order of domains.csv).
-func domainTable(results []classify.Result) string {
-	var b strings.Builder
-	b.WriteString("rank\tdomain\tstatus")
+// line writes the line of one domain: its rank (empty without one), its
+// name, its status and a cell per layer, the providers of a known layer
+// (cell gives them joined by ';', as domains.csv has them; the table
+// joins them by ',') or the mark of its state.
+func (t *DomainTable) line(rank int, domain string, status dnscrawl.Status, cell func(catalog.Layer) (classify.State, string)) {
+	b := &t.b
+	if rank > 0 {
+		b.WriteString(strconv.Itoa(rank))
+	}
+	b.WriteByte('\t')
+	b.WriteString(visible(domain))
+	b.WriteByte('\t')
+	b.WriteString(visible(string(status)))
 	for _, l := range catalog.Layers {
 		b.WriteByte('\t')
-		b.WriteString(layerName(l))
+		st, providers := cell(l)
+		switch st {
+		case classify.StateKnown:
+			b.WriteString(strings.ReplaceAll(visible(providers), ";", ","))
+		case classify.StateNone:
+			b.WriteString(markNone)
+		case classify.StateUnattributed:
+			b.WriteString(markUnattributed)
+		case metrics.StateNotMeasured:
+			b.WriteString(markNotMeasured)
+		default:
+			b.WriteString(markUnresolved)
+		}
 	}
 	b.WriteByte('\n')
-	for _, r := range sortedResults(results) {
-		if r.Rank > 0 {
-			b.WriteString(strconv.Itoa(r.Rank))
-		}
-		b.WriteByte('\t')
-		b.WriteString(visible(r.Domain))
-		b.WriteByte('\t')
-		b.WriteString(visible(string(r.Status)))
-		for _, l := range catalog.Layers {
-			b.WriteByte('\t')
-			switch r.States[l] {
-			case classify.StateKnown:
-				b.WriteString(visible(strings.Join(r.Providers(l), ",")))
-			case classify.StateNone:
-				b.WriteString(markNone)
-			case classify.StateUnattributed:
-				b.WriteString(markUnattributed)
-			case metrics.StateNotMeasured:
-				b.WriteString(markNotMeasured)
-			default:
-				b.WriteString(markUnresolved)
-			}
-		}
-		b.WriteByte('\n')
-	}
-	return b.String()
 }
+
+// String returns the header and the lines of the table.
+func (t *DomainTable) String() string { return t.b.String() }
 
 // tableScript makes the table of domains sortable and filterable. It only
 // reads the text of the <pre> and writes text nodes (never HTML), so no

@@ -121,8 +121,13 @@ func joinAnd(s []string) string {
 }
 
 // topCuts are the top-of-list sizes whose figures the report shows beside
-// the whole list's, for a ranked list longer than the cut.
-var topCuts = []int{100, 1000}
+// the whole list's, for a ranked list longer than the cut; the last is
+// TopRank.
+var topCuts = []int{100, TopRank}
+
+// TopRank is the largest rank whose domains the top-of-list table counts
+// (HTMLDomains.Top).
+const TopRank = 1000
 
 // topsView is the table of the key figures of the top of a ranked list.
 type topsView struct {
@@ -139,10 +144,11 @@ type topsRow struct {
 
 // topFigures computes the key figures (largest provider and its share,
 // HHI, critical rate) of each layer over the domains ranked in the top
-// 100 and top 1,000 (metrics.Compute on those domains), beside the whole
-// list. It returns nil when no domain has a rank or the list is not
-// longer than the smallest cut.
-func topFigures(results []classify.Result, sum *metrics.Summary, labels productLabels) *topsView {
+// 100 and top 1,000 (metrics.Compute on those domains of top, the
+// domains ranked up to TopRank), beside the whole list. It returns nil
+// when no domain has a rank or the list is not longer than the smallest
+// cut.
+func topFigures(top []classify.Result, sum *metrics.Summary, labels productLabels) *topsView {
 	var layers []catalog.Layer
 	for _, ls := range sum.Layers {
 		layers = append(layers, ls.Layer)
@@ -150,11 +156,11 @@ func topFigures(results []classify.Result, sum *metrics.Summary, labels productL
 	var sums []*metrics.Summary
 	tv := &topsView{}
 	for _, c := range topCuts {
-		if len(results) <= c {
+		if sum.Domains <= c {
 			break
 		}
 		var sub []classify.Result
-		for _, r := range results {
+		for _, r := range top {
 			if r.Rank > 0 && r.Rank <= c {
 				sub = append(sub, r)
 			}

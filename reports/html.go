@@ -55,8 +55,19 @@ const (
 // is escaped by html/template; the charts are inlined only after checkSVG
 // has accepted them.
 func WriteHTML(w io.Writer, run *Run, results []classify.Result, sum *metrics.Summary) error {
+	return WriteHTMLDomains(w, run, NewHTMLDomains(complete(run, sum), results), sum)
+}
+
+// WriteHTMLDomains writes report.html as WriteHTML does, with the parts
+// on the list's domains from doms instead of from the classified
+// domains: for an engine that holds no domain in memory
+// (pipeline.DuckDBEngine). nil doms leaves those parts empty.
+func WriteHTMLDomains(w io.Writer, run *Run, doms *HTMLDomains, sum *metrics.Summary) error {
 	run = complete(run, sum)
-	v, err := newView(run, results, sum)
+	if doms == nil {
+		doms = NewHTMLDomains(run, nil)
+	}
+	v, err := newView(run, doms, sum)
 	if err != nil {
 		return err
 	}
@@ -113,6 +124,9 @@ type view struct {
 	Tops *topsView
 	// DomainData is the table of every domain as tab-separated lines.
 	DomainData string
+	// TableNote says that the table holds only the first domains of a
+	// list longer than MaxTableDomains; empty when it holds them all.
+	TableNote string
 	// Ranked is true when some domain of the list has a rank: the table
 	// of domains shows its Rank column.
 	Ranked bool
@@ -220,19 +234,20 @@ func layerName(l catalog.Layer) string {
 	return visible(string(l))
 }
 
-func newView(run *Run, results []classify.Result, sum *metrics.Summary) (*view, error) {
+func newView(run *Run, doms *HTMLDomains, sum *metrics.Summary) (*view, error) {
 	if sum == nil {
 		sum = metrics.Compute(nil, metrics.Options{})
 	}
 	col := newColors(sum)
-	labels := newProductLabels(run.Names, results)
+	labels := productLabels{names: run.Names, services: doms.Products}
 	v := &view{
 		names:      run.Names,
 		labels:     labels,
-		Ranked:     slices.ContainsFunc(results, func(r classify.Result) bool { return r.Rank > 0 }),
+		Ranked:     doms.Ranked,
 		CSP:        cspMeta(),
 		Script:     scriptElement(),
-		DomainData: domainTable(results),
+		DomainData: doms.Table.String(),
+		TableNote:  doms.Table.note(sum.Domains),
 		Simulated:  run.Simulated,
 		Domains:    count(sum.Domains),
 		Resolved:   fmt.Sprintf("%s (%s)", count(sum.Statuses[dnscrawl.StatusOK]), pct(sum.Statuses[dnscrawl.StatusOK], sum.Domains)),
@@ -273,11 +288,11 @@ func newView(run *Run, results []classify.Result, sum *metrics.Summary) (*view, 
 	if v.Missing == "" {
 		v.HHIChart = hhi // its threshold lines are a reading
 	}
-	if err := v.addGraph(run, results, col); err != nil {
+	if err := v.addGraph(run, doms, col); err != nil {
 		return nil, err
 	}
 	v.Exec = v.execSummary(run, sum)
-	v.CATLD = newCATLDView(run, results, sum, labels)
+	v.CATLD = newCATLDView(run, doms.TLDs, sum, labels)
 	for i := range v.Layers {
 		lv := &v.Layers[i]
 		switch {
@@ -290,7 +305,7 @@ func newView(run *Run, results []classify.Result, sum *metrics.Summary) (*view, 
 	}
 	v.SiteCountries = newSiteCountriesView(sum)
 	if v.Missing == "" {
-		v.Tops = topFigures(results, sum, labels)
+		v.Tops = topFigures(doms.Top, sum, labels)
 	}
 	v.Provenance = []pair{
 		{"Tool version", orDash(visible(run.ToolVersion))},

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/chokepoint-dev/chokepoint/analysis/classify"
 	"github.com/chokepoint-dev/chokepoint/analysis/graph"
 	"github.com/chokepoint-dev/chokepoint/analysis/metrics"
 )
@@ -104,7 +103,7 @@ var blastKinds = []struct {
 // the blast radius headline and charts, the flow chart and the single
 // points of failure. Without a graph only the headline from
 // run.BlastRadius is shown.
-func (v *view) addGraph(run *Run, results []classify.Result, col colors) error {
+func (v *view) addGraph(run *Run, doms *HTMLDomains, col colors) error {
 	gr := run.Graph
 	if gr == nil {
 		if len(run.BlastRadius) > 0 {
@@ -174,7 +173,7 @@ func (v *view) addGraph(run *Run, results []classify.Result, col colors) error {
 	}
 	v.BlastNote = fmt.Sprintf("In the four charts below, each bar is the share of the %s domains that go down when the element fails: the dark part directly (all their providers on a required layer fail), the light part through a provider that itself depends on it. The four share one scale.", count(gr.Graph.Domains()))
 
-	sd := newSankeyData(results, gr.Graph.Edges())
+	sd := sankeyOf(doms.Flows, doms.Reach)
 	if len(sd.first) > 0 {
 		svg, err := sankeySVG(sd, col, "Domains by layer → their providers → the providers those depend on", v.names)
 		if err != nil {

@@ -43,7 +43,7 @@ const caTLDRows = 10
 // newCATLDView builds the CA and TLD section; nil when the list has
 // neither layer known. CAs and registries are named as in their layer's
 // section (labels).
-func newCATLDView(run *Run, results []classify.Result, sum *metrics.Summary, labels productLabels) *caTLDView {
+func newCATLDView(run *Run, registries map[string][]string, sum *metrics.Summary, labels productLabels) *caTLDView {
 	cl, okCA := sum.Layer(catalog.LayerCA)
 	tl, okTLD := sum.Layer(catalog.LayerTLD)
 	if (!okCA || cl.Known == 0) && (!okTLD || tl.Known == 0) && (!okCA || cl.NotMeasured == 0) {
@@ -85,7 +85,7 @@ func newCATLDView(run *Run, results []classify.Result, sum *metrics.Summary, lab
 		}
 	}
 	if okTLD {
-		tlds := registryTLDs(results)
+		tlds := registryTLDs(registries)
 		for _, r := range tl.Rows {
 			if len(v.Registries) == caTLDRows {
 				more++
@@ -102,19 +102,12 @@ func newCATLDView(run *Run, results []classify.Result, sum *metrics.Summary, lab
 }
 
 // registryTLDs returns, for each registry of the tld layer, the TLDs of
-// the list it runs, sorted, as ".com, .net" (at most five, then a count).
-func registryTLDs(results []classify.Result) map[string]string {
-	sets := map[string][]string{}
-	for i := range results {
-		for _, d := range results[i].Deps() {
-			if d.Layer == catalog.LayerTLD && !slices.Contains(sets[d.Provider], d.Service) {
-				sets[d.Provider] = append(sets[d.Provider], d.Service)
-			}
-		}
-	}
+// the list it runs (sets, in any order), sorted, as ".com, .net" (at most
+// five, then a count).
+func registryTLDs(sets map[string][]string) map[string]string {
 	out := make(map[string]string, len(sets))
 	for p, ts := range sets {
-		slices.Sort(ts)
+		ts = slices.Sorted(slices.Values(ts))
 		shown := ts
 		if len(shown) > 5 {
 			shown = shown[:5]

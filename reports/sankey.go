@@ -52,29 +52,28 @@ type sankeyData struct {
 // newSankeyData counts the flows of the chart from the results and the
 // provider edges (services named company/service).
 func newSankeyData(results []classify.Result, edges []graph.ProviderEdge) *sankeyData {
-	// Provider totals over layers, to choose the named ones.
+	return sankeyOf(flowCounts(results, edges))
+}
+
+// flowCounts counts, from the results, the domains using each provider
+// on each layer of the chart, and the domains that reach each upstream
+// company of a provider through the edges (HTMLDomains.Flows and Reach).
+func flowCounts(results []classify.Result, edges []graph.ProviderEdge) ([]FlowCount, []ReachCount) {
 	type lp struct {
 		layer    catalog.Layer
 		provider string
 	}
 	perLayer := map[lp]int{}
-	total := map[string]int{}
-	// Upstream companies of each service, from the edges.
-	up := map[string][]string{}
-	for _, e := range edges {
-		from, _, _ := strings.Cut(e.From, "/")
-		to, _, _ := strings.Cut(e.To, "/")
-		if from != to && !slices.Contains(up[e.From], to) {
-			up[e.From] = append(up[e.From], to)
-		}
-	}
+	up := FlowUpstreams(edges)
 	// Domains of each company that reach each upstream company.
 	type pu struct{ provider, upstream string }
 	reach := map[pu]int{}
+	seen := map[lp]bool{}
+	reached := map[pu]bool{}
 	for i := range results {
 		r := &results[i]
-		seen := map[lp]bool{}
-		reached := map[pu]bool{}
+		clear(seen)
+		clear(reached)
 		for _, d := range r.Deps() {
 			if !flowLayer(d.Layer) {
 				continue
@@ -83,7 +82,6 @@ func newSankeyData(results []classify.Result, edges []graph.ProviderEdge) *sanke
 			if !seen[k] {
 				seen[k] = true
 				perLayer[k]++
-				total[d.Provider]++
 			}
 			for _, u := range up[d.Provider+"/"+d.Service] {
 				k := pu{d.Provider, u}
@@ -92,6 +90,28 @@ func newSankeyData(results []classify.Result, edges []graph.ProviderEdge) *sanke
 					reach[k]++
 				}
 			}
+		}
+	}
+	flows := make([]FlowCount, 0, len(perLayer))
+	for k, n := range perLayer {
+		flows = append(flows, FlowCount{Layer: k.layer, Provider: k.provider, Domains: n})
+	}
+	reaches := make([]ReachCount, 0, len(reach))
+	for k, n := range reach {
+		reaches = append(reaches, ReachCount{Provider: k.provider, Upstream: k.upstream, Domains: n})
+	}
+	return flows, reaches
+}
+
+// sankeyOf lays out the flows of the chart: flows are the domains using
+// each provider on each layer of the chart, reach the domains of each
+// provider that reach each upstream company (in any order).
+func sankeyOf(flows []FlowCount, reaches []ReachCount) *sankeyData {
+	// Provider totals over layers, to choose the named ones.
+	total := map[string]int{}
+	for _, f := range flows {
+		if flowLayer(f.Layer) {
+			total[f.Provider] += f.Domains
 		}
 	}
 	var names []string
@@ -104,9 +124,9 @@ func newSankeyData(results []classify.Result, edges []graph.ProviderEdge) *sanke
 	// The providers with the most domains reaching an upstream one, beyond
 	// the largest, are named too.
 	reachOf := map[string]int{}
-	for k, n := range reach {
-		if k.provider != classify.SelfProvider {
-			reachOf[k.provider] += n
+	for _, k := range reaches {
+		if k.Provider != classify.SelfProvider {
+			reachOf[k.Provider] += k.Domains
 		}
 	}
 	var sources []string
@@ -138,9 +158,9 @@ func newSankeyData(results []classify.Result, edges []graph.ProviderEdge) *sanke
 		}
 		ln := layerName(l)
 		used := false
-		for k, n := range perLayer {
-			if k.layer == l {
-				first[[2]string{ln, node(k.provider)}] += n
+		for _, k := range flows {
+			if k.Layer == l {
+				first[[2]string{ln, node(k.Provider)}] += k.Domains
 				used = true
 			}
 		}
@@ -150,9 +170,9 @@ func newSankeyData(results []classify.Result, edges []graph.ProviderEdge) *sanke
 	}
 	second := map[[2]string]int{}
 	upTotal := map[string]int{}
-	for k, n := range reach {
-		second[[2]string{node(k.provider), k.upstream}] += n
-		upTotal[k.upstream] += n
+	for _, k := range reaches {
+		second[[2]string{node(k.Provider), k.Upstream}] += k.Domains
+		upTotal[k.Upstream] += k.Domains
 	}
 	sd.providers = named
 	for _, extra := range []string{otherNode, selfNode} {

@@ -19,9 +19,9 @@ type RowSource[T any] func(yield func(T) bool) error
 // classification results in memory (pipeline.DuckDBEngine): domains.csv
 // and dependencies.csv from row streams already in report order,
 // providers.csv, metrics.csv, site_countries.csv and run.json from sum
-// and run, and report.html without its domain-level parts (the examples
-// of domains it would pick from the results).
-func WriteTables(dir string, run *Run, sum *metrics.Summary, domains RowSource[DomainRow], deps RowSource[DependencyRow]) error {
+// and run, and report.html with its parts on the list's domains from doms
+// (WriteHTMLDomains).
+func WriteTables(dir string, run *Run, sum *metrics.Summary, doms *HTMLDomains, domains RowSource[DomainRow], deps RowSource[DependencyRow]) error {
 	if sum == nil {
 		return errors.New("write reports: no metrics summary")
 	}
@@ -39,7 +39,7 @@ func WriteTables(dir string, run *Run, sum *metrics.Summary, domains RowSource[D
 		{MetricsFile, func(w io.Writer) error { return WriteMetrics(w, sum) }},
 		{SiteCountriesFile, func(w io.Writer) error { return WriteSiteCountries(w, sum) }},
 		{RunFile, func(w io.Writer) error { return WriteRun(w, run) }},
-		{HTMLFile, func(w io.Writer) error { return WriteHTML(w, run, nil, sum) }},
+		{HTMLFile, func(w io.Writer) error { return WriteHTMLDomains(w, run, doms, sum) }},
 	}
 	// One after the other: the sources may share one database connection.
 	for _, f := range files {

@@ -34,6 +34,9 @@ const (
 	// the most domains, then views and the query of what each pair takes
 	// down only together.
 	CoDependency = "codependency.sql"
+	// Report holds the queries of report.html's parts on the list's
+	// domains (reports.HTMLDomains), read by position.
+	Report = "report.sql"
 )
 
 // Text returns the SQL of file name (one of the constants).

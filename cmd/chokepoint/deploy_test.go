@@ -84,6 +84,10 @@ type k8sContainer struct {
 		PeriodSeconds    int `yaml:"periodSeconds"`
 		FailureThreshold int `yaml:"failureThreshold"`
 	} `yaml:"startupProbe"`
+	Env []struct {
+		Name  string `yaml:"name"`
+		Value string `yaml:"value"`
+	} `yaml:"env"`
 	Resources    map[string]map[string]string `yaml:"resources"`
 	VolumeMounts []struct {
 		Name      string `yaml:"name"`
@@ -442,6 +446,24 @@ func (m *manifests) checkAnalyzeJob(name string, plan deployPlan) []error {
 	if _, _, ro, ok := mountFor(c, out); !ok || ro {
 		fail("--out %s is on no writable volume", out)
 	}
+	// The DuckDB engine writes its spill files and, from observations,
+	// the classified tables ($TMPDIR): both on a writable volume.
+	if cmd.Flags().Lookup("engine").Value.String() == "duckdb" {
+		if spill := cmd.Flags().Lookup("duckdb-temp").Value.String(); spill == "" {
+			fail("--engine duckdb without --duckdb-temp: DuckDB would spill into the container's /tmp")
+		} else if _, _, ro, ok := mountFor(c, spill); !ok || ro {
+			fail("--duckdb-temp %s is on no writable volume", spill)
+		}
+		tmp := ""
+		for _, e := range c.Env {
+			if e.Name == "TMPDIR" {
+				tmp = e.Value
+			}
+		}
+		if _, _, ro, ok := mountFor(c, tmp); !ok || ro {
+			fail("TMPDIR %q is on no writable volume: --engine duckdb classifies the observations into tables there", tmp)
+		}
+	}
 	return errs
 }
 
@@ -510,6 +532,11 @@ func TestDeployManifestsBroken(t *testing.T) {
 			c.Args = slices.DeleteFunc(c.Args, func(a string) bool { return strings.Contains(a, "shard=8/") })
 		}, "want the 8 shards'"},
 		{"claim not defined", func(m *manifests) { delete(m.pvcs, "chokepoint-work") }, "no PersistentVolumeClaim"},
+		{"duckdb spill off the volume", func(m *manifests) {
+			c := m.jobs["chokepoint-analyze"].container("analyze")
+			c.Args[slices.Index(c.Args, "--duckdb-temp")+1] = "/tmp/spill"
+		}, "--duckdb-temp /tmp/spill is on no writable volume"},
+		{"duckdb tables in the container", func(m *manifests) { m.jobs["chokepoint-analyze"].container("analyze").Env = nil }, "TMPDIR"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
