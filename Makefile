@@ -55,16 +55,19 @@ test-race: deps
 bench:
 	BENCH_DOMAINS=$(BENCH_DOMAINS) $(GO) test -run '^$$' -bench . -benchmem ./... | tee bench.out
 
-# chokepoint's crawler beside dnsperf, zdns, dnsx and a bare miekg/dns
-# client, all against one NSD on 127.0.0.1 serving PEERS_DOMAINS synthetic
-# zones, three interleaved rounds each; prints one table (see
+# chokepoint's crawler beside dnsperf, massdns, zdns, dnsx and a bare
+# miekg/dns client, all against one NSD on 127.0.0.1 serving PEERS_DOMAINS
+# synthetic zones, three interleaved rounds each; prints one table (see
 # docs/benchmarks.md). Installs NSD and dnsperf (apt-get, as root), zdns
-# and dnsx (pinned, Go module proxy). Not run by CI.
+# and dnsx (pinned, Go module proxy), and massdns from its source when
+# MASSDNS_SRC names it (in no registry here; without it the table goes
+# without massdns). Not run by CI.
 PEERS_DOMAINS ?= 200000
 PEERS_ROUNDS  ?= 3
 PEERS_FLAGS   ?=
+MASSDNS_SRC   ?=
 bench-peers: build
-	bash scripts/bench-peers/install.sh "$(ZDNS_DIR)"
+	MASSDNS_SRC="$(MASSDNS_SRC)" bash scripts/bench-peers/install.sh "$(ZDNS_DIR)"
 	$(GO) build -o bin/bench-peers ./cmd/bench-peers
 	PATH="$(ZDNS_DIR):$$PATH" ./bin/bench-peers -domains $(PEERS_DOMAINS) -rounds $(PEERS_ROUNDS) -chokepoint $(BIN) $(PEERS_FLAGS)
 
@@ -81,8 +84,8 @@ SCALE_MEMORY  ?= 3GB
 bench-scale: build
 	$(GO) build -o bin/simnet-tables ./cmd/simnet-tables
 	rm -rf $(SCALE_DIR)
-	/usr/bin/time -f "tables: %e s, peak %M KB" ./bin/simnet-tables -domains $(SCALE_DOMAINS) -shards $(SCALE_SHARDS) -out $(SCALE_DIR)/tables
-	/usr/bin/time -f "analyze --engine duckdb: %e s, peak %M KB" ./$(BIN) analyze $(SCALE_DIR)/tables --engine duckdb \
+	/usr/bin/time -f "tables: %e s wall, %U s user, %S s sys, peak %M KB" ./bin/simnet-tables -domains $(SCALE_DOMAINS) -shards $(SCALE_SHARDS) -out $(SCALE_DIR)/tables
+	/usr/bin/time -f "analyze --engine duckdb: %e s wall, %U s user, %S s sys, peak %M KB" ./$(BIN) analyze $(SCALE_DIR)/tables --engine duckdb \
 	  --duckdb-memory $(SCALE_MEMORY) --duckdb-temp $(SCALE_DIR)/spill --bootstrap 0 -q --data-dir "" --out $(SCALE_DIR)/report
 
 lint:

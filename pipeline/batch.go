@@ -21,11 +21,13 @@ type lineBatch struct {
 	first int // line number of the first line, from 1
 	buf   []byte
 	ends  []int // end offset in buf of each line
-	// Filled by a worker: for each line, the observation and its
-	// classification, or the decoding error (nil observation and error
-	// for an empty line).
+	// Filled by a worker: for each line, the observation, its
+	// classification and the edges its certificate hosts show
+	// (classify.Classifier.CertHostEdges), or the decoding error (nil
+	// observation and error for an empty line).
 	obs     []*dnscrawl.Observation
 	results []classify.Result
+	certs   [][]classify.CertEdge
 	errs    []error
 	ready   chan struct{} // closed when the worker is done
 }
@@ -37,14 +39,16 @@ const batchLines = 512
 // classifyObservations reads an observations file, decodes and classifies
 // its lines on a pool of workers, and calls fn for every observation in
 // file order, from the calling goroutine, so that the results are those
-// of a sequential read. Bad lines are passed to skip with their numbers,
+// of a sequential read. fn gets the observation's classification and the
+// edges its certificate hosts show (cl.CertHostEdges), both made by the
+// workers. Bad lines are passed to skip with their numbers,
 // in file order, from the calling goroutine, as decodeObservations does.
 //
 // One goroutine reads lines in batches and hands each batch both to the
 // workers (runtime.GOMAXPROCS of them, decoding and classifying) and, in
 // file order, to the caller's goroutine, which waits for each batch to be
 // done before passing its observations on.
-func classifyObservations(ctx context.Context, path string, cl *classify.Classifier, skip func(*dnscrawl.LineError), fn func(*dnscrawl.Observation, classify.Result)) error {
+func classifyObservations(ctx context.Context, path string, cl *classify.Classifier, skip func(*dnscrawl.LineError), fn func(*dnscrawl.Observation, classify.Result, []classify.CertEdge)) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return inputf("read observations: %w", err)
@@ -131,20 +135,21 @@ func classifyObservations(ctx context.Context, path string, cl *classify.Classif
 			case b.errs[i] != nil:
 				skip(&dnscrawl.LineError{Line: b.first + i, Err: b.errs[i]})
 			case b.obs[i] != nil:
-				fn(b.obs[i], b.results[i])
+				fn(b.obs[i], b.results[i], b.certs[i])
 			}
 		}
 	}
 	return cmp.Or(g.Wait(), ctx.Err())
 }
 
-// work decodes the lines of b with names, classifies them and closes
-// b.ready.
+// work decodes the lines of b with names, classifies them, finds their
+// certificate hosts' edges and closes b.ready.
 func (b *lineBatch) work(cl *classify.Classifier, names *dnscrawl.Parser) {
 	defer close(b.ready)
 	n := len(b.ends)
 	b.obs = make([]*dnscrawl.Observation, n)
 	b.results = make([]classify.Result, n)
+	b.certs = make([][]classify.CertEdge, n)
 	b.errs = make([]error, n)
 	start := 0
 	for i, end := range b.ends {
@@ -160,6 +165,7 @@ func (b *lineBatch) work(cl *classify.Classifier, names *dnscrawl.Parser) {
 		}
 		b.obs[i] = ob
 		b.results[i] = cl.Classify(ob)
+		b.certs[i] = cl.CertHostEdges(ob)
 	}
 	b.buf = nil
 }

@@ -36,6 +36,15 @@ func writePipelineInput(t testing.TB, n int) string {
 		if i%5 == 0 {
 			o.Status, o.Error = dnscrawl.StatusServFail, "SERVFAIL"
 		}
+		if i%3 == 0 {
+			// A Let's Encrypt certificate whose CRL host's zone is
+			// served by another company: a cert-host edge.
+			o.TLS = []dnscrawl.TLSProbe{{Host: d, Port: 443, Status: dnscrawl.ProbeOK, Chain: []dnscrawl.Cert{
+				{SubjectCN: d, IssuerCN: "R3", IssuerOrg: "Let's Encrypt", CRL: []string{"http://r3.c.lencr.org/1.crl"}},
+				{SubjectCN: "R3", SubjectOrg: "Let's Encrypt", IssuerCN: "ISRG Root X1", IssuerOrg: "Internet Security Research Group"}}}}
+			o.CertHosts = []dnscrawl.CertHost{{Name: "r3.c.lencr.org", Host: dnscrawl.Host{Name: "r3.c.lencr.org", Status: dnscrawl.StatusOK},
+				Zone: &dnscrawl.ZoneNS{Zone: "lencr.org", NS: []string{"ada.ns.cloudflare.com"}}}}
+		}
 		if err := enc.Encode(o); err != nil {
 			t.Fatal(err)
 		}
@@ -69,6 +78,7 @@ func skipTo(w io.Writer) func(*dnscrawl.LineError) {
 type classified struct {
 	Domain string
 	Result classify.Result
+	Certs  []classify.CertEdge
 }
 
 // TestClassifyObservationsOrder checks that the worker pool gives what a
@@ -86,19 +96,26 @@ func TestClassifyObservationsOrder(t *testing.T) {
 	var want []classified
 	var wantErr bytes.Buffer
 	if err := decodeObservations(context.Background(), path, skipTo(&wantErr), func(o *dnscrawl.Observation) {
-		want = append(want, classified{o.Domain, cl.Classify(o)})
+		want = append(want, classified{o.Domain, cl.Classify(o), cl.CertHostEdges(o)})
 	}); err != nil {
 		t.Fatal(err)
 	}
 	var got []classified
 	var gotErr bytes.Buffer
-	if err := classifyObservations(context.Background(), path, cl, skipTo(&gotErr), func(o *dnscrawl.Observation, r classify.Result) {
-		got = append(got, classified{o.Domain, r})
+	if err := classifyObservations(context.Background(), path, cl, skipTo(&gotErr), func(o *dnscrawl.Observation, r classify.Result, certs []classify.CertEdge) {
+		got = append(got, classified{o.Domain, r, certs})
 	}); err != nil {
 		t.Fatal(err)
 	}
 	if len(want) < 3*batchLines {
 		t.Fatalf("sequential read gave %d observations, want more than %d", len(want), 3*batchLines)
+	}
+	certs := 0
+	for _, w := range want {
+		certs += len(w.Certs)
+	}
+	if certs == 0 {
+		t.Fatal("no certificate host edge in the input: the comparison of the edges cannot fail")
 	}
 	if diff := cmp.Diff(want, got, cmpopts.IgnoreUnexported(classify.Result{})); diff != "" {
 		t.Errorf("results (-sequential +pool):\n%s", diff)
@@ -128,7 +145,7 @@ func TestClassifyObservationsCancel(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	n := 0
-	err = classifyObservations(ctx, path, classify.New(cat, nil), skipTo(io.Discard), func(*dnscrawl.Observation, classify.Result) {
+	err = classifyObservations(ctx, path, classify.New(cat, nil), skipTo(io.Discard), func(*dnscrawl.Observation, classify.Result, []classify.CertEdge) {
 		n++
 		cancel()
 	})
@@ -148,7 +165,7 @@ func BenchmarkClassifyObservations(b *testing.B) {
 	cl := classify.New(cat, nil)
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := classifyObservations(context.Background(), path, cl, skipTo(io.Discard), func(*dnscrawl.Observation, classify.Result) {}); err != nil {
+		if err := classifyObservations(context.Background(), path, cl, skipTo(io.Discard), func(*dnscrawl.Observation, classify.Result, []classify.CertEdge) {}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/chokepoint-dev/chokepoint/analysis/classify"
+	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
 	"github.com/chokepoint-dev/chokepoint/data/simnet"
 )
 
@@ -80,4 +82,29 @@ func BenchmarkLiveHeap(b *testing.B) {
 	}
 	b.ReportMetric(float64(live)/float64(domains), "live-B/domain")
 	b.ReportMetric(float64(live)/1e6, "live-MB")
+}
+
+// BenchmarkReadHalf is the reading half of the Go engine on benchCrawl's
+// observations: reading the lines, decoding and classifying them on the
+// worker pool with the crawl's reference data (classifyObservations), as
+// GoEngine.Analyze does before it keeps the results; nothing is kept.
+func BenchmarkReadHalf(b *testing.B) {
+	obs, files := benchCrawl(b)
+	j, err := Prepare(Options{Inputs: []string{obs}, Out: b.TempDir(), ASNDB: files.ASN, CountryDB: files.Country, DataDir: files.DataDir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer j.DB.Close()
+	cl := classify.New(j.Catalog, j.DB).WithRanges(j.Ref.Ranges)
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		n = 0
+		err := classifyObservations(context.Background(), obs, cl, func(le *dnscrawl.LineError) { b.Fatal(le) },
+			func(*dnscrawl.Observation, classify.Result, []classify.CertEdge) { n++ })
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n), "domains")
 }

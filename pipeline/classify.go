@@ -125,7 +125,7 @@ func Classify(ctx context.Context, o ClassifyOptions) (ClassifySummary, error) {
 	var addrRows []AddressTableRow
 	var werr error
 	sum.Files = make([]reports.ObservationFile, len(j.Inputs))
-	keep := func(file *reports.ObservationFile, ob *dnscrawl.Observation, r classify.Result) {
+	keep := func(file *reports.ObservationFile, ob *dnscrawl.Observation, r classify.Result, ces []classify.CertEdge) {
 		if werr != nil {
 			return
 		}
@@ -138,11 +138,7 @@ func Classify(ctx context.Context, o ClassifyOptions) (ClassifySummary, error) {
 		seen[ob.Domain] = struct{}{}
 		file.Observations++
 		names.Add(ob)
-		if ces := cl.CertHostEdges(ob); len(ces) > 0 {
-			hosts := make([]graph.CertHost, len(ces))
-			for i, c := range ces {
-				hosts[i] = graph.CertHost{From: graph.ServiceName(c.From), To: graph.ServiceName(c.To), Layer: c.Layer, Host: c.Host, Evidence: c.Evidence}
-			}
+		if hosts := certHosts(ces); len(hosts) > 0 {
 			certs.Add(ob.Domain, hosts)
 		}
 		if ob.Status == dnscrawl.StatusOK && len(ob.TLS) == 0 {
@@ -183,11 +179,11 @@ func Classify(ctx context.Context, o ClassifyOptions) (ClassifySummary, error) {
 			file.Skip(le.Line)
 			printed(le)
 		}
-		keepFrom := func(ob *dnscrawl.Observation, r classify.Result) { keep(file, ob, r) }
+		keepFrom := func(ob *dnscrawl.Observation, r classify.Result, ces []classify.CertEdge) { keep(file, ob, r, ces) }
 		if j.InputFormat == "" || j.InputFormat == InputChokepoint {
 			err = classifyObservations(ctx, path, cl, skip, keepFrom)
 		} else {
-			err = ReadInputSkipping(ctx, j.InputFormat, path, skip, func(ob *dnscrawl.Observation) { keepFrom(ob, cl.Classify(ob)) })
+			err = ReadInputSkipping(ctx, j.InputFormat, path, skip, func(ob *dnscrawl.Observation) { keepFrom(ob, cl.Classify(ob), cl.CertHostEdges(ob)) })
 		}
 		done()
 		if err = errors.Join(err, werr); err != nil {

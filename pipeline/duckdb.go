@@ -203,8 +203,8 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 	// The co-dependent pairs of companies (codependency.sql), filled in
 	// once the pairs are known.
 	setup = append(setup,
-		"CREATE OR REPLACE TEMPORARY TABLE pair_elements (element VARCHAR, company VARCHAR)",
-		"CREATE OR REPLACE TEMPORARY TABLE pair_closure (element VARCHAR, svc VARCHAR, names_only BOOLEAN)")
+		"CREATE OR REPLACE TEMPORARY TABLE pair_elements (element INTEGER, company VARCHAR)",
+		"CREATE OR REPLACE TEMPORARY TABLE pair_closure (element INTEGER, svc VARCHAR, names_only BOOLEAN)")
 	// The country of each site (--list), for site_countries.sql and
 	// domains.csv: through a Parquet file, which DuckDB reads in bulk.
 	setup = append(setup, "CREATE OR REPLACE TEMPORARY TABLE site_countries (domain VARCHAR, country VARCHAR)")
@@ -320,11 +320,7 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 func (a *duckAnalysis) Write(ctx context.Context, dir string) error {
 	defer a.cleanup()
 	q := &querier{ctx: ctx, db: a.db}
-	spof := map[string]string{}
-	for _, s := range a.sum.Graph.SPOF {
-		spof[s.Domain] = strings.Join(s.Providers, ";")
-	}
-	domains := func(yield func(reports.DomainRow) bool) error { return q.domainRows(spof, yield) }
+	domains := func(yield func(reports.DomainRow) bool) error { return q.domainRows(a.sum.Graph.SPOF, yield) }
 	deps := func(yield func(reports.DependencyRow) bool) error { return q.dependencyRows(yield) }
 	if err := reports.WriteTables(dir, a.sum.Run, a.sum.Metrics, a.doms, domains, deps); err != nil {
 		return err
@@ -385,28 +381,27 @@ func (q *querier) products() (reports.LayerProducts, error) {
 	return lp, err
 }
 
-// stream runs query and yields the value conv makes of each row until
-// yield returns false.
-func stream[T any](q *querier, query string, conv func(row) T, yield func(T) bool) error {
-	stop := errors.New("stop")
-	err := q.rows(query, func(r row) error {
-		if !yield(conv(r)) {
-			return stop
-		}
-		return nil
-	})
-	if errors.Is(err, stop) {
-		return nil
-	}
-	return err
+// unstoredViews are the helper views of the SQL files that stay views:
+// each is read once, or is a cheap unfolding of a stored table
+// (domain_wide's one row per domain into one row per domain and layer),
+// so storing it would cost more than computing it where it is read.
+var unstoredViews = map[string]bool{
+	"domain_layers": true, "all_layers": true, "all_providers": true,
+	"slot_failures": true, "dead_slots": true,
 }
 
 // materialize turns the statements that create temporary views into
-// ones that create temporary tables, computed once.
+// ones that create temporary tables, computed once, but for
+// unstoredViews.
 func materialize(stmts []string) []string {
+	const view = "CREATE OR REPLACE TEMPORARY VIEW "
 	out := make([]string, len(stmts))
 	for i, s := range stmts {
-		out[i] = strings.Replace(s, "CREATE OR REPLACE TEMPORARY VIEW", "CREATE OR REPLACE TEMPORARY TABLE", 1)
+		name, _, _ := strings.Cut(strings.TrimPrefix(s, view), " ")
+		if strings.HasPrefix(s, view) && !unstoredViews[name] {
+			s = "CREATE OR REPLACE TEMPORARY TABLE " + strings.TrimPrefix(s, view)
+		}
+		out[i] = s
 	}
 	return out
 }
@@ -661,10 +656,10 @@ func (q *querier) siteCountries() ([]metrics.CountrySummary, error) {
 // provider, by layer and domain), counted here as they stream.
 func (q *querier) bootstrap(sum *metrics.Summary, opts metrics.Options) error {
 	groups := map[string]map[string]int{}
-	layer, domain := "", ""
+	layer, domain := "", int64(-1)
 	var ps []string
 	flush := func() {
-		if domain == "" {
+		if domain < 0 {
 			return
 		}
 		g := groups[layer]
@@ -675,7 +670,7 @@ func (q *querier) bootstrap(sum *metrics.Summary, opts metrics.Options) error {
 		g[metrics.GroupKey(ps)]++
 	}
 	err := q.rows(aql.Text(aql.Groups), func(r row) error {
-		l, d := r.str("layer"), r.str("domain")
+		l, d := r.str("layer"), int64(r.int("did"))
 		if l != layer || d != domain {
 			flush()
 			layer, domain, ps = l, d, ps[:0]
@@ -696,7 +691,7 @@ func (q *querier) bootstrap(sum *metrics.Summary, opts metrics.Options) error {
 
 // pairs runs codependency.sql's first query for the k pairs of companies
 // that share the most domains, and fills the tables pair_elements (each
-// pair as element "pair:N", one row per company) and pair_closure (the
+// pair as element N, its index, one row per company) and pair_closure (the
 // services the two failing together take down in g, the provider graph).
 func (q *querier) pairs(g *graph.Graph, k int) ([]graph.Pair, error) {
 	var out []graph.Pair
@@ -709,11 +704,10 @@ func (q *querier) pairs(g *graph.Graph, k int) ([]graph.Pair, error) {
 	}
 	var els, cl []string
 	for i, p := range out {
-		el := quote(fmt.Sprintf("pair:%d", i))
-		els = append(els, fmt.Sprintf("(%s, %s)", el, quote(p.A)), fmt.Sprintf("(%s, %s)", el, quote(p.B)))
+		els = append(els, fmt.Sprintf("(%d, %s)", i, quote(p.A)), fmt.Sprintf("(%d, %s)", i, quote(p.B)))
 		scenario := []graph.Element{{Kind: graph.KindProvider, Company: p.A}, {Kind: graph.KindProvider, Company: p.B}}
 		for _, s := range g.Fail(scenario, false).Services {
-			cl = append(cl, fmt.Sprintf("(%s, %s, %t)", el, quote(s.Service), s.NamesOnly))
+			cl = append(cl, fmt.Sprintf("(%d, %s, %t)", i, quote(s.Service), s.NamesOnly))
 		}
 	}
 	stmts := []string{"INSERT INTO pair_elements VALUES " + strings.Join(els, ", ")}
@@ -745,15 +739,15 @@ func (q *querier) downTogether(pairs []graph.Pair, domains int) error {
 			return fmt.Errorf("duckdb: %w\n%s", err, s)
 		}
 	}
-	down := map[string]int{}
+	down := map[int]int{}
 	if err := q.rows(st[len(st)-1], func(r row) error {
-		down[r.str("element")] = r.int("down_together")
+		down[r.int("element")] = r.int("down_together")
 		return nil
 	}); err != nil {
 		return err
 	}
 	for i := range pairs {
-		pairs[i].Down = down[fmt.Sprintf("pair:%d", i)]
+		pairs[i].Down = down[i]
 	}
 	return nil
 }
@@ -792,18 +786,20 @@ func (q *querier) blast(query string) ([]graph.Blast, error) {
 func (q *querier) spof() ([]graph.SPOF, error) {
 	var out []graph.SPOF
 	var layers [3]string
-	err := q.rows(aql.Text(aql.SPOF), func(r row) error {
-		d := r.str("domain")
-		if n := len(out); n == 0 || out[n-1].Domain != d {
+	var domain, company string
+	var rank int64
+	var ls [3]string
+	err := q.scan(aql.Text(aql.SPOF), []any{&domain, &rank, &company, &ls[0], &ls[1], &ls[2]}, func() bool {
+		if n := len(out); n == 0 || out[n-1].Domain != domain {
 			if n > 0 {
 				finishSPOF(&out[n-1], layers)
 			}
-			out = append(out, graph.SPOF{Domain: d, Rank: r.int("rank")})
-			layers = [3]string{r.str("dns_providers"), r.str("cdn_providers"), r.str("hosting_providers")}
+			out = append(out, graph.SPOF{Domain: domain, Rank: int(rank)})
+			layers = ls
 		}
 		s := &out[len(out)-1]
-		s.Providers = append(s.Providers, r.str("company"))
-		return nil
+		s.Providers = append(s.Providers, company)
+		return true
 	})
 	if n := len(out); n > 0 {
 		finishSPOF(&out[n-1], layers)
@@ -849,33 +845,66 @@ func (q *querier) asNames(j *Job) (func(uint32) string, error) {
 	return func(a uint32) string { return orgs[a] }, err
 }
 
-// domainRows yields domains.csv's rows in report order.
-func (q *querier) domainRows(spof map[string]string, yield func(reports.DomainRow) bool) error {
-	return stream(q, `SELECT d.*, COALESCE(s.country, '') AS country FROM domains d LEFT JOIN site_countries s ON s.domain = d.domain
-ORDER BY CASE WHEN d.rank > 0 THEN 0 ELSE 1 END, d.rank, d.domain, d.status, d.error`, func(r row) reports.DomainRow {
-		return reports.DomainRow{
-			Domain: r.str("domain"), Rank: r.int("rank"), Country: r.str("country"), Status: dnscrawl.Status(r.str("status")), Error: r.str("error"),
-			DNSProviders: r.str("dns_providers"), DNSState: classify.State(r.str("dns_state")), DNSCritical: r.bool("dns_critical"),
-			CDNProviders: r.str("cdn_providers"), CDNState: classify.State(r.str("cdn_state")), CDNCritical: r.bool("cdn_critical"),
-			HostingProviders: r.str("hosting_providers"), HostingState: classify.State(r.str("hosting_state")), HostingCritical: r.bool("hosting_critical"),
-			EmailProviders: r.str("email_providers"), EmailState: classify.State(r.str("email_state")), EmailCritical: r.bool("email_critical"),
-			CAProviders: r.str("ca_providers"), CAState: classify.State(r.str("ca_state")), CACritical: r.bool("ca_critical"),
-			TLDProviders: r.str("tld_providers"), TLD: r.str("tld"), TLDState: classify.State(r.str("tld_state")), TLDCritical: r.bool("tld_critical"),
-			SPOFProviders: spof[r.str("domain")],
+// domainRows yields domains.csv's rows in report order, with the
+// companies of spof (in the same order: did's) of each domain.
+func (q *querier) domainRows(spof []graph.SPOF, yield func(reports.DomainRow) bool) error {
+	var r reports.DomainRow
+	var rank int64
+	var status string
+	var states [6]string
+	dest := []any{&r.Domain, &rank, &r.Country, &status, &r.Error,
+		&r.DNSProviders, &states[0], &r.DNSCritical, &r.CDNProviders, &states[1], &r.CDNCritical,
+		&r.HostingProviders, &states[2], &r.HostingCritical, &r.EmailProviders, &states[3], &r.EmailCritical,
+		&r.CAProviders, &states[4], &r.CACritical, &r.TLDProviders, &r.TLD, &states[5], &r.TLDCritical}
+	return q.scan(`SELECT d.domain, d.rank, COALESCE(s.country, '') AS country, d.status, d.error,
+  d.dns_providers, d.dns_state, d.dns_critical, d.cdn_providers, d.cdn_state, d.cdn_critical,
+  d.hosting_providers, d.hosting_state, d.hosting_critical, d.email_providers, d.email_state, d.email_critical,
+  d.ca_providers, d.ca_state, d.ca_critical, d.tld_providers, d.tld, d.tld_state, d.tld_critical
+FROM domains d LEFT JOIN site_countries s ON s.domain = d.domain
+ORDER BY CASE WHEN d.rank > 0 THEN 0 ELSE 1 END, d.rank, d.domain, d.status, d.error`, dest, func() bool {
+		r.Rank, r.Status = int(rank), dnscrawl.Status(status)
+		r.DNSState, r.CDNState, r.HostingState = classify.State(states[0]), classify.State(states[1]), classify.State(states[2])
+		r.EmailState, r.CAState, r.TLDState = classify.State(states[3]), classify.State(states[4]), classify.State(states[5])
+		r.SPOFProviders = ""
+		if len(spof) > 0 && spof[0].Domain == r.Domain {
+			r.SPOFProviders = strings.Join(spof[0].Providers, ";")
+			spof = spof[1:]
 		}
-	}, yield)
+		return yield(r)
+	})
 }
 
 // dependencyRows yields dependencies.csv's rows in report order.
 func (q *querier) dependencyRows(yield func(reports.DependencyRow) bool) error {
-	return stream(q, `SELECT * FROM dependencies ORDER BY CASE WHEN rank > 0 THEN 0 ELSE 1 END, rank, domain, seq`, func(r row) reports.DependencyRow {
-		return reports.DependencyRow{
-			Domain: r.str("domain"), Rank: r.int("rank"), Layer: catalog.Layer(r.str("layer")), Provider: r.str("provider"),
-			Service: r.str("service"), Region: r.str("region"), Evidence: classify.Evidence(r.str("evidence")),
-			EvidenceValue: r.str("evidence_value"), Confidence: r.float("confidence"), ThirdParty: r.bool("third_party"),
-			Catalogued: r.bool("catalogued"),
+	var r reports.DependencyRow
+	var rank int64
+	var layer, evidence string
+	dest := []any{&r.Domain, &rank, &layer, &r.Provider, &r.Service, &r.Region, &evidence, &r.EvidenceValue, &r.Confidence, &r.ThirdParty, &r.Catalogued}
+	return q.scan(`SELECT domain, rank, layer, provider, service, region, evidence, evidence_value, confidence, third_party, catalogued
+FROM dependencies ORDER BY CASE WHEN rank > 0 THEN 0 ELSE 1 END, rank, domain, seq`, dest, func() bool {
+		r.Rank, r.Layer, r.Evidence = int(rank), catalog.Layer(layer), classify.Evidence(evidence)
+		return yield(r)
+	})
+}
+
+// scan runs query and scans each row into dest, typed as the columns
+// (no value per cell, as rows makes), then calls fn until it returns
+// false.
+func (q *querier) scan(query string, dest []any, fn func() bool) error {
+	rs, err := q.db.QueryContext(q.ctx, query)
+	if err != nil {
+		return fmt.Errorf("duckdb: %w\n%s", err, query)
+	}
+	defer rs.Close()
+	for rs.Next() {
+		if err := rs.Scan(dest...); err != nil {
+			return fmt.Errorf("duckdb: %w\n%s", err, query)
 		}
-	}, yield)
+		if !fn() {
+			return nil
+		}
+	}
+	return rs.Err()
 }
 
 // readEdges reads the provider_edges table.

@@ -26,17 +26,29 @@ func NewEdgeGatherer(cat *catalog.Catalog, cl *classify.Classifier) *EdgeGathere
 	return &EdgeGatherer{cat: cat, cl: cl, names: graph.NewEdgeFinder(cat), certs: graph.NewCertHostFinder()}
 }
 
-func (e *EdgeGatherer) Add(ob *dnscrawl.Observation) {
+// Add adds the edges ob shows.
+func (e *EdgeGatherer) Add(ob *dnscrawl.Observation) { e.AddCertEdges(ob, e.cl.CertHostEdges(ob)) }
+
+// AddCertEdges is Add with the edges of ob's certificate hosts already
+// found (ces: the classifier's CertHostEdges of ob), as the workers of
+// classifyObservations find them.
+func (e *EdgeGatherer) AddCertEdges(ob *dnscrawl.Observation, ces []classify.CertEdge) {
 	e.names.Add(ob)
-	ces := e.cl.CertHostEdges(ob)
+	if hosts := certHosts(ces); len(hosts) > 0 {
+		e.certs.Add(ob.Domain, hosts)
+	}
+}
+
+// certHosts are the edges ces for a graph.CertHostFinder.
+func certHosts(ces []classify.CertEdge) []graph.CertHost {
 	if len(ces) == 0 {
-		return
+		return nil
 	}
 	hosts := make([]graph.CertHost, len(ces))
 	for i, c := range ces {
 		hosts[i] = graph.CertHost{From: graph.ServiceName(c.From), To: graph.ServiceName(c.To), Layer: c.Layer, Host: c.Host, Evidence: c.Evidence}
 	}
-	e.certs.Add(ob.Domain, hosts)
+	return hosts
 }
 
 // Edges returns the catalog's edges and those of the crawl.

@@ -122,7 +122,7 @@ func gather(ctx context.Context, j *Job) (*gathered, error) {
 	for i, path := range j.Inputs {
 		file := &files[i]
 		file.Path = path
-		keep := func(ob *dnscrawl.Observation, r classify.Result) {
+		keep := func(ob *dnscrawl.Observation, r classify.Result, certs []classify.CertEdge) {
 			if seen[ob.Domain] {
 				file.Duplicates++
 				fmt.Fprintf(log, "chokepoint: %s: domain %s already read, keeping the first\n", path, ob.Domain)
@@ -131,7 +131,7 @@ func gather(ctx context.Context, j *Job) (*gathered, error) {
 			seen[ob.Domain] = true
 			simulated = simulated || ob.Simulated
 			file.Observations++
-			edges.Add(ob)
+			edges.AddCertEdges(ob, certs)
 			if ob.Status == dnscrawl.StatusOK && len(ob.TLS) == 0 {
 				notMeasured.Mark(&r)
 			}
@@ -146,7 +146,7 @@ func gather(ctx context.Context, j *Job) (*gathered, error) {
 		if j.InputFormat == "" || j.InputFormat == InputChokepoint {
 			err = classifyObservations(ctx, path, cl, skip, keep)
 		} else {
-			err = ReadInputSkipping(ctx, j.InputFormat, path, skip, func(ob *dnscrawl.Observation) { keep(ob, cl.Classify(ob)) })
+			err = ReadInputSkipping(ctx, j.InputFormat, path, skip, func(ob *dnscrawl.Observation) { keep(ob, cl.Classify(ob), cl.CertHostEdges(ob)) })
 		}
 		done()
 		if err != nil {

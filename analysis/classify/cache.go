@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"encoding/binary"
 	"net/netip"
 
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
@@ -18,13 +19,58 @@ type addrFacts struct {
 	place  uint32 // index of its country, region and zone in places
 }
 
-// facts returns the facts of address a. They are not cached per
-// address: a site's origin address is mostly seen once, and a map of
-// addresses cost more than the lookups it saved (a profile of a
-// 200,000-domain run: 1.5 s in the map against 0.9 s for every lookup
-// made again); the ASN and country databases keep their decoded records
-// instead (refdata.DB), which is what many addresses share.
-func (c *Classifier) facts(a netip.Addr) addrFacts {
+// facts returns the facts of address a, from the cache fc when it has
+// them (fc may be nil). A site's origin address is mostly seen once, but
+// the addresses of name servers and mail exchangers recur from domain to
+// domain (in the simulated crawl nine in ten name server addresses and
+// three in four mail exchanger addresses were seen before), and one
+// domain's addresses are looked at more than once (nsInOwnAS). A map of
+// addresses shared by the workers behind a lock cost more than it saved
+// (docs/benchmarks.md, issue 11); fc is a small table of a builder's
+// own, which one goroutine uses at a time, so it takes no lock.
+func (c *Classifier) facts(fc *factsCache, a netip.Addr) addrFacts {
+	if fc == nil || !a.IsValid() {
+		return c.lookupFacts(a)
+	}
+	e := &fc[factsSlot(a)]
+	if e.ok && e.addr == a {
+		return e.facts
+	}
+	f := c.lookupFacts(a)
+	*e = factsEntry{addr: a, facts: f, ok: true}
+	return f
+}
+
+// factsCacheSize is the number of entries of a factsCache, a power of
+// two.
+const factsCacheSize = 1 << factsCacheBits
+
+const factsCacheBits = 12
+
+// factsCache holds the facts of recently seen addresses, each in the
+// slot its hash gives it (a newer address replaces an older one of the
+// same slot). The facts of an address depend on nothing else, so an
+// entry never goes stale.
+type factsCache [factsCacheSize]factsEntry
+
+type factsEntry struct {
+	addr  netip.Addr
+	facts addrFacts
+	ok    bool
+}
+
+// factsSlot is the slot of a in a factsCache: a multiplicative hash of
+// its 16 bytes (the zone is left out: an address with a zone shares the
+// slot of the same address without).
+func factsSlot(a netip.Addr) int {
+	b := a.As16()
+	hi, lo := binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])
+	x := lo*0x9e3779b97f4a7c15 ^ hi*0xc2b2ae3d27d4eb4f
+	return int(x >> (64 - factsCacheBits))
+}
+
+// lookupFacts looks the facts of a up in the reference data.
+func (c *Classifier) lookupFacts(a netip.Addr) addrFacts {
 	var f addrFacts
 	if c.addr != nil {
 		f.info = c.addr.Lookup(a)

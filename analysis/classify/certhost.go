@@ -70,6 +70,12 @@ func certHostEdges(o *dnscrawl.Observation, cat *catalog.Catalog, c *Classifier)
 	if len(o.CertHosts) == 0 {
 		return nil
 	}
+	var fc *factsCache
+	if c != nil {
+		b := c.builders.Get().(*builder)
+		defer c.builders.Put(b)
+		fc = b.fc
+	}
 	var out []CertEdge
 	add := func(from, to *catalog.Provider, l catalog.Layer, host, ev string) {
 		if to == nil || from.Company == to.Company {
@@ -115,8 +121,8 @@ func certHostEdges(o *dnscrawl.Observation, cat *catalog.Catalog, c *Classifier)
 				if c == nil {
 					continue
 				}
-				for _, a := range ch.Host.Addrs() {
-					if ow := c.facts(a).owner; ow.p != nil && ow.p.WebLayer() == catalog.LayerCDN {
+				for a := range hostAddrs(&ch.Host) {
+					if ow := c.facts(fc, a).owner; ow.p != nil && ow.p.WebLayer() == catalog.LayerCDN {
 						add(ca, ow.p, catalog.LayerCDN, name, ow.value)
 					}
 				}

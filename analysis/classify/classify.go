@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"iter"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -110,7 +111,7 @@ type Classifier struct {
 func New(cat *catalog.Catalog, addr AddrLookup) *Classifier {
 	return &Classifier{
 		cat: cat, addr: addr, states: newStateSets(),
-		builders: &sync.Pool{New: func() any { return &builder{names: namer{}} }}, asn: new(sync.Map),
+		builders: &sync.Pool{New: func() any { return &builder{names: namer{}, fc: new(factsCache)} }}, asn: new(sync.Map),
 		names: new(namesCache),
 	}
 }
@@ -143,6 +144,8 @@ type builder struct {
 	nsOwned      bool
 	// names caches the indexes of provider, service and region names.
 	names namer
+	// fc caches the facts of addresses (Classifier.facts).
+	fc *factsCache
 }
 
 // exact returns a copy of s with no spare capacity, nil when s is empty.
@@ -306,6 +309,20 @@ func (c *Classifier) Classify(o *dnscrawl.Observation) Result {
 	return r
 }
 
+// hostAddrs yields the addresses of h in the order of h.Addrs (IPv4
+// first) without making a slice of them.
+func hostAddrs(h *dnscrawl.Host) iter.Seq[netip.Addr] {
+	return func(yield func(netip.Addr) bool) {
+		for _, list := range [2][]netip.Addr{h.A, h.AAAA} {
+			for _, a := range list {
+				if !yield(a) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // layerIndex returns the position of l in StateLayers.
 func layerIndex(l catalog.Layer) int {
 	return slices.Index(StateLayers, l)
@@ -432,9 +449,9 @@ func (c *Classifier) dns(b *builder, o *dnscrawl.Observation, own string) State 
 			continue
 		}
 		for _, a := range ns.Addrs {
-			b.addAddr(catalog.LayerDNS, a, c.facts(a))
+			b.addAddr(catalog.LayerDNS, a, c.facts(b.fc, a))
 		}
-		if o := c.dnsByAddr(ns.Addrs); o.p != nil {
+		if o := c.dnsByAddr(b.fc, ns.Addrs); o.p != nil {
 			o.value = ns.Name + " " + o.value
 			b.addOwner(catalog.LayerDNS, o)
 			continue
@@ -460,9 +477,9 @@ func (c *Classifier) dns(b *builder, o *dnscrawl.Observation, own string) State 
 // custom name servers answer from its own ranges). An address of a
 // cloud's hosting says nothing: a name server run by the site on a
 // rented machine is not the cloud's DNS service.
-func (c *Classifier) dnsByAddr(addrs []netip.Addr) owner {
+func (c *Classifier) dnsByAddr(fc *factsCache, addrs []netip.Addr) owner {
 	for _, a := range addrs {
-		o := c.facts(a).owner
+		o := c.facts(fc, a).owner
 		switch {
 		case o.p == nil:
 		case o.p.HasLayer(catalog.LayerDNS) && o.p.WebLayer() == "":
@@ -547,8 +564,8 @@ func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, 
 		}
 		var seenBuf [8]owned
 		seen := seenBuf[:0]
-		for _, a := range h.Addrs() {
-			f := c.facts(a)
+		for a := range hostAddrs(&h) {
+			f := c.facts(b.fc, a)
 			o := f.owner
 			if o.p != nil && o.p.WebLayer() == catalog.LayerCDN {
 				b.addOwner(catalog.LayerCDN, o)
@@ -700,7 +717,7 @@ func (c *Classifier) email(b *builder, o *dnscrawl.Observation, own string) Stat
 	}
 	for _, mx := range o.MX {
 		for _, a := range mx.Addrs {
-			b.addAddr(catalog.LayerEmail, a, c.facts(a))
+			b.addAddr(catalog.LayerEmail, a, c.facts(b.fc, a))
 		}
 		if p, _, ok := c.cat.MatchMX(mx.Name); ok {
 			b.addProvider(catalog.LayerEmail, p, EvidenceMXSuffix, mx.Name, confSuffix)

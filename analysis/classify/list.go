@@ -50,23 +50,23 @@ func (c *Classifier) hints(b *builder, o *dnscrawl.Observation, own string) *lis
 		h.soaM, h.soaR = catalog.NormalizeName(o.SOA.MName), catalog.NormalizeName(o.SOA.RName)
 	}
 	if len(h.nsOps) > 0 {
-		h.solo = (h.soaM != "" && under(h.soaM, own)) || (h.soaR != "" && under(h.soaR, own)) || c.nsInOwnAS(o)
+		h.solo = (h.soaM != "" && under(h.soaM, own)) || (h.soaR != "" && under(h.soaR, own)) || c.nsInOwnAS(b.fc, o)
 	}
 	return h
 }
 
 // nsInOwnAS reports whether a name server of o is in the AS of one of
 // o's own web addresses, an AS that no catalogued provider claims.
-func (c *Classifier) nsInOwnAS(o *dnscrawl.Observation) bool {
+func (c *Classifier) nsInOwnAS(fc *factsCache, o *dnscrawl.Observation) bool {
 	var web []uint32
 	for _, h := range []*dnscrawl.Host{&o.Apex, &o.WWW} {
 		for _, a := range h.A {
-			if f := c.facts(a); f.info.ASN != 0 && f.owner.p == nil {
+			if f := c.facts(fc, a); f.info.ASN != 0 && f.owner.p == nil {
 				web = append(web, f.info.ASN)
 			}
 		}
 		for _, a := range h.AAAA {
-			if f := c.facts(a); f.info.ASN != 0 && f.owner.p == nil {
+			if f := c.facts(fc, a); f.info.ASN != 0 && f.owner.p == nil {
 				web = append(web, f.info.ASN)
 			}
 		}
@@ -76,7 +76,7 @@ func (c *Classifier) nsInOwnAS(o *dnscrawl.Observation) bool {
 	}
 	for _, ns := range o.NS {
 		for _, a := range ns.Addrs {
-			if f := c.facts(a); f.info.ASN != 0 && slices.Contains(web, f.info.ASN) {
+			if f := c.facts(fc, a); f.info.ASN != 0 && slices.Contains(web, f.info.ASN) {
 				return true
 			}
 		}

@@ -18,104 +18,129 @@
 -- A domain goes down directly when a slot of it fails through the
 -- element itself (its own services, region, AS or country), transitively
 -- when only through an upstream's failure.
--- The views below are also read by spof.sql and codependency.sql.
+-- The views below are also read by spof.sql and codependency.sql. Elements
+-- are keyed by their ord (eid), domains by did (views.sql).
 -- Portable: see views.sql.
 CREATE OR REPLACE TEMPORARY VIEW own_services AS
-SELECT DISTINCT e.element, d.svc
+SELECT DISTINCT e.ord AS eid, d.svc
 FROM elements e
 JOIN (SELECT DISTINCT provider, svc FROM dependencies WHERE svc <> '') d
   ON (e.kind = 'provider' AND d.provider = e.company) OR (e.kind = 'service' AND d.svc = e.svc);
 
 CREATE OR REPLACE TEMPORARY VIEW failed_services AS
-SELECT element, svc,
+SELECT eid, svc,
        MAX(direct) AS direct,
        MIN(names_only) AS names_only
 FROM (
-  SELECT element, svc, 1 AS direct, 0 AS names_only FROM own_services
+  SELECT eid, svc, 1 AS direct, 0 AS names_only FROM own_services
   UNION ALL
-  SELECT element, svc, CASE WHEN direct THEN 1 ELSE 0 END, CASE WHEN names_only THEN 1 ELSE 0 END FROM closure
+  SELECT e.ord, c.svc, CASE WHEN c.direct THEN 1 ELSE 0 END, CASE WHEN c.names_only THEN 1 ELSE 0 END
+  FROM closure c
+  JOIN elements e ON e.element = c.element
 ) s
-GROUP BY element, svc;
+GROUP BY eid, svc;
 
--- No GROUP BY needed: a dependency fails at most once per element (its
--- service's row is unique per element, and a region fails no service).
-CREATE OR REPLACE TEMPORARY VIEW failed_deps AS
-SELECT f.element, d.domain, d.layer, f.direct
-FROM dependencies d
-JOIN failed_services f ON f.svc = d.svc
-WHERE f.names_only = 0 OR d.by_name
-UNION ALL
-SELECT e.element, d.domain, d.layer, 1
-FROM dependencies d
-JOIN elements e ON e.kind = 'region' AND e.region_key = d.region_key;
+-- The addresses the provider graph records, with their domain's key.
+CREATE OR REPLACE TEMPORARY VIEW addr_keys AS
+SELECT k.did, a.layer, a.asn, a.country
+FROM addresses a
+JOIN domain_keys k ON k.domain = a.domain
+WHERE a.in_graph;
 
-CREATE OR REPLACE TEMPORARY VIEW slot_deps AS
-SELECT domain, layer, COUNT(*) AS deps FROM dependencies GROUP BY domain, layer;
+-- Per domain: its weight, whether it depends critically on its CA, and
+-- the size of each of its slots: L_deps dependencies, L_addrs addresses.
+CREATE OR REPLACE TEMPORARY VIEW domain_slots AS
+SELECT k.did, k.weight, k.ca_critical,
+       COALESCE(d.dns, 0) AS dns_deps, COALESCE(a.dns, 0) AS dns_addrs,
+       COALESCE(d.cdn, 0) AS cdn_deps, COALESCE(a.cdn, 0) AS cdn_addrs,
+       COALESCE(d.hosting, 0) AS hosting_deps, COALESCE(a.hosting, 0) AS hosting_addrs,
+       COALESCE(d.email, 0) AS email_deps, COALESCE(a.email, 0) AS email_addrs,
+       COALESCE(d.ca, 0) AS ca_deps, COALESCE(a.ca, 0) AS ca_addrs,
+       COALESCE(d.tld, 0) AS tld_deps, COALESCE(a.tld, 0) AS tld_addrs
+FROM domain_keys k
+LEFT JOIN (
+  SELECT did,
+         SUM(CASE WHEN layer = 'dns' THEN 1 ELSE 0 END) AS dns,
+         SUM(CASE WHEN layer = 'cdn' THEN 1 ELSE 0 END) AS cdn,
+         SUM(CASE WHEN layer = 'hosting' THEN 1 ELSE 0 END) AS hosting,
+         SUM(CASE WHEN layer = 'email' THEN 1 ELSE 0 END) AS email,
+         SUM(CASE WHEN layer = 'ca' THEN 1 ELSE 0 END) AS ca,
+         SUM(CASE WHEN layer = 'tld' THEN 1 ELSE 0 END) AS tld
+  FROM dep_keys
+  GROUP BY did
+) d ON d.did = k.did
+LEFT JOIN (
+  SELECT did,
+         SUM(CASE WHEN layer = 'dns' THEN 1 ELSE 0 END) AS dns,
+         SUM(CASE WHEN layer = 'cdn' THEN 1 ELSE 0 END) AS cdn,
+         SUM(CASE WHEN layer = 'hosting' THEN 1 ELSE 0 END) AS hosting,
+         SUM(CASE WHEN layer = 'email' THEN 1 ELSE 0 END) AS email,
+         SUM(CASE WHEN layer = 'ca' THEN 1 ELSE 0 END) AS ca,
+         SUM(CASE WHEN layer = 'tld' THEN 1 ELSE 0 END) AS tld
+  FROM addr_keys
+  GROUP BY did
+) a ON a.did = k.did;
 
--- A slot dies when all its dependencies failed (counted per slot first,
--- then compared with the slot's dependencies).
-CREATE OR REPLACE TEMPORARY VIEW key_dead AS
-SELECT f.element, f.domain, f.layer,
-       CASE WHEN f.direct = s.deps THEN 1 ELSE 0 END AS direct
-FROM (SELECT element, domain, layer, COUNT(*) AS failed, SUM(direct) AS direct
-      FROM failed_deps GROUP BY element, domain, layer) f
-JOIN slot_deps s ON s.domain = f.domain AND s.layer = f.layer
-WHERE f.failed = s.deps;
-
-CREATE OR REPLACE TEMPORARY VIEW slot_addrs AS
-SELECT domain, layer, COUNT(*) AS addrs FROM addresses WHERE in_graph GROUP BY domain, layer;
-
-CREATE OR REPLACE TEMPORARY VIEW class_dead AS
-SELECT m.element, m.domain, m.layer, 1 AS direct
+-- What each element fails of each domain's slot (domain and layer), not
+-- stored: the dependencies failed (deps; a dependency fails at most once
+-- per element: its service's row is unique per element, and a region
+-- fails no service), of them those failed directly (direct), and the
+-- addresses failed (addrs, in a failed AS or country). COUNT, not SUM:
+-- small states, one grouping of a few columns.
+CREATE OR REPLACE TEMPORARY VIEW slot_failures AS
+SELECT eid, did, layer,
+       COUNT(CASE WHEN addr = 0 THEN 1 END) AS deps,
+       COUNT(CASE WHEN addr = 0 AND direct = 1 THEN 1 END) AS direct,
+       COUNT(CASE WHEN addr = 1 THEN 1 END) AS addrs
 FROM (
-  SELECT element, domain, layer, COUNT(*) AS failed
-  FROM (
-    SELECT e.element, a.domain, a.layer
-    FROM addresses a JOIN elements e ON e.kind = 'asn' AND e.asn = a.asn
-    WHERE a.in_graph
-    UNION ALL
-    SELECT e.element, a.domain, a.layer
-    FROM addresses a JOIN elements e ON e.kind = 'country' AND e.country = a.country
-    WHERE a.in_graph
-  ) x
-  GROUP BY element, domain, layer
-) m
-JOIN slot_addrs s ON s.domain = m.domain AND s.layer = m.layer
-WHERE m.failed = s.addrs;
+  SELECT f.eid, k.did, k.layer, f.direct, 0 AS addr
+  FROM dep_keys k
+  JOIN failed_services f ON f.svc = k.svc
+  WHERE f.names_only = 0 OR k.by_name
+  UNION ALL
+  SELECT e.ord, k.did, k.layer, 1, 0
+  FROM dep_keys k
+  JOIN elements e ON e.kind = 'region' AND e.region_key = k.region_key
+  UNION ALL
+  SELECT e.ord, a.did, a.layer, 1, 1
+  FROM addr_keys a
+  JOIN elements e ON e.kind = 'asn' AND e.asn = a.asn
+  UNION ALL
+  SELECT e.ord, a.did, a.layer, 1, 1
+  FROM addr_keys a
+  JOIN elements e ON e.kind = 'country' AND e.country = a.country
+) x
+GROUP BY eid, did, layer;
 
+-- The slots each element takes down, not stored: all their dependencies
+-- or all their addresses failed; directly when all their dependencies
+-- failed directly, or their addresses did.
 CREATE OR REPLACE TEMPORARY VIEW dead_slots AS
-SELECT element, domain, layer, MAX(direct) AS direct
-FROM (SELECT * FROM key_dead UNION ALL SELECT * FROM class_dead) x
-GROUP BY element, domain, layer;
+SELECT f.eid, f.did, f.layer, s.weight, s.ca_critical,
+       CASE WHEN f.deps > 0 AND f.direct = CASE f.layer WHEN 'dns' THEN s.dns_deps WHEN 'cdn' THEN s.cdn_deps WHEN 'hosting' THEN s.hosting_deps WHEN 'email' THEN s.email_deps WHEN 'ca' THEN s.ca_deps ELSE s.tld_deps END THEN 1
+            WHEN f.addrs > 0 AND f.addrs = CASE f.layer WHEN 'dns' THEN s.dns_addrs WHEN 'cdn' THEN s.cdn_addrs WHEN 'hosting' THEN s.hosting_addrs WHEN 'email' THEN s.email_addrs WHEN 'ca' THEN s.ca_addrs ELSE s.tld_addrs END THEN 1
+            ELSE 0 END AS direct
+FROM slot_failures f
+JOIN domain_slots s ON s.did = f.did
+WHERE (f.deps > 0 AND f.deps = CASE f.layer WHEN 'dns' THEN s.dns_deps WHEN 'cdn' THEN s.cdn_deps WHEN 'hosting' THEN s.hosting_deps WHEN 'email' THEN s.email_deps WHEN 'ca' THEN s.ca_deps ELSE s.tld_deps END)
+   OR (f.addrs > 0 AND f.addrs = CASE f.layer WHEN 'dns' THEN s.dns_addrs WHEN 'cdn' THEN s.cdn_addrs WHEN 'hosting' THEN s.hosting_addrs WHEN 'email' THEN s.email_addrs WHEN 'ca' THEN s.ca_addrs ELSE s.tld_addrs END);
 
--- Per element and domain: which of its layers failed (grouped before the
--- join with domains, which only adds the CA rule and the weight).
-CREATE OR REPLACE TEMPORARY VIEW slot_outcome AS
-SELECT element, domain,
-       MAX(CASE WHEN layer IN ('dns', 'cdn', 'hosting', 'tld') THEN 1 ELSE 0 END) AS required,
-       MAX(CASE WHEN layer IN ('dns', 'cdn', 'hosting', 'tld') THEN direct ELSE 0 END) AS required_direct,
-       MAX(CASE WHEN layer = 'ca' THEN 1 ELSE 0 END) AS ca_dead,
-       MAX(CASE WHEN layer = 'ca' THEN direct ELSE 0 END) AS ca_direct,
+-- Per element and domain with a dead slot: down when a required layer
+-- (dns, cdn, hosting, tld) fails, or its CA's layer and it depends
+-- critically on its CA; direct when one of those failed directly.
+CREATE OR REPLACE TEMPORARY VIEW domain_outcome AS
+SELECT eid, did, MAX(weight) AS weight,
+       MAX(CASE WHEN layer IN ('dns', 'cdn', 'hosting', 'tld') OR (layer = 'ca' AND ca_critical) THEN 1 ELSE 0 END) AS down,
+       MAX(CASE WHEN (layer IN ('dns', 'cdn', 'hosting', 'tld') OR (layer = 'ca' AND ca_critical)) AND direct = 1 THEN 1 ELSE 0 END) AS direct,
        MAX(CASE WHEN layer = 'email' THEN 1 ELSE 0 END) AS email,
+       MAX(CASE WHEN layer = 'ca' AND ca_critical THEN 1 ELSE 0 END) AS ca,
        MAX(CASE WHEN layer = 'tld' THEN 1 ELSE 0 END) AS tld,
        MAX(CASE WHEN layer IN ('dns', 'cdn', 'hosting') THEN 1 ELSE 0 END) AS serving
 FROM dead_slots
-GROUP BY element, domain;
-
--- A domain is down when a required layer fails, or its CA's layer and it
--- depends critically on its CA.
-CREATE OR REPLACE TEMPORARY VIEW domain_outcome AS
-SELECT o.element, o.domain, d.weight,
-       CASE WHEN o.required = 1 OR (o.ca_dead = 1 AND d.ca_critical) THEN 1 ELSE 0 END AS down,
-       CASE WHEN o.required_direct = 1 OR (o.ca_direct = 1 AND d.ca_critical) THEN 1 ELSE 0 END AS direct,
-       o.email,
-       CASE WHEN o.ca_dead = 1 AND d.ca_critical THEN 1 ELSE 0 END AS ca,
-       o.tld, o.serving
-FROM slot_outcome o
-JOIN domains d ON d.domain = o.domain;
+GROUP BY eid, did;
 
 CREATE OR REPLACE TEMPORARY VIEW radius AS
-SELECT element,
+SELECT eid,
        SUM(down) AS domains,
        SUM(CASE WHEN down = 1 AND direct = 1 THEN 1 ELSE 0 END) AS direct,
        SUM(CASE WHEN down = 1 THEN weight ELSE 0 END) AS weight,
@@ -124,10 +149,10 @@ SELECT element,
        SUM(CASE WHEN down = 1 AND tld = 1 THEN 1 ELSE 0 END) AS tld_domains,
        SUM(CASE WHEN down = 1 AND serving = 1 THEN 1 ELSE 0 END) AS serving_domains
 FROM domain_outcome
-GROUP BY element;
+GROUP BY eid;
 
 CREATE OR REPLACE TEMPORARY VIEW service_counts AS
-SELECT element, COUNT(*) AS services FROM failed_services GROUP BY element;
+SELECT eid, COUNT(*) AS services FROM failed_services GROUP BY eid;
 
 -- blast.csv's rows: shares of the whole list (weighted: Σ 1/rank of the
 -- domains down over the list's; the share when no domain has a rank).
@@ -147,6 +172,6 @@ SELECT e.ord, e.kind, e.element, e.company, e.svc, e.region_key, e.asn, e.countr
        COALESCE(r.serving_domains, 0) AS serving_domains
 FROM elements e
 CROSS JOIN list_totals t
-LEFT JOIN radius r ON r.element = e.element
-LEFT JOIN service_counts c ON c.element = e.element
+LEFT JOIN radius r ON r.eid = e.ord
+LEFT JOIN service_counts c ON c.eid = e.ord
 ORDER BY e.ord

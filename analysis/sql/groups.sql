@@ -1,5 +1,5 @@
 -- The providers of every known domain on every layer and "any", ordered
--- by layer, domain and provider: the engine counts the domains of each
+-- by layer, domain (its key did) and provider: the engine counts the domains of each
 -- set of providers, the exchangeable groups of the bootstrap
 -- (metrics.Options.Bootstrap). Portable: see views.sql.
-SELECT layer, domain, provider FROM all_providers ORDER BY layer, domain, provider
+SELECT layer, did, provider FROM all_providers ORDER BY layer, did, provider

@@ -29,10 +29,9 @@ WITH counts AS (
   GROUP BY layer
 ),
 third_party AS (
-  SELECT layer, provider, CAST(COUNT(*) AS DOUBLE) AS domains, SUM(weight) AS weight
-  FROM all_providers
+  SELECT layer, provider, CAST(domains AS DOUBLE) AS domains, weight
+  FROM provider_counts
   WHERE provider <> 'self'
-  GROUP BY layer, provider
 ),
 -- The two vectors of each layer: 'n' the domain counts, 'w' the rank
 -- weights (the counts when the layer's known domains have no rank).

@@ -10,15 +10,12 @@ WITH known AS (
   FROM all_layers
   GROUP BY layer
 )
-SELECT p.layer, p.provider,
-       MAX(p.catalogued) AS catalogued,
-       COUNT(*) AS domains,
-       CAST(COUNT(*) AS DOUBLE) / MAX(k.known) AS share,
-       CASE WHEN MAX(k.weight) > 0 THEN SUM(p.weight) / MAX(k.weight)
-            ELSE CAST(COUNT(*) AS DOUBLE) / MAX(k.known) END AS weighted_share,
-       SUM(CASE WHEN p.critical THEN 1 ELSE 0 END) AS critical_domains,
-       CAST(SUM(CASE WHEN p.critical THEN 1 ELSE 0 END) AS DOUBLE) / MAX(k.known) AS critical_share
-FROM all_providers p
+SELECT p.layer, p.provider, p.catalogued, p.domains,
+       CAST(p.domains AS DOUBLE) / k.known AS share,
+       CASE WHEN k.weight > 0 THEN p.weight / k.weight
+            ELSE CAST(p.domains AS DOUBLE) / k.known END AS weighted_share,
+       p.critical_domains,
+       CAST(p.critical_domains AS DOUBLE) / k.known AS critical_share
+FROM provider_counts p
 JOIN known k ON k.layer = p.layer
-GROUP BY p.layer, p.provider
-ORDER BY p.layer, domains DESC, p.provider
+ORDER BY p.layer, p.domains DESC, p.provider

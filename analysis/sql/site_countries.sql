@@ -9,9 +9,10 @@
 -- together) and the largest (ties by id) with its share of the known.
 -- Portable: see views.sql.
 WITH sites AS (
-  SELECT s.country, l.domain, l.layer, l.state, l.self
+  SELECT s.country, l.did, l.layer, l.state, l.self
   FROM site_countries s
-  JOIN domain_layers l ON l.domain = s.domain
+  JOIN domain_keys k ON k.domain = s.domain
+  JOIN domain_layers l ON l.did = k.did
 ),
 counts AS (
   SELECT country, layer,
@@ -24,7 +25,7 @@ counts AS (
 third_party AS (
   SELECT s.country, s.layer, p.provider, CAST(COUNT(*) AS DOUBLE) AS v
   FROM sites s
-  JOIN domain_providers p ON p.domain = s.domain AND p.layer = s.layer
+  JOIN domain_providers p ON p.did = s.did AND p.layer = s.layer
   WHERE s.state = 'known' AND p.provider <> 'self'
   GROUP BY s.country, s.layer, p.provider
 ),

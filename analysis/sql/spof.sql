@@ -5,9 +5,9 @@
 -- sorted), with the domain's providers on those layers for the engine to
 -- tell "all on one" and "no escape hatch". Reads the views of blast.sql.
 -- Portable: see views.sql.
-SELECT o.domain, d.rank, e.company, d.dns_providers, d.cdn_providers, d.hosting_providers
+SELECT d.domain, d.rank, e.company, d.dns_providers, d.cdn_providers, d.hosting_providers
 FROM domain_outcome o
-JOIN elements e ON e.element = o.element AND e.kind = 'provider'
-JOIN domains d ON d.domain = o.domain
+JOIN elements e ON e.ord = o.eid AND e.kind = 'provider'
+JOIN domain_keys d ON d.did = o.did
 WHERE o.serving = 1
-ORDER BY CASE WHEN d.rank > 0 THEN 0 ELSE 1 END, d.rank, o.domain, e.company
+ORDER BY o.did, e.company

@@ -5,6 +5,9 @@
 //
 //	go run ./cmd/bench-peers [-domains N] [-rounds 3] [-dir DIR]
 //
+// The tools: dnsperf (a load generator, the ceiling), massdns (C, when
+// scripts/bench-peers/install.sh could build it: see massdns.go), the
+// in-repo bare client, chokepoint, zdns and dnsx.
 // Every tool is asked the same 7 questions per domain (NS, SOA, MX, A and
 // AAAA of the domain, A and AAAA of its www host), except chokepoint,
 // which runs its whole lookup plan (it follows the www CNAME chains into
@@ -56,6 +59,9 @@ func main() {
 	os.Exit(benchMain(os.Args[1:]))
 }
 
+// defaultTools are the tools of a run, in round order.
+const defaultTools = "dnsperf,massdns,bare,chokepoint,zdns,dnsx"
+
 type options struct {
 	domains     int
 	rounds      int
@@ -77,8 +83,14 @@ func benchMain(args []string) int {
 	fs.StringVar(&o.chokepoint, "chokepoint", "bin/chokepoint", "the chokepoint binary")
 	fs.StringVar(&o.baseline, "baseline", "", "another chokepoint binary (an older build), run as the tool chokepoint-base to compare builds in one run")
 	fs.IntVar(&o.concurrency, "concurrency", 256, "in-flight queries or workers of every tool")
-	fs.StringVar(&o.tools, "tools", "dnsperf,bare,chokepoint,zdns,dnsx", "tools to run, in round order")
+	fs.StringVar(&o.tools, "tools", defaultTools, "tools to run, in round order (by default massdns only when it is on PATH)")
 	fs.Parse(args)
+	toolsSet := false
+	fs.Visit(func(f *flag.Flag) { toolsSet = toolsSet || f.Name == "tools" })
+	if _, err := exec.LookPath("massdns"); err != nil && !toolsSet {
+		fmt.Fprintln(os.Stderr, "bench-peers: massdns is not on PATH, the table goes without it (scripts/bench-peers/install.sh builds it from MASSDNS_SRC)")
+		o.tools = strings.Replace(o.tools, ",massdns", "", 1)
+	}
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench-peers:", err)
 		return 1
@@ -129,6 +141,9 @@ func run(o options) error {
 			base := o
 			base.chokepoint = o.baseline
 			return runChokepoint(pop, dir, addr, base, r)
+		},
+		"massdns": func(r int) (result, error) {
+			return runMassdns(pop, dir, addr, o, r)
 		},
 		"zdns": func(r int) (result, error) {
 			return runZdns(pop, dir, addr, o, r)
@@ -544,8 +559,9 @@ func bareMain(args []string) int {
 }
 
 // printTable prints the median of each tool's rounds with the range, and
-// the ratios of the medians to dnsperf's and the bare client's.
-func printTable(w *os.File, o options, names []string, results map[string][]result) {
+// the ratios of the medians to dnsperf's, massdns's and the bare
+// client's (those of them that ran).
+func printTable(w io.Writer, o options, names []string, results map[string][]result) {
 	med := func(rs []result, f func(result) float64) (m, lo, hi float64) {
 		v := make([]float64, len(rs))
 		for i, r := range rs {
@@ -559,8 +575,18 @@ func printTable(w *os.File, o options, names []string, results map[string][]resu
 		qpsOf[n], _, _ = med(results[n], result.qps)
 	}
 	fmt.Fprintf(w, "\n%d domains, %d rounds, concurrency %d, NSD on 127.0.0.1:%d\n\n", o.domains, o.rounds, o.concurrency, o.port)
-	fmt.Fprintln(w, "| tool | queries/s (median, range) | domains/s | client CPU us/query | peak RSS MB | lost | x dnsperf | x bare |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|")
+	var refs []string // the tools that the ratio columns divide by
+	for _, ref := range []string{"dnsperf", "massdns", "bare"} {
+		if slices.Contains(names, ref) {
+			refs = append(refs, ref)
+		}
+	}
+	fmt.Fprint(w, "| tool | queries/s (median, range) | domains/s | client CPU us/query | peak RSS MB | lost |")
+	for _, ref := range refs {
+		fmt.Fprintf(w, " x %s |", ref)
+	}
+	fmt.Fprint(w, "\n|---|---|---|---|---|---|")
+	fmt.Fprint(w, strings.Repeat("---|", len(refs))+"\n")
 	for _, n := range names {
 		rs := results[n]
 		q, qlo, qhi := med(rs, result.qps)
@@ -575,14 +601,33 @@ func printTable(w *os.File, o options, names []string, results map[string][]resu
 			}
 			lost = strings.Join(l, "/")
 		}
-		ratio := func(ref string) string {
-			if qpsOf[ref] == 0 {
-				return "-"
-			}
-			return fmt.Sprintf("%.2f", q/qpsOf[ref])
+		fmt.Fprintf(w, "| %s | %.0f (%.0f-%.0f) | %.0f | %.1f (%.1f-%.1f) | %.0f (max %.0f) | %s |",
+			n, q, qlo, qhi, d, c, clo, chi, m, mhi, lost)
+		for _, ref := range refs {
+			fmt.Fprintf(w, " %.2f |", q/qpsOf[ref])
 		}
-		fmt.Fprintf(w, "| %s | %.0f (%.0f-%.0f) | %.0f | %.1f (%.1f-%.1f) | %.0f (max %.0f) | %s | %s | %s |\n",
-			n, q, qlo, qhi, d, c, clo, chi, m, mhi, lost, ratio("dnsperf"), ratio("bare"))
+		fmt.Fprintln(w)
+	}
+	// Per round, the queries/s over the first reference's in the same
+	// round, and the CPU per query beside it.
+	if len(refs) > 0 {
+		ref := refs[0]
+		if slices.Contains(refs, "massdns") {
+			ref = "massdns"
+		}
+		fmt.Fprintf(w, "\nper round, queries/s over %s's in the same round (client CPU us/query, %s's):\n", ref, ref)
+		for _, n := range names {
+			if n == ref {
+				continue
+			}
+			var l []string
+			for i, r := range results[n] {
+				if i < len(results[ref]) {
+					l = append(l, fmt.Sprintf("%.2f (%.1f, %.1f)", r.qps()/results[ref][i].qps(), r.usPerQuery(), results[ref][i].usPerQuery()))
+				}
+			}
+			fmt.Fprintf(w, "- %s: %s\n", n, strings.Join(l, "; "))
+		}
 	}
 }
 

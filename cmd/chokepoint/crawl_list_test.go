@@ -48,6 +48,45 @@ func TestTargetList(t *testing.T) {
 	}
 }
 
+// TestTargetListNames checks the names kept back to back in a chunk's
+// bytes: names of every length up to 253 bytes, more of them than one
+// chunk's bytes hold, come back equal, and a name handed out stays the
+// same after more are added.
+func TestTargetListNames(t *testing.T) {
+	var l targetList
+	var want []string
+	for i := range 3 * chunkNameBytes / 100 {
+		n := 1 + i%253
+		name := strings.Repeat(string(rune('a'+i%26)), n)
+		want = append(want, name)
+		l.add(dnscrawl.Target{Domain: name, Rank: i})
+	}
+	if len(l.chunks) < 3 {
+		t.Fatalf("%d names of up to 253 bytes in %d chunks; want them spread over at least 3", len(want), len(l.chunks))
+	}
+	var first string
+	for tg := range l.all {
+		first = tg.Domain
+		break
+	}
+	for i := range 1000 {
+		l.add(dnscrawl.Target{Domain: "z", Rank: i})
+	}
+	if first != want[0] {
+		t.Fatalf("first name changed to %q after more adds", first)
+	}
+	i := 0
+	for tg := range l.all {
+		if i < len(want) && (tg.Domain != want[i] || tg.Rank != i) {
+			t.Fatalf("target %d: %q rank %d, want %q rank %d", i, tg.Domain, tg.Rank, want[i], i)
+		}
+		i++
+	}
+	if i != len(want)+1000 {
+		t.Fatalf("%d yielded, want %d", i, len(want)+1000)
+	}
+}
+
 // TestCrawlCPUProfileEnv checks that CHOKEPOINT_CPUPROFILE makes the crawl
 // write a CPU profile that pprof reads, and that a profile that cannot be
 // written is said on stderr without failing the crawl.

@@ -133,11 +133,12 @@ type conn struct {
 	rng       *rand.Rand
 	queries   *atomic.Int64
 	msg       dns.Msg // the query, reused
+	arena     replyArena
 }
 
 // answer is the outcome of one question after retries.
 type answer struct {
-	msg      *dns.Msg
+	msg      reply // read from its packet (reply.go); none after an error
 	status   Status
 	err      string
 	attempts int
@@ -165,14 +166,11 @@ func (c *conn) query(ctx context.Context, name string, qtype uint16) answer {
 		msg, res, err := c.exchange(ctx, name, qtype)
 		a.resolver = res
 		if err != nil {
-			a.msg, a.status, a.err = nil, classifyError(err), err.Error()
+			a.msg, a.status, a.err = reply{}, classifyError(err), err.Error()
 		} else {
-			a.msg, a.status, a.err = msg, classifyRcode(msg.Rcode), ""
+			a.msg, a.status, a.err = msg, classifyRcode(msg.rcode), ""
 			if a.status != StatusOK {
-				a.err = dns.RcodeToString[msg.Rcode]
-				if a.err == "" {
-					a.err = fmt.Sprintf("rcode %d", msg.Rcode)
-				}
+				a.err = rcodeText(msg.rcode)
 			}
 		}
 		if !retryable(a.status) || ctx.Err() != nil {
@@ -180,6 +178,14 @@ func (c *conn) query(ctx context.Context, name string, qtype uint16) answer {
 		}
 	}
 	return a
+}
+
+// rcodeText names a response code as the crawl's error texts do.
+func rcodeText(rcode int) string {
+	if s := dns.RcodeToString[rcode]; s != "" {
+		return s
+	}
+	return fmt.Sprintf("rcode %d", rcode)
 }
 
 // pick returns the index of the resolver for the next query: the next in
@@ -209,14 +215,14 @@ func (c *conn) pick() int {
 // exchange sends one query to the next resolver over its persistent UDP
 // socket and falls back to TCP when the answer is truncated or does not
 // fit the UDP buffer. It checks that the answer is for the question asked.
-func (c *conn) exchange(ctx context.Context, name string, qtype uint16) (*dns.Msg, string, error) {
+func (c *conn) exchange(ctx context.Context, name string, qtype uint16) (reply, string, error) {
 	i := c.pick()
 	r := c.resolvers[i]
 	if err := wait(ctx, c.global); err != nil {
-		return nil, r.addr, err
+		return reply{}, r.addr, err
 	}
 	if err := wait(ctx, r.limiter); err != nil {
-		return nil, r.addr, err
+		return reply{}, r.addr, err
 	}
 	c.queries.Add(1)
 
@@ -225,9 +231,9 @@ func (c *conn) exchange(ctx context.Context, name string, qtype uint16) (*dns.Ms
 	// it and for TCP.
 	var m *dns.Msg
 	b, ok := packQuery(c.call.query[:cap(c.call.query)], name, qtype)
-	var resp *dns.Msg
+	var resp reply
 	var err error
-	tcp := false
+	var tcpResp *dns.Msg
 	if ok {
 		resp, err = c.roundTrip(ctx, b, c.addrs[i])
 	} else {
@@ -240,8 +246,10 @@ func (c *conn) exchange(ctx context.Context, name string, qtype uint16) (*dns.Ms
 		if m == nil {
 			m = c.question(name, qtype)
 		}
-		resp, err = exchangeTCP(ctx, c.tcp, m, r.addr)
-		tcp = true
+		tcpResp, err = exchangeTCP(ctx, c.tcp, m, r.addr)
+		if tcpResp == nil && err == nil {
+			err = errors.New("no answer over TCP")
+		}
 	}
 	if err != nil {
 		if errors.Is(ctx.Err(), context.Canceled) {
@@ -250,14 +258,17 @@ func (c *conn) exchange(ctx context.Context, name string, qtype uint16) (*dns.Ms
 		if ctx.Err() == nil {
 			r.report(false, time.Now())
 		}
-		return nil, r.addr, err
+		return reply{}, r.addr, err
 	}
 	r.report(true, time.Time{})
 	// Over UDP the transport matched the reply to the question; over TCP
 	// it is checked here.
-	if tcp {
-		if err := checkAnswer(m, resp); err != nil {
-			return nil, r.addr, err
+	if tcpResp != nil {
+		if err := checkAnswer(m, tcpResp); err != nil {
+			return reply{}, r.addr, err
+		}
+		if resp, err = replyOfMsg(tcpResp, &c.tr.names); err != nil {
+			return reply{}, r.addr, err
 		}
 	}
 	return resp, r.addr, nil
@@ -277,11 +288,11 @@ func (c *conn) question(name string, qtype uint16) *dns.Msg {
 
 // exchangeUDP asks m over the shared transport: it packs m into the
 // worker's buffer, waits for the matching reply (the transport sets the
-// ID, and so m.Id) and unpacks it.
-func (c *conn) exchangeUDP(ctx context.Context, m *dns.Msg, to netip.AddrPort) (*dns.Msg, error) {
+// ID, and so m.Id) and reads it.
+func (c *conn) exchangeUDP(ctx context.Context, m *dns.Msg, to netip.AddrPort) (reply, error) {
 	b, err := m.PackBuffer(c.call.query[:cap(c.call.query)])
 	if err != nil {
-		return nil, err
+		return reply{}, err
 	}
 	resp, err := c.roundTrip(ctx, b, to)
 	// The ID the transport chose: the query and its answer carry it.
@@ -290,18 +301,19 @@ func (c *conn) exchangeUDP(ctx context.Context, m *dns.Msg, to netip.AddrPort) (
 }
 
 // roundTrip sends the packed query b (the transport sets its ID) to to
-// and unpacks the reply, which the transport has matched to the question
-// (source, ID, name, type and class). An answer that is truncated, cut
-// by the receive buffer or cannot be unpacked gives errNeedTCP.
-func (c *conn) roundTrip(ctx context.Context, b []byte, to netip.AddrPort) (*dns.Msg, error) {
+// and reads the reply, which the transport has matched to the question
+// (source, ID, name, type and class), into the worker's arena. An
+// answer that is truncated, cut by the receive buffer or malformed (one
+// miekg/dns would not unpack) gives errNeedTCP.
+func (c *conn) roundTrip(ctx context.Context, b []byte, to netip.AddrPort) (reply, error) {
 	cl := c.call
 	cl.setQuery(b, to)
 	if err := c.tr.exchange(ctx, cl, c.sock); err != nil {
-		return nil, err
+		return reply{}, err
 	}
-	resp, err := unpackReply(cl.resp, &c.tr.names)
+	resp, err := c.arena.read(cl.resp, &c.tr.names)
 	if err != nil {
-		return nil, errNeedTCP
+		return reply{}, errNeedTCP
 	}
 	return resp, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"math"
 	"net/netip"
 	"strconv"
@@ -21,8 +22,9 @@ import (
 // replaced by U+FFFD; null leaves a field empty; unknown fields skipped,
 // after their syntax is checked), with one difference: a field given
 // twice in one object is an error, where encoding/json would merge the
-// two. The probe fields (tls, http, cert_hosts), rare and still growing,
-// are handed to encoding/json.
+// two. The probe fields (tls, http, cert_hosts) are read in
+// decode_probe.go; the delegation, which only a crawl from the root down
+// records, is handed to encoding/json.
 //
 // Every field of Observation must be decoded here: TestDecodeEveryField
 // fills every field of the type, recursively, by reflection and fails on
@@ -34,30 +36,41 @@ import (
 // observations of a large list then share them, and so do the
 // dependencies classified from them, which hold them as evidence. A
 // Parser is not safe for concurrent use: give each goroutine its own. Its
-// memory is bounded: past maxInterned names it starts afresh.
+// memory is bounded: it keeps parserSlots names, each in the slot its
+// hash gives it, a newer name replacing an older one of the same slot
+// (a table that never grows, is never cleared and is looked up without
+// a map: names seen once, such as a site's own CNAME target, pass
+// through without filling it). It is the crawl's internTable (wire.go)
+// for one goroutine: plain strings instead of atomic pointers, so a new
+// name costs one allocation, not two.
 type Parser struct {
-	names map[string]string
+	names *[parserSlots]string
+	seed  maphash.Seed
+	// Scratch for the elements of arrays, copied out at the end of each
+	// array into a slice of the exact size.
+	addrs []netip.Addr
+	strs  []string
 }
 
-// maxInterned bounds the names a Parser keeps (about 5 MB).
-const maxInterned = 1 << 16
+// parserSlots is the number of names a Parser keeps (a power of two):
+// 256 KB of string headers, and the names.
+const parserSlots = 1 << 14
 
 // NewParser returns a Parser.
-func NewParser() *Parser { return &Parser{names: make(map[string]string)} }
+func NewParser() *Parser { return &Parser{names: new([parserSlots]string), seed: maphash.MakeSeed()} }
 
 // Parse decodes and checks one non-empty line, as ParseObservation does.
 func (p *Parser) Parse(b []byte) (*Observation, error) { return parseObservation(b, p) }
 
-// intern returns b as a string, the same string for the same bytes.
+// intern returns b as a string, the same string for the same bytes
+// while it stays in its slot.
 func (p *Parser) intern(b []byte) string {
-	if s, ok := p.names[string(b)]; ok {
-		return s
-	}
-	if len(p.names) >= maxInterned {
-		clear(p.names)
+	slot := &p.names[maphash.Bytes(p.seed, b)&(parserSlots-1)]
+	if *slot == string(b) {
+		return *slot
 	}
 	s := string(b)
-	p.names[s] = s
+	*slot = s
 	return s
 }
 
@@ -86,10 +99,7 @@ func decodeWith(b []byte, o *Observation, p *Parser) error {
 		case "error":
 			return seen.once(4, k, r.nameInto(&o.Error))
 		case "ns":
-			return seen.once(5, k, r.array(func() error {
-				o.NS = append(o.NS, NSHost{})
-				return r.nsHost(&o.NS[len(o.NS)-1])
-			}))
+			return seen.once(5, k, objects(&r, &o.NS, r.nsHost))
 		case "soa":
 			return seen.once(6, k, r.soa(&o.SOA))
 		case "apex":
@@ -97,25 +107,19 @@ func decodeWith(b []byte, o *Observation, p *Parser) error {
 		case "www":
 			return seen.once(8, k, r.host(&o.WWW))
 		case "mx":
-			return seen.once(9, k, r.array(func() error {
-				o.MX = append(o.MX, MXHost{})
-				return r.mxHost(&o.MX[len(o.MX)-1])
-			}))
+			return seen.once(9, k, objects(&r, &o.MX, r.mxHost))
 		case "mx_status":
 			return seen.once(10, k, r.statusInto(&o.MXStatus))
 		case "target_zones":
-			return seen.once(11, k, r.array(func() error {
-				o.TargetZones = append(o.TargetZones, ZoneNS{})
-				return r.zoneNS(&o.TargetZones[len(o.TargetZones)-1])
-			}))
+			return seen.once(11, k, objects(&r, &o.TargetZones, r.zoneNS))
 		case "delegation":
 			return seen.once(21, k, r.reflect(&o.Delegation))
 		case "tls":
-			return seen.once(12, k, r.reflect(&o.TLS))
+			return seen.once(12, k, r.tlsProbes(&o.TLS))
 		case "http":
-			return seen.once(13, k, r.reflect(&o.HTTP))
+			return seen.once(13, k, r.httpProbes(&o.HTTP))
 		case "cert_hosts":
-			return seen.once(14, k, r.reflect(&o.CertHosts))
+			return seen.once(14, k, r.certHosts(&o.CertHosts))
 		case "resolver":
 			return seen.once(15, k, r.nameInto(&o.Resolver))
 		case "simulated":
@@ -602,35 +606,86 @@ func (r *jsonReader) nameInto(p *string) error {
 	return nil
 }
 
+// name returns b as a string, interned when the reader has a Parser.
+func (r *jsonReader) name(b []byte) string {
+	if r.names == nil {
+		return string(b)
+	}
+	return r.names.intern(b)
+}
+
 // strings reads an array of names (null: none).
 func (r *jsonReader) strings(p *[]string) error {
-	return r.array(func() error {
+	if r.names == nil {
+		return r.array(func() error {
+			var s string
+			if err := r.nameInto(&s); err != nil {
+				return err
+			}
+			*p = append(*p, s)
+			return nil
+		})
+	}
+	// Gathered in the Parser's scratch (no array of names holds another),
+	// then copied once.
+	buf := r.names.strs[:0]
+	err := r.array(func() error {
 		var s string
 		if err := r.nameInto(&s); err != nil {
 			return err
 		}
-		*p = append(*p, s)
+		buf = append(buf, s)
 		return nil
 	})
+	*p = append(*p, buf...)
+	clear(buf)
+	r.names.strs = buf[:0]
+	return err
 }
 
 // addrs reads an array of addresses, as netip.Addr.UnmarshalText takes
 // them ("" is the zero Addr; null leaves the zero Addr).
 func (r *jsonReader) addrs(p *[]netip.Addr) error {
-	return r.array(func() error {
+	if r.names == nil {
+		return r.array(func() error {
+			var a netip.Addr
+			if err := r.addr(&a); err != nil {
+				return err
+			}
+			*p = append(*p, a)
+			return nil
+		})
+	}
+	// Gathered in the Parser's scratch, then copied once.
+	buf := r.names.addrs[:0]
+	err := r.array(func() error {
 		var a netip.Addr
-		if !r.null() {
-			b, err := r.strBytes()
-			if err != nil {
-				return err
-			}
-			if err := a.UnmarshalText(b); err != nil {
-				return err
-			}
+		if err := r.addr(&a); err != nil {
+			return err
 		}
-		*p = append(*p, a)
+		buf = append(buf, a)
 		return nil
 	})
+	*p = append(*p, buf...)
+	r.names.addrs = buf[:0]
+	return err
+}
+
+// addr reads an address as netip.Addr.UnmarshalText takes it ("" is the
+// zero Addr); null leaves p as it is.
+func (r *jsonReader) addr(p *netip.Addr) error {
+	if r.null() {
+		return nil
+	}
+	b, err := r.strBytes()
+	if err != nil {
+		return err
+	}
+	if a, ok := parseAddr(b); ok {
+		*p = a
+		return nil
+	}
+	return p.UnmarshalText(b)
 }
 
 // number reads a number literal and returns its bytes.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -263,6 +264,34 @@ var decodeCases = []string{
 	`{"http":[{"url":"https://a","addr":"192.0.2.1","status":"ok","headers":{"Server":["x"]}}]}`,
 	`{"cert_hosts":[{"name":"ocsp.example","host":{"name":"ocsp.example","status":"ok"},"zone":{"zone":"example","ns":["ns1"]}}]}`,
 	`{"tls":{"host":"a"}}`,
+	`{"tls":[null,{"HOST":"a","Addr":"","port":65535,"status":"tls_error","error":"e","version":"TLS 1.3","ocsp_stapled":false,"verified":true,"verify_error":"v","duration_ms":1.5,"x":[1]}]}`,
+	`{"tls":[{"port":65536}]}`,
+	`{"tls":[{"port":-1}]}`,
+	`{"tls":[{"addr":"a.b"}]}`,
+	`{"tls":[{"addr":1}]}`,
+	`{"tls":[{"verified":1}]}`,
+	`{"tls":[{"status":"weird"}]}`,
+	`{"tls":[{"chain":null}]}`,
+	`{"tls":[{"chain":[null,{"subject_cn":"\u003cb\u003e","subject_org":"o","issuer_cn":"i","issuer_org":"io","sans":3,"sha256":"ab","ocsp":["http://o",null],"crl":[],"aia":null,"self_signed":true}]}]}`,
+	`{"tls":[{"chain":[{"not_before":"soon"}]}]}`,
+	`{"tls":[{"chain":[{"not_after":null,"sans":1.5}]}]}`,
+	`{"tls":[{"chain":[{"ocsp":"http://o"}]}]}`,
+	`{"tls":[{"host":"a","host":"b"}]}`,
+	`{"http":null}`,
+	`{"http":[null,{"URL":"u","status":"http_error","error":"e","status_code":301,"duration_ms":2}]}`,
+	`{"http":[{"headers":null}]}`,
+	`{"http":[{"headers":{}}]}`,
+	`{"http":[{"headers":{"Server":["a"],"Server":["b","c"],"server":null,"X-\u00e9":[null,"v"]}}]}`,
+	`{"http":[{"headers":{"Server":"a"}}]}`,
+	`{"http":[{"headers":{"Server":[1]}}]}`,
+	`{"http":[{"headers":[]}]}`,
+	`{"http":[{"status_code":"200"}]}`,
+	`{"http":[{"status_code":1e3}]}`,
+	`{"cert_hosts":null}`,
+	`{"cert_hosts":[null,{"Name":"c","host":null,"zone":null}]}`,
+	`{"cert_hosts":[{"zone":{"zone":"z","ns":null}},{"zone":{}}]}`,
+	`{"cert_hosts":[{"zone":"z"}]}`,
+	`{"cert_hosts":[{"host":{"a":["192.0.2.1"],"cnames":["x"]},"unknown":{}}]}`,
 	`{"status":"weird-status"}`,
 	`{"domain":"a","domain":"b"}`,
 }
@@ -282,6 +311,9 @@ func TestDecodeDuplicateField(t *testing.T) {
 		`{"domain":"a","domain":"b"}`,
 		`{"domain":"a","DOMAIN":"b"}`,
 		`{"apex":{"name":"a","name":"b"}}`,
+		`{"tls":[{"chain":[{"sans":1,"SANS":2}]}]}`,
+		`{"http":[{"headers":{},"headers":{}}]}`,
+		`{"cert_hosts":[{"zone":null,"zone":null}]}`,
 		`{"ns":[{"addrs":[],"addrs":[]}]}`,
 	} {
 		var o Observation
@@ -338,6 +370,11 @@ func BenchmarkDecodeObservation(b *testing.B) {
 			}
 		}
 	})
+	benchParsers(b, lines)
+}
+
+// benchParsers decodes lines with a Parser and with encoding/json.
+func benchParsers(b *testing.B, lines [][]byte) {
 	b.Run("parser", func(b *testing.B) {
 		b.ReportAllocs()
 		p := NewParser()
@@ -360,4 +397,81 @@ func BenchmarkDecodeObservation(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkDecodeProbes decodes lines with TLS and HTTP probes and
+// certificate hosts, shaped like those of a simulated crawl (two TLS
+// probes of a two-certificate chain, one HTTP probe with five headers,
+// two certificate hosts behind a CDN), with the Parser and, for
+// comparison, with encoding/json.
+func BenchmarkDecodeProbes(b *testing.B) {
+	var buf bytes.Buffer
+	enc := NewEncoder(&buf)
+	day := time.Date(2026, 11, 18, 0, 0, 0, 0, time.UTC)
+	addr := netip.MustParseAddr
+	for i := range 1000 {
+		d := fmt.Sprintf("site%d.example", i)
+		web := []netip.Addr{addr("104.21.86.179"), addr("172.67.236.32")}
+		chain := []Cert{
+			{SubjectCN: d, IssuerCN: "E7", IssuerOrg: "Let's Encrypt", NotBefore: day, NotAfter: day.AddDate(0, 3, 0), SANs: 2,
+				SHA256: fmt.Sprintf("%064x", i), CRL: []string{"http://e7.c.lencr.org/49.crl"}, AIA: []string{"http://e7.i.lencr.org/"}},
+			{SubjectCN: "E7", SubjectOrg: "Let's Encrypt", IssuerCN: "ISRG Root X1", IssuerOrg: "Internet Security Research Group",
+				NotBefore: day.AddDate(-1, 0, 0), NotAfter: day.AddDate(3, 0, 0), SHA256: "24283e70f41a3f86947c74ef458311fd539923cdd2e195a9056fd8db63e055fb"},
+		}
+		certHost := func(name, cname string) CertHost {
+			return CertHost{Name: name,
+				Host: Host{Name: name, Status: StatusOK, CNAMEs: []string{cname, "a1887.dscq.akamai.net"}, A: []netip.Addr{addr("23.39.135.79"), addr("23.43.51.94")},
+					AAAA: []netip.Addr{addr("2a02:26f0:164c:5751::1c7")}},
+				Zone: &ZoneNS{Zone: "akamai.net", NS: []string{"a1-67.akam.net", "a10-67.akam.net", "a15-66.akam.net", "a20-65.akam.net"}}}
+		}
+		o := &Observation{Domain: d, Rank: i + 1, Status: StatusOK, Resolver: "127.0.0.1:53", StartedAt: time.Now(), DurationMS: 12.5, Queries: 7, Attempts: 7,
+			NS: []NSHost{
+				{Name: "chad.ns.cloudflare.com", Addrs: []netip.Addr{addr("173.245.58.10"), addr("2606:4700:58:5d6a::32d")}},
+				{Name: "mike.ns.cloudflare.com", Addrs: []netip.Addr{addr("173.245.58.152"), addr("2606:4700:58:2409::ddc")}},
+			},
+			SOA:  &SOA{MName: "mike.ns.cloudflare.com", RName: "dns.cloudflare.com", Serial: 2025070330},
+			Apex: Host{Name: d, Status: StatusOK, A: web},
+			WWW:  Host{Name: "www." + d, Status: StatusOK, A: web},
+			TLS: []TLSProbe{
+				{Host: d, Addr: web[0], Port: 443, Status: ProbeOK, Version: "TLS 1.3", Chain: chain, Verified: true, DurationMS: 9.9},
+				{Host: "www." + d, Addr: web[0], Port: 443, Status: ProbeOK, Version: "TLS 1.3", Chain: chain, Verified: true, DurationMS: 9.5},
+			},
+			HTTP: []HTTPProbe{{URL: "https://www." + d + "/", Addr: web[0], Status: ProbeOK, StatusCode: 200, Headers: map[string][]string{
+				"Cf-Cache-Status": {"DYNAMIC"}, "Cf-Ray": {fmt.Sprintf("%016x-LHR", i)}, "Content-Type": {"text/html; charset=utf-8"},
+				"Date": {"Sat, 05 Dec 2026 14:23:17 GMT"}, "Server": {"cloudflare"}}}},
+			CertHosts: []CertHost{certHost("e7.c.lencr.org", "c.lencr.edgesuite.net"), certHost("e7.i.lencr.org", "i.lencr.edgesuite.net")},
+		}
+		if err := enc.Encode(o); err != nil {
+			b.Fatal(err)
+		}
+	}
+	enc.Flush()
+	lines := bytes.Split(bytes.TrimSpace(buf.Bytes()), []byte("\n"))
+	benchParsers(b, lines)
+}
+
+// BenchmarkDecodeFile decodes the first lines (at most 50,000) of the
+// observations file CHOKEPOINT_BENCH_OBS names with one Parser, as a
+// worker of analyze does; skipped without it.
+func BenchmarkDecodeFile(b *testing.B) {
+	path := os.Getenv("CHOKEPOINT_BENCH_OBS")
+	if path == "" {
+		b.Skip("CHOKEPOINT_BENCH_OBS names no observations file")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	lines := bytes.Split(bytes.TrimSpace(data), []byte("\n"))
+	lines = lines[:min(len(lines), 50_000)]
+	b.ReportAllocs()
+	for b.Loop() {
+		p := NewParser()
+		for _, l := range lines {
+			if _, err := p.Parse(l); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(len(lines)), "lines")
 }

@@ -2,6 +2,7 @@ package dnscrawl
 
 import (
 	"context"
+	"errors"
 	"net/netip"
 
 	"github.com/miekg/dns"
@@ -109,14 +110,23 @@ func (w *worker) query(ctx context.Context, name string, qtype uint16) answer {
 	}
 	resp, server, packets, err := w.cfg.Iterative.Resolve(ctx, name, qtype)
 	w.c.queries.Add(int64(packets))
-	a := answer{msg: resp, attempts: packets, resolver: server}
+	a := answer{attempts: packets, resolver: server}
+	if err == nil && resp == nil {
+		err = errors.New("iterative resolver: no answer")
+	}
+	if err == nil {
+		// The resolver's answer, read as a reply through its packed form:
+		// not the crawl's hot path (the resolver's limits per server
+		// keep its rate far below that of a recursive crawl).
+		a.msg, err = replyOfMsg(resp, &w.c.tr.names)
+	}
 	switch {
 	case err != nil:
-		a.msg, a.status, a.err = nil, classifyError(err), err.Error()
+		a.status, a.err = classifyError(err), err.Error()
 	default:
-		a.status = classifyRcode(resp.Rcode)
+		a.status = classifyRcode(a.msg.rcode)
 		if a.status != StatusOK {
-			a.err = dns.RcodeToString[resp.Rcode]
+			a.err = dns.RcodeToString[a.msg.rcode]
 		}
 	}
 	return a

@@ -47,6 +47,9 @@ func (w *worker) lookup(ctx context.Context, t Target) *Observation {
 		WWW:           Host{Name: "www." + t.Domain},
 	}
 	var tl tally
+	// The replies of the previous domain are no longer used: their
+	// memory serves this domain's.
+	w.c.arena.reset()
 	defer func() {
 		o.Queries, o.Attempts = tl.queries, tl.attempts
 		o.DurationMS = float64(time.Since(start).Microseconds()) / 1000
@@ -70,7 +73,7 @@ func (w *worker) lookup(ctx context.Context, t Target) *Observation {
 		// The delegation itself is broken (NXDOMAIN, SERVFAIL, timeout,
 		// ...): every other name under it fails the same way through a
 		// recursive resolver, so the plan stops here.
-		if a.status == StatusServFail && lameEDE(a.msg) {
+		if a.status == StatusServFail && lameEDE(&a.msg) {
 			a.status = StatusLameDelegation
 		}
 		o.Status, o.Error = a.status, a.err
@@ -93,7 +96,7 @@ func (w *worker) lookup(ctx context.Context, t Target) *Observation {
 	}
 	for _, n := range ns {
 		h := NSHost{Name: n}
-		h.Addrs = w.hostAddrs(ctx, t.Domain, n, a.msg, &tl)
+		h.Addrs = w.hostAddrs(ctx, t.Domain, n, &a.msg, &tl)
 		o.NS = append(o.NS, h)
 	}
 	o.Apex = w.host(ctx, t.Domain, &tl)
@@ -106,20 +109,23 @@ func (w *worker) lookup(ctx context.Context, t Target) *Observation {
 // lameEDE reports whether a SERVFAIL answer carries an Extended DNS
 // Error (RFC 8914) saying that the zone's authority did not serve it:
 // 20 Not Authoritative or 22 No Reachable Authority.
-func lameEDE(m *dns.Msg) bool {
-	if m == nil {
+func lameEDE(m *reply) bool {
+	if !m.ok() {
 		return false
 	}
-	opt := m.IsEdns0()
-	if opt == nil {
-		return false
+	return m.ede(func(code uint16) bool {
+		return code == dns.ExtendedErrorCodeNotAuthoritative || code == dns.ExtendedErrorCodeNoReachableAuthority
+	})
+}
+
+// nameKey is the form of name that reply.ownerIs compares with, for a
+// comparison without regard to case with dns.Fqdn(name) as the lookup
+// code made it on miekg/dns's names: lower case, without the final dot.
+func nameKey(name string) string {
+	if dns.IsFqdn(name) {
+		name = name[:len(name)-1]
 	}
-	for _, o := range opt.Option {
-		if e, ok := o.(*dns.EDNS0_EDE); ok && (e.InfoCode == dns.ExtendedErrorCodeNotAuthoritative || e.InfoCode == dns.ExtendedErrorCodeNoReachableAuthority) {
-			return true
-		}
-	}
-	return false
+	return strings.ToLower(name)
 }
 
 // zoneNS finds the zone that holds name and its NS set: the NS of name
@@ -135,9 +141,10 @@ func (w *worker) zoneNS(ctx context.Context, name string, tl *tally) (zone strin
 		if a.status != StatusOK {
 			return "", nil, a
 		}
-		for _, rr := range a.msg.Answer {
-			if r, ok := rr.(*dns.NS); ok && strings.EqualFold(r.Hdr.Name, dns.Fqdn(cur)) {
-				ns = append(ns, normName(r.Ns))
+		key := nameKey(cur)
+		for _, rr := range a.msg.answers() {
+			if rr.typ == dns.TypeNS && a.msg.ownerIs(rr, key) {
+				ns = append(ns, a.msg.target(rr))
 			}
 		}
 		if len(ns) > 0 {
@@ -145,9 +152,9 @@ func (w *worker) zoneNS(ctx context.Context, name string, tl *tally) (zone strin
 			return cur, slices.Compact(ns), a
 		}
 		next := ""
-		for _, rr := range a.msg.Ns {
-			if soa, ok := rr.(*dns.SOA); ok {
-				next = normName(soa.Hdr.Name)
+		for _, rr := range a.msg.authority() {
+			if rr.typ == dns.TypeSOA {
+				next = a.msg.owner(rr)
 			}
 		}
 		if next == "" || next == cur || !strings.HasSuffix(cur, "."+next) {
@@ -171,9 +178,10 @@ func (w *worker) soa(ctx context.Context, zone string, tl *tally) (*SOA, answer)
 	if a.status != StatusOK {
 		return nil, a
 	}
-	for _, rr := range a.msg.Answer {
-		if s, ok := rr.(*dns.SOA); ok {
-			return &SOA{MName: normName(s.Ns), RName: normName(s.Mbox), Serial: s.Serial}, a
+	for _, rr := range a.msg.answers() {
+		if rr.typ == dns.TypeSOA {
+			mname, rname, serial := a.msg.soa(rr)
+			return &SOA{MName: mname, RName: rname, Serial: serial}, a
 		}
 	}
 	return nil, a
@@ -225,7 +233,7 @@ func (w *worker) follow(ctx context.Context, name string, qtype uint16, tl *tall
 		if a.status != StatusOK && a.status != StatusNXDomain {
 			return c.chain, nil, a.status, a.err
 		}
-		advanced, st, errText := c.step(a.msg)
+		advanced, st, errText := c.step(&a.msg)
 		if st != "" {
 			return c.chain, nil, st, errText
 		}
@@ -258,15 +266,15 @@ type chainWalk struct {
 // whether the chain advanced, and a status (cname_loop, too_long) with
 // its error text when the chain cannot be followed further. It never
 // fails on a malformed answer: records that do not fit are ignored.
-func (c *chainWalk) step(m *dns.Msg) (advanced bool, st Status, errText string) {
-	if m == nil {
+func (c *chainWalk) step(m *reply) (advanced bool, st Status, errText string) {
+	if !m.ok() {
 		return false, "", ""
 	}
 	for {
 		next := ""
-		for _, rr := range m.Answer {
-			if r, ok := rr.(*dns.CNAME); ok && normName(r.Hdr.Name) == c.cur {
-				next = normName(r.Target)
+		for _, rr := range m.answers() {
+			if rr.typ == dns.TypeCNAME && m.ownerIs(rr, c.cur) {
+				next = m.target(rr)
 				break
 			}
 		}
@@ -284,19 +292,12 @@ func (c *chainWalk) step(m *dns.Msg) (advanced bool, st Status, errText string) 
 		c.cur = next
 		advanced = true
 	}
-	for _, rr := range m.Answer {
-		if normName(rr.Header().Name) != c.cur {
+	for _, rr := range m.answers() {
+		if rr.typ != dns.TypeA && rr.typ != dns.TypeAAAA || !m.ownerIs(rr, c.cur) {
 			continue
 		}
-		switch r := rr.(type) {
-		case *dns.A:
-			if ad, ok := netip.AddrFromSlice(r.A.To4()); ok {
-				c.addrs = append(c.addrs, ad)
-			}
-		case *dns.AAAA:
-			if ad, ok := netip.AddrFromSlice(r.AAAA.To16()); ok {
-				c.addrs = append(c.addrs, ad)
-			}
+		if ad, ok := m.addr(rr); ok {
+			c.addrs = append(c.addrs, ad)
 		}
 	}
 	slices.SortFunc(c.addrs, netip.Addr.Compare)
@@ -313,17 +314,16 @@ func (w *worker) mx(ctx context.Context, domain string, tl *tally) ([]MXHost, St
 		return nil, a.status
 	}
 	var out []MXHost
-	for _, rr := range a.msg.Answer {
-		r, ok := rr.(*dns.MX)
-		if !ok || !strings.EqualFold(r.Hdr.Name, dns.Fqdn(domain)) {
+	key := nameKey(domain)
+	for _, rr := range a.msg.answers() {
+		if rr.typ != dns.TypeMX || !a.msg.ownerIs(rr, key) {
 			continue
 		}
-		name := normName(r.Mx)
+		pref, name := a.msg.mx(rr)
 		if name == "" {
-			out = append(out, MXHost{Preference: r.Preference, Name: "."})
-			continue
+			name = "."
 		}
-		out = append(out, MXHost{Preference: r.Preference, Name: name})
+		out = append(out, MXHost{Preference: pref, Name: name})
 	}
 	slices.SortFunc(out, func(x, y MXHost) int {
 		if x.Preference != y.Preference {
@@ -334,7 +334,7 @@ func (w *worker) mx(ctx context.Context, domain string, tl *tally) ([]MXHost, St
 	out = slices.CompactFunc(out, func(x, y MXHost) bool { return x.Name == y.Name })
 	for i := range out {
 		if out[i].Name != "." {
-			out[i].Addrs = w.hostAddrs(ctx, domain, out[i].Name, a.msg, tl)
+			out[i].Addrs = w.hostAddrs(ctx, domain, out[i].Name, &a.msg, tl)
 		}
 	}
 	if len(out) == 0 {
@@ -346,8 +346,8 @@ func (w *worker) mx(ctx context.Context, domain string, tl *tally) ([]MXHost, St
 // hostAddrs returns the addresses of an NS or MX host: those the resolver
 // gave in the additional section of the NS or MX answer when it gave any
 // (no question asked), else those of sharedHost.
-func (w *worker) hostAddrs(ctx context.Context, domain, name string, m *dns.Msg, tl *tally) []netip.Addr {
-	if m != nil {
+func (w *worker) hostAddrs(ctx context.Context, domain, name string, m *reply, tl *tally) []netip.Addr {
+	if m.ok() {
 		if as := additional(m, name); len(as) > 0 {
 			return as
 		}
@@ -357,25 +357,14 @@ func (w *worker) hostAddrs(ctx context.Context, domain, name string, m *dns.Msg,
 
 // additional returns the A and AAAA addresses of name (lower case, no
 // trailing dot) in the additional section of m, sorted.
-func additional(m *dns.Msg, name string) []netip.Addr {
+func additional(m *reply, name string) []netip.Addr {
 	var out []netip.Addr
-	for _, rr := range m.Extra {
-		h := rr.Header()
-		if h.Rrtype != dns.TypeA && h.Rrtype != dns.TypeAAAA {
+	for _, rr := range m.additionals() {
+		if rr.typ != dns.TypeA && rr.typ != dns.TypeAAAA || !m.ownerIs(rr, name) {
 			continue
 		}
-		if len(h.Name) != len(name)+1 || !strings.EqualFold(h.Name[:len(name)], name) {
-			continue
-		}
-		switch r := rr.(type) {
-		case *dns.A:
-			if ad, ok := netip.AddrFromSlice(r.A.To4()); ok {
-				out = append(out, ad)
-			}
-		case *dns.AAAA:
-			if ad, ok := netip.AddrFromSlice(r.AAAA.To16()); ok {
-				out = append(out, ad)
-			}
+		if ad, ok := m.addr(rr); ok {
+			out = append(out, ad)
 		}
 	}
 	slices.SortFunc(out, netip.Addr.Compare)

@@ -326,18 +326,20 @@ func (o *Observation) CheckNames() error {
 		return fmt.Errorf("%w: domain %s is not in normal form (%q)", ErrName, quoteName(o.Domain), norm)
 	}
 	check := checkName
+	// hostNames checks a host named what ("apex", written in errors
+	// "apex name" and "apex CNAME", made only then).
 	hostNames := func(what string, h *Host) error {
 		// The crawler names the hosts after the domain, and the www
 		// name of a domain of 250 characters or more is too long for
 		// DNS: its lookup fails, and the name is as valid as the domain.
-		if h.Name != o.Domain && h.Name != "www."+o.Domain {
-			if err := check(what+" name", h.Name); err != nil {
-				return err
+		if h.Name != o.Domain && !isWWWOf(h.Name, o.Domain) {
+			if err := check("", h.Name); err != nil {
+				return check(what+" name", h.Name)
 			}
 		}
 		for _, c := range h.CNAMEs {
-			if err := check(what+" CNAME", c); err != nil {
-				return err
+			if err := check("", c); err != nil {
+				return check(what+" CNAME", c)
 			}
 		}
 		return nil
@@ -380,6 +382,11 @@ func (o *Observation) CheckNames() error {
 		return err
 	}
 	return o.Delegation.checkNames()
+}
+
+// isWWWOf reports whether host is "www." and domain.
+func isWWWOf(host, domain string) bool {
+	return len(host) == len(domain)+4 && host[:4] == "www." && host[4:] == domain
 }
 
 // checkName checks one name from a DNS answer for CheckNames: empty, the

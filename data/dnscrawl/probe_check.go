@@ -182,7 +182,7 @@ func firstErr(errs ...error) error {
 // names.
 func (o *Observation) checkProbeNames(check func(what, name string) error, hostNames func(what string, h *Host) error) error {
 	own := func(what, host string) error {
-		if host != o.Domain && host != "www."+o.Domain {
+		if host != o.Domain && !isWWWOf(host, o.Domain) {
 			return fmt.Errorf("%w: %s %s is neither %s nor its www host", ErrName, what, quoteName(host), o.Domain)
 		}
 		return nil

@@ -23,8 +23,8 @@ import (
 // its ID is that of a query in flight on the socket and its question
 // section is the question asked (name compared without regard to case,
 // type and class exactly). Anything else is dropped and counted. One
-// goroutine per socket reads replies in batches (recvmmsg through
-// golang.org/x/net) and sends the questions that the workers it woke ask
+// goroutine per socket reads replies in batches (recvmmsg into reused
+// buffers and source addresses on Linux, recv_linux.go) and sends the questions that the workers it woke ask
 // next in one batch (sendmmsg; see read), and one goroutine scans the
 // deadlines of the queries in flight instead of a timer per query.
 
@@ -72,6 +72,17 @@ type batchConn interface {
 	WriteBatch(ms []ipv4.Message, flags int) (int, error)
 }
 
+// batchReader reads a socket's datagrams in batches (newBatchReader: our
+// own recvmmsg on Linux, recv_linux.go; golang.org/x/net's ReadBatch
+// elsewhere, recv_other.go).
+type batchReader interface {
+	// read waits for datagrams and takes up to a batch of them.
+	read() (int, error)
+	// datagram returns the i-th datagram of the last read (valid until
+	// the next read), its source, and whether it was cut to the buffer.
+	datagram(i int) (b []byte, from netip.AddrPort, cut bool)
+}
+
 // transport is the set of shared UDP sockets of one crawl.
 type transport struct {
 	timeout time.Duration
@@ -93,7 +104,8 @@ type transport struct {
 type muxSocket struct {
 	t      *transport
 	pc     *net.UDPConn
-	bc     batchConn
+	bc     batchConn // for batched sends
+	rd     batchReader
 	mu     sync.Mutex
 	flight map[uint16]*call
 
@@ -192,6 +204,13 @@ func (t *transport) sockets(to netip.AddrPort) ([]*muxSocket, error) {
 			s.bc = ipv6.NewPacketConn(pc)
 		} else {
 			s.bc = ipv4.NewPacketConn(pc)
+		}
+		if s.rd, err = newBatchReader(pc, v6, readBatch, udpReadSize); err != nil {
+			pc.Close()
+			for _, s := range out {
+				s.pc.Close()
+			}
+			return nil, err
 		}
 		t.wg.Go(s.read)
 		out = append(out, s)
@@ -377,12 +396,8 @@ func (s *muxSocket) fail(c *call, id uint16, err error) {
 // question. While the reader waits for replies, workers send their
 // questions themselves, so that nothing waits on a reader that sleeps.
 func (s *muxSocket) read() {
-	ms := make([]ipv4.Message, readBatch)
-	for i := range ms {
-		ms[i].Buffers = [][]byte{make([]byte, udpReadSize)}
-	}
 	for {
-		n, err := s.bc.ReadBatch(ms, 0)
+		n, err := s.rd.read()
 		if err != nil {
 			select {
 			case <-s.t.done:
@@ -400,8 +415,7 @@ func (s *muxSocket) read() {
 		s.deferring = true
 		s.wmu.Unlock()
 		for i := range n {
-			m := &ms[i]
-			s.deliver(m.Buffers[0][:m.N], m.Addr, m.Flags&msgTrunc != 0)
+			s.deliver(s.rd.datagram(i))
 		}
 		// Let the workers just woken run (and queue their next
 		// questions) before reading again: the next read then takes a
@@ -414,7 +428,7 @@ func (s *muxSocket) read() {
 }
 
 // deliver matches one datagram to its query in flight.
-func (s *muxSocket) deliver(b []byte, from net.Addr, cut bool) {
+func (s *muxSocket) deliver(b []byte, from netip.AddrPort, cut bool) {
 	t := s.t
 	if len(b) < 12 || b[2]&0x80 == 0 {
 		t.malformed.Add(1)
@@ -514,16 +528,8 @@ func (timeoutError) Timeout() bool   { return true }
 func (timeoutError) Temporary() bool { return true }
 
 // sameAddr reports whether the source of a datagram is to.
-func sameAddr(from net.Addr, to netip.AddrPort) bool {
-	u, ok := from.(*net.UDPAddr)
-	if !ok {
-		return false
-	}
-	if u.Port != int(to.Port()) {
-		return false
-	}
-	ip, ok := netip.AddrFromSlice(u.IP)
-	return ok && ip.Unmap() == to.Addr().Unmap()
+func sameAddr(from, to netip.AddrPort) bool {
+	return from.Port() == to.Port() && from.Addr().Unmap() == to.Addr().Unmap()
 }
 
 // setQuery makes the packed query b to server to the call's query, with

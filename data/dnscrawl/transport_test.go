@@ -78,8 +78,14 @@ func ask(ctx context.Context, c *conn, name string) (*dns.Msg, *dns.Msg, error) 
 	m := new(dns.Msg)
 	m.SetQuestion(dns.Fqdn(name), dns.TypeA)
 	m.SetEdns0(ednsSize, false)
-	resp, err := c.exchangeUDP(ctx, m, c.addrs[0])
-	return m, resp, err
+	r, err := c.exchangeUDP(ctx, m, c.addrs[0])
+	if err != nil {
+		return m, nil, err
+	}
+	// The reply as miekg/dns reads it, for the checks of its ID and
+	// question.
+	resp := new(dns.Msg)
+	return m, resp, resp.Unpack(r.pkt)
 }
 
 func firstA(m *dns.Msg) string {
@@ -89,6 +95,16 @@ func firstA(m *dns.Msg) string {
 		}
 	}
 	return ""
+}
+
+// hasAddr reports whether r answers with an address.
+func hasAddr(r *reply) bool {
+	for _, rr := range r.answers() {
+		if _, ok := r.addr(rr); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // TestTransportDropsMismatched: before the real answer, the server sends
@@ -195,8 +211,8 @@ func TestTransportTruncatedToTCP(t *testing.T) {
 		c.tcp = &dns.Client{Net: "tcp", Timeout: 10 * time.Second}
 		c.queries = new(atomic.Int64)
 		a := c.query(context.Background(), name, dns.TypeA)
-		if a.status != StatusOK || firstA(a.msg) == "" {
-			t.Errorf("%s: status %s %q, answer %v: not completed over TCP", name, a.status, a.err, a.msg)
+		if a.status != StatusOK || !hasAddr(&a.msg) {
+			t.Errorf("%s: status %s %q, answer %s: not completed over TCP", name, a.status, a.err, replyView(&a.msg))
 		}
 	}
 }

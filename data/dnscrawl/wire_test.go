@@ -2,9 +2,7 @@ package dnscrawl
 
 import (
 	"bytes"
-	"reflect"
 	"testing"
-	"unsafe"
 
 	"github.com/miekg/dns"
 )
@@ -62,10 +60,10 @@ func rr(t testing.TB, s string) dns.RR {
 	return r
 }
 
-// replies returns packed replies of the kinds the crawl sees, with
-// whether the fast path is expected to take them.
-func replies(t testing.TB) (out [][]byte, fast []bool) {
-	add := func(m *dns.Msg, isFast bool) {
+// replies returns packed replies of the kinds the crawl sees, each
+// compressed and not.
+func replies(t testing.TB) (out [][]byte) {
+	add := func(m *dns.Msg) {
 		for _, compress := range []bool{true, false} {
 			m.Compress = compress
 			b, err := m.Pack()
@@ -73,7 +71,6 @@ func replies(t testing.TB) (out [][]byte, fast []bool) {
 				t.Fatal(err)
 			}
 			out = append(out, b)
-			fast = append(fast, isFast)
 		}
 	}
 	q := func(name string, qtype uint16) *dns.Msg {
@@ -91,166 +88,62 @@ func replies(t testing.TB) (out [][]byte, fast []bool) {
 		rr(t, "e1.cdn.example.net. 20 IN A 192.0.2.8"),
 	}
 	m.SetEdns0(1232, false)
-	add(m, true)
+	add(m)
 
 	m = q("example.com.", dns.TypeNS)
 	m.Authoritative = true
 	m.Answer = []dns.RR{rr(t, "example.com. 3600 IN NS ns1.example.com."), rr(t, "example.com. 3600 IN NS ns.provider.example.")}
 	m.Extra = []dns.RR{rr(t, "ns1.example.com. 3600 IN A 198.51.100.1"), rr(t, "ns1.example.com. 3600 IN AAAA 2001:db8::1")}
-	add(m, true)
+	add(m)
 
 	m = q("sub.example.com.", dns.TypeNS)
 	m.Ns = []dns.RR{rr(t, "example.com. 900 IN SOA ns1.example.com. hostmaster.example.com. 2026120501 7200 900 1209600 300")}
-	add(m, true)
+	add(m)
 
 	m = q("example.com.", dns.TypeMX)
 	m.Answer = []dns.RR{rr(t, "example.com. 300 IN MX 10 mx1.mail.example."), rr(t, "example.com. 300 IN MX 0 .")}
-	add(m, true)
+	add(m)
 
 	m = q("lame.example.", dns.TypeNS)
 	m.Rcode = dns.RcodeServerFailure
 	m.SetEdns0(1232, true)
 	opt := m.IsEdns0()
 	opt.Option = append(opt.Option, &dns.EDNS0_EDE{InfoCode: dns.ExtendedErrorCodeNotAuthoritative, ExtraText: "lame"})
-	add(m, true)
+	add(m)
 
 	m = q("example.com.", dns.TypeTXT)
 	m.Answer = []dns.RR{rr(t, `example.com. 300 IN TXT "v=spf1 -all"`), rr(t, "example.com. 300 IN CAA 0 issue \"ca.example\"")}
-	add(m, true)
+	add(m)
 
 	m = q("nx.example.", dns.TypeA)
 	m.Rcode = dns.RcodeNameError
-	add(m, true)
+	add(m)
 
-	// Names that need escapes in presentation form: miekg/dns's path.
+	// Names that need escapes in presentation form.
 	m = q(`we\ird\.name.example.`, dns.TypeA)
 	m.Answer = []dns.RR{rr(t, `we\ird\.name.example. 300 IN CNAME tar\"get.example.`)}
-	add(m, false)
+	add(m)
+
+	// A negative answer: NODATA with the zone's SOA in the authority
+	// section, owners in upper case.
+	m = q("www.example.org.", dns.TypeAAAA)
+	m.Ns = []dns.RR{rr(t, "EXAMPLE.org. 300 IN SOA NS1.Example.org. Host\\.Master.example.org. 7 7200 900 1209600 300")}
+	add(m)
+
+	// Bytes that miekg/dns writes as \DDD, and an OPT record with a
+	// cookie (an option the reader leaves to miekg/dns).
+	m = q(`caf\195\169.example.`, dns.TypeMX)
+	m.Answer = []dns.RR{rr(t, `caf\195\169.example. 300 IN MX 5 m\000x.example.`), rr(t, `caf\195\169.example. 300 IN AAAA 2001:db8::5`)}
+	m.SetEdns0(1232, false)
+	m.IsEdns0().Option = append(m.IsEdns0().Option, &dns.EDNS0_COOKIE{Code: dns.EDNS0COOKIE, Cookie: "0102030405060708"})
+	add(m)
 
 	// An extended rcode (BADVERS) in the OPT record.
 	m = q("example.com.", dns.TypeA)
 	m.SetEdns0(1232, false)
 	m.Rcode = dns.RcodeBadVers
-	add(m, true)
-	return out, fast
-}
-
-// TestUnpackReplyAsMiekg: the fast unpacking gives the message that
-// miekg/dns's Unpack gives, and takes the ordinary replies itself.
-func TestUnpackReplyAsMiekg(t *testing.T) {
-	msgs, fast := replies(t)
-	var names internTable // shared by all, as the crawl's is
-	for i, b := range msgs {
-		want := new(dns.Msg)
-		if err := want.Unpack(b); err != nil {
-			t.Fatal(err)
-		}
-		p := replyParser{intern: &names}
-		got, ok := p.parse(b)
-		if ok != fast[i] {
-			t.Errorf("reply %d (%s): fast path %v, want %v", i, want.Question[0].Name, ok, fast[i])
-		}
-		if !ok {
-			continue
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("reply %d: fast unpacking gives\n%v\nmiekg/dns gives\n%v", i, got, want)
-		}
-		// Shared owner names: the answer's first owner is the question's.
-		if len(got.Answer) > 0 && got.Answer[0].Header().Name == got.Question[0].Name && want.Compress {
-			if !sameMemory(got.Answer[0].Header().Name, got.Question[0].Name) {
-				t.Errorf("reply %d: owner name decoded again instead of shared", i)
-			}
-		}
-	}
-}
-
-// sameMemory reports whether two strings share their bytes.
-func sameMemory(a, b string) bool {
-	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
-}
-
-// TestUnpackReplyMalformed: replies miekg/dns refuses are refused, and
-// odd ones are unpacked as miekg/dns does.
-func TestUnpackReplyMalformed(t *testing.T) {
-	msgs, _ := replies(t)
-	base := msgs[0]
-	cases := [][]byte{
-		base[:5],
-		base[:len(base)-3],
-		append(append([]byte{}, base[:12]...), 0xC0, 12, 0, 1, 0, 1), // the question points at itself
-		append(append([]byte{}, base[:12]...), 0x40, 0, 0, 1, 0, 1),  // reserved label type
-	}
-	// Counts larger than the data.
-	more := append([]byte{}, base...)
-	more[7] += 3
-	cases = append(cases, more)
-	for i, b := range cases {
-		want := new(dns.Msg)
-		werr := want.Unpack(b)
-		got, err := unpackReply(b, nil)
-		if (err != nil) != (werr != nil) {
-			t.Errorf("case %d: error %v, miekg/dns %v", i, err, werr)
-			continue
-		}
-		if err == nil && !reflect.DeepEqual(got, want) {
-			t.Errorf("case %d: got\n%v\nwant\n%v", i, got, want)
-		}
-	}
-}
-
-// FuzzUnpackReply: on any bytes, unpackReply fails exactly when
-// miekg/dns's Unpack fails and otherwise gives the same message.
-func FuzzUnpackReply(f *testing.F) {
-	msgs, _ := replies(f)
-	for _, b := range msgs {
-		f.Add(b)
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		want := new(dns.Msg)
-		werr := want.Unpack(b)
-		var names internTable
-		for range 2 { // the second time with the names of the first
-			got, err := unpackReply(b, &names)
-			if (err != nil) != (werr != nil) {
-				t.Fatalf("error %v, miekg/dns %v", err, werr)
-			}
-			if err == nil && !reflect.DeepEqual(got, want) {
-				t.Fatalf("got\n%v\nwant\n%v", got, want)
-			}
-		}
-		got, err := unpackReply(b, nil)
-		if (err != nil) != (werr != nil) {
-			t.Fatalf("error %v, miekg/dns %v", err, werr)
-		}
-		if err == nil && !reflect.DeepEqual(got, want) {
-			t.Fatalf("got\n%v\nwant\n%v", got, want)
-		}
-	})
-}
-
-// BenchmarkUnpackReply: the replies of the crawl's kinds, unpacked by
-// miekg/dns and by unpackReply with a table of names.
-func BenchmarkUnpackReply(b *testing.B) {
-	msgs, _ := replies(b)
-	b.Run("miekg", func(b *testing.B) {
-		b.ReportAllocs()
-		for i := 0; b.Loop(); i++ {
-			m := new(dns.Msg)
-			if err := m.Unpack(msgs[i%len(msgs)]); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("crawler", func(b *testing.B) {
-		b.ReportAllocs()
-		var names internTable
-		for i := 0; b.Loop(); i++ {
-			if _, err := unpackReply(msgs[i%len(msgs)], &names); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+	add(m)
+	return out
 }
 
 // BenchmarkPackQuery: a query packed by miekg/dns from the worker's

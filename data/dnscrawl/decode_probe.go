@@ -1,0 +1,211 @@
+package dnscrawl
+
+// The probe fields of an observation (tls, http, cert_hosts), read by the
+// decoder of decode.go with the same rules: encoding/json's values, a
+// field given twice in one object an error. With probes, these fields are
+// most of a line (about three quarters of the bytes of a simulated
+// crawl), so they are not handed to encoding/json's reflection.
+//
+// What recurs from site to site is interned when the reader has a
+// Parser: error texts, protocol versions, the issuer names and URLs of
+// certificates, header names. What is one site's own (its host name,
+// leaf subject, fingerprint, URL, header values such as dates and
+// request ids) is not, so that the Parser's table is not filled with
+// names seen once.
+
+var (
+	tlsProbeKeys  = []string{"host", "addr", "port", "status", "error", "version", "chain", "ocsp_stapled", "verified", "verify_error", "duration_ms"}
+	certKeys      = []string{"subject_cn", "subject_org", "issuer_cn", "issuer_org", "not_before", "not_after", "sans", "sha256", "ocsp", "crl", "aia", "self_signed"}
+	httpProbeKeys = []string{"url", "addr", "status", "error", "status_code", "headers", "duration_ms"}
+	certHostKeys  = []string{"name", "host", "zone"}
+)
+
+// tlsProbes reads the tls field.
+func (r *jsonReader) tlsProbes(p *[]TLSProbe) error { return objects(r, p, r.tlsProbe) }
+
+func (r *jsonReader) tlsProbe(t *TLSProbe) error {
+	if r.null() {
+		return nil
+	}
+	var seen fieldSet
+	return r.object(func(key []byte) error {
+		switch k := matchKey(key, tlsProbeKeys); k {
+		case "host":
+			return seen.once(0, k, r.strInto(&t.Host))
+		case "addr":
+			return seen.once(1, k, r.addr(&t.Addr))
+		case "port":
+			v, err := r.uint(16)
+			t.Port = uint16(v)
+			return seen.once(2, k, err)
+		case "status":
+			return seen.once(3, k, r.probeStatusInto(&t.Status))
+		case "error":
+			return seen.once(4, k, r.nameInto(&t.Error))
+		case "version":
+			return seen.once(5, k, r.nameInto(&t.Version))
+		case "chain":
+			return seen.once(6, k, objects(r, &t.Chain, r.cert))
+		case "ocsp_stapled":
+			return seen.once(7, k, r.boolInto(&t.OCSPStapled))
+		case "verified":
+			return seen.once(8, k, r.boolInto(&t.Verified))
+		case "verify_error":
+			return seen.once(9, k, r.nameInto(&t.VerifyError))
+		case "duration_ms":
+			return seen.once(10, k, r.floatInto(&t.DurationMS))
+		}
+		return r.skip()
+	})
+}
+
+func (r *jsonReader) cert(c *Cert) error {
+	if r.null() {
+		return nil
+	}
+	var seen fieldSet
+	return r.object(func(key []byte) error {
+		switch k := matchKey(key, certKeys); k {
+		case "subject_cn":
+			return seen.once(0, k, r.strInto(&c.SubjectCN))
+		case "subject_org":
+			return seen.once(1, k, r.nameInto(&c.SubjectOrg))
+		case "issuer_cn":
+			return seen.once(2, k, r.nameInto(&c.IssuerCN))
+		case "issuer_org":
+			return seen.once(3, k, r.nameInto(&c.IssuerOrg))
+		case "not_before":
+			return seen.once(4, k, r.time(&c.NotBefore))
+		case "not_after":
+			return seen.once(5, k, r.time(&c.NotAfter))
+		case "sans":
+			return seen.once(6, k, r.intInto(&c.SANs))
+		case "sha256":
+			return seen.once(7, k, r.strInto(&c.SHA256))
+		case "ocsp":
+			return seen.once(8, k, r.strings(&c.OCSP))
+		case "crl":
+			return seen.once(9, k, r.strings(&c.CRL))
+		case "aia":
+			return seen.once(10, k, r.strings(&c.AIA))
+		case "self_signed":
+			return seen.once(11, k, r.boolInto(&c.SelfSigned))
+		}
+		return r.skip()
+	})
+}
+
+// httpProbes reads the http field.
+func (r *jsonReader) httpProbes(p *[]HTTPProbe) error { return objects(r, p, r.httpProbe) }
+
+func (r *jsonReader) httpProbe(h *HTTPProbe) error {
+	if r.null() {
+		return nil
+	}
+	var seen fieldSet
+	return r.object(func(key []byte) error {
+		switch k := matchKey(key, httpProbeKeys); k {
+		case "url":
+			return seen.once(0, k, r.strInto(&h.URL))
+		case "addr":
+			return seen.once(1, k, r.addr(&h.Addr))
+		case "status":
+			return seen.once(2, k, r.probeStatusInto(&h.Status))
+		case "error":
+			return seen.once(3, k, r.nameInto(&h.Error))
+		case "status_code":
+			return seen.once(4, k, r.intInto(&h.StatusCode))
+		case "headers":
+			return seen.once(5, k, r.headers(&h.Headers))
+		case "duration_ms":
+			return seen.once(6, k, r.floatInto(&h.DurationMS))
+		}
+		return r.skip()
+	})
+}
+
+// headers reads a map of header names to values as encoding/json does:
+// null is no map, a name given twice keeps its last values, names are
+// taken as written (no case folding).
+func (r *jsonReader) headers(p *map[string][]string) error {
+	if r.null() {
+		*p = nil
+		return nil
+	}
+	m := *p
+	if m == nil {
+		m = make(map[string][]string)
+	}
+	err := r.object(func(key []byte) error {
+		name := r.name(key)
+		var vals []string
+		err := r.array(func() error {
+			var s string
+			if err := r.strInto(&s); err != nil {
+				return err
+			}
+			vals = append(vals, s)
+			return nil
+		})
+		m[name] = vals
+		return err
+	})
+	*p = m
+	return err
+}
+
+// certHosts reads the cert_hosts field.
+func (r *jsonReader) certHosts(p *[]CertHost) error { return objects(r, p, r.certHost) }
+
+func (r *jsonReader) certHost(c *CertHost) error {
+	if r.null() {
+		return nil
+	}
+	var seen fieldSet
+	return r.object(func(key []byte) error {
+		switch k := matchKey(key, certHostKeys); k {
+		case "name":
+			return seen.once(0, k, r.nameInto(&c.Name))
+		case "host":
+			return seen.once(1, k, r.host(&c.Host))
+		case "zone":
+			if r.null() {
+				c.Zone = nil
+				return seen.once(2, k, nil)
+			}
+			c.Zone = new(ZoneNS)
+			return seen.once(2, k, r.zoneNS(c.Zone))
+		}
+		return r.skip()
+	})
+}
+
+// objects reads an array of objects (null: none) into p, each element
+// with read.
+func objects[T any](r *jsonReader, p *[]T, read func(*T) error) error {
+	return r.array(func() error {
+		var zero T
+		*p = append(*p, zero)
+		return read(&(*p)[len(*p)-1])
+	})
+}
+
+// probeStatusInto reads a probe status, without allocating for one of
+// the closed set.
+func (r *jsonReader) probeStatusInto(p *ProbeStatus) error {
+	if r.null() {
+		return nil
+	}
+	b, err := r.strBytes()
+	if err != nil {
+		return err
+	}
+	for _, s := range ProbeStatuses {
+		if string(b) == string(s) {
+			*p = s
+			return nil
+		}
+	}
+	*p = ProbeStatus(b)
+	return nil
+}
