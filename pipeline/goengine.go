@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/chokepoint-dev/chokepoint/analysis/classify"
@@ -24,24 +25,43 @@ type GoEngine struct{}
 
 // MemoryLimit is the soft memory limit "chokepoint analyze" gives the Go
 // runtime for a run of GoEngine over inputs (unless GOMEMLIMIT sets
-// another): 9/8 of the size of the input files, at least 1 GiB. The live
-// heap once every domain is classified is about 0.75 of the size of its
-// observations (160 MB for the 211 MB of 200,000 simulated domains); with
-// the default GOGC the heap would grow to twice that before a collection,
-// so the limit makes the collector run earlier (a million domains: 1.3 GB
-// peak instead of 2.3 GB, for more CPU time in the collector:
-// docs/benchmarks.md). It is soft:
-// when the live heap comes near it, collections are more frequent, never
-// a failure. An input that is not a regular file counts for nothing.
+// another): 9/8 of the size of the input files, at least 1 GiB, and no
+// more than limitPerDomain bytes for each domain their crawls' manifests
+// (crawl.json beside each input) count, when every input has one. With
+// the default GOGC the heap would grow to twice the live one before a
+// collection; the limit makes the collector run earlier (a million
+// domains: 1.3 GB peak instead of 2.3 GB, for more CPU time in the
+// collector: docs/benchmarks.md). The size alone misjudges crawls with
+// TLS probes: their lines are 3.7 KB where a crawl without them has about
+// 1.1 KB, for about the same classified domain, so the limit would have
+// been 4.2 GB for a million probed domains. It is soft: when the live
+// heap comes near it, collections are more frequent, never a failure. An
+// input that is not a regular file counts for nothing.
 func MemoryLimit(inputs []string) int64 {
 	var size int64
+	domains, counted := 0, len(inputs) > 0
 	for _, in := range inputs {
 		if fi, err := os.Stat(in); err == nil && fi.Mode().IsRegular() {
 			size += fi.Size()
 		}
+		m, err := dnscrawl.ReadManifest(filepath.Join(filepath.Dir(in), dnscrawl.ManifestName))
+		if err != nil || m.Domains <= 0 {
+			counted = false
+		} else {
+			domains += m.Domains
+		}
 	}
-	return max(1<<30, size+size/8)
+	limit := size + size/8
+	if counted {
+		limit = min(limit, int64(domains)*limitPerDomain)
+	}
+	return max(1<<30, limit)
 }
+
+// limitPerDomain bounds MemoryLimit by the domains of the crawl: about
+// 1.5 times the live heap a classified domain keeps once the run is
+// through (BenchmarkLiveHeap: 0.84 KB), for the tail's own allocations.
+const limitPerDomain = 1280
 
 // Name returns "go".
 func (GoEngine) Name() string { return "go" }

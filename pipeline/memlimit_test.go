@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -10,7 +11,8 @@ import (
 
 // TestMemoryLimit checks the soft memory limit of a run: 9/8 of the
 // input files' size, at least 1 GiB, inputs that are not regular files
-// counting for nothing.
+// counting for nothing, bounded by the domains of the crawls' manifests
+// when every input has one.
 func TestMemoryLimit(t *testing.T) {
 	dir := t.TempDir()
 	small := filepath.Join(dir, "small.jsonl")
@@ -39,6 +41,35 @@ func TestMemoryLimit(t *testing.T) {
 		if got := MemoryLimit(tt.inputs); got != tt.want {
 			t.Errorf("MemoryLimit(%v) = %d, want %d", tt.inputs, got, tt.want)
 		}
+	}
+
+	// A crawl with probes: 2 GiB of lines for a million domains.
+	probed := t.TempDir()
+	obs := filepath.Join(probed, "observations.jsonl")
+	if err := os.Link(large, obs); err != nil {
+		t.Fatal(err)
+	}
+	writeManifest := func(domains int) {
+		t.Helper()
+		b := fmt.Sprintf(`{"schema_version":2,"domains":%d}`, domains)
+		if err := os.WriteFile(filepath.Join(probed, dnscrawl.ManifestName), []byte(b), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeManifest(1_000_000)
+	if got, want := MemoryLimit([]string{obs}), int64(1_000_000*limitPerDomain); got != want {
+		t.Errorf("a million domains in 2 GiB: MemoryLimit = %d, want %d", got, want)
+	}
+	if got, want := MemoryLimit([]string{obs, large}), int64(9<<29); got != want {
+		t.Errorf("one input without a manifest: MemoryLimit = %d, want the size rule's %d", got, want)
+	}
+	writeManifest(10)
+	if got := MemoryLimit([]string{obs}); got != 1<<30 {
+		t.Errorf("10 domains: MemoryLimit = %d, want the 1 GiB floor", got)
+	}
+	writeManifest(100_000_000) // more domains than the size allows: the size rule holds
+	if got, want := MemoryLimit([]string{obs}), int64(9<<28); got != want {
+		t.Errorf("a manifest beyond the size: MemoryLimit = %d, want %d", got, want)
 	}
 }
 
