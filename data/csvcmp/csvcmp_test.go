@@ -21,3 +21,23 @@ func TestEqual(t *testing.T) {
 		}
 	}
 }
+
+func TestSameButRounding(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		want bool
+	}{
+		{`<td class="n">2,812</td><td>0.463</td>`, `<td class="n">2,813</td><td>0.463</td>`, true},
+		{`<td>0.463</td>`, `<td>0.464</td>`, true},
+		{`<td>2,812</td>`, `<td>2,814</td>`, false},
+		{`<td>0.463</td>`, `<td>0.465</td>`, false},
+		{`<td>0.46</td>`, `<td>0.463</td>`, false},
+		{`<td>9,999</td>`, `<td>10,000</td>`, true},
+		{`<td>2,812</td><td>x</td>`, `<td>2,812</td><td>y</td>`, false},
+		{`<td>2,812</td>`, `<td>2,812</td><td>1</td>`, false},
+	} {
+		if got := SameButRounding(tt.a, tt.b); got != tt.want {
+			t.Errorf("SameButRounding(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
