@@ -59,22 +59,8 @@ func sameReport(t *testing.T, wantDir, gotDir string, domains int) {
 			}
 		}
 	}
-	if want == got {
-		return
-	}
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := range max(len(wl), len(gl)) {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g && !csvcmp.SameButRounding(w, g) {
-			t.Errorf("report.html of %s differs from the Go engine's at line %d:\n go:     %.300s\n duckdb: %.300s", gotDir, i+1, w, g)
-			return
-		}
+	if line, w, g := csvcmp.ReportDiff(want, got); line > 0 {
+		t.Errorf("report.html of %s differs from the Go engine's at line %d:\n go:     %.300s\n duckdb: %.300s", gotDir, line, w, g)
 	}
 }
 

@@ -101,3 +101,24 @@ func decimals(n string) int {
 	}
 	return 0
 }
+
+// ReportDiff compares two reports (report.html) line by line, lines
+// that are SameButRounding counting as equal, and returns the number of
+// the first line that differs (from 1) with both sides ("" past the end
+// of one), or 0 when none does.
+func ReportDiff(want, got string) (line int, w, g string) {
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := range max(len(wl), len(gl)) {
+		w, g = "", ""
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g && (i >= len(wl) || i >= len(gl) || !SameButRounding(w, g)) {
+			return i + 1, w, g
+		}
+	}
+	return 0, "", ""
+}

@@ -41,3 +41,21 @@ func TestSameButRounding(t *testing.T) {
 		}
 	}
 }
+
+func TestReportDiff(t *testing.T) {
+	for _, tt := range []struct {
+		want, got string
+		line      int
+	}{
+		{"a\n<td>1,113</td>\nb", "a\n<td>1,113</td>\nb", 0},
+		{"a\n<td>2,812</td>\nb", "a\n<td>2,813</td>\nb", 0},
+		{"a\n<td>2,812</td>\nb", "a\n<td>2,815</td>\nb", 2},
+		{"a\nb", "a\nc", 2},
+		{"a\nb", "a\nb\nc", 3},
+		{"a\nb\nc", "a\nb", 3},
+	} {
+		if line, _, _ := ReportDiff(tt.want, tt.got); line != tt.line {
+			t.Errorf("ReportDiff(%q, %q) = line %d, want %d", tt.want, tt.got, line, tt.line)
+		}
+	}
+}
