@@ -108,6 +108,7 @@ countries.csv, run.json and report.html to --out.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Inputs = args
+			defer startProfile("analyze", stderr)()
 			return runAnalyze(cmd.Context(), o, nil, stdout, stderr)
 		},
 	}

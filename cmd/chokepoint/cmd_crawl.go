@@ -139,7 +139,7 @@ crawl's counts. "chokepoint analyze" turns that into reports.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Input = args[0]
-			defer startCrawlProfile(stderr)()
+			defer startProfile("crawl", stderr)()
 			_, err := runCrawl(cmd.Context(), o, stdin, stdout, stderr)
 			return err
 		},
