@@ -60,23 +60,23 @@ SELECT k.did, k.weight, k.ca_critical,
 FROM domain_keys k
 LEFT JOIN (
   SELECT did,
-         SUM(CASE WHEN layer = 'dns' THEN 1 ELSE 0 END) AS dns,
-         SUM(CASE WHEN layer = 'cdn' THEN 1 ELSE 0 END) AS cdn,
-         SUM(CASE WHEN layer = 'hosting' THEN 1 ELSE 0 END) AS hosting,
-         SUM(CASE WHEN layer = 'email' THEN 1 ELSE 0 END) AS email,
-         SUM(CASE WHEN layer = 'ca' THEN 1 ELSE 0 END) AS ca,
-         SUM(CASE WHEN layer = 'tld' THEN 1 ELSE 0 END) AS tld
+         COUNT(CASE WHEN layer = 'dns' THEN 1 END) AS dns,
+         COUNT(CASE WHEN layer = 'cdn' THEN 1 END) AS cdn,
+         COUNT(CASE WHEN layer = 'hosting' THEN 1 END) AS hosting,
+         COUNT(CASE WHEN layer = 'email' THEN 1 END) AS email,
+         COUNT(CASE WHEN layer = 'ca' THEN 1 END) AS ca,
+         COUNT(CASE WHEN layer = 'tld' THEN 1 END) AS tld
   FROM dep_keys
   GROUP BY did
 ) d ON d.did = k.did
 LEFT JOIN (
   SELECT did,
-         SUM(CASE WHEN layer = 'dns' THEN 1 ELSE 0 END) AS dns,
-         SUM(CASE WHEN layer = 'cdn' THEN 1 ELSE 0 END) AS cdn,
-         SUM(CASE WHEN layer = 'hosting' THEN 1 ELSE 0 END) AS hosting,
-         SUM(CASE WHEN layer = 'email' THEN 1 ELSE 0 END) AS email,
-         SUM(CASE WHEN layer = 'ca' THEN 1 ELSE 0 END) AS ca,
-         SUM(CASE WHEN layer = 'tld' THEN 1 ELSE 0 END) AS tld
+         COUNT(CASE WHEN layer = 'dns' THEN 1 END) AS dns,
+         COUNT(CASE WHEN layer = 'cdn' THEN 1 END) AS cdn,
+         COUNT(CASE WHEN layer = 'hosting' THEN 1 END) AS hosting,
+         COUNT(CASE WHEN layer = 'email' THEN 1 END) AS email,
+         COUNT(CASE WHEN layer = 'ca' THEN 1 END) AS ca,
+         COUNT(CASE WHEN layer = 'tld' THEN 1 END) AS tld
   FROM addr_keys
   GROUP BY did
 ) a ON a.did = k.did;
