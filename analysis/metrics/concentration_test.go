@@ -313,3 +313,46 @@ func FuzzHHI(f *testing.F) {
 		checkProperties(t, counts)
 	})
 }
+
+// TestHHICounts: the HHI of counts, from the definition worked by hand,
+// and the same float64 in any order of the counts.
+func TestHHICounts(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		counts []float64
+		want   float64
+	}{
+		{"none", nil, 0},
+		{"zeros", []float64{0, 0}, 0},
+		{"monopoly", []float64{7}, 10000},
+		{"four equal", []float64{5, 5, 5, 5}, 2500},
+		// Shares 37.5, 25, 25, 12.5 %: 1406.25 + 625 + 625 + 156.25.
+		{"2812.5", []float64{3, 2, 2, 1}, 2812.5},
+		// Shares 50, 30, 20 %: 2500 + 900 + 400.
+		{"50-30-20", []float64{20, 30, 50}, 3800},
+	} {
+		if got := HHICounts(c.counts); got != c.want {
+			t.Errorf("HHICounts(%s %v) = %v, want %v", c.name, c.counts, got, c.want)
+		}
+	}
+	// Counts whose shares are no binary fractions: every order the same.
+	counts := []float64{1013, 7, 331, 29, 4001, 3, 97, 613, 11, 2}
+	want := HHICounts(counts)
+	var sq, total float64
+	for _, n := range counts {
+		sq, total = sq+n*n, total+n
+	}
+	if math.Abs(want-10000*sq/(total*total)) > 1e-9 {
+		t.Errorf("HHICounts(%v) = %v, want 10000·Σn²/(Σn)² = %v", counts, want, 10000*sq/(total*total))
+	}
+	for i := range 50 {
+		perm := slices.Clone(counts)
+		for j := range perm {
+			k := (j*7 + i*13) % len(perm)
+			perm[j], perm[k] = perm[k], perm[j]
+		}
+		if got := HHICounts(perm); got != want {
+			t.Fatalf("HHICounts(%v) = %v, want %v (another order)", perm, got, want)
+		}
+	}
+}

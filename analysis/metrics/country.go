@@ -91,9 +91,7 @@ func byCountry(results []classify.Result, countries map[string]string, layers []
 					cl.Top = p
 				}
 			}
-			shares := Shares(sizes)
-			slices.SortFunc(shares, descending)
-			cl.HHI = HHI(shares)
+			cl.HHI = HHICounts(sizes)
 			for range a.self[j] {
 				sizes = append(sizes, 1)
 			}

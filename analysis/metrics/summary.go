@@ -571,7 +571,7 @@ func (a *layerAcc) finish(opts Options) LayerSummary {
 
 	shares := s.Concentration() // already in decreasing order
 	s.Providers = len(shares)
-	s.HHI = HHI(shares)
+	s.HHI = HHICounts(thirdPartySizes(s.Rows))
 	s.CR1 = CR(shares, 1)
 	s.CR3 = CR(shares, 3)
 	s.CR5 = CR(shares, 5)

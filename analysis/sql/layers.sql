@@ -55,6 +55,7 @@ figures AS (
          MAX(n) AS n,
          MAX(total) AS total,
          SUM(CASE WHEN total > 0 THEN (100.0 * v / total) * (100.0 * v / total) ELSE 0 END) AS hhi,
+         SUM(CAST(v AS BIGINT) * CAST(v AS BIGINT)) AS sum_sq,
          SUM(CASE WHEN total > 0 AND rank_desc <= 1 THEN v / total ELSE 0 END) AS cr1,
          SUM(CASE WHEN total > 0 AND rank_desc <= 3 THEN v / total ELSE 0 END) AS cr3,
          SUM(CASE WHEN total > 0 AND rank_desc <= 5 THEN v / total ELSE 0 END) AS cr5,
@@ -65,8 +66,14 @@ figures AS (
   FROM ordered
   GROUP BY layer, vec
 ),
+-- The HHI of the domain counts exactly (metrics.HHICounts): the integer
+-- sum of their squares, then one division, so that it does not depend on
+-- the order of the sum; the weighted one from the shares (metrics.HHI).
 concentration AS (
-  SELECT layer, vec, n, total, hhi, cr1, cr3, cr5, sum_cum,
+  SELECT layer, vec, n, total, cr1, cr3, cr5, sum_cum,
+         CASE WHEN vec = 'w' THEN hhi
+              WHEN total > 0 THEN CAST(sum_sq AS DOUBLE) * 10000 / (total * total)
+              ELSE 0 END AS hhi,
          CASE WHEN n = 0 OR total = 0 THEN 0
               WHEN 2 * rank_weighted / (n * total) - CAST(n + 1 AS DOUBLE) / n < 0 THEN 0
               ELSE 2 * rank_weighted / (n * total) - CAST(n + 1 AS DOUBLE) / n END AS gini,

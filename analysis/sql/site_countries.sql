@@ -4,7 +4,7 @@
 -- site_countries (domain, country) the engine registers from the list
 -- (--list). One row per country and layer: the country's domains, those
 -- known on the layer, the third-party providers ("self" excluded), their
--- HHI, the EMD (each self-hosted domain its own provider of one, as in
+-- HHI (exactly, as layers.sql's), the EMD (each self-hosted domain its own provider of one, as in
 -- layers.sql, whose window sums it repeats per country: change both
 -- together) and the largest (ties by id) with its share of the known.
 -- Portable: see views.sql.
@@ -41,7 +41,8 @@ figures AS (
   SELECT country, layer,
          MAX(n) AS n,
          MAX(total) AS total,
-         SUM(CASE WHEN total > 0 THEN (100.0 * v / total) * (100.0 * v / total) ELSE 0 END) AS hhi,
+         CASE WHEN MAX(total) > 0 THEN CAST(SUM(CAST(v AS BIGINT) * CAST(v AS BIGINT)) AS DOUBLE) * 10000 / (MAX(total) * MAX(total))
+              ELSE 0 END AS hhi,
          MAX(CASE WHEN rank_desc = 1 THEN provider END) AS top,
          MAX(CASE WHEN rank_desc = 1 THEN v ELSE 0 END) AS top_domains,
          SUM(cum_desc) AS sum_cum
