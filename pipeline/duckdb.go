@@ -216,11 +216,22 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 		}
 		setup = append(setup, "INSERT INTO site_countries SELECT domain, country FROM read_parquet("+quote(filepath.Join(sites, "*.parquet"))+")")
 	}
+	if err := exec(setup...); err != nil {
+		return nil, err
+	}
+	q := &querier{ctx: ctx, db: db}
+	domains := 0
+	if err := q.rows("SELECT COUNT(*) AS domains FROM domains", func(r row) error {
+		domains = r.int("domains")
+		return nil
+	}); err != nil {
+		return nil, err
+	}
 	// The helper views of the SQL files are made tables here: DuckDB
 	// computes a view again each time a query reads it, and several
 	// queries read the same ones (on Spark, CACHE TABLE does the same).
-	setup = append(setup, materialize(aql.Statements(aql.Views))...)
-	if err := exec(setup...); err != nil {
+	// The largest are computed in ranges of domains (rangedTables).
+	if err := exec(inRanges(materialize(aql.Statements(aql.Views)), domains, domainRange)...); err != nil {
 		return nil, err
 	}
 	edges, err := readEdges(filepath.Join(dir, TableProviderEdges, "*.parquet"))
@@ -228,19 +239,11 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 		return nil, err
 	}
 	g := graph.Build(nil, j.Catalog, edges)
-	q := &querier{ctx: ctx, db: db}
 	pairs, err := q.pairs(g, reports.CoDependencyPairs)
 	if err != nil {
 		return nil, err
 	}
 	blast := aql.Statements(aql.Blast)
-	domains := 0
-	if err := q.rows("SELECT domains FROM list_totals", func(r row) error {
-		domains = r.int("domains")
-		return nil
-	}); err != nil {
-		return nil, err
-	}
 	if err := exec(inRanges(materialize(blast[:len(blast)-1]), domains, domainRange)...); err != nil {
 		return nil, err
 	}
@@ -413,15 +416,16 @@ func materialize(stmts []string) []string {
 	return out
 }
 
-// rangedTables are the stored helper tables that group rows by element
-// and domain, nearly one group per row (blast.sql's domain_outcome: about
-// 13 per domain). The engine computes them one range of did at a time,
-// domainRange domains each, so that each grouping fits in the memory
-// limit instead of spilling to disk: in one statement, domain_outcome
-// took 7.7 s at a million domains and 304 s at ten million. The range is
-// a filter on did over the view, which DuckDB takes down to the scans
-// below the groupings (they are all by did).
-var rangedTables = map[string]bool{"domain_outcome": true}
+// rangedTables are the stored helper tables that group many rows by
+// domain (did): blast.sql's domain_outcome by element and domain, nearly
+// one group per row (about 13 per domain), views.sql's domain_wide and
+// blast.sql's domain_slots by domain. The engine computes them one range
+// of did at a time, domainRange domains each, so that each grouping fits
+// in the memory limit instead of spilling to disk: in one statement,
+// domain_outcome took 7.7 s at a million domains and 304 s at ten
+// million. The range is a filter on did over the view, which DuckDB takes
+// down to the scans below the groupings and joins (they are all on did).
+var rangedTables = map[string]bool{"domain_outcome": true, "domain_wide": true, "domain_slots": true}
 
 // domainRange is the number of domains of one range of rangedTables (a
 // variable for the tests).
