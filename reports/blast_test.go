@@ -135,9 +135,10 @@ func TestDiff(t *testing.T) {
 		}
 		got = append(got, strings.Join([]string{string(r.Kind), r.Layer, r.Subject, r.A, r.B, num(r.Change), r.Direction}, " "))
 	}
-	// dns: a x x y -> x y y: HHI (2/3, 1/3) -> (1/3, 2/3) = 5555.6 both.
+	// dns: a x x y -> x y y: HHI (2/3, 1/3) -> (1/3, 2/3) = 10,000·(2²+1²)/3²
+	// = 50,000/9 both, whose nearest float64 prints 5555.555555555556.
 	want := []string{
-		"metric dns hhi 5555.555555555555 5555.555555555555 0 same",
+		"metric dns hhi 5555.555555555556 5555.555555555556 0 same",
 		"share dns x 0.6666666666666666 0.3333333333333333 0.3333333333333333 down",
 		"share dns y 0.3333333333333333 0.6666666666666666 0.3333333333333333 up",
 		"blast provider x 0.6666666666666666 0.3333333333333333 0.3333333333333333 down",
