@@ -97,16 +97,25 @@ func certHostEdges(o *dnscrawl.Observation, cat *catalog.Catalog, c *Classifier)
 		return nil
 	}
 	var fc *factsCache
+	var evs evidenceStrings
 	if c != nil {
 		b := c.builders.Get().(*builder)
 		defer c.builders.Put(b)
-		fc = b.fc
+		fc, evs = b.fc, b.evs
 	}
-	var out []CertEdge
+	var outBuf [8]CertEdge
+	out := outBuf[:0]
 	// ev is the evidence of the edge at hand, made in a buffer: it
 	// becomes a string only for an edge that is kept.
 	var evBuf [128]byte
 	ev := evBuf[:0]
+	evidenceString := func(ev []byte) string { return evs.get(ev) }
+	evidenceLess := func(ev []byte, s string) bool {
+		if len(ev) <= maxValue && printableASCII(ev) {
+			return string(ev) < s
+		}
+		return evidenceString(ev) < s
+	}
 	add := func(from, to *catalog.Provider, l catalog.Layer, host string, ev []byte) {
 		if to == nil || from.Company == to.Company {
 			return
@@ -177,19 +186,28 @@ func certHostEdges(o *dnscrawl.Observation, cat *catalog.Catalog, c *Classifier)
 	slices.SortFunc(out, func(a, b CertEdge) int {
 		return cmp.Or(strings.Compare(a.From.ID, b.From.ID), strings.Compare(a.To.ID, b.To.ID), strings.Compare(string(a.Layer), string(b.Layer)))
 	})
-	return out
+	return exact(out)
 }
 
-// evidenceString returns evidence ev as an edge carries it (cleanValue).
-func evidenceString(ev []byte) string { return cleanValue(string(ev)) }
+// evidenceStrings holds the evidence of certificate hosts' edges made
+// recently, cleaned (cleanValue), by the bytes it was made from: the
+// same CAs' hosts, zones and name servers recur in every domain. A
+// builder has one (nil: no cache).
+type evidenceStrings map[string]string
 
-// evidenceLess reports whether evidence ev, once cleaned, sorts before
-// s; without a copy when ev needs no cleaning.
-func evidenceLess(ev []byte, s string) bool {
-	if len(ev) <= maxValue && printableASCII(ev) {
-		return string(ev) < s
+// evidenceLimit bounds an evidenceStrings.
+const evidenceLimit = 1 << 12
+
+// get returns cleanValue(string(ev)), from the cache when it has it.
+func (m evidenceStrings) get(ev []byte) string {
+	if s, ok := m[string(ev)]; ok {
+		return s
 	}
-	return evidenceString(ev) < s
+	s := cleanValue(string(ev))
+	if m != nil && len(m) < evidenceLimit {
+		m[string(ev)] = s
+	}
+	return s
 }
 
 // dnsProviderOf returns the DNS product a name server names: by its NS

@@ -111,7 +111,7 @@ type Classifier struct {
 func New(cat *catalog.Catalog, addr AddrLookup) *Classifier {
 	return &Classifier{
 		cat: cat, addr: addr, states: newStateSets(),
-		builders: &sync.Pool{New: func() any { return &builder{names: namer{}, fc: new(factsCache)} }}, asn: new(sync.Map),
+		builders: &sync.Pool{New: func() any { return &builder{names: namer{}, fc: new(factsCache), evs: evidenceStrings{}} }}, asn: new(sync.Map),
 		names: new(namesCache),
 	}
 }
@@ -146,6 +146,8 @@ type builder struct {
 	names namer
 	// fc caches the facts of addresses (Classifier.facts).
 	fc *factsCache
+	// evs caches the evidence of certificate hosts' edges.
+	evs evidenceStrings
 }
 
 // exact returns a copy of s with no spare capacity, nil when s is empty.
