@@ -148,6 +148,8 @@ type builder struct {
 	fc *factsCache
 	// evs caches the evidence of certificate hosts' edges.
 	evs evidenceStrings
+	// vals is the buffer of packDeps.
+	vals []byte
 }
 
 // exact returns a copy of s with no spare capacity, nil when s is empty.
@@ -307,7 +309,8 @@ func (c *Classifier) Classify(o *dnscrawl.Observation) Result {
 	r.hints = c.hints(b, o, own)
 	sortDeps(b.deps)
 	slices.SortFunc(b.addrs, func(x, y packedAddr) int { return x.compare(&y) })
-	r.deps, r.addrs = packDeps(b.deps, b.names), exact(b.addrs)
+	r.deps, r.vals, b.vals = packDeps(b.deps, b.names, b.vals)
+	r.addrs = exact(b.addrs)
 	return r
 }
 
