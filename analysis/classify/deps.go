@@ -23,11 +23,19 @@ import (
 // after the other, each starting where the one before ends). The domain
 // and rank are those of the Result.
 
+//
+// The values of the evidence kinds whose values recur from domain to
+// domain (namedValue: a provider's name servers, a CA's issuer, a TLD's
+// registry) are not copied into each Result: they are names in depNames
+// like the providers (flag depValueNamed).
+
 // packedDep is one Dependency of a Result.
 type packedDep struct {
 	provider, service, region uint32 // in depNames
 	// valueEnd is the end of the evidence value in Result.vals; it
-	// starts at the end of the previous dependency's (0 for the first).
+	// starts at the end of the previous dependency's held there (0 for
+	// the first). With depValueNamed, it is the index of the value in
+	// depNames instead.
 	valueEnd   uint32
 	confidence uint32 // in confidences
 	layer      uint8  // in layerCodes
@@ -38,7 +46,21 @@ type packedDep struct {
 const (
 	depThirdParty = 1 << iota
 	depUncatalogued
+	depValueNamed
 )
+
+// namedValue reports whether the values of evidence kind e are kept in
+// depNames: those that name the hosts of a provider or of an
+// uncatalogued operator, certificate issuers and TLD registries, which
+// recur across a list. The others (an address, a site's own name or its
+// CNAME target) are the domain's own.
+func namedValue(e Evidence) bool {
+	switch e {
+	case EvidenceNSSuffix, EvidenceOwnerDomain, EvidenceRegistrableDomain, EvidenceIssuer, EvidenceIssuerOrg, EvidenceTLD:
+		return true
+	}
+	return false
+}
 
 // confidences interns the confidences of the dependencies Results hold:
 // each kind of evidence has its own, the catalog's header rules a few
@@ -108,8 +130,9 @@ func (n namer) index(s string) uint32 {
 }
 
 // packDep packs d (its Domain and Rank are those of its Result), whose
-// evidence value ends at valueEnd in the Result's values.
-func packDep(d *Dependency, names namer, valueEnd uint32) packedDep {
+// evidence value ends at valueEnd in the Result's values, or is in
+// depNames when named.
+func packDep(d *Dependency, names namer, valueEnd uint32, named bool) packedDep {
 	p := packedDep{
 		valueEnd: valueEnd, confidence: confidenceIndex(d.Confidence),
 		provider: names.index(d.Provider), service: names.index(d.Service), region: names.index(d.Region),
@@ -121,16 +144,27 @@ func packDep(d *Dependency, names namer, valueEnd uint32) packedDep {
 	if d.Uncatalogued {
 		p.flags |= depUncatalogued
 	}
+	if named {
+		p.flags |= depValueNamed
+		p.valueEnd = names.index(d.EvidenceValue)
+	}
 	return p
 }
 
 // depValue returns the evidence value of the i-th dependency of r.
 func (r *Result) depValue(i int) string {
-	start := uint32(0)
-	if i > 0 {
-		start = r.deps[i-1].valueEnd
+	p := &r.deps[i]
+	if p.flags&depValueNamed != 0 {
+		return *depNames.at(p.valueEnd)
 	}
-	return r.vals[start:r.deps[i].valueEnd]
+	start := uint32(0)
+	for j := i - 1; j >= 0; j-- {
+		if q := &r.deps[j]; q.flags&depValueNamed == 0 {
+			start = q.valueEnd
+			break
+		}
+	}
+	return r.vals[start:p.valueEnd]
 }
 
 // dep unpacks the i-th dependency of r.
@@ -198,13 +232,19 @@ func packDeps(deps []Dependency, names namer, buf []byte) ([]packedDep, string, 
 	out := make([]packedDep, len(deps))
 	buf = buf[:0]
 	for i := range deps {
-		buf = append(buf, deps[i].EvidenceValue...)
-		if uint64(len(buf)) > math.MaxUint32 {
-			panic("classify: the evidence values of one domain exceed 4 GiB")
+		named := namedValue(deps[i].Evidence)
+		if !named {
+			buf = append(buf, deps[i].EvidenceValue...)
+			if uint64(len(buf)) > math.MaxUint32 {
+				panic("classify: the evidence values of one domain exceed 4 GiB")
+			}
 		}
-		out[i] = packDep(&deps[i], names, uint32(len(buf)))
+		out[i] = packDep(&deps[i], names, uint32(len(buf)), named)
 	}
-	vals := string(buf)
+	var vals string
+	if len(buf) > 0 {
+		vals = string(buf)
+	}
 	if cap(buf) > 1<<16 {
 		buf = nil // a domain with a huge value: not kept for the next
 	}
