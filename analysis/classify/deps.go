@@ -22,7 +22,6 @@ import (
 // string of values (Result.vals: the values of its dependencies one
 // after the other, each starting where the one before ends). The domain
 // and rank are those of the Result.
-
 //
 // The values of the evidence kinds whose values recur from domain to
 // domain (namedValue: a provider's name servers, a CA's issuer, a TLD's
