@@ -99,8 +99,8 @@ func certHostEdges(o *dnscrawl.Observation, cat *catalog.Catalog, c *Classifier)
 	var fc *factsCache
 	var evs evidenceStrings
 	if c != nil {
-		b := c.builders.Get().(*builder)
-		defer c.builders.Put(b)
+		b := c.builders.get()
+		defer c.builders.put(b)
 		fc, evs = b.fc, b.evs
 	}
 	var outBuf [8]CertEdge
