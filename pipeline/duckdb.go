@@ -321,6 +321,7 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 		return nil, err
 	}
 	step("the report's parts on the domains (report.sql)")
+	q.logMemory(j.Log)
 	return &duckAnalysis{
 		sum:     Summary{Domains: sum.Domains, SkippedLines: skipped, Run: run, Metrics: sum, Graph: gr},
 		parquet: j.Parquet(),
@@ -350,6 +351,7 @@ func (a *duckAnalysis) Write(ctx context.Context, dir string) error {
 	deps := func(yield func(reports.DependencyRow) bool) error {
 		return timed("dependencies.csv's rows", func() error { return q.dependencyRows(a.work, yield) })
 	}
+	defer q.logMemory(a.log)
 	if err := reports.WriteTables(dir, a.sum.Run, a.sum.Metrics, a.doms, domains, deps); err != nil {
 		return err
 	}
@@ -360,6 +362,17 @@ func (a *duckAnalysis) Write(ctx context.Context, dir string) error {
 		return reports.WriteParquetTables(dir, a.sum.Metrics, domains, deps)
 	}
 	return nil
+}
+
+// logMemory notes what DuckDB's buffer pool holds now and what it has in
+// its spill files (duckdb_memory()), to compare with its memory limit and
+// with the process's resident memory: its allocations outside the pool
+// are not counted here.
+func (q *querier) logMemory(w io.Writer) {
+	var mem, spilled int64
+	if err := q.db.QueryRowContext(q.ctx, "SELECT CAST(SUM(memory_usage_bytes) AS BIGINT), CAST(SUM(temporary_storage_bytes) AS BIGINT) FROM duckdb_memory()").Scan(&mem, &spilled); err == nil {
+		logf(w, "duckdb: memory: %d MB in the buffer pool, %d MB in spill files\n", mem>>20, spilled>>20)
+	}
 }
 
 // shardInputs reads the observation files of every shard of the tables

@@ -36,7 +36,7 @@ func copyRows[P, T any](q *querier, path, query string, conv func(*P) T, yield f
 	defer os.Remove(path)
 	// COPY keeps the order of a query with ORDER BY, even with
 	// preserve_insertion_order off (TestCopyRows).
-	copyStmt := fmt.Sprintf("COPY (%s) TO %s (FORMAT parquet, ROW_GROUP_SIZE %d)", query, quote(path), copyRowGroup)
+	copyStmt := fmt.Sprintf("COPY (\n%s\n) TO %s (FORMAT parquet, ROW_GROUP_SIZE %d)", query, quote(path), copyRowGroup)
 	if _, err := q.db.ExecContext(q.ctx, copyStmt); err != nil {
 		return fmt.Errorf("duckdb: %w\n%s", err, copyStmt)
 	}

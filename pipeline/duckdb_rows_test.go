@@ -7,6 +7,7 @@ import (
 	dbsql "database/sql"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -58,6 +59,11 @@ func TestCopyRows(t *testing.T) {
 	var n int
 	if err := db.QueryRowContext(ctx, "SELECT 41 + 1").Scan(&n); err != nil || n != 42 {
 		t.Errorf("the connection after an early stop: %d, %v", n, err)
+	}
+	var log strings.Builder
+	q.logMemory(&log)
+	if !strings.Contains(log.String(), "MB in the buffer pool") {
+		t.Errorf("logMemory wrote %q", log.String())
 	}
 	cctx, ccancel := context.WithCancel(ctx)
 	ccancel()

@@ -32,6 +32,17 @@ type spofSpool struct {
 	domains int
 }
 
+// spofOut is a row of spof.sql as copyRows reads it: at ten million
+// domains, 12 million rows, which the driver would hold all at once.
+type spofOut struct {
+	Domain  string `parquet:"domain,optional"`
+	Rank    int64  `parquet:"rank,optional"`
+	Company string `parquet:"company,optional"`
+	DNS     string `parquet:"dns_providers,optional"`
+	CDN     string `parquet:"cdn_providers,optional"`
+	Hosting string `parquet:"hosting_providers,optional"`
+}
+
 // spof runs spof.sql and writes its domains into a spool file at path,
 // returning the spool and the figures of the report.
 func (q *querier) spof(path string) (*spofSpool, *reports.SPOFSummary, error) {
@@ -57,19 +68,16 @@ func (q *querier) spof(path string) (*spofSpool, *reports.SPOFSummary, error) {
 		_, err := w.Write(buf)
 		return err
 	}
-	var domain, company string
-	var rank int64
-	var ls [3]string
 	var werr error
-	err = q.scan(aql.Text(aql.SPOF), []any{&domain, &rank, &company, &ls[0], &ls[1], &ls[2]}, func() bool {
-		if !have || cur.Domain != domain {
+	err = copyRows(q, path+".parquet", aql.Text(aql.SPOF), func(r *spofOut) spofOut { return *r }, func(r spofOut) bool {
+		if !have || cur.Domain != r.Domain {
 			if werr = flush(); werr != nil {
 				return false
 			}
-			cur = graph.SPOF{Domain: domain, Rank: int(rank), Providers: cur.Providers[:0]}
-			layers, have = ls, true
+			cur = graph.SPOF{Domain: r.Domain, Rank: int(r.Rank), Providers: cur.Providers[:0]}
+			layers, have = [3]string{r.DNS, r.CDN, r.Hosting}, true
 		}
-		cur.Providers = append(cur.Providers, company)
+		cur.Providers = append(cur.Providers, r.Company)
 		return true
 	})
 	if err == nil && werr == nil {
