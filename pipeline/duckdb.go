@@ -345,11 +345,23 @@ func (a *duckAnalysis) Write(ctx context.Context, dir string) error {
 		logf(a.log, "duckdb: %.1f s: %s\n", time.Since(t).Seconds(), what)
 		return err
 	}
+	copies := q.startCopies(a.work, a.log)
+	defer copies.wait()
 	domains := func(yield func(reports.DomainRow) bool) error {
-		return timed("domains.csv's rows", func() error { return q.domainRows(a.work, a.spof, yield) })
+		return timed("domains.csv's rows", func() error {
+			if err := copies.domains.ready(ctx); err != nil {
+				return err
+			}
+			return q.domainRows(copies.domains.path, a.spof, yield)
+		})
 	}
 	deps := func(yield func(reports.DependencyRow) bool) error {
-		return timed("dependencies.csv's rows", func() error { return q.dependencyRows(a.work, yield) })
+		return timed("dependencies.csv's rows", func() error {
+			if err := copies.deps.ready(ctx); err != nil {
+				return err
+			}
+			return q.dependencyRows(copies.deps.path, yield)
+		})
 	}
 	defer q.logMemory(a.log)
 	if err := reports.WriteTables(dir, a.sum.Run, a.sum.Metrics, a.doms, domains, deps); err != nil {
@@ -860,7 +872,21 @@ func (q *querier) asNames(j *Job) (func(uint32) string, error) {
 	return func(a uint32) string { return orgs[a] }, err
 }
 
-// domainOut is a row of domains.csv as copyRows reads it.
+// domainsQuery gives domains.csv's rows (domainOut) in report order.
+const domainsQuery = `SELECT d.domain, CAST(d.rank AS BIGINT) AS rank, COALESCE(s.country, '') AS country, d.status, d.error,
+  d.dns_providers, d.dns_state, d.dns_critical, d.cdn_providers, d.cdn_state, d.cdn_critical,
+  d.hosting_providers, d.hosting_state, d.hosting_critical, d.email_providers, d.email_state, d.email_critical,
+  d.ca_providers, d.ca_state, d.ca_critical, d.tld_providers, d.tld, d.tld_state, d.tld_critical
+FROM domains d LEFT JOIN site_countries s ON s.domain = d.domain
+ORDER BY CASE WHEN d.rank > 0 THEN 0 ELSE 1 END, d.rank, d.domain, d.status, d.error`
+
+// dependenciesQuery gives dependencies.csv's rows (dependencyOut) in
+// report order.
+const dependenciesQuery = `SELECT domain, CAST(rank AS BIGINT) AS rank, layer, provider, service, region, evidence, evidence_value,
+  CAST(confidence AS DOUBLE) AS confidence, third_party, catalogued
+FROM dependencies ORDER BY CASE WHEN rank > 0 THEN 0 ELSE 1 END, rank, domain, seq`
+
+// domainOut is a row of domains.csv as readRows reads it.
 type domainOut struct {
 	Domain           string `parquet:"domain,optional"`
 	Rank             int64  `parquet:"rank,optional"`
@@ -888,10 +914,10 @@ type domainOut struct {
 	TLDCritical      bool   `parquet:"tld_critical,optional"`
 }
 
-// domainRows yields domains.csv's rows in report order, with the
-// companies of the single points of failure of spof (in the same order:
-// did's) of each domain.
-func (q *querier) domainRows(work string, spof *spofSpool, yield func(reports.DomainRow) bool) (err error) {
+// domainRows yields domains.csv's rows in report order from their
+// Parquet file at path (domainsQuery's), with the companies of the single
+// points of failure of spof (in the same order: did's) of each domain.
+func (q *querier) domainRows(path string, spof *spofSpool, yield func(reports.DomainRow) bool) (err error) {
 	col, err := spof.column()
 	if err != nil {
 		return err
@@ -906,18 +932,13 @@ func (q *querier) domainRows(work string, spof *spofSpool, yield func(reports.Do
 			CAProviders: d.CAProviders, CAState: classify.State(d.CAState), CACritical: d.CACritical,
 			TLDProviders: d.TLDProviders, TLD: d.TLD, TLDState: classify.State(d.TLDState), TLDCritical: d.TLDCritical}
 	}
-	return copyRows(q, filepath.Join(work, "domains.parquet"), `SELECT d.domain, CAST(d.rank AS BIGINT) AS rank, COALESCE(s.country, '') AS country, d.status, d.error,
-  d.dns_providers, d.dns_state, d.dns_critical, d.cdn_providers, d.cdn_state, d.cdn_critical,
-  d.hosting_providers, d.hosting_state, d.hosting_critical, d.email_providers, d.email_state, d.email_critical,
-  d.ca_providers, d.ca_state, d.ca_critical, d.tld_providers, d.tld, d.tld_state, d.tld_critical
-FROM domains d LEFT JOIN site_countries s ON s.domain = d.domain
-ORDER BY CASE WHEN d.rank > 0 THEN 0 ELSE 1 END, d.rank, d.domain, d.status, d.error`, conv, func(r reports.DomainRow) bool {
+	return readRows(q.ctx, path, conv, func(r reports.DomainRow) bool {
 		r.SPOFProviders = col.of(r.Domain)
 		return yield(r)
 	})
 }
 
-// dependencyOut is a row of dependencies.csv as copyRows reads it.
+// dependencyOut is a row of dependencies.csv as readRows reads it.
 type dependencyOut struct {
 	Domain        string  `parquet:"domain,optional"`
 	Rank          int64   `parquet:"rank,optional"`
@@ -932,16 +953,15 @@ type dependencyOut struct {
 	Catalogued    bool    `parquet:"catalogued,optional"`
 }
 
-// dependencyRows yields dependencies.csv's rows in report order.
-func (q *querier) dependencyRows(work string, yield func(reports.DependencyRow) bool) error {
+// dependencyRows yields dependencies.csv's rows in report order from
+// their Parquet file at path (dependenciesQuery's).
+func (q *querier) dependencyRows(path string, yield func(reports.DependencyRow) bool) error {
 	conv := func(d *dependencyOut) reports.DependencyRow {
 		return reports.DependencyRow{Domain: d.Domain, Rank: int(d.Rank), Layer: catalog.Layer(d.Layer), Provider: d.Provider, Service: d.Service,
 			Region: d.Region, Evidence: classify.Evidence(d.Evidence), EvidenceValue: d.EvidenceValue, Confidence: d.Confidence,
 			ThirdParty: d.ThirdParty, Catalogued: d.Catalogued}
 	}
-	return copyRows(q, filepath.Join(work, "dependencies.parquet"), `SELECT domain, CAST(rank AS BIGINT) AS rank, layer, provider, service, region, evidence, evidence_value,
-  CAST(confidence AS DOUBLE) AS confidence, third_party, catalogued
-FROM dependencies ORDER BY CASE WHEN rank > 0 THEN 0 ELSE 1 END, rank, domain, seq`, conv, yield)
+	return readRows(q.ctx, path, conv, yield)
 }
 
 // scan runs query and scans each row into dest, typed as the columns
