@@ -4,7 +4,6 @@ package pipeline
 
 import (
 	"context"
-	dbsql "database/sql"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -27,12 +26,7 @@ import (
 //	go test -tags duckdb -run '^$' -bench DuckDBRows -count 3 ./pipeline
 func BenchmarkDuckDBRows(b *testing.B) {
 	ctx := context.Background()
-	db, err := dbsql.Open("duckdb", "")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
+	db := openDuckDB(b)
 	const rows = 500_000
 	for _, s := range []string{
 		"SET preserve_insertion_order = false",

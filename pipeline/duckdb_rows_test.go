@@ -19,12 +19,7 @@ import (
 func TestCopyRows(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	db, err := dbsql.Open("duckdb", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
+	db := openDuckDB(t)
 	if _, err := db.ExecContext(ctx, "SET preserve_insertion_order = false"); err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +33,7 @@ func TestCopyRows(t *testing.T) {
 	dir := t.TempDir()
 	conv := func(o *out) out { return *o }
 	next := int64(rows - 1)
-	err = copyRows(q, filepath.Join(dir, "a.parquet"), query, conv, func(o out) bool {
+	err := copyRows(q, filepath.Join(dir, "a.parquet"), query, conv, func(o out) bool {
 		want := fmt.Sprintf("x,%d", next)
 		if next%7 == 0 {
 			want = ""
@@ -71,4 +66,17 @@ func TestCopyRows(t *testing.T) {
 	if err := copyRows(q, filepath.Join(dir, "c.parquet"), query, conv, func(out) bool { return true }); err == nil {
 		t.Error("a cancelled context gave no error")
 	}
+}
+
+// openDuckDB opens an in-memory DuckDB with one connection (temporary
+// tables live in one), closed at the end of tb.
+func openDuckDB(tb testing.TB) *dbsql.DB {
+	tb.Helper()
+	db, err := dbsql.Open("duckdb", "")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	db.SetMaxOpenConns(1)
+	return db
 }
