@@ -79,7 +79,7 @@ type duckAnalysis struct {
 	db      *dbsql.DB
 	doms    *reports.HTMLDomains // report.html's parts on the domains
 	spof    *spofSpool           // the single points of failure
-	work    string               // the folder of the files of copyRows
+	work    string               // the folder of the spool and the Parquet copies
 	log     io.Writer
 	cleanup func()
 }
@@ -345,6 +345,7 @@ func (a *duckAnalysis) Write(ctx context.Context, dir string) error {
 		logf(a.log, "duckdb: %.1f s: %s\n", time.Since(t).Seconds(), what)
 		return err
 	}
+	defer q.logMemory(a.log) // once the copies are over
 	copies := q.startCopies(a.work, a.log)
 	defer copies.wait()
 	domains := func(yield func(reports.DomainRow) bool) error {
@@ -363,7 +364,6 @@ func (a *duckAnalysis) Write(ctx context.Context, dir string) error {
 			return q.dependencyRows(copies.deps.path, yield)
 		})
 	}
-	defer q.logMemory(a.log)
 	if err := reports.WriteTables(dir, a.sum.Run, a.sum.Metrics, a.doms, domains, deps); err != nil {
 		return err
 	}
