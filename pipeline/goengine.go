@@ -36,8 +36,14 @@ type GoEngine struct{}
 // 1.1 KB, for about the same classified domain, so the limit would have
 // been 4.2 GB for a million probed domains. It is soft: when the live
 // heap comes near it, collections are more frequent, never a failure. An
-// input that is not a regular file counts for nothing.
+// input that is not a regular file counts for nothing, but a folder of
+// classified tables (DuckDBEngine's input) gives tablesLimit.
 func MemoryLimit(inputs []string) int64 {
+	for _, in := range inputs {
+		if Classified(in) {
+			return tablesLimit
+		}
+	}
 	var size int64
 	domains, counted := 0, len(inputs) > 0
 	for _, in := range inputs {
@@ -57,6 +63,18 @@ func MemoryLimit(inputs []string) int64 {
 	}
 	return max(1<<30, limit)
 }
+
+// tablesLimit is MemoryLimit for a folder of classified tables, which
+// DuckDBEngine analyses out of core. Its Go side keeps no list as long as
+// the domains: what it holds is the report's table of domains (at most
+// reports.MaxTableDomains lines, 76 MB), the row groups of the large CSV
+// files being decoded and the figures (a million domains: 156 MB live at
+// most, 293 MB before a collection; docs/benchmarks.md), about as much at
+// ten million. DuckDB's memory is outside the Go heap and bounded by its
+// own limit (--duckdb-memory), so the Go side is given a small one that
+// keeps the two under the machine's memory together, with room for
+// about three times its live heap.
+const tablesLimit = 512 << 20
 
 // limitPerDomain bounds MemoryLimit by the domains of the crawl: about
 // 1.5 times the live heap a classified domain keeps once the run is
