@@ -98,32 +98,36 @@ func FlowUpstreams(edges []graph.ProviderEdge) map[string][]string {
 // run whose provider graph is run.Graph (nil: no flows).
 func NewHTMLDomains(run *Run, results []classify.Result) *HTMLDomains {
 	h := &HTMLDomains{
-		Ranked:   slices.ContainsFunc(results, func(r classify.Result) bool { return r.Rank > 0 }),
 		Table:    NewDomainTable(min(len(results), MaxTableDomains)),
-		Products: ProductsOf(results),
+		Products: LayerProducts{},
 		TLDs:     map[string][]string{},
-	}
-	for _, r := range sortedResults(results) {
-		if !h.Table.Add(r.Rank, r.Domain, r.Status, func(l catalog.Layer) (classify.State, string) {
-			return r.States[l], strings.Join(r.Providers(l), ";")
-		}) {
-			break
-		}
 	}
 	var edges []graph.ProviderEdge
 	if run != nil && run.Graph != nil && run.Graph.Graph != nil {
 		edges = run.Graph.Graph.Edges()
 	}
-	h.Flows, h.Reach = flowCounts(results, edges)
+	// One pass over the dependencies for the products, the flows and the
+	// TLDs: decoding them is most of the cost.
+	fc := newFlowCounter(edges)
 	for i := range results {
 		r := &results[i]
+		h.Ranked = h.Ranked || r.Rank > 0
 		for _, d := range r.Deps() {
+			h.Products.add(&d)
+			fc.add(&d)
 			if d.Layer == catalog.LayerTLD && !slices.Contains(h.TLDs[d.Provider], d.Service) {
 				h.TLDs[d.Provider] = append(h.TLDs[d.Provider], d.Service)
 			}
 		}
+		fc.next()
 		if r.Rank > 0 && r.Rank <= TopRank {
 			h.Top = append(h.Top, *r)
+		}
+	}
+	h.Flows, h.Reach = fc.counts()
+	for _, r := range sortedResults(results) {
+		if !h.Table.AddResult(r) {
+			break
 		}
 	}
 	return h
@@ -136,6 +140,7 @@ type DomainTable struct {
 	b     strings.Builder
 	rows  int
 	limit int
+	provs [][]string // AddResult's providers of each layer, reused
 }
 
 // MaxTableDomains bounds the domains in the table of report.html (about
@@ -145,7 +150,7 @@ const MaxTableDomains = 1_000_000
 // NewDomainTable returns a table with its header line, with room for
 // about rows lines.
 func NewDomainTable(rows int) *DomainTable {
-	t := &DomainTable{limit: MaxTableDomains}
+	t := &DomainTable{limit: MaxTableDomains, provs: make([][]string, len(catalog.Layers))}
 	t.b.Grow(64 * (rows + 1))
 	t.b.WriteString("rank\tdomain\tstatus")
 	for _, l := range catalog.Layers {
@@ -168,7 +173,48 @@ func (t *DomainTable) Add(rank int, domain string, status dnscrawl.Status, cell 
 		return false
 	}
 	t.rows++
-	t.line(rank, domain, status, cell)
+	t.begin(rank, domain, status)
+	for _, l := range catalog.Layers {
+		st, providers := cell(l)
+		if t.state(st) {
+			t.providers(providers)
+		}
+	}
+	t.b.WriteByte('\n')
+	return true
+}
+
+// AddResult adds the line of r as Add does with the providers of
+// classify.Result.Providers, found in one pass over r's dependencies.
+func (t *DomainTable) AddResult(r *classify.Result) bool {
+	if t.rows >= t.limit {
+		return false
+	}
+	t.rows++
+	for i := range t.provs {
+		t.provs[i] = t.provs[i][:0]
+	}
+	for i := range r.NumDeps() {
+		li := slices.Index(catalog.Layers, r.DepLayer(i))
+		if p := r.DepProvider(i); li >= 0 && !slices.Contains(t.provs[li], p) {
+			t.provs[li] = append(t.provs[li], p)
+		}
+	}
+	t.begin(r.Rank, r.Domain, r.Status)
+	for li, l := range catalog.Layers {
+		if !t.state(r.States[l]) {
+			continue
+		}
+		ps := t.provs[li]
+		slices.Sort(ps)
+		for i, p := range ps {
+			if i > 0 {
+				t.b.WriteByte(',')
+			}
+			t.providers(p)
+		}
+	}
+	t.b.WriteByte('\n')
 	return true
 }
 
