@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"html/template"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -69,8 +70,25 @@ func (t *DomainTable) providers(providers string) {
 	t.b.WriteString(strings.ReplaceAll(visible(providers), ";", ","))
 }
 
+// endLine ends the line of a domain, and the piece being written when it
+// is full.
+func (t *DomainTable) endLine() {
+	t.b.WriteByte('\n')
+	if t.b.Len() >= tablePiece {
+		t.full = append(t.full, t.b.String())
+		t.b = strings.Builder{}
+		t.b.Grow(tablePiece + tablePiece/8)
+	}
+}
+
+// Pieces returns the header and the lines of the table in pieces of
+// whole lines: their concatenation is String.
+func (t *DomainTable) Pieces() []string {
+	return append(slices.Clip(t.full), t.b.String())
+}
+
 // String returns the header and the lines of the table.
-func (t *DomainTable) String() string { return t.b.String() }
+func (t *DomainTable) String() string { return strings.Join(t.Pieces(), "") }
 
 // tableScript makes the table of domains sortable and filterable. It only
 // reads the text of the <pre> and writes text nodes (never HTML), so no

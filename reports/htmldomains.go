@@ -137,11 +137,19 @@ func NewHTMLDomains(run *Run, results []classify.Result) *HTMLDomains {
 // lines: a header, then one line per domain added, at most
 // MaxTableDomains (the rest are in domains.csv only).
 type DomainTable struct {
+	// The lines are kept in pieces of about tablePiece bytes, ended
+	// lines each, so that the text of a million domains (70 MB) is never
+	// copied into a larger buffer as it grows, nor made into one string
+	// for the page: full holds the pieces done, b the one being written.
+	full  []string
 	b     strings.Builder
 	rows  int
 	limit int
 	provs [][]string // AddResult's providers of each layer, reused
 }
+
+// tablePiece is the size of the pieces of a DomainTable's text.
+const tablePiece = 1 << 20
 
 // MaxTableDomains bounds the domains in the table of report.html (about
 // 50 bytes each): the first ones in report order; domains.csv has all.
@@ -151,7 +159,7 @@ const MaxTableDomains = 1_000_000
 // about rows lines.
 func NewDomainTable(rows int) *DomainTable {
 	t := &DomainTable{limit: MaxTableDomains, provs: make([][]string, len(catalog.Layers))}
-	t.b.Grow(64 * (rows + 1))
+	t.b.Grow(min(64*(rows+1), tablePiece+tablePiece/8))
 	t.b.WriteString("rank\tdomain\tstatus")
 	for _, l := range catalog.Layers {
 		t.b.WriteByte('\t')
@@ -180,7 +188,7 @@ func (t *DomainTable) Add(rank int, domain string, status dnscrawl.Status, cell 
 			t.providers(providers)
 		}
 	}
-	t.b.WriteByte('\n')
+	t.endLine()
 	return true
 }
 
@@ -214,7 +222,7 @@ func (t *DomainTable) AddResult(r *classify.Result) bool {
 			t.providers(p)
 		}
 	}
-	t.b.WriteByte('\n')
+	t.endLine()
 	return true
 }
 

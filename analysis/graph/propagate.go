@@ -67,19 +67,19 @@ type DomainFailure struct {
 	Chain []string
 }
 
-// slotState is the state of one layer slot, in one struct of 16 bytes so
-// that touching a slot costs one cache line, not five: its totals
-// (Graph.nKeys and nClasses, copied once when the scratch is made) beside
-// the counts of the scenario, which start from them in each epoch. The
-// slot is dead in its epoch when its keys or its address classes are all
-// gone (down), so no epoch of death is kept.
+// slotState is the state of one layer slot, in one struct of 12 bytes so
+// that touching a slot costs one read, not five: its totals (Graph.nKeys
+// and nClasses, copied once when the scratch is made) beside the counts
+// of the scenario, which start from them in each epoch. The slot is dead
+// in its epoch when its keys or its address classes are all gone (down),
+// so no epoch of death is kept; what ended it is kept apart, and only for
+// the scenarios explained (scratch.causes).
 type slotState struct {
 	epoch    uint32
 	keys     uint16 // keys still alive
 	classes  uint16 // address classes still alive
 	nKeys    uint16 // the slot's keys (Graph.nKeys)
 	nClasses uint16 // its address classes (Graph.nClasses)
-	cause    int32  // the key, or -(class+1), whose failure ended it
 }
 
 // down reports whether the slot failed in its epoch: every key it has
@@ -116,6 +116,10 @@ type scratch struct {
 	ctyRoot    []int32
 
 	slots []slotState
+	// causes are, for each slot that died, the key, or -(class+1), whose
+	// failure ended it: made for the first scenario whose rows are asked
+	// for (Fail's detail), nil before.
+	causes []int32
 
 	domEpoch   []uint32
 	domDirect  []bool
@@ -160,8 +164,12 @@ func (g *Graph) Fail(scenario []Element, detail bool) *Outcome {
 func (g *Graph) fail(sc *scratch, scenario []Element, detail bool) *Outcome {
 	sc.epoch++
 	if sc.epoch == 0 { // wrapped: clear everything once
+		causes := sc.causes
 		*sc = *g.newScratch()
-		sc.epoch = 1
+		sc.epoch, sc.causes = 1, causes
+	}
+	if detail && sc.causes == nil {
+		sc.causes = make([]int32, len(sc.slots))
 	}
 	ep := sc.epoch
 	sc.failed, sc.mailFailed, sc.failedSvcs = sc.failed[:0], sc.mailFailed[:0], sc.failedSvcs[:0]
@@ -368,7 +376,9 @@ func (sc *scratch) touch(slot int32) *slotState {
 // slotFails records that slot died of cause, once: its callers call it
 // when the slot's last key or last class fails and it was alive before.
 func (g *Graph) slotFails(sc *scratch, slot, cause int32, direct bool) {
-	sc.slots[slot].cause = cause
+	if sc.causes != nil {
+		sc.causes[slot] = cause
+	}
 	d := slot / numLayers
 	switch slot % numLayers {
 	case slotEmail:
@@ -428,7 +438,7 @@ func (g *Graph) rows(sc *scratch, scenario []Element) []DomainFailure {
 func (g *Graph) chain(sc *scratch, scenario []Element, slot int32) []string {
 	d := slot / numLayers
 	out := []string{g.domains[d]}
-	cause := sc.slots[slot].cause
+	cause := sc.causes[slot]
 	if cause < 0 {
 		c := -cause - 1
 		if a := g.classASN[c]; a >= 0 && sc.asnEpoch[a] == sc.epoch {
