@@ -210,32 +210,12 @@ func plainCell[T string | []byte](s T) bool {
 	if cellStart[s[0]] {
 		return false
 	}
-	i := 0
-	// Eight bytes at a time: none may be non-ASCII, a comma, a quote or
-	// a line break (cellInner's bytes).
-	for ; i+8 <= len(s); i += 8 {
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		if x&highBits != 0 || hasByte(x, ',') || hasByte(x, '"') || hasByte(x, '\r') || hasByte(x, '\n') {
-			return false
-		}
-	}
-	for ; i < len(s); i++ {
+	for i := 0; i < len(s); i++ {
 		if cellInner[s[i]] {
 			return false
 		}
 	}
 	return len(s) != 2 || s[0] != '\\' || s[1] != '.'
-}
-
-const lowBits, highBits = 0x0101010101010101, 0x8080808080808080
-
-// hasByte reports whether one of the eight bytes of x, all ASCII, is c:
-// a byte of x^c is zero exactly when it was c, and subtracting one from
-// a zero byte alone sets its high bit (x's high bits are clear).
-func hasByte(x uint64, c byte) bool {
-	v := x ^ (lowBits * uint64(c))
-	return (v-lowBits)&^v&highBits != 0
 }
 
 // cellInner marks the bytes that make a cell more than its text: those

@@ -235,38 +235,3 @@ func FuzzRowWriter(f *testing.F) {
 		}
 	})
 }
-
-// TestPlainCellEveryByte: plainCell, which reads eight bytes at a time,
-// agrees with a byte-by-byte reading of cellInner and cellStart for
-// every byte value at every position of cells of 1 to 20 bytes.
-func TestPlainCellEveryByte(t *testing.T) {
-	t.Parallel()
-	want := func(s []byte) bool {
-		if len(s) == 0 {
-			return true
-		}
-		if cellStart[s[0]] {
-			return false
-		}
-		for _, c := range s {
-			if cellInner[c] {
-				return false
-			}
-		}
-		return string(s) != `\.`
-	}
-	for n := 1; n <= 20; n++ {
-		for pos := range n {
-			for c := range 256 {
-				s := []byte("abcdefghijklmnopqrstuvwxyz"[:n])
-				s[pos] = byte(c)
-				if got, w := plainCell(s), want(s); got != w {
-					t.Fatalf("plainCell(%q) = %v, want %v", s, got, w)
-				}
-				if got := plainCell(string(s)); got != want(s) {
-					t.Fatalf("plainCell(string %q) = %v, want %v", s, got, want(s))
-				}
-			}
-		}
-	}
-}

@@ -145,7 +145,7 @@ type DomainTable struct {
 	b     strings.Builder
 	rows  int
 	limit int
-	provs [][]string // AddResult's providers of each layer, reused
+	provs [][]string // AddResult's providers of each of domainLayers, reused
 }
 
 // tablePiece is the size of the pieces of a DomainTable's text.
@@ -158,7 +158,7 @@ const MaxTableDomains = 1_000_000
 // NewDomainTable returns a table with its header line, with room for
 // about rows lines.
 func NewDomainTable(rows int) *DomainTable {
-	t := &DomainTable{limit: MaxTableDomains, provs: make([][]string, len(catalog.Layers))}
+	t := &DomainTable{limit: MaxTableDomains, provs: make([][]string, len(domainLayers))}
 	t.b.Grow(min(64*(rows+1), tablePiece+tablePiece/8))
 	t.b.WriteString("rank\tdomain\tstatus")
 	for _, l := range catalog.Layers {
@@ -199,23 +199,18 @@ func (t *DomainTable) AddResult(r *classify.Result) bool {
 		return false
 	}
 	t.rows++
-	for i := range t.provs {
-		t.provs[i] = t.provs[i][:0]
-	}
-	for i := range r.NumDeps() {
-		li := slices.Index(catalog.Layers, r.DepLayer(i))
-		if p := r.DepProvider(i); li >= 0 && !slices.Contains(t.provs[li], p) {
-			t.provs[li] = append(t.provs[li], p)
-		}
-	}
+	providersByLayer(r, t.provs)
 	t.begin(r.Rank, r.Domain, r.Status)
-	for li, l := range catalog.Layers {
+	for _, l := range catalog.Layers {
 		if !t.state(r.States[l]) {
 			continue
 		}
-		ps := t.provs[li]
-		slices.Sort(ps)
-		for i, p := range ps {
+		li := slices.Index(domainLayers[:], l)
+		if li < 0 {
+			t.providers(strings.Join(r.Providers(l), ";"))
+			continue
+		}
+		for i, p := range t.provs[li] {
 			if i > 0 {
 				t.b.WriteByte(',')
 			}
