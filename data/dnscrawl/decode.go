@@ -47,9 +47,18 @@ type Parser struct {
 	names *[parserSlots]string
 	seed  maphash.Seed
 	// Scratch for the elements of arrays, copied out at the end of each
-	// array into a slice of the exact size.
+	// array into a slice of the exact size (Parse; ParseInto decodes them
+	// into its Store).
 	addrs []netip.Addr
 	strs  []string
+	// chunk holds the bytes of one-site strings (text, decode_store.go);
+	// lineTexts the strings of the line so far made there.
+	chunk     []byte
+	lineTexts []string
+	// valid remembers names found valid (checkName); check is its method
+	// value, made once.
+	valid *[validSlots]string
+	check func(what, name string) error
 }
 
 // parserSlots is the number of names a Parser keeps (a power of two):
@@ -57,10 +66,24 @@ type Parser struct {
 const parserSlots = 1 << 14
 
 // NewParser returns a Parser.
-func NewParser() *Parser { return &Parser{names: new([parserSlots]string), seed: maphash.MakeSeed()} }
+func NewParser() *Parser {
+	p := &Parser{names: new([parserSlots]string), seed: maphash.MakeSeed(), valid: new([validSlots]string),
+		lineTexts: make([]string, 0, 8)}
+	p.check = p.checkName
+	return p
+}
 
 // Parse decodes and checks one non-empty line, as ParseObservation does.
+// The observation is the caller's to keep.
 func (p *Parser) Parse(b []byte) (*Observation, error) { return parseObservation(b, p) }
+
+// ParseInto decodes and checks one non-empty line as Parse does, into o,
+// whose previous content is dropped, with the arrays of o in s (see
+// Store): once s has grown to the size of a batch of lines, a line costs
+// one allocation, its domain. On an error, o holds what was read before
+// it; the error is Parse's. The slices, maps and pointers of o are valid
+// until s.Reset; its strings stay valid after it.
+func (p *Parser) ParseInto(b []byte, o *Observation, s *Store) error { return parseInto(b, o, p, s) }
 
 // intern returns b as a string, the same string for the same bytes
 // while it stays in its slot.
@@ -79,8 +102,15 @@ func decodeObservation(b []byte, o *Observation) error { return decodeWith(b, o,
 
 // decodeWith decodes one JSON object into o, which must be zero, with
 // names interned by p when p is not nil.
-func decodeWith(b []byte, o *Observation, p *Parser) error {
-	r := jsonReader{b: b, names: p}
+func decodeWith(b []byte, o *Observation, p *Parser) error { return decodeIn(b, o, p, nil) }
+
+// decodeIn is decodeWith with the arrays of o in s when s is not nil (p
+// must then be too).
+func decodeIn(b []byte, o *Observation, p *Parser, s *Store) error {
+	r := jsonReader{b: b, names: p, store: s}
+	if p != nil {
+		p.lineTexts = p.lineTexts[:0]
+	}
 	r.ws()
 	if r.null() {
 		return r.end()
@@ -91,7 +121,9 @@ func decodeWith(b []byte, o *Observation, p *Parser) error {
 		case "schema_version":
 			return seen.once(0, k, r.intInto(&o.SchemaVersion))
 		case "domain":
-			return seen.once(1, k, r.strInto(&o.Domain))
+			err := r.strInto(&o.Domain)
+			r.domain = o.Domain
+			return seen.once(1, k, err)
 		case "rank":
 			return seen.once(2, k, r.intInto(&o.Rank))
 		case "status":
@@ -99,7 +131,7 @@ func decodeWith(b []byte, o *Observation, p *Parser) error {
 		case "error":
 			return seen.once(4, k, r.nameInto(&o.Error))
 		case "ns":
-			return seen.once(5, k, objects(&r, &o.NS, r.nsHost))
+			return seen.once(5, k, objects(&r, &o.NS, storeOf(s, func(s *Store) *[]NSHost { return &s.ns }), r.nsHost))
 		case "soa":
 			return seen.once(6, k, r.soa(&o.SOA))
 		case "apex":
@@ -107,11 +139,11 @@ func decodeWith(b []byte, o *Observation, p *Parser) error {
 		case "www":
 			return seen.once(8, k, r.host(&o.WWW))
 		case "mx":
-			return seen.once(9, k, objects(&r, &o.MX, r.mxHost))
+			return seen.once(9, k, objects(&r, &o.MX, storeOf(s, func(s *Store) *[]MXHost { return &s.mx }), r.mxHost))
 		case "mx_status":
 			return seen.once(10, k, r.statusInto(&o.MXStatus))
 		case "target_zones":
-			return seen.once(11, k, objects(&r, &o.TargetZones, r.zoneNS))
+			return seen.once(11, k, objects(&r, &o.TargetZones, storeOf(s, func(s *Store) *[]ZoneNS { return &s.zones }), r.zoneNS))
 		case "delegation":
 			return seen.once(21, k, r.reflect(&o.Delegation))
 		case "tls":
@@ -172,7 +204,12 @@ func (r *jsonReader) soa(p **SOA) error {
 	if r.null() {
 		return nil
 	}
-	s := new(SOA)
+	var s *SOA
+	if r.store != nil {
+		s = grow(&r.store.soas)
+	} else {
+		s = new(SOA)
+	}
 	*p = s
 	var seen fieldSet
 	return r.object(func(key []byte) error {
@@ -198,7 +235,7 @@ func (r *jsonReader) host(h *Host) error {
 	return r.object(func(key []byte) error {
 		switch k := matchKey(key, hostKeys); k {
 		case "name":
-			return seen.once(0, k, r.strInto(&h.Name))
+			return seen.once(0, k, r.hostInto(&h.Name))
 		case "status":
 			return seen.once(1, k, r.statusInto(&h.Status))
 		case "error":
@@ -289,6 +326,10 @@ type jsonReader struct {
 	i     int
 	buf   []byte  // scratch for unescaping strings
 	names *Parser // interns names when not nil
+	store *Store  // holds the arrays when not nil (names is then not nil)
+	// domain is the observation's domain once read, whose web hosts
+	// and probes name it or its www host.
+	domain string
 }
 
 var errEnd = errors.New("unexpected end of JSON input")
@@ -606,6 +647,51 @@ func (r *jsonReader) nameInto(p *string) error {
 	return nil
 }
 
+// hostInto reads a host name (or null) into p: a web host, a probe's
+// host, a certificate's subject. With a Parser, the domain is the
+// domain's string, its www host a one-site string (text), any other name
+// interned (the hosts of certificate URLs, the names of shared
+// certificates recur).
+func (r *jsonReader) hostInto(p *string) error {
+	if r.names == nil {
+		return r.strInto(p)
+	}
+	if r.null() {
+		return nil
+	}
+	b, err := r.strBytes()
+	if err != nil {
+		return err
+	}
+	switch d := r.domain; {
+	case d != "" && string(b) == d:
+		*p = d
+	case d != "" && len(b) == len(d)+4 && string(b[:4]) == "www." && string(b[4:]) == d:
+		*p = r.names.text(b)
+	default:
+		*p = r.names.intern(b)
+	}
+	return nil
+}
+
+// textInto reads a string (or null) into p, one site's own (a
+// fingerprint, a URL, a header value): with a Parser, in its chunk of
+// bytes (text).
+func (r *jsonReader) textInto(p *string) error {
+	if r.names == nil {
+		return r.strInto(p)
+	}
+	if r.null() {
+		return nil
+	}
+	b, err := r.strBytes()
+	if err != nil {
+		return err
+	}
+	*p = r.names.text(b)
+	return nil
+}
+
 // name returns b as a string, interned when the reader has a Parser.
 func (r *jsonReader) name(b []byte) string {
 	if r.names == nil {
@@ -625,6 +711,12 @@ func (r *jsonReader) strings(p *[]string) error {
 			*p = append(*p, s)
 			return nil
 		})
+	}
+	if st := r.store; st != nil {
+		start := len(st.strs)
+		err := r.array(func() error { return r.nameInto(grow(&st.strs)) })
+		*p = since(st.strs, start)
+		return err
 	}
 	// Gathered in the Parser's scratch (no array of names holds another),
 	// then copied once.
@@ -655,6 +747,12 @@ func (r *jsonReader) addrs(p *[]netip.Addr) error {
 			*p = append(*p, a)
 			return nil
 		})
+	}
+	if st := r.store; st != nil {
+		start := len(st.addrs)
+		err := r.array(func() error { return r.addr(grow(&st.addrs)) })
+		*p = since(st.addrs, start)
+		return err
 	}
 	// Gathered in the Parser's scratch, then copied once.
 	buf := r.names.addrs[:0]

@@ -21,7 +21,9 @@ var (
 )
 
 // tlsProbes reads the tls field.
-func (r *jsonReader) tlsProbes(p *[]TLSProbe) error { return objects(r, p, r.tlsProbe) }
+func (r *jsonReader) tlsProbes(p *[]TLSProbe) error {
+	return objects(r, p, storeOf(r.store, func(s *Store) *[]TLSProbe { return &s.tls }), r.tlsProbe)
+}
 
 func (r *jsonReader) tlsProbe(t *TLSProbe) error {
 	if r.null() {
@@ -31,7 +33,7 @@ func (r *jsonReader) tlsProbe(t *TLSProbe) error {
 	return r.object(func(key []byte) error {
 		switch k := matchKey(key, tlsProbeKeys); k {
 		case "host":
-			return seen.once(0, k, r.strInto(&t.Host))
+			return seen.once(0, k, r.hostInto(&t.Host))
 		case "addr":
 			return seen.once(1, k, r.addr(&t.Addr))
 		case "port":
@@ -45,7 +47,7 @@ func (r *jsonReader) tlsProbe(t *TLSProbe) error {
 		case "version":
 			return seen.once(5, k, r.nameInto(&t.Version))
 		case "chain":
-			return seen.once(6, k, objects(r, &t.Chain, r.cert))
+			return seen.once(6, k, objects(r, &t.Chain, storeOf(r.store, func(s *Store) *[]Cert { return &s.certs }), r.cert))
 		case "ocsp_stapled":
 			return seen.once(7, k, r.boolInto(&t.OCSPStapled))
 		case "verified":
@@ -67,7 +69,7 @@ func (r *jsonReader) cert(c *Cert) error {
 	return r.object(func(key []byte) error {
 		switch k := matchKey(key, certKeys); k {
 		case "subject_cn":
-			return seen.once(0, k, r.strInto(&c.SubjectCN))
+			return seen.once(0, k, r.hostInto(&c.SubjectCN))
 		case "subject_org":
 			return seen.once(1, k, r.nameInto(&c.SubjectOrg))
 		case "issuer_cn":
@@ -81,7 +83,7 @@ func (r *jsonReader) cert(c *Cert) error {
 		case "sans":
 			return seen.once(6, k, r.intInto(&c.SANs))
 		case "sha256":
-			return seen.once(7, k, r.strInto(&c.SHA256))
+			return seen.once(7, k, r.textInto(&c.SHA256))
 		case "ocsp":
 			return seen.once(8, k, r.strings(&c.OCSP))
 		case "crl":
@@ -96,7 +98,9 @@ func (r *jsonReader) cert(c *Cert) error {
 }
 
 // httpProbes reads the http field.
-func (r *jsonReader) httpProbes(p *[]HTTPProbe) error { return objects(r, p, r.httpProbe) }
+func (r *jsonReader) httpProbes(p *[]HTTPProbe) error {
+	return objects(r, p, storeOf(r.store, func(s *Store) *[]HTTPProbe { return &s.http }), r.httpProbe)
+}
 
 func (r *jsonReader) httpProbe(h *HTTPProbe) error {
 	if r.null() {
@@ -106,7 +110,7 @@ func (r *jsonReader) httpProbe(h *HTTPProbe) error {
 	return r.object(func(key []byte) error {
 		switch k := matchKey(key, httpProbeKeys); k {
 		case "url":
-			return seen.once(0, k, r.strInto(&h.URL))
+			return seen.once(0, k, r.textInto(&h.URL))
 		case "addr":
 			return seen.once(1, k, r.addr(&h.Addr))
 		case "status":
@@ -134,19 +138,30 @@ func (r *jsonReader) headers(p *map[string][]string) error {
 	}
 	m := *p
 	if m == nil {
-		m = make(map[string][]string)
+		if r.store != nil {
+			m = r.store.headerMap()
+		} else {
+			m = make(map[string][]string)
+		}
 	}
 	err := r.object(func(key []byte) error {
 		name := r.name(key)
 		var vals []string
-		err := r.array(func() error {
-			var s string
-			if err := r.strInto(&s); err != nil {
-				return err
-			}
-			vals = append(vals, s)
-			return nil
-		})
+		var err error
+		if st := r.store; st != nil {
+			start := len(st.strs)
+			err = r.array(func() error { return r.textInto(grow(&st.strs)) })
+			vals = since(st.strs, start)
+		} else {
+			err = r.array(func() error {
+				var s string
+				if err := r.textInto(&s); err != nil {
+					return err
+				}
+				vals = append(vals, s)
+				return nil
+			})
+		}
 		m[name] = vals
 		return err
 	})
@@ -155,7 +170,9 @@ func (r *jsonReader) headers(p *map[string][]string) error {
 }
 
 // certHosts reads the cert_hosts field.
-func (r *jsonReader) certHosts(p *[]CertHost) error { return objects(r, p, r.certHost) }
+func (r *jsonReader) certHosts(p *[]CertHost) error {
+	return objects(r, p, storeOf(r.store, func(s *Store) *[]CertHost { return &s.chosts }), r.certHost)
+}
 
 func (r *jsonReader) certHost(c *CertHost) error {
 	if r.null() {
@@ -173,7 +190,11 @@ func (r *jsonReader) certHost(c *CertHost) error {
 				c.Zone = nil
 				return seen.once(2, k, nil)
 			}
-			c.Zone = new(ZoneNS)
+			if r.store != nil {
+				c.Zone = grow(&r.store.czones)
+			} else {
+				c.Zone = new(ZoneNS)
+			}
 			return seen.once(2, k, r.zoneNS(c.Zone))
 		}
 		return r.skip()
@@ -181,13 +202,24 @@ func (r *jsonReader) certHost(c *CertHost) error {
 }
 
 // objects reads an array of objects (null: none) into p, each element
-// with read.
-func objects[T any](r *jsonReader, p *[]T, read func(*T) error) error {
-	return r.array(func() error {
-		var zero T
-		*p = append(*p, zero)
-		return read(&(*p)[len(*p)-1])
-	})
+// with read: appended to p, or in the array a of a Store when a is not
+// nil.
+func objects[T any](r *jsonReader, p *[]T, a *[]T, read func(*T) error) error {
+	if a != nil {
+		start := len(*a)
+		err := r.array(func() error { return read(grow(a)) })
+		*p = since(*a, start)
+		return err
+	}
+	return r.array(func() error { return read(grow(p)) })
+}
+
+// storeOf returns the array of s that field names, nil without a Store.
+func storeOf[T any](s *Store, field func(*Store) *[]T) *[]T {
+	if s == nil {
+		return nil
+	}
+	return field(s)
 }
 
 // probeStatusInto reads a probe status, without allocating for one of

@@ -201,6 +201,19 @@ func checkSameAsEncodingJSON(t *testing.T, b []byte) {
 			t.Errorf("decoded differently with a Parser (-without +with):\n%s\n%q", diff, b)
 		}
 	}
+	// So does a Parser with a Store (ParseInto), the second time into
+	// a Store that holds the first.
+	var st Store
+	for range 2 {
+		var stored Observation
+		err := decodeIn(b, &stored, p, &st)
+		if (err == nil) != (gotErr == nil) {
+			t.Fatalf("with a Store: err %v, without: %v\n%q", err, gotErr, b)
+		}
+		if diff := cmp.Diff(got, stored, addrEqual); err == nil && diff != "" {
+			t.Errorf("decoded differently with a Store (-without +with):\n%s\n%q", diff, b)
+		}
+	}
 }
 
 // decodeCases are lines that decoders get wrong: escapes, invalid UTF-8,
@@ -373,7 +386,9 @@ func BenchmarkDecodeObservation(b *testing.B) {
 	benchParsers(b, lines)
 }
 
-// benchParsers decodes lines with a Parser and with encoding/json.
+// benchParsers decodes lines with a Parser (new observations, and
+// observations reused as the workers of analyze reuse them) and with
+// encoding/json.
 func benchParsers(b *testing.B, lines [][]byte) {
 	b.Run("parser", func(b *testing.B) {
 		b.ReportAllocs()
@@ -385,6 +400,10 @@ func benchParsers(b *testing.B, lines [][]byte) {
 				}
 			}
 		}
+	})
+	b.Run("parse-into", func(b *testing.B) {
+		b.ReportAllocs()
+		parseIntoBatches(b, NewParser(), lines)
 	})
 	b.Run("encoding-json", func(b *testing.B) {
 		b.ReportAllocs()
@@ -464,14 +483,39 @@ func BenchmarkDecodeFile(b *testing.B) {
 	}
 	lines := bytes.Split(bytes.TrimSpace(data), []byte("\n"))
 	lines = lines[:min(len(lines), 50_000)]
-	b.ReportAllocs()
+	b.Run("parse", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			p := NewParser()
+			for _, l := range lines {
+				if _, err := p.Parse(l); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(lines)), "ns/line")
+	})
+	b.Run("parse-into", func(b *testing.B) {
+		b.ReportAllocs()
+		parseIntoBatches(b, NewParser(), lines)
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(lines)), "ns/line")
+	})
+}
+
+// parseIntoBatches decodes lines with p.ParseInto in batches of 512
+// observations and one Store, reused from batch to batch as the workers
+// of analyze (pipeline.classifyObservations) reuse them.
+func parseIntoBatches(b *testing.B, p *Parser, lines [][]byte) {
+	obs := make([]Observation, 512)
+	var st Store
 	for b.Loop() {
-		p := NewParser()
-		for _, l := range lines {
-			if _, err := p.Parse(l); err != nil {
+		for i, l := range lines {
+			if i%len(obs) == 0 {
+				st.Reset()
+			}
+			if err := p.ParseInto(l, &obs[i%len(obs)], &st); err != nil {
 				b.Fatal(err)
 			}
 		}
 	}
-	b.ReportMetric(float64(len(lines)), "lines")
 }
