@@ -2,6 +2,7 @@ package dnscrawl
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -117,7 +118,7 @@ func decodeIn(b []byte, o *Observation, p *Parser, s *Store) error {
 	}
 	var seen fieldSet
 	err := r.object(func(key []byte) error {
-		switch k := matchKey(key, observationKeys); k {
+		switch k := r.key(key, &observationKeys); k {
 		case "schema_version":
 			return seen.once(0, k, r.intInto(&o.SchemaVersion))
 		case "domain":
@@ -174,15 +175,25 @@ func decodeIn(b []byte, o *Observation, p *Parser, s *Store) error {
 }
 
 var (
-	observationKeys = []string{"schema_version", "domain", "rank", "status", "error", "ns", "soa", "apex", "www", "mx",
+	observationKeys = keySet{id: 0, keys: []string{"schema_version", "domain", "rank", "status", "error", "ns", "soa", "apex", "www", "mx",
 		"mx_status", "target_zones", "delegation", "tls", "http", "cert_hosts", "resolver", "simulated", "started_at", "duration_ms",
-		"queries", "attempts"}
-	nsHostKeys = []string{"name", "addrs"}
-	soaKeys    = []string{"mname", "rname", "serial"}
-	hostKeys   = []string{"name", "status", "error", "cnames", "a", "aaaa"}
-	mxHostKeys = []string{"preference", "name", "addrs"}
-	zoneNSKeys = []string{"zone", "ns"}
+		"queries", "attempts"}}
+	nsHostKeys = keySet{id: 1, keys: []string{"name", "addrs"}}
+	soaKeys    = keySet{id: 2, keys: []string{"mname", "rname", "serial"}}
+	hostKeys   = keySet{id: 3, keys: []string{"name", "status", "error", "cnames", "a", "aaaa"}}
+	mxHostKeys = keySet{id: 4, keys: []string{"preference", "name", "addrs"}}
+	zoneNSKeys = keySet{id: 5, keys: []string{"zone", "ns"}}
 )
+
+// keySet is the field names of one object type, in the order the
+// Encoder writes them; id numbers it for the reader's hints (keySets).
+type keySet struct {
+	id   int
+	keys []string
+}
+
+// keySets is the number of keySets (ids 0 to keySets-1).
+const keySets = 10
 
 func (r *jsonReader) nsHost(h *NSHost) error {
 	if r.null() {
@@ -190,7 +201,7 @@ func (r *jsonReader) nsHost(h *NSHost) error {
 	}
 	var seen fieldSet
 	return r.object(func(key []byte) error {
-		switch k := matchKey(key, nsHostKeys); k {
+		switch k := r.key(key, &nsHostKeys); k {
 		case "name":
 			return seen.once(0, k, r.nameInto(&h.Name))
 		case "addrs":
@@ -213,7 +224,7 @@ func (r *jsonReader) soa(p **SOA) error {
 	*p = s
 	var seen fieldSet
 	return r.object(func(key []byte) error {
-		switch k := matchKey(key, soaKeys); k {
+		switch k := r.key(key, &soaKeys); k {
 		case "mname":
 			return seen.once(0, k, r.nameInto(&s.MName))
 		case "rname":
@@ -233,7 +244,7 @@ func (r *jsonReader) host(h *Host) error {
 	}
 	var seen fieldSet
 	return r.object(func(key []byte) error {
-		switch k := matchKey(key, hostKeys); k {
+		switch k := r.key(key, &hostKeys); k {
 		case "name":
 			return seen.once(0, k, r.hostInto(&h.Name))
 		case "status":
@@ -257,7 +268,7 @@ func (r *jsonReader) mxHost(h *MXHost) error {
 	}
 	var seen fieldSet
 	return r.object(func(key []byte) error {
-		switch k := matchKey(key, mxHostKeys); k {
+		switch k := r.key(key, &mxHostKeys); k {
 		case "preference":
 			v, err := r.uint(16)
 			h.Preference = uint16(v)
@@ -277,7 +288,7 @@ func (r *jsonReader) zoneNS(z *ZoneNS) error {
 	}
 	var seen fieldSet
 	return r.object(func(key []byte) error {
-		switch k := matchKey(key, zoneNSKeys); k {
+		switch k := r.key(key, &zoneNSKeys); k {
 		case "zone":
 			return seen.once(0, k, r.nameInto(&z.Zone))
 		case "ns":
@@ -320,6 +331,26 @@ func matchKey(key []byte, keys []string) string {
 	return ""
 }
 
+// key is matchKey for the keys of ks, first trying the key after the one
+// last read in an object of its type: in lines the Encoder wrote, the
+// keys come in the order of ks (some left out), so most keys are matched
+// with one comparison.
+func (r *jsonReader) key(key []byte, ks *keySet) string {
+	h := &r.hints[ks.id]
+	if i := int(*h); i < len(ks.keys) && string(key) == ks.keys[i] {
+		*h = uint8(i + 1)
+		return ks.keys[i]
+	}
+	for i, k := range ks.keys {
+		if string(key) == k {
+			*h = uint8(i + 1)
+			return k
+		}
+	}
+	*h = 0
+	return matchKey(key, ks.keys)
+}
+
 // jsonReader reads JSON values from b, from position i.
 type jsonReader struct {
 	b     []byte
@@ -330,6 +361,8 @@ type jsonReader struct {
 	// domain is the observation's domain once read, whose web hosts
 	// and probes name it or its www host.
 	domain string
+	// hints holds, for each keySet, the index of the key expected next.
+	hints [keySets]uint8
 }
 
 var errEnd = errors.New("unexpected end of JSON input")
@@ -484,6 +517,11 @@ func (r *jsonReader) strBytes() ([]byte, error) {
 	}
 	r.i++
 	start := r.i
+	// Eight bytes at a time while none is a quote, a backslash, a
+	// control character or non-ASCII.
+	for r.i+8 <= len(r.b) && plain8(binary.LittleEndian.Uint64(r.b[r.i:])) {
+		r.i += 8
+	}
 	for r.i < len(r.b) {
 		c := r.b[r.i]
 		switch {
@@ -499,6 +537,19 @@ func (r *jsonReader) strBytes() ([]byte, error) {
 		r.i++
 	}
 	return nil, errEnd
+}
+
+// plain8 reports whether none of the eight bytes of x is a quote, a
+// backslash, below 0x20 or at or above 0x80: the bytes a string can
+// hold as they are. (A zero byte of v is found by (v-0x01..) &^ v &
+// 0x80..; a byte below n by (x-n..) &^ x & 0x80.., exact when no byte
+// has its high bit set, which the last term checks.)
+func plain8(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	quote := x ^ (ones * '"')
+	slash := x ^ (ones * '\\')
+	hit := (quote-ones)&^quote | (slash-ones)&^slash | (x-ones*0x20)&^x | x
+	return hit&highs == 0
 }
 
 // strSlow unescapes the string that began at start, from r.i, into the

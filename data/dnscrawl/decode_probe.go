@@ -14,10 +14,12 @@ package dnscrawl
 // names seen once.
 
 var (
-	tlsProbeKeys  = []string{"host", "addr", "port", "status", "error", "version", "chain", "ocsp_stapled", "verified", "verify_error", "duration_ms"}
-	certKeys      = []string{"subject_cn", "subject_org", "issuer_cn", "issuer_org", "not_before", "not_after", "sans", "sha256", "ocsp", "crl", "aia", "self_signed"}
-	httpProbeKeys = []string{"url", "addr", "status", "error", "status_code", "headers", "duration_ms"}
-	certHostKeys  = []string{"name", "host", "zone"}
+	tlsProbeKeys = keySet{id: 6, keys: []string{"host", "addr", "port", "status", "error", "version", "chain", "ocsp_stapled", "verified",
+		"verify_error", "duration_ms"}}
+	certKeys = keySet{id: 7, keys: []string{"subject_cn", "subject_org", "issuer_cn", "issuer_org", "not_before", "not_after", "sans", "sha256",
+		"ocsp", "crl", "aia", "self_signed"}}
+	httpProbeKeys = keySet{id: 8, keys: []string{"url", "addr", "status", "error", "status_code", "headers", "duration_ms"}}
+	certHostKeys  = keySet{id: 9, keys: []string{"name", "host", "zone"}}
 )
 
 // tlsProbes reads the tls field.
@@ -31,7 +33,7 @@ func (r *jsonReader) tlsProbe(t *TLSProbe) error {
 	}
 	var seen fieldSet
 	return r.object(func(key []byte) error {
-		switch k := matchKey(key, tlsProbeKeys); k {
+		switch k := r.key(key, &tlsProbeKeys); k {
 		case "host":
 			return seen.once(0, k, r.hostInto(&t.Host))
 		case "addr":
@@ -67,7 +69,7 @@ func (r *jsonReader) cert(c *Cert) error {
 	}
 	var seen fieldSet
 	return r.object(func(key []byte) error {
-		switch k := matchKey(key, certKeys); k {
+		switch k := r.key(key, &certKeys); k {
 		case "subject_cn":
 			return seen.once(0, k, r.hostInto(&c.SubjectCN))
 		case "subject_org":
@@ -108,7 +110,7 @@ func (r *jsonReader) httpProbe(h *HTTPProbe) error {
 	}
 	var seen fieldSet
 	return r.object(func(key []byte) error {
-		switch k := matchKey(key, httpProbeKeys); k {
+		switch k := r.key(key, &httpProbeKeys); k {
 		case "url":
 			return seen.once(0, k, r.textInto(&h.URL))
 		case "addr":
@@ -180,7 +182,7 @@ func (r *jsonReader) certHost(c *CertHost) error {
 	}
 	var seen fieldSet
 	return r.object(func(key []byte) error {
-		switch k := matchKey(key, certHostKeys); k {
+		switch k := r.key(key, &certHostKeys); k {
 		case "name":
 			return seen.once(0, k, r.nameInto(&c.Name))
 		case "host":
