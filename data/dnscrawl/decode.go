@@ -363,6 +363,10 @@ type jsonReader struct {
 	domain string
 	// hints holds, for each keySet, the index of the key expected next.
 	hints [keySets]uint8
+	// lastChain is the bytes of the last certificate chain read with a
+	// Parser, lastCerts its certificates (chain).
+	lastChain []byte
+	lastCerts []Cert
 }
 
 var errEnd = errors.New("unexpected end of JSON input")

@@ -1,5 +1,7 @@
 package dnscrawl
 
+import "bytes"
+
 // The probe fields of an observation (tls, http, cert_hosts), read by the
 // decoder of decode.go with the same rules: encoding/json's values, a
 // field given twice in one object an error. With probes, these fields are
@@ -49,7 +51,7 @@ func (r *jsonReader) tlsProbe(t *TLSProbe) error {
 		case "version":
 			return seen.once(5, k, r.nameInto(&t.Version))
 		case "chain":
-			return seen.once(6, k, objects(r, &t.Chain, storeOf(r.store, func(s *Store) *[]Cert { return &s.certs }), r.cert))
+			return seen.once(6, k, r.chain(&t.Chain))
 		case "ocsp_stapled":
 			return seen.once(7, k, r.boolInto(&t.OCSPStapled))
 		case "verified":
@@ -61,6 +63,25 @@ func (r *jsonReader) tlsProbe(t *TLSProbe) error {
 		}
 		return r.skip()
 	})
+}
+
+// chain reads the chain of a TLS probe. With a Parser, a chain written
+// with the same bytes as the last one of the line (the www host's is most
+// often the apex's) is not decoded again: the probes share its
+// certificates. A JSON array ends where its own bytes say, so the same
+// bytes are the same value.
+func (r *jsonReader) chain(p *[]Cert) error {
+	if r.names != nil && len(r.lastChain) > 0 && bytes.HasPrefix(r.b[r.i:], r.lastChain) {
+		r.i += len(r.lastChain)
+		*p = r.lastCerts
+		return nil
+	}
+	start := r.i
+	err := objects(r, p, storeOf(r.store, func(s *Store) *[]Cert { return &s.certs }), r.cert)
+	if err == nil && r.names != nil {
+		r.lastChain, r.lastCerts = r.b[start:r.i], *p
+	}
+	return err
 }
 
 func (r *jsonReader) cert(c *Cert) error {

@@ -53,6 +53,14 @@ func reuseLines(t *testing.T) [][]byte {
 			}
 			o.TLS = []TLSProbe{{Host: d, Addr: addr("203.0.113.7"), Port: 443, Status: ProbeOK, Version: "TLS 1.3", Chain: chain, Verified: true, DurationMS: 1.5},
 				{Host: "www." + d, Port: 443, Status: ProbeTLSError, Error: "remote error", VerifyError: fmt.Sprintf("x509: %d", i), OCSPStapled: i == 1}}
+			switch i % 4 {
+			case 0: // the www host sends the same chain (read once)
+				o.TLS[1].Chain = chain
+			case 1: // another leaf, the same intermediate
+				other := append([]Cert{chain[0]}, chain[1:]...)
+				other[0].SubjectCN, other[0].SHA256 = "www."+d, strings.Repeat("cd", 32)
+				o.TLS[1].Chain = other
+			}
 			o.HTTP = []HTTPProbe{{URL: "https://www." + d + "/", Addr: addr("203.0.113.7"), Status: ProbeOK, StatusCode: 200 + i,
 				Headers: map[string][]string{"Server": {fmt.Sprintf("edge%d", i)}, "Date": {day.Format(time.RFC1123)}, fmt.Sprintf("X-H%d", i): {"a", "b"}}}}
 			if i%2 == 0 {

@@ -289,6 +289,9 @@ var decodeCases = []string{
 	`{"tls":[{"chain":null}]}`,
 	`{"tls":[{"chain":[null,{"subject_cn":"\u003cb\u003e","subject_org":"o","issuer_cn":"i","issuer_org":"io","sans":3,"sha256":"ab","ocsp":["http://o",null],"crl":[],"aia":null,"self_signed":true}]}]}`,
 	`{"tls":[{"chain":[{"not_before":"soon"}]}]}`,
+	`{"tls":[{"chain":[{"sha256":"a"}]},{"chain":[{"sha256":"a"}]},{"chain":[{"sha256":"a"},{}]},{"chain":[{"sha256":"a"}]},{"chain":null},{"chain":null}]}`,
+	`{"tls":[{"chain":[{"sha256":"a"}]},{"chain":[{"sha256":"a"}],"chain":[]}]}`,
+	`{"tls":[{"chain":[{"sans":1}]},{"chain":[{"sans":1}] }]}`,
 	`{"tls":[{"chain":[{"not_after":null,"sans":1.5}]}]}`,
 	`{"tls":[{"chain":[{"ocsp":"http://o"}]}]}`,
 	`{"tls":[{"host":"a","host":"b"}]}`,
@@ -522,7 +525,7 @@ func processCPU() time.Duration {
 func reportPerLine(b *testing.B, cpu0 time.Duration, n int) {
 	lines := float64(b.N * n)
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/lines, "ns/line")
-	b.ReportMetric(float64((processCPU() - cpu0).Nanoseconds())/lines, "cpu-ns/line")
+	b.ReportMetric(float64((processCPU()-cpu0).Nanoseconds())/lines, "cpu-ns/line")
 }
 
 // parseIntoBatches decodes lines with p.ParseInto in batches of 512
