@@ -60,6 +60,8 @@ type Parser struct {
 	// value, made once.
 	valid *[validSlots]string
 	check func(what, name string) error
+	// certHosts keeps the certificate hosts last decoded with a Store.
+	certHosts certHostCache
 }
 
 // parserSlots is the number of names a Parser keeps (a power of two):

@@ -1,6 +1,9 @@
 package dnscrawl
 
-import "bytes"
+import (
+	"bytes"
+	"slices"
+)
 
 // The probe fields of an observation (tls, http, cert_hosts), read by the
 // decoder of decode.go with the same rules: encoding/json's values, a
@@ -193,8 +196,74 @@ func (r *jsonReader) headers(p *map[string][]string) error {
 }
 
 // certHosts reads the cert_hosts field.
+//
+// With a Store (ParseInto), the certificate hosts of many lines are the
+// same bytes (those of the sites of one CA): the Parser keeps the last
+// few it decoded, in memory of their own that nothing writes again, and
+// lines with the same bytes share them, decoded once.
 func (r *jsonReader) certHosts(p *[]CertHost) error {
-	return objects(r, p, storeOf(r.store, func(s *Store) *[]CertHost { return &s.chosts }), r.certHost)
+	if r.store == nil {
+		return objects(r, p, nil, r.certHost)
+	}
+	if hosts, n, ok := r.names.certHosts.find(r.b[r.i:]); ok {
+		r.i += n
+		*p = hosts
+		return nil
+	}
+	start := r.i
+	st := r.store
+	r.store = nil // decoded into new memory, which the cache may keep
+	err := objects(r, p, nil, r.certHost)
+	r.store = st
+	if err == nil {
+		r.names.certHosts.add(r.b[start:r.i], *p)
+	}
+	return err
+}
+
+// certHostCache holds the last certificate hosts a Parser decoded with
+// a Store, with their bytes, the most recently used first.
+type certHostCache struct {
+	raw   [certHostsKept][]byte
+	hosts [certHostsKept][]CertHost
+	n     int
+}
+
+// certHostsKept is the number of certificate host arrays a Parser keeps:
+// in a simulated crawl of a million domains, 8 of them hold most lines'.
+const certHostsKept = 8
+
+// minCachedCertHosts is the length below which certificate hosts are not
+// kept (null, [], a short array decode fast).
+const minCachedCertHosts = 64
+
+// find returns the certificate hosts b begins with, if kept, and their
+// length in bytes. A JSON array ends where its own bytes say, so b
+// beginning with the bytes of one is the same value.
+func (c *certHostCache) find(b []byte) ([]CertHost, int, bool) {
+	for i := range c.n {
+		if bytes.HasPrefix(b, c.raw[i]) {
+			raw, hosts := c.raw[i], c.hosts[i]
+			copy(c.raw[1:i+1], c.raw[:i])
+			copy(c.hosts[1:i+1], c.hosts[:i])
+			c.raw[0], c.hosts[0] = raw, hosts
+			return hosts, len(raw), true
+		}
+	}
+	return nil, 0, false
+}
+
+// add keeps hosts, read from raw (copied), first.
+func (c *certHostCache) add(raw []byte, hosts []CertHost) {
+	if len(raw) < minCachedCertHosts {
+		return
+	}
+	if c.n < certHostsKept {
+		c.n++
+	}
+	copy(c.raw[1:c.n], c.raw[:c.n-1])
+	copy(c.hosts[1:c.n], c.hosts[:c.n-1])
+	c.raw[0], c.hosts[0] = bytes.Clone(raw), slices.Clip(hosts)
 }
 
 func (r *jsonReader) certHost(c *CertHost) error {

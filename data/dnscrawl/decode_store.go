@@ -19,7 +19,10 @@ import (
 // writes to again (names from the Parser's table, the domain in an
 // allocation of its own, the other one-site strings in a chunk the
 // Parser never rewrites): a consumer may keep any string, but no slice,
-// map or pointer of the observation, past the Store's Reset.
+// map or pointer of the observation, past the Store's Reset. Observations
+// decoded with ParseInto may share memory with each other (a chain that
+// two probes of a line sent alike, the certificate hosts of lines written
+// with the same bytes): they are read-only.
 
 // Store holds the arrays of the observations that Parser.ParseInto
 // decodes: each array of an observation is a slice of the Store's array
