@@ -689,52 +689,32 @@ func (r *jsonReader) statusInto(p *Status) error {
 
 // nameInto reads a string (or null) into p, interned when the reader has
 // a Parser.
-func (r *jsonReader) nameInto(p *string) error {
-	if r.names == nil {
-		return r.strInto(p)
-	}
-	if r.null() {
-		return nil
-	}
-	b, err := r.strBytes()
-	if err != nil {
-		return err
-	}
-	*p = r.names.intern(b)
-	return nil
-}
+func (r *jsonReader) nameInto(p *string) error { return r.strAs(p, asName) }
 
 // hostInto reads a host name (or null) into p: a web host, a probe's
 // host, a certificate's subject. With a Parser, the domain is the
 // domain's string, its www host a one-site string (text), any other name
 // interned (the hosts of certificate URLs, the names of shared
 // certificates recur).
-func (r *jsonReader) hostInto(p *string) error {
-	if r.names == nil {
-		return r.strInto(p)
-	}
-	if r.null() {
-		return nil
-	}
-	b, err := r.strBytes()
-	if err != nil {
-		return err
-	}
-	switch d := r.domain; {
-	case d != "" && string(b) == d:
-		*p = d
-	case d != "" && len(b) == len(d)+4 && string(b[:4]) == "www." && string(b[4:]) == d:
-		*p = r.names.text(b)
-	default:
-		*p = r.names.intern(b)
-	}
-	return nil
-}
+func (r *jsonReader) hostInto(p *string) error { return r.strAs(p, asHost) }
 
 // textInto reads a string (or null) into p, one site's own (a
 // fingerprint, a URL, a header value): with a Parser, in its chunk of
 // bytes (text).
-func (r *jsonReader) textInto(p *string) error {
+func (r *jsonReader) textInto(p *string) error { return r.strAs(p, asText) }
+
+// strKind says how a Parser makes a string: nameInto, hostInto, textInto.
+type strKind uint8
+
+const (
+	asName strKind = iota
+	asHost
+	asText
+)
+
+// strAs reads a string (or null) into p, made as kind says when the
+// reader has a Parser, else a new string.
+func (r *jsonReader) strAs(p *string, kind strKind) error {
 	if r.names == nil {
 		return r.strInto(p)
 	}
@@ -745,7 +725,17 @@ func (r *jsonReader) textInto(p *string) error {
 	if err != nil {
 		return err
 	}
-	*p = r.names.text(b)
+	d := r.domain
+	switch {
+	case kind == asText:
+		*p = r.names.text(b)
+	case kind == asHost && d != "" && string(b) == d:
+		*p = d
+	case kind == asHost && d != "" && len(b) == len(d)+4 && string(b[:4]) == "www." && string(b[4:]) == d:
+		*p = r.names.text(b)
+	default:
+		*p = r.names.intern(b)
+	}
 	return nil
 }
 

@@ -1,7 +1,6 @@
 package dnscrawl
 
 import (
-	"bytes"
 	"fmt"
 	"net/netip"
 	"net/url"
@@ -76,15 +75,7 @@ func reuseLines(t *testing.T) [][]byte {
 	}
 	var lines [][]byte
 	for _, o := range obs {
-		var buf bytes.Buffer
-		enc := NewEncoder(&buf)
-		if err := enc.Encode(o); err != nil {
-			t.Fatal(err)
-		}
-		if err := enc.Flush(); err != nil {
-			t.Fatal(err)
-		}
-		lines = append(lines, bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		lines = append(lines, []byte(strings.TrimSuffix(ourJSON(t, o), "\n")))
 	}
 	return lines
 }
