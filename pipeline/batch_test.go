@@ -35,9 +35,11 @@ func writePipelineInput(t testing.TB, n int) string {
 		}
 		if i%7 == 2 {
 			// Lines that differ in shape (the workers reuse the memory
-			// of one line for a later one): more name servers, with
-			// addresses, mail, a web host on other providers.
-			o.NS = []dnscrawl.NSHost{{Name: "ns-1.awsdns-01.org", Addrs: []netip.Addr{netip.MustParseAddr("205.251.192.1")}},
+			// of one line for a later one): more name servers (Cloudflare's
+			// still among them), with addresses, mail, a web host on other
+			// providers.
+			o.NS = []dnscrawl.NSHost{{Name: "ada.ns.cloudflare.com", Addrs: []netip.Addr{netip.MustParseAddr("173.245.58.47")}},
+				{Name: "ns-1.awsdns-01.org", Addrs: []netip.Addr{netip.MustParseAddr("205.251.192.1")}},
 				{Name: fmt.Sprintf("ns%d.%s", i%4, d)}, {Name: "dns1.p01.nsone.net", Addrs: []netip.Addr{netip.MustParseAddr("198.51.44.1")}}}
 			o.MX = []dnscrawl.MXHost{{Preference: 10, Name: "aspmx.l.google.com", Addrs: []netip.Addr{netip.MustParseAddr("142.250.153.26")}}}
 			o.MXStatus = dnscrawl.StatusOK
