@@ -25,22 +25,48 @@ type CertEdge struct {
 	Evidence string
 }
 
-// revocationHosts returns the host names of the OCSP, CRL and AIA URLs
-// of certificate c, lower case, each once.
-func revocationHosts(c *dnscrawl.Cert) []string {
-	var out []string
+// revocationHosts appends to out the host names of the OCSP, CRL and
+// AIA URLs of certificate c, lower case, each once.
+func revocationHosts(out []string, c *dnscrawl.Cert) []string {
 	for _, list := range [][]string{c.OCSP, c.CRL, c.AIA} {
 		for _, s := range list {
-			u, err := url.Parse(s)
-			if err != nil {
+			h, ok := urlHostname(s)
+			if !ok {
 				continue
 			}
-			if h := catalog.NormalizeName(u.Hostname()); h != "" && !slices.Contains(out, h) {
+			if h = catalog.NormalizeName(h); h != "" && !slices.Contains(out, h) {
 				out = append(out, h)
 			}
 		}
 	}
 	return out
+}
+
+// urlHostname returns the host name of URL s as url.Parse(s).Hostname()
+// does; ok is false when s does not parse. A plain URL of the kind
+// certificates carry ("http://r11.o.lencr.org/12.crl": http or https, no
+// user, port, escape or query) is cut at its first slash with no parsing
+// and no allocation; anything else goes through url.Parse.
+func urlHostname(s string) (host string, ok bool) {
+	rest, found := strings.CutPrefix(s, "http://")
+	if !found {
+		rest, found = strings.CutPrefix(s, "https://")
+	}
+	plain := found
+	for i := 0; plain && i < len(rest); i++ {
+		c := rest[i]
+		plain = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			c == '-' || c == '.' || c == '_' || c == '~' || c == '/'
+	}
+	if plain {
+		host, _, _ = strings.Cut(rest, "/")
+		return host, true
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", false
+	}
+	return u.Hostname(), true
 }
 
 // CertHostEdges returns the provider edges that one observation shows
@@ -71,51 +97,79 @@ func certHostEdges(o *dnscrawl.Observation, cat *catalog.Catalog, c *Classifier)
 		return nil
 	}
 	var fc *factsCache
+	var evs evidenceStrings
 	if c != nil {
-		b := c.builders.Get().(*builder)
-		defer c.builders.Put(b)
-		fc = b.fc
+		b := c.builders.get()
+		defer c.builders.put(b)
+		fc, evs = b.fc, b.evs
 	}
-	var out []CertEdge
-	add := func(from, to *catalog.Provider, l catalog.Layer, host, ev string) {
+	var outBuf [8]CertEdge
+	out := outBuf[:0]
+	// ev is the evidence of the edge at hand, made in a buffer: it
+	// becomes a string only for an edge that is kept.
+	var evBuf [128]byte
+	ev := evBuf[:0]
+	evidenceString := func(ev []byte) string { return evs.get(ev) }
+	evidenceLess := func(ev []byte, s string) bool {
+		if len(ev) <= maxValue && printableASCII(ev) {
+			return string(ev) < s
+		}
+		return evidenceString(ev) < s
+	}
+	add := func(from, to *catalog.Provider, l catalog.Layer, host string, ev []byte) {
 		if to == nil || from.Company == to.Company {
 			return
 		}
-		ev = cleanValue(ev)
 		for i := range out {
 			e := &out[i]
 			if e.From == from && e.To == to && e.Layer == l {
-				if cmp.Or(strings.Compare(host, e.Host), strings.Compare(ev, e.Evidence)) < 0 {
-					e.Host, e.Evidence = host, ev
+				if host < e.Host || host == e.Host && evidenceLess(ev, e.Evidence) {
+					e.Host, e.Evidence = host, evidenceString(ev)
 				}
 				return
 			}
 		}
-		out = append(out, CertEdge{From: from, To: to, Layer: l, Host: host, Evidence: ev})
+		out = append(out, CertEdge{From: from, To: to, Layer: l, Host: host, Evidence: evidenceString(ev)})
 	}
-	for _, p := range leafProbes(o) {
+	var hostsBuf [8]string
+	var chNames []string // the normalised names of o.CertHosts, made once
+	var probesBuf [4]*dnscrawl.TLSProbe
+	for _, p := range leafProbes(probesBuf[:0], o) {
 		leaf := &p.Chain[0]
 		if leaf.SelfSigned {
 			continue
 		}
-		ca, _ := chainCA(cat, p.Chain)
+		var ca *catalog.Provider
+		if c != nil {
+			ca = c.issuer(p.Chain).ca
+		} else {
+			ca, _ = chainCA(cat, p.Chain)
+		}
 		if ca == nil {
 			continue
 		}
-		for _, name := range revocationHosts(leaf) {
+		for _, name := range revocationHosts(hostsBuf[:0], leaf) {
+			if chNames == nil {
+				chNames = make([]string, len(o.CertHosts))
+				for i := range o.CertHosts {
+					chNames[i] = catalog.NormalizeName(o.CertHosts[i].Name)
+				}
+			}
 			for i := range o.CertHosts {
 				ch := &o.CertHosts[i]
-				if catalog.NormalizeName(ch.Name) != name {
+				if chNames[i] != name {
 					continue
 				}
 				if ch.Zone != nil {
 					for _, ns := range ch.Zone.NS {
-						add(ca, dnsProviderOf(cat, ns), catalog.LayerDNS, name, "zone "+ch.Zone.Zone+" NS "+catalog.NormalizeName(ns))
+						ev = append(append(append(append(ev[:0], "zone "...), ch.Zone.Zone...), " NS "...), catalog.NormalizeName(ns)...)
+						add(ca, dnsProviderOf(cat, ns), catalog.LayerDNS, name, ev)
 					}
 				}
 				for _, hop := range ch.Host.CNAMEs {
 					if p := cdnProviderOf(cat, hop); p != nil {
-						add(ca, p, catalog.LayerCDN, name, "CNAME "+catalog.NormalizeName(hop))
+						ev = append(append(ev[:0], "CNAME "...), catalog.NormalizeName(hop)...)
+						add(ca, p, catalog.LayerCDN, name, ev)
 					}
 				}
 				if c == nil {
@@ -123,7 +177,7 @@ func certHostEdges(o *dnscrawl.Observation, cat *catalog.Catalog, c *Classifier)
 				}
 				for a := range hostAddrs(&ch.Host) {
 					if ow := c.facts(fc, a).owner; ow.p != nil && ow.p.WebLayer() == catalog.LayerCDN {
-						add(ca, ow.p, catalog.LayerCDN, name, ow.value)
+						add(ca, ow.p, catalog.LayerCDN, name, append(ev[:0], ow.value...))
 					}
 				}
 			}
@@ -132,7 +186,28 @@ func certHostEdges(o *dnscrawl.Observation, cat *catalog.Catalog, c *Classifier)
 	slices.SortFunc(out, func(a, b CertEdge) int {
 		return cmp.Or(strings.Compare(a.From.ID, b.From.ID), strings.Compare(a.To.ID, b.To.ID), strings.Compare(string(a.Layer), string(b.Layer)))
 	})
-	return out
+	return exact(out)
+}
+
+// evidenceStrings holds the evidence of certificate hosts' edges made
+// recently, cleaned (cleanValue), by the bytes it was made from: the
+// same CAs' hosts, zones and name servers recur in every domain. A
+// builder has one (nil: no cache).
+type evidenceStrings map[string]string
+
+// evidenceLimit bounds an evidenceStrings.
+const evidenceLimit = 1 << 12
+
+// get returns cleanValue(string(ev)), from the cache when it has it.
+func (m evidenceStrings) get(ev []byte) string {
+	if s, ok := m[string(ev)]; ok {
+		return s
+	}
+	s := cleanValue(string(ev))
+	if m != nil && len(m) < evidenceLimit {
+		m[string(ev)] = s
+	}
+	return s
 }
 
 // dnsProviderOf returns the DNS product a name server names: by its NS

@@ -3,6 +3,7 @@ package classify
 import (
 	"iter"
 	"net/netip"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -100,7 +101,7 @@ type Classifier struct {
 	ranges RangeLookup
 	// states holds the shared States maps of the results.
 	states   *stateSets
-	builders *sync.Pool
+	builders *builderPool
 	asn      *sync.Map // uint32 -> asName
 	// names caches the verdicts on certificate issuers and TLDs, which
 	// recur across most domains (namesCache).
@@ -111,7 +112,7 @@ type Classifier struct {
 func New(cat *catalog.Catalog, addr AddrLookup) *Classifier {
 	return &Classifier{
 		cat: cat, addr: addr, states: newStateSets(),
-		builders: &sync.Pool{New: func() any { return &builder{names: namer{}, fc: new(factsCache)} }}, asn: new(sync.Map),
+		builders: newBuilderPool(), asn: new(sync.Map),
 		names: new(namesCache),
 	}
 }
@@ -146,6 +147,44 @@ type builder struct {
 	names namer
 	// fc caches the facts of addresses (Classifier.facts).
 	fc *factsCache
+	// evs caches the evidence of certificate hosts' edges.
+	evs evidenceStrings
+	// vals is the buffer of packDeps.
+	vals []byte
+}
+
+// builderPool holds the builders not in use. Unlike a sync.Pool it
+// keeps them across garbage collections: a builder's caches (the facts
+// of addresses, names, evidence strings) would start cold again after
+// every collection, and a large run collects often.
+type builderPool struct{ free chan *builder }
+
+// newBuilderPool returns a pool keeping up to twice GOMAXPROCS builders,
+// as many as the goroutines classifying at once.
+func newBuilderPool() *builderPool {
+	return &builderPool{free: make(chan *builder, 2*runtime.GOMAXPROCS(0))}
+}
+
+// get returns a free builder, or a new one.
+func (p *builderPool) get() *builder {
+	select {
+	case b := <-p.free:
+		return b
+	default:
+		return &builder{names: namer{}, fc: new(factsCache), evs: evidenceStrings{}}
+	}
+}
+
+// put gives b back, or drops it when the pool is full. Buffers a
+// domain with thousands of dependencies or addresses grew are not kept.
+func (p *builderPool) put(b *builder) {
+	if cap(b.deps) > 1<<12 || cap(b.addrs) > 1<<12 {
+		b.deps, b.addrs = nil, nil
+	}
+	select {
+	case p.free <- b:
+	default:
+	}
 }
 
 // exact returns a copy of s with no spare capacity, nil when s is empty.
@@ -274,8 +313,8 @@ func (c *Classifier) Classify(o *dnscrawl.Observation) Result {
 		r.States = c.states.get(st)
 		return r
 	}
-	b := c.builders.Get().(*builder)
-	defer c.builders.Put(b)
+	b := c.builders.get()
+	defer c.builders.put(b)
 	b.domain, b.rank, b.deps, b.addrs = o.Domain, o.Rank, b.deps[:0], b.addrs[:0]
 	b.nsOps, b.mxOps, b.nsOwned = b.nsOps[:0], b.mxOps[:0], false
 	own, err := publicsuffix.EffectiveTLDPlusOne(o.Domain)
@@ -305,7 +344,8 @@ func (c *Classifier) Classify(o *dnscrawl.Observation) Result {
 	r.hints = c.hints(b, o, own)
 	sortDeps(b.deps)
 	slices.SortFunc(b.addrs, func(x, y packedAddr) int { return x.compare(&y) })
-	r.deps, r.addrs = packDeps(b.deps, b.names), exact(b.addrs)
+	r.deps, r.vals, b.vals = packDeps(b.deps, b.names, b.vals)
+	r.addrs = exact(b.addrs)
 	return r
 }
 

@@ -3,6 +3,7 @@ package classify
 import (
 	"encoding/json"
 	"iter"
+	"math"
 	"slices"
 
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
@@ -12,26 +13,87 @@ import (
 // A Result holds its dependencies packed, as it does its addresses: a
 // Dependency is 136 bytes (its domain and rank, seven strings), a million
 // domains have four million of them, and they were the largest part of
-// the live heap once the addresses were packed. A packedDep is 40 bytes:
-// the evidence value (names that recur are shared by the decoder's
-// interning), the confidence, the provider, service and region as
-// indexes into a table of names (depNames) and the layer, evidence kind
-// and flags as small codes. The domain and rank are those of the Result.
+// the live heap once the addresses were packed. A packedDep is 24 bytes
+// and holds no pointer, so that the collector never scans the millions
+// of them: the provider, service and region as indexes into a table of
+// names (depNames), the confidence as an index into a table of the
+// confidences seen (confidences), the layer, evidence kind and flags as
+// small codes, and the end of its evidence value in the Result's one
+// string of values (Result.vals: the values of its dependencies one
+// after the other, each starting where the one before ends). The domain
+// and rank are those of the Result.
+//
+// The values of the evidence kinds whose values recur from domain to
+// domain (namedValue: a provider's name servers, a CA's issuer, a TLD's
+// registry) are not copied into each Result: they are names in depNames
+// like the providers (flag depValueNamed).
 
 // packedDep is one Dependency of a Result.
 type packedDep struct {
-	value                     string // EvidenceValue
-	confidence                float64
 	provider, service, region uint32 // in depNames
-	layer                     uint8  // in layerCodes
-	evidence                  uint8  // in evidenceCodes
-	flags                     uint8  // depThirdParty, depUncatalogued
+	// valueEnd is the end of the evidence value in Result.vals; it
+	// starts at the end of the previous dependency's held there (0 for
+	// the first). With depValueNamed, it is the index of the value in
+	// depNames instead.
+	valueEnd   uint32
+	confidence uint32 // in confidences
+	layer      uint8  // in layerCodes
+	evidence   uint8  // in evidenceCodes
+	flags      uint8  // depThirdParty, depUncatalogued
 }
 
 const (
 	depThirdParty = 1 << iota
 	depUncatalogued
+	depValueNamed
 )
+
+// namedValue reports whether the values of evidence kind e are kept in
+// depNames: those that name the hosts of a provider or of an
+// uncatalogued operator, certificate issuers and TLD registries, which
+// recur across a list. The others (an address, a site's own name or its
+// CNAME target) are the domain's own.
+func namedValue(e Evidence) bool {
+	switch e {
+	case EvidenceNSSuffix, EvidenceOwnerDomain, EvidenceRegistrableDomain, EvidenceIssuer, EvidenceIssuerOrg, EvidenceTLD:
+		return true
+	}
+	return false
+}
+
+// confidences interns the confidences of the dependencies Results hold:
+// each kind of evidence has its own, the catalog's header rules a few
+// more. Those of the evidence kinds are known from the start, and
+// confidenceIndex finds them without taking the table's lock.
+var (
+	knownConfidences = func() []float64 {
+		known := []float64{confIssuerChain}
+		for _, e := range Evidences {
+			if f := Confidence(e); f != 0 && !slices.Contains(known, f) {
+				known = append(known, f)
+			}
+		}
+		return known
+	}()
+	// confidences gives knownConfidences[i] index i+1.
+	confidences = func() *internTable[float64] {
+		t := newInternTable[float64]()
+		for _, f := range knownConfidences {
+			t.index(f)
+		}
+		return t
+	}()
+)
+
+// confidenceIndex returns the index of f in confidences.
+func confidenceIndex(f float64) uint32 {
+	for i, k := range knownConfidences {
+		if k == f {
+			return uint32(i + 1)
+		}
+	}
+	return confidences.index(f)
+}
 
 // depNames interns the provider, service and region names of the
 // dependencies Results hold.
@@ -66,10 +128,12 @@ func (n namer) index(s string) uint32 {
 	return i
 }
 
-// packDep packs d (its Domain and Rank are those of its Result).
-func packDep(d *Dependency, names namer) packedDep {
+// packDep packs d (its Domain and Rank are those of its Result), whose
+// evidence value ends at valueEnd in the Result's values, or is in
+// depNames when named.
+func packDep(d *Dependency, names namer, valueEnd uint32, named bool) packedDep {
 	p := packedDep{
-		value: d.EvidenceValue, confidence: d.Confidence,
+		valueEnd: valueEnd, confidence: confidenceIndex(d.Confidence),
 		provider: names.index(d.Provider), service: names.index(d.Service), region: names.index(d.Region),
 		layer: layerCodes.code(d.Layer), evidence: evidenceCodes.code(d.Evidence),
 	}
@@ -79,15 +143,36 @@ func packDep(d *Dependency, names namer) packedDep {
 	if d.Uncatalogued {
 		p.flags |= depUncatalogued
 	}
+	if named {
+		p.flags |= depValueNamed
+		p.valueEnd = names.index(d.EvidenceValue)
+	}
 	return p
 }
 
-// dep unpacks p, a dependency of r.
-func (r *Result) dep(p *packedDep) Dependency {
+// depValue returns the evidence value of the i-th dependency of r.
+func (r *Result) depValue(i int) string {
+	p := &r.deps[i]
+	if p.flags&depValueNamed != 0 {
+		return *depNames.at(p.valueEnd)
+	}
+	start := uint32(0)
+	for j := i - 1; j >= 0; j-- {
+		if q := &r.deps[j]; q.flags&depValueNamed == 0 {
+			start = q.valueEnd
+			break
+		}
+	}
+	return r.vals[start:p.valueEnd]
+}
+
+// dep unpacks the i-th dependency of r.
+func (r *Result) dep(i int) Dependency {
+	p := &r.deps[i]
 	return Dependency{
 		Domain: r.Domain, Rank: r.Rank, Layer: layerCodes.value(p.layer),
 		Provider: *depNames.at(p.provider), Service: *depNames.at(p.service), Region: *depNames.at(p.region),
-		Evidence: evidenceCodes.value(p.evidence), EvidenceValue: p.value, Confidence: p.confidence,
+		Evidence: evidenceCodes.value(p.evidence), EvidenceValue: r.depValue(i), Confidence: *confidences.at(p.confidence),
 		ThirdParty: p.flags&depThirdParty != 0, Uncatalogued: p.flags&depUncatalogued != 0,
 	}
 }
@@ -96,7 +181,7 @@ func (r *Result) dep(p *packedDep) Dependency {
 func (r *Result) NumDeps() int { return len(r.deps) }
 
 // Dep returns the i-th dependency of r, with r's domain and rank.
-func (r *Result) Dep(i int) Dependency { return r.dep(&r.deps[i]) }
+func (r *Result) Dep(i int) Dependency { return r.dep(i) }
 
 // DepLayer returns the layer of the i-th dependency of r.
 func (r *Result) DepLayer(i int) catalog.Layer { return layerCodes.value(r.deps[i].layer) }
@@ -110,7 +195,7 @@ func (r *Result) DepProvider(i int) string { return *depNames.at(r.deps[i].provi
 func (r *Result) Deps() iter.Seq2[int, Dependency] {
 	return func(yield func(int, Dependency) bool) {
 		for i := range r.deps {
-			if !yield(i, r.dep(&r.deps[i])) {
+			if !yield(i, r.dep(i)) {
 				return
 			}
 		}
@@ -124,7 +209,7 @@ func (r *Result) DepList() []Dependency {
 	}
 	out := make([]Dependency, len(r.deps))
 	for i := range r.deps {
-		out[i] = r.dep(&r.deps[i])
+		out[i] = r.dep(i)
 	}
 	return out
 }
@@ -133,20 +218,36 @@ func (r *Result) DepList() []Dependency {
 // classifier sorts them by layer, provider, service and region). Their
 // Domain and Rank are not kept: those of r stand for them.
 func (r *Result) SetDeps(deps []Dependency) {
-	r.deps = packDeps(deps, namer{})
+	r.deps, r.vals, _ = packDeps(deps, namer{}, nil)
 }
 
 // packDeps packs deps into a slice of exactly their length, nil when
-// there are none.
-func packDeps(deps []Dependency, names namer) []packedDep {
+// there are none, and their evidence values into one string, made in buf
+// (a buffer to reuse, may be nil), which it returns.
+func packDeps(deps []Dependency, names namer, buf []byte) ([]packedDep, string, []byte) {
 	if len(deps) == 0 {
-		return nil
+		return nil, "", buf
 	}
 	out := make([]packedDep, len(deps))
+	buf = buf[:0]
 	for i := range deps {
-		out[i] = packDep(&deps[i], names)
+		named := namedValue(deps[i].Evidence)
+		if !named {
+			buf = append(buf, deps[i].EvidenceValue...)
+			if uint64(len(buf)) > math.MaxUint32 {
+				panic("classify: the evidence values of one domain exceed 4 GiB")
+			}
+		}
+		out[i] = packDep(&deps[i], names, uint32(len(buf)), named)
 	}
-	return out
+	var vals string
+	if len(buf) > 0 {
+		vals = string(buf)
+	}
+	if cap(buf) > 1<<16 {
+		buf = nil // a domain with a huge value: not kept for the next
+	}
+	return out, vals, buf
 }
 
 // resultJSON is the JSON form of a Result: its exported fields and its

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"net/netip"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -30,6 +31,9 @@ func randomDeps(rng *rand.Rand, d string, rank, n int) []Dependency {
 			Provider: names[rng.IntN(len(names))], Service: names[rng.IntN(len(names))], Region: names[rng.IntN(len(names))],
 			Evidence: evs[rng.IntN(len(evs))], EvidenceValue: names[rng.IntN(len(names))] + "." + names[rng.IntN(len(names))],
 			Confidence: confs[rng.IntN(len(confs))], ThirdParty: rng.IntN(2) == 0, Uncatalogued: rng.IntN(2) == 0,
+		}
+		if rng.IntN(5) == 0 {
+			out[i].EvidenceValue = "" // packed values with nothing between them
 		}
 	}
 	return out
@@ -107,11 +111,38 @@ func TestResultJSON(t *testing.T) {
 	}
 }
 
-// TestPackedDepSize keeps packedDep small.
+// TestPackedDepSize keeps packedDep small and free of pointers (the
+// collector does not scan a slice of them).
 func TestPackedDepSize(t *testing.T) {
-	if s := unsafe.Sizeof(packedDep{}); s > 40 {
-		t.Errorf("packedDep is %d bytes, want at most 40", s)
+	if s := unsafe.Sizeof(packedDep{}); s > 24 {
+		t.Errorf("packedDep is %d bytes, want at most 24", s)
 	}
+	if hasPointers(reflect.TypeFor[packedDep]()) {
+		t.Error("packedDep holds a pointer")
+	}
+	if hasPointers(reflect.TypeFor[packedAddr]()) {
+		t.Error("packedAddr holds a pointer")
+	}
+}
+
+// hasPointers reports whether a value of type t holds a pointer.
+func hasPointers(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if hasPointers(t.Field(i).Type) {
+				return true
+			}
+		}
+		return false
+	case reflect.Array:
+		return t.Len() > 0 && hasPointers(t.Elem())
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
+		return false
+	}
+	return true
 }
 
 // TestCriticalAsProviders checks that Critical, which walks the packed

@@ -19,11 +19,15 @@ const internChunk = 1024
 // written, and reaches a reader through the Result that holds it, so the
 // entry is visible to whoever holds the index; the chunk directory is
 // replaced, never changed, when it grows.
+//
+// The directory, which every read loads, is kept off the cache line of
+// the lock and the count, which every new value writes.
 type internTable[T comparable] struct {
+	dir atomic.Pointer[[]*[internChunk]T]
+	_   [120]byte
 	mu  sync.Mutex
 	ids map[T]uint32
 	n   uint32
-	dir atomic.Pointer[[]*[internChunk]T]
 }
 
 func newInternTable[T comparable]() *internTable[T] {
@@ -88,8 +92,16 @@ func (c *codeTable[T]) code(v T) uint8 {
 	return uint8(i)
 }
 
-// value returns the value of code i.
-func (c *codeTable[T]) value(i uint8) T { return *c.t.at(uint32(i)) }
+// value returns the value of code i. The known values are read from
+// their own slice, which never changes: this is on the path of every
+// read of a packed address or dependency, and the table's directory
+// shares its cache line with the table's lock.
+func (c *codeTable[T]) value(i uint8) T {
+	if i > 0 && int(i) <= len(c.known) {
+		return c.known[i-1]
+	}
+	return *c.t.at(uint32(i))
+}
 
 // at returns the value of index i.
 func (t *internTable[T]) at(i uint32) *T {

@@ -29,6 +29,9 @@ const maxValue = 160
 // certificate names from carrying line breaks or bidi controls into
 // outputs (the writers escape the rest).
 func cleanValue(s string) string {
+	if len(s) <= maxValue && printableASCII(s) {
+		return s // most values: nothing to replace, nothing to cut
+	}
 	s = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == unicode.ReplacementChar {
 			return '?'
@@ -43,6 +46,17 @@ func cleanValue(s string) string {
 		n--
 	}
 	return s[:n]
+}
+
+// printableASCII reports whether s has only printable ASCII characters
+// (space to '~'), none of which cleanValue replaces.
+func printableASCII[S ~string | ~[]byte](s S) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
 }
 
 // issuerValue is the evidence value of a certificate's issuer:
@@ -73,27 +87,34 @@ func slug(s string) string {
 	return n
 }
 
-// leafProbes returns the TLS probes whose leaf certificate names the
-// site's CA: those of www with a certificate, else those of the apex.
-func leafProbes(o *dnscrawl.Observation) []*dnscrawl.TLSProbe {
-	www := "www." + catalog.NormalizeName(o.Domain)
-	var wwwP, apexP []*dnscrawl.TLSProbe
-	for i := range o.TLS {
-		p := &o.TLS[i]
-		if p.Status != dnscrawl.ProbeOK || len(p.Chain) == 0 {
-			continue
+// leafProbes appends to out the TLS probes whose leaf certificate names
+// the site's CA: those of www with a certificate, else those of the apex.
+func leafProbes(out []*dnscrawl.TLSProbe, o *dnscrawl.Observation) []*dnscrawl.TLSProbe {
+	apex := catalog.NormalizeName(o.Domain)
+	for _, www := range []bool{true, false} {
+		for i := range o.TLS {
+			p := &o.TLS[i]
+			if p.Status != dnscrawl.ProbeOK || len(p.Chain) == 0 {
+				continue
+			}
+			h := catalog.NormalizeName(p.Host)
+			if www {
+				// h == "www." + apex, without making that name.
+				rest, ok := strings.CutPrefix(h, "www.")
+				if !ok {
+					continue
+				}
+				h = rest
+			}
+			if h == apex {
+				out = append(out, p)
+			}
 		}
-		switch catalog.NormalizeName(p.Host) {
-		case www:
-			wwwP = append(wwwP, p)
-		case catalog.NormalizeName(o.Domain):
-			apexP = append(apexP, p)
+		if len(out) > 0 {
+			break
 		}
 	}
-	if len(wwwP) > 0 {
-		return wwwP
-	}
-	return apexP
+	return out
 }
 
 // namesCache holds what the classifier decided for each certificate
@@ -123,6 +144,9 @@ type issuerVerdict struct {
 	// the intermediate is (confIssuerChain).
 	viaChain bool
 	value    string
+	// ca is the catalogued CA product (chainCA), nil when none: the CA
+	// of the edges of certificate hosts (CertHostEdges).
+	ca *catalog.Provider
 }
 
 // chainCA returns the CA product that issued the leaf of chain (leaf
@@ -156,7 +180,7 @@ func (c *Classifier) issuer(chain []dnscrawl.Cert) issuerVerdict {
 	}
 	v := issuerVerdict{value: issuerValue(leaf)}
 	if p, via := chainCA(c.cat, chain); p != nil {
-		v.provider, v.service, v.viaChain = p.Company, p.Service, via
+		v.provider, v.service, v.viaChain, v.ca = p.Company, p.Service, via, p
 		if via {
 			v.value = cleanValue(v.value + " under " + issuerValue(&chain[1]))
 		}
@@ -189,7 +213,8 @@ func (c *Classifier) issuer(chain []dnscrawl.Cert) issuerVerdict {
 // unresolved when the probes timed out or failed otherwise, or when the
 // crawl ran without TLS probes.
 func (c *Classifier) ca(b *builder, o *dnscrawl.Observation) (st State, stapled, noFetch bool) {
-	probes := leafProbes(o)
+	var probesBuf [4]*dnscrawl.TLSProbe
+	probes := leafProbes(probesBuf[:0], o)
 	stapled = len(probes) > 0
 	noFetch = len(probes) > 0
 	for _, p := range probes {

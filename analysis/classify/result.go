@@ -58,6 +58,8 @@ type Result struct {
 	// region. Packed (deps.go): read them with Deps, Dep, NumDeps or
 	// DepList, set them with SetDeps.
 	deps []packedDep
+	// vals holds the evidence values of deps, one after the other.
+	vals string
 	// addrs are the addresses each layer reaches (name servers for dns,
 	// the web hosts' final addresses for cdn and hosting, mail exchangers
 	// for email) with their AS and country, so that failures of an AS or
@@ -101,7 +103,7 @@ func (r *Result) LayerDeps(l catalog.Layer) []Dependency {
 	var out []Dependency
 	for i := range r.deps {
 		if r.DepLayer(i) == l {
-			out = append(out, r.dep(&r.deps[i]))
+			out = append(out, r.dep(i))
 		}
 	}
 	return out

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Layer is a layer of a domain's infrastructure.
@@ -637,12 +638,34 @@ func rangeKey(s string) string {
 // else the entry claiming the whole source.
 func (c *Catalog) ByRange(source, service string) (*Provider, bool) {
 	if service != "" {
-		if p, ok := c.ranges[source+":"+strings.ToLower(service)]; ok {
+		var buf [64]byte
+		if p, ok := c.ranges[string(appendRangeKey(buf[:0], source, service))]; ok {
 			return p, true
 		}
 	}
 	p, ok := c.ranges[source]
 	return p, ok
+}
+
+// appendRangeKey appends to buf the key of c.ranges for a source and a
+// service, rangeKey(source+":"+service): a map lookup with
+// string(appendRangeKey(...)) makes no string (ByRange is called for
+// every address in a published range).
+func appendRangeKey(buf []byte, source, service string) []byte {
+	buf = append(append(buf, source...), ':')
+	for i := 0; i < len(service); i++ {
+		if service[i] >= utf8.RuneSelf {
+			return append(buf[:len(source)+1], strings.ToLower(service)...)
+		}
+	}
+	for i := 0; i < len(service); i++ {
+		c := service[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf = append(buf, c)
+	}
+	return buf
 }
 
 // RangeSources returns every range source id the catalog refers to,

@@ -156,9 +156,13 @@ func (c *Catalog) MatchHeaders(h map[string][]string) []HeaderMatch {
 		return nil
 	}
 	var out []HeaderMatch
+	// When every name in h is an ASCII token in canonical form, as Go's
+	// HTTP client records them, a name missing from h in canonical form
+	// is missing in every case: the rules' names are canonical tokens.
+	canonical := canonicalNames(h)
 	for _, r := range c.headers {
 		vals, ok := h[r.name]
-		if !ok {
+		if !ok && !canonical {
 			vals, ok = lookupHeader(h, r.name)
 		}
 		if !ok {
@@ -185,6 +189,22 @@ func (c *Catalog) MatchHeaders(h map[string][]string) []HeaderMatch {
 		}
 	}
 	return out
+}
+
+// canonicalNames reports whether every name in h is made of token
+// characters (tchar) and in canonical form.
+func canonicalNames(h map[string][]string) bool {
+	for k := range h {
+		for i := 0; i < len(k); i++ {
+			if !tchar(k[i]) {
+				return false
+			}
+		}
+		if textproto.CanonicalMIMEHeaderKey(k) != k {
+			return false
+		}
+	}
+	return true
 }
 
 // lookupHeader finds header name in h whatever the case of its keys.

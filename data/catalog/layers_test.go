@@ -170,6 +170,12 @@ func TestMatchHeaders(t *testing.T) {
 		// The strongest rule of a provider is the one kept.
 		{"strongest rule", map[string][]string{"Server": {"acme-edge"}, "X-Acme-Id": {"f00"}}, "acme-cdn X-Acme-Id: f00"},
 		{"header key not canonical", map[string][]string{"x-acme-id": {"1"}}, "acme-cdn X-Acme-Id: 1"},
+		// One name not canonical among canonical ones: every name is
+		// looked at in every case.
+		{"one key not canonical", map[string][]string{"Date": {"x"}, "x-acme-id": {"1"}}, "acme-cdn X-Acme-Id: 1"},
+		// The long s folds to 's': that name is no token, so the names are
+		// not all canonical, and it is found in every case.
+		{"non-token key equal in fold", map[string][]string{"Date": {"x"}, "\u017ferver": {"acme-edge"}}, "acme-cdn Server: acme-edge"},
 		{"second value of a repeated header", map[string][]string{"Via": {"1.1 proxy", "1.1 beta-cache (x)"}}, "beta-cdn Via: 1.1 beta-cache (x)"},
 		{"prefix", map[string][]string{"X-Served-By": {"node-fra-1"}}, "beta-cdn X-Served-By: node-fra-1"},
 		{"prefix not inside", map[string][]string{"X-Served-By": {"my-node-1"}}, ""},

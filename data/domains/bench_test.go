@@ -61,3 +61,23 @@ func BenchmarkReader(b *testing.B) {
 		})
 	}
 }
+
+// normalNames are names already in the form Normalize returns, as the
+// names of a crawl's observations are (dnscrawl.Observation.CheckNames
+// normalises every domain again).
+var normalNames = []string{
+	"example.com", "www.example.co.uk", "site-12345.example3.com", "xn--grelab-cta7p.com",
+	"_dmarc.example.org", "a.b.c.d.example.net", "blogspot.com", "user.github.io", "ns1.example-dns.net",
+}
+
+// BenchmarkNormalize normalises names already in normal form.
+func BenchmarkNormalize(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, n := range normalNames {
+			if got, err := Normalize(n); err != nil || got != n {
+				b.Fatalf("Normalize(%q) = %q, %v", n, got, err)
+			}
+		}
+	}
+}

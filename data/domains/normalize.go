@@ -61,6 +61,44 @@ var profile = idna.New(
 // Every error wraps ErrInvalidName. Normalize is idempotent: for every s it
 // accepts, Normalize(Normalize(s)) returns the same name.
 func Normalize(s string) (string, error) {
+	if plainName(s) {
+		// The IDNA step gives such a name back unchanged (TestPlainName):
+		// only rules 4 and 5 are left to check.
+		if err := checkName(s); err != nil {
+			return "", err
+		}
+		return s, nil
+	}
+	return normalize(s)
+}
+
+// plainName reports whether s is made of lower-case letters, digits, '-'
+// and '_' in labels separated by single dots, with no dot at either end
+// and no label holding "--" at its third and fourth characters (the IDNA
+// profile checks those, "xn--" labels among them): a name, most often
+// already normal, that Normalize's URL and IDNA steps leave as it is.
+func plainName(s string) bool {
+	if s == "" || len(s) > maxNameLen {
+		return false
+	}
+	start := 0 // of the current label
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == '.' {
+			if i == start || i-start >= 4 && s[start+2] == '-' && s[start+3] == '-' {
+				return false
+			}
+			start = i + 1
+			continue
+		}
+		if c := s[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// normalize is Normalize for every name.
+func normalize(s string) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", invalid("not valid UTF-8")
 	}
@@ -100,9 +138,32 @@ func Normalize(s string) (string, error) {
 // name should be in the ASCII form Normalize returns; upper case and one
 // trailing root dot, as in names taken from DNS answers, are tolerated.
 func Registrable(name string) (string, error) {
+	name, suffix, err := publicSuffix(name)
+	if err != nil {
+		return "", err
+	}
+	if suffix == name {
+		return name, nil // a private suffix (publicSuffix)
+	}
+	// The suffix plus one label, as publicsuffix.EffectiveTLDPlusOne
+	// finds it, without looking the suffix up a second time: name has no
+	// empty label, and the suffix is its last labels.
+	i := len(name) - len(suffix) - 1
+	if i < 0 || name[i] != '.' {
+		return "", fmt.Errorf("%w: publicsuffix: invalid public suffix %q for domain %q", ErrInvalidName, suffix, name)
+	}
+	return name[1+strings.LastIndexByte(name[:i], '.'):], nil
+}
+
+// publicSuffix returns name lower case without its root dot and its public
+// suffix (ICANN and private sections), or the error of Registrable: an
+// empty label, or a name that is an ICANN suffix or a single label. A
+// suffix equal to the name is then a private suffix, registered by its
+// operator.
+func publicSuffix(name string) (lower, suffix string, err error) {
 	name = strings.ToLower(strings.TrimSuffix(name, "."))
 	if name == "" || strings.HasPrefix(name, ".") || strings.HasSuffix(name, ".") || strings.Contains(name, "..") {
-		return "", invalid(fmt.Sprintf("%q has an empty label", name))
+		return "", "", invalid(fmt.Sprintf("%q has an empty label", name))
 	}
 	suffix, icann := publicsuffix.PublicSuffix(name)
 	if suffix == name {
@@ -110,15 +171,10 @@ func Registrable(name string) (string, error) {
 		// name is a single label; with one and outside the ICANN section it
 		// is a private suffix, registered by its operator.
 		if icann || !strings.Contains(name, ".") {
-			return "", invalid(fmt.Sprintf("%q is a public suffix, not a domain under one", name))
+			return "", "", invalid(fmt.Sprintf("%q is a public suffix, not a domain under one", name))
 		}
-		return name, nil
 	}
-	reg, err := publicsuffix.EffectiveTLDPlusOne(name)
-	if err != nil {
-		return "", fmt.Errorf("%w: %v", ErrInvalidName, err)
-	}
-	return reg, nil
+	return name, suffix, nil
 }
 
 func invalid(reason string) error {
@@ -175,8 +231,10 @@ func checkName(name string) error {
 	if name == "" {
 		return invalid("empty name")
 	}
-	if _, err := netip.ParseAddr(name); err == nil {
-		return invalid("IP address literal")
+	if mayBeAddr(name) {
+		if _, err := netip.ParseAddr(name); err == nil {
+			return invalid("IP address literal")
+		}
 	}
 	if name == "*" || strings.HasPrefix(name, "*.") {
 		return invalid("wildcard")
@@ -204,10 +262,24 @@ func checkName(name string) error {
 	if !isLetter(label[0]) || strings.Contains(label, "_") {
 		return invalid(fmt.Sprintf("top-level label %q must begin with a letter and hold only letters, digits and '-'", label))
 	}
-	if _, err := Registrable(name); err != nil {
+	if _, _, err := publicSuffix(name); err != nil {
 		return err
 	}
 	return nil
+}
+
+// mayBeAddr reports whether name may be an IP address literal: an IPv6
+// address has a colon, an IPv4 address only digits and dots. The others
+// are not parsed (a failed parse costs an error value).
+func mayBeAddr(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c == ':' {
+			return true
+		} else if c != '.' && !isDigit(c) {
+			return false
+		}
+	}
+	return true
 }
 
 func checkLabel(label string) error {
