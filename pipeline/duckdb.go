@@ -78,6 +78,9 @@ type duckAnalysis struct {
 	parquet bool // --format parquet: the Parquet copies too
 	db      *dbsql.DB
 	doms    *reports.HTMLDomains // report.html's parts on the domains
+	spof    *spofSpool           // the single points of failure
+	work    string               // the folder of the spool and the Parquet copies
+	log     io.Writer
 	cleanup func()
 }
 
@@ -266,7 +269,19 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 		return nil, err
 	}
 	step("blast radii (blast.sql)")
-	spof, err := q.spof()
+	// The spool of spof and the files of copyRows: a folder of this run
+	// beside DuckDB's spill files (DuckDB makes its folder only when it
+	// spills).
+	if err := os.MkdirAll(spill, 0o755); err != nil {
+		return nil, err
+	}
+	work, err := os.MkdirTemp(spill, "chokepoint-rows-")
+	if err != nil {
+		return nil, err
+	}
+	cleanups = append(cleanups, func() { os.RemoveAll(work) })
+	spool := filepath.Join(work, "spof.spool")
+	spof, spofSum, err := q.spof(spool)
 	if err != nil {
 		return nil, err
 	}
@@ -275,7 +290,7 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 		return nil, err
 	}
 	step("co-dependent pairs (codependency.sql)")
-	gr := &reports.GraphReport{Graph: g, Blast: blasts, SPOF: spof, Pairs: pairs, Cycles: g.Cycles()}
+	gr := &reports.GraphReport{Graph: g, Blast: blasts, SPOFRows: spof.rows, SPOFSummary: spofSum, Pairs: pairs, Cycles: g.Cycles()}
 	asn, err := q.asNames(j)
 	if err != nil {
 		return nil, err
@@ -306,11 +321,15 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 		return nil, err
 	}
 	step("the report's parts on the domains (report.sql)")
+	q.logMemory(j.Log)
 	return &duckAnalysis{
 		sum:     Summary{Domains: sum.Domains, SkippedLines: skipped, Run: run, Metrics: sum, Graph: gr},
 		parquet: j.Parquet(),
 		db:      db,
 		doms:    doms,
+		spof:    spof,
+		work:    work,
+		log:     j.Log,
 		cleanup: cleanup,
 	}, nil
 }
@@ -320,8 +339,31 @@ func (e DuckDBEngine) Analyze(ctx context.Context, j *Job) (an Analysis, err err
 func (a *duckAnalysis) Write(ctx context.Context, dir string) error {
 	defer a.cleanup()
 	q := &querier{ctx: ctx, db: a.db}
-	domains := func(yield func(reports.DomainRow) bool) error { return q.domainRows(a.sum.Graph.SPOF, yield) }
-	deps := func(yield func(reports.DependencyRow) bool) error { return q.dependencyRows(yield) }
+	timed := func(what string, f func() error) error {
+		t := time.Now()
+		err := f()
+		logf(a.log, "duckdb: %.1f s: %s\n", time.Since(t).Seconds(), what)
+		return err
+	}
+	defer q.logMemory(a.log) // once the copies are over
+	copies := q.startCopies(a.work, a.log)
+	defer copies.wait()
+	domains := func(yield func(reports.DomainRow) bool) error {
+		return timed("domains.csv's rows", func() error {
+			if err := copies.domains.ready(ctx); err != nil {
+				return err
+			}
+			return q.domainRows(copies.domains.path, a.spof, yield)
+		})
+	}
+	deps := func(yield func(reports.DependencyRow) bool) error {
+		return timed("dependencies.csv's rows", func() error {
+			if err := copies.deps.ready(ctx); err != nil {
+				return err
+			}
+			return q.dependencyRows(copies.deps.path, yield)
+		})
+	}
 	if err := reports.WriteTables(dir, a.sum.Run, a.sum.Metrics, a.doms, domains, deps); err != nil {
 		return err
 	}
@@ -332,6 +374,17 @@ func (a *duckAnalysis) Write(ctx context.Context, dir string) error {
 		return reports.WriteParquetTables(dir, a.sum.Metrics, domains, deps)
 	}
 	return nil
+}
+
+// logMemory notes what DuckDB's buffer pool holds now and what it has in
+// its spill files (duckdb_memory()), to compare with its memory limit and
+// with the process's resident memory: its allocations outside the pool
+// are not counted here.
+func (q *querier) logMemory(w io.Writer) {
+	var mem, spilled int64
+	if err := q.db.QueryRowContext(q.ctx, "SELECT CAST(SUM(memory_usage_bytes) AS BIGINT), CAST(SUM(temporary_storage_bytes) AS BIGINT) FROM duckdb_memory()").Scan(&mem, &spilled); err == nil {
+		logf(w, "duckdb: memory: %d MB in the buffer pool, %d MB in spill files\n", mem>>20, spilled>>20)
+	}
 }
 
 // shardInputs reads the observation files of every shard of the tables
@@ -781,32 +834,6 @@ func (q *querier) blast(query string) ([]graph.Blast, error) {
 	return out, err
 }
 
-// spof gathers the rows of spof.sql, one domain at a time, into
-// graph.SPOF values.
-func (q *querier) spof() ([]graph.SPOF, error) {
-	var out []graph.SPOF
-	var layers [3]string
-	var domain, company string
-	var rank int64
-	var ls [3]string
-	err := q.scan(aql.Text(aql.SPOF), []any{&domain, &rank, &company, &ls[0], &ls[1], &ls[2]}, func() bool {
-		if n := len(out); n == 0 || out[n-1].Domain != domain {
-			if n > 0 {
-				finishSPOF(&out[n-1], layers)
-			}
-			out = append(out, graph.SPOF{Domain: domain, Rank: int(rank)})
-			layers = ls
-		}
-		s := &out[len(out)-1]
-		s.Providers = append(s.Providers, company)
-		return true
-	})
-	if n := len(out); n > 0 {
-		finishSPOF(&out[n-1], layers)
-	}
-	return out, err
-}
-
 // finishSPOF sets AllOnOne and NoEscapeHatch of s from its providers on
 // dns, cdn and hosting (joined by ';'), with graph.SPOF.SetLayers, the rule
 // graph.Graph.SinglePoints uses.
@@ -845,46 +872,96 @@ func (q *querier) asNames(j *Job) (func(uint32) string, error) {
 	return func(a uint32) string { return orgs[a] }, err
 }
 
-// domainRows yields domains.csv's rows in report order, with the
-// companies of spof (in the same order: did's) of each domain.
-func (q *querier) domainRows(spof []graph.SPOF, yield func(reports.DomainRow) bool) error {
-	var r reports.DomainRow
-	var rank int64
-	var status string
-	var states [6]string
-	dest := []any{&r.Domain, &rank, &r.Country, &status, &r.Error,
-		&r.DNSProviders, &states[0], &r.DNSCritical, &r.CDNProviders, &states[1], &r.CDNCritical,
-		&r.HostingProviders, &states[2], &r.HostingCritical, &r.EmailProviders, &states[3], &r.EmailCritical,
-		&r.CAProviders, &states[4], &r.CACritical, &r.TLDProviders, &r.TLD, &states[5], &r.TLDCritical}
-	return q.scan(`SELECT d.domain, d.rank, COALESCE(s.country, '') AS country, d.status, d.error,
+// domainsQuery gives domains.csv's rows (domainOut) in report order.
+const domainsQuery = `SELECT d.domain, CAST(d.rank AS BIGINT) AS rank, COALESCE(s.country, '') AS country, d.status, d.error,
   d.dns_providers, d.dns_state, d.dns_critical, d.cdn_providers, d.cdn_state, d.cdn_critical,
   d.hosting_providers, d.hosting_state, d.hosting_critical, d.email_providers, d.email_state, d.email_critical,
   d.ca_providers, d.ca_state, d.ca_critical, d.tld_providers, d.tld, d.tld_state, d.tld_critical
 FROM domains d LEFT JOIN site_countries s ON s.domain = d.domain
-ORDER BY CASE WHEN d.rank > 0 THEN 0 ELSE 1 END, d.rank, d.domain, d.status, d.error`, dest, func() bool {
-		r.Rank, r.Status = int(rank), dnscrawl.Status(status)
-		r.DNSState, r.CDNState, r.HostingState = classify.State(states[0]), classify.State(states[1]), classify.State(states[2])
-		r.EmailState, r.CAState, r.TLDState = classify.State(states[3]), classify.State(states[4]), classify.State(states[5])
-		r.SPOFProviders = ""
-		if len(spof) > 0 && spof[0].Domain == r.Domain {
-			r.SPOFProviders = strings.Join(spof[0].Providers, ";")
-			spof = spof[1:]
-		}
+ORDER BY CASE WHEN d.rank > 0 THEN 0 ELSE 1 END, d.rank, d.domain, d.status, d.error`
+
+// dependenciesQuery gives dependencies.csv's rows (dependencyOut) in
+// report order.
+const dependenciesQuery = `SELECT domain, CAST(rank AS BIGINT) AS rank, layer, provider, service, region, evidence, evidence_value,
+  CAST(confidence AS DOUBLE) AS confidence, third_party, catalogued
+FROM dependencies ORDER BY CASE WHEN rank > 0 THEN 0 ELSE 1 END, rank, domain, seq`
+
+// domainOut is a row of domains.csv as readRows reads it.
+type domainOut struct {
+	Domain           string `parquet:"domain,optional"`
+	Rank             int64  `parquet:"rank,optional"`
+	Country          string `parquet:"country,optional"`
+	Status           string `parquet:"status,optional"`
+	Error            string `parquet:"error,optional"`
+	DNSProviders     string `parquet:"dns_providers,optional"`
+	DNSState         string `parquet:"dns_state,optional"`
+	DNSCritical      bool   `parquet:"dns_critical,optional"`
+	CDNProviders     string `parquet:"cdn_providers,optional"`
+	CDNState         string `parquet:"cdn_state,optional"`
+	CDNCritical      bool   `parquet:"cdn_critical,optional"`
+	HostingProviders string `parquet:"hosting_providers,optional"`
+	HostingState     string `parquet:"hosting_state,optional"`
+	HostingCritical  bool   `parquet:"hosting_critical,optional"`
+	EmailProviders   string `parquet:"email_providers,optional"`
+	EmailState       string `parquet:"email_state,optional"`
+	EmailCritical    bool   `parquet:"email_critical,optional"`
+	CAProviders      string `parquet:"ca_providers,optional"`
+	CAState          string `parquet:"ca_state,optional"`
+	CACritical       bool   `parquet:"ca_critical,optional"`
+	TLDProviders     string `parquet:"tld_providers,optional"`
+	TLD              string `parquet:"tld,optional"`
+	TLDState         string `parquet:"tld_state,optional"`
+	TLDCritical      bool   `parquet:"tld_critical,optional"`
+}
+
+// domainRows yields domains.csv's rows in report order from their
+// Parquet file at path (domainsQuery's), with the companies of the single
+// points of failure of spof (in the same order: did's) of each domain.
+func (q *querier) domainRows(path string, spof *spofSpool, yield func(reports.DomainRow) bool) (err error) {
+	col, err := spof.column()
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, col.Close()) }()
+	conv := func(d *domainOut) reports.DomainRow {
+		return reports.DomainRow{Domain: d.Domain, Rank: int(d.Rank), Country: d.Country, Status: dnscrawl.Status(d.Status), Error: d.Error,
+			DNSProviders: d.DNSProviders, DNSState: classify.State(d.DNSState), DNSCritical: d.DNSCritical,
+			CDNProviders: d.CDNProviders, CDNState: classify.State(d.CDNState), CDNCritical: d.CDNCritical,
+			HostingProviders: d.HostingProviders, HostingState: classify.State(d.HostingState), HostingCritical: d.HostingCritical,
+			EmailProviders: d.EmailProviders, EmailState: classify.State(d.EmailState), EmailCritical: d.EmailCritical,
+			CAProviders: d.CAProviders, CAState: classify.State(d.CAState), CACritical: d.CACritical,
+			TLDProviders: d.TLDProviders, TLD: d.TLD, TLDState: classify.State(d.TLDState), TLDCritical: d.TLDCritical}
+	}
+	return readRows(q.ctx, path, conv, func(r reports.DomainRow) bool {
+		r.SPOFProviders = col.of(r.Domain)
 		return yield(r)
 	})
 }
 
-// dependencyRows yields dependencies.csv's rows in report order.
-func (q *querier) dependencyRows(yield func(reports.DependencyRow) bool) error {
-	var r reports.DependencyRow
-	var rank int64
-	var layer, evidence string
-	dest := []any{&r.Domain, &rank, &layer, &r.Provider, &r.Service, &r.Region, &evidence, &r.EvidenceValue, &r.Confidence, &r.ThirdParty, &r.Catalogued}
-	return q.scan(`SELECT domain, rank, layer, provider, service, region, evidence, evidence_value, confidence, third_party, catalogued
-FROM dependencies ORDER BY CASE WHEN rank > 0 THEN 0 ELSE 1 END, rank, domain, seq`, dest, func() bool {
-		r.Rank, r.Layer, r.Evidence = int(rank), catalog.Layer(layer), classify.Evidence(evidence)
-		return yield(r)
-	})
+// dependencyOut is a row of dependencies.csv as readRows reads it.
+type dependencyOut struct {
+	Domain        string  `parquet:"domain,optional"`
+	Rank          int64   `parquet:"rank,optional"`
+	Layer         string  `parquet:"layer,optional"`
+	Provider      string  `parquet:"provider,optional"`
+	Service       string  `parquet:"service,optional"`
+	Region        string  `parquet:"region,optional"`
+	Evidence      string  `parquet:"evidence,optional"`
+	EvidenceValue string  `parquet:"evidence_value,optional"`
+	Confidence    float64 `parquet:"confidence,optional"`
+	ThirdParty    bool    `parquet:"third_party,optional"`
+	Catalogued    bool    `parquet:"catalogued,optional"`
+}
+
+// dependencyRows yields dependencies.csv's rows in report order from
+// their Parquet file at path (dependenciesQuery's).
+func (q *querier) dependencyRows(path string, yield func(reports.DependencyRow) bool) error {
+	conv := func(d *dependencyOut) reports.DependencyRow {
+		return reports.DependencyRow{Domain: d.Domain, Rank: int(d.Rank), Layer: catalog.Layer(d.Layer), Provider: d.Provider, Service: d.Service,
+			Region: d.Region, Evidence: classify.Evidence(d.Evidence), EvidenceValue: d.EvidenceValue, Confidence: d.Confidence,
+			ThirdParty: d.ThirdParty, Catalogued: d.Catalogued}
+	}
+	return readRows(q.ctx, path, conv, yield)
 }
 
 // scan runs query and scans each row into dest, typed as the columns

@@ -4,7 +4,6 @@ package pipeline
 
 import (
 	"context"
-	dbsql "database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -77,12 +76,7 @@ func BenchmarkDuckDBReport(b *testing.B) {
 		b.Skip("CHOKEPOINT_BENCH_TABLES is not set")
 	}
 	ctx := context.Background()
-	db, err := dbsql.Open("duckdb", "")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
+	db := openDuckDB(b)
 	for _, t := range []string{TableDomains, TableDependencies} {
 		s := fmt.Sprintf("CREATE OR REPLACE TEMPORARY VIEW %s AS SELECT * FROM read_parquet(%s)", t, quote(filepath.Join(dir, t, "shard=*", "*.parquet")))
 		if _, err := db.ExecContext(ctx, s); err != nil {

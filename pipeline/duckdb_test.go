@@ -410,4 +410,9 @@ func TestDuckDBObservationFiles(t *testing.T) {
 	if got := observationFiles(t, o.Out); !reflect.DeepEqual(got, want) {
 		t.Errorf("observation_files from the tables: %+v, want %+v", got, want)
 	}
+	// The engine's own files in a spill folder it was given (the spool,
+	// the Parquet copies) are gone once the reports are written.
+	if left, _ := filepath.Glob(filepath.Join(duck.TempDir, "chokepoint-rows-*")); len(left) > 0 {
+		t.Errorf("left in the spill folder: %v", left)
+	}
 }

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"os"
 	"path/filepath"
@@ -36,8 +37,14 @@ type GoEngine struct{}
 // 1.1 KB, for about the same classified domain, so the limit would have
 // been 4.2 GB for a million probed domains. It is soft: when the live
 // heap comes near it, collections are more frequent, never a failure. An
-// input that is not a regular file counts for nothing.
+// input that is not a regular file counts for nothing, but a folder of
+// classified tables (DuckDBEngine's input) gives tablesLimit.
 func MemoryLimit(inputs []string) int64 {
+	for _, in := range inputs {
+		if Classified(in) {
+			return tablesLimit
+		}
+	}
 	var size int64
 	domains, counted := 0, len(inputs) > 0
 	for _, in := range inputs {
@@ -57,6 +64,18 @@ func MemoryLimit(inputs []string) int64 {
 	}
 	return max(1<<30, limit)
 }
+
+// tablesLimit is MemoryLimit for a folder of classified tables, which
+// DuckDBEngine analyses out of core. Its Go side keeps no list as long as
+// the domains: what it holds is the report's table of domains (at most
+// reports.MaxTableDomains lines, 76 MB), the row groups of the large CSV
+// files being decoded and the figures (a million domains: 156 MB live at
+// most, 293 MB before a collection; docs/benchmarks.md), about as much at
+// ten million. DuckDB's memory is outside the Go heap and bounded by its
+// own limit (--duckdb-memory), so the Go side is given a small one that
+// keeps the two under the machine's memory together, with room for
+// about three times its live heap.
+const tablesLimit = 512 << 20
 
 // limitPerDomain bounds MemoryLimit by the domains of the crawl: about
 // 1.5 times the live heap a classified domain keeps once the run is
@@ -132,8 +151,9 @@ func gather(ctx context.Context, j *Job) (*gathered, error) {
 	// (--no-probe, observations from before the probes, zdns input) is
 	// not measured, never "no CA".
 	notMeasured := metrics.NewNotMeasured(catalog.LayerCA)
-	results := make([]classify.Result, 0, resultsHint(j))
-	seen := make(map[string]bool)
+	hint := resultsHint(j)
+	results := make([]classify.Result, 0, hint)
+	seen := newDomainSet(hint)
 	files := make([]reports.ObservationFile, len(j.Inputs))
 	skipped := 0
 	// simulated: an observation says it came from the simulated internet
@@ -143,12 +163,11 @@ func gather(ctx context.Context, j *Job) (*gathered, error) {
 		file := &files[i]
 		file.Path = path
 		keep := func(ob *dnscrawl.Observation, r classify.Result, certs []classify.CertEdge) {
-			if seen[ob.Domain] {
+			if seen.add(ob.Domain, results) {
 				file.Duplicates++
 				fmt.Fprintf(log, "chokepoint: %s: domain %s already read, keeping the first\n", path, ob.Domain)
 				return
 			}
-			seen[ob.Domain] = true
 			simulated = simulated || ob.Simulated
 			file.Observations++
 			edges.AddCertEdges(ob, certs)
@@ -183,4 +202,39 @@ func gather(ctx context.Context, j *Job) (*gathered, error) {
 	classify.Finish(results)
 	return &gathered{start: start, results: results, countries: countries, edges: edges.Edges(),
 		files: files, skipped: skipped, simulated: simulated}, nil
+}
+
+// domainSet is the set of the domains gather kept, without a pointer for
+// the collector to follow: the hash of each name, with the position of
+// its result (whose Domain it is), instead of a map of a million strings.
+// Names whose hash another name has are kept by name in more. The result
+// at a position has the domain added there (classify.Result.Domain is
+// the observation's).
+type domainSet struct {
+	seed maphash.Seed
+	at   map[uint64]int32
+	more map[string]struct{}
+}
+
+func newDomainSet(hint int) *domainSet {
+	return &domainSet{seed: maphash.MakeSeed(), at: make(map[uint64]int32, hint), more: map[string]struct{}{}}
+}
+
+// add adds domain, whose result is to be appended to results, and
+// reports whether it was in the set already.
+func (s *domainSet) add(domain string, results []classify.Result) bool {
+	h := maphash.String(s.seed, domain)
+	i, ok := s.at[h]
+	if !ok {
+		s.at[h] = int32(len(results))
+		return false
+	}
+	if results[i].Domain == domain {
+		return true
+	}
+	if _, ok := s.more[domain]; ok {
+		return true
+	}
+	s.more[domain] = struct{}{}
+	return false
 }

@@ -12,7 +12,8 @@ import (
 // TestMemoryLimit checks the soft memory limit of a run: 9/8 of the
 // input files' size, at least 1 GiB, inputs that are not regular files
 // counting for nothing, bounded by the domains of the crawls' manifests
-// when every input has one.
+// when every input has one; a folder of classified tables gives
+// tablesLimit.
 func TestMemoryLimit(t *testing.T) {
 	dir := t.TempDir()
 	small := filepath.Join(dir, "small.jsonl")
@@ -28,6 +29,11 @@ func TestMemoryLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
+	// A folder of classified tables (DuckDBEngine's input), however large.
+	tables := filepath.Join(dir, "tables")
+	if err := os.MkdirAll(filepath.Join(tables, TableDomains, "shard=0"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range []struct {
 		inputs []string
 		want   int64
@@ -37,6 +43,8 @@ func TestMemoryLimit(t *testing.T) {
 		{[]string{"-", filepath.Join(dir, "missing.jsonl"), dir}, 1 << 30},
 		{[]string{large}, 9 << 28}, // 2 GiB * 9/8
 		{[]string{large, small, large}, (4<<30 + 3) * 9 / 8},
+		{[]string{tables}, tablesLimit},
+		{[]string{large, tables}, 512 << 20},
 	} {
 		if got := MemoryLimit(tt.inputs); got != tt.want {
 			t.Errorf("MemoryLimit(%v) = %d, want %d", tt.inputs, got, tt.want)

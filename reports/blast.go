@@ -157,17 +157,6 @@ func WriteBlast(w io.Writer, rows []BlastRow) error { return writeCSV(w, rowsOf(
 // WriteWhatIf writes whatif.csv.
 func WriteWhatIf(w io.Writer, o *graph.Outcome) error { return writeCSV(w, rowsOf(WhatIfRows(o))) }
 
-// WriteSPOF writes spof.csv.
-func WriteSPOF(w io.Writer, spofs []graph.SPOF) error {
-	return writeCSV(w, func(yield func(SPOFRow) bool) {
-		for _, s := range spofs {
-			if !yield(SPOFRow{Domain: s.Domain, Rank: s.Rank, Providers: strings.Join(s.Providers, ";"), AllOnOne: s.AllOnOne, NoEscapeHatch: s.NoEscapeHatch}) {
-				return
-			}
-		}
-	})
-}
-
 // WriteCoDependency writes codependency.csv.
 func WriteCoDependency(w io.Writer, pairs []graph.Pair) error {
 	return writeCSV(w, func(yield func(PairRow) bool) {
@@ -196,18 +185,24 @@ const CoDependencyPairs = 100
 // GraphReport is what WriteGraph writes: computed once by the caller so
 // that the summary printed and the files agree.
 type GraphReport struct {
-	Graph  *graph.Graph
-	Blast  []graph.Blast
-	SPOF   []graph.SPOF
-	Pairs  []graph.Pair
-	Cycles [][]string
+	Graph *graph.Graph
+	Blast []graph.Blast
+	// SPOF are the single points of failure (graph.Graph.SinglePoints).
+	// An engine that does not hold them leaves SPOF nil and gives
+	// SPOFRows, spof.csv's rows in report order, and SPOFSummary, their
+	// figures; when those are nil they are taken from SPOF.
+	SPOF        []graph.SPOF
+	SPOFRows    RowSource[graph.SPOF]
+	SPOFSummary *SPOFSummary
+	Pairs       []graph.Pair
+	Cycles      [][]string
 }
 
 // NewGraphReport computes the blast radius of every element, the single
 // points of failure and the co-dependent pairs of g.
 func NewGraphReport(g *graph.Graph, workers int) *GraphReport {
 	blast, spof, pairs := g.Analyse(workers, CoDependencyPairs)
-	return &GraphReport{Graph: g, Blast: blast, SPOF: spof, Pairs: pairs, Cycles: g.Cycles()}
+	return &GraphReport{Graph: g, Blast: blast, SPOF: spof, SPOFSummary: SummarizeSPOF(spof), Pairs: pairs, Cycles: g.Cycles()}
 }
 
 // WriteGraph writes blast.csv, spof.csv, codependency.csv,
@@ -219,7 +214,7 @@ func WriteGraph(dir string, gr *GraphReport) error {
 		write func(io.Writer) error
 	}{
 		{BlastFile, func(w io.Writer) error { return WriteBlast(w, BlastRows(gr.Blast)) }},
-		{SPOFFile, func(w io.Writer) error { return WriteSPOF(w, gr.SPOF) }},
+		{SPOFFile, func(w io.Writer) error { return WriteSPOFRows(w, gr.spofRows()) }},
 		{CoDependencyFile, func(w io.Writer) error { return WriteCoDependency(w, gr.Pairs) }},
 		{ProviderEdgesFile, func(w io.Writer) error { return WriteProviderEdges(w, gr.Graph) }},
 		{RegionsFile, func(w io.Writer) error { return WriteRegions(w, gr.Blast) }},
@@ -252,17 +247,9 @@ func WriteBlastSummary(w io.Writer, gr *GraphReport, n int, names *Names) error 
 		shown++
 		ew.printf("  %-24s %9d %6.1f%% %8.1f%% %7d %10d\n", names.label(b.Element.Company, names.catalogued(b.Element.Company)), b.Domains, 100*b.Share, 100*b.WeightedShare, b.Direct, b.Transitive)
 	}
-	allOnOne, noHatch := 0, 0
-	for _, s := range gr.SPOF {
-		if s.AllOnOne != "" {
-			allOnOne++
-		}
-		if s.NoEscapeHatch != "" {
-			noHatch++
-		}
-	}
+	sp := gr.spofSummary()
 	ew.printf("Single points of failure: %d domains can be taken down by one provider; %d have every layer on one; %d have DNS and CDN on the same one (no escape hatch)\n",
-		len(gr.SPOF), allOnOne, noHatch)
+		sp.Domains, sp.AllOnOne, sp.NoEscapeHatch)
 	for _, c := range gr.Cycles {
 		ew.printf("Provider cycle: %s\n", visible(strings.Join(c, " <-> ")))
 	}

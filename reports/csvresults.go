@@ -30,13 +30,32 @@ func csvHeader[T any]() []string {
 // order.
 var domainLayers = [...]catalog.Layer{catalog.LayerDNS, catalog.LayerCDN, catalog.LayerHosting, catalog.LayerEmail, catalog.LayerCA, catalog.LayerTLD}
 
+// providersByLayer sets provs[i] to the distinct providers of r on
+// domainLayers[i], sorted (classify.Result.Providers of each layer), in
+// one pass over r's dependencies.
+func providersByLayer(r *classify.Result, provs [][]string) {
+	for i := range provs {
+		provs[i] = provs[i][:0]
+	}
+	for d := range r.NumDeps() {
+		li := slices.Index(domainLayers[:], r.DepLayer(d))
+		if p := r.DepProvider(d); li >= 0 && !slices.Contains(provs[li], p) {
+			provs[li] = append(provs[li], p)
+		}
+	}
+	for _, ps := range provs {
+		slices.Sort(ps)
+	}
+}
+
 // writeDomainResults writes domains.csv of results already in report
 // order, as writeCSV(w, domainRows(sorted, gr, countries)) does.
 func writeDomainResults(w io.Writer, sorted []*classify.Result, gr *GraphReport, countries map[string]string) error {
 	e := newRowWriter(w)
 	e.row(csvHeader[DomainRow]())
 	spof := spofOf(sorted, gr)
-	var names []string // the providers of one layer, then the TLDs
+	var names []string // the TLDs
+	provs := make([][]string, len(domainLayers))
 	for i, r := range sorted {
 		e.str(r.Domain)
 		e.int(r.Rank)
@@ -47,15 +66,9 @@ func writeDomainResults(w io.Writer, sorted []*classify.Result, gr *GraphReport,
 		}
 		e.str(string(r.Status))
 		e.str(r.Error)
-		for _, l := range domainLayers {
-			names = names[:0]
-			for d := range r.NumDeps() {
-				if p := r.DepProvider(d); r.DepLayer(d) == l && !slices.Contains(names, p) {
-					names = append(names, p)
-				}
-			}
-			slices.Sort(names)
-			e.join(names, ';')
+		providersByLayer(r, provs)
+		for li, l := range domainLayers {
+			e.join(provs[li], ';')
 			if l == catalog.LayerTLD {
 				names = names[:0]
 				for d := range r.NumDeps() {

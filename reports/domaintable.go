@@ -4,12 +4,12 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"html/template"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/chokepoint-dev/chokepoint/analysis/classify"
 	"github.com/chokepoint-dev/chokepoint/analysis/metrics"
-	"github.com/chokepoint-dev/chokepoint/data/catalog"
 	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
 )
 
@@ -30,11 +30,10 @@ const (
 	markNotMeasured  = "n/m"
 )
 
-// line writes the line of one domain: its rank (empty without one), its
-// name, its status and a cell per layer, the providers of a known layer
-// (cell gives them joined by ';', as domains.csv has them; the table
-// joins them by ',') or the mark of its state.
-func (t *DomainTable) line(rank int, domain string, status dnscrawl.Status, cell func(catalog.Layer) (classify.State, string)) {
+// begin begins the line of one domain: its rank (empty without one), its
+// name and its status. A cell per layer follows (state, then providers
+// for a known layer), then a newline.
+func (t *DomainTable) begin(rank int, domain string, status dnscrawl.Status) {
 	b := &t.b
 	if rank > 0 {
 		b.WriteString(strconv.Itoa(rank))
@@ -43,27 +42,53 @@ func (t *DomainTable) line(rank int, domain string, status dnscrawl.Status, cell
 	b.WriteString(visible(domain))
 	b.WriteByte('\t')
 	b.WriteString(visible(string(status)))
-	for _, l := range catalog.Layers {
-		b.WriteByte('\t')
-		st, providers := cell(l)
-		switch st {
-		case classify.StateKnown:
-			b.WriteString(strings.ReplaceAll(visible(providers), ";", ","))
-		case classify.StateNone:
-			b.WriteString(markNone)
-		case classify.StateUnattributed:
-			b.WriteString(markUnattributed)
-		case metrics.StateNotMeasured:
-			b.WriteString(markNotMeasured)
-		default:
-			b.WriteString(markUnresolved)
-		}
+}
+
+// state begins the cell of a layer in state st: the mark of the state,
+// or nothing for a known layer, whose providers follow (it returns true).
+func (t *DomainTable) state(st classify.State) (known bool) {
+	b := &t.b
+	b.WriteByte('\t')
+	switch st {
+	case classify.StateKnown:
+		return true
+	case classify.StateNone:
+		b.WriteString(markNone)
+	case classify.StateUnattributed:
+		b.WriteString(markUnattributed)
+	case metrics.StateNotMeasured:
+		b.WriteString(markNotMeasured)
+	default:
+		b.WriteString(markUnresolved)
 	}
-	b.WriteByte('\n')
+	return false
+}
+
+// providers writes providers of a known layer as domains.csv has them
+// (joined by ';'; one provider alone too): the table joins them by ','.
+func (t *DomainTable) providers(providers string) {
+	t.b.WriteString(strings.ReplaceAll(visible(providers), ";", ","))
+}
+
+// endLine ends the line of a domain, and the piece being written when it
+// is full.
+func (t *DomainTable) endLine() {
+	t.b.WriteByte('\n')
+	if t.b.Len() >= tablePiece {
+		t.full = append(t.full, t.b.String())
+		t.b = strings.Builder{}
+		t.b.Grow(tablePiece + tablePiece/8)
+	}
+}
+
+// Pieces returns the header and the lines of the table in pieces of
+// whole lines: their concatenation is String.
+func (t *DomainTable) Pieces() []string {
+	return append(slices.Clip(t.full), t.b.String())
 }
 
 // String returns the header and the lines of the table.
-func (t *DomainTable) String() string { return t.b.String() }
+func (t *DomainTable) String() string { return strings.Join(t.Pieces(), "") }
 
 // tableScript makes the table of domains sortable and filterable. It only
 // reads the text of the <pre> and writes text nodes (never HTML), so no

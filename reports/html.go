@@ -122,8 +122,10 @@ type view struct {
 	// whole list; nil when the list has no ranks or is not longer than
 	// the smallest cut.
 	Tops *topsView
-	// DomainData is the table of every domain as tab-separated lines.
-	DomainData string
+	// DomainData is the table of every domain as tab-separated lines,
+	// in pieces of whole lines (DomainTable.Pieces): each is escaped as
+	// the whole text would be, since no line holds a piece's end.
+	DomainData []string
 	// TableNote says that the table holds only the first domains of a
 	// list longer than MaxTableDomains; empty when it holds them all.
 	TableNote string
@@ -246,7 +248,7 @@ func newView(run *Run, doms *HTMLDomains, sum *metrics.Summary) (*view, error) {
 		Ranked:     doms.Ranked,
 		CSP:        cspMeta(),
 		Script:     scriptElement(),
-		DomainData: doms.Table.String(),
+		DomainData: doms.Table.Pieces(),
 		TableNote:  doms.Table.note(sum.Domains),
 		Simulated:  run.Simulated,
 		Domains:    count(sum.Domains),

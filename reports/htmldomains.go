@@ -98,32 +98,36 @@ func FlowUpstreams(edges []graph.ProviderEdge) map[string][]string {
 // run whose provider graph is run.Graph (nil: no flows).
 func NewHTMLDomains(run *Run, results []classify.Result) *HTMLDomains {
 	h := &HTMLDomains{
-		Ranked:   slices.ContainsFunc(results, func(r classify.Result) bool { return r.Rank > 0 }),
 		Table:    NewDomainTable(min(len(results), MaxTableDomains)),
-		Products: ProductsOf(results),
+		Products: LayerProducts{},
 		TLDs:     map[string][]string{},
-	}
-	for _, r := range sortedResults(results) {
-		if !h.Table.Add(r.Rank, r.Domain, r.Status, func(l catalog.Layer) (classify.State, string) {
-			return r.States[l], strings.Join(r.Providers(l), ";")
-		}) {
-			break
-		}
 	}
 	var edges []graph.ProviderEdge
 	if run != nil && run.Graph != nil && run.Graph.Graph != nil {
 		edges = run.Graph.Graph.Edges()
 	}
-	h.Flows, h.Reach = flowCounts(results, edges)
+	// One pass over the dependencies for the products, the flows and the
+	// TLDs: decoding them is most of the cost.
+	fc := newFlowCounter(edges)
 	for i := range results {
 		r := &results[i]
+		h.Ranked = h.Ranked || r.Rank > 0
 		for _, d := range r.Deps() {
+			h.Products.add(&d)
+			fc.add(&d)
 			if d.Layer == catalog.LayerTLD && !slices.Contains(h.TLDs[d.Provider], d.Service) {
 				h.TLDs[d.Provider] = append(h.TLDs[d.Provider], d.Service)
 			}
 		}
+		fc.next()
 		if r.Rank > 0 && r.Rank <= TopRank {
 			h.Top = append(h.Top, *r)
+		}
+	}
+	h.Flows, h.Reach = fc.counts()
+	for _, r := range sortedResults(results) {
+		if !h.Table.AddResult(r) {
+			break
 		}
 	}
 	return h
@@ -133,20 +137,34 @@ func NewHTMLDomains(run *Run, results []classify.Result) *HTMLDomains {
 // lines: a header, then one line per domain added, at most
 // MaxTableDomains (the rest are in domains.csv only).
 type DomainTable struct {
+	// The lines are kept in pieces of about tablePiece bytes, ended
+	// lines each, so that the text of a million domains (70 MB) is never
+	// copied into a larger buffer as it grows, nor made into one string
+	// for the page: full holds the pieces done, b the one being written.
+	full  []string
 	b     strings.Builder
 	rows  int
 	limit int
+	provs [][]string // AddResult's providers of each of domainLayers, reused
 }
 
+// tablePiece is the size of the pieces of a DomainTable's text.
+const tablePiece = 1 << 20
+
 // MaxTableDomains bounds the domains in the table of report.html (about
-// 50 bytes each): the first ones in report order; domains.csv has all.
+// 75 bytes each): the first ones in report order; domains.csv has all.
 const MaxTableDomains = 1_000_000
+
+// tableLineBytes is the room made for each line of the first piece of
+// the table: its lines are 74.5 bytes on average on the simulated million
+// (simnet names and providers).
+const tableLineBytes = 80
 
 // NewDomainTable returns a table with its header line, with room for
 // about rows lines.
 func NewDomainTable(rows int) *DomainTable {
-	t := &DomainTable{limit: MaxTableDomains}
-	t.b.Grow(64 * (rows + 1))
+	t := &DomainTable{limit: MaxTableDomains, provs: make([][]string, len(domainLayers))}
+	t.b.Grow(min(tableLineBytes*(rows+1), tablePiece+tablePiece/8))
 	t.b.WriteString("rank\tdomain\tstatus")
 	for _, l := range catalog.Layers {
 		t.b.WriteByte('\t')
@@ -168,7 +186,43 @@ func (t *DomainTable) Add(rank int, domain string, status dnscrawl.Status, cell 
 		return false
 	}
 	t.rows++
-	t.line(rank, domain, status, cell)
+	t.begin(rank, domain, status)
+	for _, l := range catalog.Layers {
+		st, providers := cell(l)
+		if t.state(st) {
+			t.providers(providers)
+		}
+	}
+	t.endLine()
+	return true
+}
+
+// AddResult adds the line of r as Add does with the providers of
+// classify.Result.Providers, found in one pass over r's dependencies.
+func (t *DomainTable) AddResult(r *classify.Result) bool {
+	if t.rows >= t.limit {
+		return false
+	}
+	t.rows++
+	providersByLayer(r, t.provs)
+	t.begin(r.Rank, r.Domain, r.Status)
+	for _, l := range catalog.Layers {
+		if !t.state(r.States[l]) {
+			continue
+		}
+		li := slices.Index(domainLayers[:], l)
+		if li < 0 {
+			t.providers(strings.Join(r.Providers(l), ";"))
+			continue
+		}
+		for i, p := range t.provs[li] {
+			if i > 0 {
+				t.b.WriteByte(',')
+			}
+			t.providers(p)
+		}
+	}
+	t.endLine()
 	return true
 }
 

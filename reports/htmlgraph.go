@@ -1,11 +1,9 @@
 package reports
 
 import (
-	"cmp"
 	"fmt"
 	"html/template"
 	"image/color"
-	"slices"
 	"strings"
 
 	"github.com/chokepoint-dev/chokepoint/analysis/graph"
@@ -189,45 +187,22 @@ func (v *view) addGraph(run *Run, doms *HTMLDomains, col colors) error {
 
 	sp := &spofView{}
 	total := gr.Graph.Domains()
-	allOnOne, noEscape := 0, 0
-	byProvider := map[string]*escapeView{}
-	var order []string
-	counts := map[string]int{}
-	for _, s := range gr.SPOF {
-		if s.AllOnOne != "" {
-			allOnOne++
-		}
-		if s.NoEscapeHatch == "" {
-			continue
-		}
-		noEscape++
-		p := s.NoEscapeHatch
-		ev := byProvider[p]
-		if ev == nil {
-			ev = &escapeView{Provider: v.names.label(p, v.names.catalogued(p))}
-			byProvider[p] = ev
-			order = append(order, p)
-		}
-		counts[p]++
-		if counts[p] <= escapeExamples {
-			if ev.Examples != "" {
+	sum := gr.spofSummary()
+	sp.Domains = fmt.Sprintf("%s (%s of the list)", count(sum.Domains), pct(sum.Domains, total))
+	sp.AllOnOne = fmt.Sprintf("%s (%s)", count(sum.AllOnOne), pct(sum.AllOnOne, total))
+	sp.NoEscape = fmt.Sprintf("%s (%s)", count(sum.NoEscapeHatch), pct(sum.NoEscapeHatch, total))
+	for _, e := range sum.Escape {
+		ev := escapeView{Provider: v.names.label(e.Provider, v.names.catalogued(e.Provider)), Domains: count(e.Domains)}
+		for i, d := range e.Examples {
+			if i > 0 {
 				ev.Examples += ", "
 			}
-			ev.Examples += visible(s.Domain)
+			ev.Examples += visible(d)
 		}
-	}
-	sp.Domains = fmt.Sprintf("%s (%s of the list)", count(len(gr.SPOF)), pct(len(gr.SPOF), total))
-	sp.AllOnOne = fmt.Sprintf("%s (%s)", count(allOnOne), pct(allOnOne, total))
-	sp.NoEscape = fmt.Sprintf("%s (%s)", count(noEscape), pct(noEscape, total))
-	// Providers by domains, then by first appearance (rank order).
-	slices.SortStableFunc(order, func(a, b string) int { return cmp.Compare(counts[b], counts[a]) })
-	for _, p := range order {
-		ev := byProvider[p]
-		ev.Domains = count(counts[p])
-		if n := counts[p] - escapeExamples; n > 0 {
+		if n := e.Domains - escapeExamples; n > 0 {
 			ev.More = fmt.Sprintf("and %s more", count(n))
 		}
-		sp.Escape = append(sp.Escape, *ev)
+		sp.Escape = append(sp.Escape, ev)
 	}
 	for i, p := range gr.Pairs {
 		if i == 10 {

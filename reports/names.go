@@ -41,20 +41,25 @@ func ProductsOf(results []classify.Result) LayerProducts {
 	lp := LayerProducts{}
 	for i := range results {
 		for _, d := range results[i].Deps() {
-			if d.Provider == classify.SelfProvider || d.Uncatalogued {
-				continue
-			}
-			m := lp[d.Layer]
-			if m == nil {
-				m = map[string][]string{}
-				lp[d.Layer] = m
-			}
-			if !slices.Contains(m[d.Provider], d.Service) {
-				m[d.Provider] = append(m[d.Provider], d.Service)
-			}
+			lp.add(&d)
 		}
 	}
 	return lp
+}
+
+// add adds the product of dependency d, as ProductsOf does.
+func (lp LayerProducts) add(d *classify.Dependency) {
+	if d.Provider == classify.SelfProvider || d.Uncatalogued {
+		return
+	}
+	m := lp[d.Layer]
+	if m == nil {
+		m = map[string][]string{}
+		lp[d.Layer] = m
+	}
+	if !slices.Contains(m[d.Provider], d.Service) {
+		m[d.Provider] = append(m[d.Provider], d.Service)
+	}
 }
 
 // uncatMark follows the name of an operator the catalog does not know,

@@ -59,45 +59,74 @@ func newSankeyData(results []classify.Result, edges []graph.ProviderEdge) *sanke
 // on each layer of the chart, and the domains that reach each upstream
 // company of a provider through the edges (HTMLDomains.Flows and Reach).
 func flowCounts(results []classify.Result, edges []graph.ProviderEdge) ([]FlowCount, []ReachCount) {
-	type lp struct {
-		layer    catalog.Layer
-		provider string
-	}
-	perLayer := map[lp]int{}
-	up := FlowUpstreams(edges)
-	// Domains of each company that reach each upstream company.
-	type pu struct{ provider, upstream string }
-	reach := map[pu]int{}
-	seen := map[lp]bool{}
-	reached := map[pu]bool{}
+	fc := newFlowCounter(edges)
 	for i := range results {
-		r := &results[i]
-		clear(seen)
-		clear(reached)
-		for _, d := range r.Deps() {
-			if !flowLayer(d.Layer) {
-				continue
-			}
-			k := lp{d.Layer, d.Provider}
-			if !seen[k] {
-				seen[k] = true
-				perLayer[k]++
-			}
-			for _, u := range up[d.Provider+"/"+d.Service] {
-				k := pu{d.Provider, u}
-				if !reached[k] {
-					reached[k] = true
-					reach[k]++
-				}
-			}
+		for _, d := range results[i].Deps() {
+			fc.add(&d)
+		}
+		fc.next()
+	}
+	return fc.counts()
+}
+
+// flowCounter counts what flowCounts returns one domain at a time: add
+// each dependency of the domain, then next.
+type flowCounter struct {
+	perLayer map[flowKey]int
+	reach    map[reachKey]int
+	// up are the upstream companies of each service (FlowUpstreams),
+	// looked up with name, "company/service", made in place.
+	up   map[string][]string
+	name []byte
+	// The flows and reaches the current domain counted already: a few,
+	// so a list beats a map cleared for every domain.
+	seen    []flowKey
+	reached []reachKey
+}
+
+type flowKey struct {
+	layer    catalog.Layer
+	provider string
+}
+
+type reachKey struct{ provider, upstream string }
+
+func newFlowCounter(edges []graph.ProviderEdge) *flowCounter {
+	return &flowCounter{perLayer: map[flowKey]int{}, reach: map[reachKey]int{}, up: FlowUpstreams(edges)}
+}
+
+// add counts dependency d of the current domain.
+func (fc *flowCounter) add(d *classify.Dependency) {
+	if !flowLayer(d.Layer) {
+		return
+	}
+	if k := (flowKey{d.Layer, d.Provider}); !slices.Contains(fc.seen, k) {
+		fc.seen = append(fc.seen, k)
+		fc.perLayer[k]++
+	}
+	if len(fc.up) == 0 {
+		return
+	}
+	fc.name = append(append(append(fc.name[:0], d.Provider...), '/'), d.Service...)
+	for _, u := range fc.up[string(fc.name)] {
+		if k := (reachKey{d.Provider, u}); !slices.Contains(fc.reached, k) {
+			fc.reached = append(fc.reached, k)
+			fc.reach[k]++
 		}
 	}
-	flows := make([]FlowCount, 0, len(perLayer))
-	for k, n := range perLayer {
+}
+
+// next ends the current domain.
+func (fc *flowCounter) next() { fc.seen, fc.reached = fc.seen[:0], fc.reached[:0] }
+
+// counts returns the flows and reaches counted, in any order.
+func (fc *flowCounter) counts() ([]FlowCount, []ReachCount) {
+	flows := make([]FlowCount, 0, len(fc.perLayer))
+	for k, n := range fc.perLayer {
 		flows = append(flows, FlowCount{Layer: k.layer, Provider: k.provider, Domains: n})
 	}
-	reaches := make([]ReachCount, 0, len(reach))
-	for k, n := range reach {
+	reaches := make([]ReachCount, 0, len(fc.reach))
+	for k, n := range fc.reach {
 		reaches = append(reaches, ReachCount{Provider: k.provider, Upstream: k.upstream, Domains: n})
 	}
 	return flows, reaches

@@ -50,6 +50,10 @@ func WriteTables(dir string, run *Run, sum *metrics.Summary, doms *HTMLDomains, 
 	return nil
 }
 
+// WriteRows writes the rows of src as CSV, streaming, as WriteTables
+// writes domains.csv and dependencies.csv.
+func WriteRows[T any](w io.Writer, src RowSource[T]) error { return writeSource(w, src) }
+
 // writeSource writes the rows of src as CSV, streaming.
 func writeSource[T any](w io.Writer, src RowSource[T]) error {
 	var srcErr error

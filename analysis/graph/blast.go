@@ -119,10 +119,10 @@ func (g *Graph) radii(els []Element, ws workerScratch, keep map[string]bool) rad
 					serving = append(serving, d)
 				}
 			}
-			if sc.slots[d*numLayers+slotCA].dead == sc.epoch && g.caRequired[d] {
+			if sc.dead(d*numLayers+slotCA) && g.caRequired[d] {
 				b.CADomains++
 			}
-			if sc.slots[d*numLayers+slotTLD].dead == sc.epoch {
+			if sc.dead(d*numLayers + slotTLD) {
 				b.TLDDomains++
 			}
 		}
@@ -305,7 +305,7 @@ func (g *Graph) singlePoints(companies []Element, serving [][]int32) []SPOF {
 // TLD registry or its certificate authority alone.
 func (g *Graph) servingDown(sc *scratch, d int32) bool {
 	for li := range slotEmail {
-		if sc.slots[d*numLayers+int32(li)].dead == sc.epoch {
+		if sc.dead(d*numLayers + int32(li)) {
 			return true
 		}
 	}

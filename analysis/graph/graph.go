@@ -77,6 +77,39 @@ func buildCSR(n int, from, to []int32) csr {
 	return csr{off: off, list: list}
 }
 
+// transpose returns the csr of the reverse pairs over n targets: the
+// sources of each target, in increasing order. Negative targets (a
+// self-hosted dependency's key) are left out.
+func (c *csr) transpose(n int) csr {
+	off := make([]int32, n+1)
+	for _, t := range c.list {
+		if t >= 0 {
+			off[t+1]++
+		}
+	}
+	for i := 1; i <= n; i++ {
+		off[i] += off[i-1]
+	}
+	list := make([]int32, off[n])
+	pos := slices.Clone(off[:n])
+	for src := range int32(len(c.off) - 1) {
+		for _, t := range c.of(src) {
+			if t >= 0 {
+				list[pos[t]] = src
+				pos[t]++
+			}
+		}
+	}
+	return csr{off: off, list: list}
+}
+
+// layerKey is a key of a domain's slot on a layer (its index in
+// slotLayers); -1 for a self-hosted dependency.
+type layerKey struct {
+	layer int
+	key   int32
+}
+
 // Graph is the dependency graph of a classified list. Build it once; it is
 // read-only afterwards and safe for concurrent use.
 type Graph struct {
@@ -182,8 +215,11 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 		nDeps += results[i].NumDeps()
 		nAddrs += results[i].NumAddrs()
 	}
-	kFrom, kTo := make([]int32, 0, nDeps), make([]int32, 0, nDeps)
-	sFrom, sTo := make([]int32, 0, nDeps), make([]int32, 0, nDeps)
+	// The keys of every slot are made in slot order, in their final
+	// place (slotKeys); the slots of every key are read from them at the
+	// end (keySlots): no list of (key, slot) pairs.
+	slotOff, slotList := make([]int32, n*numLayers+1), make([]int32, 0, nDeps)
+	var domKeys []layerKey // the keys of one domain's slots
 	cFrom, cTo := make([]int32, 0, nAddrs), make([]int32, 0, nAddrs)
 	var slotClassBuf []int32
 	for d := range results {
@@ -195,6 +231,7 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 		}
 		_, g.caRequired[d] = r.Critical(catalog.LayerCA)
 		dnsByName := false
+		domKeys = domKeys[:0]
 		for _, dep := range r.Deps() {
 			li := layerIndex(dep.Layer)
 			if li < 0 {
@@ -206,7 +243,7 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 				dnsByName = true
 			}
 			if dep.Provider == classify.SelfProvider || dep.Provider == "" {
-				sFrom, sTo = append(sFrom, slot), append(sTo, -1)
+				domKeys = append(domKeys, layerKey{li, -1})
 				continue
 			}
 			svc, ok := svcOf[[2]string{dep.Provider, dep.Service}]
@@ -240,8 +277,17 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 					g.regionKeys[reg] = append(g.regionKeys[reg], k)
 				}
 			}
-			kFrom, kTo = append(kFrom, k), append(kTo, slot)
-			sFrom, sTo = append(sFrom, slot), append(sTo, k)
+			domKeys = append(domKeys, layerKey{li, k})
+		}
+		// In slot order, each slot's keys in the order of the
+		// dependencies (sorted by layer already: nothing moves).
+		slices.SortStableFunc(domKeys, func(a, b layerKey) int { return a.layer - b.layer })
+		next := 0
+		for li := range numLayers {
+			for ; next < len(domKeys) && domKeys[next].layer == li; next++ {
+				slotList = append(slotList, domKeys[next].key)
+			}
+			slotOff[d*numLayers+li+1] = int32(len(slotList))
 		}
 		// Address classes, deduplicated per slot.
 		for li := range numLayers {
@@ -287,9 +333,9 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 	for _, w := range g.weights {
 		g.totalWeight += w
 	}
-	g.keySlots = buildCSR(len(g.keySvc), kFrom, kTo)
+	g.slotKeys = csr{off: slotOff, list: slotList}
+	g.keySlots = g.slotKeys.transpose(len(g.keySvc))
 	g.classSlots = buildCSR(len(g.classASN), cFrom, cTo)
-	g.slotKeys = buildCSR(n*numLayers, sFrom, sTo)
 	g.addEdges(edges)
 	return g
 }

@@ -67,14 +67,31 @@ type DomainFailure struct {
 	Chain []string
 }
 
-// slotState is the per-scenario state of one layer slot, in one struct so
-// that a slot costs one cache line, not five.
+// slotState is the state of one layer slot, in one struct of 12 bytes so
+// that touching a slot costs one read, not five: its totals (Graph.nKeys
+// and nClasses, copied once when the scratch is made) beside the counts
+// of the scenario, which start from them in each epoch. The slot is dead
+// in its epoch when its keys or its address classes are all gone (down),
+// so no epoch of death is kept; what ended it is kept apart, and only for
+// the scenarios explained (scratch.causes).
 type slotState struct {
-	epoch   uint32
-	keys    uint16 // keys still alive
-	classes uint16 // address classes still alive
-	dead    uint32 // epoch in which the slot failed
-	cause   int32  // the key, or -(class+1), whose failure ended it
+	epoch    uint32
+	keys     uint16 // keys still alive
+	classes  uint16 // address classes still alive
+	nKeys    uint16 // the slot's keys (Graph.nKeys)
+	nClasses uint16 // its address classes (Graph.nClasses)
+}
+
+// down reports whether the slot failed in its epoch: every key it has
+// failed, or every address class it has.
+func (st *slotState) down() bool {
+	return (st.nKeys > 0 && st.keys == 0) || (st.nClasses > 0 && st.classes == 0)
+}
+
+// dead reports whether slot failed in the scenario last run on sc.
+func (sc *scratch) dead(slot int32) bool {
+	st := &sc.slots[slot]
+	return st.epoch == sc.epoch && st.down()
 }
 
 // scratch is the per-scenario state; arrays are reset by bumping epoch.
@@ -99,6 +116,10 @@ type scratch struct {
 	ctyRoot    []int32
 
 	slots []slotState
+	// causes are, for each slot that died, the key, or -(class+1), whose
+	// failure ended it: made for the first scenario whose rows are asked
+	// for (Fail's detail), nil before.
+	causes []int32
 
 	domEpoch   []uint32
 	domDirect  []bool
@@ -111,7 +132,7 @@ type scratch struct {
 }
 
 func (g *Graph) newScratch() *scratch {
-	ns, nslot, nd := len(g.services), len(g.nKeys), len(g.domains)
+	ns, nd := len(g.services), len(g.domains)
 	return &scratch{
 		svcEpoch: make([]uint32, ns), svcNames: make([]bool, ns), svcDirect: make([]bool, ns), svcParent: make([]int32, ns),
 		svcRoot: make([]int32, ns), svcLayer: make([]catalog.Layer, ns),
@@ -119,9 +140,18 @@ func (g *Graph) newScratch() *scratch {
 		keyEpoch: make([]uint32, len(g.keySvc)), classEpoch: make([]uint32, len(g.classASN)),
 		regEpoch: make([]uint32, len(g.regions)), asnEpoch: make([]uint32, len(g.asns)), ctyEpoch: make([]uint32, len(g.countries)),
 		regRoot: make([]int32, len(g.regions)), asnRoot: make([]int32, len(g.asns)), ctyRoot: make([]int32, len(g.countries)),
-		slots:    make([]slotState, nslot),
+		slots:    g.newSlots(),
 		domEpoch: make([]uint32, nd), domDirect: make([]bool, nd), mailEpoch: make([]uint32, nd),
 	}
+}
+
+// newSlots returns the state of every slot in epoch 0, with its totals.
+func (g *Graph) newSlots() []slotState {
+	slots := make([]slotState, len(g.nKeys))
+	for i := range slots {
+		slots[i].nKeys, slots[i].nClasses = g.nKeys[i], g.nClasses[i]
+	}
+	return slots
 }
 
 // Fail computes the outcome of scenario: every element fails together.
@@ -134,8 +164,12 @@ func (g *Graph) Fail(scenario []Element, detail bool) *Outcome {
 func (g *Graph) fail(sc *scratch, scenario []Element, detail bool) *Outcome {
 	sc.epoch++
 	if sc.epoch == 0 { // wrapped: clear everything once
+		causes := sc.causes
 		*sc = *g.newScratch()
-		sc.epoch = 1
+		sc.epoch, sc.causes = 1, causes
+	}
+	if detail && sc.causes == nil {
+		sc.causes = make([]int32, len(sc.slots))
 	}
 	ep := sc.epoch
 	sc.failed, sc.mailFailed, sc.failedSvcs = sc.failed[:0], sc.mailFailed[:0], sc.failedSvcs[:0]
@@ -256,10 +290,10 @@ func (g *Graph) fail(sc *scratch, scenario []Element, detail bool) *Outcome {
 			}
 			sc.classEpoch[c] = ep
 			for _, slot := range g.classSlots.of(c) {
-				st := g.touch(sc, slot)
+				st := sc.touch(slot)
 				st.classes--
-				if st.classes == 0 {
-					g.slotFails(sc, st, slot, -(c + 1), true)
+				if st.classes == 0 && (st.nKeys == 0 || st.keys > 0) { // not dead before
+					g.slotFails(sc, slot, -(c + 1), true)
 				}
 			}
 		}
@@ -321,27 +355,30 @@ func (g *Graph) failKey(sc *scratch, k int32, direct bool) {
 	}
 	sc.keyEpoch[k] = sc.epoch
 	for _, slot := range g.keySlots.of(k) {
-		st := g.touch(sc, slot)
+		st := sc.touch(slot)
 		st.keys--
-		if st.keys == 0 {
-			g.slotFails(sc, st, slot, k, direct)
+		if st.keys == 0 && (st.nClasses == 0 || st.classes > 0) { // not dead before
+			g.slotFails(sc, slot, k, direct)
 		}
 	}
 }
 
-func (g *Graph) touch(sc *scratch, slot int32) *slotState {
+// touch returns the state of slot, its counts set to its totals when it
+// is first touched in the scenario.
+func (sc *scratch) touch(slot int32) *slotState {
 	st := &sc.slots[slot]
 	if st.epoch != sc.epoch {
-		st.epoch, st.keys, st.classes = sc.epoch, g.nKeys[slot], g.nClasses[slot]
+		st.epoch, st.keys, st.classes = sc.epoch, st.nKeys, st.nClasses
 	}
 	return st
 }
 
-func (g *Graph) slotFails(sc *scratch, st *slotState, slot, cause int32, direct bool) {
-	if st.dead == sc.epoch {
-		return
+// slotFails records that slot died of cause, once: its callers call it
+// when the slot's last key or last class fails and it was alive before.
+func (g *Graph) slotFails(sc *scratch, slot, cause int32, direct bool) {
+	if sc.causes != nil {
+		sc.causes[slot] = cause
 	}
-	st.dead, st.cause = sc.epoch, cause
 	d := slot / numLayers
 	switch slot % numLayers {
 	case slotEmail:
@@ -375,7 +412,7 @@ func (g *Graph) rows(sc *scratch, scenario []Element) []DomainFailure {
 		first := int32(-1)
 		for li := range numLayers {
 			slot := d*numLayers + int32(li)
-			if sc.slots[slot].dead != sc.epoch || (li == slotCA && !g.caRequired[d]) {
+			if !sc.dead(slot) || (li == slotCA && !g.caRequired[d]) {
 				continue
 			}
 			if li != slotEmail {
@@ -401,7 +438,7 @@ func (g *Graph) rows(sc *scratch, scenario []Element) []DomainFailure {
 func (g *Graph) chain(sc *scratch, scenario []Element, slot int32) []string {
 	d := slot / numLayers
 	out := []string{g.domains[d]}
-	cause := sc.slots[slot].cause
+	cause := sc.causes[slot]
 	if cause < 0 {
 		c := -cause - 1
 		if a := g.classASN[c]; a >= 0 && sc.asnEpoch[a] == sc.epoch {
