@@ -33,6 +33,18 @@ func writePipelineInput(t testing.TB, n int) string {
 			WWW:      dnscrawl.Host{Name: "www." + d, Status: dnscrawl.StatusNXDomain},
 			MXStatus: dnscrawl.StatusNoData,
 		}
+		if i%7 == 2 {
+			// Lines that differ in shape (the workers reuse the memory
+			// of one line for a later one): more name servers (Cloudflare's
+			// still among them), with addresses, mail, a web host on other
+			// providers.
+			o.NS = []dnscrawl.NSHost{{Name: "ada.ns.cloudflare.com", Addrs: []netip.Addr{netip.MustParseAddr("173.245.58.47")}},
+				{Name: "ns-1.awsdns-01.org", Addrs: []netip.Addr{netip.MustParseAddr("205.251.192.1")}},
+				{Name: fmt.Sprintf("ns%d.%s", i%4, d)}, {Name: "dns1.p01.nsone.net", Addrs: []netip.Addr{netip.MustParseAddr("198.51.44.1")}}}
+			o.MX = []dnscrawl.MXHost{{Preference: 10, Name: "aspmx.l.google.com", Addrs: []netip.Addr{netip.MustParseAddr("142.250.153.26")}}}
+			o.MXStatus = dnscrawl.StatusOK
+			o.Apex = dnscrawl.Host{Name: d, Status: dnscrawl.StatusOK, A: []netip.Addr{netip.MustParseAddr(fmt.Sprintf("104.16.%d.%d", i%256, i%200+1))}}
+		}
 		if i%5 == 0 {
 			o.Status, o.Error = dnscrawl.StatusServFail, "SERVFAIL"
 		}

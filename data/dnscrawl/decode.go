@@ -2,6 +2,7 @@ package dnscrawl
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -47,9 +48,20 @@ type Parser struct {
 	names *[parserSlots]string
 	seed  maphash.Seed
 	// Scratch for the elements of arrays, copied out at the end of each
-	// array into a slice of the exact size.
+	// array into a slice of the exact size (Parse; ParseInto decodes them
+	// into its Store).
 	addrs []netip.Addr
 	strs  []string
+	// chunk holds the bytes of one-site strings (text, decode_store.go);
+	// lineTexts the strings of the line so far made there.
+	chunk     []byte
+	lineTexts []string
+	// valid remembers names found valid (checkName); check is its method
+	// value, made once.
+	valid *[validSlots]string
+	check func(what, name string) error
+	// certHosts keeps the certificate hosts last decoded with a Store.
+	certHosts certHostCache
 }
 
 // parserSlots is the number of names a Parser keeps (a power of two):
@@ -57,10 +69,24 @@ type Parser struct {
 const parserSlots = 1 << 14
 
 // NewParser returns a Parser.
-func NewParser() *Parser { return &Parser{names: new([parserSlots]string), seed: maphash.MakeSeed()} }
+func NewParser() *Parser {
+	p := &Parser{names: new([parserSlots]string), seed: maphash.MakeSeed(), valid: new([validSlots]string),
+		lineTexts: make([]string, 0, 8)}
+	p.check = p.checkName
+	return p
+}
 
 // Parse decodes and checks one non-empty line, as ParseObservation does.
+// The observation is the caller's to keep.
 func (p *Parser) Parse(b []byte) (*Observation, error) { return parseObservation(b, p) }
+
+// ParseInto decodes and checks one non-empty line as Parse does, into o,
+// whose previous content is dropped, with the arrays of o in s (see
+// Store): once s has grown to the size of a batch of lines, a line costs
+// one allocation, its domain. On an error, o holds what was read before
+// it; the error is Parse's. The slices, maps and pointers of o are valid
+// until s.Reset; its strings stay valid after it.
+func (p *Parser) ParseInto(b []byte, o *Observation, s *Store) error { return parseInto(b, o, p, s) }
 
 // intern returns b as a string, the same string for the same bytes
 // while it stays in its slot.
@@ -79,19 +105,28 @@ func decodeObservation(b []byte, o *Observation) error { return decodeWith(b, o,
 
 // decodeWith decodes one JSON object into o, which must be zero, with
 // names interned by p when p is not nil.
-func decodeWith(b []byte, o *Observation, p *Parser) error {
-	r := jsonReader{b: b, names: p}
+func decodeWith(b []byte, o *Observation, p *Parser) error { return decodeIn(b, o, p, nil) }
+
+// decodeIn is decodeWith with the arrays of o in s when s is not nil (p
+// must then be too).
+func decodeIn(b []byte, o *Observation, p *Parser, s *Store) error {
+	r := jsonReader{b: b, names: p, store: s}
+	if p != nil {
+		p.lineTexts = p.lineTexts[:0]
+	}
 	r.ws()
 	if r.null() {
 		return r.end()
 	}
 	var seen fieldSet
 	err := r.object(func(key []byte) error {
-		switch k := matchKey(key, observationKeys); k {
+		switch k := r.key(key, &observationKeys); k {
 		case "schema_version":
 			return seen.once(0, k, r.intInto(&o.SchemaVersion))
 		case "domain":
-			return seen.once(1, k, r.strInto(&o.Domain))
+			err := r.strInto(&o.Domain)
+			r.domain = o.Domain
+			return seen.once(1, k, err)
 		case "rank":
 			return seen.once(2, k, r.intInto(&o.Rank))
 		case "status":
@@ -99,7 +134,7 @@ func decodeWith(b []byte, o *Observation, p *Parser) error {
 		case "error":
 			return seen.once(4, k, r.nameInto(&o.Error))
 		case "ns":
-			return seen.once(5, k, objects(&r, &o.NS, r.nsHost))
+			return seen.once(5, k, objects(&r, &o.NS, storeOf(s, func(s *Store) *[]NSHost { return &s.ns }), r.nsHost))
 		case "soa":
 			return seen.once(6, k, r.soa(&o.SOA))
 		case "apex":
@@ -107,11 +142,11 @@ func decodeWith(b []byte, o *Observation, p *Parser) error {
 		case "www":
 			return seen.once(8, k, r.host(&o.WWW))
 		case "mx":
-			return seen.once(9, k, objects(&r, &o.MX, r.mxHost))
+			return seen.once(9, k, objects(&r, &o.MX, storeOf(s, func(s *Store) *[]MXHost { return &s.mx }), r.mxHost))
 		case "mx_status":
 			return seen.once(10, k, r.statusInto(&o.MXStatus))
 		case "target_zones":
-			return seen.once(11, k, objects(&r, &o.TargetZones, r.zoneNS))
+			return seen.once(11, k, objects(&r, &o.TargetZones, storeOf(s, func(s *Store) *[]ZoneNS { return &s.zones }), r.zoneNS))
 		case "delegation":
 			return seen.once(21, k, r.reflect(&o.Delegation))
 		case "tls":
@@ -142,15 +177,25 @@ func decodeWith(b []byte, o *Observation, p *Parser) error {
 }
 
 var (
-	observationKeys = []string{"schema_version", "domain", "rank", "status", "error", "ns", "soa", "apex", "www", "mx",
+	observationKeys = keySet{id: 0, keys: []string{"schema_version", "domain", "rank", "status", "error", "ns", "soa", "apex", "www", "mx",
 		"mx_status", "target_zones", "delegation", "tls", "http", "cert_hosts", "resolver", "simulated", "started_at", "duration_ms",
-		"queries", "attempts"}
-	nsHostKeys = []string{"name", "addrs"}
-	soaKeys    = []string{"mname", "rname", "serial"}
-	hostKeys   = []string{"name", "status", "error", "cnames", "a", "aaaa"}
-	mxHostKeys = []string{"preference", "name", "addrs"}
-	zoneNSKeys = []string{"zone", "ns"}
+		"queries", "attempts"}}
+	nsHostKeys = keySet{id: 1, keys: []string{"name", "addrs"}}
+	soaKeys    = keySet{id: 2, keys: []string{"mname", "rname", "serial"}}
+	hostKeys   = keySet{id: 3, keys: []string{"name", "status", "error", "cnames", "a", "aaaa"}}
+	mxHostKeys = keySet{id: 4, keys: []string{"preference", "name", "addrs"}}
+	zoneNSKeys = keySet{id: 5, keys: []string{"zone", "ns"}}
 )
+
+// keySet is the field names of one object type, in the order the
+// Encoder writes them; id numbers it for the reader's hints (keySets).
+type keySet struct {
+	id   int
+	keys []string
+}
+
+// keySets is the number of keySets (ids 0 to keySets-1).
+const keySets = 10
 
 func (r *jsonReader) nsHost(h *NSHost) error {
 	if r.null() {
@@ -158,7 +203,7 @@ func (r *jsonReader) nsHost(h *NSHost) error {
 	}
 	var seen fieldSet
 	return r.object(func(key []byte) error {
-		switch k := matchKey(key, nsHostKeys); k {
+		switch k := r.key(key, &nsHostKeys); k {
 		case "name":
 			return seen.once(0, k, r.nameInto(&h.Name))
 		case "addrs":
@@ -172,11 +217,16 @@ func (r *jsonReader) soa(p **SOA) error {
 	if r.null() {
 		return nil
 	}
-	s := new(SOA)
+	var s *SOA
+	if r.store != nil {
+		s = grow(&r.store.soas)
+	} else {
+		s = new(SOA)
+	}
 	*p = s
 	var seen fieldSet
 	return r.object(func(key []byte) error {
-		switch k := matchKey(key, soaKeys); k {
+		switch k := r.key(key, &soaKeys); k {
 		case "mname":
 			return seen.once(0, k, r.nameInto(&s.MName))
 		case "rname":
@@ -196,9 +246,9 @@ func (r *jsonReader) host(h *Host) error {
 	}
 	var seen fieldSet
 	return r.object(func(key []byte) error {
-		switch k := matchKey(key, hostKeys); k {
+		switch k := r.key(key, &hostKeys); k {
 		case "name":
-			return seen.once(0, k, r.strInto(&h.Name))
+			return seen.once(0, k, r.hostInto(&h.Name))
 		case "status":
 			return seen.once(1, k, r.statusInto(&h.Status))
 		case "error":
@@ -220,7 +270,7 @@ func (r *jsonReader) mxHost(h *MXHost) error {
 	}
 	var seen fieldSet
 	return r.object(func(key []byte) error {
-		switch k := matchKey(key, mxHostKeys); k {
+		switch k := r.key(key, &mxHostKeys); k {
 		case "preference":
 			v, err := r.uint(16)
 			h.Preference = uint16(v)
@@ -240,7 +290,7 @@ func (r *jsonReader) zoneNS(z *ZoneNS) error {
 	}
 	var seen fieldSet
 	return r.object(func(key []byte) error {
-		switch k := matchKey(key, zoneNSKeys); k {
+		switch k := r.key(key, &zoneNSKeys); k {
 		case "zone":
 			return seen.once(0, k, r.nameInto(&z.Zone))
 		case "ns":
@@ -283,12 +333,42 @@ func matchKey(key []byte, keys []string) string {
 	return ""
 }
 
+// key is matchKey for the keys of ks, first trying the key after the one
+// last read in an object of its type: in lines the Encoder wrote, the
+// keys come in the order of ks (some left out), so most keys are matched
+// with one comparison.
+func (r *jsonReader) key(key []byte, ks *keySet) string {
+	h := &r.hints[ks.id]
+	if i := int(*h); i < len(ks.keys) && string(key) == ks.keys[i] {
+		*h = uint8(i + 1)
+		return ks.keys[i]
+	}
+	for i, k := range ks.keys {
+		if string(key) == k {
+			*h = uint8(i + 1)
+			return k
+		}
+	}
+	*h = 0
+	return matchKey(key, ks.keys)
+}
+
 // jsonReader reads JSON values from b, from position i.
 type jsonReader struct {
 	b     []byte
 	i     int
 	buf   []byte  // scratch for unescaping strings
 	names *Parser // interns names when not nil
+	store *Store  // holds the arrays when not nil (names is then not nil)
+	// domain is the observation's domain once read, whose web hosts
+	// and probes name it or its www host.
+	domain string
+	// hints holds, for each keySet, the index of the key expected next.
+	hints [keySets]uint8
+	// lastChain is the bytes of the last certificate chain read with a
+	// Parser, lastCerts its certificates (chain).
+	lastChain []byte
+	lastCerts []Cert
 }
 
 var errEnd = errors.New("unexpected end of JSON input")
@@ -443,6 +523,11 @@ func (r *jsonReader) strBytes() ([]byte, error) {
 	}
 	r.i++
 	start := r.i
+	// Eight bytes at a time while none is a quote, a backslash, a
+	// control character or non-ASCII.
+	for r.i+8 <= len(r.b) && plain8(binary.LittleEndian.Uint64(r.b[r.i:])) {
+		r.i += 8
+	}
 	for r.i < len(r.b) {
 		c := r.b[r.i]
 		switch {
@@ -458,6 +543,19 @@ func (r *jsonReader) strBytes() ([]byte, error) {
 		r.i++
 	}
 	return nil, errEnd
+}
+
+// plain8 reports whether none of the eight bytes of x is a quote, a
+// backslash, below 0x20 or at or above 0x80: the bytes a string can
+// hold as they are. (A zero byte of v is found by (v-0x01..) &^ v &
+// 0x80..; a byte below n by (x-n..) &^ x & 0x80.., exact when no byte
+// has its high bit set, which the last term checks.)
+func plain8(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	quote := x ^ (ones * '"')
+	slash := x ^ (ones * '\\')
+	hit := (quote-ones)&^quote | (slash-ones)&^slash | (x-ones*0x20)&^x | x
+	return hit&highs == 0
 }
 
 // strSlow unescapes the string that began at start, from r.i, into the
@@ -591,7 +689,32 @@ func (r *jsonReader) statusInto(p *Status) error {
 
 // nameInto reads a string (or null) into p, interned when the reader has
 // a Parser.
-func (r *jsonReader) nameInto(p *string) error {
+func (r *jsonReader) nameInto(p *string) error { return r.strAs(p, asName) }
+
+// hostInto reads a host name (or null) into p: a web host, a probe's
+// host, a certificate's subject. With a Parser, the domain is the
+// domain's string, its www host a one-site string (text), any other name
+// interned (the hosts of certificate URLs, the names of shared
+// certificates recur).
+func (r *jsonReader) hostInto(p *string) error { return r.strAs(p, asHost) }
+
+// textInto reads a string (or null) into p, one site's own (a
+// fingerprint, a URL, a header value): with a Parser, in its chunk of
+// bytes (text).
+func (r *jsonReader) textInto(p *string) error { return r.strAs(p, asText) }
+
+// strKind says how a Parser makes a string: nameInto, hostInto, textInto.
+type strKind uint8
+
+const (
+	asName strKind = iota
+	asHost
+	asText
+)
+
+// strAs reads a string (or null) into p, made as kind says when the
+// reader has a Parser, else a new string.
+func (r *jsonReader) strAs(p *string, kind strKind) error {
 	if r.names == nil {
 		return r.strInto(p)
 	}
@@ -602,7 +725,17 @@ func (r *jsonReader) nameInto(p *string) error {
 	if err != nil {
 		return err
 	}
-	*p = r.names.intern(b)
+	d := r.domain
+	switch {
+	case kind == asText:
+		*p = r.names.text(b)
+	case kind == asHost && d != "" && string(b) == d:
+		*p = d
+	case kind == asHost && d != "" && len(b) == len(d)+4 && string(b[:4]) == "www." && string(b[4:]) == d:
+		*p = r.names.text(b)
+	default:
+		*p = r.names.intern(b)
+	}
 	return nil
 }
 
@@ -625,6 +758,12 @@ func (r *jsonReader) strings(p *[]string) error {
 			*p = append(*p, s)
 			return nil
 		})
+	}
+	if st := r.store; st != nil {
+		start := len(st.strs)
+		err := r.array(func() error { return r.nameInto(grow(&st.strs)) })
+		*p = since(st.strs, start)
+		return err
 	}
 	// Gathered in the Parser's scratch (no array of names holds another),
 	// then copied once.
@@ -655,6 +794,12 @@ func (r *jsonReader) addrs(p *[]netip.Addr) error {
 			*p = append(*p, a)
 			return nil
 		})
+	}
+	if st := r.store; st != nil {
+		start := len(st.addrs)
+		err := r.array(func() error { return r.addr(grow(&st.addrs)) })
+		*p = since(st.addrs, start)
+		return err
 	}
 	// Gathered in the Parser's scratch, then copied once.
 	buf := r.names.addrs[:0]

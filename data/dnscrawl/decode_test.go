@@ -2,12 +2,14 @@ package dnscrawl
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"net/netip"
 	"os"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -201,6 +203,19 @@ func checkSameAsEncodingJSON(t *testing.T, b []byte) {
 			t.Errorf("decoded differently with a Parser (-without +with):\n%s\n%q", diff, b)
 		}
 	}
+	// So does a Parser with a Store (ParseInto), the second time into
+	// a Store that holds the first.
+	var st Store
+	for range 2 {
+		var stored Observation
+		err := decodeIn(b, &stored, p, &st)
+		if (err == nil) != (gotErr == nil) {
+			t.Fatalf("with a Store: err %v, without: %v\n%q", err, gotErr, b)
+		}
+		if diff := cmp.Diff(got, stored, addrEqual); err == nil && diff != "" {
+			t.Errorf("decoded differently with a Store (-without +with):\n%s\n%q", diff, b)
+		}
+	}
 }
 
 // decodeCases are lines that decoders get wrong: escapes, invalid UTF-8,
@@ -274,6 +289,9 @@ var decodeCases = []string{
 	`{"tls":[{"chain":null}]}`,
 	`{"tls":[{"chain":[null,{"subject_cn":"\u003cb\u003e","subject_org":"o","issuer_cn":"i","issuer_org":"io","sans":3,"sha256":"ab","ocsp":["http://o",null],"crl":[],"aia":null,"self_signed":true}]}]}`,
 	`{"tls":[{"chain":[{"not_before":"soon"}]}]}`,
+	`{"tls":[{"chain":[{"sha256":"a"}]},{"chain":[{"sha256":"a"}]},{"chain":[{"sha256":"a"},{}]},{"chain":[{"sha256":"a"}]},{"chain":null},{"chain":null}]}`,
+	`{"tls":[{"chain":[{"sha256":"a"}]},{"chain":[{"sha256":"a"}],"chain":[]}]}`,
+	`{"tls":[{"chain":[{"sans":1}]},{"chain":[{"sans":1}] }]}`,
 	`{"tls":[{"chain":[{"not_after":null,"sans":1.5}]}]}`,
 	`{"tls":[{"chain":[{"ocsp":"http://o"}]}]}`,
 	`{"tls":[{"host":"a","host":"b"}]}`,
@@ -373,7 +391,9 @@ func BenchmarkDecodeObservation(b *testing.B) {
 	benchParsers(b, lines)
 }
 
-// benchParsers decodes lines with a Parser and with encoding/json.
+// benchParsers decodes lines with a Parser (new observations, and
+// observations reused as the workers of analyze reuse them) and with
+// encoding/json.
 func benchParsers(b *testing.B, lines [][]byte) {
 	b.Run("parser", func(b *testing.B) {
 		b.ReportAllocs()
@@ -385,6 +405,10 @@ func benchParsers(b *testing.B, lines [][]byte) {
 				}
 			}
 		}
+	})
+	b.Run("parse-into", func(b *testing.B) {
+		b.ReportAllocs()
+		parseIntoBatches(b, NewParser(), lines)
 	})
 	b.Run("encoding-json", func(b *testing.B) {
 		b.ReportAllocs()
@@ -464,14 +488,86 @@ func BenchmarkDecodeFile(b *testing.B) {
 	}
 	lines := bytes.Split(bytes.TrimSpace(data), []byte("\n"))
 	lines = lines[:min(len(lines), 50_000)]
-	b.ReportAllocs()
+	b.Run("parse", func(b *testing.B) {
+		b.ReportAllocs()
+		cpu0 := processCPU()
+		for b.Loop() {
+			p := NewParser()
+			for _, l := range lines {
+				if _, err := p.Parse(l); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		reportPerLine(b, cpu0, len(lines))
+	})
+	b.Run("parse-into", func(b *testing.B) {
+		b.ReportAllocs()
+		cpu0 := processCPU()
+		parseIntoBatches(b, NewParser(), lines)
+		reportPerLine(b, cpu0, len(lines))
+	})
+}
+
+// processCPU returns the CPU time of the process so far, user and
+// system, collector included: on a shared machine, where wall time
+// depends on the other processes, a steadier measure of work.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportPerLine reports the wall and CPU time per line of b's loop of
+// n lines, the CPU time since cpu0 (processCPU).
+func reportPerLine(b *testing.B, cpu0 time.Duration, n int) {
+	lines := float64(b.N * n)
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/lines, "ns/line")
+	b.ReportMetric(float64((processCPU()-cpu0).Nanoseconds())/lines, "cpu-ns/line")
+}
+
+// parseIntoBatches decodes lines with p.ParseInto in batches of 512
+// observations and one Store, reused from batch to batch as the workers
+// of analyze (pipeline.classifyObservations) reuse them.
+func parseIntoBatches(b *testing.B, p *Parser, lines [][]byte) {
+	obs := make([]Observation, 512)
+	var st Store
 	for b.Loop() {
-		p := NewParser()
-		for _, l := range lines {
-			if _, err := p.Parse(l); err != nil {
+		for i, l := range lines {
+			if i%len(obs) == 0 {
+				st.Reset()
+			}
+			if err := p.ParseInto(l, &obs[i%len(obs)], &st); err != nil {
 				b.Fatal(err)
 			}
 		}
 	}
-	b.ReportMetric(float64(len(lines)), "lines")
+}
+
+// TestPlain8 checks the eight-byte test of strBytes against the byte
+// test: every byte value at every position, among plain bytes and among
+// bytes of every value.
+func TestPlain8(t *testing.T) {
+	t.Parallel()
+	plain := func(c byte) bool { return c != '"' && c != '\\' && c >= 0x20 && c < 0x80 }
+	for _, fill := range []byte{'a', 0x20, 0x7f, '"', 0x00, 0x80, 0xff, '\\', 0x1f, 0x21} {
+		for pos := range 8 {
+			for v := range 256 {
+				var w [8]byte
+				for i := range w {
+					w[i] = fill
+				}
+				w[pos] = byte(v)
+				want := true
+				for _, c := range w {
+					want = want && plain(c)
+				}
+				if got := plain8(binary.LittleEndian.Uint64(w[:])); got != want {
+					t.Fatalf("plain8(%q) = %v, want %v", w, got, want)
+				}
+			}
+		}
+	}
 }

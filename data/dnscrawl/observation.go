@@ -277,26 +277,37 @@ func ParseObservation(b []byte) (*Observation, error) { return parseObservation(
 // parseObservation is ParseObservation, with names interned by p when p
 // is not nil.
 func parseObservation(b []byte, p *Parser) (*Observation, error) {
-	var o Observation
-	if err := decodeWith(b, &o, p); err != nil {
+	o := new(Observation)
+	if err := parseInto(b, o, p, nil); err != nil {
 		return nil, err
+	}
+	return o, nil
+}
+
+// parseInto is parseObservation into o (overwritten whole), with the
+// arrays of o in s when s is not nil (p must then be too).
+func parseInto(b []byte, o *Observation, p *Parser, s *Store) error {
+	*o = Observation{}
+	if err := decodeIn(b, o, p, s); err != nil {
+		return err
 	}
 	if o.SchemaVersion < MinSchemaVersion || o.SchemaVersion > SchemaVersion {
-		return nil, fmt.Errorf("%w %d (this build reads %d to %d)", ErrSchema, o.SchemaVersion, MinSchemaVersion, SchemaVersion)
+		return fmt.Errorf("%w %d (this build reads %d to %d)", ErrSchema, o.SchemaVersion, MinSchemaVersion, SchemaVersion)
 	}
 	if o.Domain == "" {
-		return nil, errors.New("observation without domain")
+		return errors.New("observation without domain")
 	}
 	if _, err := ParseStatus(string(o.Status)); err != nil {
-		return nil, err
+		return err
 	}
 	if err := o.checkProbes(); err != nil {
-		return nil, err
+		return err
 	}
-	if err := o.CheckNames(); err != nil {
-		return nil, err
+	check := checkName
+	if p != nil {
+		check = p.check
 	}
-	return &o, nil
+	return o.checkNames(check)
 }
 
 // CheckNames checks the names of o as the list reader checks the names of
@@ -314,7 +325,11 @@ func parseObservation(b []byte, p *Parser) (*Observation, error) {
 // names like the rest. So a hostile but valid name
 // passes, and a name of megabytes from a forged file does not. The error
 // wraps ErrName and never quotes more than the start of a long name.
-func (o *Observation) CheckNames() error {
+func (o *Observation) CheckNames() error { return o.checkNames(checkName) }
+
+// checkNames is CheckNames with the names from DNS answers checked by
+// check (checkName, or a Parser's, which remembers the valid ones).
+func (o *Observation) checkNames(check func(what, name string) error) error {
 	if len(o.Domain) > maxNameBytes {
 		return fmt.Errorf("%w: domain of %d bytes (a name has at most 253 characters)", ErrName, len(o.Domain))
 	}
@@ -325,7 +340,6 @@ func (o *Observation) CheckNames() error {
 	if norm != o.Domain {
 		return fmt.Errorf("%w: domain %s is not in normal form (%q)", ErrName, quoteName(o.Domain), norm)
 	}
-	check := checkName
 	// hostNames checks a host named what ("apex", written in errors
 	// "apex name" and "apex CNAME", made only then).
 	hostNames := func(what string, h *Host) error {

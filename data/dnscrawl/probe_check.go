@@ -176,6 +176,30 @@ func firstErr(errs ...error) error {
 	return nil
 }
 
+// probeURLHost reads the URL of an HTTP probe as the prober writes it,
+// "https://" or "http://", a host name, "/" or nothing, without
+// net/url: ok only for that form, where url.Parse would give the scheme
+// http or https and the host returned (FuzzProbeURLHost checks it). For
+// anything else (a port, a path, a query, an escape, user information,
+// capitals in the scheme) ok is false and the caller asks net/url.
+func probeURLHost(raw string) (host string, ok bool) {
+	rest, found := strings.CutPrefix(raw, "https://")
+	if !found {
+		if rest, found = strings.CutPrefix(raw, "http://"); !found {
+			return "", false
+		}
+	}
+	host = strings.TrimSuffix(rest, "/")
+	for i := 0; i < len(host); i++ {
+		switch c := host[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '.', c == '_':
+		default:
+			return "", false
+		}
+	}
+	return host, true
+}
+
 // checkProbeNames checks the names of the probe facts, as CheckNames
 // does the rest: the host of a probe is the apex or www, as the crawler
 // names them; a certificate host and the names of its resolution are DNS
@@ -193,11 +217,15 @@ func (o *Observation) checkProbeNames(check func(what, name string) error, hostN
 		}
 	}
 	for _, p := range o.HTTP {
-		u, err := url.Parse(p.URL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-			return fmt.Errorf("%w: HTTP probe URL %s is not an http or https URL", ErrName, quoteName(p.URL))
+		host, ok := probeURLHost(p.URL)
+		if !ok {
+			u, err := url.Parse(p.URL)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+				return fmt.Errorf("%w: HTTP probe URL %s is not an http or https URL", ErrName, quoteName(p.URL))
+			}
+			host = u.Host
 		}
-		if err := own("HTTP probe host", u.Host); err != nil {
+		if err := own("HTTP probe host", host); err != nil {
 			return err
 		}
 	}
