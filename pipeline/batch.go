@@ -2,11 +2,14 @@ package pipeline
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
+	"slices"
 
 	"golang.org/x/sync/errgroup"
 
@@ -15,15 +18,16 @@ import (
 )
 
 // lineBatch is a run of consecutive lines of an observations file: the
-// unit of work of classifyObservations. The lines are copied into one
-// buffer, so the scanner's buffer can be reused at once. A lineBatch is
-// reused once the caller is done with it: its buffer, its observations
-// and their Store (see dnscrawl.Store) hold the next lines, so that a
-// line allocates almost nothing to be read.
+// unit of work of classifyObservations. The reader reads the file
+// straight into the batch's buffer and cuts the lines there (readBatch),
+// so a byte of input is copied once. A lineBatch is reused once the
+// caller is done with it: its buffer, its observations and their Store
+// (see dnscrawl.Store) hold the next lines, so that a line allocates
+// almost nothing to be read.
 type lineBatch struct {
 	first int // line number of the first line, from 1
 	buf   []byte
-	ends  []int // end offset in buf of each line
+	lines []lineSpan // where each line is in buf
 	// Filled by a worker: for each line, the observation (no domain for
 	// an empty line or a decoding error), its classification and the
 	// edges its certificate hosts show (classify.Classifier.CertHostEdges),
@@ -36,19 +40,110 @@ type lineBatch struct {
 	ready   chan struct{} // closed when the worker is done
 }
 
-// batchLines is the number of lines per batch: large enough to make the
-// channel traffic negligible, small enough to keep few in flight.
-const batchLines = 512
+// lineSpan is a line in a batch's buffer, buf[start:end], without its
+// end of line.
+type lineSpan struct{ start, end int }
+
+const (
+	// batchLines is the most lines a batch holds: large enough to make
+	// the channel traffic negligible, small enough to keep few in
+	// flight.
+	batchLines = 512
+	// A batch's buffer starts at minBatchBytes and doubles while it
+	// fills before batchLines lines, up to batchBytes (a batch then holds
+	// fewer lines); a longer line grows it beyond.
+	minBatchBytes = 256 << 10
+	batchBytes    = 2 << 20
+	// readBytes is the most the reader asks the file for at once: what
+	// it read past a batch's last line is copied to the next batch.
+	readBytes = 64 << 10
+	// maxLineBytes bounds a line, as dnscrawl.Decoder bounds it: a
+	// longer one ends the read with an error naming it.
+	maxLineBytes = 16 << 20
+)
 
 // reset makes b ready for the lines from first, keeping its memory.
 func (b *lineBatch) reset(first int) {
 	b.first = first
-	b.buf, b.ends = b.buf[:0], b.ends[:0]
+	b.buf, b.lines = b.buf[:0], b.lines[:0]
 	b.store.Reset()
 	clear(b.results[:cap(b.results)]) // drop what the last lines held
 	clear(b.certs[:cap(b.certs)])
 	clear(b.errs[:cap(b.errs)])
 	b.ready = make(chan struct{})
+}
+
+// batchReader cuts the lines of a file into batches, as bufio.Scanner
+// with bufio.ScanLines cuts them (a line ends at "\n", a "\r" before it
+// dropped; the last line may have no end), reading into the batches'
+// buffers.
+type batchReader struct {
+	r     io.Reader
+	line  int    // lines read so far
+	carry []byte // the bytes read after the last batch's last line
+	eof   bool   // r has ended
+}
+
+// done reports whether every line has been read.
+func (rd *batchReader) done() bool { return rd.eof && len(rd.carry) == 0 }
+
+// fill reads the next lines into b (reset), at most batchLines of them;
+// none only at the end of the input. A line longer than maxLineBytes is
+// an error (wrapping bufio.ErrTooLong) naming its number.
+func (rd *batchReader) fill(b *lineBatch) error {
+	b.reset(rd.line + 1)
+	if cap(b.buf) < minBatchBytes {
+		b.buf = make([]byte, 0, minBatchBytes)
+	}
+	b.buf = append(b.buf, rd.carry...)
+	rd.carry = rd.carry[:0]
+	start, scan := 0, 0 // where the next line starts; where to look for its end
+	for len(b.lines) < batchLines {
+		if i := bytes.IndexByte(b.buf[scan:], '\n'); i >= 0 {
+			end := scan + i
+			b.addLine(start, end)
+			start, scan = end+1, end+1
+			continue
+		}
+		scan = len(b.buf)
+		if len(b.buf)-start > maxLineBytes {
+			return fmt.Errorf("line %d: %w (more than %d bytes)", rd.line+len(b.lines)+1, bufio.ErrTooLong, maxLineBytes)
+		}
+		if rd.eof {
+			if start < len(b.buf) {
+				b.addLine(start, len(b.buf))
+				start = len(b.buf)
+			}
+			break
+		}
+		if cap(b.buf)-len(b.buf) < readBytes {
+			if len(b.lines) > 0 && cap(b.buf) >= batchBytes {
+				break // full: the line begun goes to the next batch
+			}
+			b.buf = slices.Grow(b.buf, cap(b.buf)) // twice the size
+		}
+		n, err := rd.r.Read(b.buf[len(b.buf):min(cap(b.buf), len(b.buf)+readBytes)])
+		b.buf = b.buf[:len(b.buf)+n]
+		switch {
+		case err == io.EOF:
+			rd.eof = true
+		case err != nil:
+			return err
+		}
+	}
+	rd.carry = append(rd.carry, b.buf[start:]...)
+	b.buf = b.buf[:start]
+	rd.line += len(b.lines)
+	return nil
+}
+
+// addLine adds the line buf[start:end] (its "\n" left out), without a
+// "\r" that ends it.
+func (b *lineBatch) addLine(start, end int) {
+	if end > start && b.buf[end-1] == '\r' {
+		end--
+	}
+	b.lines = append(b.lines, lineSpan{start, end})
 }
 
 // classifyObservations reads an observations file, decodes and classifies
@@ -87,11 +182,20 @@ func classifyObservations(ctx context.Context, path string, cl *classify.Classif
 	g.Go(func() error {
 		defer close(todo)
 		defer close(ordered)
-		sc := bufio.NewScanner(f)
-		sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
-		line := 0
-		var b *lineBatch
-		send := func() error {
+		rd := batchReader{r: f}
+		for !rd.done() {
+			var b *lineBatch
+			select {
+			case b = <-free:
+			default:
+				b = &lineBatch{}
+			}
+			if err := rd.fill(b); err != nil {
+				return fmt.Errorf("read observations %s: %w", path, err)
+			}
+			if len(b.lines) == 0 {
+				break
+			}
 			for _, ch := range []chan *lineBatch{ordered, todo} {
 				select {
 				case ch <- b:
@@ -99,32 +203,6 @@ func classifyObservations(ctx context.Context, path string, cl *classify.Classif
 					return gctx.Err()
 				}
 			}
-			b = nil
-			return nil
-		}
-		for sc.Scan() {
-			line++
-			if b == nil {
-				select {
-				case b = <-free:
-				default:
-					b = &lineBatch{buf: make([]byte, 0, 1<<20), ends: make([]int, 0, batchLines)}
-				}
-				b.reset(line)
-			}
-			b.buf = append(b.buf, sc.Bytes()...)
-			b.ends = append(b.ends, len(b.buf))
-			if len(b.ends) == batchLines {
-				if err := send(); err != nil {
-					return err
-				}
-			}
-		}
-		if err := sc.Err(); err != nil {
-			return fmt.Errorf("read observations %s: %w", path, err)
-		}
-		if b != nil {
-			return send()
 		}
 		return nil
 	})
@@ -146,7 +224,7 @@ func classifyObservations(ctx context.Context, path string, cl *classify.Classif
 		if gctx.Err() != nil {
 			break // the producer's error, or ctx's
 		}
-		for i := range b.ends {
+		for i := range b.lines {
 			switch {
 			case b.errs[i] != nil:
 				skip(&dnscrawl.LineError{Line: b.first + i, Err: b.errs[i]})
@@ -166,15 +244,13 @@ func classifyObservations(ctx context.Context, path string, cl *classify.Classif
 // certificate hosts' edges and closes b.ready.
 func (b *lineBatch) work(cl *classify.Classifier, names *dnscrawl.Parser) {
 	defer close(b.ready)
-	n := len(b.ends)
+	n := len(b.lines)
 	b.obs = resize(b.obs, n)
 	b.results = resize(b.results, n)
 	b.certs = resize(b.certs, n)
 	b.errs = resize(b.errs, n)
-	start := 0
-	for i, end := range b.ends {
-		line := b.buf[start:end]
-		start = end
+	for i, sp := range b.lines {
+		line := b.buf[sp.start:sp.end]
 		ob := &b.obs[i]
 		if len(line) == 0 {
 			*ob = dnscrawl.Observation{}

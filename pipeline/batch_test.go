@@ -1,14 +1,19 @@
 package pipeline
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -181,4 +186,125 @@ func BenchmarkClassifyObservations(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestBatchReaderLines checks that batchReader cuts the lines that
+// bufio.Scanner cuts (the sequential reader's): ends of line with and
+// without "\r", empty lines, no end on the last line, lines longer than
+// a batch's buffer, more lines than a batch holds, read in chunks of
+// every size the reader may get.
+func TestBatchReaderLines(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("x", batchBytes+readBytes+3) // longer than a buffer
+	many := strings.Repeat("ab\n", 2*batchLines+5)      // more lines than a batch
+	inputs := map[string]string{
+		"empty":           "",
+		"one, no end":     "a",
+		"one":             "a\n",
+		"crlf":            "a\r\nb\r\n\r\nc\r",
+		"empty lines":     "\n\n\na\n\n",
+		"a lone cr":       "a\rb\n\r\n",
+		"long line":       "a\n" + long + "\nb\n",
+		"long last":       "a\n" + long,
+		"many lines":      many,
+		"many, long":      many + long + "\n" + many,
+		"lines at buffer": strings.Repeat(strings.Repeat("y", readBytes-1)+"\n", 3*batchBytes/readBytes),
+	}
+	readers := map[string]func(io.Reader) io.Reader{
+		"whole":    func(r io.Reader) io.Reader { return r },
+		"one byte": iotest.OneByteReader,
+		"half":     iotest.HalfReader,
+		"data+EOF": iotest.DataErrReader,
+	}
+	for name, in := range inputs {
+		var want []string
+		sc := bufio.NewScanner(strings.NewReader(in))
+		sc.Buffer(nil, maxLineBytes)
+		for sc.Scan() {
+			want = append(want, sc.Text())
+		}
+		if err := sc.Err(); err != nil {
+			t.Fatal(err)
+		}
+		for rname, wrap := range readers {
+			if rname == "one byte" && len(in) > 1<<16 {
+				continue // slow, and the other readers cover it
+			}
+			t.Run(name+"/"+rname, func(t *testing.T) {
+				rd := batchReader{r: wrap(strings.NewReader(in))}
+				var got []string
+				var b lineBatch
+				for batches := 0; !rd.done(); batches++ {
+					if batches > len(in)+1 {
+						t.Fatal("the reader does not end")
+					}
+					if err := rd.fill(&b); err != nil {
+						t.Fatal(err)
+					}
+					if len(b.lines) > batchLines {
+						t.Fatalf("a batch of %d lines, want at most %d", len(b.lines), batchLines)
+					}
+					if b.first != len(got)+1 {
+						t.Fatalf("batch from line %d, want %d", b.first, len(got)+1)
+					}
+					for _, sp := range b.lines {
+						got = append(got, string(b.buf[sp.start:sp.end]))
+					}
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("%d lines, want %d (the Scanner's); first difference at %d", len(got), len(want), firstDiff(got, want))
+				}
+			})
+		}
+	}
+}
+
+func firstDiff(a, b []string) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
+}
+
+// TestBatchReaderTooLong checks that a line longer than maxLineBytes ends
+// the read with an error naming its number, and that one of
+// maxLineBytes is read.
+func TestBatchReaderTooLong(t *testing.T) {
+	t.Parallel()
+	in := func() io.Reader {
+		return io.MultiReader(strings.NewReader("a\n\nb\n"), io.LimitReader(repeatByte('z'), maxLineBytes+1), strings.NewReader("\nc\n"))
+	}
+	rd := batchReader{r: in()}
+	var b lineBatch
+	var err error
+	for err == nil && !rd.done() {
+		err = rd.fill(&b)
+	}
+	if !errors.Is(err, bufio.ErrTooLong) || !strings.Contains(err.Error(), "line 4:") {
+		t.Errorf("err = %v, want bufio.ErrTooLong naming line 4", err)
+	}
+	// A line of exactly maxLineBytes is read.
+	rd = batchReader{r: io.MultiReader(io.LimitReader(repeatByte('z'), maxLineBytes), strings.NewReader("\nc\n"))}
+	n := 0
+	for !rd.done() {
+		if err := rd.fill(&b); err != nil {
+			t.Fatal(err)
+		}
+		n += len(b.lines)
+	}
+	if n != 2 {
+		t.Errorf("%d lines, want 2", n)
+	}
+}
+
+// repeatByte is an endless reader of c.
+type repeatByte byte
+
+func (c repeatByte) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(c)
+	}
+	return len(p), nil
 }
