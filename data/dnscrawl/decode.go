@@ -44,8 +44,14 @@ import (
 // through without filling it). It is the crawl's internTable (wire.go)
 // for one goroutine: plain strings instead of atomic pointers, so a new
 // name costs one allocation, not two.
+//
+// A slot also remembers whether its name was found a valid DNS name
+// (CheckNames' test): the names are checked as they are read, once per
+// name kept, not once per line, and a line whose names are all valid
+// skips that part of CheckNames (a line with one that is not is checked
+// in full, for CheckNames' error).
 type Parser struct {
-	names *[parserSlots]string
+	names *[parserSlots]nameSlot
 	seed  maphash.Seed
 	// Scratch for the elements of arrays, copied out at the end of each
 	// array into a slice of the exact size (Parse; ParseInto decodes them
@@ -56,24 +62,33 @@ type Parser struct {
 	// lineTexts the strings of the line so far made there.
 	chunk     []byte
 	lineTexts []string
-	// valid remembers names found valid (checkName); check is its method
-	// value, made once.
-	valid *[validSlots]string
-	check func(what, name string) error
+	// namesValid is true when every name of the line last decoded that
+	// CheckNames checks as a DNS name was found valid as it was read.
+	namesValid bool
 	// certHosts keeps the certificate hosts last decoded with a Store.
 	certHosts certHostCache
 }
 
 // parserSlots is the number of names a Parser keeps (a power of two):
-// 256 KB of string headers, and the names.
+// a megabyte of slots.
 const parserSlots = 1 << 14
+
+// nameSlot is a name a Parser keeps: the string, its bytes again when
+// it is short (so that a hit compares bytes of the slot's own cache line,
+// not those of a string anywhere in the heap), and whether it was found
+// a valid DNS name.
+type nameSlot struct {
+	s     string
+	valid bool
+	b     [slotBytes]byte // s, when len(s) <= slotBytes
+}
+
+// slotBytes makes a nameSlot 64 bytes, a cache line.
+const slotBytes = 64 - 16 - 1
 
 // NewParser returns a Parser.
 func NewParser() *Parser {
-	p := &Parser{names: new([parserSlots]string), seed: maphash.MakeSeed(), valid: new([validSlots]string),
-		lineTexts: make([]string, 0, 8)}
-	p.check = p.checkName
-	return p
+	return &Parser{names: new([parserSlots]nameSlot), seed: maphash.MakeSeed(), lineTexts: make([]string, 0, 8)}
 }
 
 // Parse decodes and checks one non-empty line, as ParseObservation does.
@@ -88,16 +103,37 @@ func (p *Parser) Parse(b []byte) (*Observation, error) { return parseObservation
 // until s.Reset; its strings stay valid after it.
 func (p *Parser) ParseInto(b []byte, o *Observation, s *Store) error { return parseInto(b, o, p, s) }
 
+// slot returns the slot of the name b, which holds b once it returns.
+func (p *Parser) slot(b []byte) *nameSlot {
+	sl := &p.names[maphash.Bytes(p.seed, b)&(parserSlots-1)]
+	if len(sl.s) == len(b) {
+		if len(b) <= slotBytes {
+			if string(sl.b[:len(b)]) == string(b) {
+				return sl
+			}
+		} else if sl.s == string(b) {
+			return sl
+		}
+	}
+	sl.s, sl.valid = string(b), false
+	if len(b) <= slotBytes {
+		copy(sl.b[:], b)
+	}
+	return sl
+}
+
 // intern returns b as a string, the same string for the same bytes
 // while it stays in its slot.
-func (p *Parser) intern(b []byte) string {
-	slot := &p.names[maphash.Bytes(p.seed, b)&(parserSlots-1)]
-	if *slot == string(b) {
-		return *slot
+func (p *Parser) intern(b []byte) string { return p.slot(b).s }
+
+// checkedName is intern, and reports whether b is a valid name for
+// CheckNames (validName), remembered while b stays in its slot.
+func (p *Parser) checkedName(b []byte) (string, bool) {
+	sl := p.slot(b)
+	if !sl.valid {
+		sl.valid = validName(sl.s)
 	}
-	s := string(b)
-	*slot = s
-	return s
+	return sl.s, sl.valid
 }
 
 // decodeObservation decodes one JSON object into o, which must be zero.
@@ -113,6 +149,7 @@ func decodeIn(b []byte, o *Observation, p *Parser, s *Store) error {
 	r := jsonReader{b: b, names: p, store: s}
 	if p != nil {
 		p.lineTexts = p.lineTexts[:0]
+		p.namesValid = false
 	}
 	r.ws()
 	if r.null() {
@@ -173,6 +210,9 @@ func decodeIn(b []byte, o *Observation, p *Parser, s *Store) error {
 	if err != nil {
 		return err
 	}
+	if p != nil {
+		p.namesValid = !r.badName
+	}
 	return r.end()
 }
 
@@ -205,7 +245,7 @@ func (r *jsonReader) nsHost(h *NSHost) error {
 	return r.object(func(key []byte) error {
 		switch k := r.key(key, &nsHostKeys); k {
 		case "name":
-			return seen.once(0, k, r.nameInto(&h.Name))
+			return seen.once(0, k, r.strAs(&h.Name, asCheckedName))
 		case "addrs":
 			return seen.once(1, k, r.addrs(&h.Addrs))
 		}
@@ -228,9 +268,9 @@ func (r *jsonReader) soa(p **SOA) error {
 	return r.object(func(key []byte) error {
 		switch k := r.key(key, &soaKeys); k {
 		case "mname":
-			return seen.once(0, k, r.nameInto(&s.MName))
+			return seen.once(0, k, r.strAs(&s.MName, asCheckedName))
 		case "rname":
-			return seen.once(1, k, r.nameInto(&s.RName))
+			return seen.once(1, k, r.strAs(&s.RName, asCheckedName))
 		case "serial":
 			v, err := r.uint(32)
 			s.Serial = uint32(v)
@@ -248,13 +288,13 @@ func (r *jsonReader) host(h *Host) error {
 	return r.object(func(key []byte) error {
 		switch k := r.key(key, &hostKeys); k {
 		case "name":
-			return seen.once(0, k, r.hostInto(&h.Name))
+			return seen.once(0, k, r.strAs(&h.Name, asCheckedHost))
 		case "status":
 			return seen.once(1, k, r.statusInto(&h.Status))
 		case "error":
 			return seen.once(2, k, r.nameInto(&h.Error))
 		case "cnames":
-			return seen.once(3, k, r.strings(&h.CNAMEs))
+			return seen.once(3, k, r.strings(&h.CNAMEs, asCheckedName))
 		case "a":
 			return seen.once(4, k, r.addrs(&h.A))
 		case "aaaa":
@@ -276,7 +316,7 @@ func (r *jsonReader) mxHost(h *MXHost) error {
 			h.Preference = uint16(v)
 			return seen.once(0, k, err)
 		case "name":
-			return seen.once(1, k, r.nameInto(&h.Name))
+			return seen.once(1, k, r.strAs(&h.Name, asCheckedName))
 		case "addrs":
 			return seen.once(2, k, r.addrs(&h.Addrs))
 		}
@@ -292,9 +332,9 @@ func (r *jsonReader) zoneNS(z *ZoneNS) error {
 	return r.object(func(key []byte) error {
 		switch k := r.key(key, &zoneNSKeys); k {
 		case "zone":
-			return seen.once(0, k, r.nameInto(&z.Zone))
+			return seen.once(0, k, r.strAs(&z.Zone, asCheckedName))
 		case "ns":
-			return seen.once(1, k, r.strings(&z.NS))
+			return seen.once(1, k, r.strings(&z.NS, asCheckedName))
 		}
 		return r.skip()
 	})
@@ -369,6 +409,9 @@ type jsonReader struct {
 	// Parser, lastCerts its certificates (chain).
 	lastChain []byte
 	lastCerts []Cert
+	// badName is set when a name that CheckNames checks as a DNS name
+	// (asCheckedName, asCheckedHost) was not found valid.
+	badName bool
 }
 
 var errEnd = errors.New("unexpected end of JSON input")
@@ -703,13 +746,18 @@ func (r *jsonReader) hostInto(p *string) error { return r.strAs(p, asHost) }
 // bytes (text).
 func (r *jsonReader) textInto(p *string) error { return r.strAs(p, asText) }
 
-// strKind says how a Parser makes a string: nameInto, hostInto, textInto.
+// strKind says how a Parser makes a string: nameInto, hostInto, textInto,
+// and the names CheckNames checks as DNS names, which the Parser checks
+// as it interns them (checkedName): asCheckedName for a name interned,
+// asCheckedHost for a host named as hostInto names it.
 type strKind uint8
 
 const (
 	asName strKind = iota
 	asHost
 	asText
+	asCheckedName
+	asCheckedHost
 )
 
 // strAs reads a string (or null) into p, made as kind says when the
@@ -726,13 +774,20 @@ func (r *jsonReader) strAs(p *string, kind strKind) error {
 		return err
 	}
 	d := r.domain
+	host := kind == asHost || kind == asCheckedHost
 	switch {
 	case kind == asText:
 		*p = r.names.text(b)
-	case kind == asHost && d != "" && string(b) == d:
+	case host && d != "" && string(b) == d:
 		*p = d
-	case kind == asHost && d != "" && len(b) == len(d)+4 && string(b[:4]) == "www." && string(b[4:]) == d:
+	case host && d != "" && len(b) == len(d)+4 && string(b[:4]) == "www." && string(b[4:]) == d:
 		*p = r.names.text(b)
+	case kind == asCheckedName || kind == asCheckedHost:
+		// CheckNames does not check the domain and its www host
+		// above, as hosts.
+		s, ok := r.names.checkedName(b)
+		*p = s
+		r.badName = r.badName || !ok
 	default:
 		*p = r.names.intern(b)
 	}
@@ -747,12 +802,12 @@ func (r *jsonReader) name(b []byte) string {
 	return r.names.intern(b)
 }
 
-// strings reads an array of names (null: none).
-func (r *jsonReader) strings(p *[]string) error {
+// strings reads an array of names (null: none), made as kind says.
+func (r *jsonReader) strings(p *[]string, kind strKind) error {
 	if r.names == nil {
 		return r.array(func() error {
 			var s string
-			if err := r.nameInto(&s); err != nil {
+			if err := r.strInto(&s); err != nil {
 				return err
 			}
 			*p = append(*p, s)
@@ -761,7 +816,7 @@ func (r *jsonReader) strings(p *[]string) error {
 	}
 	if st := r.store; st != nil {
 		start := len(st.strs)
-		err := r.array(func() error { return r.nameInto(grow(&st.strs)) })
+		err := r.array(func() error { return r.strAs(grow(&st.strs), kind) })
 		*p = since(st.strs, start)
 		return err
 	}
@@ -770,7 +825,7 @@ func (r *jsonReader) strings(p *[]string) error {
 	buf := r.names.strs[:0]
 	err := r.array(func() error {
 		var s string
-		if err := r.nameInto(&s); err != nil {
+		if err := r.strAs(&s, kind); err != nil {
 			return err
 		}
 		buf = append(buf, s)

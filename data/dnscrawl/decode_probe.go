@@ -111,11 +111,11 @@ func (r *jsonReader) cert(c *Cert) error {
 		case "sha256":
 			return seen.once(7, k, r.textInto(&c.SHA256))
 		case "ocsp":
-			return seen.once(8, k, r.strings(&c.OCSP))
+			return seen.once(8, k, r.strings(&c.OCSP, asName))
 		case "crl":
-			return seen.once(9, k, r.strings(&c.CRL))
+			return seen.once(9, k, r.strings(&c.CRL, asName))
 		case "aia":
-			return seen.once(10, k, r.strings(&c.AIA))
+			return seen.once(10, k, r.strings(&c.AIA, asName))
 		case "self_signed":
 			return seen.once(11, k, r.boolInto(&c.SelfSigned))
 		}
@@ -215,7 +215,7 @@ func (r *jsonReader) certHosts(p *[]CertHost) error {
 	r.store = nil // decoded into new memory, which the cache may keep
 	err := objects(r, p, nil, r.certHost)
 	r.store = st
-	if err == nil {
+	if err == nil && !r.badName { // kept only with names known valid: a hit is not checked again
 		r.names.certHosts.add(r.b[start:r.i], *p)
 	}
 	return err
@@ -279,7 +279,7 @@ func (r *jsonReader) certHost(c *CertHost) error {
 	return r.object(func(key []byte) error {
 		switch k := r.key(key, &certHostKeys); k {
 		case "name":
-			return seen.once(0, k, r.nameInto(&c.Name))
+			return seen.once(0, k, r.strAs(&c.Name, asCheckedName))
 		case "host":
 			return seen.once(1, k, r.host(&c.Host))
 		case "zone":

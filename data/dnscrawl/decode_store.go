@@ -1,7 +1,6 @@
 package dnscrawl
 
 import (
-	"hash/maphash"
 	"net/netip"
 	"unsafe"
 )
@@ -119,27 +118,4 @@ func (p *Parser) text(b []byte) string {
 		p.lineTexts = append(p.lineTexts, s)
 	}
 	return s
-}
-
-// validSlots is the number of names whose check a Parser remembers.
-const validSlots = 1 << 12
-
-// checkName is checkName with the names found valid remembered, each in
-// the slot its hash gives it: the name servers, mail exchangers and CNAME
-// targets of a large list recur from line to line, and their check
-// (dns.IsDomainName) costs more than a hash. A name not found valid is
-// checked again each time, so errors are those of checkName.
-func (p *Parser) checkName(what, name string) error {
-	if len(name) <= 1 {
-		return checkName(what, name)
-	}
-	slot := &p.valid[maphash.String(p.seed, name)&(validSlots-1)]
-	if *slot == name {
-		return nil
-	}
-	if err := checkName(what, name); err != nil {
-		return err
-	}
-	*slot = name
-	return nil
 }

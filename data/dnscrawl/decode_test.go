@@ -571,3 +571,42 @@ func TestPlain8(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseErrors checks that a Parser, which checks names as it reads
+// them and remembers them, and caches chains and certificate hosts,
+// accepts and refuses what ParseObservation does, with the same error,
+// and reads the same observation: with and without a Store, and the
+// second time, from its tables.
+func FuzzParseErrors(f *testing.F) {
+	for _, c := range decodeCases {
+		f.Add([]byte(c))
+	}
+	f.Add([]byte(`{"schema_version":2,"domain":"example.com","status":"ok","ns":[{"name":"a..example.net"}],"apex":{"name":"example.com"},"www":{"name":"www.example.com"}}`))
+	f.Add([]byte(`{"schema_version":2,"domain":"example.com","status":"ok","apex":{"name":"example.com","cnames":["x.cdn.test"]},"www":{"name":"www.example.com"},` +
+		`"cert_hosts":[{"name":"ocsp.ca.test","host":{"name":"ocsp.ca.test","status":"ok","cnames":["a.ca-cdn.test","b..ca-cdn.test","c.ca-cdn.test","d.ca-cdn.test","e.ca-cdn.test"]},` +
+		`"zone":{"zone":"ca-cdn.test","ns":["ns1.ca-cdn.test","ns2.ca-cdn.test","ns3.ca-cdn.test"]}}]}`))
+	f.Add([]byte(`{"schema_version":2,"domain":"example.com","status":"ok","apex":{"name":"www.example.com"},"www":{"name":"example.com"},"domain":"example.org"}`))
+	f.Add([]byte(`{"schema_version":2,"apex":{"name":"a b.example"},"domain":"example.com","status":"ok","www":{"name":"www.example.com"}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		want, wantErr := ParseObservation(b)
+		p := NewParser()
+		var st Store
+		for round := range 2 {
+			got, err := p.Parse(b)
+			var into Observation
+			ierr := p.ParseInto(b, &into, &st)
+			if fmt.Sprint(err) != fmt.Sprint(wantErr) || fmt.Sprint(ierr) != fmt.Sprint(wantErr) {
+				t.Fatalf("round %d: Parse: %v, ParseInto: %v; ParseObservation: %v\n%q", round, err, ierr, wantErr, b)
+			}
+			if wantErr != nil {
+				continue
+			}
+			if diff := cmp.Diff(want, got, addrEqual); diff != "" {
+				t.Errorf("round %d: Parse read (-ParseObservation +Parse):\n%s", round, diff)
+			}
+			if diff := cmp.Diff(want, &into, addrEqual); diff != "" {
+				t.Errorf("round %d: ParseInto read (-ParseObservation +ParseInto):\n%s", round, diff)
+			}
+		}
+	})
+}

@@ -304,8 +304,8 @@ func parseInto(b []byte, o *Observation, p *Parser, s *Store) error {
 		return err
 	}
 	check := checkName
-	if p != nil {
-		check = p.check
+	if p != nil && p.namesValid {
+		check = validChecked // found valid as they were read
 	}
 	return o.checkNames(check)
 }
@@ -403,8 +403,25 @@ func isWWWOf(host, domain string) bool {
 	return len(host) == len(domain)+4 && host[:4] == "www." && host[4:] == domain
 }
 
+// validChecked is the check of checkNames for names already found valid
+// (validName).
+func validChecked(what, name string) error { return nil }
+
+// validName reports whether checkName accepts name.
+func validName(name string) bool {
+	if name == "" || name == "." {
+		return true
+	}
+	if len(name) > maxNameBytes {
+		return false
+	}
+	_, ok := dns.IsDomainName(name)
+	return ok
+}
+
 // checkName checks one name from a DNS answer for CheckNames: empty, the
-// root, or a DNS name in presentation format of bounded length.
+// root, or a DNS name in presentation format of bounded length
+// (validName).
 func checkName(what, name string) error {
 	if name == "" || name == "." {
 		return nil

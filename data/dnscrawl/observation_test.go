@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -94,11 +95,37 @@ func TestParseObservationNames(t *testing.T) {
 		{"label of 64 octets in a CNAME", observationLine(t, "example.com", func(o *dnscrawl.Observation) {
 			o.WWW.CNAMEs = []string{label63 + "x.cdn.cloudflare.net"}
 		}), false},
+		{"certificate host with an empty label", observationLine(t, "example.com", func(o *dnscrawl.Observation) {
+			o.CertHosts = []dnscrawl.CertHost{{Name: "ocsp..ca.test", Host: dnscrawl.Host{Name: "ocsp..ca.test"}}}
+		}), false},
+		{"certificate host's CNAME of 1 MB", observationLine(t, "example.com", func(o *dnscrawl.Observation) {
+			o.CertHosts = []dnscrawl.CertHost{{Name: "ocsp.ca.test", Host: dnscrawl.Host{Name: "ocsp.ca.test", CNAMEs: []string{big}}}}
+		}), false},
+		{"certificate host's zone name server with an empty label", observationLine(t, "example.com", func(o *dnscrawl.Observation) {
+			o.CertHosts = []dnscrawl.CertHost{{Name: "ocsp.ca.test", Host: dnscrawl.Host{Name: "ocsp.ca.test"},
+				Zone: &dnscrawl.ZoneNS{Zone: "ca.test", NS: []string{"ns1.ca.test", "ns2..ca.test"}}}}
+		}), false},
+		{"two bad names: the first CheckNames meets is named", observationLine(t, "example.com", func(o *dnscrawl.Observation) {
+			o.MX[0].Name = "mx..example.com"
+			o.SOA = &dnscrawl.SOA{MName: "a.example", RName: big}
+		}), false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			o, err := dnscrawl.ParseObservation(tt.line)
+			// A Parser checks the names as it reads them, and remembers
+			// them: it gives the same error, the second time too.
+			p := dnscrawl.NewParser()
+			var st dnscrawl.Store
+			for round := range 2 {
+				_, perr := p.Parse(tt.line)
+				var into dnscrawl.Observation
+				ierr := p.ParseInto(tt.line, &into, &st)
+				if fmt.Sprint(perr) != fmt.Sprint(err) || fmt.Sprint(ierr) != fmt.Sprint(err) {
+					t.Errorf("round %d: Parse: %.200v, ParseInto: %.200v; want ParseObservation's %.200v", round, perr, ierr, err)
+				}
+			}
 			if tt.ok {
 				if err != nil {
 					t.Fatalf("refused: %v", err)
