@@ -65,8 +65,8 @@ type Parser struct {
 	// namesValid is true when every name of the line last decoded that
 	// CheckNames checks as a DNS name was found valid as it was read.
 	namesValid bool
-	// certHosts keeps the certificate hosts last decoded with a Store.
-	certHosts certHostCache
+	// caches keeps values decoded with a Store (decode_cache.go).
+	caches parserCaches
 }
 
 // parserSlots is the number of names a Parser keeps (a power of two):
@@ -88,7 +88,7 @@ const slotBytes = 64 - 16 - 1
 
 // NewParser returns a Parser.
 func NewParser() *Parser {
-	return &Parser{names: new([parserSlots]nameSlot), seed: maphash.MakeSeed(), lineTexts: make([]string, 0, 8)}
+	return &Parser{names: new([parserSlots]nameSlot), seed: maphash.MakeSeed(), lineTexts: make([]string, 0, 8), caches: newParserCaches()}
 }
 
 // Parse decodes and checks one non-empty line, as ParseObservation does.
@@ -171,7 +171,9 @@ func decodeIn(b []byte, o *Observation, p *Parser, s *Store) error {
 		case "error":
 			return seen.once(4, k, r.nameInto(&o.Error))
 		case "ns":
-			return seen.once(5, k, objects(&r, &o.NS, storeOf(s, func(s *Store) *[]NSHost { return &s.ns }), r.nsHost))
+			return seen.once(5, k, cachedIf(&r, cachesOf(p, func(c *parserCaches) *rawCache[[]NSHost] { return &c.ns }), &o.NS, func(v *[]NSHost) error {
+				return objects(&r, v, storeOf(r.store, func(s *Store) *[]NSHost { return &s.ns }), r.nsHost)
+			}))
 		case "soa":
 			return seen.once(6, k, r.soa(&o.SOA))
 		case "apex":
@@ -179,11 +181,15 @@ func decodeIn(b []byte, o *Observation, p *Parser, s *Store) error {
 		case "www":
 			return seen.once(8, k, r.host(&o.WWW))
 		case "mx":
-			return seen.once(9, k, objects(&r, &o.MX, storeOf(s, func(s *Store) *[]MXHost { return &s.mx }), r.mxHost))
+			return seen.once(9, k, cachedIf(&r, cachesOf(p, func(c *parserCaches) *rawCache[[]MXHost] { return &c.mx }), &o.MX, func(v *[]MXHost) error {
+				return objects(&r, v, storeOf(r.store, func(s *Store) *[]MXHost { return &s.mx }), r.mxHost)
+			}))
 		case "mx_status":
 			return seen.once(10, k, r.statusInto(&o.MXStatus))
 		case "target_zones":
-			return seen.once(11, k, objects(&r, &o.TargetZones, storeOf(s, func(s *Store) *[]ZoneNS { return &s.zones }), r.zoneNS))
+			return seen.once(11, k, cachedIf(&r, cachesOf(p, func(c *parserCaches) *rawCache[[]ZoneNS] { return &c.zones }), &o.TargetZones, func(v *[]ZoneNS) error {
+				return objects(&r, v, storeOf(r.store, func(s *Store) *[]ZoneNS { return &s.zones }), r.zoneNS)
+			}))
 		case "delegation":
 			return seen.once(21, k, r.reflect(&o.Delegation))
 		case "tls":

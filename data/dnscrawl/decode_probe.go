@@ -1,9 +1,6 @@
 package dnscrawl
 
-import (
-	"bytes"
-	"slices"
-)
+import "bytes"
 
 // The probe fields of an observation (tls, http, cert_hosts), read by the
 // decoder of decode.go with the same rules: encoding/json's values, a
@@ -80,7 +77,14 @@ func (r *jsonReader) chain(p *[]Cert) error {
 		return nil
 	}
 	start := r.i
-	err := objects(r, p, storeOf(r.store, func(s *Store) *[]Cert { return &s.certs }), r.cert)
+	n := 0 // certificates read
+	err := objects(r, p, storeOf(r.store, func(s *Store) *[]Cert { return &s.certs }), func(c *Cert) error {
+		n++
+		if n == 1 || r.names == nil {
+			return r.cert(c) // the leaf: the site's own
+		}
+		return cached(r, &r.names.caches.certs, c, r.cert) // a CA's
+	})
 	if err == nil && r.names != nil {
 		r.lastChain, r.lastCerts = r.b[start:r.i], *p
 	}
@@ -195,80 +199,13 @@ func (r *jsonReader) headers(p *map[string][]string) error {
 	return err
 }
 
-// certHosts reads the cert_hosts field.
-//
-// With a Store (ParseInto), the certificate hosts of many lines are the
-// same bytes (those of the sites of one CA): the Parser keeps the last
-// few it decoded, in memory of their own that nothing writes again, and
-// lines with the same bytes share them, decoded once.
+// certHosts reads the cert_hosts field: with a Store, the certificate
+// hosts of many lines are the same bytes (those of the sites of one CA),
+// decoded once (cached).
 func (r *jsonReader) certHosts(p *[]CertHost) error {
-	if r.store == nil {
-		return objects(r, p, nil, r.certHost)
-	}
-	if hosts, n, ok := r.names.certHosts.find(r.b[r.i:]); ok {
-		r.i += n
-		*p = hosts
-		return nil
-	}
-	start := r.i
-	st := r.store
-	r.store = nil // decoded into new memory, which the cache may keep
-	err := objects(r, p, nil, r.certHost)
-	r.store = st
-	if err == nil && !r.badName { // kept only with names known valid: a hit is not checked again
-		r.names.certHosts.add(r.b[start:r.i], *p)
-	}
-	return err
-}
-
-// certHostCache holds certificate host arrays a Parser decoded with a
-// Store, with their bytes, found by their first certHostKey bytes.
-type certHostCache struct {
-	m map[string][]cachedCertHosts
-	n int // arrays kept
-}
-
-type cachedCertHosts struct {
-	raw   []byte
-	hosts []CertHost
-}
-
-// certHostsKept bounds the arrays a Parser keeps; when full, it forgets
-// them all and starts again. In a simulated crawl, 64 arrays hold 99.8%
-// of the lines' (8 of them 80%).
-const certHostsKept = 64
-
-// certHostKey is the number of first bytes the arrays are found by
-// (several may share them); shorter arrays (null, [], one short host)
-// are not kept: they decode fast.
-const certHostKey = 128
-
-// find returns the certificate hosts b begins with, if kept, and their
-// length in bytes. A JSON array ends where its own bytes say, so b
-// beginning with the bytes of one is the same value.
-func (c *certHostCache) find(b []byte) ([]CertHost, int, bool) {
-	if c.n == 0 || len(b) < certHostKey {
-		return nil, 0, false
-	}
-	for _, e := range c.m[string(b[:certHostKey])] {
-		if bytes.HasPrefix(b, e.raw) {
-			return e.hosts, len(e.raw), true
-		}
-	}
-	return nil, 0, false
-}
-
-// add keeps hosts, read from raw (copied).
-func (c *certHostCache) add(raw []byte, hosts []CertHost) {
-	if len(raw) < certHostKey {
-		return
-	}
-	if c.m == nil || c.n == certHostsKept {
-		c.m, c.n = make(map[string][]cachedCertHosts), 0
-	}
-	k := string(raw[:certHostKey])
-	c.m[k] = append(c.m[k], cachedCertHosts{raw: bytes.Clone(raw), hosts: slices.Clip(hosts)})
-	c.n++
+	return cachedIf(r, cachesOf(r.names, func(c *parserCaches) *rawCache[[]CertHost] { return &c.certHosts }), p, func(p *[]CertHost) error {
+		return objects(r, p, storeOf(r.store, func(s *Store) *[]CertHost { return &s.chosts }), r.certHost)
+	})
 }
 
 func (r *jsonReader) certHost(c *CertHost) error {

@@ -20,8 +20,10 @@ import (
 // Parser never rewrites): a consumer may keep any string, but no slice,
 // map or pointer of the observation, past the Store's Reset. Observations
 // decoded with ParseInto may share memory with each other (a chain that
-// two probes of a line sent alike, the certificate hosts of lines written
-// with the same bytes): they are read-only.
+// two probes of a line sent alike; the name servers, mail exchangers,
+// target zones, intermediate certificates and certificate hosts of lines
+// written with the same bytes, kept by the Parser: decode_cache.go): they
+// are read-only.
 
 // Store holds the arrays of the observations that Parser.ParseInto
 // decodes: each array of an observation is a slice of the Store's array
