@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -307,4 +309,132 @@ func (c repeatByte) Read(p []byte) (int, error) {
 		p[i] = byte(c)
 	}
 	return len(p), nil
+}
+
+// leanLines returns observation lines that carry every fact a lean
+// Parser leaves out, on probes of every kind: TLS probes that worked or
+// not, chains of catalogued, uncatalogued and self-signed issuers, with
+// and without stapling, certificate hosts on other providers, HTTP
+// answers with a CDN's headers or none.
+func leanLines(t *testing.T) [][]byte {
+	t.Helper()
+	addr := netip.MustParseAddr
+	day := time.Date(2026, 11, 18, 0, 0, 0, 0, time.UTC)
+	issuers := []dnscrawl.Cert{
+		{IssuerCN: "E7", IssuerOrg: "Let's Encrypt", CRL: []string{"http://e7.c.lencr.org/49.crl"}, AIA: []string{"http://e7.i.lencr.org/"}},
+		{IssuerCN: "DigiCert Global G2 TLS RSA SHA256 2020 CA1", IssuerOrg: "DigiCert Inc", OCSP: []string{"http://ocsp.digicert.com"}, CRL: []string{"http://crl3.digicert.com/x.crl"}},
+		{IssuerCN: "Corp CA", IssuerOrg: "Example Corp Internal"},
+		{IssuerCN: "", IssuerOrg: ""},
+		{SelfSigned: true, IssuerCN: "localhost"},
+	}
+	statuses := []dnscrawl.ProbeStatus{dnscrawl.ProbeOK, dnscrawl.ProbeOK, dnscrawl.ProbeTLSError, dnscrawl.ProbeTimeout, dnscrawl.ProbeRefused, dnscrawl.ProbeNoAddress}
+	headers := []map[string][]string{
+		{"Server": {"cloudflare"}, "Cf-Ray": {"8a1b2c3d4e5f-LHR"}, "Date": {"Sat, 05 Dec 2026 14:23:17 GMT"}},
+		{"X-Amz-Cf-Id": {"abc=="}, "X-Amz-Cf-Pop": {"FRA56-P1"}, "Server": {"AmazonS3"}},
+		{"Server": {"nginx"}},
+		nil,
+	}
+	var lines [][]byte
+	for i := range 60 {
+		d := fmt.Sprintf("site%d.example", i)
+		web := addr(fmt.Sprintf("104.16.%d.%d", i%256, i%200+1))
+		leaf := issuers[i%len(issuers)]
+		leaf.SubjectCN, leaf.SubjectOrg, leaf.NotBefore, leaf.NotAfter, leaf.SANs = d, "Site "+d, day, day.AddDate(0, 3, 0), 2
+		leaf.SHA256 = fmt.Sprintf("%064x", i)
+		chain := []dnscrawl.Cert{leaf, {SubjectCN: leaf.IssuerCN, SubjectOrg: leaf.IssuerOrg, IssuerCN: "ISRG Root X1", IssuerOrg: "Internet Security Research Group",
+			NotBefore: day.AddDate(-1, 0, 0), NotAfter: day.AddDate(3, 0, 0), SHA256: fmt.Sprintf("%064x", 1000+i%3)}}
+		probe := func(host string, j int) dnscrawl.TLSProbe {
+			p := dnscrawl.TLSProbe{Host: host, Addr: web, Port: 443, Status: statuses[(i+j)%len(statuses)], Version: "TLS 1.3", Verified: i%2 == 0,
+				OCSPStapled: i%4 == 1, DurationMS: 9.5 + float64(j)}
+			switch p.Status {
+			case dnscrawl.ProbeOK:
+				p.Chain = chain
+				if !p.Verified {
+					p.VerifyError = "x509: certificate signed by unknown authority"
+				}
+			case dnscrawl.ProbeTLSError:
+				p.Error = "remote error: tls: internal error"
+			default:
+				p.Error = "dial tcp: i/o timeout"
+			}
+			return p
+		}
+		o := &dnscrawl.Observation{SchemaVersion: dnscrawl.SchemaVersion, Domain: d, Rank: i + 1, Status: dnscrawl.StatusOK,
+			Resolver: "127.0.0.1:53", Simulated: true, StartedAt: day, DurationMS: 14.5, Queries: 7, Attempts: 8,
+			NS:       []dnscrawl.NSHost{{Name: "chad.ns.cloudflare.com", Addrs: []netip.Addr{addr("173.245.58.10")}}, {Name: "ns-1.awsdns-01.org"}},
+			Apex:     dnscrawl.Host{Name: d, Status: dnscrawl.StatusOK, A: []netip.Addr{web}},
+			WWW:      dnscrawl.Host{Name: "www." + d, Status: dnscrawl.StatusOK, CNAMEs: []string{d + ".cdn.cloudflare.net"}, A: []netip.Addr{web}},
+			MXStatus: dnscrawl.StatusNoData,
+			TLS:      []dnscrawl.TLSProbe{probe(d, 0), probe("www."+d, 1)},
+			HTTP: []dnscrawl.HTTPProbe{{URL: "https://www." + d + "/", Addr: web, Status: dnscrawl.ProbeOK, StatusCode: 200 + i%3, Headers: headers[i%len(headers)], DurationMS: 3},
+				{URL: "http://" + d + "/", Addr: web, Status: dnscrawl.ProbeHTTPError, Error: "EOF"}},
+			CertHosts: []dnscrawl.CertHost{
+				{Name: "e7.c.lencr.org", Host: dnscrawl.Host{Name: "e7.c.lencr.org", Status: dnscrawl.StatusOK, CNAMEs: []string{"c.lencr.edgesuite.net", "a1887.dscq.akamai.net"},
+					A: []netip.Addr{addr("23.39.135.79")}}, Zone: &dnscrawl.ZoneNS{Zone: "akamai.net", NS: []string{"a1-67.akam.net", "a10-67.akam.net"}}},
+				{Name: "ocsp.digicert.com", Host: dnscrawl.Host{Name: "ocsp.digicert.com", Status: dnscrawl.StatusOK, CNAMEs: []string{"fp2e7a.wpc.phicdn.net"},
+					A: []netip.Addr{addr("192.229.211.108")}}, Zone: &dnscrawl.ZoneNS{Zone: "phicdn.net", NS: []string{"ns1.edgecastdns.net", "ns2.edgecastdns.net"}}},
+			},
+		}
+		b, err := json.Marshal(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, b)
+	}
+	return lines
+}
+
+// TestClassifyLeanParser checks that classification and the certificate
+// host edges are the same from a lean Parser's observations
+// (classifyObservations) as from a Parser's, on lines that carry every
+// fact the lean Parser leaves out: it leaves out nothing they read.
+func TestClassifyLeanParser(t *testing.T) {
+	t.Parallel()
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl := classify.New(cat, nil)
+	full, lean := dnscrawl.NewParser(), dnscrawl.NewLeanParser()
+	var fullStore, leanStore dnscrawl.Store
+	edges, cas, differ := 0, 0, 0
+	for round := range 3 { // the second and third time from the Parsers' caches
+		for i, line := range leanLines(t) {
+			var fo, lo dnscrawl.Observation
+			if err := full.ParseInto(line, &fo, &fullStore); err != nil {
+				t.Fatalf("line %d: %v", i, err)
+			}
+			if err := lean.ParseInto(line, &lo, &leanStore); err != nil {
+				t.Fatalf("line %d: lean: %v", i, err)
+			}
+			if !cmp.Equal(fo, lo, cmpopts.EquateComparable(netip.Addr{})) {
+				differ++
+			}
+			want, got := cl.Classify(&fo), cl.Classify(&lo)
+			if diff := cmp.Diff(want, got, cmpopts.IgnoreUnexported(classify.Result{})); diff != "" {
+				t.Errorf("round %d, %s: result (-parser +lean):\n%s", round, fo.Domain, diff)
+			}
+			if diff := cmp.Diff(want.DepList(), got.DepList()); diff != "" {
+				t.Errorf("round %d, %s: dependencies (-parser +lean):\n%s", round, fo.Domain, diff)
+			}
+			if diff := cmp.Diff(want.AddrInfos(), got.AddrInfos(), cmpopts.EquateComparable(netip.Addr{})); diff != "" {
+				t.Errorf("round %d, %s: addresses (-parser +lean):\n%s", round, fo.Domain, diff)
+			}
+			wantEdges, gotEdges := cl.CertHostEdges(&fo), cl.CertHostEdges(&lo)
+			if diff := cmp.Diff(wantEdges, gotEdges); diff != "" {
+				t.Errorf("round %d, %s: certificate host edges (-parser +lean):\n%s", round, fo.Domain, diff)
+			}
+			edges += len(wantEdges)
+			if want.States[catalog.LayerCA] == classify.StateKnown {
+				cas++
+			}
+		}
+		fullStore.Reset()
+		leanStore.Reset()
+	}
+	// The comparison can fail: the lean observations lack facts, and the
+	// lines give classification something to find.
+	if differ == 0 || edges == 0 || cas == 0 {
+		t.Errorf("%d lean observations differ from the Parser's, %d certificate host edges, %d CAs named: the test cannot see a difference", differ, edges, cas)
+	}
 }

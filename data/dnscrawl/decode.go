@@ -65,6 +65,9 @@ type Parser struct {
 	// namesValid is true when every name of the line last decoded that
 	// CheckNames checks as a DNS name was found valid as it was read.
 	namesValid bool
+	// lean leaves out the facts the analysis does not read
+	// (NewLeanParser).
+	lean bool
 	// caches keeps values decoded with a Store (decode_cache.go).
 	caches parserCaches
 }
@@ -89,6 +92,23 @@ const slotBytes = 64 - 16 - 1
 // NewParser returns a Parser.
 func NewParser() *Parser {
 	return &Parser{names: new([parserSlots]nameSlot), seed: maphash.MakeSeed(), lineTexts: make([]string, 0, 8), caches: newParserCaches()}
+}
+
+// NewLeanParser returns a Parser that leaves out of the observations the
+// facts that classification and the edges of the analysis never read
+// (analyze reads a million lines with it): the resolver, start, duration
+// and query counts of the observation; the address, port, error, version,
+// verification and duration of a TLS probe; the subject, validity, SANs
+// count and fingerprint of a certificate; the address, error, status code
+// and duration of an HTTP probe. Those fields stay empty. A lean Parser
+// still reads and checks them: it refuses the lines a Parser refuses,
+// with the same error (for which it reads the line again in full), and
+// gives every other field as a Parser does (TestLeanParser). Commands
+// that write observations again or show them whole use NewParser.
+func NewLeanParser() *Parser {
+	p := NewParser()
+	p.lean = true
+	return p
 }
 
 // Parse decodes and checks one non-empty line, as ParseObservation does.
@@ -146,7 +166,7 @@ func decodeWith(b []byte, o *Observation, p *Parser) error { return decodeIn(b, 
 // decodeIn is decodeWith with the arrays of o in s when s is not nil (p
 // must then be too).
 func decodeIn(b []byte, o *Observation, p *Parser, s *Store) error {
-	r := jsonReader{b: b, names: p, store: s}
+	r := jsonReader{b: b, names: p, store: s, lean: p != nil && p.lean}
 	if p != nil {
 		p.lineTexts = p.lineTexts[:0]
 		p.namesValid = false
@@ -199,17 +219,17 @@ func decodeIn(b []byte, o *Observation, p *Parser, s *Store) error {
 		case "cert_hosts":
 			return seen.once(14, k, r.certHosts(&o.CertHosts))
 		case "resolver":
-			return seen.once(15, k, r.nameInto(&o.Resolver))
+			return seen.once(15, k, r.leanStr(&o.Resolver, asName, 0))
 		case "simulated":
 			return seen.once(16, k, r.boolInto(&o.Simulated))
 		case "started_at":
-			return seen.once(17, k, r.time(&o.StartedAt))
+			return seen.once(17, k, r.time(r.sinkTime(&o.StartedAt)))
 		case "duration_ms":
-			return seen.once(18, k, r.floatInto(&o.DurationMS))
+			return seen.once(18, k, r.floatInto(r.sinkFloat(&o.DurationMS)))
 		case "queries":
-			return seen.once(19, k, r.intInto(&o.Queries))
+			return seen.once(19, k, r.intInto(r.sinkInt(&o.Queries)))
 		case "attempts":
-			return seen.once(20, k, r.intInto(&o.Attempts))
+			return seen.once(20, k, r.intInto(r.sinkInt(&o.Attempts)))
 		}
 		return r.skip()
 	})
@@ -418,6 +438,76 @@ type jsonReader struct {
 	// badName is set when a name that CheckNames checks as a DNS name
 	// (asCheckedName, asCheckedHost) was not found valid.
 	badName bool
+	// lean: the reader leaves out what a lean Parser leaves out, read
+	// into sink.
+	lean bool
+	sink struct {
+		f float64
+		i int
+		t time.Time
+		a netip.Addr
+		b bool
+	}
+}
+
+// errLeanBound is the error of a lean reader for a field it leaves out
+// that is longer than checkProbes allows: the line is read again in full
+// for checkProbes' error.
+var errLeanBound = errors.New("field over its bound")
+
+// leanStr reads a string into p as strAs does, or, when the reader is
+// lean, reads it and checks it against max, its bound in checkProbes (0:
+// none), leaving p empty.
+func (r *jsonReader) leanStr(p *string, kind strKind, max int) error {
+	if !r.lean {
+		return r.strAs(p, kind)
+	}
+	if r.null() {
+		return nil
+	}
+	b, err := r.strBytes()
+	if err == nil && max > 0 && len(b) > max {
+		err = errLeanBound
+	}
+	return err
+}
+
+// The sinks return p, or, when the reader is lean, where a value it
+// leaves out is read (and checked) instead.
+
+func (r *jsonReader) sinkFloat(p *float64) *float64 {
+	if r.lean {
+		return &r.sink.f
+	}
+	return p
+}
+
+func (r *jsonReader) sinkInt(p *int) *int {
+	if r.lean {
+		return &r.sink.i
+	}
+	return p
+}
+
+func (r *jsonReader) sinkTime(p *time.Time) *time.Time {
+	if r.lean {
+		return &r.sink.t
+	}
+	return p
+}
+
+func (r *jsonReader) sinkAddr(p *netip.Addr) *netip.Addr {
+	if r.lean {
+		return &r.sink.a
+	}
+	return p
+}
+
+func (r *jsonReader) sinkBool(p *bool) *bool {
+	if r.lean {
+		return &r.sink.b
+	}
+	return p
 }
 
 var errEnd = errors.New("unexpected end of JSON input")
@@ -426,8 +516,16 @@ func (r *jsonReader) errorf(format string, a ...any) error {
 	return fmt.Errorf("invalid JSON at offset %d: %s", r.i, fmt.Sprintf(format, a...))
 }
 
-// ws skips white space.
+// ws skips white space: most often none (the Encoder writes none), which
+// the inlined test sees.
 func (r *jsonReader) ws() {
+	if r.i < len(r.b) && r.b[r.i] > ' ' {
+		return
+	}
+	r.wsSlow()
+}
+
+func (r *jsonReader) wsSlow() {
 	for r.i < len(r.b) {
 		switch r.b[r.i] {
 		case ' ', '\t', '\n', '\r':
@@ -451,7 +549,7 @@ func (r *jsonReader) end() error {
 // there was one.
 func (r *jsonReader) null() bool {
 	r.ws()
-	if bytes.HasPrefix(r.b[r.i:], []byte("null")) {
+	if r.i < len(r.b) && r.b[r.i] == 'n' && bytes.HasPrefix(r.b[r.i:], []byte("null")) {
 		r.i += 4
 		return true
 	}

@@ -39,27 +39,29 @@ func (r *jsonReader) tlsProbe(t *TLSProbe) error {
 		case "host":
 			return seen.once(0, k, r.hostInto(&t.Host))
 		case "addr":
-			return seen.once(1, k, r.addr(&t.Addr))
+			return seen.once(1, k, r.addr(r.sinkAddr(&t.Addr)))
 		case "port":
 			v, err := r.uint(16)
-			t.Port = uint16(v)
+			if !r.lean {
+				t.Port = uint16(v)
+			}
 			return seen.once(2, k, err)
 		case "status":
 			return seen.once(3, k, r.probeStatusInto(&t.Status))
 		case "error":
-			return seen.once(4, k, r.nameInto(&t.Error))
+			return seen.once(4, k, r.leanStr(&t.Error, asName, MaxProbeText))
 		case "version":
-			return seen.once(5, k, r.nameInto(&t.Version))
+			return seen.once(5, k, r.leanStr(&t.Version, asName, 32))
 		case "chain":
 			return seen.once(6, k, r.chain(&t.Chain))
 		case "ocsp_stapled":
 			return seen.once(7, k, r.boolInto(&t.OCSPStapled))
 		case "verified":
-			return seen.once(8, k, r.boolInto(&t.Verified))
+			return seen.once(8, k, r.boolInto(r.sinkBool(&t.Verified)))
 		case "verify_error":
-			return seen.once(9, k, r.nameInto(&t.VerifyError))
+			return seen.once(9, k, r.leanStr(&t.VerifyError, asName, MaxProbeText))
 		case "duration_ms":
-			return seen.once(10, k, r.floatInto(&t.DurationMS))
+			return seen.once(10, k, r.floatInto(r.sinkFloat(&t.DurationMS)))
 		}
 		return r.skip()
 	})
@@ -99,21 +101,21 @@ func (r *jsonReader) cert(c *Cert) error {
 	return r.object(func(key []byte) error {
 		switch k := r.key(key, &certKeys); k {
 		case "subject_cn":
-			return seen.once(0, k, r.hostInto(&c.SubjectCN))
+			return seen.once(0, k, r.leanStr(&c.SubjectCN, asHost, MaxCertText))
 		case "subject_org":
-			return seen.once(1, k, r.nameInto(&c.SubjectOrg))
+			return seen.once(1, k, r.leanStr(&c.SubjectOrg, asName, MaxCertText))
 		case "issuer_cn":
 			return seen.once(2, k, r.nameInto(&c.IssuerCN))
 		case "issuer_org":
 			return seen.once(3, k, r.nameInto(&c.IssuerOrg))
 		case "not_before":
-			return seen.once(4, k, r.time(&c.NotBefore))
+			return seen.once(4, k, r.time(r.sinkTime(&c.NotBefore)))
 		case "not_after":
-			return seen.once(5, k, r.time(&c.NotAfter))
+			return seen.once(5, k, r.time(r.sinkTime(&c.NotAfter)))
 		case "sans":
-			return seen.once(6, k, r.intInto(&c.SANs))
+			return seen.once(6, k, r.intInto(r.sinkInt(&c.SANs)))
 		case "sha256":
-			return seen.once(7, k, r.textInto(&c.SHA256))
+			return seen.once(7, k, r.leanStr(&c.SHA256, asText, 64))
 		case "ocsp":
 			return seen.once(8, k, r.strings(&c.OCSP, asName))
 		case "crl":
@@ -142,17 +144,17 @@ func (r *jsonReader) httpProbe(h *HTTPProbe) error {
 		case "url":
 			return seen.once(0, k, r.textInto(&h.URL))
 		case "addr":
-			return seen.once(1, k, r.addr(&h.Addr))
+			return seen.once(1, k, r.addr(r.sinkAddr(&h.Addr)))
 		case "status":
 			return seen.once(2, k, r.probeStatusInto(&h.Status))
 		case "error":
-			return seen.once(3, k, r.nameInto(&h.Error))
+			return seen.once(3, k, r.leanStr(&h.Error, asName, MaxProbeText))
 		case "status_code":
-			return seen.once(4, k, r.intInto(&h.StatusCode))
+			return seen.once(4, k, r.intInto(r.sinkInt(&h.StatusCode)))
 		case "headers":
 			return seen.once(5, k, r.headers(&h.Headers))
 		case "duration_ms":
-			return seen.once(6, k, r.floatInto(&h.DurationMS))
+			return seen.once(6, k, r.floatInto(r.sinkFloat(&h.DurationMS)))
 		}
 		return r.skip()
 	})

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -579,8 +580,8 @@ func TestPlain8(t *testing.T) {
 }
 
 // FuzzParseErrors checks that a Parser, which checks names as it reads
-// them and remembers them, and caches chains and certificate hosts,
-// accepts and refuses what ParseObservation does, with the same error,
+// them and remembers them, and caches chains and certificate hosts, and
+// a lean Parser, accept and refuse what ParseObservation does, with the same error,
 // and reads the same observation: with and without a Store, and the
 // second and third time, from its tables and caches (a value is kept the
 // second time it is seen, found the third).
@@ -594,11 +595,36 @@ func FuzzParseErrors(f *testing.F) {
 		`"zone":{"zone":"ca-cdn.test","ns":["ns1.ca-cdn.test","ns2.ca-cdn.test","ns3.ca-cdn.test"]}}]}`))
 	f.Add([]byte(`{"schema_version":2,"domain":"example.com","status":"ok","apex":{"name":"www.example.com"},"www":{"name":"example.com"},"domain":"example.org"}`))
 	f.Add([]byte(`{"schema_version":2,"apex":{"name":"a b.example"},"domain":"example.com","status":"ok","www":{"name":"www.example.com"}}`))
+	probes := `{"schema_version":2,"domain":"example.com","status":"ok","apex":{"name":"example.com"},"www":{"name":"www.example.com","status":"ok","a":["192.0.2.1"]},` +
+		`"tls":[{"host":"www.example.com","addr":"192.0.2.1","port":443,"status":"ok","version":"TLS 1.3","chain":[{"subject_cn":"www.example.com","issuer_org":"=1+1","not_before":"2026-01-01T00:00:00Z","not_after":"2027-01-01T00:00:00Z","sha256":"ab","ocsp":["http://ocsp.ca.test"]},` +
+		`{"subject_cn":"CA 1","subject_org":"CA","issuer_cn":"Root","issuer_org":"CA","not_before":"2020-01-01T00:00:00Z","not_after":"2030-01-01T00:00:00Z","sha256":"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}],"ocsp_stapled":true,"verified":true,"duration_ms":1.5}],` +
+		`"http":[{"url":"https://www.example.com/","addr":"192.0.2.1","status":"ok","status_code":200,"headers":{"Server":["cloudflare"]},"duration_ms":2}],` +
+		`"cert_hosts":[{"name":"ocsp.ca.test","host":{"name":"ocsp.ca.test","status":"ok"},"zone":{"zone":"ca.test","ns":["ns.ca.test"]}}],` +
+		`"resolver":"127.0.0.1:53","started_at":"2026-12-05T14:23:17.2Z","duration_ms":3,"queries":4,"attempts":5}`
+	f.Add([]byte(probes))
+	for _, c := range [][2]string{{`"TLS 1.3"`, `"` + strings.Repeat("v", 33) + `"`}, {`"sha256":"ab"`, `"sha256":"` + strings.Repeat("a", 65) + `"`},
+		{`"subject_cn":"CA 1"`, `"subject_cn":"` + strings.Repeat("c", MaxCertText+1) + `"`}, {`"port":443`, `"port":65536`}, {`"addr":"192.0.2.1","port"`, `"addr":"192.0.2.300","port"`},
+		{`"not_after":"2030-01-01T00:00:00Z"`, `"not_after":"2030-01-01"`}, {`"status_code":200`, `"status_code":"200"`}, {`"queries":4`, `"queries":4.5`}} {
+		f.Add([]byte(strings.Replace(probes, c[0], c[1], 1)))
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		want, wantErr := ParseObservation(b)
-		p := NewParser()
-		var st Store
+		p, lean := NewParser(), NewLeanParser()
+		var st, leanSt Store
 		for round := range 3 {
+			var lo Observation
+			lerr := lean.ParseInto(b, &lo, &leanSt)
+			if fmt.Sprint(lerr) != fmt.Sprint(wantErr) {
+				t.Fatalf("round %d: lean ParseInto: %v; ParseObservation: %v\n%q", round, lerr, wantErr, b)
+			}
+			if wantErr == nil {
+				if diff := cmp.Diff(want, &lo, append(leanOmits, addrEqual)...); diff != "" {
+					t.Errorf("round %d: lean ParseInto read (-ParseObservation +lean):\n%s", round, diff)
+				}
+				if f := leanFilled(&lo); len(f) > 0 {
+					t.Errorf("round %d: a lean Parser filled %v", round, f)
+				}
+			}
 			got, err := p.Parse(b)
 			var into Observation
 			ierr := p.ParseInto(b, &into, &st)
@@ -616,4 +642,68 @@ func FuzzParseErrors(f *testing.F) {
 			}
 		}
 	})
+}
+
+// leanOmits are the fields a lean Parser leaves out (NewLeanParser).
+var leanOmits = []cmp.Option{
+	cmpopts.IgnoreFields(Observation{}, "Resolver", "StartedAt", "DurationMS", "Queries", "Attempts"),
+	cmpopts.IgnoreFields(TLSProbe{}, "Addr", "Port", "Error", "Version", "Verified", "VerifyError", "DurationMS"),
+	cmpopts.IgnoreFields(Cert{}, "SubjectCN", "SubjectOrg", "NotBefore", "NotAfter", "SANs", "SHA256"),
+	cmpopts.IgnoreFields(HTTPProbe{}, "Addr", "Error", "StatusCode", "DurationMS"),
+}
+
+// leanFilled returns the fields of o (a lean Parser's) that leanOmits
+// names and that are not empty.
+func leanFilled(o *Observation) []string {
+	var out []string
+	nonZero := func(what string, v any) {
+		if !reflect.ValueOf(v).IsZero() {
+			out = append(out, what)
+		}
+	}
+	nonZero("Resolver", o.Resolver)
+	nonZero("StartedAt", o.StartedAt)
+	nonZero("DurationMS", o.DurationMS)
+	nonZero("Queries", o.Queries)
+	nonZero("Attempts", o.Attempts)
+	for _, p := range o.TLS {
+		nonZero("TLS", TLSProbe{Addr: p.Addr, Port: p.Port, Error: p.Error, Version: p.Version, Verified: p.Verified, VerifyError: p.VerifyError, DurationMS: p.DurationMS})
+		for _, c := range p.Chain {
+			nonZero("Cert", Cert{SubjectCN: c.SubjectCN, SubjectOrg: c.SubjectOrg, NotBefore: c.NotBefore, NotAfter: c.NotAfter, SANs: c.SANs, SHA256: c.SHA256})
+		}
+	}
+	for _, p := range o.HTTP {
+		nonZero("HTTP", HTTPProbe{Addr: p.Addr, Error: p.Error, StatusCode: p.StatusCode, DurationMS: p.DurationMS})
+	}
+	return out
+}
+
+// TestLeanParser checks that a lean Parser decodes every field a Parser
+// decodes but those of leanOmits, which it leaves empty, and that
+// leanOmits leaves out only what it must: without it, the comparison
+// sees the difference.
+func TestLeanParser(t *testing.T) {
+	t.Parallel()
+	want, line := everyFieldLine(t)
+	for _, st := range []*Store{nil, new(Store)} {
+		var got Observation
+		if err := decodeIn(line, &got, NewLeanParser(), st); err != nil {
+			t.Fatalf("decode: %v\n%s", err, line)
+		}
+		if diff := cmp.Diff(want, &got, append(leanOmits, addrEqual)...); diff != "" {
+			t.Errorf("store %v: lean observation (-written +decoded):\n%s", st != nil, diff)
+		}
+		if f := leanFilled(&got); len(f) > 0 {
+			t.Errorf("store %v: a lean Parser filled %v", st != nil, f)
+		}
+		if cmp.Equal(want, &got, addrEqual) {
+			t.Error("the lean observation is the whole one: leanOmits names fields a lean Parser decodes")
+		}
+		for i := range leanOmits {
+			fewer := append(slices.Clone(leanOmits[:i]), leanOmits[i+1:]...)
+			if cmp.Equal(want, &got, append(fewer, addrEqual)...) {
+				t.Errorf("leanOmits[%d] leaves out nothing a lean Parser leaves out", i)
+			}
+		}
+	}
 }

@@ -285,8 +285,21 @@ func parseObservation(b []byte, p *Parser) (*Observation, error) {
 }
 
 // parseInto is parseObservation into o (overwritten whole), with the
-// arrays of o in s when s is not nil (p must then be too).
+// arrays of o in s when s is not nil (p must then be too). A lean Parser
+// that refuses the line reads it again in full, without s, for the error
+// a Parser gives.
 func parseInto(b []byte, o *Observation, p *Parser, s *Store) error {
+	err := parseOnce(b, o, p, s)
+	if err != nil && p != nil && p.lean {
+		p.lean = false
+		err = parseOnce(b, o, p, nil)
+		p.lean = true
+	}
+	return err
+}
+
+// parseOnce is parseInto, once.
+func parseOnce(b []byte, o *Observation, p *Parser, s *Store) error {
 	*o = Observation{}
 	if err := decodeIn(b, o, p, s); err != nil {
 		return err
