@@ -409,7 +409,7 @@ func benchParsers(b *testing.B, lines [][]byte) {
 	})
 	b.Run("parse-into", func(b *testing.B) {
 		b.ReportAllocs()
-		parseIntoBatches(b, NewParser(), lines)
+		parseIntoBatches(b, NewParser(), nil, lines)
 	})
 	b.Run("encoding-json", func(b *testing.B) {
 		b.ReportAllocs()
@@ -505,7 +505,13 @@ func BenchmarkDecodeFile(b *testing.B) {
 	b.Run("parse-into", func(b *testing.B) {
 		b.ReportAllocs()
 		cpu0 := processCPU()
-		parseIntoBatches(b, nil, lines)
+		parseIntoBatches(b, nil, NewParser, lines)
+		reportPerLine(b, cpu0, len(lines))
+	})
+	b.Run("parse-into-lean", func(b *testing.B) { // as analyze's workers
+		b.ReportAllocs()
+		cpu0 := processCPU()
+		parseIntoBatches(b, nil, NewLeanParser, lines)
 		reportPerLine(b, cpu0, len(lines))
 	})
 }
@@ -532,15 +538,14 @@ func reportPerLine(b *testing.B, cpu0 time.Duration, n int) {
 // parseIntoBatches decodes lines with p.ParseInto in batches of 512
 // observations and one Store, reused from batch to batch as the workers
 // of analyze (pipeline.classifyObservations) reuse them. With p nil, each
-// round has a new Parser: what its tables and caches learnt from the
-// lines does not carry over to the same lines again.
-func parseIntoBatches(b *testing.B, p *Parser, lines [][]byte) {
+// round has a new Parser from fresh: what its tables and caches learnt
+// from the lines does not carry over to the same lines again.
+func parseIntoBatches(b *testing.B, p *Parser, fresh func() *Parser, lines [][]byte) {
 	obs := make([]Observation, 512)
 	var st Store
-	fresh := p == nil
 	for b.Loop() {
-		if fresh {
-			p = NewParser()
+		if fresh != nil {
+			p = fresh()
 		}
 		for i, l := range lines {
 			if i%len(obs) == 0 {
