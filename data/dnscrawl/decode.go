@@ -68,8 +68,10 @@ type Parser struct {
 	// lean leaves out the facts the analysis does not read
 	// (NewLeanParser).
 	lean bool
-	// caches keeps values decoded with a Store (decode_cache.go).
+	// caches keeps values decoded with a Store, in keep
+	// (decode_cache.go).
 	caches parserCaches
+	keep   Store
 }
 
 // parserSlots is the number of names a Parser keeps (a power of two):

@@ -17,8 +17,9 @@ import (
 //
 // A value is kept the second time its first bytes are seen (a site's own
 // name servers, seen once, are decoded into the Store without allocating
-// anything), decoded then into memory of its own that nothing writes
-// again, and only when every name in it was found valid (a kept value is
+// anything), decoded then into memory that nothing writes again (the
+// Parser's keep Store, makeRoom), and only when every name in it
+// was found valid (a kept value is
 // not checked again: checkedName). The caches are bounded: a fixed
 // number of sets of two values each, a newer value replacing the older
 // of its set.
@@ -96,6 +97,36 @@ func (c *rawCache[T]) add(h uint64, raw []byte, v T) {
 	s.seen = 0
 }
 
+// makeRoom readies s, a Parser's keep Store, for the next value its
+// caches keep. The keep Store is never Reset, so that nothing writes
+// again where a kept value is: an array with less than keepRoom elements
+// of room is replaced by a new one, made at its full size at once (the
+// values kept hold the old one; an array that grows by appending is
+// copied, and the copy is waste). A kept value costs no allocation of its
+// own but the copy of its bytes.
+func (s *Store) makeRoom() {
+	room(&s.ns, 512)
+	room(&s.mx, 512)
+	room(&s.zones, 256)
+	room(&s.czones, 64)
+	room(&s.certs, 64)
+	room(&s.chosts, 128)
+	room(&s.addrs, 2048)
+	room(&s.strs, 1024)
+}
+
+// keepRoom is the room makeRoom leaves in each array of a keep Store: a
+// value that needs more grows an array (a copy).
+const keepRoom = 16
+
+// room replaces *a with a new array of n elements' capacity when it has
+// less than keepRoom elements of room.
+func room[T any](a *[]T, n int) {
+	if cap(*a)-len(*a) < keepRoom {
+		*a = make([]T, 0, n)
+	}
+}
+
 // parserCaches are the caches of a Parser, by the sets of each (a power
 // of two) and the values a set keeps: more for fewer values that often
 // begin alike (the certificate hosts of one CA differ after the first
@@ -130,7 +161,9 @@ func cached[T any](r *jsonReader, c *rawCache[T], p *T, read func(*T) error) err
 		return read(p)
 	}
 	start, st, bad := r.i, r.store, r.badName
-	r.store, r.badName = nil, false // decoded into new memory, which c keeps
+	keep := &r.names.keep
+	keep.makeRoom()
+	r.store, r.badName = keep, false
 	err := read(p)
 	r.store = st
 	if err == nil && !r.badName && r.i-start >= rawKey {
