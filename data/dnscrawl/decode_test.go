@@ -16,6 +16,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/miekg/dns"
 )
 
 // fill sets every field of v, recursively, to a value of its own: strings,
@@ -711,4 +712,26 @@ func TestLeanParser(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzPlainDomainName checks plainDomainName against dns.IsDomainName on
+// names without a backslash, and validName against checkName on any.
+func FuzzPlainDomainName(f *testing.F) {
+	label63 := strings.Repeat("a", 63)
+	for _, s := range []string{"a", "a.", ".", "..", ".a", "a..b", "a.b.", "a.b..", label63 + ".com", label63 + "a.com", label63 + "." + label63,
+		strings.Repeat(label63+".", 3) + strings.Repeat("b", 61), strings.Repeat(label63+".", 3) + strings.Repeat("b", 62), strings.Repeat(label63+".", 3) + strings.Repeat("b", 61) + ".",
+		strings.Repeat(label63+".", 4), "a b.example", `a\.b`, `a\046b.c`, `\\`, "x" + label63} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if s != "" && !strings.Contains(s, `\`) {
+			_, want := dns.IsDomainName(s)
+			if got := plainDomainName(s); got != want {
+				t.Errorf("plainDomainName(%q) = %v, dns.IsDomainName: %v", s, got, want)
+			}
+		}
+		if got, want := validName(s), checkName("", s) == nil; got != want {
+			t.Errorf("validName(%q) = %v, checkName: %v", s, got, want)
+		}
+	})
 }

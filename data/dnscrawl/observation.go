@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/miekg/dns"
@@ -420,7 +421,9 @@ func isWWWOf(host, domain string) bool {
 // (validName).
 func validChecked(what, name string) error { return nil }
 
-// validName reports whether checkName accepts name.
+// validName reports whether checkName accepts name, without allocating
+// for a name without escapes (dns.IsDomainName makes the name fully
+// qualified first, a new string).
 func validName(name string) bool {
 	if name == "" || name == "." {
 		return true
@@ -428,8 +431,42 @@ func validName(name string) bool {
 	if len(name) > maxNameBytes {
 		return false
 	}
+	if strings.IndexByte(name, '\\') < 0 {
+		return plainDomainName(name)
+	}
 	_, ok := dns.IsDomainName(name)
 	return ok
+}
+
+// plainDomainName is dns.IsDomainName(s)'s ok for a non-empty s without
+// a backslash (FuzzPlainDomainName): labels of 1 to 63 octets (no
+// leading dot but for the root, no empty label), at most 255 octets on
+// the wire, s read as if it ended with a dot.
+func plainDomainName(s string) bool {
+	end := len(s) // the index of the last dot, real or added
+	if s[len(s)-1] != '.' {
+		end++
+	}
+	off, begin, wasDot := 0, 0, false
+	for i := 0; i <= end-1; i++ {
+		if i < len(s) && s[i] != '.' {
+			wasDot = false
+			continue
+		}
+		if (i == 0 && end > 1) || wasDot {
+			return false
+		}
+		wasDot = true
+		l := i - begin
+		if l >= 64 {
+			return false
+		}
+		if off += 1 + l; off > 256 {
+			return false
+		}
+		begin = i + 1
+	}
+	return true
 }
 
 // checkName checks one name from a DNS answer for CheckNames: empty, the
