@@ -70,8 +70,9 @@ type Parser struct {
 	lean bool
 	// caches keeps values decoded with a Store, in keep
 	// (decode_cache.go).
-	caches parserCaches
-	keep   Store
+	caches    parserCaches
+	keep      Store
+	keepChunk []byte
 }
 
 // parserSlots is the number of names a Parser keeps (a power of two):

@@ -82,12 +82,12 @@ func (c *rawCache[T]) again(h uint64) bool {
 	return false
 }
 
-// add keeps v, read from raw (copied), whose first bytes have the hash
-// h: in a free entry of its set, else in place of the one kept the
-// longest.
+// add keeps v, read from raw (which nothing writes again), whose first
+// bytes have the hash h: in a free entry of its set, else in place of the
+// one kept the longest.
 func (c *rawCache[T]) add(h uint64, raw []byte, v T) {
 	s := c.set(h)
-	e := rawEntry[T]{h: h, raw: bytes.Clone(raw), v: v}
+	e := rawEntry[T]{h: h, raw: raw, v: v}
 	if len(s.e) < c.ways {
 		s.e = append(s.e, e)
 	} else {
@@ -113,6 +113,25 @@ func (s *Store) makeRoom() {
 	room(&s.chosts, 128)
 	room(&s.addrs, 2048)
 	room(&s.strs, 1024)
+}
+
+// keepChunk is the size of the chunks of bytes where a Parser copies the
+// bytes of the values its caches keep.
+const keepChunk = 64 << 10
+
+// keepBytes returns a copy of b in the Parser's current chunk of kept
+// bytes, which nothing writes again where a copy was made (one
+// allocation for the bytes of many values); a large b gets its own.
+func (p *Parser) keepBytes(b []byte) []byte {
+	if len(b) > cap(p.keepChunk)-len(p.keepChunk) {
+		if len(b) > keepChunk/4 {
+			return bytes.Clone(b)
+		}
+		p.keepChunk = make([]byte, 0, keepChunk)
+	}
+	start := len(p.keepChunk)
+	p.keepChunk = append(p.keepChunk, b...)
+	return p.keepChunk[start:len(p.keepChunk):len(p.keepChunk)]
 }
 
 // keepRoom is the room makeRoom leaves in each array of a keep Store: a
@@ -167,7 +186,7 @@ func cached[T any](r *jsonReader, c *rawCache[T], p *T, read func(*T) error) err
 	err := read(p)
 	r.store = st
 	if err == nil && !r.badName && r.i-start >= rawKey {
-		c.add(h, r.b[start:r.i], *p)
+		c.add(h, r.names.keepBytes(r.b[start:r.i]), *p)
 	}
 	r.badName = r.badName || bad
 	return err
