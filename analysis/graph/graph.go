@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"sync"
 
 	"gonum.org/v1/gonum/graph/simple"
 	"gonum.org/v1/gonum/graph/topo"
@@ -152,7 +153,6 @@ type Graph struct {
 	svcKeys     [][]int32
 	svcNameKeys [][]int32 // the keys of a service reached by name
 	regionKeys  [][]int32
-	keySlots    csr // key -> slots using it
 
 	// Classes are the distinct (AS, country) pairs of addresses.
 	asns           []uint32
@@ -163,14 +163,20 @@ type Graph struct {
 	classCountry   []int32 // -1 when unknown
 	asnClasses     [][]int32
 	countryClasses [][]int32
-	classSlots     csr // class -> slots with an address in it
 
-	// Per slot: the number of distinct keys (self-hosted counted as one
-	// key each) and of distinct address classes (0 when the addresses of
-	// the slot are not complete), and the keys themselves (self as -1).
-	nKeys    []uint16
-	nClasses []uint16
-	slotKeys csr
+	// Per slot: its keys (self-hosted as -1, each dependency once) and
+	// its distinct address classes (none when the addresses of the slot
+	// are not complete). Every key has at least one slot: Build makes a
+	// key for a dependency.
+	slotKeys    csr
+	slotClasses csr
+
+	// The inverse indexes, key -> slots using it and class -> slots with
+	// an address in it, for fail, made when first needed (inverse): the
+	// blast radii of Analyse and BlastRadii do without them (sweep).
+	invOnce    sync.Once
+	keySlots   csr
+	classSlots csr
 
 	// listSize is the list's size for a graph without domains (Sized).
 	listSize int
@@ -192,8 +198,6 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 		regionIndex:  map[string]int32{},
 		asnIndex:     map[uint32]int32{},
 		countryIndex: map[string]int32{},
-		nKeys:        make([]uint16, n*numLayers),
-		nClasses:     make([]uint16, n*numLayers),
 	}
 	if cat != nil {
 		for _, p := range cat.Providers() {
@@ -220,8 +224,7 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 	// end (keySlots): no list of (key, slot) pairs.
 	slotOff, slotList := make([]int32, n*numLayers+1), make([]int32, 0, nDeps)
 	var domKeys []layerKey // the keys of one domain's slots
-	cFrom, cTo := make([]int32, 0, nAddrs), make([]int32, 0, nAddrs)
-	var slotClassBuf []int32
+	classOff, classList := make([]int32, n*numLayers+1), make([]int32, 0, nAddrs)
 	for d := range results {
 		r := &results[d]
 		g.domains[d] = r.Domain
@@ -237,8 +240,6 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 			if li < 0 {
 				continue
 			}
-			slot := int32(d*numLayers + li)
-			g.nKeys[slot]++
 			if dep.Layer == catalog.LayerDNS && dep.Evidence == classify.EvidenceNSSuffix {
 				dnsByName = true
 			}
@@ -291,12 +292,12 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 		}
 		// Address classes, deduplicated per slot.
 		for li := range numLayers {
-			if li == slotDNS && dnsByName {
-				continue // name servers known by name have no recorded address
-			}
-			slot := int32(d*numLayers + li)
-			slotClassBuf = slotClassBuf[:0]
+			slot := d*numLayers + li
+			start := len(classList)
 			for i := range r.NumAddrs() {
+				if li == slotDNS && dnsByName {
+					break // name servers known by name have no recorded address
+				}
 				layer, asn, country := r.AddrASN(i)
 				if layerIndex(layer) != li {
 					continue
@@ -322,20 +323,18 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 						g.countryClasses[ci] = append(g.countryClasses[ci], c)
 					}
 				}
-				if !slices.Contains(slotClassBuf, c) {
-					slotClassBuf = append(slotClassBuf, c)
-					cFrom, cTo = append(cFrom, c), append(cTo, slot)
+				if !slices.Contains(classList[start:], c) {
+					classList = append(classList, c)
 				}
 			}
-			g.nClasses[slot] = uint16(len(slotClassBuf))
+			classOff[slot+1] = int32(len(classList))
 		}
 	}
 	for _, w := range g.weights {
 		g.totalWeight += w
 	}
 	g.slotKeys = csr{off: slotOff, list: slotList}
-	g.keySlots = g.slotKeys.transpose(len(g.keySvc))
-	g.classSlots = buildCSR(len(g.classASN), cFrom, cTo)
+	g.slotClasses = csr{off: classOff, list: classList}
 	g.addEdges(edges)
 	return g
 }
@@ -467,6 +466,14 @@ func splitService(name string) ([2]string, bool) {
 	return [2]string{c, s}, ok && c != "" && s != ""
 }
 
+// inverse makes keySlots and classSlots, once.
+func (g *Graph) inverse() {
+	g.invOnce.Do(func() {
+		g.keySlots = g.slotKeys.transpose(len(g.keySvc))
+		g.classSlots = g.slotClasses.transpose(len(g.classASN))
+	})
+}
+
 // Domains returns the list size.
 func (g *Graph) Domains() int { return max(len(g.domains), g.listSize) }
 
@@ -512,10 +519,8 @@ func (g *Graph) ProviderOrder() []string {
 // addresses.
 func (g *Graph) Elements() []Element {
 	used := make([]bool, len(g.services))
-	for k, s := range g.keySvc {
-		if len(g.keySlots.of(int32(k))) > 0 {
-			used[s] = true
-		}
+	for _, s := range g.keySvc {
+		used[s] = true // every key has a slot
 	}
 	var out []Element
 	seen := map[string]bool{}
