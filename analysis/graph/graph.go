@@ -210,9 +210,13 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 	}
 	keyIndex := map[[3]int32]int32{}
 	classIndex := map[[2]int32]int32{}
-	// The services and regions of the dependencies by their parts, so
-	// that a dependency costs no concatenated name.
-	svcOf, regionOf := map[[2]string]int32{}, map[[2]string]int32{}
+	// The key of a dependency by its parts as classify gives them, so
+	// that a dependency costs one lookup and no concatenated name.
+	type rawKey struct {
+		provider, service, region string
+		byName                    bool
+	}
+	rawKeys := map[rawKey]int32{}
 	// Size the pair lists once: they are the bulk of the graph's memory.
 	nDeps, nAddrs := 0, 0
 	for i := range results {
@@ -223,7 +227,14 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 	// place (slotKeys); the slots of every key are read from them at the
 	// end (keySlots): no list of (key, slot) pairs.
 	slotOff, slotList := make([]int32, n*numLayers+1), make([]int32, 0, nDeps)
-	var domKeys []layerKey // the keys of one domain's slots
+	var domKeys, domClasses []layerKey // the keys and address classes of one domain's slots
+	// The class of an address by its AS and country as classify gives
+	// them (a country in any case), before g.class interns both.
+	type rawClassKey struct {
+		asn     uint32
+		country string
+	}
+	rawClass := map[rawClassKey]int32{}
 	classOff, classList := make([]int32, n*numLayers+1), make([]int32, 0, nAddrs)
 	for d := range results {
 		r := &results[d]
@@ -235,8 +246,12 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 		_, g.caRequired[d] = r.Critical(catalog.LayerCA)
 		dnsByName := false
 		domKeys = domKeys[:0]
+		var layer catalog.Layer
+		li := -1
 		for _, dep := range r.Deps() {
-			li := layerIndex(dep.Layer)
+			if dep.Layer != layer || li < 0 {
+				layer, li = dep.Layer, layerIndex(dep.Layer)
+			}
 			if li < 0 {
 				continue
 			}
@@ -247,36 +262,11 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 				domKeys = append(domKeys, layerKey{li, -1})
 				continue
 			}
-			svc, ok := svcOf[[2]string{dep.Provider, dep.Service}]
+			rk := rawKey{dep.Provider, dep.Service, dep.Region, dep.Evidence == classify.EvidenceCNAMESuffix}
+			k, ok := rawKeys[rk]
 			if !ok {
-				svc = g.service(dep.Provider, dep.Service)
-				svcOf[[2]string{dep.Provider, dep.Service}] = svc
-			}
-			reg := int32(-1)
-			if dep.Region != "" {
-				if reg, ok = regionOf[[2]string{dep.Provider, dep.Region}]; !ok {
-					reg = g.region(dep.Provider, dep.Region)
-					regionOf[[2]string{dep.Provider, dep.Region}] = reg
-				}
-			}
-			byName := int32(0)
-			if dep.Evidence == classify.EvidenceCNAMESuffix {
-				byName = 1
-			}
-			kk := [3]int32{svc, reg, byName}
-			k, ok := keyIndex[kk]
-			if !ok {
-				k = int32(len(g.keySvc))
-				keyIndex[kk] = k
-				g.keySvc = append(g.keySvc, svc)
-				g.keyRegion = append(g.keyRegion, reg)
-				g.svcKeys[svc] = append(g.svcKeys[svc], k)
-				if byName == 1 {
-					g.svcNameKeys[svc] = append(g.svcNameKeys[svc], k)
-				}
-				if reg >= 0 {
-					g.regionKeys[reg] = append(g.regionKeys[reg], k)
-				}
+				k = g.key(rk.provider, rk.service, rk.region, rk.byName, keyIndex)
+				rawKeys[rk] = k
 			}
 			domKeys = append(domKeys, layerKey{li, k})
 		}
@@ -290,44 +280,35 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 			}
 			slotOff[d*numLayers+li+1] = int32(len(slotList))
 		}
-		// Address classes, deduplicated per slot.
+		// Address classes, each slot's once, in slot order (the
+		// addresses come by layer, in classify's order of the layers).
+		domClasses = domClasses[:0]
+		li = -1
+		for i := range r.NumAddrs() {
+			l, asn, country := r.AddrASN(i)
+			if l != layer || li < 0 {
+				layer, li = l, layerIndex(l)
+			}
+			if li < 0 || (li == slotDNS && dnsByName) {
+				continue // name servers known by name have no recorded address
+			}
+			c, ok := rawClass[rawClassKey{asn, country}]
+			if !ok {
+				c = g.class(asn, country, classIndex)
+				rawClass[rawClassKey{asn, country}] = c
+			}
+			domClasses = append(domClasses, layerKey{li, c})
+		}
+		slices.SortStableFunc(domClasses, func(a, b layerKey) int { return a.layer - b.layer })
+		next = 0
 		for li := range numLayers {
-			slot := d*numLayers + li
 			start := len(classList)
-			for i := range r.NumAddrs() {
-				if li == slotDNS && dnsByName {
-					break // name servers known by name have no recorded address
-				}
-				layer, asn, country := r.AddrASN(i)
-				if layerIndex(layer) != li {
-					continue
-				}
-				ai, ci := int32(-1), int32(-1)
-				if asn != 0 {
-					ai = g.asn(asn)
-				}
-				if country != "" {
-					ci = g.country(country)
-				}
-				cc := [2]int32{ai, ci}
-				c, ok := classIndex[cc]
-				if !ok {
-					c = int32(len(g.classASN))
-					classIndex[cc] = c
-					g.classASN = append(g.classASN, ai)
-					g.classCountry = append(g.classCountry, ci)
-					if ai >= 0 {
-						g.asnClasses[ai] = append(g.asnClasses[ai], c)
-					}
-					if ci >= 0 {
-						g.countryClasses[ci] = append(g.countryClasses[ci], c)
-					}
-				}
-				if !slices.Contains(classList[start:], c) {
+			for ; next < len(domClasses) && domClasses[next].layer == li; next++ {
+				if c := domClasses[next].key; !slices.Contains(classList[start:], c) {
 					classList = append(classList, c)
 				}
 			}
-			classOff[slot+1] = int32(len(classList))
+			classOff[d*numLayers+li+1] = int32(len(classList))
 		}
 	}
 	for _, w := range g.weights {
@@ -337,6 +318,62 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 	g.slotClasses = csr{off: classOff, list: classList}
 	g.addEdges(edges)
 	return g
+}
+
+// key returns the key of a dependency on service of provider, in region
+// ("": none), by name (cname_suffix evidence) or not, adding it when new.
+func (g *Graph) key(provider, service, region string, byName bool, keyIndex map[[3]int32]int32) int32 {
+	svc := g.service(provider, service)
+	reg := int32(-1)
+	if region != "" {
+		reg = g.region(provider, region)
+	}
+	kk := [3]int32{svc, reg, 0}
+	if byName {
+		kk[2] = 1
+	}
+	k, ok := keyIndex[kk]
+	if !ok {
+		k = int32(len(g.keySvc))
+		keyIndex[kk] = k
+		g.keySvc = append(g.keySvc, svc)
+		g.keyRegion = append(g.keyRegion, reg)
+		g.svcKeys[svc] = append(g.svcKeys[svc], k)
+		if byName {
+			g.svcNameKeys[svc] = append(g.svcNameKeys[svc], k)
+		}
+		if reg >= 0 {
+			g.regionKeys[reg] = append(g.regionKeys[reg], k)
+		}
+	}
+	return k
+}
+
+// class returns the address class of an AS (0: unknown) and a country
+// ("": unknown), adding it when new.
+func (g *Graph) class(asn uint32, country string, classIndex map[[2]int32]int32) int32 {
+	ai, ci := int32(-1), int32(-1)
+	if asn != 0 {
+		ai = g.asn(asn)
+	}
+	if country != "" {
+		ci = g.country(country)
+	}
+	cc := [2]int32{ai, ci}
+	c, ok := classIndex[cc]
+	if !ok {
+		c = int32(len(g.classASN))
+		classIndex[cc] = c
+		g.classASN = append(g.classASN, ai)
+		g.classCountry = append(g.classCountry, ci)
+		if ai >= 0 {
+			g.asnClasses[ai] = append(g.asnClasses[ai], c)
+		}
+		if ci >= 0 {
+			g.countryClasses[ci] = append(g.countryClasses[ci], c)
+		}
+	}
+	return c
 }
 
 func (g *Graph) company(name string) int32 {
