@@ -235,6 +235,8 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 		country string
 	}
 	rawClass := map[rawClassKey]int32{}
+	var lastClass rawClassKey // the last address's, and its class
+	var lastC int32
 	classOff, classList := make([]int32, n*numLayers+1), make([]int32, 0, nAddrs)
 	for d := range results {
 		r := &results[d]
@@ -292,12 +294,15 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 			if li < 0 || (li == slotDNS && dnsByName) {
 				continue // name servers known by name have no recorded address
 			}
-			c, ok := rawClass[rawClassKey{asn, country}]
-			if !ok {
-				c = g.class(asn, country, classIndex)
-				rawClass[rawClassKey{asn, country}] = c
+			if asn != lastClass.asn || country != lastClass.country || len(domClasses) == 0 {
+				c, ok := rawClass[rawClassKey{asn, country}]
+				if !ok {
+					c = g.class(asn, country, classIndex)
+					rawClass[rawClassKey{asn, country}] = c
+				}
+				lastClass, lastC = rawClassKey{asn, country}, c
 			}
-			domClasses = append(domClasses, layerKey{li, c})
+			domClasses = append(domClasses, layerKey{li, lastC}) // addresses of a layer often share their AS
 		}
 		slices.SortStableFunc(domClasses, func(a, b layerKey) int { return a.layer - b.layer })
 		next = 0
