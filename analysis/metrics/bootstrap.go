@@ -51,12 +51,15 @@ func (a *layerAcc) bootstrap(s *LayerSummary, opts Options) {
 	}
 	slices.Sort(keys) // fixed order: the draws depend on it
 	groups := make([]group, 0, len(keys)+1)
+	var flat []int // the providers of every group, one after the other
 	for _, k := range keys {
-		g := group{n: a.groups[k]}
-		for _, p := range strings.Split(k, groupSep) {
-			g.providers = append(g.providers, index[p])
+		start := len(flat)
+		for rest, more := k, true; more; {
+			var p string
+			p, rest, more = strings.Cut(rest, groupSep)
+			flat = append(flat, index[p])
 		}
-		groups = append(groups, g)
+		groups = append(groups, group{n: a.groups[k], providers: flat[start:len(flat):len(flat)]})
 	}
 	if unknown := s.Domains - s.Known; unknown > 0 {
 		groups = append(groups, group{n: unknown}) // no provider: not known

@@ -388,7 +388,8 @@ func Compute(results []classify.Result, opts Options) *Summary {
 			states[j] = effectiveState(r.States[l], len(ps) > 0)
 			accs[j].add(r, ps, states[j], w, layers[j:j+1], cov)
 		}
-		ps, cov := layerProviders(ps[:0], deps, func(k int) bool { return inAny[k] })
+		var cov int
+		ps, cov = layerProviders(ps[:0], deps, func(k int) bool { return inAny[k] })
 		anyAcc.add(r, ps, anyOf(states, inAny), w, anyLayers, cov)
 	}
 	// Layers are finished in parallel: with the bootstrap on, each is
