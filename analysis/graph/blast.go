@@ -165,7 +165,10 @@ func (g *Graph) singlePoints(els []Element, byDomain csr) []SPOF {
 		s.SetLayers(layerCo, has)
 		out = append(out, s)
 	}
-	slices.SortFunc(out, func(a, b SPOF) int { return byRank(a.Rank, b.Rank, a.Domain, b.Domain) })
+	byRankDomain := func(a, b SPOF) int { return byRank(a.Rank, b.Rank, a.Domain, b.Domain) }
+	if !slices.IsSortedFunc(out, byRankDomain) { // domains in report order already are
+		slices.SortFunc(out, byRankDomain)
+	}
 	return out
 }
 

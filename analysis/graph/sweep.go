@@ -148,7 +148,7 @@ func (g *Graph) sweep(els []Element, pairs []Pair) sweepOut {
 		isCompany[i] = e.Kind == KindProvider
 	}
 	nd := len(g.domains)
-	spofOff, spofList := make([]int32, nd+1), []int32(nil)
+	spofOff, spofList := make([]int32, nd+1), make([]int32, 0, nd) // about one company a domain
 	var touched, spofBuf, pairBuf []int32
 	var kb killBufs
 	ko, kl := g.slotKeys.off, g.slotKeys.list

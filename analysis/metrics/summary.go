@@ -303,8 +303,8 @@ type layerAcc struct {
 	// layer (joined by groupSep), for the bootstrap: domains with the same
 	// set are exchangeable.
 	groups map[string]int
-	// multi counts the sets of several providers while adding (finish
-	// moves them to groups), each count behind a pointer so that a set
+	// multi counts the sets of several providers apart from groups (the
+	// bootstrap reads both), each count behind a pointer so that a set
 	// seen before costs a lookup and no key; key is the buffer of a set's
 	// key.
 	multi map[string]*int
@@ -615,10 +615,6 @@ func effectiveState(st classify.State, hasDeps bool) classify.State {
 
 // finish turns the accumulated counts into the layer summary.
 func (a *layerAcc) finish(opts Options) LayerSummary {
-	for k, n := range a.multi {
-		a.groups[k] = *n
-	}
-	a.multi = nil
 	s := a.sum
 	known := float64(s.Known)
 	frac := func(n int) float64 {
