@@ -166,3 +166,33 @@ func TestSortResults(t *testing.T) {
 		}
 	}
 }
+
+// TestSortResultsPrefixes checks the order of names that the first eight
+// bytes (reportIndex's keys) do not tell apart, or tell apart only with
+// the zero bytes after a short name: shorter names, names with a NUL byte
+// or bytes above 0x7f, names that differ after their eighth byte.
+func TestSortResultsPrefixes(t *testing.T) {
+	names := []string{"", "a", "a\x00", "a\x00\x00", "ab", "abcdefgh", "abcdefgh\x00", "abcdefghi", "abcdefgha",
+		"abcdefg", "abcdefg\xff", "\xff", "\xffb", "\xc3\xa9t\xc3\xa9.fr", "example.com", "example.co", "example.com.br",
+		"example-1.com", "example1.com", "example.org", "-x", "zzzzzzzzzzzz", "zzzzzzzzzzzy"}
+	rng := rand.New(rand.NewPCG(7, 11))
+	for round := range 20 {
+		results := make([]classify.Result, 3*len(names))
+		for i := range results {
+			results[i] = classify.Result{Domain: names[rng.IntN(len(names))], Status: dnscrawl.StatusOK}
+			if rng.IntN(3) == 0 {
+				results[i].Rank = 1 + rng.IntN(4)
+			}
+			if rng.IntN(5) == 0 {
+				results[i].Status = dnscrawl.StatusNXDomain
+			}
+		}
+		want := slices.Clone(results)
+		slices.SortStableFunc(want, func(a, b classify.Result) int { return reportOrder(&a, &b) })
+		got := slices.Clone(results)
+		SortResults(got)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("round %d: SortResults differs from a stable sort", round)
+		}
+	}
+}
