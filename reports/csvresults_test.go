@@ -196,3 +196,48 @@ func TestSortResultsPrefixes(t *testing.T) {
 		}
 	}
 }
+
+// TestDomainLayersAreCatalogLayers checks what the table of report.html
+// and domains.csv take for granted: their columns (domainLayers) are the
+// layers of the catalog, in its order.
+func TestDomainLayersAreCatalogLayers(t *testing.T) {
+	if !slices.Equal(domainLayers[:], catalog.Layers) {
+		t.Fatalf("domainLayers %v, catalog.Layers %v", domainLayers, catalog.Layers)
+	}
+}
+
+// TestLayerStates checks that layerStates gives each result the states of
+// its own map, maps shared or not, past its limit too.
+func TestLayerStates(t *testing.T) {
+	states := []classify.State{classify.StateKnown, classify.StateNone, classify.StateUnattributed, classify.StateUnresolved}
+	rng := rand.New(rand.NewPCG(1, 2))
+	shared := make([]map[catalog.Layer]classify.State, 5)
+	random := func() map[catalog.Layer]classify.State {
+		m := map[catalog.Layer]classify.State{}
+		for _, l := range catalog.Layers {
+			if rng.IntN(6) > 0 {
+				m[l] = states[rng.IntN(len(states))]
+			}
+		}
+		return m
+	}
+	for i := range shared {
+		shared[i] = random()
+	}
+	var c layerStates
+	for i := range layerStatesLimit + 500 {
+		r := classify.Result{States: shared[i%len(shared)]}
+		if i%3 == 0 {
+			r.States = random()
+		}
+		if i%1000 == 7 {
+			r.States = nil
+		}
+		got := c.of(&r)
+		for li, l := range domainLayers {
+			if got[li] != r.States[l] {
+				t.Fatalf("result %d: state of %s is %q, want %q", i, l, got[li], r.States[l])
+			}
+		}
+	}
+}
