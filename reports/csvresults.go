@@ -52,7 +52,9 @@ func providersByLayer(r *classify.Result, provs [][]string) {
 // layerStates gives the states of results on domainLayers, looked up
 // once for each map of states: the results of a classifier share a few
 // maps (classify.Result.States, never modified), and a lookup hashes the
-// name of the layer, six of them for each domain of each file.
+// name of the layer, six of them for each domain of each file. A map is
+// known by its address: a layerStates serves one pass over one list of
+// results, whose maps live as long as the list.
 type layerStates struct {
 	at     map[uintptr]int // map -> its states' offset in states
 	states []classify.State

@@ -224,16 +224,21 @@ func TestLayerStates(t *testing.T) {
 	for i := range shared {
 		shared[i] = random()
 	}
+	// The results are kept, as a writer's list keeps them while it is
+	// written: a map the collector freed could be made again at the same
+	// address.
+	results := make([]classify.Result, layerStatesLimit+500)
 	var c layerStates
-	for i := range layerStatesLimit + 500 {
-		r := classify.Result{States: shared[i%len(shared)]}
+	for i := range results {
+		r := &results[i]
+		r.States = shared[i%len(shared)]
 		if i%3 == 0 {
 			r.States = random()
 		}
 		if i%1000 == 7 {
 			r.States = nil
 		}
-		got := c.of(&r)
+		got := c.of(r)
 		for li, l := range domainLayers {
 			if got[li] != r.States[l] {
 				t.Fatalf("result %d: state of %s is %q, want %q", i, l, got[li], r.States[l])
