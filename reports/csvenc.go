@@ -184,10 +184,6 @@ type rowWriter struct {
 	err   error
 	// scratch holds a cell made of parts (joined provider names).
 	scratch []byte
-	// touched keeps what a writer read ahead only to bring it into the
-	// cache (writeDependencyResults), so that the reads are not left
-	// out.
-	touched byte
 }
 
 // rowWriterBuffer is the size the buffer is written out at.

@@ -180,73 +180,45 @@ func spofOf(sorted []*classify.Result, gr *GraphReport) []int32 {
 // the domain and its rank, which begin every row of a result, are made
 // once per result; the text of each confidence (a few distinct values)
 // once per run.
-//
-// The results are taken depChunk at a time: the dependencies of all of
-// them are unpacked first, and the first byte of every evidence value
-// read, then their rows are written. Their packed dependencies and values
-// lie in the heap in the order the domains were read, not in report
-// order: read one result after the other, each costs the writer a cache
-// miss or two, which the processor waits for one at a time; read
-// together, the misses of a chunk overlap.
 func writeDependencyResults(w io.Writer, sorted []*classify.Result) error {
 	e := newRowWriter(w)
 	e.row(csvHeader[DependencyRow]())
 	var list []classify.Dependency
-	var ends [depChunk]int
 	var head []byte
 	var conf floatTexts
-	var touched byte
-	for len(sorted) > 0 {
-		chunk := sorted[:min(depChunk, len(sorted))]
-		sorted = sorted[len(chunk):]
-		list = list[:0]
-		for c, r := range chunk {
-			for d := range r.NumDeps() {
-				list = append(list, r.Dep(d))
-				if v := list[len(list)-1].EvidenceValue; v != "" {
-					touched ^= v[0]
-				}
-			}
-			ends[c] = len(list)
+	for _, r := range sorted {
+		if r.NumDeps() == 0 {
+			continue
 		}
-		start := 0
-		for c, r := range chunk {
-			deps := list[start:ends[c]]
-			start = ends[c]
-			if len(deps) == 0 {
-				continue
-			}
-			if !slices.IsSortedFunc(deps, depOrder) {
-				slices.SortStableFunc(deps, depOrder)
-			}
-			head = e.cellsOf(head[:0], func() {
-				e.str(r.Domain)
-				e.int(r.Rank)
-			})
-			for k := range deps {
-				d := &deps[k]
-				e.begin(head, 2)
-				e.str(string(d.Layer))
-				e.str(d.Provider)
-				e.str(d.Service)
-				e.str(d.Region)
-				e.str(string(d.Evidence))
-				e.str(d.EvidenceValue)
-				e.sep()
-				e.buf = append(e.buf, conf.of(e, d.Confidence)...)
-				e.bool(d.ThirdParty)
-				e.bool(!d.Uncatalogued)
-				e.end()
-			}
+		list = list[:0]
+		for d := range r.NumDeps() {
+			list = append(list, r.Dep(d))
+		}
+		if !slices.IsSortedFunc(list, depOrder) {
+			slices.SortStableFunc(list, depOrder)
+		}
+		head = e.cellsOf(head[:0], func() {
+			e.str(r.Domain)
+			e.int(r.Rank)
+		})
+		for k := range list {
+			d := &list[k]
+			e.begin(head, 2)
+			e.str(string(d.Layer))
+			e.str(d.Provider)
+			e.str(d.Service)
+			e.str(d.Region)
+			e.str(string(d.Evidence))
+			e.str(d.EvidenceValue)
+			e.sep()
+			e.buf = append(e.buf, conf.of(e, d.Confidence)...)
+			e.bool(d.ThirdParty)
+			e.bool(!d.Uncatalogued)
+			e.end()
 		}
 	}
-	e.touched = touched
 	return e.flush()
 }
-
-// depChunk is the number of results writeDependencyResults unpacks at
-// once.
-const depChunk = 16
 
 // floatTexts keeps the cell text of the first few distinct floats
 // written, for a column of a few distinct values.

@@ -21,22 +21,7 @@ import (
 // heap in an order other than the report's; each round starts from that
 // order.
 func BenchmarkWriteResults(b *testing.B) {
-	results := benchResults(analysisDomains())
-	rng := rand.New(rand.NewPCG(3, 4))
-	rng.Shuffle(len(results), func(i, j int) { results[i], results[j] = results[j], results[i] })
-	shared := map[string]map[catalog.Layer]classify.State{}
-	for i := range results {
-		// New names, allocated in the shuffled order.
-		results[i].Domain = string([]byte(results[i].Domain))
-		results[i].Rank = 0
-		// Equal maps of states shared, as classify shares them.
-		key := fmt.Sprint(results[i].States)
-		if m, ok := shared[key]; ok {
-			results[i].States = m
-		} else {
-			shared[key] = results[i].States
-		}
-	}
+	results := shuffledResults()
 	read := slices.Clone(results)
 	b.ReportAllocs()
 	for b.Loop() {
@@ -55,4 +40,42 @@ func BenchmarkWriteResults(b *testing.B) {
 			b.Fatalf("table of %d domains, want %d", h.Table.Rows(), len(results))
 		}
 	}
+}
+
+// BenchmarkWriteDependencies measures writing dependencies.csv (to
+// io.Discard) of the results of BenchmarkWriteResults, put in report
+// order once.
+func BenchmarkWriteDependencies(b *testing.B) {
+	results := shuffledResults()
+	SortResults(results)
+	sorted := sortedResults(results)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := writeDependencyResults(io.Discard, sorted); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// shuffledResults returns benchResults' BENCH_DOMAINS domains, unranked,
+// in a random order, with their names made in that order and equal maps
+// of states shared.
+func shuffledResults() []classify.Result {
+	results := benchResults(analysisDomains())
+	rng := rand.New(rand.NewPCG(3, 4))
+	rng.Shuffle(len(results), func(i, j int) { results[i], results[j] = results[j], results[i] })
+	shared := map[string]map[catalog.Layer]classify.State{}
+	for i := range results {
+		// New names, allocated in the shuffled order.
+		results[i].Domain = string([]byte(results[i].Domain))
+		results[i].Rank = 0
+		// Equal maps of states shared, as classify shares them.
+		key := fmt.Sprint(results[i].States)
+		if m, ok := shared[key]; ok {
+			results[i].States = m
+		} else {
+			shared[key] = results[i].States
+		}
+	}
+	return results
 }
