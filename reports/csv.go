@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"io"
 	"iter"
-	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -320,6 +319,12 @@ func reportIndex(results []classify.Result) []int32 {
 		keys[i] = newSortKey(&results[i], int32(i))
 	}
 	slices.SortFunc(keys, func(a, b sortKey) int {
+		if a.unranked != b.unranked {
+			if a.unranked {
+				return 1
+			}
+			return -1
+		}
 		if a.rank != b.rank {
 			return cmp.Compare(a.rank, b.rank)
 		}
@@ -339,22 +344,20 @@ func reportIndex(results []classify.Result) []int32 {
 }
 
 // sortKey is what reportIndex sorts a result by before it looks at the
-// result: rank is the rank of a ranked domain and the largest value for
-// an unranked one (they come after the ranked ones); prefix is the first
-// eight bytes of the name, big-endian, zero bytes after a shorter name,
-// so that two prefixes compare as the names do or are equal. at is the
-// position of the result.
+// result, as reportOrder has it: the ranked domains first (unranked is
+// false), each by its rank, then the name, of which prefix is the first
+// eight bytes, big-endian, with zero bytes after a shorter name, so that
+// two prefixes compare as the names do or are equal. at is the position
+// of the result.
 type sortKey struct {
-	rank   uint64
-	prefix uint64
-	at     int32
+	rank     int
+	prefix   uint64
+	at       int32
+	unranked bool
 }
 
 func newSortKey(r *classify.Result, at int32) sortKey {
-	k := sortKey{rank: math.MaxUint64, at: at}
-	if r.Rank > 0 {
-		k.rank = uint64(r.Rank)
-	}
+	k := sortKey{rank: r.Rank, at: at, unranked: r.Rank <= 0}
 	for i := range 8 {
 		k.prefix <<= 8
 		if i < len(r.Domain) {

@@ -180,8 +180,11 @@ func TestSortResultsPrefixes(t *testing.T) {
 		results := make([]classify.Result, 3*len(names))
 		for i := range results {
 			results[i] = classify.Result{Domain: names[rng.IntN(len(names))], Status: dnscrawl.StatusOK}
-			if rng.IntN(3) == 0 {
+			switch rng.IntN(4) {
+			case 0:
 				results[i].Rank = 1 + rng.IntN(4)
+			case 1:
+				results[i].Rank = -rng.IntN(3) // unranked, ordered by rank all the same
 			}
 			if rng.IntN(5) == 0 {
 				results[i].Status = dnscrawl.StatusNXDomain
