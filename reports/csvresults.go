@@ -33,19 +33,42 @@ var domainLayers = [...]catalog.Layer{catalog.LayerDNS, catalog.LayerCDN, catalo
 
 // providersByLayer sets provs[i] to the distinct providers of r on
 // domainLayers[i], sorted (classify.Result.Providers of each layer), in
-// one pass over r's dependencies.
+// one pass over r's dependencies. A classifier's dependencies come sorted
+// by layer and provider (classify.Result): then a layer is looked up
+// where it changes and a provider is new when it differs from the last;
+// dependencies in another order are sorted here.
 func providersByLayer(r *classify.Result, provs [][]string) {
 	for i := range provs {
 		provs[i] = provs[i][:0]
 	}
+	var layer catalog.Layer
+	li := -1
+	inOrder := true
 	for d := range r.NumDeps() {
-		li := slices.Index(domainLayers[:], r.DepLayer(d))
-		if p := r.DepProvider(d); li >= 0 && !slices.Contains(provs[li], p) {
-			provs[li] = append(provs[li], p)
+		if l := r.DepLayer(d); l != layer || d == 0 {
+			layer, li = l, slices.Index(domainLayers[:], l)
 		}
+		if li < 0 {
+			continue
+		}
+		p, ps := r.DepProvider(d), provs[li]
+		if n := len(ps); n > 0 {
+			if p == ps[n-1] {
+				continue
+			}
+			if p < ps[n-1] {
+				inOrder = false
+			}
+		}
+		if !inOrder && slices.Contains(ps, p) {
+			continue
+		}
+		provs[li] = append(ps, p)
 	}
-	for _, ps := range provs {
-		slices.Sort(ps)
+	if !inOrder {
+		for _, ps := range provs {
+			slices.Sort(ps)
+		}
 	}
 }
 

@@ -249,3 +249,27 @@ func TestLayerStates(t *testing.T) {
 		}
 	}
 }
+
+// TestProvidersByLayer checks providersByLayer against
+// classify.Result.Providers, on dependencies in a classifier's order and
+// in others (randomCSVResults), with layers that come back after another.
+func TestProvidersByLayer(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 3))
+	results := randomCSVResults(rng, 400)
+	back := classify.Result{}
+	back.SetDeps([]classify.Dependency{
+		{Layer: catalog.LayerDNS, Provider: "b"}, {Layer: catalog.LayerCDN, Provider: "a"},
+		{Layer: catalog.LayerDNS, Provider: "b"}, {Layer: catalog.LayerDNS, Provider: "a"}, {Layer: catalog.LayerDNS, Provider: "c"},
+	})
+	results = append(results, back)
+	provs := make([][]string, len(domainLayers))
+	for i := range results {
+		r := &results[i]
+		providersByLayer(r, provs)
+		for li, l := range domainLayers {
+			if want := r.Providers(l); !slices.Equal(provs[li], want) && len(want)+len(provs[li]) > 0 {
+				t.Fatalf("result %d, layer %s: %q, want %q", i, l, provs[li], want)
+			}
+		}
+	}
+}
