@@ -199,13 +199,24 @@ type DependencyRow struct {
 func (r *DependencyRow) writeCells(e *rowWriter) {
 	e.str(r.Domain)
 	e.int(r.Rank)
+	r.writeDependencyCells(e, nil)
+}
+
+// writeDependencyCells writes the cells of r after its domain and rank;
+// conf, when not nil, keeps the text of the confidences written.
+func (r *DependencyRow) writeDependencyCells(e *rowWriter, conf *floatTexts) {
 	e.str(string(r.Layer))
 	e.str(r.Provider)
 	e.str(r.Service)
 	e.str(r.Region)
 	e.str(string(r.Evidence))
 	e.str(r.EvidenceValue)
-	e.float(r.Confidence)
+	if conf != nil {
+		e.sep()
+		e.buf = append(e.buf, conf.of(e, r.Confidence)...)
+	} else {
+		e.float(r.Confidence)
+	}
 	e.bool(r.ThirdParty)
 	e.bool(r.Catalogued)
 }

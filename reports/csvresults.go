@@ -225,18 +225,9 @@ func writeDependencyResults(w io.Writer, sorted []*classify.Result) error {
 			e.int(r.Rank)
 		})
 		for k := range list {
-			d := &list[k]
+			row := dependencyRow(&list[k])
 			e.begin(head, 2)
-			e.str(string(d.Layer))
-			e.str(d.Provider)
-			e.str(d.Service)
-			e.str(d.Region)
-			e.str(string(d.Evidence))
-			e.str(d.EvidenceValue)
-			e.sep()
-			e.buf = append(e.buf, conf.of(e, d.Confidence)...)
-			e.bool(d.ThirdParty)
-			e.bool(!d.Uncatalogued)
+			row.writeDependencyCells(e, &conf)
 			e.end()
 		}
 	}

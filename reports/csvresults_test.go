@@ -153,17 +153,24 @@ func TestSortResults(t *testing.T) {
 				results[i].Domain = results[rng.IntN(len(results))].Domain
 			}
 		}
-		want := slices.Clone(results)
-		slices.SortStableFunc(want, func(a, b classify.Result) int { return reportOrder(&a, &b) })
-		got := slices.Clone(results)
-		SortResults(got)
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("round %d: SortResults differs from a stable sort", round)
-		}
-		SortResults(got)
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("round %d: sorted results moved", round)
-		}
+		checkSortResults(t, round, results)
+	}
+}
+
+// checkSortResults checks that SortResults puts results in the order of
+// a stable sort by reportOrder, and leaves them there when run again.
+func checkSortResults(t *testing.T, round int, results []classify.Result) {
+	t.Helper()
+	want := slices.Clone(results)
+	slices.SortStableFunc(want, func(a, b classify.Result) int { return reportOrder(&a, &b) })
+	got := slices.Clone(results)
+	SortResults(got)
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("round %d: SortResults differs from a stable sort", round)
+	}
+	SortResults(got)
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("round %d: sorted results moved", round)
 	}
 }
 
@@ -190,13 +197,7 @@ func TestSortResultsPrefixes(t *testing.T) {
 				results[i].Status = dnscrawl.StatusNXDomain
 			}
 		}
-		want := slices.Clone(results)
-		slices.SortStableFunc(want, func(a, b classify.Result) int { return reportOrder(&a, &b) })
-		got := slices.Clone(results)
-		SortResults(got)
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("round %d: SortResults differs from a stable sort", round)
-		}
+		checkSortResults(t, round, results)
 	}
 }
 
