@@ -124,6 +124,8 @@ func New(cat *catalog.Catalog, addr AddrLookup) *Classifier {
 func (c *Classifier) WithRanges(r RangeLookup) *Classifier {
 	cc := *c
 	cc.ranges = r
+	// The builders' caches hold facts found without r: cc has its own.
+	cc.builders = newBuilderPool()
 	return &cc
 }
 
@@ -151,6 +153,9 @@ type builder struct {
 	evs evidenceStrings
 	// vals is the buffer of packDeps.
 	vals []byte
+	// certHosts caches the edges of certificate hosts by name
+	// (Classifier.certHost).
+	certHosts map[string]*certHostEntry
 }
 
 // builderPool holds the builders not in use. Unlike a sync.Pool it
@@ -447,6 +452,12 @@ func rangeValue(a netip.Addr, r refdata.Range) string {
 		b = append(append(b, " border group "...), r.BorderGroup...)
 	}
 	return string(append(b, ')'))
+}
+
+// appendOwnerValue appends to buf the evidence value of the attribution
+// o of address a.
+func (c *Classifier) appendOwnerValue(buf []byte, a netip.Addr, o owner) []byte {
+	return append(buf, o.value...)
 }
 
 // addAddr records an address the domain reaches on layer l.
