@@ -9,14 +9,15 @@ import (
 )
 
 // addrFacts is what the classifier derives from the reference data for
-// one address: its AS and country, the region of the published range
-// holding it, and the provider it is attributed to. It depends on the
-// address alone.
+// one address: its AS, its country, region and zone (place), and the
+// provider it is attributed to. It depends on the address alone. It is
+// small (a factsCache holds thousands) and holds no evidence value: that
+// is made from the address and the owner only for a dependency that keeps
+// it (ownerValue).
 type addrFacts struct {
-	info   refdata.Info
-	region string // region of the published range, "" when none
-	owner  owner
-	place  uint32 // index of its country, region and zone in places
+	asn   uint32 // 0 when unknown
+	place uint32 // index of its country, region and zone in places
+	owner owner
 }
 
 // facts returns the facts of address a, from the cache fc when it has
@@ -24,19 +25,20 @@ type addrFacts struct {
 // the addresses of name servers and mail exchangers recur from domain to
 // domain (in the simulated crawl nine in ten name server addresses and
 // three in four mail exchanger addresses were seen before), and one
-// domain's addresses are looked at more than once (nsInOwnAS). A map of
-// addresses shared by the workers behind a lock cost more than it saved
-// (docs/benchmarks.md, issue 11); fc is a small table of a builder's
-// own, which one goroutine uses at a time, so it takes no lock.
+// domain's addresses are looked at more than once (apex and www,
+// nsInOwnAS). A map of addresses shared by the workers behind a lock cost
+// more than it saved (docs/benchmarks.md, issue 11); fc is a small table
+// of a builder's own, which one goroutine uses at a time, so it takes no
+// lock.
 func (c *Classifier) facts(fc *factsCache, a netip.Addr) addrFacts {
 	if fc == nil || !a.IsValid() {
-		return c.lookupFacts(a)
+		return c.lookupFacts(fc, a)
 	}
-	e := &fc[factsSlot(a)]
+	e := &fc.slots[factsSlot(a)]
 	if e.ok && e.addr == a {
 		return e.facts
 	}
-	f := c.lookupFacts(a)
+	f := c.lookupFacts(fc, a)
 	*e = factsEntry{addr: a, facts: f, ok: true}
 	return f
 }
@@ -50,8 +52,14 @@ const factsCacheBits = 12
 // factsCache holds the facts of recently seen addresses, each in the
 // slot its hash gives it (a newer address replaces an older one of the
 // same slot). The facts of an address depend on nothing else, so an
-// entry never goes stale.
-type factsCache [factsCacheSize]factsEntry
+// entry never goes stale. It also holds the range notes and the place
+// indexes that lookupFacts found, so that a new address of a known range
+// or place takes no lock and makes nothing.
+type factsCache struct {
+	slots  [factsCacheSize]factsEntry
+	notes  map[netip.Prefix]*rangeNote
+	places map[place]uint32
+}
 
 type factsEntry struct {
 	addr  netip.Addr
@@ -69,23 +77,65 @@ func factsSlot(a netip.Addr) int {
 	return int(x >> (64 - factsCacheBits))
 }
 
-// lookupFacts looks the facts of a up in the reference data.
-func (c *Classifier) lookupFacts(a netip.Addr) addrFacts {
+// factsMapLimit bounds the notes and places of a factsCache: past it
+// they are dropped and found again.
+const factsMapLimit = 1 << 12
+
+// lookupFacts looks the facts of a up in the reference data, with the
+// notes and places of fc (nil: none kept).
+func (c *Classifier) lookupFacts(fc *factsCache, a netip.Addr) addrFacts {
 	var f addrFacts
+	var info refdata.Info
 	if c.addr != nil {
-		f.info = c.addr.Lookup(a)
+		info = c.addr.Lookup(a)
+		f.asn = info.ASN
 	}
-	var rg refdata.Range
-	rok := false
+	var note *rangeNote
 	if c.ranges != nil {
-		rg, rok = c.ranges.Lookup(a)
-		if rok {
-			f.region = rg.Region
+		if rg, ok := c.ranges.Lookup(a); ok {
+			note = fc.note(rg)
 		}
 	}
-	f.owner = c.ownerOf(a, f.info, rg, rok)
-	f.place = placeIndex(place{f.info.Country, f.region, a.Zone()})
+	f.owner = c.ownerOf(note, info.ASN)
+	region := ""
+	if note != nil {
+		region = note.region
+	}
+	f.place = fc.place(place{info.Country, region, a.Zone()})
 	return f
+}
+
+// place returns the index of p in places, through fc's own map.
+func (fc *factsCache) place(p place) uint32 {
+	if fc == nil {
+		return placeIndex(p)
+	}
+	if i, ok := fc.places[p]; ok {
+		return i
+	}
+	i := placeIndex(p)
+	if fc.places == nil || len(fc.places) >= factsMapLimit {
+		fc.places = make(map[place]uint32)
+	}
+	fc.places[p] = i
+	return i
+}
+
+// note returns the note of range rg, the one fc holds when it is the
+// same range.
+func (fc *factsCache) note(rg refdata.Range) *rangeNote {
+	if fc == nil {
+		return newRangeNote(rg)
+	}
+	if n, ok := fc.notes[rg.Prefix]; ok && n.is(rg) {
+		return n
+	}
+	n := newRangeNote(rg)
+	if fc.notes == nil || len(fc.notes) >= factsMapLimit {
+		fc.notes = make(map[netip.Prefix]*rangeNote)
+	}
+	fc.notes[rg.Prefix] = n
+	return n
 }
 
 // stateSets holds one States map for every combination of layer states,

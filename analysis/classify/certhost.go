@@ -204,7 +204,7 @@ func hostEdges(out []hostEdge, cat *catalog.Catalog, c *Classifier, fc *factsCac
 	}
 	for a := range hostAddrs(&ch.Host) {
 		if f := c.facts(fc, a); f.owner.p != nil && f.owner.p.WebLayer() == catalog.LayerCDN {
-			out = append(out, hostEdge{f.owner.p, catalog.LayerCDN, evs.get(c.appendOwnerValue(ev[:0], a, f.owner))})
+			out = append(out, hostEdge{f.owner.p, catalog.LayerCDN, evs.get(appendOwnerValue(ev[:0], a, &f.owner))})
 		}
 	}
 	return out

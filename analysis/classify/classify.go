@@ -219,6 +219,12 @@ func (b *builder) addUncatalogued(l catalog.Layer, provider string, ev Evidence,
 }
 
 func (b *builder) addDep(l catalog.Layer, provider, service, region string, ev Evidence, value string, conf float64, uncatalogued bool) {
+	b.addDepValue(l, provider, service, region, ev, value, nil, conf, uncatalogued)
+}
+
+// addDepValue is addDep with the evidence value made from lv when lv is
+// not nil, and only when the dependency keeps it.
+func (b *builder) addDepValue(l catalog.Layer, provider, service, region string, ev Evidence, value string, lv *addrValue, conf float64, uncatalogued bool) {
 	match := -1
 	for i := range b.deps {
 		d := &b.deps[i]
@@ -239,9 +245,15 @@ func (b *builder) addDep(l catalog.Layer, provider, service, region string, ev E
 			d.Region = region
 		}
 		if conf > d.Confidence {
+			if lv != nil {
+				value = lv.String()
+			}
 			d.Confidence, d.Evidence, d.EvidenceValue = conf, ev, value
 		}
 		return
+	}
+	if lv != nil {
+		value = lv.String()
 	}
 	b.deps = append(b.deps, Dependency{
 		Domain: b.domain, Rank: b.rank, Layer: l,
@@ -279,9 +291,16 @@ func (b *builder) addProvider(l catalog.Layer, p *catalog.Provider, ev Evidence,
 	b.add(l, p.Company, p.Service, "", ev, value, conf)
 }
 
-// addOwner records the provider an address was attributed to.
-func (b *builder) addOwner(l catalog.Layer, o owner) {
-	b.add(l, o.p.Company, o.p.Service, o.region, o.ev, o.value, Confidence(o.ev))
+// addOwner records the provider o that address a was attributed to; the
+// evidence value is pre followed by the address's (appendOwnerValue).
+func (b *builder) addOwner(l catalog.Layer, a netip.Addr, o *owner, pre string) {
+	b.addOwnerAs(l, o.p, a, o, pre)
+}
+
+// addOwnerAs is addOwner for provider p instead of o's.
+func (b *builder) addOwnerAs(l catalog.Layer, p *catalog.Provider, a netip.Addr, o *owner, pre string) {
+	ev := o.ev()
+	b.addDepValue(l, p.Company, p.Service, o.region(), ev, "", &addrValue{pre: pre, a: a, o: o}, Confidence(ev), false)
 }
 
 // dropSubsumed removes the dependencies on a company with an unknown
@@ -398,29 +417,63 @@ func under(name, own string) bool {
 	return len(name) == len(own) || name[len(name)-len(own)-1] == '.'
 }
 
-// owner is the provider an address belongs to, with the evidence.
+// owner is the provider an address belongs to, with the evidence: the
+// published range holding the address (ip_range) when note is set, else
+// the AS announcing it (asn).
 type owner struct {
-	p      *catalog.Provider // nil when unknown
-	ev     Evidence
-	value  string
-	region string
+	p    *catalog.Provider // nil when unknown
+	note *rangeNote
+	asn  uint32
 }
 
-// ownerOf attributes address a: by the official range publications first
+// ev returns the kind of evidence of o.
+func (o *owner) ev() Evidence {
+	if o.note != nil {
+		return EvidenceIPRange
+	}
+	return EvidenceASN
+}
+
+// region returns the region of o's range, "" when none.
+func (o *owner) region() string {
+	if o.note != nil {
+		return o.note.region
+	}
+	return ""
+}
+
+// rangeNote is what the evidence value of an address in a published
+// range says of the range, made once per range and shared by the
+// addresses in it: the text after the address, " in 3.208.0.0/12 (aws
+// EC2 us-east-1)" (rangeValue), and the region.
+type rangeNote struct {
+	rg     refdata.Range // the range the note was made from (is)
+	region string
+	suffix string
+}
+
+func newRangeNote(rg refdata.Range) *rangeNote {
+	return &rangeNote{rg: rg, region: rg.Region, suffix: string(appendRangeSuffix(nil, rg))}
+}
+
+// is reports whether n was made from rg.
+func (n *rangeNote) is(rg refdata.Range) bool { return n.rg == rg }
+
+// ownerOf attributes an address: by the official range publications first
 // (the catalog provider claiming the range's source and service), then
 // by the AS that announces it. The range wins over the AS because it is
 // the provider's own statement and names the product and the region.
 //
-// rg and rok are the result of the range lookup of a.
-func (c *Classifier) ownerOf(a netip.Addr, info refdata.Info, rg refdata.Range, rok bool) owner {
-	if rok {
-		if p, ok := c.cat.ByRange(rg.Source, rg.Service); ok {
-			return owner{p: p, ev: EvidenceIPRange, value: rangeValue(a, rg), region: rg.Region}
+// note is the range holding the address (nil when none), asn its AS.
+func (c *Classifier) ownerOf(note *rangeNote, asn uint32) owner {
+	if note != nil {
+		if p, ok := c.cat.ByRange(note.rg.Source, note.rg.Service); ok {
+			return owner{p: p, note: note}
 		}
 	}
-	if info.ASN != 0 {
-		if p, ok := c.cat.ByASN(info.ASN); ok {
-			return owner{p: p, ev: EvidenceASN, value: asnValue(info.ASN, a)}
+	if asn != 0 {
+		if p, ok := c.cat.ByASN(asn); ok {
+			return owner{p: p, asn: asn}
 		}
 	}
 	return owner{}
@@ -428,17 +481,23 @@ func (c *Classifier) ownerOf(a netip.Addr, info refdata.Info, rg refdata.Range, 
 
 // asnValue is the evidence value of an AS match: "AS16509 3.210.1.2".
 func asnValue(asn uint32, a netip.Addr) string {
-	b := make([]byte, 0, 48)
+	return string(appendASNValue(nil, asn, a))
+}
+
+func appendASNValue(b []byte, asn uint32, a netip.Addr) []byte {
 	b = strconv.AppendUint(append(b, "AS"...), uint64(asn), 10)
-	b = a.AppendTo(append(b, ' '))
-	return string(b)
+	return a.AppendTo(append(b, ' '))
 }
 
 // rangeValue is the evidence value of an ip_range match:
 // "3.210.1.2 in 3.208.0.0/12 (aws EC2 us-east-1)".
 func rangeValue(a netip.Addr, r refdata.Range) string {
-	b := make([]byte, 0, 96)
-	b = a.AppendTo(b)
+	return string(appendRangeSuffix(a.AppendTo(nil), r))
+}
+
+// appendRangeSuffix appends to b what the evidence value of an address in
+// range r says after the address: " in 3.208.0.0/12 (aws EC2 us-east-1)".
+func appendRangeSuffix(b []byte, r refdata.Range) []byte {
 	b = append(b, " in "...)
 	b = r.Prefix.AppendTo(b)
 	b = append(b, " ("...)
@@ -451,18 +510,35 @@ func rangeValue(a netip.Addr, r refdata.Range) string {
 	if r.BorderGroup != "" && r.BorderGroup != r.Region {
 		b = append(append(b, " border group "...), r.BorderGroup...)
 	}
-	return string(append(b, ')'))
+	return append(b, ')')
 }
 
 // appendOwnerValue appends to buf the evidence value of the attribution
-// o of address a.
-func (c *Classifier) appendOwnerValue(buf []byte, a netip.Addr, o owner) []byte {
-	return append(buf, o.value...)
+// o of address a: rangeValue or asnValue.
+func appendOwnerValue(buf []byte, a netip.Addr, o *owner) []byte {
+	if o.note != nil {
+		return append(a.AppendTo(buf), o.note.suffix...)
+	}
+	return appendASNValue(buf, o.asn, a)
+}
+
+// addrValue is the evidence value of an address's attribution, made
+// only when a dependency keeps it (builder.addDep): most addresses of a
+// domain add nothing to a dependency already found.
+type addrValue struct {
+	pre string // text before the address's value ("ns1.example.net "), may be ""
+	a   netip.Addr
+	o   *owner
+}
+
+func (v *addrValue) String() string {
+	var buf [128]byte
+	return string(appendOwnerValue(append(buf[:0], v.pre...), v.a, v.o))
 }
 
 // addAddr records an address the domain reaches on layer l.
 func (b *builder) addAddr(l catalog.Layer, a netip.Addr, f addrFacts) {
-	p := packAddr(l, a, f.info.ASN, f.place)
+	p := packAddr(l, a, f.asn, f.place)
 	for i := range b.addrs {
 		if b.addrs[i].sameAddr(&p) {
 			return
@@ -502,9 +578,8 @@ func (c *Classifier) dns(b *builder, o *dnscrawl.Observation, own string) State 
 		for _, a := range ns.Addrs {
 			b.addAddr(catalog.LayerDNS, a, c.facts(b.fc, a))
 		}
-		if o := c.dnsByAddr(b.fc, ns.Addrs); o.p != nil {
-			o.value = ns.Name + " " + o.value
-			b.addOwner(catalog.LayerDNS, o)
+		if a, o := c.dnsByAddr(b.fc, ns.Addrs); o.p != nil {
+			b.addOwner(catalog.LayerDNS, a, &o, ns.Name+" ")
 			continue
 		}
 		if mine {
@@ -528,21 +603,21 @@ func (c *Classifier) dns(b *builder, o *dnscrawl.Observation, own string) State 
 // custom name servers answer from its own ranges). An address of a
 // cloud's hosting says nothing: a name server run by the site on a
 // rented machine is not the cloud's DNS service.
-func (c *Classifier) dnsByAddr(fc *factsCache, addrs []netip.Addr) owner {
+func (c *Classifier) dnsByAddr(fc *factsCache, addrs []netip.Addr) (netip.Addr, owner) {
 	for _, a := range addrs {
 		o := c.facts(fc, a).owner
 		switch {
 		case o.p == nil:
 		case o.p.HasLayer(catalog.LayerDNS) && o.p.WebLayer() == "":
-			return o
+			return a, o
 		case o.p.WebLayer() == catalog.LayerCDN:
 			if dp := c.cat.CompanyProvider(o.p.Company, catalog.LayerDNS); dp != nil {
 				o.p = dp
-				return o
+				return a, o
 			}
 		}
 	}
-	return owner{}
+	return netip.Addr{}, owner{}
 }
 
 // web attributes the apex and www hosts to CDN and hosting providers:
@@ -619,7 +694,7 @@ func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, 
 			f := c.facts(b.fc, a)
 			o := f.owner
 			if o.p != nil && o.p.WebLayer() == catalog.LayerCDN {
-				b.addOwner(catalog.LayerCDN, o)
+				b.addOwner(catalog.LayerCDN, a, &o, "")
 				b.addAddr(catalog.LayerCDN, a, f)
 				sawCDN, named = true, true
 				continue
@@ -649,10 +724,10 @@ func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, 
 			case sawCDN:
 				b.addAddr(catalog.LayerCDN, o.addr, o.f)
 			case o.o.p != nil && byName != nil && o.o.p.Company == byName.Company:
-				b.add(catalog.LayerHosting, byName.Company, byName.Service, o.o.region, o.o.ev, o.o.value, Confidence(o.o.ev))
+				b.addOwnerAs(catalog.LayerHosting, byName, o.addr, &o.o, "")
 				b.addAddr(catalog.LayerHosting, o.addr, o.f)
 			case o.o.p != nil:
-				b.addOwner(catalog.LayerHosting, o.o)
+				b.addOwner(catalog.LayerHosting, o.addr, &o.o, "")
 				b.addAddr(catalog.LayerHosting, o.addr, o.f)
 				named = true
 			default:
@@ -673,7 +748,7 @@ func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, 
 				for _, o := range seen {
 					// An AS the catalog claims for a product of another
 					// layer (a DNS operator's) names no web operator.
-					if asn := o.f.info.ASN; asn != 0 && !sawCDN && !c.asnCatalogued(asn) {
+					if asn := o.f.asn; asn != 0 && !sawCDN && !c.asnCatalogued(asn) {
 						n := c.asNames(asn)
 						b.addUncatalogued(catalog.LayerHosting, n.provider, EvidenceASN, n.value)
 						named = true

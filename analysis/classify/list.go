@@ -61,13 +61,13 @@ func (c *Classifier) nsInOwnAS(fc *factsCache, o *dnscrawl.Observation) bool {
 	var web []uint32
 	for _, h := range []*dnscrawl.Host{&o.Apex, &o.WWW} {
 		for _, a := range h.A {
-			if f := c.facts(fc, a); f.info.ASN != 0 && f.owner.p == nil {
-				web = append(web, f.info.ASN)
+			if f := c.facts(fc, a); f.asn != 0 && f.owner.p == nil {
+				web = append(web, f.asn)
 			}
 		}
 		for _, a := range h.AAAA {
-			if f := c.facts(fc, a); f.info.ASN != 0 && f.owner.p == nil {
-				web = append(web, f.info.ASN)
+			if f := c.facts(fc, a); f.asn != 0 && f.owner.p == nil {
+				web = append(web, f.asn)
 			}
 		}
 	}
@@ -76,7 +76,7 @@ func (c *Classifier) nsInOwnAS(fc *factsCache, o *dnscrawl.Observation) bool {
 	}
 	for _, ns := range o.NS {
 		for _, a := range ns.Addrs {
-			if f := c.facts(fc, a); f.info.ASN != 0 && slices.Contains(web, f.info.ASN) {
+			if f := c.facts(fc, a); f.asn != 0 && slices.Contains(web, f.asn) {
 				return true
 			}
 		}
