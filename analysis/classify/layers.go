@@ -311,7 +311,8 @@ func (c *Classifier) headerCDN(b *builder, o *dnscrawl.Observation, name string,
 		if !strings.EqualFold(urlHost(p.URL), name) {
 			continue
 		}
-		for _, m := range c.cat.MatchHeaders(p.Headers) {
+		var matchBuf [4]catalog.HeaderMatch
+		for _, m := range c.cat.AppendHeaderMatches(matchBuf[:0], p.Headers) {
 			ev := cleanValue(m.Evidence)
 			if sawCDN {
 				b.confirm(m.Provider.Company, ev)

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"math/bits"
 	"net/textproto"
 	"strings"
 )
@@ -110,6 +111,10 @@ func (c *Catalog) addHeaderRules(rules []*HeaderRule) []error {
 			bad("same header, match and value as rule #%d", j)
 		}
 		seen[k] = i
+		if c.headerRules == nil {
+			c.headerRules = make(map[string][]int)
+		}
+		c.headerRules[r.name] = append(c.headerRules[r.name], len(c.headers))
 		c.headers = append(c.headers, r)
 	}
 	return errs
@@ -130,21 +135,70 @@ type HeaderMatch struct {
 
 // matches reports whether one value matches r.
 func (r *HeaderRule) matches(v string) bool {
+	if r.Match == HeaderPresent {
+		return true
+	}
 	if len(v) > maxHeaderValue {
 		v = v[:maxHeaderValue]
 	}
-	v = strings.ToLower(strings.TrimSpace(v))
+	v = strings.TrimSpace(v)
+	if !asciiOnly(v) {
+		// strings.ToLower maps more than A-Z beyond ASCII: compare its
+		// result.
+		v = strings.ToLower(v)
+		switch r.Match {
+		case HeaderEquals:
+			return v == r.Value
+		case HeaderPrefix:
+			return strings.HasPrefix(v, r.Value)
+		case HeaderContains:
+			return strings.Contains(v, r.Value)
+		}
+		return false
+	}
+	// An ASCII value in lower case is v with A-Z mapped: compared so,
+	// without making it.
 	switch r.Match {
-	case HeaderPresent:
-		return true
 	case HeaderEquals:
-		return v == r.Value
+		return len(v) == len(r.Value) && hasLowerPrefix(v, r.Value)
 	case HeaderPrefix:
-		return strings.HasPrefix(v, r.Value)
+		return hasLowerPrefix(v, r.Value)
 	case HeaderContains:
-		return strings.Contains(v, r.Value)
+		for i := 0; i+len(r.Value) <= len(v); i++ {
+			if hasLowerPrefix(v[i:], r.Value) {
+				return true
+			}
+		}
 	}
 	return false
+}
+
+// asciiOnly reports whether s has only ASCII bytes.
+func asciiOnly(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// hasLowerPrefix reports whether ASCII string v, with A-Z in lower case,
+// starts with p.
+func hasLowerPrefix(v, p string) bool {
+	if len(v) < len(p) {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		c := v[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != p[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // MatchHeaders returns the CDN products that response headers h name,
@@ -152,41 +206,68 @@ func (r *HeaderRule) matches(v string) bool {
 // first in catalog order), in catalog order of those rules. Header names
 // in h are looked up in canonical form and as given.
 func (c *Catalog) MatchHeaders(h map[string][]string) []HeaderMatch {
+	return c.AppendHeaderMatches(nil, h)
+}
+
+// AppendHeaderMatches appends to out what MatchHeaders returns for h.
+func (c *Catalog) AppendHeaderMatches(out []HeaderMatch, h map[string][]string) []HeaderMatch {
 	if len(h) == 0 {
-		return nil
+		return out
 	}
-	var out []HeaderMatch
+	base := len(out)
 	// When every name in h is an ASCII token in canonical form, as Go's
 	// HTTP client records them, a name missing from h in canonical form
 	// is missing in every case: the rules' names are canonical tokens.
-	canonical := canonicalNames(h)
+	// The rules of the names h has are then found from h's few names,
+	// and tried in catalog order.
+	if canonicalNames(h) && len(c.headers) <= 64 {
+		var rules uint64
+		for k := range h {
+			for _, i := range c.headerRules[k] {
+				rules |= 1 << i
+			}
+		}
+		for rules != 0 {
+			i := bits.TrailingZeros64(rules)
+			rules &= rules - 1
+			r := c.headers[i]
+			out = r.appendMatch(out, base, h[r.name])
+		}
+		return out
+	}
 	for _, r := range c.headers {
 		vals, ok := h[r.name]
-		if !ok && !canonical {
+		if !ok {
 			vals, ok = lookupHeader(h, r.name)
 		}
-		if !ok {
+		if ok {
+			out = r.appendMatch(out, base, vals)
+		}
+	}
+	return out
+}
+
+// appendMatch adds to the matches out[base:] the first of vals that r
+// matches, unless a stronger rule named r's provider.
+func (r *HeaderRule) appendMatch(out []HeaderMatch, base int, vals []string) []HeaderMatch {
+	for _, v := range vals {
+		if !r.matches(v) {
 			continue
 		}
-		for _, v := range vals {
-			if !r.matches(v) {
-				continue
-			}
-			ev := r.name + ": " + clip(v, 120)
-			found := false
-			for i := range out {
-				if out[i].Provider == r.p {
-					found = true
-					if r.Confidence > out[i].Rule.Confidence {
-						out[i].Rule, out[i].Evidence = r, ev
-					}
+		ev := r.name + ": " + clip(v, 120)
+		found := false
+		for i := base; i < len(out); i++ {
+			if out[i].Provider == r.p {
+				found = true
+				if r.Confidence > out[i].Rule.Confidence {
+					out[i].Rule, out[i].Evidence = r, ev
 				}
 			}
-			if !found {
-				out = append(out, HeaderMatch{Provider: r.p, Rule: r, Evidence: ev})
-			}
-			break
 		}
+		if !found {
+			out = append(out, HeaderMatch{Provider: r.p, Rule: r, Evidence: ev})
+		}
+		break
 	}
 	return out
 }
