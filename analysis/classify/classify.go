@@ -156,6 +156,9 @@ type builder struct {
 	// certHosts caches the edges of certificate hosts by name
 	// (Classifier.certHost).
 	certHosts map[string]*certHostEntry
+	// ns and mx hold what the catalog says of name server and mail
+	// exchanger names.
+	ns, mx nameInfos
 }
 
 // builderPool holds the builders not in use. Unlike a sync.Pool it
@@ -176,7 +179,8 @@ func (p *builderPool) get() *builder {
 	case b := <-p.free:
 		return b
 	default:
-		return &builder{names: namer{}, fc: new(factsCache), evs: evidenceStrings{}}
+		return &builder{names: namer{}, fc: new(factsCache), evs: evidenceStrings{},
+			ns: newNameInfos((*catalog.Catalog).MatchNS), mx: newNameInfos((*catalog.Catalog).MatchMX)}
 	}
 }
 
@@ -560,7 +564,8 @@ func (c *Classifier) dns(b *builder, o *dnscrawl.Observation, own string) State 
 		return StateUnattributed
 	}
 	for _, ns := range o.NS {
-		if p, _, ok := c.cat.MatchNS(ns.Name); ok {
+		info := b.ns.get(c.cat, ns.Name)
+		if p := info.p; p != nil {
 			b.addProvider(catalog.LayerDNS, p, EvidenceNSSuffix, ns.Name, confSuffix)
 			continue
 		}
@@ -568,7 +573,7 @@ func (c *Classifier) dns(b *builder, o *dnscrawl.Observation, own string) State 
 		var ow catalog.Owner
 		owned := false
 		if !mine {
-			ow, owned = c.cat.MatchDomain(ns.Name)
+			ow, owned = info.ownerOf(c.cat, ns.Name)
 		}
 		if owned {
 			c.addOwned(b, catalog.LayerDNS, ow, ns.Name)
@@ -586,7 +591,7 @@ func (c *Classifier) dns(b *builder, o *dnscrawl.Observation, own string) State 
 			b.add(catalog.LayerDNS, SelfProvider, SelfProvider, "", EvidenceSelf, ns.Name, confSelf)
 			continue
 		}
-		if r := registrable(ns.Name); r != "" {
+		if r := info.registrable(ns.Name); r != "" {
 			b.addUncatalogued(catalog.LayerDNS, r, EvidenceRegistrableDomain, ns.Name)
 			b.nsOps = appendOnce(b.nsOps, r)
 		}
@@ -845,7 +850,8 @@ func (c *Classifier) email(b *builder, o *dnscrawl.Observation, own string) Stat
 		for _, a := range mx.Addrs {
 			b.addAddr(catalog.LayerEmail, a, c.facts(b.fc, a))
 		}
-		if p, _, ok := c.cat.MatchMX(mx.Name); ok {
+		info := b.mx.get(c.cat, mx.Name)
+		if p := info.p; p != nil {
 			b.addProvider(catalog.LayerEmail, p, EvidenceMXSuffix, mx.Name, confSuffix)
 			continue
 		}
@@ -853,11 +859,11 @@ func (c *Classifier) email(b *builder, o *dnscrawl.Observation, own string) Stat
 			b.add(catalog.LayerEmail, SelfProvider, SelfProvider, "", EvidenceSelf, mx.Name, confSelf)
 			continue
 		}
-		if ow, ok := c.cat.MatchDomain(mx.Name); ok {
+		if ow, ok := info.ownerOf(c.cat, mx.Name); ok {
 			c.addOwned(b, catalog.LayerEmail, ow, mx.Name)
 			continue
 		}
-		if r := registrable(mx.Name); r != "" {
+		if r := info.registrable(mx.Name); r != "" {
 			b.addUncatalogued(catalog.LayerEmail, r, EvidenceRegistrableDomain, mx.Name)
 			b.mxOps = appendOnce(b.mxOps, r)
 		}
