@@ -276,14 +276,33 @@ func (r *HeaderRule) appendMatch(out []HeaderMatch, base int, vals []string) []H
 // characters (tchar) and in canonical form.
 func canonicalNames(h map[string][]string) bool {
 	for k := range h {
-		for i := 0; i < len(k); i++ {
-			if !tchar(k[i]) {
-				return false
-			}
-		}
-		if textproto.CanonicalMIMEHeaderKey(k) != k {
+		if !canonicalToken(k) {
 			return false
 		}
+	}
+	return true
+}
+
+// canonicalToken reports whether k is made of token characters (tchar)
+// and is its own textproto.CanonicalMIMEHeaderKey: each letter in upper
+// case at the start and after a hyphen, in lower case elsewhere.
+func canonicalToken(k string) bool {
+	upper := true
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		switch {
+		case 'a' <= c && c <= 'z':
+			if upper {
+				return false
+			}
+		case 'A' <= c && c <= 'Z':
+			if !upper {
+				return false
+			}
+		case !tchar(c):
+			return false
+		}
+		upper = c == '-'
 	}
 	return true
 }

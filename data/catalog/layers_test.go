@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"math/rand/v2"
+	"net/textproto"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -451,5 +452,38 @@ func TestHeaderRuleMatchesFold(t *testing.T) {
 	}
 	if matched == 0 {
 		t.Fatal("no value matched a rule: the test compares nothing")
+	}
+}
+
+// TestCanonicalToken checks canonicalToken against its definition:
+// token characters only, and textproto's canonical form.
+func TestCanonicalToken(t *testing.T) {
+	t.Parallel()
+	const alphabet = "aAzZ09-_.~ :\x00\xc3"
+	rnd := rand.New(rand.NewPCG(5, 6))
+	names := []string{"", "Cf-Ray", "CF-RAY", "cf-ray", "X-Amz-Cf-Id", "Server", "-a", "A--B", "A-1b", "A-1B", "Www-Authenticate"}
+	for range 50000 {
+		b := make([]byte, rnd.IntN(7))
+		for i := range b {
+			b[i] = alphabet[rnd.IntN(len(alphabet))]
+		}
+		names = append(names, string(b))
+	}
+	yes := 0
+	for _, k := range names {
+		want := true
+		for i := 0; i < len(k); i++ {
+			want = want && tchar(k[i])
+		}
+		want = want && textproto.CanonicalMIMEHeaderKey(k) == k
+		if got := canonicalToken(k); got != want {
+			t.Fatalf("canonicalToken(%q) = %v, want %v", k, got, want)
+		}
+		if want {
+			yes++
+		}
+	}
+	if yes < 10 {
+		t.Fatalf("%d canonical names: the test compares little", yes)
 	}
 }
