@@ -153,6 +153,9 @@ type builder struct {
 	evs evidenceStrings
 	// vals is the buffer of packDeps.
 	vals []byte
+	// slabs hold the packed dependencies, addresses and values of the
+	// Results made.
+	slabs builderSlabs
 	// certHosts caches the edges of certificate hosts by name
 	// (Classifier.certHost).
 	certHosts map[string]*certHostEntry
@@ -179,7 +182,7 @@ func (p *builderPool) get() *builder {
 	case b := <-p.free:
 		return b
 	default:
-		return &builder{names: namer{}, fc: new(factsCache), evs: evidenceStrings{},
+		return &builder{names: newNamer(), fc: new(factsCache), evs: evidenceStrings{},
 			ns: newNameInfos((*catalog.Catalog).MatchNS), mx: newNameInfos((*catalog.Catalog).MatchMX)}
 	}
 }
@@ -372,8 +375,9 @@ func (c *Classifier) Classify(o *dnscrawl.Observation) Result {
 	r.hints = c.hints(b, o, own)
 	sortDeps(b.deps)
 	slices.SortFunc(b.addrs, func(x, y packedAddr) int { return x.compare(&y) })
-	r.deps, r.vals, b.vals = packDeps(b.deps, b.names, b.vals)
-	r.addrs = exact(b.addrs)
+	r.deps, r.vals, b.vals = packDeps(b.deps, b.names, b.vals, &b.slabs)
+	r.addrs = b.slabs.addrs.take(len(b.addrs))
+	copy(r.addrs, b.addrs)
 	return r
 }
 
