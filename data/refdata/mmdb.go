@@ -72,28 +72,75 @@ const recordCacheLimit = 1 << 18
 
 // recordCache maps the offset of a data record in a MaxMind DB to its
 // decoded value. The offset names the record for the life of the
-// Reader, which a DB never replaces. It is safe for concurrent use;
-// reads take no lock once a record is stored.
+// Reader, which a DB never replaces. It is safe for concurrent use.
+//
+// Lookups far outnumber new records (a million addresses, a few
+// thousand records), so a lookup reads a map that is never changed
+// (read), found through an atomic pointer, with no lock and no hashing
+// of an interface; new records go to a map behind a lock (dirty), which
+// a lookup missing read consults, and which becomes part of a new read
+// map once it holds a quarter as many records as read (so that the
+// copies cost, in all, a few times the number of records).
 type recordCache[T any] struct {
-	m sync.Map // uintptr -> T
-	n atomic.Int64
+	read  atomic.Pointer[map[uintptr]T]
+	mu    sync.Mutex
+	dirty map[uintptr]T
+	n     atomic.Int64
 }
 
 func (c *recordCache[T]) get(off uintptr) (T, bool) {
-	v, ok := c.m.Load(off)
-	if !ok {
-		var zero T
-		return zero, false
+	if m := c.read.Load(); m != nil {
+		if v, ok := (*m)[off]; ok {
+			return v, true
+		}
 	}
-	return v.(T), true
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if m := c.read.Load(); m != nil { // promoted since
+		if v, ok := (*m)[off]; ok {
+			return v, true
+		}
+	}
+	v, ok := c.dirty[off]
+	return v, ok
 }
 
 func (c *recordCache[T]) put(off uintptr, v T) {
 	if c.n.Load() >= recordCacheLimit {
 		return
 	}
-	if _, loaded := c.m.LoadOrStore(off, v); !loaded {
-		c.n.Add(1)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	read := c.read.Load()
+	if read != nil {
+		if _, ok := (*read)[off]; ok {
+			return
+		}
+	}
+	if _, ok := c.dirty[off]; ok {
+		return
+	}
+	if c.dirty == nil {
+		c.dirty = make(map[uintptr]T)
+	}
+	c.dirty[off] = v
+	c.n.Add(1)
+	nRead := 0
+	if read != nil {
+		nRead = len(*read)
+	}
+	if len(c.dirty) > nRead/4 {
+		m := make(map[uintptr]T, nRead+len(c.dirty))
+		if read != nil {
+			for k, x := range *read {
+				m[k] = x
+			}
+		}
+		for k, x := range c.dirty {
+			m[k] = x
+		}
+		c.read.Store(&m)
+		c.dirty = nil
 	}
 }
 
