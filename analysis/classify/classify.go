@@ -568,12 +568,12 @@ func (c *Classifier) dns(b *builder, o *dnscrawl.Observation, own string) State 
 		return StateUnattributed
 	}
 	for _, ns := range o.NS {
-		info := b.ns.get(c.cat, ns.Name)
+		mine := under(ns.Name, own)
+		info := b.ns.get(c.cat, ns.Name, mine)
 		if p := info.p; p != nil {
 			b.addProvider(catalog.LayerDNS, p, EvidenceNSSuffix, ns.Name, confSuffix)
 			continue
 		}
-		mine := under(ns.Name, own)
 		var ow catalog.Owner
 		owned := false
 		if !mine {
@@ -854,12 +854,13 @@ func (c *Classifier) email(b *builder, o *dnscrawl.Observation, own string) Stat
 		for _, a := range mx.Addrs {
 			b.addAddr(catalog.LayerEmail, a, c.facts(b.fc, a))
 		}
-		info := b.mx.get(c.cat, mx.Name)
+		mine := under(mx.Name, own)
+		info := b.mx.get(c.cat, mx.Name, mine)
 		if p := info.p; p != nil {
 			b.addProvider(catalog.LayerEmail, p, EvidenceMXSuffix, mx.Name, confSuffix)
 			continue
 		}
-		if under(mx.Name, own) {
+		if mine {
 			b.add(catalog.LayerEmail, SelfProvider, SelfProvider, "", EvidenceSelf, mx.Name, confSelf)
 			continue
 		}

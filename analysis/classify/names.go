@@ -30,9 +30,10 @@ const (
 // distinct name servers about 50,000 times, and a few providers' mail
 // exchangers serve most.
 type nameInfos struct {
-	slots *[nameSlots]nameSlot
-	seed  maphash.Seed
-	match func(*catalog.Catalog, string) (*catalog.Provider, string, bool)
+	slots   *[nameSlots]nameSlot
+	scratch nameSlot // the one name not kept
+	seed    maphash.Seed
+	match   func(*catalog.Catalog, string) (*catalog.Provider, string, bool)
 }
 
 type nameSlot struct {
@@ -49,8 +50,15 @@ func newNameInfos(match func(*catalog.Catalog, string) (*catalog.Provider, strin
 }
 
 // get returns the nameInfo of name, with its suffix match made. It is
-// valid until the next call.
-func (n *nameInfos) get(cat *catalog.Catalog, name string) *nameInfo {
+// valid until the next call. A name under the site's own domain (mine)
+// is not kept: most are seen once (ns1 and mail of the site), and would
+// push the names of operators out.
+func (n *nameInfos) get(cat *catalog.Catalog, name string, mine bool) *nameInfo {
+	if mine {
+		n.scratch = nameSlot{}
+		n.scratch.info.p, _, _ = n.match(cat, name)
+		return &n.scratch.info
+	}
 	s := &n.slots[maphash.String(n.seed, name)&(nameSlots-1)]
 	if s.ok && s.name == name {
 		return &s.info
