@@ -267,10 +267,70 @@ func (db *DB) Lookup(a netip.Addr) Info {
 	return info
 }
 
+// LookupNet returns what Lookup returns for a, and the length of the
+// largest prefix of a (of a.Unmap(): up to 32 bits for IPv4, 128 for
+// IPv6) whose every address has that answer: the most specific of the
+// networks the databases answered from (a network that the search tree
+// does not know is a network too). With an ASN table that was consulted,
+// the length is the whole address: the table's networks are not looked
+// at.
+func (db *DB) LookupNet(a netip.Addr) (Info, int) {
+	var info Info
+	if db == nil || !a.IsValid() {
+		return info, 0
+	}
+	a = a.Unmap()
+	bits := 0
+	if db.asn != nil {
+		res := db.asn.Lookup(a)
+		if r, ok := db.asnOf(res); ok {
+			info.ASN = uint32(r.Number)
+			info.Org = r.Org
+		}
+		bits = max(bits, netBits(a, res))
+	}
+	if db.country != nil {
+		res := db.country.Lookup(a)
+		if c, ok := db.countryFrom(res); ok {
+			info.Country = c
+		}
+		bits = max(bits, netBits(a, res))
+	}
+	if db.table != nil && (info.ASN == 0 || info.Country == "") {
+		t := db.table.Lookup(a)
+		if info.ASN == 0 {
+			info.ASN, info.Org = t.ASN, t.Org
+		}
+		if info.Country == "" {
+			info.Country = t.Country
+		}
+		bits = a.BitLen()
+	}
+	return info, bits
+}
+
+// netBits is the prefix length of the network of a that res answered
+// from, in a's family; a network above the IPv4 part of an IPv6 tree
+// holds every IPv4 address (0).
+func netBits(a netip.Addr, res maxminddb.Result) int {
+	if res.Err() != nil {
+		return a.BitLen() // no network to speak of: the address alone
+	}
+	p := res.Prefix()
+	if !p.IsValid() || p.Addr().Is4() != a.Is4() {
+		return 0
+	}
+	return p.Bits()
+}
+
 // asnRecord returns the ASN database's record of a, false when it has
 // none or the record cannot be decoded.
 func (db *DB) asnRecord(a netip.Addr) (asnRecord, bool) {
-	res := db.asn.Lookup(a)
+	return db.asnOf(db.asn.Lookup(a))
+}
+
+// asnOf returns the record of an ASN database lookup's result.
+func (db *DB) asnOf(res maxminddb.Result) (asnRecord, bool) {
 	if !res.Found() {
 		var r asnRecord
 		// Decode of a result not found leaves r zero and reports any
@@ -293,7 +353,12 @@ func (db *DB) asnRecord(a netip.Addr) (asnRecord, bool) {
 // country, else its registered country), false when a record cannot be
 // decoded.
 func (db *DB) countryOf(a netip.Addr) (string, bool) {
-	res := db.country.Lookup(a)
+	return db.countryFrom(db.country.Lookup(a))
+}
+
+// countryFrom returns the country code of a country database lookup's
+// result.
+func (db *DB) countryFrom(res maxminddb.Result) (string, bool) {
 	if !res.Found() {
 		var r countryRecord
 		return "", res.Decode(&r) == nil
