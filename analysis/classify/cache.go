@@ -59,6 +59,53 @@ type factsCache struct {
 	slots  [factsCacheSize]factsEntry
 	notes  map[netip.Prefix]*rangeNote
 	places map[place]uint32
+	// nets holds the AS and country of recently seen /24 (IPv4) and /48
+	// (IPv6) networks that the reference data answers as one
+	// (netLookup): a site's addresses are mostly new, but often in a
+	// network its host's other customers were seen in (in the simulated
+	// crawl, 20,000 domains reach 52,176 IPv4 addresses in 15,017 /24s
+	// and 30,553 IPv6 addresses in 13,206 /48s).
+	nets [factsCacheSize]netEntry
+}
+
+type netEntry struct {
+	net     netip.Prefix
+	asn     uint32
+	country string
+	ok      bool
+}
+
+// netLookup is implemented by reference data that can say how far an
+// answer holds (*refdata.DB): LookupNet returns what Lookup returns and
+// the prefix length of the network of the address whose every address
+// has that answer.
+type netLookup interface {
+	LookupNet(netip.Addr) (refdata.Info, int)
+}
+
+// lookupAddr returns the AS and country of a: from fc's networks when
+// a's /24 or /48 is there, else from the reference data (keeping the
+// network in fc when the answer holds for all of it).
+func (c *Classifier) lookupAddr(fc *factsCache, a netip.Addr) (asn uint32, country string) {
+	if c.net == nil || fc == nil || a.Zone() != "" {
+		info := c.addr.Lookup(a)
+		return info.ASN, info.Country
+	}
+	u := a.Unmap()
+	bits := 24
+	if !u.Is4() {
+		bits = 48
+	}
+	net, _ := u.Prefix(bits)
+	e := &fc.nets[factsSlot(net.Addr())]
+	if e.ok && e.net == net {
+		return e.asn, e.country
+	}
+	info, held := c.net.LookupNet(a)
+	if held <= bits {
+		*e = netEntry{net: net, asn: info.ASN, country: info.Country, ok: true}
+	}
+	return info.ASN, info.Country
 }
 
 type factsEntry struct {
@@ -85,10 +132,9 @@ const factsMapLimit = 1 << 12
 // notes and places of fc (nil: none kept).
 func (c *Classifier) lookupFacts(fc *factsCache, a netip.Addr) addrFacts {
 	var f addrFacts
-	var info refdata.Info
+	country := ""
 	if c.addr != nil {
-		info = c.addr.Lookup(a)
-		f.asn = info.ASN
+		f.asn, country = c.lookupAddr(fc, a)
 	}
 	var note *rangeNote
 	if c.ranges != nil {
@@ -96,12 +142,12 @@ func (c *Classifier) lookupFacts(fc *factsCache, a netip.Addr) addrFacts {
 			note = fc.note(rg)
 		}
 	}
-	f.owner = c.ownerOf(note, info.ASN)
+	f.owner = c.ownerOf(note, f.asn)
 	region := ""
 	if note != nil {
 		region = note.region
 	}
-	f.place = fc.place(place{info.Country, region, a.Zone()})
+	f.place = fc.place(place{country, region, a.Zone()})
 	return f
 }
 

@@ -98,6 +98,7 @@ type RangeLookup interface {
 type Classifier struct {
 	cat    *catalog.Catalog
 	addr   AddrLookup
+	net    netLookup // addr, when it implements netLookup
 	ranges RangeLookup
 	// states holds the shared States maps of the results.
 	states   *stateSets
@@ -110,8 +111,9 @@ type Classifier struct {
 
 // New returns a classifier. addr may be nil: no AS evidence is used then.
 func New(cat *catalog.Catalog, addr AddrLookup) *Classifier {
+	nl, _ := addr.(netLookup)
 	return &Classifier{
-		cat: cat, addr: addr, states: newStateSets(),
+		cat: cat, addr: addr, net: nl, states: newStateSets(),
 		builders: newBuilderPool(), asn: new(sync.Map),
 		names: new(namesCache),
 	}
