@@ -239,31 +239,7 @@ func openMMDB(path, kind string, probe func(*geoip2.Reader) error) (*maxminddb.R
 // Lookup returns what the databases know of a. A lookup error (a corrupt
 // record) yields no data rather than a wrong one.
 func (db *DB) Lookup(a netip.Addr) Info {
-	var info Info
-	if db == nil || !a.IsValid() {
-		return info
-	}
-	a = a.Unmap()
-	if db.asn != nil {
-		if r, ok := db.asnRecord(a); ok {
-			info.ASN = uint32(r.Number)
-			info.Org = r.Org
-		}
-	}
-	if db.country != nil {
-		if c, ok := db.countryOf(a); ok {
-			info.Country = c
-		}
-	}
-	if db.table != nil && (info.ASN == 0 || info.Country == "") {
-		t := db.table.Lookup(a)
-		if info.ASN == 0 {
-			info.ASN, info.Org = t.ASN, t.Org
-		}
-		if info.Country == "" {
-			info.Country = t.Country
-		}
-	}
+	info, _ := db.lookup(a, false)
 	return info
 }
 
@@ -274,7 +250,10 @@ func (db *DB) Lookup(a netip.Addr) Info {
 // does not know is a network too). With an ASN table that was consulted,
 // the length is the whole address: the table's networks are not looked
 // at.
-func (db *DB) LookupNet(a netip.Addr) (Info, int) {
+func (db *DB) LookupNet(a netip.Addr) (Info, int) { return db.lookup(a, true) }
+
+// lookup is Lookup, and LookupNet when net is set (else the length is 0).
+func (db *DB) lookup(a netip.Addr, net bool) (Info, int) {
 	var info Info
 	if db == nil || !a.IsValid() {
 		return info, 0
@@ -287,14 +266,18 @@ func (db *DB) LookupNet(a netip.Addr) (Info, int) {
 			info.ASN = uint32(r.Number)
 			info.Org = r.Org
 		}
-		bits = max(bits, netBits(a, res))
+		if net {
+			bits = max(bits, netBits(a, res))
+		}
 	}
 	if db.country != nil {
 		res := db.country.Lookup(a)
 		if c, ok := db.countryFrom(res); ok {
 			info.Country = c
 		}
-		bits = max(bits, netBits(a, res))
+		if net {
+			bits = max(bits, netBits(a, res))
+		}
 	}
 	if db.table != nil && (info.ASN == 0 || info.Country == "") {
 		t := db.table.Lookup(a)
@@ -304,7 +287,9 @@ func (db *DB) LookupNet(a netip.Addr) (Info, int) {
 		if info.Country == "" {
 			info.Country = t.Country
 		}
-		bits = a.BitLen()
+		if net {
+			bits = a.BitLen()
+		}
 	}
 	return info, bits
 }
@@ -323,13 +308,8 @@ func netBits(a netip.Addr, res maxminddb.Result) int {
 	return p.Bits()
 }
 
-// asnRecord returns the ASN database's record of a, false when it has
-// none or the record cannot be decoded.
-func (db *DB) asnRecord(a netip.Addr) (asnRecord, bool) {
-	return db.asnOf(db.asn.Lookup(a))
-}
-
-// asnOf returns the record of an ASN database lookup's result.
+// asnOf returns the record of an ASN database lookup's result (zero
+// when not found), false when it cannot be decoded.
 func (db *DB) asnOf(res maxminddb.Result) (asnRecord, bool) {
 	if !res.Found() {
 		var r asnRecord
@@ -349,15 +329,9 @@ func (db *DB) asnOf(res maxminddb.Result) (asnRecord, bool) {
 	return r, true
 }
 
-// countryOf returns the country code the country database gives a (its
-// country, else its registered country), false when a record cannot be
-// decoded.
-func (db *DB) countryOf(a netip.Addr) (string, bool) {
-	return db.countryFrom(db.country.Lookup(a))
-}
-
 // countryFrom returns the country code of a country database lookup's
-// result.
+// result (its country, else its registered country; "" when not found),
+// false when it cannot be decoded.
 func (db *DB) countryFrom(res maxminddb.Result) (string, bool) {
 	if !res.Found() {
 		var r countryRecord
