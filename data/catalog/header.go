@@ -254,18 +254,18 @@ func (r *HeaderRule) appendMatch(out []HeaderMatch, base int, vals []string) []H
 		if !r.matches(v) {
 			continue
 		}
-		ev := r.name + ": " + clip(v, 120)
+		// The evidence is made only for a match that is kept.
 		found := false
 		for i := base; i < len(out); i++ {
 			if out[i].Provider == r.p {
 				found = true
 				if r.Confidence > out[i].Rule.Confidence {
-					out[i].Rule, out[i].Evidence = r, ev
+					out[i].Rule, out[i].Evidence = r, r.name+": "+clip(v, 120)
 				}
 			}
 		}
 		if !found {
-			out = append(out, HeaderMatch{Provider: r.p, Rule: r, Evidence: ev})
+			out = append(out, HeaderMatch{Provider: r.p, Rule: r, Evidence: r.name + ": " + clip(v, 120)})
 		}
 		break
 	}
