@@ -301,15 +301,16 @@ func (b *builder) addProvider(l catalog.Layer, p *catalog.Provider, ev Evidence,
 }
 
 // addOwner records the provider o that address a was attributed to; the
-// evidence value is pre followed by the address's (appendOwnerValue).
-func (b *builder) addOwner(l catalog.Layer, a netip.Addr, o *owner, pre string) {
-	b.addOwnerAs(l, o.p, a, o, pre)
+// evidence value is the address's (appendOwnerValue).
+func (b *builder) addOwner(l catalog.Layer, a netip.Addr, o *owner) {
+	b.addOwnerValue(l, o.p, &addrValue{a: a, o: o})
 }
 
-// addOwnerAs is addOwner for provider p instead of o's.
-func (b *builder) addOwnerAs(l catalog.Layer, p *catalog.Provider, a netip.Addr, o *owner, pre string) {
-	ev := o.ev()
-	b.addDepValue(l, p.Company, p.Service, o.region(), ev, "", &addrValue{pre: pre, a: a, o: o}, Confidence(ev), false)
+// addOwnerValue records provider p, attributed from the address and owner
+// of v, with v's evidence value.
+func (b *builder) addOwnerValue(l catalog.Layer, p *catalog.Provider, v *addrValue) {
+	ev := v.o.ev()
+	b.addDepValue(l, p.Company, p.Service, v.o.region(), ev, "", v, Confidence(ev), false)
 }
 
 // dropSubsumed removes the dependencies on a company with an unknown
@@ -455,7 +456,7 @@ func (o *owner) region() string {
 // rangeNote is what the evidence value of an address in a published
 // range says of the range, made once per range and shared by the
 // addresses in it: the text after the address, " in 3.208.0.0/12 (aws
-// EC2 us-east-1)" (rangeValue), and the region.
+// EC2 us-east-1)" (appendRangeSuffix), and the region.
 type rangeNote struct {
 	rg     refdata.Range // the range the note was made from (is)
 	region string
@@ -489,24 +490,17 @@ func (c *Classifier) ownerOf(note *rangeNote, asn uint32) owner {
 	return owner{}
 }
 
-// asnValue is the evidence value of an AS match: "AS16509 3.210.1.2".
-func asnValue(asn uint32, a netip.Addr) string {
-	return string(appendASNValue(nil, asn, a))
-}
-
+// appendASNValue appends to b the evidence value of an AS match:
+// "AS16509 3.210.1.2".
 func appendASNValue(b []byte, asn uint32, a netip.Addr) []byte {
 	b = strconv.AppendUint(append(b, "AS"...), uint64(asn), 10)
 	return a.AppendTo(append(b, ' '))
 }
 
-// rangeValue is the evidence value of an ip_range match:
-// "3.210.1.2 in 3.208.0.0/12 (aws EC2 us-east-1)".
-func rangeValue(a netip.Addr, r refdata.Range) string {
-	return string(appendRangeSuffix(a.AppendTo(nil), r))
-}
-
-// appendRangeSuffix appends to b what the evidence value of an address in
-// range r says after the address: " in 3.208.0.0/12 (aws EC2 us-east-1)".
+// appendRangeSuffix appends to b what the evidence value of an ip_range
+// match says after the address: the value is "3.210.1.2 in
+// 3.208.0.0/12 (aws EC2 us-east-1)", the suffix " in 3.208.0.0/12 (aws
+// EC2 us-east-1)".
 func appendRangeSuffix(b []byte, r refdata.Range) []byte {
 	b = append(b, " in "...)
 	b = r.Prefix.AppendTo(b)
@@ -524,7 +518,8 @@ func appendRangeSuffix(b []byte, r refdata.Range) []byte {
 }
 
 // appendOwnerValue appends to buf the evidence value of the attribution
-// o of address a: rangeValue or asnValue.
+// o of address a: the address and its range (appendRangeSuffix), or its
+// AS and the address (appendASNValue).
 func appendOwnerValue(buf []byte, a netip.Addr, o *owner) []byte {
 	if o.note != nil {
 		return append(a.AppendTo(buf), o.note.suffix...)
@@ -536,14 +531,21 @@ func appendOwnerValue(buf []byte, a netip.Addr, o *owner) []byte {
 // only when a dependency keeps it (builder.addDep): most addresses of a
 // domain add nothing to a dependency already found.
 type addrValue struct {
-	pre string // text before the address's value ("ns1.example.net "), may be ""
-	a   netip.Addr
-	o   *owner
+	// ns is the name server whose address it is ("ns1.example.net"),
+	// written before the address's value with a space, when hasNS.
+	ns    string
+	hasNS bool
+	a     netip.Addr
+	o     *owner
 }
 
 func (v *addrValue) String() string {
 	var buf [128]byte
-	return string(appendOwnerValue(append(buf[:0], v.pre...), v.a, v.o))
+	b := buf[:0]
+	if v.hasNS {
+		b = append(append(b, v.ns...), ' ')
+	}
+	return string(appendOwnerValue(b, v.a, v.o))
 }
 
 // addAddr records an address the domain reaches on layer l.
@@ -590,7 +592,7 @@ func (c *Classifier) dns(b *builder, o *dnscrawl.Observation, own string) State 
 			b.addAddr(catalog.LayerDNS, a, c.facts(b.fc, a))
 		}
 		if a, o := c.dnsByAddr(b.fc, ns.Addrs); o.p != nil {
-			b.addOwner(catalog.LayerDNS, a, &o, ns.Name+" ")
+			b.addOwnerValue(catalog.LayerDNS, o.p, &addrValue{ns: ns.Name, hasNS: true, a: a, o: &o})
 			continue
 		}
 		if mine {
@@ -705,7 +707,7 @@ func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, 
 			f := c.facts(b.fc, a)
 			o := f.owner
 			if o.p != nil && o.p.WebLayer() == catalog.LayerCDN {
-				b.addOwner(catalog.LayerCDN, a, &o, "")
+				b.addOwner(catalog.LayerCDN, a, &o)
 				b.addAddr(catalog.LayerCDN, a, f)
 				sawCDN, named = true, true
 				continue
@@ -735,10 +737,10 @@ func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, 
 			case sawCDN:
 				b.addAddr(catalog.LayerCDN, o.addr, o.f)
 			case o.o.p != nil && byName != nil && o.o.p.Company == byName.Company:
-				b.addOwnerAs(catalog.LayerHosting, byName, o.addr, &o.o, "")
+				b.addOwnerValue(catalog.LayerHosting, byName, &addrValue{a: o.addr, o: &o.o})
 				b.addAddr(catalog.LayerHosting, o.addr, o.f)
 			case o.o.p != nil:
-				b.addOwner(catalog.LayerHosting, o.addr, &o.o, "")
+				b.addOwner(catalog.LayerHosting, o.addr, &o.o)
 				b.addAddr(catalog.LayerHosting, o.addr, o.f)
 				named = true
 			default:
