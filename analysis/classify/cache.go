@@ -13,7 +13,7 @@ import (
 // provider it is attributed to. It depends on the address alone. It is
 // small (a factsCache holds thousands) and holds no evidence value: that
 // is made from the address and the owner only for a dependency that keeps
-// it (ownerValue).
+// it (appendOwnerValue).
 type addrFacts struct {
 	asn   uint32 // 0 when unknown
 	place uint32 // index of its country, region and zone in places
