@@ -205,12 +205,14 @@ func Finish(results []Result) {
 				g := find(d.Provider)
 				if m, ok := family(h, d.Provider); ok {
 					d.selfFrom(EvidenceFamily, d.EvidenceValue+" (same SOA as "+m+")")
+					changed = true
 				} else if users[g] <= 1 && h.solo {
 					d.selfFrom(EvidenceSOA, d.EvidenceValue+" (sole user; SOA "+h.soaM+" "+h.soaR+")")
-				} else {
-					d.Provider = g
+					changed = true
+				} else if g != d.Provider {
+					d.Provider = g // a variant: the group's name
+					changed = true
 				}
-				changed = true
 			case catalog.LayerEmail:
 				if m, ok := family(h, d.Provider); ok {
 					d.selfFrom(EvidenceFamily, d.EvidenceValue+" (same SOA as "+m+")")
