@@ -220,13 +220,7 @@ func (c *Catalog) AppendHeaderMatches(out []HeaderMatch, h map[string][]string) 
 	// is missing in every case: the rules' names are canonical tokens.
 	// The rules of the names h has are then found from h's few names,
 	// and tried in catalog order.
-	if canonicalNames(h) && len(c.headers) <= 64 {
-		var rules uint64
-		for k := range h {
-			for _, i := range c.headerRules[k] {
-				rules |= 1 << i
-			}
-		}
+	if rules, ok := c.canonicalRules(h); ok {
 		for rules != 0 {
 			i := bits.TrailingZeros64(rules)
 			rules &= rules - 1
@@ -245,6 +239,25 @@ func (c *Catalog) AppendHeaderMatches(out []HeaderMatch, h map[string][]string) 
 		}
 	}
 	return out
+}
+
+// canonicalRules returns the set of the rules (bit i: c.headers[i])
+// whose header names h has, in one pass over h; ok is false when a name
+// in h is not a canonical token (canonicalToken) or the rules do not fit
+// the set.
+func (c *Catalog) canonicalRules(h map[string][]string) (rules uint64, ok bool) {
+	if len(c.headers) > 64 {
+		return 0, false
+	}
+	for k := range h {
+		if !canonicalToken(k) {
+			return 0, false
+		}
+		for _, i := range c.headerRules[k] {
+			rules |= 1 << i
+		}
+	}
+	return rules, true
 }
 
 // appendMatch adds to the matches out[base:] the first of vals that r
@@ -270,17 +283,6 @@ func (r *HeaderRule) appendMatch(out []HeaderMatch, base int, vals []string) []H
 		break
 	}
 	return out
-}
-
-// canonicalNames reports whether every name in h is made of token
-// characters (tchar) and in canonical form.
-func canonicalNames(h map[string][]string) bool {
-	for k := range h {
-		if !canonicalToken(k) {
-			return false
-		}
-	}
-	return true
 }
 
 // canonicalToken reports whether k is made of token characters (tchar)
