@@ -19,8 +19,9 @@ import (
 type goAnalysis struct {
 	parquet bool
 	results []classify.Result // in report order
-	done    chan struct{}     // closed when sum is complete
+	done    chan struct{}     // closed when sum and doms are complete
 	sum     Summary
+	doms    *reports.HTMLDomains
 }
 
 // Summary returns the run's figures, once they are computed.
@@ -37,7 +38,7 @@ func (a *goAnalysis) Write(ctx context.Context, dir string) error {
 	var written errgroup.Group
 	written.Go(func() error { return reports.WriteDependencyFile(dir, a.results) })
 	sum := a.Summary()
-	written.Go(func() error { return reports.WriteRest(dir, sum.Run, a.results, sum.Metrics) })
+	written.Go(func() error { return reports.WriteRest(dir, sum.Run, a.results, sum.Metrics, a.doms) })
 	written.Go(func() error { return reports.WriteGraph(dir, sum.Graph) })
 	if err := written.Wait(); err != nil {
 		return err
@@ -88,7 +89,6 @@ func (in *gathered) analyze(j *Job) *goAnalysis {
 		var computed errgroup.Group
 		computed.Go(func() error {
 			sum = metrics.Compute(results, opts)
-			run.Names.Products = reports.ProductsOf(results)
 			run.Names.AS = asNames(results, j.Ref.ASNTable, j.DB)
 			return nil
 		})
@@ -97,6 +97,11 @@ func (in *gathered) analyze(j *Job) *goAnalysis {
 		run.FinishedAt = time.Now().UTC()
 		run.BlastRadius = reports.TopBlastRows(gr, BlastReportRows)
 		run.Graph = gr
+		// What report.html shows of the domains, which needs the graph,
+		// gathers the products the summary names the providers by
+		// (reports.ProductsOf) in the same pass over the dependencies.
+		a.doms = reports.NewHTMLDomains(run, results)
+		run.Names.Products = a.doms.Products
 		a.sum = Summary{Domains: len(results), SkippedLines: in.skipped, Run: run, Metrics: sum, Graph: gr}
 	}()
 	return a

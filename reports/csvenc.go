@@ -308,6 +308,25 @@ func (e *rowWriter) bytes(b []byte) {
 	e.quoted(Neutralize(string(b)))
 }
 
+// cellsOf appends to dst the text of the cells write writes, as they
+// would begin a row, and leaves the row as it was: cells to be written
+// again and again with begin.
+func (e *rowWriter) cellsOf(dst []byte, write func()) []byte {
+	start, cells := len(e.buf), e.cells
+	e.cells = 0
+	write()
+	dst = append(dst, e.buf[start:]...)
+	e.buf, e.cells = e.buf[:start], cells
+	return dst
+}
+
+// begin begins a row with the text of its first n cells, made by
+// cellsOf.
+func (e *rowWriter) begin(cells []byte, n int) {
+	e.buf = append(e.buf, cells...)
+	e.cells = n
+}
+
 // int writes i in decimal.
 func (e *rowWriter) int(i int) {
 	if i < 0 {

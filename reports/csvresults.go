@@ -2,6 +2,7 @@ package reports
 
 import (
 	"io"
+	"math"
 	"reflect"
 	"slices"
 
@@ -32,20 +33,83 @@ var domainLayers = [...]catalog.Layer{catalog.LayerDNS, catalog.LayerCDN, catalo
 
 // providersByLayer sets provs[i] to the distinct providers of r on
 // domainLayers[i], sorted (classify.Result.Providers of each layer), in
-// one pass over r's dependencies.
+// one pass over r's dependencies. A classifier's dependencies come sorted
+// by layer and provider (classify.Result): then a layer is looked up
+// where it changes and a provider is new when it differs from the last;
+// dependencies in another order are sorted here.
 func providersByLayer(r *classify.Result, provs [][]string) {
 	for i := range provs {
 		provs[i] = provs[i][:0]
 	}
+	var layer catalog.Layer
+	li := -1
+	inOrder := true
 	for d := range r.NumDeps() {
-		li := slices.Index(domainLayers[:], r.DepLayer(d))
-		if p := r.DepProvider(d); li >= 0 && !slices.Contains(provs[li], p) {
-			provs[li] = append(provs[li], p)
+		if l := r.DepLayer(d); l != layer || d == 0 {
+			layer, li = l, slices.Index(domainLayers[:], l)
+		}
+		if li < 0 {
+			continue
+		}
+		p, ps := r.DepProvider(d), provs[li]
+		if n := len(ps); n > 0 {
+			if p == ps[n-1] {
+				continue
+			}
+			if p < ps[n-1] {
+				inOrder = false
+			}
+		}
+		if !inOrder && slices.Contains(ps, p) {
+			continue
+		}
+		provs[li] = append(ps, p)
+	}
+	if !inOrder {
+		for _, ps := range provs {
+			slices.Sort(ps)
 		}
 	}
-	for _, ps := range provs {
-		slices.Sort(ps)
+}
+
+// layerStates gives the states of results on domainLayers, looked up
+// once for each map of states: the results of a classifier share a few
+// maps (classify.Result.States, never modified), and a lookup hashes the
+// name of the layer, six of them for each domain of each file. A map is
+// known by its address: a layerStates serves one pass over one list of
+// results, whose maps live as long as the list.
+type layerStates struct {
+	at     map[uintptr]int // map -> its states' offset in states
+	states []classify.State
+	other  []classify.State // those of a map not kept
+}
+
+// layerStatesLimit bounds the maps whose states a layerStates keeps; the
+// states of others are looked up each time.
+const layerStatesLimit = 1 << 12
+
+// of returns the states of r on domainLayers, in their order, until the
+// next call.
+func (c *layerStates) of(r *classify.Result) []classify.State {
+	n := len(domainLayers)
+	p := reflect.ValueOf(r.States).Pointer()
+	if i, ok := c.at[p]; ok {
+		return c.states[i : i+n : i+n]
 	}
+	if c.at == nil {
+		c.at = map[uintptr]int{}
+	}
+	i := len(c.states)
+	for _, l := range domainLayers {
+		c.states = append(c.states, r.States[l])
+	}
+	if p != 0 && len(c.at) < layerStatesLimit {
+		c.at[p] = i
+		return c.states[i : i+n : i+n]
+	}
+	c.other = append(c.other[:0], c.states[i:]...)
+	c.states = c.states[:i]
+	return c.other
 }
 
 // writeDomainResults writes domains.csv of results already in report
@@ -56,6 +120,7 @@ func writeDomainResults(w io.Writer, sorted []*classify.Result, gr *GraphReport,
 	spof := spofOf(sorted, gr)
 	var names []string // the TLDs
 	provs := make([][]string, len(domainLayers))
+	var cached layerStates
 	for i, r := range sorted {
 		e.str(r.Domain)
 		e.int(r.Rank)
@@ -67,6 +132,7 @@ func writeDomainResults(w io.Writer, sorted []*classify.Result, gr *GraphReport,
 		e.str(string(r.Status))
 		e.str(r.Error)
 		providersByLayer(r, provs)
+		states := cached.of(r)
 		for li, l := range domainLayers {
 			e.join(provs[li], ';')
 			if l == catalog.LayerTLD {
@@ -82,7 +148,7 @@ func writeDomainResults(w io.Writer, sorted []*classify.Result, gr *GraphReport,
 				slices.Sort(names)
 				e.join(names, ';')
 			}
-			e.str(string(r.States[l]))
+			e.str(string(states[li]))
 			_, critical := r.Critical(l)
 			e.bool(critical)
 		}
@@ -133,12 +199,20 @@ func spofOf(sorted []*classify.Result, gr *GraphReport) []int32 {
 }
 
 // writeDependencyResults writes dependencies.csv of results already in
-// report order, as writeCSV(w, dependencyRows(sorted)) does.
+// report order, as writeCSV(w, dependencyRows(sorted)) does. The cells of
+// the domain and its rank, which begin every row of a result, are made
+// once per result; the text of each confidence (a few distinct values)
+// once per run.
 func writeDependencyResults(w io.Writer, sorted []*classify.Result) error {
 	e := newRowWriter(w)
 	e.row(csvHeader[DependencyRow]())
 	var list []classify.Dependency
+	var head []byte
+	var conf floatTexts
 	for _, r := range sorted {
+		if r.NumDeps() == 0 {
+			continue
+		}
 		list = list[:0]
 		for d := range r.NumDeps() {
 			list = append(list, r.Dep(d))
@@ -146,11 +220,39 @@ func writeDependencyResults(w io.Writer, sorted []*classify.Result) error {
 		if !slices.IsSortedFunc(list, depOrder) {
 			slices.SortStableFunc(list, depOrder)
 		}
+		head = e.cellsOf(head[:0], func() {
+			e.str(r.Domain)
+			e.int(r.Rank)
+		})
 		for k := range list {
 			row := dependencyRow(&list[k])
-			row.writeCells(e)
+			e.begin(head, 2)
+			row.writeDependencyCells(e, &conf)
 			e.end()
 		}
 	}
 	return e.flush()
+}
+
+// floatTexts keeps the cell text of the first few distinct floats
+// written, for a column of a few distinct values.
+type floatTexts struct {
+	n     int
+	vals  [8]float64
+	texts [8][]byte
+}
+
+// of returns the cell text of f, as e.float writes it.
+func (t *floatTexts) of(e *rowWriter, f float64) []byte {
+	for i := range t.n {
+		if t.vals[i] == f && !math.Signbit(f) {
+			return t.texts[i]
+		}
+	}
+	text := e.cellsOf(nil, func() { e.float(f) })
+	if t.n < len(t.vals) {
+		t.vals[t.n], t.texts[t.n] = f, text
+		t.n++
+	}
+	return text
 }

@@ -153,16 +153,124 @@ func TestSortResults(t *testing.T) {
 				results[i].Domain = results[rng.IntN(len(results))].Domain
 			}
 		}
-		want := slices.Clone(results)
-		slices.SortStableFunc(want, func(a, b classify.Result) int { return reportOrder(&a, &b) })
-		got := slices.Clone(results)
-		SortResults(got)
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("round %d: SortResults differs from a stable sort", round)
+		checkSortResults(t, round, results)
+	}
+}
+
+// checkSortResults checks that SortResults puts results in the order of
+// a stable sort by reportOrder, and leaves them there when run again.
+func checkSortResults(t *testing.T, round int, results []classify.Result) {
+	t.Helper()
+	want := slices.Clone(results)
+	slices.SortStableFunc(want, func(a, b classify.Result) int { return reportOrder(&a, &b) })
+	got := slices.Clone(results)
+	SortResults(got)
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("round %d: SortResults differs from a stable sort", round)
+	}
+	SortResults(got)
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("round %d: sorted results moved", round)
+	}
+}
+
+// TestSortResultsPrefixes checks the order of names that the first eight
+// bytes (reportIndex's keys) do not tell apart, or tell apart only with
+// the zero bytes after a short name: shorter names, names with a NUL byte
+// or bytes above 0x7f, names that differ after their eighth byte.
+func TestSortResultsPrefixes(t *testing.T) {
+	names := []string{"", "a", "a\x00", "a\x00\x00", "ab", "abcdefgh", "abcdefgh\x00", "abcdefghi", "abcdefgha",
+		"abcdefg", "abcdefg\xff", "\xff", "\xffb", "\xc3\xa9t\xc3\xa9.fr", "example.com", "example.co", "example.com.br",
+		"example-1.com", "example1.com", "example.org", "-x", "zzzzzzzzzzzz", "zzzzzzzzzzzy"}
+	rng := rand.New(rand.NewPCG(7, 11))
+	for round := range 20 {
+		results := make([]classify.Result, 3*len(names))
+		for i := range results {
+			results[i] = classify.Result{Domain: names[rng.IntN(len(names))], Status: dnscrawl.StatusOK}
+			switch rng.IntN(4) {
+			case 0:
+				results[i].Rank = 1 + rng.IntN(4)
+			case 1:
+				results[i].Rank = -rng.IntN(3) // unranked, ordered by rank all the same
+			}
+			if rng.IntN(5) == 0 {
+				results[i].Status = dnscrawl.StatusNXDomain
+			}
 		}
-		SortResults(got)
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("round %d: sorted results moved", round)
+		checkSortResults(t, round, results)
+	}
+}
+
+// TestDomainLayersAreCatalogLayers checks what the table of report.html
+// and domains.csv take for granted: their columns (domainLayers) are the
+// layers of the catalog, in its order.
+func TestDomainLayersAreCatalogLayers(t *testing.T) {
+	if !slices.Equal(domainLayers[:], catalog.Layers) {
+		t.Fatalf("domainLayers %v, catalog.Layers %v", domainLayers, catalog.Layers)
+	}
+}
+
+// TestLayerStates checks that layerStates gives each result the states of
+// its own map, maps shared or not, past its limit too.
+func TestLayerStates(t *testing.T) {
+	states := []classify.State{classify.StateKnown, classify.StateNone, classify.StateUnattributed, classify.StateUnresolved}
+	rng := rand.New(rand.NewPCG(1, 2))
+	shared := make([]map[catalog.Layer]classify.State, 5)
+	random := func() map[catalog.Layer]classify.State {
+		m := map[catalog.Layer]classify.State{}
+		for _, l := range catalog.Layers {
+			if rng.IntN(6) > 0 {
+				m[l] = states[rng.IntN(len(states))]
+			}
+		}
+		return m
+	}
+	for i := range shared {
+		shared[i] = random()
+	}
+	// The results are kept, as a writer's list keeps them while it is
+	// written: a map the collector freed could be made again at the same
+	// address.
+	results := make([]classify.Result, layerStatesLimit+500)
+	var c layerStates
+	for i := range results {
+		r := &results[i]
+		r.States = shared[i%len(shared)]
+		if i%3 == 0 {
+			r.States = random()
+		}
+		if i%1000 == 7 {
+			r.States = nil
+		}
+		got := c.of(r)
+		for li, l := range domainLayers {
+			if got[li] != r.States[l] {
+				t.Fatalf("result %d: state of %s is %q, want %q", i, l, got[li], r.States[l])
+			}
+		}
+	}
+}
+
+// TestProvidersByLayer checks providersByLayer against
+// classify.Result.Providers, on dependencies in a classifier's order and
+// in others (randomCSVResults), with layers that come back after another.
+func TestProvidersByLayer(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 3))
+	results := randomCSVResults(rng, 400)
+	back := classify.Result{}
+	back.SetDeps([]classify.Dependency{
+		{Layer: catalog.LayerDNS, Provider: "b"}, {Layer: catalog.LayerCDN, Provider: "a"},
+		{Layer: catalog.LayerDNS, Provider: "b"}, {Layer: catalog.LayerDNS, Provider: "a"}, {Layer: catalog.LayerDNS, Provider: "c"},
+	})
+	results = append(results, back)
+	provs := make([][]string, len(domainLayers))
+	for i := range results {
+		r := &results[i]
+		providersByLayer(r, provs)
+		for li, l := range domainLayers {
+			if want := r.Providers(l); !slices.Equal(provs[li], want) && len(want)+len(provs[li]) > 0 {
+				t.Fatalf("result %d, layer %s: %q, want %q", i, l, provs[li], want)
+			}
 		}
 	}
 }

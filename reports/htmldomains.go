@@ -106,6 +106,12 @@ func NewHTMLDomains(run *Run, results []classify.Result) *HTMLDomains {
 	if run != nil && run.Graph != nil && run.Graph.Graph != nil {
 		edges = run.Graph.Graph.Edges()
 	}
+	// The products are those of run.Names when the engine gathered them
+	// already (ProductsOf over the same results).
+	products := h.Products
+	if run != nil && run.Names != nil && run.Names.Products != nil {
+		h.Products, products = run.Names.Products, nil
+	}
 	// One pass over the dependencies for the products, the flows and the
 	// TLDs: decoding them is most of the cost.
 	fc := newFlowCounter(edges)
@@ -113,7 +119,9 @@ func NewHTMLDomains(run *Run, results []classify.Result) *HTMLDomains {
 		r := &results[i]
 		h.Ranked = h.Ranked || r.Rank > 0
 		for _, d := range r.Deps() {
-			h.Products.add(&d)
+			if products != nil {
+				products.add(&d)
+			}
 			fc.add(&d)
 			if d.Layer == catalog.LayerTLD && !slices.Contains(h.TLDs[d.Provider], d.Service) {
 				h.TLDs[d.Provider] = append(h.TLDs[d.Provider], d.Service)
@@ -146,6 +154,8 @@ type DomainTable struct {
 	rows  int
 	limit int
 	provs [][]string // AddResult's providers of each of domainLayers, reused
+	// states are AddResult's states of the results' maps.
+	states layerStates
 }
 
 // tablePiece is the size of the pieces of a DomainTable's text.
@@ -206,13 +216,9 @@ func (t *DomainTable) AddResult(r *classify.Result) bool {
 	t.rows++
 	providersByLayer(r, t.provs)
 	t.begin(r.Rank, r.Domain, r.Status)
-	for _, l := range catalog.Layers {
-		if !t.state(r.States[l]) {
-			continue
-		}
-		li := slices.Index(domainLayers[:], l)
-		if li < 0 {
-			t.providers(strings.Join(r.Providers(l), ";"))
+	states := t.states.of(r)
+	for li := range domainLayers {
+		if !t.state(states[li]) {
 			continue
 		}
 		for i, p := range t.provs[li] {

@@ -39,7 +39,7 @@ const (
 // returned. run may be nil; its SchemaVersion, Statuses and Metrics are
 // filled from sum when empty (run itself is not modified).
 func WriteAll(dir string, run *Run, results []classify.Result, sum *metrics.Summary) error {
-	return writeAll(dir, run, results, sum, true)
+	return writeAll(dir, run, results, sum, true, nil)
 }
 
 // WriteDependencyFile writes dependencies.csv in dir, atomically, as
@@ -55,12 +55,13 @@ func WriteDependencyFile(dir string, results []classify.Result) error {
 }
 
 // WriteRest writes every file of WriteAll but dependencies.csv
-// (WriteDependencyFile).
-func WriteRest(dir string, run *Run, results []classify.Result, sum *metrics.Summary) error {
-	return writeAll(dir, run, results, sum, false)
+// (WriteDependencyFile). doms, when not nil, are the parts of report.html
+// on the domains, gathered from results already (NewHTMLDomains).
+func WriteRest(dir string, run *Run, results []classify.Result, sum *metrics.Summary, doms *HTMLDomains) error {
+	return writeAll(dir, run, results, sum, false, doms)
 }
 
-func writeAll(dir string, run *Run, results []classify.Result, sum *metrics.Summary, deps bool) error {
+func writeAll(dir string, run *Run, results []classify.Result, sum *metrics.Summary, deps bool, doms *HTMLDomains) error {
 	if sum == nil {
 		return errors.New("write reports: no metrics summary")
 	}
@@ -75,7 +76,12 @@ func writeAll(dir string, run *Run, results []classify.Result, sum *metrics.Summ
 	}
 	// report.html first: it takes longest, on one goroutine.
 	files := []file{
-		{HTMLFile, func(w io.Writer) error { return WriteHTML(w, run, results, sum) }},
+		{HTMLFile, func(w io.Writer) error {
+			if doms != nil {
+				return WriteHTMLDomains(w, run, doms, sum)
+			}
+			return WriteHTML(w, run, results, sum)
+		}},
 		{DomainsFile, func(w io.Writer) error { return writeDomainResults(w, sorted, run.Graph, run.SiteCountries) }},
 		{ProvidersFile, func(w io.Writer) error { return WriteProviders(w, sum) }},
 		{MetricsFile, func(w io.Writer) error { return WriteMetrics(w, sum) }},

@@ -98,6 +98,7 @@ type RangeLookup interface {
 type Classifier struct {
 	cat    *catalog.Catalog
 	addr   AddrLookup
+	net    netLookup // addr, when it implements netLookup
 	ranges RangeLookup
 	// states holds the shared States maps of the results.
 	states   *stateSets
@@ -110,8 +111,9 @@ type Classifier struct {
 
 // New returns a classifier. addr may be nil: no AS evidence is used then.
 func New(cat *catalog.Catalog, addr AddrLookup) *Classifier {
+	nl, _ := addr.(netLookup)
 	return &Classifier{
-		cat: cat, addr: addr, states: newStateSets(),
+		cat: cat, addr: addr, net: nl, states: newStateSets(),
 		builders: newBuilderPool(), asn: new(sync.Map),
 		names: new(namesCache),
 	}
@@ -124,6 +126,8 @@ func New(cat *catalog.Catalog, addr AddrLookup) *Classifier {
 func (c *Classifier) WithRanges(r RangeLookup) *Classifier {
 	cc := *c
 	cc.ranges = r
+	// The builders' caches hold facts found without r: cc has its own.
+	cc.builders = newBuilderPool()
 	return &cc
 }
 
@@ -151,6 +155,15 @@ type builder struct {
 	evs evidenceStrings
 	// vals is the buffer of packDeps.
 	vals []byte
+	// slabs hold the packed dependencies, addresses and values of the
+	// Results made.
+	slabs builderSlabs
+	// certHosts caches the edges of certificate hosts by name
+	// (Classifier.certHost).
+	certHosts map[string]*certHostEntry
+	// ns and mx hold what the catalog says of name server and mail
+	// exchanger names.
+	ns, mx nameInfos
 }
 
 // builderPool holds the builders not in use. Unlike a sync.Pool it
@@ -171,7 +184,8 @@ func (p *builderPool) get() *builder {
 	case b := <-p.free:
 		return b
 	default:
-		return &builder{names: namer{}, fc: new(factsCache), evs: evidenceStrings{}}
+		return &builder{names: newNamer(), fc: new(factsCache), evs: evidenceStrings{},
+			ns: newNameInfos((*catalog.Catalog).MatchNS), mx: newNameInfos((*catalog.Catalog).MatchMX)}
 	}
 }
 
@@ -214,6 +228,12 @@ func (b *builder) addUncatalogued(l catalog.Layer, provider string, ev Evidence,
 }
 
 func (b *builder) addDep(l catalog.Layer, provider, service, region string, ev Evidence, value string, conf float64, uncatalogued bool) {
+	b.addDepValue(l, provider, service, region, ev, value, nil, conf, uncatalogued)
+}
+
+// addDepValue is addDep with the evidence value made from lv when lv is
+// not nil, and only when the dependency keeps it.
+func (b *builder) addDepValue(l catalog.Layer, provider, service, region string, ev Evidence, value string, lv *addrValue, conf float64, uncatalogued bool) {
 	match := -1
 	for i := range b.deps {
 		d := &b.deps[i]
@@ -234,9 +254,15 @@ func (b *builder) addDep(l catalog.Layer, provider, service, region string, ev E
 			d.Region = region
 		}
 		if conf > d.Confidence {
+			if lv != nil {
+				value = lv.String()
+			}
 			d.Confidence, d.Evidence, d.EvidenceValue = conf, ev, value
 		}
 		return
+	}
+	if lv != nil {
+		value = lv.String()
 	}
 	b.deps = append(b.deps, Dependency{
 		Domain: b.domain, Rank: b.rank, Layer: l,
@@ -274,9 +300,17 @@ func (b *builder) addProvider(l catalog.Layer, p *catalog.Provider, ev Evidence,
 	b.add(l, p.Company, p.Service, "", ev, value, conf)
 }
 
-// addOwner records the provider an address was attributed to.
-func (b *builder) addOwner(l catalog.Layer, o owner) {
-	b.add(l, o.p.Company, o.p.Service, o.region, o.ev, o.value, Confidence(o.ev))
+// addOwner records the provider o that address a was attributed to; the
+// evidence value is the address's (appendOwnerValue).
+func (b *builder) addOwner(l catalog.Layer, a netip.Addr, o *owner) {
+	b.addOwnerValue(l, o.p, &addrValue{a: a, o: o})
+}
+
+// addOwnerValue records provider p, attributed from the address and owner
+// of v, with v's evidence value.
+func (b *builder) addOwnerValue(l catalog.Layer, p *catalog.Provider, v *addrValue) {
+	ev := v.o.ev()
+	b.addDepValue(l, p.Company, p.Service, v.o.region(), ev, "", v, Confidence(ev), false)
 }
 
 // dropSubsumed removes the dependencies on a company with an unknown
@@ -344,8 +378,9 @@ func (c *Classifier) Classify(o *dnscrawl.Observation) Result {
 	r.hints = c.hints(b, o, own)
 	sortDeps(b.deps)
 	slices.SortFunc(b.addrs, func(x, y packedAddr) int { return x.compare(&y) })
-	r.deps, r.vals, b.vals = packDeps(b.deps, b.names, b.vals)
-	r.addrs = exact(b.addrs)
+	r.deps, r.vals, b.vals = packDeps(b.deps, b.names, b.vals, &b.slabs)
+	r.addrs = b.slabs.addrs.take(len(b.addrs))
+	copy(r.addrs, b.addrs)
 	return r
 }
 
@@ -393,47 +428,80 @@ func under(name, own string) bool {
 	return len(name) == len(own) || name[len(name)-len(own)-1] == '.'
 }
 
-// owner is the provider an address belongs to, with the evidence.
+// owner is the provider an address belongs to, with the evidence: the
+// published range holding the address (ip_range) when note is set, else
+// the AS announcing it (asn).
 type owner struct {
-	p      *catalog.Provider // nil when unknown
-	ev     Evidence
-	value  string
-	region string
+	p    *catalog.Provider // nil when unknown
+	note *rangeNote
+	asn  uint32
 }
 
-// ownerOf attributes address a: by the official range publications first
+// ev returns the kind of evidence of o.
+func (o *owner) ev() Evidence {
+	if o.note != nil {
+		return EvidenceIPRange
+	}
+	return EvidenceASN
+}
+
+// region returns the region of o's range, "" when none.
+func (o *owner) region() string {
+	if o.note != nil {
+		return o.note.region
+	}
+	return ""
+}
+
+// rangeNote is what the evidence value of an address in a published
+// range says of the range, made once per range and shared by the
+// addresses in it: the text after the address, " in 3.208.0.0/12 (aws
+// EC2 us-east-1)" (appendRangeSuffix), and the region.
+type rangeNote struct {
+	rg     refdata.Range // the range the note was made from (is)
+	region string
+	suffix string
+}
+
+func newRangeNote(rg refdata.Range) *rangeNote {
+	return &rangeNote{rg: rg, region: rg.Region, suffix: string(appendRangeSuffix(nil, rg))}
+}
+
+// is reports whether n was made from rg.
+func (n *rangeNote) is(rg refdata.Range) bool { return n.rg == rg }
+
+// ownerOf attributes an address: by the official range publications first
 // (the catalog provider claiming the range's source and service), then
 // by the AS that announces it. The range wins over the AS because it is
 // the provider's own statement and names the product and the region.
 //
-// rg and rok are the result of the range lookup of a.
-func (c *Classifier) ownerOf(a netip.Addr, info refdata.Info, rg refdata.Range, rok bool) owner {
-	if rok {
-		if p, ok := c.cat.ByRange(rg.Source, rg.Service); ok {
-			return owner{p: p, ev: EvidenceIPRange, value: rangeValue(a, rg), region: rg.Region}
+// note is the range holding the address (nil when none), asn its AS.
+func (c *Classifier) ownerOf(note *rangeNote, asn uint32) owner {
+	if note != nil {
+		if p, ok := c.cat.ByRange(note.rg.Source, note.rg.Service); ok {
+			return owner{p: p, note: note}
 		}
 	}
-	if info.ASN != 0 {
-		if p, ok := c.cat.ByASN(info.ASN); ok {
-			return owner{p: p, ev: EvidenceASN, value: asnValue(info.ASN, a)}
+	if asn != 0 {
+		if p, ok := c.cat.ByASN(asn); ok {
+			return owner{p: p, asn: asn}
 		}
 	}
 	return owner{}
 }
 
-// asnValue is the evidence value of an AS match: "AS16509 3.210.1.2".
-func asnValue(asn uint32, a netip.Addr) string {
-	b := make([]byte, 0, 48)
+// appendASNValue appends to b the evidence value of an AS match:
+// "AS16509 3.210.1.2".
+func appendASNValue(b []byte, asn uint32, a netip.Addr) []byte {
 	b = strconv.AppendUint(append(b, "AS"...), uint64(asn), 10)
-	b = a.AppendTo(append(b, ' '))
-	return string(b)
+	return a.AppendTo(append(b, ' '))
 }
 
-// rangeValue is the evidence value of an ip_range match:
-// "3.210.1.2 in 3.208.0.0/12 (aws EC2 us-east-1)".
-func rangeValue(a netip.Addr, r refdata.Range) string {
-	b := make([]byte, 0, 96)
-	b = a.AppendTo(b)
+// appendRangeSuffix appends to b what the evidence value of an ip_range
+// match says after the address: the value is "3.210.1.2 in
+// 3.208.0.0/12 (aws EC2 us-east-1)", the suffix " in 3.208.0.0/12 (aws
+// EC2 us-east-1)".
+func appendRangeSuffix(b []byte, r refdata.Range) []byte {
 	b = append(b, " in "...)
 	b = r.Prefix.AppendTo(b)
 	b = append(b, " ("...)
@@ -446,12 +514,43 @@ func rangeValue(a netip.Addr, r refdata.Range) string {
 	if r.BorderGroup != "" && r.BorderGroup != r.Region {
 		b = append(append(b, " border group "...), r.BorderGroup...)
 	}
-	return string(append(b, ')'))
+	return append(b, ')')
+}
+
+// appendOwnerValue appends to buf the evidence value of the attribution
+// o of address a: the address and its range (appendRangeSuffix), or its
+// AS and the address (appendASNValue).
+func appendOwnerValue(buf []byte, a netip.Addr, o *owner) []byte {
+	if o.note != nil {
+		return append(a.AppendTo(buf), o.note.suffix...)
+	}
+	return appendASNValue(buf, o.asn, a)
+}
+
+// addrValue is the evidence value of an address's attribution, made
+// only when a dependency keeps it (builder.addDep): most addresses of a
+// domain add nothing to a dependency already found.
+type addrValue struct {
+	// ns is the name server whose address it is ("ns1.example.net"),
+	// written before the address's value with a space, when hasNS.
+	ns    string
+	hasNS bool
+	a     netip.Addr
+	o     *owner
+}
+
+func (v *addrValue) String() string {
+	var buf [128]byte
+	b := buf[:0]
+	if v.hasNS {
+		b = append(append(b, v.ns...), ' ')
+	}
+	return string(appendOwnerValue(b, v.a, v.o))
 }
 
 // addAddr records an address the domain reaches on layer l.
 func (b *builder) addAddr(l catalog.Layer, a netip.Addr, f addrFacts) {
-	p := packAddr(l, a, f.info.ASN, f.place)
+	p := packAddr(l, a, f.asn, f.place)
 	for i := range b.addrs {
 		if b.addrs[i].sameAddr(&p) {
 			return
@@ -473,15 +572,16 @@ func (c *Classifier) dns(b *builder, o *dnscrawl.Observation, own string) State 
 		return StateUnattributed
 	}
 	for _, ns := range o.NS {
-		if p, _, ok := c.cat.MatchNS(ns.Name); ok {
+		mine := under(ns.Name, own)
+		info := b.ns.get(c.cat, ns.Name, mine)
+		if p := info.p; p != nil {
 			b.addProvider(catalog.LayerDNS, p, EvidenceNSSuffix, ns.Name, confSuffix)
 			continue
 		}
-		mine := under(ns.Name, own)
 		var ow catalog.Owner
 		owned := false
 		if !mine {
-			ow, owned = c.cat.MatchDomain(ns.Name)
+			ow, owned = info.ownerOf(c.cat, ns.Name)
 		}
 		if owned {
 			c.addOwned(b, catalog.LayerDNS, ow, ns.Name)
@@ -491,16 +591,15 @@ func (c *Classifier) dns(b *builder, o *dnscrawl.Observation, own string) State 
 		for _, a := range ns.Addrs {
 			b.addAddr(catalog.LayerDNS, a, c.facts(b.fc, a))
 		}
-		if o := c.dnsByAddr(b.fc, ns.Addrs); o.p != nil {
-			o.value = ns.Name + " " + o.value
-			b.addOwner(catalog.LayerDNS, o)
+		if a, o := c.dnsByAddr(b.fc, ns.Addrs); o.p != nil {
+			b.addOwnerValue(catalog.LayerDNS, o.p, &addrValue{ns: ns.Name, hasNS: true, a: a, o: &o})
 			continue
 		}
 		if mine {
 			b.add(catalog.LayerDNS, SelfProvider, SelfProvider, "", EvidenceSelf, ns.Name, confSelf)
 			continue
 		}
-		if r := registrable(ns.Name); r != "" {
+		if r := info.registrable(ns.Name); r != "" {
 			b.addUncatalogued(catalog.LayerDNS, r, EvidenceRegistrableDomain, ns.Name)
 			b.nsOps = appendOnce(b.nsOps, r)
 		}
@@ -517,21 +616,21 @@ func (c *Classifier) dns(b *builder, o *dnscrawl.Observation, own string) State 
 // custom name servers answer from its own ranges). An address of a
 // cloud's hosting says nothing: a name server run by the site on a
 // rented machine is not the cloud's DNS service.
-func (c *Classifier) dnsByAddr(fc *factsCache, addrs []netip.Addr) owner {
+func (c *Classifier) dnsByAddr(fc *factsCache, addrs []netip.Addr) (netip.Addr, owner) {
 	for _, a := range addrs {
 		o := c.facts(fc, a).owner
 		switch {
 		case o.p == nil:
 		case o.p.HasLayer(catalog.LayerDNS) && o.p.WebLayer() == "":
-			return o
+			return a, o
 		case o.p.WebLayer() == catalog.LayerCDN:
 			if dp := c.cat.CompanyProvider(o.p.Company, catalog.LayerDNS); dp != nil {
 				o.p = dp
-				return o
+				return a, o
 			}
 		}
 	}
-	return owner{}
+	return netip.Addr{}, owner{}
 }
 
 // web attributes the apex and www hosts to CDN and hosting providers:
@@ -608,7 +707,7 @@ func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, 
 			f := c.facts(b.fc, a)
 			o := f.owner
 			if o.p != nil && o.p.WebLayer() == catalog.LayerCDN {
-				b.addOwner(catalog.LayerCDN, o)
+				b.addOwner(catalog.LayerCDN, a, &o)
 				b.addAddr(catalog.LayerCDN, a, f)
 				sawCDN, named = true, true
 				continue
@@ -638,10 +737,10 @@ func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, 
 			case sawCDN:
 				b.addAddr(catalog.LayerCDN, o.addr, o.f)
 			case o.o.p != nil && byName != nil && o.o.p.Company == byName.Company:
-				b.add(catalog.LayerHosting, byName.Company, byName.Service, o.o.region, o.o.ev, o.o.value, Confidence(o.o.ev))
+				b.addOwnerValue(catalog.LayerHosting, byName, &addrValue{a: o.addr, o: &o.o})
 				b.addAddr(catalog.LayerHosting, o.addr, o.f)
 			case o.o.p != nil:
-				b.addOwner(catalog.LayerHosting, o.o)
+				b.addOwner(catalog.LayerHosting, o.addr, &o.o)
 				b.addAddr(catalog.LayerHosting, o.addr, o.f)
 				named = true
 			default:
@@ -662,7 +761,7 @@ func (c *Classifier) web(b *builder, o *dnscrawl.Observation, own string) (cdn, 
 				for _, o := range seen {
 					// An AS the catalog claims for a product of another
 					// layer (a DNS operator's) names no web operator.
-					if asn := o.f.info.ASN; asn != 0 && !sawCDN && !c.asnCatalogued(asn) {
+					if asn := o.f.asn; asn != 0 && !sawCDN && !c.asnCatalogued(asn) {
 						n := c.asNames(asn)
 						b.addUncatalogued(catalog.LayerHosting, n.provider, EvidenceASN, n.value)
 						named = true
@@ -759,19 +858,21 @@ func (c *Classifier) email(b *builder, o *dnscrawl.Observation, own string) Stat
 		for _, a := range mx.Addrs {
 			b.addAddr(catalog.LayerEmail, a, c.facts(b.fc, a))
 		}
-		if p, _, ok := c.cat.MatchMX(mx.Name); ok {
+		mine := under(mx.Name, own)
+		info := b.mx.get(c.cat, mx.Name, mine)
+		if p := info.p; p != nil {
 			b.addProvider(catalog.LayerEmail, p, EvidenceMXSuffix, mx.Name, confSuffix)
 			continue
 		}
-		if under(mx.Name, own) {
+		if mine {
 			b.add(catalog.LayerEmail, SelfProvider, SelfProvider, "", EvidenceSelf, mx.Name, confSelf)
 			continue
 		}
-		if ow, ok := c.cat.MatchDomain(mx.Name); ok {
+		if ow, ok := info.ownerOf(c.cat, mx.Name); ok {
 			c.addOwned(b, catalog.LayerEmail, ow, mx.Name)
 			continue
 		}
-		if r := registrable(mx.Name); r != "" {
+		if r := info.registrable(mx.Name); r != "" {
 			b.addUncatalogued(catalog.LayerEmail, r, EvidenceRegistrableDomain, mx.Name)
 			b.mxOps = appendOnce(b.mxOps, r)
 		}

@@ -5,6 +5,7 @@ import (
 	"iter"
 	"math"
 	"slices"
+	"unsafe"
 
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
 	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
@@ -108,22 +109,60 @@ var (
 
 // namer interns names through a local cache, so that classifying on
 // several goroutines seldom takes the table's lock: a builder has one.
-type namer map[string]uint32
+//
+// Most names a builder interns are the same strings again, not only the
+// same text: the catalog's company and service names, the regions of the
+// range data, the name servers the decoder gives as one string. Its
+// first level, ptrs, finds those by where their bytes are, with no
+// hashing of the text; the second, seen, by their text.
+type namer struct {
+	ptrs *[namerSlots]namerSlot
+	seen map[string]uint32
+}
 
-// namerLimit bounds a namer: the names that recur are few, the rest are
-// looked up in the table.
+type namerSlot struct {
+	// s is kept, so that its bytes cannot be reused for another
+	// string while it is here: strings are immutable, so the same bytes
+	// of the same length are the same text.
+	s  string
+	id uint32
+}
+
+// namerSlots is the number of slots of a namer's first level, a power of
+// two.
+const namerSlots = 1 << namerBits
+
+const namerBits = 10
+
+// namerLimit bounds a namer's map: the names that recur are few, the
+// rest are looked up in the table.
 const namerLimit = 1 << 14
+
+func newNamer() namer {
+	return namer{ptrs: new([namerSlots]namerSlot), seen: make(map[string]uint32)}
+}
 
 func (n namer) index(s string) uint32 {
 	if s == "" {
 		return 0
 	}
-	if i, ok := n[s]; ok {
-		return i
+	var slot *namerSlot
+	if n.ptrs != nil {
+		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		slot = &n.ptrs[(uint64(p)*0x9e3779b97f4a7c15)>>(64-namerBits)]
+		if len(slot.s) == len(s) && unsafe.StringData(slot.s) == unsafe.StringData(s) {
+			return slot.id
+		}
 	}
-	i := depNames.index(s)
-	if len(n) < namerLimit {
-		n[s] = i
+	i, ok := n.seen[s]
+	if !ok {
+		i = depNames.index(s)
+		if n.seen != nil && len(n.seen) < namerLimit {
+			n.seen[s] = i
+		}
+	}
+	if slot != nil {
+		*slot = namerSlot{s, i}
 	}
 	return i
 }
@@ -218,17 +257,23 @@ func (r *Result) DepList() []Dependency {
 // classifier sorts them by layer, provider, service and region). Their
 // Domain and Rank are not kept: those of r stand for them.
 func (r *Result) SetDeps(deps []Dependency) {
-	r.deps, r.vals, _ = packDeps(deps, namer{}, nil)
+	r.deps, r.vals, _ = packDeps(deps, namer{seen: map[string]uint32{}}, nil, nil)
 }
 
 // packDeps packs deps into a slice of exactly their length, nil when
 // there are none, and their evidence values into one string, made in buf
-// (a buffer to reuse, may be nil), which it returns.
-func packDeps(deps []Dependency, names namer, buf []byte) ([]packedDep, string, []byte) {
+// (a buffer to reuse, may be nil), which it returns. The slice and the
+// string are carved out of sl when it is not nil.
+func packDeps(deps []Dependency, names namer, buf []byte, sl *builderSlabs) ([]packedDep, string, []byte) {
 	if len(deps) == 0 {
 		return nil, "", buf
 	}
-	out := make([]packedDep, len(deps))
+	var out []packedDep
+	if sl != nil {
+		out = sl.deps.take(len(deps))
+	} else {
+		out = make([]packedDep, len(deps))
+	}
 	buf = buf[:0]
 	for i := range deps {
 		named := namedValue(deps[i].Evidence)
@@ -241,13 +286,24 @@ func packDeps(deps []Dependency, names namer, buf []byte) ([]packedDep, string, 
 		out[i] = packDep(&deps[i], names, uint32(len(buf)), named)
 	}
 	var vals string
-	if len(buf) > 0 {
+	switch {
+	case len(buf) == 0:
+	case sl != nil:
+		vals = sl.vals.text(buf)
+	default:
 		vals = string(buf)
 	}
 	if cap(buf) > 1<<16 {
 		buf = nil // a domain with a huge value: not kept for the next
 	}
 	return out, vals, buf
+}
+
+// builderSlabs are the slabs a builder carves Results out of.
+type builderSlabs struct {
+	deps  slab[packedDep]
+	addrs slab[packedAddr]
+	vals  textSlab
 }
 
 // resultJSON is the JSON form of a Result: its exported fields and its

@@ -171,3 +171,39 @@ func TestCriticalAsProviders(t *testing.T) {
 		}
 	}
 }
+
+// TestJoinProviders checks JoinProviders and AppendProviders against the
+// providers of each layer found from the unpacked dependencies, on random
+// dependencies: distinct, sorted, joined; appended after what a buffer
+// holds.
+func TestJoinProviders(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(12, 5))
+	layers := append(slices.Clone(StateLayers), "other-layer")
+	several := 0
+	for range 2000 {
+		var r Result
+		r.SetDeps(randomDeps(rng, "example.com", 1, rng.IntN(8)))
+		for _, l := range layers {
+			var want []string
+			for _, d := range r.DepList() {
+				if d.Layer == l && !slices.Contains(want, d.Provider) {
+					want = append(want, d.Provider)
+				}
+			}
+			slices.Sort(want)
+			if len(want) > 1 {
+				several++
+			}
+			if got := r.JoinProviders(l, ";"); got != strings.Join(want, ";") {
+				t.Fatalf("deps %+v: JoinProviders(%q) = %q, want %q", r.DepList(), l, got, strings.Join(want, ";"))
+			}
+			if got := r.AppendProviders([]string{"kept"}, l); !slices.Equal(got, append([]string{"kept"}, want...)) {
+				t.Fatalf("deps %+v: AppendProviders(%q) = %q, want %q after \"kept\"", r.DepList(), l, got, want)
+			}
+		}
+	}
+	if several == 0 {
+		t.Fatal("no layer had two providers: the join is untested")
+	}
+}

@@ -144,6 +144,9 @@ type issuerVerdict struct {
 	// the intermediate is (confIssuerChain).
 	viaChain bool
 	value    string
+	// stapled is value with " (stapled)", the value of a certificate
+	// that came with its OCSP response, made once.
+	stapled string
 	// ca is the catalogued CA product (chainCA), nil when none: the CA
 	// of the edges of certificate hosts (CertHostEdges).
 	ca *catalog.Provider
@@ -191,6 +194,7 @@ func (c *Classifier) issuer(chain []dnscrawl.Cert) issuerVerdict {
 		}
 		v.service, v.uncatalogued = string(catalog.LayerCA), true
 	}
+	v.stapled = v.value + " (stapled)"
 	c.names.store(&c.names.issuers, k, v)
 	return v
 }
@@ -224,7 +228,7 @@ func (c *Classifier) ca(b *builder, o *dnscrawl.Observation) (st State, stapled,
 		v := c.issuer(p.Chain)
 		value := v.value
 		if p.OCSPStapled {
-			value += " (stapled)"
+			value = v.stapled
 		}
 		switch {
 		case leaf.SelfSigned:
@@ -311,7 +315,8 @@ func (c *Classifier) headerCDN(b *builder, o *dnscrawl.Observation, name string,
 		if !strings.EqualFold(urlHost(p.URL), name) {
 			continue
 		}
-		for _, m := range c.cat.MatchHeaders(p.Headers) {
+		var matchBuf [4]catalog.HeaderMatch
+		for _, m := range c.cat.AppendHeaderMatches(matchBuf[:0], p.Headers) {
 			ev := cleanValue(m.Evidence)
 			if sawCDN {
 				b.confirm(m.Provider.Company, ev)

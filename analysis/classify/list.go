@@ -61,13 +61,13 @@ func (c *Classifier) nsInOwnAS(fc *factsCache, o *dnscrawl.Observation) bool {
 	var web []uint32
 	for _, h := range []*dnscrawl.Host{&o.Apex, &o.WWW} {
 		for _, a := range h.A {
-			if f := c.facts(fc, a); f.info.ASN != 0 && f.owner.p == nil {
-				web = append(web, f.info.ASN)
+			if f := c.facts(fc, a); f.asn != 0 && f.owner.p == nil {
+				web = append(web, f.asn)
 			}
 		}
 		for _, a := range h.AAAA {
-			if f := c.facts(fc, a); f.info.ASN != 0 && f.owner.p == nil {
-				web = append(web, f.info.ASN)
+			if f := c.facts(fc, a); f.asn != 0 && f.owner.p == nil {
+				web = append(web, f.asn)
 			}
 		}
 	}
@@ -76,7 +76,7 @@ func (c *Classifier) nsInOwnAS(fc *factsCache, o *dnscrawl.Observation) bool {
 	}
 	for _, ns := range o.NS {
 		for _, a := range ns.Addrs {
-			if f := c.facts(fc, a); f.info.ASN != 0 && slices.Contains(web, f.info.ASN) {
+			if f := c.facts(fc, a); f.asn != 0 && slices.Contains(web, f.asn) {
 				return true
 			}
 		}
@@ -205,12 +205,14 @@ func Finish(results []Result) {
 				g := find(d.Provider)
 				if m, ok := family(h, d.Provider); ok {
 					d.selfFrom(EvidenceFamily, d.EvidenceValue+" (same SOA as "+m+")")
+					changed = true
 				} else if users[g] <= 1 && h.solo {
 					d.selfFrom(EvidenceSOA, d.EvidenceValue+" (sole user; SOA "+h.soaM+" "+h.soaR+")")
-				} else {
-					d.Provider = g
+					changed = true
+				} else if g != d.Provider {
+					d.Provider = g // a variant: the group's name
+					changed = true
 				}
-				changed = true
 			case catalog.LayerEmail:
 				if m, ok := family(h, d.Provider); ok {
 					d.selfFrom(EvidenceFamily, d.EvidenceValue+" (same SOA as "+m+")")

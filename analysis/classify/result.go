@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
 	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
@@ -112,14 +113,39 @@ func (r *Result) LayerDeps(l catalog.Layer) []Dependency {
 // Providers returns the distinct providers (company ids, "self" included)
 // of r on layer l, sorted.
 func (r *Result) Providers(l catalog.Layer) []string {
-	var out []string
+	return r.AppendProviders(nil, l)
+}
+
+// AppendProviders appends to dst the distinct providers of r on layer l,
+// sorted, as Providers returns them: with a buffer to reuse, it makes
+// nothing.
+func (r *Result) AppendProviders(dst []string, l catalog.Layer) []string {
+	base := len(dst)
 	for i := range r.deps {
-		if p := r.DepProvider(i); r.DepLayer(i) == l && !slices.Contains(out, p) {
-			out = append(out, p)
+		if r.DepLayer(i) != l {
+			continue
+		}
+		if p := *depNames.at(r.deps[i].provider); !slices.Contains(dst[base:], p) {
+			dst = append(dst, p)
 		}
 	}
-	slices.Sort(out)
-	return out
+	slices.Sort(dst[base:])
+	return dst
+}
+
+// JoinProviders returns the distinct providers of r on layer l, sorted,
+// joined by sep: strings.Join(r.Providers(l), sep), made without a list
+// of them, and without a new string when there is one provider.
+func (r *Result) JoinProviders(l catalog.Layer, sep string) string {
+	var buf [8]string
+	ps := r.AppendProviders(buf[:0], l)
+	switch len(ps) {
+	case 0:
+		return ""
+	case 1:
+		return ps[0]
+	}
+	return strings.Join(ps, sep)
 }
 
 // Critical returns the provider r critically depends on for layer l: the

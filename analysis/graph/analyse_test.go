@@ -6,9 +6,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// TestAnalyseAsApart checks that Analyse, which runs each company's
-// scenario once for three answers and the pairs' scenarios in parallel,
-// gives what BlastRadii, SinglePoints and CoDependency give one by one:
+// TestAnalyseAsApart checks that Analyse, which answers the three in one
+// pass over the domains for every element and pair at once, gives what
+// BlastRadii, SinglePoints and CoDependency give one by one (each its own
+// pass, over all elements, the companies alone, the pairs' companies):
 // on a synthetic market with upstream edges (transitive failures, names
 // lost), with one worker and with several, and for a number of pairs
 // beyond those the list has.

@@ -127,6 +127,18 @@ func BenchmarkBlastRadii(b *testing.B) {
 	b.ReportMetric(float64(len(g.Elements())), "elements")
 }
 
+// BenchmarkAnalyse measures what the report asks of the graph: the blast
+// radius of every element, the single points of failure and the 100
+// pairs of companies that share the most domains, with their Down.
+func BenchmarkAnalyse(b *testing.B) {
+	g := Build(syntheticResults(benchDomains(), 1), nil, syntheticEdges())
+	b.ReportAllocs()
+	for b.Loop() {
+		g.Analyse(0, 100)
+	}
+	b.ReportMetric(float64(len(g.Elements())), "elements")
+}
+
 // BenchmarkFailCompact measures one provider scenario (the largest
 // company) on the compact arrays.
 func BenchmarkFailCompact(b *testing.B) {

@@ -2,11 +2,8 @@ package graph
 
 import (
 	"cmp"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/chokepoint-dev/chokepoint/analysis/classify"
 )
@@ -38,136 +35,26 @@ type Blast struct {
 }
 
 // BlastRadii returns the blast radius of every element of the graph
-// (Elements), in that order. workers bounds the goroutines used (0: the
-// number of CPUs). Each scenario costs time in proportion to the domains
-// and services it touches, not to the list size.
+// (Elements), in that order. workers is kept for the callers of earlier
+// versions: the radii are computed in one pass over the domains (sweep),
+// on the calling goroutine, in time proportional to the list and the
+// elements each domain depends on.
 func (g *Graph) BlastRadii(workers int) []Blast {
-	return g.radii(g.Elements(), newWorkerScratch(workers), nil).blast
+	return g.sweep(g.Elements(), nil).blast
 }
 
 // Analyse returns BlastRadii(workers), SinglePoints() and
-// CoDependency(k) at once: the scenario of each company is run once for
-// the three of them (its blast radius, the domains it takes down alone,
-// the domains of the pairs it is in), and the scenarios of the pairs on
-// workers goroutines too.
+// CoDependency(k) at once, from one pass over the domains (sweep): the
+// blast radius of every element, the companies that take each domain
+// down alone and the pairs' Down.
 func (g *Graph) Analyse(workers, k int) ([]Blast, []SPOF, []Pair) {
 	pairs := g.topPairs(k)
-	inPair := map[string]bool{}
-	for _, p := range pairs {
-		inPair[p.A], inPair[p.B] = true, true
-	}
 	els := g.Elements()
-	ws := newWorkerScratch(workers) // for the elements, then the pairs
-	r := g.radii(els, ws, inPair)
-	var companies []Element
-	var serving [][]int32
-	alone := map[string][]int32{}
-	for i, e := range els {
-		if e.Kind == KindProvider {
-			companies = append(companies, e)
-			serving = append(serving, r.serving[i])
-			if inPair[e.Company] {
-				alone[e.Company] = r.failed[i]
-			}
-		}
+	r := g.sweep(els, pairs)
+	for i := range pairs {
+		pairs[i].Down = r.down[i]
 	}
-	g.pairsDown(pairs, ws, func(sc func() *scratch, c string) []int32 {
-		if f, ok := alone[c]; ok {
-			return f
-		}
-		return g.failedAlone(sc(), c) // not an element: never, as a pair's companies serve domains
-	})
-	return r.blast, g.singlePoints(companies, serving), pairs
-}
-
-// failedAlone returns the domains that go down when company c fails,
-// sorted.
-func (g *Graph) failedAlone(sc *scratch, c string) []int32 {
-	g.fail(sc, []Element{{Kind: KindProvider, Company: c}}, false)
-	f := slices.Clone(sc.failed)
-	slices.Sort(f)
-	return f
-}
-
-// radiiOut is what radii computes for every element: its blast radius,
-// and for a provider the domains whose serving layers it takes down (in
-// the order of failure) and, when asked, every domain it takes down,
-// sorted.
-type radiiOut struct {
-	blast   []Blast
-	serving [][]int32
-	failed  [][]int32
-}
-
-// radii runs the scenario of every element of els on the goroutines of
-// ws. keep names the companies whose failed domains are kept in failed.
-func (g *Graph) radii(els []Element, ws workerScratch, keep map[string]bool) radiiOut {
-	out := radiiOut{blast: make([]Blast, len(els)), serving: make([][]int32, len(els)), failed: make([][]int32, len(els))}
-	g.parallel(len(els), ws, func(sc *scratch, i int) {
-		o := g.fail(sc, els[i:i+1], false)
-		b := Blast{
-			Element: els[i], Domains: o.Failed, Direct: o.Direct, Transitive: o.Transitive,
-			Share: o.Share, WeightedShare: o.WeightedShare,
-			EmailFailed: o.EmailFailed, EmailShare: o.EmailShare, Services: len(o.Services),
-		}
-		provider := els[i].Kind == KindProvider
-		var serving []int32
-		for _, d := range sc.failed {
-			if g.servingDown(sc, d) {
-				b.ServingDomains++
-				if provider {
-					serving = append(serving, d)
-				}
-			}
-			if sc.dead(d*numLayers+slotCA) && g.caRequired[d] {
-				b.CADomains++
-			}
-			if sc.dead(d*numLayers + slotTLD) {
-				b.TLDDomains++
-			}
-		}
-		out.blast[i], out.serving[i] = b, serving
-		if provider && keep[els[i].Company] {
-			out.failed[i] = slices.Sorted(slices.Values(sc.failed))
-		}
-	})
-	return out
-}
-
-// workerScratch holds the scratch of each of workers goroutines (0: the
-// number of CPUs), made when first used, for the calls of parallel.
-type workerScratch []*scratch
-
-func newWorkerScratch(workers int) workerScratch {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	return make(workerScratch, max(1, workers))
-}
-
-// parallel calls fn for 0..n-1 on the goroutines of ws (no more than
-// n), each with its scratch.
-func (g *Graph) parallel(n int, ws workerScratch, fn func(sc *scratch, i int)) {
-	var wg sync.WaitGroup
-	var next atomic.Int64
-	for w := range min(len(ws), n) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if ws[w] == nil {
-				ws[w] = g.newScratch()
-			}
-			sc := ws[w]
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				fn(sc, i)
-			}
-		}()
-	}
-	wg.Wait()
+	return r.blast, g.singlePoints(els, r.spof), pairs
 }
 
 // SPOF is a domain that one provider can take down alone.
@@ -225,35 +112,17 @@ func (g *Graph) SinglePoints() []SPOF {
 			companies = append(companies, e)
 		}
 	}
-	serving := make([][]int32, len(companies))
-	sc := g.newScratch()
-	for ci, e := range companies {
-		g.fail(sc, []Element{e}, false)
-		for _, d := range sc.failed {
-			if g.servingDown(sc, d) {
-				serving[ci] = append(serving[ci], d)
-			}
-		}
-	}
-	return g.singlePoints(companies, serving)
+	return g.singlePoints(companies, g.sweep(companies, nil).spof)
 }
 
-// singlePoints makes the rows of SinglePoints from the domains whose
-// serving layers each company (sorted) takes down alone.
-func (g *Graph) singlePoints(companies []Element, serving [][]int32) []SPOF {
-	// (domain, company) pairs, then grouped by domain with a counting
-	// sort: no map or slice per domain.
-	var pd, pc []int32
-	for ci, ds := range serving {
-		for _, d := range ds {
-			pd, pc = append(pd, d), append(pc, int32(ci))
-		}
-	}
-	byDomain := buildCSR(len(g.domains), pd, pc)
+// singlePoints makes the rows of SinglePoints from the companies (indexes
+// in els, in els order) that take down each domain's serving layers
+// alone.
+func (g *Graph) singlePoints(els []Element, byDomain csr) []SPOF {
 	// One backing array for every row's providers, one for the rows.
 	names := make([]string, len(byDomain.list))
-	for i, c := range byDomain.list {
-		names[i] = companies[c].Company // companies are sorted, so each row's are
+	for i, e := range byDomain.list {
+		names[i] = els[e].Company // elements are sorted, so each row's are
 	}
 	rows := 0
 	for d := range g.domains {
@@ -296,20 +165,11 @@ func (g *Graph) singlePoints(companies []Element, serving [][]int32) []SPOF {
 		s.SetLayers(layerCo, has)
 		out = append(out, s)
 	}
-	slices.SortFunc(out, func(a, b SPOF) int { return byRank(a.Rank, b.Rank, a.Domain, b.Domain) })
-	return out
-}
-
-// servingDown reports whether a serving layer (dns, cdn, hosting) of
-// failed domain d died in the scenario last run on sc, as opposed to its
-// TLD registry or its certificate authority alone.
-func (g *Graph) servingDown(sc *scratch, d int32) bool {
-	for li := range slotEmail {
-		if sc.dead(d*numLayers + int32(li)) {
-			return true
-		}
+	byRankDomain := func(a, b SPOF) int { return byRank(a.Rank, b.Rank, a.Domain, b.Domain) }
+	if !slices.IsSortedFunc(out, byRankDomain) { // domains in report order already are
+		slices.SortFunc(out, byRankDomain)
 	}
-	return false
+	return out
 }
 
 func byRank(ra, rb int, da, db string) int {
@@ -345,15 +205,10 @@ type Pair struct {
 // descending then names.
 func (g *Graph) CoDependency(k int) []Pair {
 	pairs := g.topPairs(k)
-	alone := map[string][]int32{}
-	g.pairsDown(pairs, newWorkerScratch(1), func(sc func() *scratch, c string) []int32 {
-		if f, ok := alone[c]; ok {
-			return f
-		}
-		f := g.failedAlone(sc(), c)
-		alone[c] = f
-		return f
-	})
+	down := g.sweep(nil, pairs).down
+	for i := range pairs {
+		pairs[i].Down = down[i]
+	}
 	return pairs
 }
 
@@ -423,35 +278,4 @@ func (g *Graph) topPairs(k int) []Pair {
 		}
 	}
 	return out
-}
-
-// pairsDown sets Down of every pair, on the goroutines of ws: Down = |F(a, b)| − |F(a) ∪ F(b)|, with F the failed
-// domains. alone returns F of one company, sorted; it is called from
-// one goroutine at a time, before the pairs' scenarios, with a scratch
-// made on its first call.
-func (g *Graph) pairsDown(pairs []Pair, ws workerScratch, alone func(sc func() *scratch, company string) []int32) {
-	var sc *scratch // made when alone needs it: Analyse's has every answer
-	scratchOf := func() *scratch {
-		if sc == nil {
-			sc = g.newScratch()
-		}
-		return sc
-	}
-	single := make([]int, len(pairs)) // |F(a) ∪ F(b)|
-	for i := range pairs {
-		p := &pairs[i]
-		fa, fb := alone(scratchOf, p.A), alone(scratchOf, p.B)
-		inter := 0
-		for _, d := range fb {
-			if _, ok := slices.BinarySearch(fa, d); ok {
-				inter++
-			}
-		}
-		single[i] = len(fa) + len(fb) - inter
-	}
-	g.parallel(len(pairs), ws, func(sc *scratch, i int) {
-		p := &pairs[i]
-		both := g.fail(sc, []Element{{Kind: KindProvider, Company: p.A}, {Kind: KindProvider, Company: p.B}}, false).Failed
-		p.Down = both - single[i]
-	})
 }

@@ -27,6 +27,15 @@
 // Gonum returns the whole graph, every kind of node, as a gonum graph for
 // other algorithms.
 //
+// The report's scenarios (the blast radius of every element, the single
+// points of failure, the Down of the co-dependent pairs) are not run one
+// by one: sweep runs each scenario's propagation on the services only,
+// keeps for every key and address class the scenarios that fail it, and
+// reads the domains once, in order, deciding for each slot which
+// scenarios kill it (sweep.go). A test compares it with fail, scenario by
+// scenario. At a million domains it takes a second of CPU where the
+// scenarios one by one took seven, most of them cache misses.
+//
 // # Failure propagation (DESIGN.md, "Semantics")
 //
 // For a scenario S (a set of Elements):

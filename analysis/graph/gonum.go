@@ -23,6 +23,7 @@ func (g *Graph) Gonum() *simple.DirectedGraph {
 		}
 	}
 	svc, co, reg, as, cty := g.gonumBases()
+	g.inverse()
 	for k, s := range g.keySvc {
 		for _, slot := range g.keySlots.of(int32(k)) {
 			d := int64(slot / numLayers)
@@ -77,6 +78,7 @@ func (g *Graph) gonumNodes() int {
 // "AS13335"), ("country", "country:US"); empty strings for an unknown id.
 func (g *Graph) NodeName(id int64) (kind, name string) {
 	svc, co, reg, as, cty := g.gonumBases()
+	g.inverse()
 	switch {
 	case id < 0:
 	case id < svc:

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"sync"
 
 	"gonum.org/v1/gonum/graph/simple"
 	"gonum.org/v1/gonum/graph/topo"
@@ -152,7 +153,6 @@ type Graph struct {
 	svcKeys     [][]int32
 	svcNameKeys [][]int32 // the keys of a service reached by name
 	regionKeys  [][]int32
-	keySlots    csr // key -> slots using it
 
 	// Classes are the distinct (AS, country) pairs of addresses.
 	asns           []uint32
@@ -163,14 +163,20 @@ type Graph struct {
 	classCountry   []int32 // -1 when unknown
 	asnClasses     [][]int32
 	countryClasses [][]int32
-	classSlots     csr // class -> slots with an address in it
 
-	// Per slot: the number of distinct keys (self-hosted counted as one
-	// key each) and of distinct address classes (0 when the addresses of
-	// the slot are not complete), and the keys themselves (self as -1).
-	nKeys    []uint16
-	nClasses []uint16
-	slotKeys csr
+	// Per slot: its keys (self-hosted as -1, each dependency once) and
+	// its distinct address classes (none when the addresses of the slot
+	// are not complete). Every key has at least one slot: Build makes a
+	// key for a dependency.
+	slotKeys    csr
+	slotClasses csr
+
+	// The inverse indexes, key -> slots using it and class -> slots with
+	// an address in it, for fail, made when first needed (inverse): the
+	// blast radii of Analyse and BlastRadii do without them (sweep).
+	invOnce    sync.Once
+	keySlots   csr
+	classSlots csr
 
 	// listSize is the list's size for a graph without domains (Sized).
 	listSize int
@@ -192,8 +198,6 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 		regionIndex:  map[string]int32{},
 		asnIndex:     map[uint32]int32{},
 		countryIndex: map[string]int32{},
-		nKeys:        make([]uint16, n*numLayers),
-		nClasses:     make([]uint16, n*numLayers),
 	}
 	if cat != nil {
 		for _, p := range cat.Providers() {
@@ -206,9 +210,13 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 	}
 	keyIndex := map[[3]int32]int32{}
 	classIndex := map[[2]int32]int32{}
-	// The services and regions of the dependencies by their parts, so
-	// that a dependency costs no concatenated name.
-	svcOf, regionOf := map[[2]string]int32{}, map[[2]string]int32{}
+	// The key of a dependency by its parts as classify gives them, so
+	// that a dependency costs one lookup and no concatenated name.
+	type rawKey struct {
+		provider, service, region string
+		byName                    bool
+	}
+	rawKeys := map[rawKey]int32{}
 	// Size the pair lists once: they are the bulk of the graph's memory.
 	nDeps, nAddrs := 0, 0
 	for i := range results {
@@ -219,9 +227,17 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 	// place (slotKeys); the slots of every key are read from them at the
 	// end (keySlots): no list of (key, slot) pairs.
 	slotOff, slotList := make([]int32, n*numLayers+1), make([]int32, 0, nDeps)
-	var domKeys []layerKey // the keys of one domain's slots
-	cFrom, cTo := make([]int32, 0, nAddrs), make([]int32, 0, nAddrs)
-	var slotClassBuf []int32
+	var domKeys, domClasses []layerKey // the keys and address classes of one domain's slots
+	// The class of an address by its AS and country as classify gives
+	// them (a country in any case), before g.class interns both.
+	type rawClassKey struct {
+		asn     uint32
+		country string
+	}
+	rawClass := map[rawClassKey]int32{}
+	var lastClass rawClassKey // the last address's, and its class
+	var lastC int32
+	classOff, classList := make([]int32, n*numLayers+1), make([]int32, 0, nAddrs)
 	for d := range results {
 		r := &results[d]
 		g.domains[d] = r.Domain
@@ -232,13 +248,15 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 		_, g.caRequired[d] = r.Critical(catalog.LayerCA)
 		dnsByName := false
 		domKeys = domKeys[:0]
+		var layer catalog.Layer
+		li := -1
 		for _, dep := range r.Deps() {
-			li := layerIndex(dep.Layer)
+			if dep.Layer != layer || li < 0 {
+				layer, li = dep.Layer, layerIndex(dep.Layer)
+			}
 			if li < 0 {
 				continue
 			}
-			slot := int32(d*numLayers + li)
-			g.nKeys[slot]++
 			if dep.Layer == catalog.LayerDNS && dep.Evidence == classify.EvidenceNSSuffix {
 				dnsByName = true
 			}
@@ -246,36 +264,11 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 				domKeys = append(domKeys, layerKey{li, -1})
 				continue
 			}
-			svc, ok := svcOf[[2]string{dep.Provider, dep.Service}]
+			rk := rawKey{dep.Provider, dep.Service, dep.Region, dep.Evidence == classify.EvidenceCNAMESuffix}
+			k, ok := rawKeys[rk]
 			if !ok {
-				svc = g.service(dep.Provider, dep.Service)
-				svcOf[[2]string{dep.Provider, dep.Service}] = svc
-			}
-			reg := int32(-1)
-			if dep.Region != "" {
-				if reg, ok = regionOf[[2]string{dep.Provider, dep.Region}]; !ok {
-					reg = g.region(dep.Provider, dep.Region)
-					regionOf[[2]string{dep.Provider, dep.Region}] = reg
-				}
-			}
-			byName := int32(0)
-			if dep.Evidence == classify.EvidenceCNAMESuffix {
-				byName = 1
-			}
-			kk := [3]int32{svc, reg, byName}
-			k, ok := keyIndex[kk]
-			if !ok {
-				k = int32(len(g.keySvc))
-				keyIndex[kk] = k
-				g.keySvc = append(g.keySvc, svc)
-				g.keyRegion = append(g.keyRegion, reg)
-				g.svcKeys[svc] = append(g.svcKeys[svc], k)
-				if byName == 1 {
-					g.svcNameKeys[svc] = append(g.svcNameKeys[svc], k)
-				}
-				if reg >= 0 {
-					g.regionKeys[reg] = append(g.regionKeys[reg], k)
-				}
+				k = g.key(rk.provider, rk.service, rk.region, rk.byName, keyIndex)
+				rawKeys[rk] = k
 			}
 			domKeys = append(domKeys, layerKey{li, k})
 		}
@@ -289,55 +282,103 @@ func Build(results []classify.Result, cat *catalog.Catalog, edges []ProviderEdge
 			}
 			slotOff[d*numLayers+li+1] = int32(len(slotList))
 		}
-		// Address classes, deduplicated per slot.
-		for li := range numLayers {
-			if li == slotDNS && dnsByName {
+		// Address classes, each slot's once, in slot order (the
+		// addresses come by layer, in classify's order of the layers).
+		domClasses = domClasses[:0]
+		li = -1
+		for i := range r.NumAddrs() {
+			l, asn, country := r.AddrASN(i)
+			if l != layer || li < 0 {
+				layer, li = l, layerIndex(l)
+			}
+			if li < 0 || (li == slotDNS && dnsByName) {
 				continue // name servers known by name have no recorded address
 			}
-			slot := int32(d*numLayers + li)
-			slotClassBuf = slotClassBuf[:0]
-			for i := range r.NumAddrs() {
-				layer, asn, country := r.AddrASN(i)
-				if layerIndex(layer) != li {
-					continue
-				}
-				ai, ci := int32(-1), int32(-1)
-				if asn != 0 {
-					ai = g.asn(asn)
-				}
-				if country != "" {
-					ci = g.country(country)
-				}
-				cc := [2]int32{ai, ci}
-				c, ok := classIndex[cc]
+			if asn != lastClass.asn || country != lastClass.country || len(domClasses) == 0 {
+				c, ok := rawClass[rawClassKey{asn, country}]
 				if !ok {
-					c = int32(len(g.classASN))
-					classIndex[cc] = c
-					g.classASN = append(g.classASN, ai)
-					g.classCountry = append(g.classCountry, ci)
-					if ai >= 0 {
-						g.asnClasses[ai] = append(g.asnClasses[ai], c)
-					}
-					if ci >= 0 {
-						g.countryClasses[ci] = append(g.countryClasses[ci], c)
-					}
+					c = g.class(asn, country, classIndex)
+					rawClass[rawClassKey{asn, country}] = c
 				}
-				if !slices.Contains(slotClassBuf, c) {
-					slotClassBuf = append(slotClassBuf, c)
-					cFrom, cTo = append(cFrom, c), append(cTo, slot)
+				lastClass, lastC = rawClassKey{asn, country}, c
+			}
+			domClasses = append(domClasses, layerKey{li, lastC}) // addresses of a layer often share their AS
+		}
+		slices.SortStableFunc(domClasses, func(a, b layerKey) int { return a.layer - b.layer })
+		next = 0
+		for li := range numLayers {
+			start := len(classList)
+			for ; next < len(domClasses) && domClasses[next].layer == li; next++ {
+				if c := domClasses[next].key; !slices.Contains(classList[start:], c) {
+					classList = append(classList, c)
 				}
 			}
-			g.nClasses[slot] = uint16(len(slotClassBuf))
+			classOff[d*numLayers+li+1] = int32(len(classList))
 		}
 	}
 	for _, w := range g.weights {
 		g.totalWeight += w
 	}
 	g.slotKeys = csr{off: slotOff, list: slotList}
-	g.keySlots = g.slotKeys.transpose(len(g.keySvc))
-	g.classSlots = buildCSR(len(g.classASN), cFrom, cTo)
+	g.slotClasses = csr{off: classOff, list: classList}
 	g.addEdges(edges)
 	return g
+}
+
+// key returns the key of a dependency on service of provider, in region
+// ("": none), by name (cname_suffix evidence) or not, adding it when new.
+func (g *Graph) key(provider, service, region string, byName bool, keyIndex map[[3]int32]int32) int32 {
+	svc := g.service(provider, service)
+	reg := int32(-1)
+	if region != "" {
+		reg = g.region(provider, region)
+	}
+	kk := [3]int32{svc, reg, 0}
+	if byName {
+		kk[2] = 1
+	}
+	k, ok := keyIndex[kk]
+	if !ok {
+		k = int32(len(g.keySvc))
+		keyIndex[kk] = k
+		g.keySvc = append(g.keySvc, svc)
+		g.keyRegion = append(g.keyRegion, reg)
+		g.svcKeys[svc] = append(g.svcKeys[svc], k)
+		if byName {
+			g.svcNameKeys[svc] = append(g.svcNameKeys[svc], k)
+		}
+		if reg >= 0 {
+			g.regionKeys[reg] = append(g.regionKeys[reg], k)
+		}
+	}
+	return k
+}
+
+// class returns the address class of an AS (0: unknown) and a country
+// ("": unknown), adding it when new.
+func (g *Graph) class(asn uint32, country string, classIndex map[[2]int32]int32) int32 {
+	ai, ci := int32(-1), int32(-1)
+	if asn != 0 {
+		ai = g.asn(asn)
+	}
+	if country != "" {
+		ci = g.country(country)
+	}
+	cc := [2]int32{ai, ci}
+	c, ok := classIndex[cc]
+	if !ok {
+		c = int32(len(g.classASN))
+		classIndex[cc] = c
+		g.classASN = append(g.classASN, ai)
+		g.classCountry = append(g.classCountry, ci)
+		if ai >= 0 {
+			g.asnClasses[ai] = append(g.asnClasses[ai], c)
+		}
+		if ci >= 0 {
+			g.countryClasses[ci] = append(g.countryClasses[ci], c)
+		}
+	}
+	return c
 }
 
 func (g *Graph) company(name string) int32 {
@@ -467,6 +508,14 @@ func splitService(name string) ([2]string, bool) {
 	return [2]string{c, s}, ok && c != "" && s != ""
 }
 
+// inverse makes keySlots and classSlots, once.
+func (g *Graph) inverse() {
+	g.invOnce.Do(func() {
+		g.keySlots = g.slotKeys.transpose(len(g.keySvc))
+		g.classSlots = g.slotClasses.transpose(len(g.classASN))
+	})
+}
+
 // Domains returns the list size.
 func (g *Graph) Domains() int { return max(len(g.domains), g.listSize) }
 
@@ -512,10 +561,8 @@ func (g *Graph) ProviderOrder() []string {
 // addresses.
 func (g *Graph) Elements() []Element {
 	used := make([]bool, len(g.services))
-	for k, s := range g.keySvc {
-		if len(g.keySlots.of(int32(k))) > 0 {
-			used[s] = true
-		}
+	for _, s := range g.keySvc {
+		used[s] = true // every key has a slot
 	}
 	var out []Element
 	seen := map[string]bool{}

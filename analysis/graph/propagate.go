@@ -68,8 +68,9 @@ type DomainFailure struct {
 }
 
 // slotState is the state of one layer slot, in one struct of 12 bytes so
-// that touching a slot costs one read, not five: its totals (Graph.nKeys
-// and nClasses, copied once when the scratch is made) beside the counts
+// that touching a slot costs one read, not five: its totals (the lengths of
+// its lists in Graph.slotKeys and slotClasses, copied once when the
+// scratch is made) beside the counts
 // of the scenario, which start from them in each epoch. The slot is dead
 // in its epoch when its keys or its address classes are all gone (down),
 // so no epoch of death is kept; what ended it is kept apart, and only for
@@ -78,8 +79,8 @@ type slotState struct {
 	epoch    uint32
 	keys     uint16 // keys still alive
 	classes  uint16 // address classes still alive
-	nKeys    uint16 // the slot's keys (Graph.nKeys)
-	nClasses uint16 // its address classes (Graph.nClasses)
+	nKeys    uint16 // the slot's keys (Graph.slotKeys)
+	nClasses uint16 // its address classes (Graph.slotClasses)
 }
 
 // down reports whether the slot failed in its epoch: every key it has
@@ -132,7 +133,18 @@ type scratch struct {
 }
 
 func (g *Graph) newScratch() *scratch {
-	ns, nd := len(g.services), len(g.domains)
+	sc := g.newServiceScratch()
+	nd := len(g.domains)
+	sc.slots = g.newSlots()
+	sc.domEpoch, sc.domDirect, sc.mailEpoch = make([]uint32, nd), make([]bool, nd), make([]uint32, nd)
+	return sc
+}
+
+// newServiceScratch returns a scratch for propagate and failures only,
+// without the state of the domains and their slots (fail makes it whole
+// when first given it).
+func (g *Graph) newServiceScratch() *scratch {
+	ns := len(g.services)
 	return &scratch{
 		svcEpoch: make([]uint32, ns), svcNames: make([]bool, ns), svcDirect: make([]bool, ns), svcParent: make([]int32, ns),
 		svcRoot: make([]int32, ns), svcLayer: make([]catalog.Layer, ns),
@@ -140,16 +152,25 @@ func (g *Graph) newScratch() *scratch {
 		keyEpoch: make([]uint32, len(g.keySvc)), classEpoch: make([]uint32, len(g.classASN)),
 		regEpoch: make([]uint32, len(g.regions)), asnEpoch: make([]uint32, len(g.asns)), ctyEpoch: make([]uint32, len(g.countries)),
 		regRoot: make([]int32, len(g.regions)), asnRoot: make([]int32, len(g.asns)), ctyRoot: make([]int32, len(g.countries)),
-		slots:    g.newSlots(),
-		domEpoch: make([]uint32, nd), domDirect: make([]bool, nd), mailEpoch: make([]uint32, nd),
+	}
+}
+
+// clear sets every epoch of sc to 0, for an epoch counter that wrapped.
+func (sc *scratch) clear() {
+	for _, a := range [][]uint32{sc.svcEpoch, sc.grpEpoch, sc.keyEpoch, sc.classEpoch, sc.regEpoch, sc.asnEpoch, sc.ctyEpoch, sc.domEpoch, sc.mailEpoch} {
+		clear(a)
+	}
+	for i := range sc.slots {
+		sc.slots[i].epoch = 0
 	}
 }
 
 // newSlots returns the state of every slot in epoch 0, with its totals.
 func (g *Graph) newSlots() []slotState {
-	slots := make([]slotState, len(g.nKeys))
+	ko, co := g.slotKeys.off, g.slotClasses.off
+	slots := make([]slotState, len(ko)-1)
 	for i := range slots {
-		slots[i].nKeys, slots[i].nClasses = g.nKeys[i], g.nClasses[i]
+		slots[i].nKeys, slots[i].nClasses = uint16(ko[i+1]-ko[i]), uint16(co[i+1]-co[i])
 	}
 	return slots
 }
@@ -162,154 +183,37 @@ func (g *Graph) Fail(scenario []Element, detail bool) *Outcome {
 }
 
 func (g *Graph) fail(sc *scratch, scenario []Element, detail bool) *Outcome {
-	sc.epoch++
-	if sc.epoch == 0 { // wrapped: clear everything once
-		causes := sc.causes
-		*sc = *g.newScratch()
-		sc.epoch, sc.causes = 1, causes
+	g.inverse()
+	if sc.slots == nil { // a scratch of newServiceScratch
+		full := g.newScratch()
+		full.epoch = sc.epoch
+		*sc = *full
 	}
 	if detail && sc.causes == nil {
 		sc.causes = make([]int32, len(sc.slots))
 	}
-	ep := sc.epoch
-	sc.failed, sc.mailFailed, sc.failedSvcs = sc.failed[:0], sc.mailFailed[:0], sc.failedSvcs[:0]
-
-	// 1. The elements themselves.
-	failSvc := func(s, root int32) {
-		if sc.svcEpoch[s] == ep {
-			return
-		}
-		sc.svcEpoch[s], sc.svcDirect[s], sc.svcParent[s], sc.svcRoot[s], sc.svcLayer[s], sc.svcNames[s] = ep, true, -1, root, "", false
-		sc.failedSvcs = append(sc.failedSvcs, s)
-	}
-	scenarioASN := map[uint32]bool{}
-	for _, e := range scenario {
-		if e.Kind == KindASN {
-			scenarioASN[e.ASN] = true
-		}
-	}
-	for i, e := range scenario {
-		root := int32(i)
-		switch e.Kind {
-		case KindProvider:
-			if c, ok := g.companyIndex[e.Company]; ok {
-				for _, s := range g.companySvcs[c] {
-					failSvc(s, root)
-				}
-			}
-		case KindService:
-			if s, ok := g.svcIndex[e.Company+"/"+e.Service]; ok {
-				failSvc(s, root)
-			}
-		case KindRegion:
-			if r, ok := g.regionIndex[e.Company+":"+e.Region]; ok && sc.regEpoch[r] != ep {
-				sc.regEpoch[r], sc.regRoot[r] = ep, root
-			}
-		case KindASN:
-			if a, ok := g.asnIndex[e.ASN]; ok && sc.asnEpoch[a] != ep {
-				sc.asnEpoch[a], sc.asnRoot[a] = ep, root
-			}
-			for _, s := range g.asnSvcs[e.ASN] {
-				all := true
-				for _, a := range g.svcASNs[s] {
-					all = all && scenarioASN[a]
-				}
-				if all {
-					failSvc(s, root)
-				}
-			}
-		case KindCountry:
-			if c, ok := g.countryIndex[e.Country]; ok && sc.ctyEpoch[c] != ep {
-				sc.ctyEpoch[c], sc.ctyRoot[c] = ep, root
-			}
-		}
-	}
-	direct := len(sc.failedSvcs)
-
-	// 2. Propagation through upstreams: a work list over the failed
-	// services; a group dies when its last member fails. A service whose
-	// names stop resolving is listed but not propagated (it still runs),
-	// and a service that only lost its names can still go down fully.
-	sc.nameSvcs = sc.nameSvcs[:0]
-	for i := 0; i < len(sc.failedSvcs); i++ {
-		f := sc.failedSvcs[i]
-		for _, gi := range g.revGroups[f] {
-			if sc.grpEpoch[gi] != ep {
-				sc.grpEpoch[gi], sc.grpAlive[gi] = ep, int32(len(g.groups[gi].members))
-			}
-			sc.grpAlive[gi]--
-			if sc.grpAlive[gi] != 0 {
-				continue
-			}
-			gr := &g.groups[gi]
-			s := gr.svc
-			if sc.svcEpoch[s] == ep && (!sc.svcNames[s] || gr.names) {
-				continue
-			}
-			sc.svcEpoch[s], sc.svcDirect[s], sc.svcParent[s], sc.svcLayer[s], sc.svcNames[s] = ep, false, f, gr.layer, gr.names
-			if gr.names {
-				sc.nameSvcs = append(sc.nameSvcs, s)
-			} else {
-				sc.failedSvcs = append(sc.failedSvcs, s)
-			}
-		}
-	}
+	sc.failed, sc.mailFailed = sc.failed[:0], sc.mailFailed[:0]
+	direct := g.propagate(sc, scenario)
 
 	// 3. Domains: the scenario's own elements first (direct), then the
 	// services that failed through their upstreams (transitive).
-	for _, s := range sc.failedSvcs[:direct] {
-		for _, k := range g.svcKeys[s] {
-			g.failKey(sc, k, true)
-		}
-	}
-	for i, e := range scenario {
-		if e.Kind != KindRegion {
-			continue
-		}
-		if r, ok := g.regionIndex[e.Company+":"+e.Region]; ok && sc.regRoot[r] == int32(i) {
-			for _, k := range g.regionKeys[r] {
-				g.failKey(sc, k, true)
+	g.failures(sc, scenario, direct, func(k int32, direct bool) {
+		for _, slot := range g.keySlots.of(k) {
+			st := sc.touch(slot)
+			st.keys--
+			if st.keys == 0 && (st.nClasses == 0 || st.classes > 0) { // not dead before
+				g.slotFails(sc, slot, k, direct)
 			}
 		}
-	}
-	for _, e := range scenario {
-		var classes []int32
-		switch e.Kind {
-		case KindASN:
-			if a, ok := g.asnIndex[e.ASN]; ok {
-				classes = g.asnClasses[a]
-			}
-		case KindCountry:
-			if c, ok := g.countryIndex[e.Country]; ok {
-				classes = g.countryClasses[c]
+	}, func(c int32) {
+		for _, slot := range g.classSlots.of(c) {
+			st := sc.touch(slot)
+			st.classes--
+			if st.classes == 0 && (st.nKeys == 0 || st.keys > 0) { // not dead before
+				g.slotFails(sc, slot, -(c + 1), true)
 			}
 		}
-		for _, c := range classes {
-			if sc.classEpoch[c] == ep {
-				continue
-			}
-			sc.classEpoch[c] = ep
-			for _, slot := range g.classSlots.of(c) {
-				st := sc.touch(slot)
-				st.classes--
-				if st.classes == 0 && (st.nKeys == 0 || st.keys > 0) { // not dead before
-					g.slotFails(sc, slot, -(c + 1), true)
-				}
-			}
-		}
-	}
-	for _, s := range sc.failedSvcs[direct:] {
-		for _, k := range g.svcKeys[s] {
-			g.failKey(sc, k, false)
-		}
-	}
-	for _, s := range sc.nameSvcs {
-		if sc.svcNames[s] {
-			for _, k := range g.svcNameKeys[s] {
-				g.failKey(sc, k, false)
-			}
-		}
-	}
+	})
 
 	out := &Outcome{
 		Scenario: slices.Clone(scenario), Domains: len(g.domains),
@@ -348,19 +252,172 @@ func (g *Graph) fail(sc *scratch, scenario []Element, detail bool) *Outcome {
 	return out
 }
 
-// failKey marks key k failed and the slots that depend on it.
-func (g *Graph) failKey(sc *scratch, k int32, direct bool) {
-	if sc.keyEpoch[k] == sc.epoch {
-		return
+// propagate starts a new epoch on sc and runs steps 1 and 2 of the
+// propagation (package doc) for scenario: the services that fail, in
+// sc.failedSvcs (the first direct of them failed by the scenario itself)
+// and sc.nameSvcs. It touches no domain, so it runs on a scratch of
+// newServiceScratch too.
+func (g *Graph) propagate(sc *scratch, scenario []Element) (direct int) {
+	sc.epoch++
+	if sc.epoch == 0 { // wrapped: clear everything once
+		sc.clear()
+		sc.epoch = 1
 	}
-	sc.keyEpoch[k] = sc.epoch
-	for _, slot := range g.keySlots.of(k) {
-		st := sc.touch(slot)
-		st.keys--
-		if st.keys == 0 && (st.nClasses == 0 || st.classes > 0) { // not dead before
-			g.slotFails(sc, slot, k, direct)
+	ep := sc.epoch
+	sc.failedSvcs = sc.failedSvcs[:0]
+
+	// 1. The elements themselves.
+	failSvc := func(s, root int32) {
+		if sc.svcEpoch[s] == ep {
+			return
+		}
+		sc.svcEpoch[s], sc.svcDirect[s], sc.svcParent[s], sc.svcRoot[s], sc.svcLayer[s], sc.svcNames[s] = ep, true, -1, root, "", false
+		sc.failedSvcs = append(sc.failedSvcs, s)
+	}
+	for i, e := range scenario {
+		root := int32(i)
+		switch e.Kind {
+		case KindProvider:
+			if c, ok := g.companyIndex[e.Company]; ok {
+				for _, s := range g.companySvcs[c] {
+					failSvc(s, root)
+				}
+			}
+		case KindService:
+			if s, ok := g.svcIndex[e.Company+"/"+e.Service]; ok {
+				failSvc(s, root)
+			}
+		case KindRegion:
+			if r, ok := g.regionIndex[e.Company+":"+e.Region]; ok && sc.regEpoch[r] != ep {
+				sc.regEpoch[r], sc.regRoot[r] = ep, root
+			}
+		case KindASN:
+			if a, ok := g.asnIndex[e.ASN]; ok && sc.asnEpoch[a] != ep {
+				sc.asnEpoch[a], sc.asnRoot[a] = ep, root
+			}
+			for _, s := range g.asnSvcs[e.ASN] {
+				all := true
+				for _, a := range g.svcASNs[s] {
+					all = all && slices.ContainsFunc(scenario, func(x Element) bool { return x.Kind == KindASN && x.ASN == a })
+				}
+				if all {
+					failSvc(s, root)
+				}
+			}
+		case KindCountry:
+			if c, ok := g.countryIndex[e.Country]; ok && sc.ctyEpoch[c] != ep {
+				sc.ctyEpoch[c], sc.ctyRoot[c] = ep, root
+			}
 		}
 	}
+	direct = len(sc.failedSvcs)
+
+	// 2. Propagation through upstreams: a work list over the failed
+	// services; a group dies when its last member fails. A service whose
+	// names stop resolving is listed but not propagated (it still runs),
+	// and a service that only lost its names can still go down fully.
+	sc.nameSvcs = sc.nameSvcs[:0]
+	for i := 0; i < len(sc.failedSvcs); i++ {
+		f := sc.failedSvcs[i]
+		for _, gi := range g.revGroups[f] {
+			if sc.grpEpoch[gi] != ep {
+				sc.grpEpoch[gi], sc.grpAlive[gi] = ep, int32(len(g.groups[gi].members))
+			}
+			sc.grpAlive[gi]--
+			if sc.grpAlive[gi] != 0 {
+				continue
+			}
+			gr := &g.groups[gi]
+			s := gr.svc
+			if sc.svcEpoch[s] == ep && (!sc.svcNames[s] || gr.names) {
+				continue
+			}
+			sc.svcEpoch[s], sc.svcDirect[s], sc.svcParent[s], sc.svcLayer[s], sc.svcNames[s] = ep, false, f, gr.layer, gr.names
+			if gr.names {
+				sc.nameSvcs = append(sc.nameSvcs, s)
+			} else {
+				sc.failedSvcs = append(sc.failedSvcs, s)
+			}
+		}
+	}
+	return direct
+}
+
+// failures calls key for every key and class for every address class
+// that fail in scenario, last propagated on sc (direct is what propagate
+// returned), each once, in the order of step 3: the keys of the
+// services the scenario fails itself and of its regions (direct), the
+// address classes of its ASes and countries (always direct), then the
+// keys of the services failed through their upstreams and the keys by
+// name of the services that lost their names (transitive). A slot or a
+// domain is direct when it dies before the transitive keys.
+func (g *Graph) failures(sc *scratch, scenario []Element, direct int, key func(k int32, direct bool), class func(c int32)) {
+	ep := sc.epoch
+	failKey := func(k int32, direct bool) {
+		if sc.keyEpoch[k] != ep {
+			sc.keyEpoch[k] = ep
+			key(k, direct)
+		}
+	}
+	for _, s := range sc.failedSvcs[:direct] {
+		for _, k := range g.svcKeys[s] {
+			failKey(k, true)
+		}
+	}
+	for i, e := range scenario {
+		if e.Kind != KindRegion {
+			continue
+		}
+		if r, ok := g.regionIndex[e.Company+":"+e.Region]; ok && sc.regRoot[r] == int32(i) {
+			for _, k := range g.regionKeys[r] {
+				failKey(k, true)
+			}
+		}
+	}
+	for _, e := range scenario {
+		var classes []int32
+		switch e.Kind {
+		case KindASN:
+			if a, ok := g.asnIndex[e.ASN]; ok {
+				classes = g.asnClasses[a]
+			}
+		case KindCountry:
+			if c, ok := g.countryIndex[e.Country]; ok {
+				classes = g.countryClasses[c]
+			}
+		}
+		for _, c := range classes {
+			if sc.classEpoch[c] != ep {
+				sc.classEpoch[c] = ep
+				class(c)
+			}
+		}
+	}
+	for _, s := range sc.failedSvcs[direct:] {
+		for _, k := range g.svcKeys[s] {
+			failKey(k, false)
+		}
+	}
+	for _, s := range sc.nameSvcs {
+		if sc.svcNames[s] {
+			for _, k := range g.svcNameKeys[s] {
+				failKey(k, false)
+			}
+		}
+	}
+}
+
+// numServices is the number of services that fail in the scenario last
+// propagated on sc (Outcome.Services): a service that lost its names and
+// then went down counts once.
+func (sc *scratch) numServices() int {
+	n := len(sc.failedSvcs)
+	for _, s := range sc.nameSvcs {
+		if sc.svcNames[s] {
+			n++
+		}
+	}
+	return n
 }
 
 // touch returns the state of slot, its counts set to its totals when it

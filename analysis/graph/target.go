@@ -321,10 +321,8 @@ func (g *Graph) servesDomains(start []int32) bool {
 	}
 	for i := 0; i < len(queue); i++ {
 		s := queue[i]
-		for _, k := range g.svcKeys[s] {
-			if len(g.keySlots.of(k)) > 0 {
-				return true
-			}
+		if len(g.svcKeys[s]) > 0 { // every key has a slot
+			return true
 		}
 		for _, gi := range g.revGroups[s] {
 			if d := g.groups[gi].svc; !seen[d] {
@@ -513,11 +511,7 @@ func (r *Resolver) resolveRegion(e Element) (Target, error) {
 	name := e.String()
 	if ri, ok := r.g.regionIndex[name]; ok {
 		t := Target{Element: e}
-		used := false
-		for _, k := range r.g.regionKeys[ri] {
-			used = used || len(r.g.keySlots.of(k)) > 0
-		}
-		if !used {
+		if len(r.g.regionKeys[ri]) == 0 { // every key has a slot
 			t.Note = fmt.Sprintf("no domain in the list depends on %s", e)
 		}
 		return t, nil

@@ -45,18 +45,33 @@ func (a *layerAcc) bootstrap(s *LayerSummary, opts Options) {
 	for i, p := range ids {
 		index[p] = i
 	}
-	keys := make([]string, 0, len(a.groups))
+	// The sets of one provider are in groups, those of several in multi
+	// (when Compute counted them).
+	keys := make([]string, 0, len(a.groups)+len(a.multi))
+	size := 0
 	for k := range a.groups {
 		keys = append(keys, k)
+		size++
+	}
+	for k := range a.multi {
+		keys = append(keys, k)
+		size += 1 + strings.Count(k, groupSep)
 	}
 	slices.Sort(keys) // fixed order: the draws depend on it
 	groups := make([]group, 0, len(keys)+1)
+	flat := make([]int, 0, size) // the providers of every group, one after the other
 	for _, k := range keys {
-		g := group{n: a.groups[k]}
-		for _, p := range strings.Split(k, groupSep) {
-			g.providers = append(g.providers, index[p])
+		start := len(flat)
+		for rest, more := k, true; more; {
+			var p string
+			p, rest, more = strings.Cut(rest, groupSep)
+			flat = append(flat, index[p])
 		}
-		groups = append(groups, g)
+		n, ok := a.groups[k]
+		if !ok {
+			n = *a.multi[k]
+		}
+		groups = append(groups, group{n: n, providers: flat[start:]})
 	}
 	if unknown := s.Domains - s.Known; unknown > 0 {
 		groups = append(groups, group{n: unknown}) // no provider: not known

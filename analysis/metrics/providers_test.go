@@ -10,11 +10,12 @@ import (
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
 )
 
-// TestAppendProviders checks appendProviders, which Compute calls with
-// one slice for every domain, against classify.Result.Providers (one
-// layer) and against the union of Providers over several layers, on
-// random dependencies, appended after other names.
-func TestAppendProviders(t *testing.T) {
+// TestLayerProviders checks layerProviders over readDeps, which Compute
+// calls with one slice for every domain, against
+// classify.Result.Providers (one layer) and against the union of
+// Providers over several layers, on random dependencies, appended after
+// other names.
+func TestLayerProviders(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for range 300 {
 		var deps []classify.Dependency
@@ -25,8 +26,9 @@ func TestAppendProviders(t *testing.T) {
 		var r classify.Result
 		r.SetDeps(deps)
 		prefix := []string{"zz", "aa"}
-		for _, l := range catalog.Layers {
-			got := appendProviders(slices.Clone(prefix), &r, []catalog.Layer{l})
+		dd := readDeps(nil, &r, catalog.Layers)
+		for j, l := range catalog.Layers {
+			got, _ := layerProviders(slices.Clone(prefix), dd, func(k int) bool { return k == j })
 			if want := append(slices.Clone(prefix), r.Providers(l)...); !slices.Equal(got, want) {
 				t.Fatalf("layer %s of %v: %q, want %q", l, deps, got, want)
 			}
@@ -41,7 +43,7 @@ func TestAppendProviders(t *testing.T) {
 			}
 		}
 		slices.Sort(want)
-		if got := appendProviders(nil, &r, layers); !slices.Equal(got, want) {
+		if got, _ := layerProviders(nil, dd, func(k int) bool { return k < len(layers) }); !slices.Equal(got, want) {
 			t.Fatalf("layers %v of %v: %q, want %q", layers, deps, got, want)
 		}
 	}

@@ -186,30 +186,36 @@ type Coverage struct {
 	Uncatalogued int `json:"uncatalogued"`
 }
 
-// of returns the field of c that counts domain r, from its dependencies
-// on layers; nil when it has none there.
-func (c *Coverage) of(r *classify.Result, layers ...catalog.Layer) *int {
-	best := 5
-	for _, d := range r.Deps() {
-		if !slices.Contains(layers, d.Layer) {
-			continue
-		}
-		k := 4
-		switch {
-		case d.Provider == classify.SelfProvider:
-			k = 3
-		case d.Uncatalogued:
-			k = 4
-		case d.Evidence == classify.EvidenceNSSuffix || d.Evidence == classify.EvidenceCNAMESuffix || d.Evidence == classify.EvidenceMXSuffix,
-			d.Evidence == classify.EvidenceIssuer || d.Evidence == classify.EvidenceTLD:
-			k = 0
-		case d.Evidence == classify.EvidenceOwnerDomain:
-			k = 1
-		default:
-			k = 2
-		}
-		best = min(best, k)
+// The ways a dependency was named, best first: the field of Coverage
+// that counts a domain is the best of its dependencies on the layer.
+const (
+	covSuffix = iota
+	covOwnerDomain
+	covAddress
+	covSelf
+	covUncatalogued
+	covNone // no dependency on the layer
+)
+
+// coverageOf returns how dependency d was named.
+func coverageOf(d *classify.Dependency) int {
+	switch {
+	case d.Provider == classify.SelfProvider:
+		return covSelf
+	case d.Uncatalogued:
+		return covUncatalogued
+	case d.Evidence == classify.EvidenceNSSuffix || d.Evidence == classify.EvidenceCNAMESuffix || d.Evidence == classify.EvidenceMXSuffix,
+		d.Evidence == classify.EvidenceIssuer || d.Evidence == classify.EvidenceTLD:
+		return covSuffix
+	case d.Evidence == classify.EvidenceOwnerDomain:
+		return covOwnerDomain
 	}
+	return covAddress
+}
+
+// field returns the field of c that counts a domain whose best dependency
+// on the layer was named as best says (coverageOf); nil for covNone.
+func (c *Coverage) field(best int) *int {
 	switch best {
 	case 0:
 		return &c.Suffix
@@ -297,6 +303,12 @@ type layerAcc struct {
 	// layer (joined by groupSep), for the bootstrap: domains with the same
 	// set are exchangeable.
 	groups map[string]int
+	// multi counts the sets of several providers apart from groups (the
+	// bootstrap reads both), each count behind a pointer so that a set
+	// seen before costs a lookup and no key; key is the buffer of a set's
+	// key.
+	multi map[string]*int
+	key   []byte
 }
 
 // groupSep joins provider ids in a bootstrap group key; it cannot occur
@@ -336,7 +348,7 @@ func Compute(results []classify.Result, opts Options) *Summary {
 			providers: make(map[string]*providerAcc),
 		}
 		if opts.Bootstrap > 0 {
-			accs[i].groups = make(map[string]int)
+			accs[i].groups, accs[i].multi = make(map[string]int), make(map[string]*int)
 		}
 	}
 	anyAcc := &accs[len(layers)]
@@ -355,7 +367,13 @@ func Compute(results []classify.Result, opts Options) *Summary {
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(results[a].Rank, results[b].Rank) })
 
+	inAny := make([]bool, len(layers))
+	for j, l := range layers {
+		inAny[j] = slices.Contains(anyLayers, l)
+	}
 	var ps []string // one slice for the providers of every domain and layer
+	var deps []domainDep
+	states := make([]classify.State, len(layers))
 	for _, i := range order {
 		r := &results[i]
 		sum.Statuses[r.Status]++
@@ -363,12 +381,16 @@ func Compute(results []classify.Result, opts Options) *Summary {
 		if r.Rank > 0 {
 			w = 1 / float64(r.Rank)
 		}
+		deps = readDeps(deps[:0], r, layers)
 		for j, l := range layers {
-			ps = appendProviders(ps[:0], r, layers[j:j+1])
-			accs[j].add(r, ps, effectiveState(r.States[l], len(ps) > 0), w, layers[j:j+1])
+			var cov int
+			ps, cov = layerProviders(ps[:0], deps, func(k int) bool { return k == j })
+			states[j] = effectiveState(r.States[l], len(ps) > 0)
+			accs[j].add(r, ps, states[j], w, layers[j:j+1], cov)
 		}
-		ps = appendProviders(ps[:0], r, anyLayers)
-		anyAcc.add(r, ps, anyState(r, anyLayers), w, anyLayers)
+		var cov int
+		ps, cov = layerProviders(ps[:0], deps, func(k int) bool { return inAny[k] })
+		anyAcc.add(r, ps, anyOf(states, inAny), w, anyLayers, cov)
 	}
 	// Layers are finished in parallel: with the bootstrap on, each is
 	// seconds of independent work on a large list.
@@ -390,6 +412,36 @@ func Compute(results []classify.Result, opts Options) *Summary {
 	return sum
 }
 
+// domainDep is what Compute reads of one dependency of a domain: the
+// index of its layer in the layers summarised, its provider and how it
+// was named (coverageOf).
+type domainDep struct {
+	layer    int
+	provider string
+	coverage int
+}
+
+// layerProviders appends to out the distinct providers of deps on the
+// layers in says yes to, sorted, and returns it with the best coverage
+// of those dependencies (covNone without any).
+func layerProviders(out []string, deps []domainDep, in func(layer int) bool) ([]string, int) {
+	start, best := len(out), covNone
+	for i := range deps {
+		d := &deps[i]
+		if !in(d.layer) {
+			continue
+		}
+		if !slices.Contains(out[start:], d.provider) {
+			out = append(out, d.provider)
+		}
+		best = min(best, d.coverage)
+	}
+	if len(out)-start > 1 {
+		slices.Sort(out[start:])
+	}
+	return out, best
+}
+
 func hasLayer(r *classify.Result, l catalog.Layer) bool {
 	for i := range r.NumDeps() {
 		if r.DepLayer(i) == l {
@@ -399,19 +451,20 @@ func hasLayer(r *classify.Result, l catalog.Layer) bool {
 	return false
 }
 
-// appendProviders appends to out the distinct providers of r on any of
-// layers, sorted (for one layer, classify.Result.Providers), and returns
-// it.
-func appendProviders(out []string, r *classify.Result, layers []catalog.Layer) []string {
-	start := len(out)
+// readDeps appends to out the dependencies of r on layers, each read
+// once for every layer Compute counts.
+func readDeps(out []domainDep, r *classify.Result, layers []catalog.Layer) []domainDep {
+	var layer catalog.Layer
+	lj := -1
 	for i := range r.NumDeps() {
-		if slices.Contains(layers, r.DepLayer(i)) {
-			if p := r.DepProvider(i); !slices.Contains(out[start:], p) {
-				out = append(out, p)
-			}
+		d := r.Dep(i)
+		if d.Layer != layer || lj < 0 {
+			layer, lj = d.Layer, slices.Index(layers, d.Layer)
+		}
+		if lj >= 0 {
+			out = append(out, domainDep{layer: lj, provider: d.Provider, coverage: coverageOf(&d)})
 		}
 	}
-	slices.Sort(out[start:])
 	return out
 }
 
@@ -419,9 +472,22 @@ func appendProviders(out []string, r *classify.Result, layers []catalog.Layer) [
 // known, else the first of unattributed, unresolved and none that a
 // layer has (unresolved when there is no layer).
 func anyState(r *classify.Result, layers []catalog.Layer) classify.State {
+	states := make([]classify.State, len(layers))
+	for j, l := range layers {
+		states[j] = effectiveState(r.States[l], hasLayer(r, l))
+	}
+	return anyOf(states, nil)
+}
+
+// anyOf is anyState from the effective states of the layers, of those
+// in says yes to (all for nil).
+func anyOf(states []classify.State, in []bool) classify.State {
 	var seen [4]bool
-	for _, l := range layers {
-		switch effectiveState(r.States[l], hasLayer(r, l)) {
+	for j, st := range states {
+		if in != nil && !in[j] {
+			continue
+		}
+		switch st {
 		case classify.StateKnown:
 			return classify.StateKnown
 		case classify.StateUnattributed:
@@ -446,7 +512,10 @@ func anyState(r *classify.Result, layers []catalog.Layer) classify.State {
 // add counts r on the layer, where it has providers ps (sorted, distinct)
 // and state st; w is its rank weight, 0 when unranked; layers are the
 // layers the accumulator covers (one, or all for "any").
-func (a *layerAcc) add(r *classify.Result, ps []string, st classify.State, w float64, layers []catalog.Layer) {
+//
+// cov is how the best of r's dependencies on the layers was named
+// (coverageOf).
+func (a *layerAcc) add(r *classify.Result, ps []string, st classify.State, w float64, layers []catalog.Layer, cov int) {
 	switch st {
 	case classify.StateNone:
 		a.sum.None++
@@ -466,7 +535,7 @@ func (a *layerAcc) add(r *classify.Result, ps []string, st classify.State, w flo
 		a.sum.Ranked++
 		a.weight += w
 	}
-	if n := a.sum.Coverage.of(r, layers...); n != nil {
+	if n := a.sum.Coverage.field(cov); n != nil {
 		*n++
 	}
 	for _, p := range ps {
@@ -491,8 +560,17 @@ func (a *layerAcc) add(r *classify.Result, ps []string, st classify.State, w flo
 	if a.groups != nil {
 		if len(ps) == 1 {
 			a.groups[ps[0]]++
+			return
+		}
+		// The key in a buffer: a new string only for a new set.
+		a.key = append(a.key[:0], ps[0]...)
+		for _, p := range ps[1:] {
+			a.key = append(append(a.key, groupSep...), p...)
+		}
+		if n := a.multi[string(a.key)]; n != nil {
+			*n++
 		} else {
-			a.groups[strings.Join(ps, groupSep)]++
+			a.multi[string(a.key)] = new(1)
 		}
 	}
 }

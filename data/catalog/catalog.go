@@ -165,6 +165,7 @@ type Catalog struct {
 	owners         map[string]Owner
 	issuers        *issuerIndex
 	headers        []*HeaderRule
+	headerRules    map[string][]int // canonical header name -> indexes in headers
 	tlds           map[string]*TLD
 	byCompanyLayer map[companyLayer]*Provider
 	companyLayers  map[companyLayer]int

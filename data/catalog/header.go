@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"math/bits"
 	"net/textproto"
 	"strings"
 )
@@ -110,6 +111,10 @@ func (c *Catalog) addHeaderRules(rules []*HeaderRule) []error {
 			bad("same header, match and value as rule #%d", j)
 		}
 		seen[k] = i
+		if c.headerRules == nil {
+			c.headerRules = make(map[string][]int)
+		}
+		c.headerRules[r.name] = append(c.headerRules[r.name], len(c.headers))
 		c.headers = append(c.headers, r)
 	}
 	return errs
@@ -130,21 +135,70 @@ type HeaderMatch struct {
 
 // matches reports whether one value matches r.
 func (r *HeaderRule) matches(v string) bool {
+	if r.Match == HeaderPresent {
+		return true
+	}
 	if len(v) > maxHeaderValue {
 		v = v[:maxHeaderValue]
 	}
-	v = strings.ToLower(strings.TrimSpace(v))
+	v = strings.TrimSpace(v)
+	if !asciiOnly(v) {
+		// strings.ToLower maps more than A-Z beyond ASCII: compare its
+		// result.
+		v = strings.ToLower(v)
+		switch r.Match {
+		case HeaderEquals:
+			return v == r.Value
+		case HeaderPrefix:
+			return strings.HasPrefix(v, r.Value)
+		case HeaderContains:
+			return strings.Contains(v, r.Value)
+		}
+		return false
+	}
+	// An ASCII value in lower case is v with A-Z mapped: compared so,
+	// without making it.
 	switch r.Match {
-	case HeaderPresent:
-		return true
 	case HeaderEquals:
-		return v == r.Value
+		return len(v) == len(r.Value) && hasLowerPrefix(v, r.Value)
 	case HeaderPrefix:
-		return strings.HasPrefix(v, r.Value)
+		return hasLowerPrefix(v, r.Value)
 	case HeaderContains:
-		return strings.Contains(v, r.Value)
+		for i := 0; i+len(r.Value) <= len(v); i++ {
+			if hasLowerPrefix(v[i:], r.Value) {
+				return true
+			}
+		}
 	}
 	return false
+}
+
+// asciiOnly reports whether s has only ASCII bytes.
+func asciiOnly(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// hasLowerPrefix reports whether ASCII string v, with A-Z in lower case,
+// starts with p.
+func hasLowerPrefix(v, p string) bool {
+	if len(v) < len(p) {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		c := v[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != p[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // MatchHeaders returns the CDN products that response headers h name,
@@ -152,57 +206,105 @@ func (r *HeaderRule) matches(v string) bool {
 // first in catalog order), in catalog order of those rules. Header names
 // in h are looked up in canonical form and as given.
 func (c *Catalog) MatchHeaders(h map[string][]string) []HeaderMatch {
+	return c.AppendHeaderMatches(nil, h)
+}
+
+// AppendHeaderMatches appends to out what MatchHeaders returns for h.
+func (c *Catalog) AppendHeaderMatches(out []HeaderMatch, h map[string][]string) []HeaderMatch {
 	if len(h) == 0 {
-		return nil
+		return out
 	}
-	var out []HeaderMatch
+	base := len(out)
 	// When every name in h is an ASCII token in canonical form, as Go's
 	// HTTP client records them, a name missing from h in canonical form
 	// is missing in every case: the rules' names are canonical tokens.
-	canonical := canonicalNames(h)
+	// The rules of the names h has are then found from h's few names,
+	// and tried in catalog order.
+	if rules, ok := c.canonicalRules(h); ok {
+		for rules != 0 {
+			i := bits.TrailingZeros64(rules)
+			rules &= rules - 1
+			r := c.headers[i]
+			out = r.appendMatch(out, base, h[r.name])
+		}
+		return out
+	}
 	for _, r := range c.headers {
 		vals, ok := h[r.name]
-		if !ok && !canonical {
+		if !ok {
 			vals, ok = lookupHeader(h, r.name)
 		}
-		if !ok {
-			continue
-		}
-		for _, v := range vals {
-			if !r.matches(v) {
-				continue
-			}
-			ev := r.name + ": " + clip(v, 120)
-			found := false
-			for i := range out {
-				if out[i].Provider == r.p {
-					found = true
-					if r.Confidence > out[i].Rule.Confidence {
-						out[i].Rule, out[i].Evidence = r, ev
-					}
-				}
-			}
-			if !found {
-				out = append(out, HeaderMatch{Provider: r.p, Rule: r, Evidence: ev})
-			}
-			break
+		if ok {
+			out = r.appendMatch(out, base, vals)
 		}
 	}
 	return out
 }
 
-// canonicalNames reports whether every name in h is made of token
-// characters (tchar) and in canonical form.
-func canonicalNames(h map[string][]string) bool {
+// canonicalRules returns the set of the rules (bit i: c.headers[i])
+// whose header names h has, in one pass over h; ok is false when a name
+// in h is not a canonical token (canonicalToken) or the rules do not fit
+// the set.
+func (c *Catalog) canonicalRules(h map[string][]string) (rules uint64, ok bool) {
+	if len(c.headers) > 64 {
+		return 0, false
+	}
 	for k := range h {
-		for i := 0; i < len(k); i++ {
-			if !tchar(k[i]) {
-				return false
+		if !canonicalToken(k) {
+			return 0, false
+		}
+		for _, i := range c.headerRules[k] {
+			rules |= 1 << i
+		}
+	}
+	return rules, true
+}
+
+// appendMatch adds to the matches out[base:] the first of vals that r
+// matches, unless a stronger rule named r's provider.
+func (r *HeaderRule) appendMatch(out []HeaderMatch, base int, vals []string) []HeaderMatch {
+	for _, v := range vals {
+		if !r.matches(v) {
+			continue
+		}
+		// The evidence is made only for a match that is kept.
+		found := false
+		for i := base; i < len(out); i++ {
+			if out[i].Provider == r.p {
+				found = true
+				if r.Confidence > out[i].Rule.Confidence {
+					out[i].Rule, out[i].Evidence = r, r.name+": "+clip(v, 120)
+				}
 			}
 		}
-		if textproto.CanonicalMIMEHeaderKey(k) != k {
+		if !found {
+			out = append(out, HeaderMatch{Provider: r.p, Rule: r, Evidence: r.name + ": " + clip(v, 120)})
+		}
+		break
+	}
+	return out
+}
+
+// canonicalToken reports whether k is made of token characters (tchar)
+// and is its own textproto.CanonicalMIMEHeaderKey: each letter in upper
+// case at the start and after a hyphen, in lower case elsewhere.
+func canonicalToken(k string) bool {
+	upper := true
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		switch {
+		case 'a' <= c && c <= 'z':
+			if upper {
+				return false
+			}
+		case 'A' <= c && c <= 'Z':
+			if !upper {
+				return false
+			}
+		case !tchar(c):
 			return false
 		}
+		upper = c == '-'
 	}
 	return true
 }

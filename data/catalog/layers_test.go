@@ -1,6 +1,8 @@
 package catalog
 
 import (
+	"math/rand/v2"
+	"net/textproto"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -393,5 +395,95 @@ func TestDefaultHeaderRules(t *testing.T) {
 		if !strings.HasPrefix(r.Source, "https://") {
 			t.Errorf("rule %s %s: source %q is not https", r.Provider, r.Header, r.Source)
 		}
+	}
+}
+
+// TestHeaderRuleMatchesFold checks the comparison of header values that
+// makes no lower-case copy against the plain one (the value trimmed and
+// put in lower case with strings.ToLower, then compared), on random
+// values over an alphabet of upper and lower case letters, spaces and
+// non-ASCII letters whose lower case differs, for every kind of rule.
+func TestHeaderRuleMatchesFold(t *testing.T) {
+	t.Parallel()
+	want := func(r *HeaderRule, v string) bool {
+		if len(v) > maxHeaderValue {
+			v = v[:maxHeaderValue]
+		}
+		v = strings.ToLower(strings.TrimSpace(v))
+		switch r.Match {
+		case HeaderPresent:
+			return true
+		case HeaderEquals:
+			return v == r.Value
+		case HeaderPrefix:
+			return strings.HasPrefix(v, r.Value)
+		case HeaderContains:
+			return strings.Contains(v, r.Value)
+		}
+		return false
+	}
+	rules := []*HeaderRule{{Match: HeaderPresent}}
+	for _, m := range []string{HeaderEquals, HeaderPrefix, HeaderContains} {
+		for _, v := range []string{"ab", "a b", "é", "hit", "k", "ß"} {
+			rules = append(rules, &HeaderRule{Match: m, Value: v})
+		}
+	}
+	alphabet := []string{"a", "A", "b", "B", " ", "\t", "É", "é", "h", "H", "i", "I", "T", "t", "\u212a", "K", "ẞ", "\xff"}
+	rnd := rand.New(rand.NewPCG(3, 4))
+	values := []string{"", " ", "AB", " Ab ", strings.Repeat("a", maxHeaderValue) + "AB", strings.Repeat("é", 300)}
+	for range 20000 {
+		var b strings.Builder
+		for range rnd.IntN(8) {
+			b.WriteString(alphabet[rnd.IntN(len(alphabet))])
+		}
+		values = append(values, b.String())
+	}
+	matched := 0
+	for _, r := range rules {
+		for _, v := range values {
+			got := r.matches(v)
+			if got != want(r, v) {
+				t.Fatalf("%s %q on %q: %v, want %v", r.Match, r.Value, v, got, !got)
+			}
+			if got && r.Match != HeaderPresent {
+				matched++
+			}
+		}
+	}
+	if matched == 0 {
+		t.Fatal("no value matched a rule: the test compares nothing")
+	}
+}
+
+// TestCanonicalToken checks canonicalToken against its definition:
+// token characters only, and textproto's canonical form.
+func TestCanonicalToken(t *testing.T) {
+	t.Parallel()
+	const alphabet = "aAzZ09-_.~ :\x00\xc3"
+	rnd := rand.New(rand.NewPCG(5, 6))
+	names := []string{"", "Cf-Ray", "CF-RAY", "cf-ray", "X-Amz-Cf-Id", "Server", "-a", "A--B", "A-1b", "A-1B", "Www-Authenticate"}
+	for range 50000 {
+		b := make([]byte, rnd.IntN(7))
+		for i := range b {
+			b[i] = alphabet[rnd.IntN(len(alphabet))]
+		}
+		names = append(names, string(b))
+	}
+	yes := 0
+	for _, k := range names {
+		want := true
+		for i := 0; i < len(k); i++ {
+			want = want && tchar(k[i])
+		}
+		want = want && textproto.CanonicalMIMEHeaderKey(k) == k
+		if got := canonicalToken(k); got != want {
+			t.Fatalf("canonicalToken(%q) = %v, want %v", k, got, want)
+		}
+		if want {
+			yes++
+		}
+	}
+	if yes < 10 {
+		t.Fatalf("%d canonical names: the test compares little", yes)
 	}
 }

@@ -72,28 +72,75 @@ const recordCacheLimit = 1 << 18
 
 // recordCache maps the offset of a data record in a MaxMind DB to its
 // decoded value. The offset names the record for the life of the
-// Reader, which a DB never replaces. It is safe for concurrent use;
-// reads take no lock once a record is stored.
+// Reader, which a DB never replaces. It is safe for concurrent use.
+//
+// Lookups far outnumber new records (a million addresses, a few
+// thousand records), so a lookup reads a map that is never changed
+// (read), found through an atomic pointer, with no lock and no hashing
+// of an interface; new records go to a map behind a lock (dirty), which
+// a lookup missing read consults, and which becomes part of a new read
+// map once it holds a quarter as many records as read (so that the
+// copies cost, in all, a few times the number of records).
 type recordCache[T any] struct {
-	m sync.Map // uintptr -> T
-	n atomic.Int64
+	read  atomic.Pointer[map[uintptr]T]
+	mu    sync.Mutex
+	dirty map[uintptr]T
+	n     atomic.Int64
 }
 
 func (c *recordCache[T]) get(off uintptr) (T, bool) {
-	v, ok := c.m.Load(off)
-	if !ok {
-		var zero T
-		return zero, false
+	if m := c.read.Load(); m != nil {
+		if v, ok := (*m)[off]; ok {
+			return v, true
+		}
 	}
-	return v.(T), true
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if m := c.read.Load(); m != nil { // promoted since
+		if v, ok := (*m)[off]; ok {
+			return v, true
+		}
+	}
+	v, ok := c.dirty[off]
+	return v, ok
 }
 
 func (c *recordCache[T]) put(off uintptr, v T) {
 	if c.n.Load() >= recordCacheLimit {
 		return
 	}
-	if _, loaded := c.m.LoadOrStore(off, v); !loaded {
-		c.n.Add(1)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	read := c.read.Load()
+	if read != nil {
+		if _, ok := (*read)[off]; ok {
+			return
+		}
+	}
+	if _, ok := c.dirty[off]; ok {
+		return
+	}
+	if c.dirty == nil {
+		c.dirty = make(map[uintptr]T)
+	}
+	c.dirty[off] = v
+	c.n.Add(1)
+	nRead := 0
+	if read != nil {
+		nRead = len(*read)
+	}
+	if len(c.dirty) > nRead/4 {
+		m := make(map[uintptr]T, nRead+len(c.dirty))
+		if read != nil {
+			for k, x := range *read {
+				m[k] = x
+			}
+		}
+		for k, x := range c.dirty {
+			m[k] = x
+		}
+		c.read.Store(&m)
+		c.dirty = nil
 	}
 }
 
@@ -192,20 +239,44 @@ func openMMDB(path, kind string, probe func(*geoip2.Reader) error) (*maxminddb.R
 // Lookup returns what the databases know of a. A lookup error (a corrupt
 // record) yields no data rather than a wrong one.
 func (db *DB) Lookup(a netip.Addr) Info {
+	info, _ := db.lookup(a, false)
+	return info
+}
+
+// LookupNet returns what Lookup returns for a, and the length of the
+// largest prefix of a (of a.Unmap(): up to 32 bits for IPv4, 128 for
+// IPv6) whose every address has that answer: the most specific of the
+// networks the databases answered from (a network that the search tree
+// does not know is a network too). With an ASN table that was consulted,
+// the length is the whole address: the table's networks are not looked
+// at.
+func (db *DB) LookupNet(a netip.Addr) (Info, int) { return db.lookup(a, true) }
+
+// lookup is Lookup, and LookupNet when net is set (else the length is 0).
+func (db *DB) lookup(a netip.Addr, net bool) (Info, int) {
 	var info Info
 	if db == nil || !a.IsValid() {
-		return info
+		return info, 0
 	}
 	a = a.Unmap()
+	bits := 0
 	if db.asn != nil {
-		if r, ok := db.asnRecord(a); ok {
+		res := db.asn.Lookup(a)
+		if r, ok := db.asnOf(res); ok {
 			info.ASN = uint32(r.Number)
 			info.Org = r.Org
 		}
+		if net {
+			bits = max(bits, netBits(a, res))
+		}
 	}
 	if db.country != nil {
-		if c, ok := db.countryOf(a); ok {
+		res := db.country.Lookup(a)
+		if c, ok := db.countryFrom(res); ok {
 			info.Country = c
+		}
+		if net {
+			bits = max(bits, netBits(a, res))
 		}
 	}
 	if db.table != nil && (info.ASN == 0 || info.Country == "") {
@@ -216,14 +287,30 @@ func (db *DB) Lookup(a netip.Addr) Info {
 		if info.Country == "" {
 			info.Country = t.Country
 		}
+		if net {
+			bits = a.BitLen()
+		}
 	}
-	return info
+	return info, bits
 }
 
-// asnRecord returns the ASN database's record of a, false when it has
-// none or the record cannot be decoded.
-func (db *DB) asnRecord(a netip.Addr) (asnRecord, bool) {
-	res := db.asn.Lookup(a)
+// netBits is the prefix length of the network of a that res answered
+// from, in a's family; a network above the IPv4 part of an IPv6 tree
+// holds every IPv4 address (0).
+func netBits(a netip.Addr, res maxminddb.Result) int {
+	if res.Err() != nil {
+		return a.BitLen() // no network to speak of: the address alone
+	}
+	p := res.Prefix()
+	if !p.IsValid() || p.Addr().Is4() != a.Is4() {
+		return 0
+	}
+	return p.Bits()
+}
+
+// asnOf returns the record of an ASN database lookup's result (zero
+// when not found), false when it cannot be decoded.
+func (db *DB) asnOf(res maxminddb.Result) (asnRecord, bool) {
 	if !res.Found() {
 		var r asnRecord
 		// Decode of a result not found leaves r zero and reports any
@@ -242,11 +329,10 @@ func (db *DB) asnRecord(a netip.Addr) (asnRecord, bool) {
 	return r, true
 }
 
-// countryOf returns the country code the country database gives a (its
-// country, else its registered country), false when a record cannot be
-// decoded.
-func (db *DB) countryOf(a netip.Addr) (string, bool) {
-	res := db.country.Lookup(a)
+// countryFrom returns the country code of a country database lookup's
+// result (its country, else its registered country; "" when not found),
+// false when it cannot be decoded.
+func (db *DB) countryFrom(res maxminddb.Result) (string, bool) {
 	if !res.Found() {
 		var r countryRecord
 		return "", res.Decode(&r) == nil
