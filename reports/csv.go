@@ -145,7 +145,7 @@ func domainRow(r *classify.Result) DomainRow {
 		if providers == nil {
 			continue
 		}
-		*providers = strings.Join(r.Providers(l), ";")
+		*providers = r.JoinProviders(l, ";")
 		*state = r.States[l]
 		_, *critical = r.Critical(l)
 	}

@@ -49,6 +49,7 @@ func byCountry(results []classify.Result, countries map[string]string, layers []
 		counts  []map[string]int
 	}
 	accs := map[string]*acc{}
+	var ps []string
 	for i := range results {
 		r := &results[i]
 		cc := countries[r.Domain]
@@ -65,7 +66,7 @@ func byCountry(results []classify.Result, countries map[string]string, layers []
 		}
 		a.domains++
 		for j, l := range layers {
-			ps := r.Providers(l)
+			ps = r.AppendProviders(ps[:0], l)
 			if effectiveState(r.States[l], len(ps) > 0) != classify.StateKnown {
 				continue
 			}
