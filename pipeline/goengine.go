@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/chokepoint-dev/chokepoint/analysis/classify"
@@ -123,6 +124,7 @@ func (GoEngine) Analyze(ctx context.Context, j *Job) (Analysis, error) {
 type gathered struct {
 	start     time.Time
 	results   []classify.Result
+	order     []int32 // results' report order (reports.ReportOrder)
 	countries map[string]string
 	edges     []graph.ProviderEdge
 	files     []reports.ObservationFile
@@ -199,8 +201,14 @@ func gather(ctx context.Context, j *Job) (*gathered, error) {
 		}
 		return nil, inputf("no observation in %v", j.Inputs)
 	}
+	// The report order is found beside Finish, which changes no field it
+	// compares (a million: 0.6 s of one core each).
+	var order []int32
+	var sorting sync.WaitGroup
+	sorting.Go(func() { order = reports.ReportOrder(results) })
 	classify.Finish(results)
-	return &gathered{start: start, results: results, countries: countries, edges: edges.Edges(),
+	sorting.Wait()
+	return &gathered{start: start, results: results, order: order, countries: countries, edges: edges.Edges(),
 		files: files, skipped: skipped, simulated: simulated}, nil
 }
 

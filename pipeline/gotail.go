@@ -63,7 +63,7 @@ func (in *gathered) analyze(j *Job) *goAnalysis {
 	// In report order once, so that the writers of domains.csv,
 	// dependencies.csv and report.html only check it. The figures do not
 	// depend on the order of results.
-	reports.SortResults(results)
+	reports.SortResultsBy(results, in.order)
 	run := &reports.Run{
 		ToolVersion:    j.ToolVersion,
 		StartedAt:      in.start,
@@ -81,6 +81,12 @@ func (in *gathered) analyze(j *Job) *goAnalysis {
 	run.RefData = j.RefFiles
 	a := &goAnalysis{parquet: j.Parquet(), results: results, done: make(chan struct{})}
 	opts := metrics.Options{Bootstrap: j.Bootstrap, Seed: j.BootstrapSeed, Countries: in.countries}
+	// What report.html shows of the domains needs the provider edges, not
+	// the graph: it is gathered beside the figures, with the products the
+	// summary names the providers by (reports.ProductsOf), in one pass
+	// over the dependencies.
+	doms := make(chan *reports.HTMLDomains, 1)
+	go func() { doms <- reports.HTMLDomainsOf(results, in.edges, nil) }()
 	go func() {
 		defer close(a.done)
 		// The metrics and the graph only read results: compute them
@@ -97,10 +103,7 @@ func (in *gathered) analyze(j *Job) *goAnalysis {
 		run.FinishedAt = time.Now().UTC()
 		run.BlastRadius = reports.TopBlastRows(gr, BlastReportRows)
 		run.Graph = gr
-		// What report.html shows of the domains, which needs the graph,
-		// gathers the products the summary names the providers by
-		// (reports.ProductsOf) in the same pass over the dependencies.
-		a.doms = reports.NewHTMLDomains(run, results)
+		a.doms = <-doms
 		run.Names.Products = a.doms.Products
 		a.sum = Summary{Domains: len(results), SkippedLines: in.skipped, Run: run, Metrics: sum, Graph: gr}
 	}()

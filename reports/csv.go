@@ -408,11 +408,21 @@ func reportOrder(a, b *classify.Result) int {
 // string that the results' Domain fields share: every writer reads them
 // in report order, and names scattered over the heap in the order they
 // were read cost each writer a cache miss per domain.
-func SortResults(results []classify.Result) {
+func SortResults(results []classify.Result) { SortResultsBy(results, ReportOrder(results)) }
+
+// ReportOrder returns the order SortResults puts results in: the
+// position, in results, of each result in report order (nil when they
+// are in that order already). It reads only their domain, rank, status
+// and error, so it may run while classify.Finish, which changes none of
+// these, works on the same results.
+func ReportOrder(results []classify.Result) []int32 { return reportIndex(results) }
+
+// SortResultsBy is SortResults with the order ReportOrder returned for
+// results (before any other change of their order). idx is consumed.
+func SortResultsBy(results []classify.Result, idx []int32) {
 	// Each result is moved once, along the cycles of the permutation,
 	// instead of copying them all into a second slice (128 MB for a
 	// million) and back.
-	idx := reportIndex(results)
 	for i := range idx {
 		if idx[i] == int32(i) {
 			continue

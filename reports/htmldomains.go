@@ -97,20 +97,32 @@ func FlowUpstreams(edges []graph.ProviderEdge) map[string][]string {
 // NewHTMLDomains gathers the HTMLDomains of the classified domains of a
 // run whose provider graph is run.Graph (nil: no flows).
 func NewHTMLDomains(run *Run, results []classify.Result) *HTMLDomains {
+	var edges []graph.ProviderEdge
+	if run != nil && run.Graph != nil && run.Graph.Graph != nil {
+		edges = run.Graph.Graph.Edges()
+	}
+	var products LayerProducts
+	if run != nil && run.Names != nil {
+		products = run.Names.Products
+	}
+	return HTMLDomainsOf(results, edges, products)
+}
+
+// HTMLDomainsOf is NewHTMLDomains without the run: edges are the provider
+// edges of the graph (those graph.Build is given, which it keeps), so
+// that it can run beside the building of the graph; products are those
+// of the run's Names when the engine gathered them already (ProductsOf
+// over the same results), nil to gather them.
+func HTMLDomainsOf(results []classify.Result, edges []graph.ProviderEdge, products LayerProducts) *HTMLDomains {
 	h := &HTMLDomains{
 		Table:    NewDomainTable(min(len(results), MaxTableDomains)),
 		Products: LayerProducts{},
 		TLDs:     map[string][]string{},
 	}
-	var edges []graph.ProviderEdge
-	if run != nil && run.Graph != nil && run.Graph.Graph != nil {
-		edges = run.Graph.Graph.Edges()
-	}
-	// The products are those of run.Names when the engine gathered them
-	// already (ProductsOf over the same results).
-	products := h.Products
-	if run != nil && run.Names != nil && run.Names.Products != nil {
-		h.Products, products = run.Names.Products, nil
+	if products != nil {
+		h.Products, products = products, nil
+	} else {
+		products = h.Products
 	}
 	// One pass over the dependencies for the products, the flows and the
 	// TLDs: decoding them is most of the cost.

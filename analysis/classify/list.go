@@ -186,6 +186,9 @@ func Finish(results []Result) {
 			continue
 		}
 		r.hints = nil
+		if !r.finishCandidate() {
+			continue // unpacking every dependency to find none is most of the cost
+		}
 		changed := false
 		deps := r.DepList()
 		for j := range deps {
@@ -224,6 +227,23 @@ func Finish(results []Result) {
 			r.SetDeps(mergeDeps(deps))
 		}
 	}
+}
+
+// finishCandidate reports whether Finish may change a dependency of r:
+// one on the dns layer shown by the owner's domain, or an uncatalogued
+// operator of the dns or email layer named by its registrable domain.
+func (r *Result) finishCandidate() bool {
+	for i := range r.deps {
+		p := &r.deps[i]
+		l, ev := layerCodes.value(p.layer), evidenceCodes.value(p.evidence)
+		if l == catalog.LayerDNS && ev == EvidenceOwnerDomain {
+			return true
+		}
+		if p.flags&depUncatalogued != 0 && ev == EvidenceRegistrableDomain && (l == catalog.LayerDNS || l == catalog.LayerEmail) {
+			return true
+		}
+	}
+	return false
 }
 
 // selfFrom turns d into a self-hosted dependency shown by evidence ev.
