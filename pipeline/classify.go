@@ -117,8 +117,7 @@ func Classify(ctx context.Context, o ClassifyOptions) (ClassifySummary, error) {
 	cl := classify.New(j.Catalog, j.DB).WithRanges(j.Ref.Ranges)
 	// Only the edges the crawl saw: the catalog's are added once, by
 	// FinishClassified.
-	names := graph.NewEdgeFinder(j.Catalog)
-	certs := graph.NewCertHostFinder()
+	edges := NewEdgeGatherer(j.Catalog, cl)
 	notMeasured := metrics.NewNotMeasured(catalog.LayerCA)
 	seen := make(map[string]struct{})
 	var depRows []DependencyTableRow
@@ -137,10 +136,7 @@ func Classify(ctx context.Context, o ClassifyOptions) (ClassifySummary, error) {
 		}
 		seen[ob.Domain] = struct{}{}
 		file.Observations++
-		names.Add(ob)
-		if hosts := certHosts(ces); len(hosts) > 0 {
-			certs.Add(ob.Domain, hosts)
-		}
+		edges.AddCertEdges(ob, ces)
 		if ob.Status == dnscrawl.StatusOK && len(ob.TLS) == 0 {
 			notMeasured.Mark(&r)
 		}
@@ -196,7 +192,7 @@ func Classify(ctx context.Context, o ClassifyOptions) (ClassifySummary, error) {
 		}
 		return sum, inputf("no observation in %v", j.Inputs)
 	}
-	for _, e := range slices.Concat(names.Edges(), certs.Edges()) {
+	for _, e := range edges.crawled() {
 		sum.Edges++
 		if err := edgesW.Write(edgeRow(e)); err != nil {
 			return sum, err

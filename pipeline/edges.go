@@ -20,16 +20,11 @@ type EdgeGatherer struct {
 	cl    *classify.Classifier
 	names *graph.EdgeFinder
 	certs *graph.CertHostFinder
-	// services holds graph.ServiceName of the providers seen, and hosts
-	// is the buffer of AddCertEdges: most domains show the same few
-	// edges, which made two strings and a slice each.
-	services map[*catalog.Provider]string
-	hosts    []graph.CertHost
+	hosts []graph.CertHost // AddCertEdges' buffer
 }
 
 func NewEdgeGatherer(cat *catalog.Catalog, cl *classify.Classifier) *EdgeGatherer {
-	return &EdgeGatherer{cat: cat, cl: cl, names: graph.NewEdgeFinder(cat), certs: graph.NewCertHostFinder(),
-		services: make(map[*catalog.Provider]string)}
+	return &EdgeGatherer{cat: cat, cl: cl, names: graph.NewEdgeFinder(cat), certs: graph.NewCertHostFinder()}
 }
 
 // Add adds the edges ob shows.
@@ -46,35 +41,18 @@ func (e *EdgeGatherer) AddCertEdges(ob *dnscrawl.Observation, ces []classify.Cer
 	// CertHostFinder.Add keeps the strings of the hosts, not the slice.
 	e.hosts = e.hosts[:0]
 	for _, c := range ces {
-		e.hosts = append(e.hosts, graph.CertHost{From: e.service(c.From), To: e.service(c.To), Layer: c.Layer, Host: c.Host, Evidence: c.Evidence})
+		e.hosts = append(e.hosts, graph.CertHost{From: c.From.ServiceName(), To: c.To.ServiceName(), Layer: c.Layer, Host: c.Host, Evidence: c.Evidence})
 	}
 	e.certs.Add(ob.Domain, e.hosts)
 }
 
-// service returns graph.ServiceName(p), made once per provider.
-func (e *EdgeGatherer) service(p *catalog.Provider) string {
-	s, ok := e.services[p]
-	if !ok {
-		s = graph.ServiceName(p)
-		e.services[p] = s
-	}
-	return s
-}
-
 // Edges returns the catalog's edges and those of the crawl.
 func (e *EdgeGatherer) Edges() []graph.ProviderEdge {
-	return slices.Concat(graph.CatalogEdges(e.cat), e.names.Edges(), e.certs.Edges())
+	return slices.Concat(graph.CatalogEdges(e.cat), e.crawled())
 }
 
-// certHosts are the edges ces for a graph.CertHostFinder, in a new slice
-// (the shards' classification uses it; EdgeGatherer reuses its own).
-func certHosts(ces []classify.CertEdge) []graph.CertHost {
-	if len(ces) == 0 {
-		return nil
-	}
-	hosts := make([]graph.CertHost, len(ces))
-	for i, c := range ces {
-		hosts[i] = graph.CertHost{From: graph.ServiceName(c.From), To: graph.ServiceName(c.To), Layer: c.Layer, Host: c.Host, Evidence: c.Evidence}
-	}
-	return hosts
+// crawled returns the edges of the crawl alone (a shard's: the catalog's
+// are added once, by FinishClassified).
+func (e *EdgeGatherer) crawled() []graph.ProviderEdge {
+	return slices.Concat(e.names.Edges(), e.certs.Edges())
 }

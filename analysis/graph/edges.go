@@ -51,7 +51,7 @@ type ProviderEdge struct {
 }
 
 // ServiceName returns the graph name of a catalog provider.
-func ServiceName(p *catalog.Provider) string { return p.Company + "/" + p.Service }
+func ServiceName(p *catalog.Provider) string { return p.ServiceName() }
 
 // CatalogEdges returns the provider-to-provider edges the catalog declares
 // (Provider.Upstreams), sorted.
@@ -90,9 +90,6 @@ func sortEdges(es []ProviderEdge) {
 type EdgeFinder struct {
 	cat   *catalog.Catalog
 	edges map[[2]string]*found
-	// names holds ServiceName of the providers seen: most observations
-	// show the same few edges, which made two strings each.
-	names map[*catalog.Provider]string
 }
 
 // found is a crawl edge with the smallest (zone, name server, domain)
@@ -105,7 +102,7 @@ type found struct {
 
 // NewEdgeFinder returns an empty finder.
 func NewEdgeFinder(cat *catalog.Catalog) *EdgeFinder {
-	return &EdgeFinder{cat: cat, edges: make(map[[2]string]*found), names: make(map[*catalog.Provider]string)}
+	return &EdgeFinder{cat: cat, edges: make(map[[2]string]*found)}
 }
 
 // Add looks at the CNAME chains and target zones of one observation.
@@ -128,7 +125,7 @@ func (f *EdgeFinder) Add(o *dnscrawl.Observation) {
 				if dp == nil || dp == p {
 					continue
 				}
-				from, to := f.name(p), f.name(dp)
+				from, to := p.ServiceName(), dp.ServiceName()
 				k := [2]string{from, to}
 				fd := f.edges[k]
 				if fd == nil {
@@ -141,16 +138,6 @@ func (f *EdgeFinder) Add(o *dnscrawl.Observation) {
 			}
 		}
 	}
-}
-
-// name returns ServiceName(p), made once per provider.
-func (f *EdgeFinder) name(p *catalog.Provider) string {
-	s, ok := f.names[p]
-	if !ok {
-		s = ServiceName(p)
-		f.names[p] = s
-	}
-	return s
 }
 
 // webProvider returns the catalog provider a CNAME target names on the

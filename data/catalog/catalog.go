@@ -102,6 +102,18 @@ type Provider struct {
 	Upstreams []Upstream `json:"upstreams,omitempty"`
 	// Sources are public URLs documenting the facts of this entry.
 	Sources []string `json:"sources"`
+
+	serviceName string // ServiceName, made when the catalog is parsed
+}
+
+// ServiceName returns "<company>/<service>", the name of p's service in
+// the provider graph. A parsed catalog's providers make it once: the
+// graph and the edge finders ask for it for every edge they see.
+func (p *Provider) ServiceName() string {
+	if p.serviceName != "" {
+		return p.serviceName
+	}
+	return p.Company + "/" + p.Service
 }
 
 // Company is the owner of one or more providers: its display name, the
@@ -425,6 +437,7 @@ func parse(b []byte, frags []Fragment) (*Catalog, error) {
 			bad(p, "duplicate id")
 		}
 		c.byID[p.ID] = p
+		p.serviceName = p.Company + "/" + p.Service
 		if !companyRe.MatchString(p.Company) {
 			bad(p, "malformed company %q", p.Company)
 		} else if p.ID != p.Company+"-"+p.Service {

@@ -819,3 +819,24 @@ func TestDefaultByRange(t *testing.T) {
 		}
 	}
 }
+
+// TestProviderServiceName checks that a parsed provider's service name is
+// "<company>/<service>", made once (no allocation when asked), and that a
+// provider made by hand gets the same name.
+func TestProviderServiceName(t *testing.T) {
+	c := defaultCatalog(t)
+	p, ok := c.Provider("amazon-cloudfront")
+	if !ok {
+		t.Fatal("amazon-cloudfront not in the catalog")
+	}
+	if got := p.ServiceName(); got != "amazon/cloudfront" {
+		t.Errorf("ServiceName = %q, want amazon/cloudfront", got)
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = p.ServiceName() }); n != 0 {
+		t.Errorf("ServiceName of a parsed provider allocates %v times", n)
+	}
+	hand := &Provider{Company: "example", Service: "cdn"}
+	if got := hand.ServiceName(); got != "example/cdn" {
+		t.Errorf("ServiceName of a provider made by hand = %q, want example/cdn", got)
+	}
+}
