@@ -7,6 +7,7 @@ import (
 	"slices"
 	"unsafe"
 
+	"github.com/chokepoint-dev/chokepoint/data/arena"
 	"github.com/chokepoint-dev/chokepoint/data/catalog"
 	"github.com/chokepoint-dev/chokepoint/data/dnscrawl"
 )
@@ -289,7 +290,7 @@ func packDeps(deps []Dependency, names namer, buf []byte, sl *builderSlabs) ([]p
 	switch {
 	case len(buf) == 0:
 	case sl != nil:
-		vals = sl.vals.text(buf)
+		vals = sl.vals.String(buf)
 	default:
 		vals = string(buf)
 	}
@@ -303,7 +304,7 @@ func packDeps(deps []Dependency, names namer, buf []byte, sl *builderSlabs) ([]p
 type builderSlabs struct {
 	deps  slab[packedDep]
 	addrs slab[packedAddr]
-	vals  textSlab
+	vals  arena.Chunks
 }
 
 // resultJSON is the JSON form of a Result: its exported fields and its

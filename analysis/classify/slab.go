@@ -37,23 +37,3 @@ func (s *slab[T]) take(n int) []T {
 	s.buf = s.buf[:l+n]
 	return s.buf[l : l+n : l+n]
 }
-
-// textSlab makes strings in a shared byte slab: each string's bytes are
-// written once and never changed, so that it is an ordinary string.
-type textSlab struct{ buf []byte }
-
-// text returns b as a string, "" when b is empty.
-func (s *textSlab) text(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	if len(b) > slabBytes/16 {
-		return string(b) // large: its own allocation
-	}
-	if cap(s.buf)-len(s.buf) < len(b) {
-		s.buf = make([]byte, 0, slabBytes)
-	}
-	l := len(s.buf)
-	s.buf = append(s.buf, b...)
-	return unsafe.String(&s.buf[l], len(b))
-}

@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/chokepoint-dev/chokepoint/data/arena"
 )
 
 // This file holds the decoder of observation lines: a hand-written JSON
@@ -60,7 +62,7 @@ type Parser struct {
 	strs  []string
 	// chunk holds the bytes of one-site strings (text, decode_store.go);
 	// lineTexts the strings of the line so far made there.
-	chunk     []byte
+	chunk     arena.Chunks
 	lineTexts []string
 	// namesValid is true when every name of the line last decoded that
 	// CheckNames checks as a DNS name was found valid as it was read.
@@ -72,7 +74,7 @@ type Parser struct {
 	// (decode_cache.go).
 	caches    parserCaches
 	keep      Store
-	keepChunk []byte
+	keepChunk arena.Chunks
 }
 
 // parserSlots is the number of names a Parser keeps (a power of two):
@@ -94,7 +96,8 @@ const slotBytes = 64 - 16 - 1
 
 // NewParser returns a Parser.
 func NewParser() *Parser {
-	return &Parser{names: new([parserSlots]nameSlot), seed: maphash.MakeSeed(), lineTexts: make([]string, 0, 8), caches: newParserCaches()}
+	return &Parser{names: new([parserSlots]nameSlot), seed: maphash.MakeSeed(), lineTexts: make([]string, 0, 8), caches: newParserCaches(),
+		chunk: arena.Chunks{Size: chunkBytes}}
 }
 
 // NewLeanParser returns a Parser that leaves out of the observations the

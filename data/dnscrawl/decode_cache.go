@@ -115,24 +115,9 @@ func (s *Store) makeRoom() {
 	room(&s.strs, 1024)
 }
 
-// keepChunk is the size of the chunks of bytes where a Parser copies the
-// bytes of the values its caches keep.
-const keepChunk = 64 << 10
-
-// keepBytes returns a copy of b in the Parser's current chunk of kept
-// bytes, which nothing writes again where a copy was made (one
-// allocation for the bytes of many values); a large b gets its own.
-func (p *Parser) keepBytes(b []byte) []byte {
-	if len(b) > cap(p.keepChunk)-len(p.keepChunk) {
-		if len(b) > keepChunk/4 {
-			return bytes.Clone(b)
-		}
-		p.keepChunk = make([]byte, 0, keepChunk)
-	}
-	start := len(p.keepChunk)
-	p.keepChunk = append(p.keepChunk, b...)
-	return p.keepChunk[start:len(p.keepChunk):len(p.keepChunk)]
-}
+// keepBytes returns a copy of b in the Parser's chunks of kept bytes
+// (arena.DefaultSize each: one allocation for the bytes of many values).
+func (p *Parser) keepBytes(b []byte) []byte { return p.keepChunk.Bytes(b) }
 
 // keepRoom is the room makeRoom leaves in each array of a keep Store: a
 // value that needs more grows an array (a copy).

@@ -1,9 +1,6 @@
 package dnscrawl
 
-import (
-	"net/netip"
-	"unsafe"
-)
+import "net/netip"
 
 // This file holds the memory a Parser decodes into when it is asked to
 // allocate (almost) nothing per line: the Store, which holds the arrays
@@ -93,10 +90,9 @@ func (s *Store) headerMap() map[string][]string {
 // fingerprints and subjects, URLs, header values), never the domain.
 const chunkBytes = 4 << 10
 
-// text returns b as a string in the Parser's current chunk of bytes,
-// which is never written again where a string was made: one allocation
-// for the strings of many lines, holding no pointer for the collector to
-// scan. A string of the same line with the same bytes (the chain of the
+// text returns b as a string in the Parser's chunks of bytes (chunkBytes
+// each): one allocation for the strings of many lines, holding no pointer
+// for the collector to scan. A string of the same line with the same bytes (the chain of the
 // www probe is most often the apex's) is returned again.
 func (p *Parser) text(b []byte) string {
 	if len(b) == 0 {
@@ -107,15 +103,7 @@ func (p *Parser) text(b []byte) string {
 			return s
 		}
 	}
-	if len(b) > cap(p.chunk)-len(p.chunk) {
-		if len(b) > chunkBytes/4 {
-			return string(b) // large: its own allocation
-		}
-		p.chunk = make([]byte, 0, chunkBytes)
-	}
-	start := len(p.chunk)
-	p.chunk = append(p.chunk, b...)
-	s := unsafe.String(&p.chunk[start], len(b))
+	s := p.chunk.String(b)
 	if len(p.lineTexts) < cap(p.lineTexts) {
 		p.lineTexts = append(p.lineTexts, s)
 	}
